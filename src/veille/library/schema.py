@@ -1,0 +1,132 @@
+"""The library's schema and its numbered migrations.
+
+The version lives in `PRAGMA user_version`. `MIGRATIONS[n]` takes a library from version `n` to
+`n + 1`; a new library runs them all in order, so the path every user's file takes is the path the
+tests take. Never edit a migration that has shipped: add the next one.
+
+Conventions the rest of the core relies on (the query compiler among them):
+- items are aliased `i` and feeds `f` in every item query;
+- `items.sort_ts` (unix seconds, REAL) is the list order: published date, else first-seen time;
+- `items_fts` holds plain text, rowid = items.id, one row per item, kept in step by the library.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 0 → 1: the first schema.
+    """
+    CREATE TABLE folders (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,          -- "Presse/France"; nested folders joined with "/"
+        position INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL DEFAULT '',
+        user_title TEXT NOT NULL DEFAULT '',
+        site_url TEXT NOT NULL DEFAULT '',
+        folder_id INTEGER REFERENCES folders(id) ON DELETE SET NULL,
+        language TEXT NOT NULL DEFAULT '',
+        etag TEXT NOT NULL DEFAULT '',
+        last_modified TEXT NOT NULL DEFAULT '',
+        last_status INTEGER,
+        last_error TEXT NOT NULL DEFAULT '',
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_retry REAL,
+        last_fetched REAL,
+        full_text TEXT NOT NULL DEFAULT 'auto'
+            CHECK (full_text IN ('auto', 'always', 'never')),
+        gone INTEGER NOT NULL DEFAULT 0,
+        moved_to TEXT NOT NULL DEFAULT '',
+        added REAL NOT NULL,
+        remote_id TEXT
+    );
+    CREATE INDEX feeds_folder ON feeds(folder_id);
+
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        guid TEXT NOT NULL,
+        url TEXT NOT NULL DEFAULT '',
+        canonical_url TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        summary TEXT NOT NULL DEFAULT '',
+        content TEXT NOT NULL DEFAULT '',
+        published REAL,
+        updated REAL,
+        first_seen REAL NOT NULL,
+        sort_ts REAL NOT NULL,
+        categories TEXT NOT NULL DEFAULT '[]',   -- JSON list: the feed's own categories
+        enclosures TEXT NOT NULL DEFAULT '[]',   -- JSON list of {url, type, length}
+        language TEXT NOT NULL DEFAULT '',
+        content_hash TEXT NOT NULL DEFAULT '',
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        starred_at REAL,
+        hidden INTEGER NOT NULL DEFAULT 0,
+        truncated INTEGER NOT NULL DEFAULT 0,
+        full_text TEXT NOT NULL DEFAULT '',      -- pinned full text (HTML), kept for starred items
+        has_full_text INTEGER NOT NULL DEFAULT 0, -- a full text exists (library or cache)
+        full_text_error TEXT NOT NULL DEFAULT '',
+        cluster_id INTEGER,
+        remote_id TEXT,
+        UNIQUE (feed_id, guid)
+    );
+    CREATE INDEX items_sort ON items(sort_ts DESC, id DESC);
+    CREATE INDEX items_feed_sort ON items(feed_id, sort_ts DESC, id DESC);
+    CREATE INDEX items_unread ON items(sort_ts DESC, id DESC) WHERE read = 0;
+    CREATE INDEX items_starred ON items(sort_ts DESC, id DESC) WHERE starred = 1;
+    CREATE INDEX items_canonical ON items(canonical_url);
+    CREATE INDEX items_cluster ON items(cluster_id) WHERE cluster_id IS NOT NULL;
+
+    CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE            -- normalised: NFC, lower case, "/" for hierarchy
+    );
+
+    CREATE TABLE item_tags (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        PRIMARY KEY (item_id, tag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX item_tags_tag ON item_tags(tag_id, item_id);
+
+    CREATE TABLE notes (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        body TEXT NOT NULL,
+        updated REAL NOT NULL
+    );
+
+    CREATE TABLE rules (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        query TEXT NOT NULL,
+        actions TEXT NOT NULL DEFAULT '{}',  -- JSON: {"add_tags": [...], "star": b, "read": b, "hide": b}
+        enabled INTEGER NOT NULL DEFAULT 1,
+        position INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        query TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0
+    );
+
+    -- Small key/value state: the app's remembered panes and selection, and the like.
+    CREATE TABLE state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+
+    CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, text, author, feed, note,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,64 @@
+"""Text hygiene shared by ingest, the library and the exporters.
+
+Feed text is untrusted. Control characters (C0 and C1, which carry terminal escape sequences) are
+removed at ingest so that nothing downstream ever has to remember to; bidi overrides and
+zero-width characters are removed from one-line fields (titles, authors, tags) where they serve
+only to disguise text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0 controls except tab and newline, DEL, and the C1 block.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidi embeddings/overrides/isolates and zero-width characters: harmless in prose, but in a
+# one-line field they only serve to make a title read differently from what it is.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove C0/C1 control characters, keeping tabs and newlines; `\\r\\n` becomes `\\n`."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_line(text: str, limit: int = 2000) -> str:
+    """A one-line field: no controls, no invisible characters, spaces folded, length capped."""
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return unicodedata.normalize("NFC", text)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment, for search and excerpts (not for display)."""
+    if not html:
+        return ""
+    if "<" not in html and "&" not in html:
+        return _SPACES.sub(" ", html).strip()
+    from lxml import html as lxml_html  # imported lazily: keeps `import veille` light
+
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except Exception:  # lxml raises several types on hopeless input; fall back to a crude strip
+        return _SPACES.sub(" ", re.sub(r"<[^>]*>", " ", html)).strip()
+    for bad in root.xpath(".//script|.//style|.//noscript|.//template"):
+        bad.drop_tree()
+    text = " ".join(root.itertext())
+    return strip_controls(_SPACES.sub(" ", text).strip())
+
+
+def excerpt(html: str, length: int = 300) -> str:
+    """A short plain-text excerpt, cut on a word boundary."""
+    text = html_to_text(html)
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0].rstrip(",;:.-–— ")
+    return cut + "…"
