@@ -1,0 +1,7 @@
+"""`python -m veille`."""
+
+import sys
+
+from veille.cli import main
+
+sys.exit(main())

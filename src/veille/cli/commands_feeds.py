@@ -1,0 +1,232 @@
+"""Subscribing and refreshing: add, remove, import, export-opml, feeds, refresh."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from veille.cli.context import CommandError, Context
+from veille.cli.progress import ProgressBar
+from veille.model import FULL_TEXT_POLICIES, Feed
+from veille.redact import redact_url
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("add", help="subscribe to a feed (or discover it from a site URL)",
+                       description="Subscribe to a feed. Given a web page, veille looks for its "
+                       "feeds (<link rel=alternate>, then common paths) and lists them.")
+    p.add_argument("url")
+    p.add_argument("--folder", default="", help='put the feed in FOLDER ("A/B" nests)')
+    p.add_argument("--title", default="", help="your own name for the feed")
+    p.add_argument("--pick", type=int, metavar="N",
+                   help="when several feeds are found, subscribe to the Nth")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="unsubscribe from a feed and delete its items")
+    p.add_argument("feed", help="feed id or URL")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("import", help="import subscriptions from OPML or a newsboat urls file",
+                       description="Import an OPML file (folders kept) or a newsboat `urls` "
+                       "file (its first tag becomes the folder). Feeds already there are "
+                       "skipped; a broken file is refused whole.")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export-opml", help="write your subscriptions as OPML 2.0")
+    p.add_argument("-o", "--output", type=Path, help="write to FILE instead of standard output")
+    p.add_argument("--include-secrets", action="store_true",
+                   help="keep passwords and keys in feed URLs (they are hidden by default)")
+    p.set_defaults(func=cmd_export_opml)
+
+    p = sub.add_parser("feeds", help="list feeds with their status and last error")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--failing", action="store_true", help="only feeds whose last fetch failed")
+    p.set_defaults(func=cmd_feeds)
+
+    p = sub.add_parser("set-feed", help="change a feed's folder, title or full-text policy")
+    p.add_argument("feed", help="feed id or URL")
+    p.add_argument("--folder")
+    p.add_argument("--title")
+    p.add_argument("--full-text", choices=FULL_TEXT_POLICIES,
+                   help="auto: fetch the article for truncated items; always; never")
+    p.set_defaults(func=cmd_set_feed)
+
+    p = sub.add_parser("refresh", help="fetch feeds and store new items",
+                       description="Fetch every feed (or those named) concurrently, politely: "
+                       "conditional GET, per-host limits, back-off for failing feeds.")
+    p.add_argument("--feed", action="append", default=[], metavar="FEED",
+                   help="only this feed (id or URL); repeatable")
+    p.add_argument("--force", action="store_true",
+                   help="fetch even feeds resting after failures, ignoring cached validators")
+    p.add_argument("--json", action="store_true", help="print a JSON report")
+    p.set_defaults(func=cmd_refresh)
+
+
+def find_feed(ctx: Context, ref: str) -> Feed:
+    lib = ctx.library
+    if ref.isdigit():
+        return lib.feed(int(ref))
+    feed = lib.feed_by_url(ref)
+    if feed is None:
+        raise CommandError(f"no feed {ref!r}; `veille feeds` lists them")
+    return feed
+
+
+def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    url = args.url.strip()
+    if "://" not in url:
+        url = "https://" + url
+    if not url.startswith("file://") and not ctx.offline:
+        from veille.ingest.discover import DiscoveryError, discover
+        from veille.ingest.refresh import make_fetcher
+
+        async def find() -> list[Any]:
+            async with make_fetcher(ctx.settings) as fetcher:
+                return await discover(fetcher, url)
+
+        try:
+            candidates = asyncio.run(find())
+        except DiscoveryError as error:
+            raise CommandError(str(error)) from None
+        if len(candidates) > 1 and args.pick is None:
+            ctx.print(f"{len(candidates)} feeds found on {redact_url(url)}:")
+            for n, c in enumerate(candidates, 1):
+                ctx.print(f"  {n}. {c.title or '(untitled)'}  {redact_url(c.url)}")
+            ctx.print("Run again with --pick N to choose one.")
+            return 2
+        index = (args.pick or 1) - 1
+        if not 0 <= index < len(candidates):
+            raise CommandError(f"--pick must be between 1 and {len(candidates)}")
+        url = candidates[index].url
+    feed = ctx.library.add_feed(url, title=args.title, folder=args.folder)
+    ctx.print(f"subscribed [{feed.id}] {redact_url(feed.url)}"
+              + (f" in {feed.folder}" if feed.folder else ""))
+    return 0
+
+
+def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
+    feed = find_feed(ctx, args.feed)
+    ctx.library.remove_feed(feed.id)
+    ctx.print(f"removed [{feed.id}] {redact_url(feed.url)}")
+    return 0
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    from veille.ingest.opml import SubscriptionFileError, read_subscriptions
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
+    try:
+        subscriptions = read_subscriptions(data, args.file.name)
+    except SubscriptionFileError as error:
+        raise CommandError(f"{args.file}: {error}; nothing was imported") from None
+    added, known = ctx.library.add_feeds(subscriptions)
+    ctx.print(f"imported {added} feeds ({known} already subscribed) from {args.file}")
+    return 0
+
+
+def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:
+    from veille.export import export_opml
+
+    text = export_opml(ctx.library.feeds(), include_secrets=args.include_secrets)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        if args.include_secrets:
+            args.output.chmod(0o600)
+    else:
+        ctx.out.write(text)
+    return 0
+
+
+def feed_json(feed: Feed) -> dict[str, Any]:
+    return {
+        "id": feed.id, "url": redact_url(feed.url), "title": feed.title, "folder": feed.folder,
+        "site_url": feed.site_url, "unread": feed.unread, "items": feed.total,
+        "status": feed.last_status, "error": feed.last_error, "failures": feed.failures,
+        "next_retry": feed.next_retry.isoformat() if feed.next_retry else None,
+        "last_fetched": feed.last_fetched.isoformat() if feed.last_fetched else None,
+        "full_text": feed.full_text, "gone": feed.gone,
+        "moved_to": redact_url(feed.moved_to) if feed.moved_to else "",
+    }
+
+
+def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
+    feeds = [f for f in ctx.library.feeds() if f.failing or not args.failing]
+    if args.json:
+        ctx.print_json([feed_json(f) for f in feeds])
+        return 0
+    for f in feeds:
+        state = "gone" if f.gone else ("error" if f.failing else "ok")
+        folder = f"{f.folder}/" if f.folder else ""
+        ctx.print(f"[{f.id}] {folder}{f.display_title}  ({f.unread}/{f.total} unread)  {state}")
+        ctx.print(f"     {redact_url(f.url)}")
+        if f.moved_to:
+            ctx.print(f"     moved permanently to {redact_url(f.moved_to)}")
+        if f.failing:
+            retry = f", next try {f.next_retry:%Y-%m-%d %H:%M} UTC" if f.next_retry else ""
+            ctx.print(f"     last error: {f.last_error} ({f.failures} in a row{retry})")
+    if not feeds:
+        ctx.print("no feeds" + (" failing" if args.failing else "; `veille add URL` subscribes"))
+    return 0
+
+
+def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
+    feed = find_feed(ctx, args.feed)
+    lib = ctx.library
+    if args.folder is not None:
+        lib.set_feed_folder(feed.id, args.folder)
+    if args.title is not None:
+        lib.set_feed_title(feed.id, args.title)
+    if args.full_text is not None:
+        lib.set_feed_policy(feed.id, args.full_text)
+    feed = lib.feed(feed.id)
+    ctx.print(f"[{feed.id}] {feed.display_title}: folder {feed.folder or '(none)'}, "
+              f"full text {feed.full_text}")
+    return 0
+
+
+def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
+    from veille.ingest.refresh import RefreshProgress, refresh
+    from veille.pipeline import post_store_hooks
+
+    if ctx.offline:
+        raise CommandError("--offline: refresh needs the network")
+    ids = [find_feed(ctx, ref).id for ref in args.feed] or None
+    bar = ProgressBar("refreshing")
+
+    def progress(p: RefreshProgress) -> None:
+        bar.update(p.done, p.total, f"feeds, {p.new_items} new" if p.new_items else "feeds")
+
+    report = asyncio.run(
+        refresh(ctx.library, ctx.settings, ids, force=args.force, on_progress=progress,
+                post_store=post_store_hooks(ctx.settings, ctx.paths))
+    )
+    bar.close()
+    titles = {f.id: f.display_title for f in ctx.library.feeds()}
+    if args.json:
+        ctx.print_json({
+            "feeds": report.feeds, "new_items": report.new_items,
+            "updated_items": report.updated_items, "not_modified": report.not_modified,
+            "skipped": report.skipped, "elapsed": round(report.elapsed, 3),
+            "errors": [{"feed_id": k, "feed": titles.get(k, ""), "error": v}
+                       for k, v in sorted(report.errors.items())],
+            "moved": [{"feed_id": k, "to": redact_url(v)} for k, v in sorted(report.moved.items())],
+        })
+    else:
+        ctx.print(f"{report.feeds} feeds refreshed in {report.elapsed:.1f} s: "
+                  f"{report.new_items} new items, {report.not_modified} unchanged, "
+                  f"{len(report.errors)} failed"
+                  + (f", {report.skipped} resting after failures" if report.skipped else ""))
+        for feed_id, error in sorted(report.errors.items()):
+            ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {error}")
+        for feed_id, url in sorted(report.moved.items()):
+            ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')} moved permanently to "
+                      f"{redact_url(url)}")
+        if report.offline:
+            ctx.print("the network seems to be down: everything in the library still reads")
+    return 0 if not report.errors or len(report.errors) < report.feeds else 1

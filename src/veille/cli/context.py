@@ -1,0 +1,51 @@
+"""What every command gets: the paths, the settings, the library (opened on first use)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from veille.library import Library, open_library
+from veille.settings import Paths, Settings
+
+
+class CommandError(Exception):
+    """A user-facing failure: printed as `veille: message`, exit status 1 (or `status`)."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(slots=True)
+class Context:
+    paths: Paths
+    settings: Settings
+    offline: bool = False
+    out: IO[str] = field(default_factory=lambda: sys.stdout)
+    err: IO[str] = field(default_factory=lambda: sys.stderr)
+    _library: Library | None = None
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            self.paths.ensure()
+            self._library = open_library(self.paths.library, backups=self.paths.backups)
+        return self._library
+
+    def close(self) -> None:
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+
+    def print_json(self, data: Any) -> None:
+        json.dump(data, self.out, ensure_ascii=False, indent=2)
+        self.out.write("\n")
+
+    def warn(self, text: str) -> None:
+        self.err.write(f"veille: {text}\n")

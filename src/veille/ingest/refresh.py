@@ -1,0 +1,209 @@
+"""Refreshing feeds: fetch concurrently, parse off the event loop, store one feed at a time.
+
+The pipeline per feed is fetch (async, bounded by the fetcher's global and per-host limits) →
+parse (a thread pool: lxml releases the GIL for most of its work, and feedparser's slow fallback
+is rare) → store (one writer thread, so this process never contends with itself for SQLite's write
+lock; other processes wait on the busy timeout). A failing feed records its error and never stops
+the others. Progress is reported per feed through a callback, which the CLI turns into a progress
+bar and the app into messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from veille.ingest.fetch import FetchLimits, Fetcher, FetchResult
+from veille.ingest.parse import NotAFeedError, parse_feed
+from veille.library import Library
+from veille.library.store import StoreResult
+from veille.model import Feed, ParsedEntry
+from veille.redact import redact_url
+from veille.settings import Settings
+
+PostStore = Callable[[Library, Feed, StoreResult], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshProgress:
+    done: int
+    total: int
+    feed_id: int
+    feed_title: str
+    new_items: int = 0
+    error: str = ""
+    not_modified: bool = False
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    feeds: int = 0
+    new_items: int = 0
+    updated_items: int = 0
+    not_modified: int = 0
+    skipped: int = 0
+    errors: dict[int, str] = field(default_factory=dict)
+    new_ids: list[int] = field(default_factory=list)
+    moved: dict[int, str] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+    @property
+    def offline(self) -> bool:
+        """Every feed failed to connect: most likely the network is down, not the feeds."""
+        return bool(self.errors) and len(self.errors) == self.feeds and all(
+            _is_network_error(e) for e in self.errors.values()
+        )
+
+
+def _is_network_error(error: str) -> bool:
+    words = ("could not resolve", "connection refused", "network", "unreachable", "timed out")
+    return any(w in error for w in words)
+
+
+def limits_from(settings: Settings) -> FetchLimits:
+    r = settings.refresh
+    return FetchLimits(
+        concurrency=r.concurrency,
+        per_host=r.per_host,
+        connect_timeout=r.connect_timeout,
+        read_timeout=r.read_timeout,
+        total_timeout=r.total_timeout,
+        max_bytes=r.max_bytes,
+        max_redirects=r.max_redirects,
+    )
+
+
+def make_fetcher(settings: Settings) -> Fetcher:
+    return Fetcher(
+        limits_from(settings),
+        site_headers={host: site.headers for host, site in settings.sites.items() if site.headers},
+        site_cookies={host: site.cookies for host, site in settings.sites.items() if site.cookies},
+    )
+
+
+def due_feeds(feeds: Sequence[Feed], *, force: bool, now: float) -> tuple[list[Feed], int]:
+    """Feeds to fetch now: those not resting after failures (unless forced)."""
+    due = [
+        f
+        for f in feeds
+        if force or f.next_retry is None or f.next_retry.timestamp() <= now
+    ]
+    return due, len(feeds) - len(due)
+
+
+def _truncation_check() -> Callable[[ParsedEntry, int | None], bool] | None:
+    try:
+        from veille.fulltext.truncation import detect_truncation
+    except ImportError:  # pragma: no cover - the detector ships with veille
+        return None
+
+    def check(entry: ParsedEntry, typical: int | None) -> bool:
+        return detect_truncation(
+            entry.title, entry.summary, entry.content, typical_length=typical
+        ) is not None
+
+    return check
+
+
+async def refresh(
+    lib: Library,
+    settings: Settings,
+    feed_ids: Sequence[int] | None = None,
+    *,
+    force: bool = False,
+    on_progress: Callable[[RefreshProgress], None] | None = None,
+    post_store: Sequence[PostStore] = (),
+) -> RefreshReport:
+    """Refresh `feed_ids` (all feeds when None) and return what happened."""
+    started = time.monotonic()
+    loop = asyncio.get_running_loop()
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-store")
+    parsers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-parse")
+    try:
+        every = await loop.run_in_executor(writer, lib.feeds)
+        if feed_ids is not None:
+            wanted = set(feed_ids)
+            every = [f for f in every if f.id in wanted]
+        feeds, skipped = due_feeds(every, force=force, now=time.time())
+        report = RefreshReport(feeds=len(feeds), skipped=skipped)
+        is_truncated = _truncation_check()
+        done = 0
+
+        async def one(feed: Feed, fetcher: Fetcher) -> None:
+            nonlocal done
+            new = 0
+            error = ""
+            result: FetchResult | None = None
+            try:
+                result = await fetcher.fetch(
+                    feed.url,
+                    etag="" if force else feed.etag,
+                    last_modified="" if force else feed.last_modified,
+                )
+                moved = result.permanent_redirect
+                if moved:
+                    report.moved[feed.id] = moved
+                if result.not_modified:
+                    report.not_modified += 1
+                    await loop.run_in_executor(
+                        writer, lambda: lib.ingest_not_modified(feed.id, moved_to=moved)
+                    )
+                elif result.error or result.body is None:
+                    error = result.error or "the server sent no content"
+                else:
+                    body = result.body
+                    url = result.final_url or feed.url
+                    parsed = await loop.run_in_executor(
+                        parsers, parse_feed, body, url, result.content_type
+                    )
+                    stored = await loop.run_in_executor(
+                        writer,
+                        lambda: lib.ingest(
+                            feed.id, parsed, status=result.status if result else None,
+                            etag=result.etag if result else "",
+                            last_modified=result.last_modified if result else "",
+                            moved_to=moved, is_truncated=is_truncated,
+                        ),
+                    )
+                    new = len(stored.new_ids)
+                    report.new_items += new
+                    report.updated_items += len(stored.updated_ids)
+                    report.new_ids.extend(stored.new_ids)
+                    for hook in post_store:
+                        await loop.run_in_executor(writer, hook, lib, feed, stored)
+            except NotAFeedError as problem:
+                error = str(problem)
+            except Exception as problem:  # one feed's surprise must not stop the others
+                error = f"unexpected error: {type(problem).__name__}: {problem}"
+            if error:
+                error = redact_url(error) if "://" in error else error
+                report.errors[feed.id] = error
+                status = result.status if result else None
+                retry_after = result.retry_after if result else None
+                gone = bool(result and result.gone)
+                await loop.run_in_executor(
+                    writer,
+                    lambda: lib.ingest_failure(
+                        feed.id, status=status, error=error, retry_after=retry_after, gone=gone
+                    ),
+                )
+            done += 1
+            if on_progress is not None:
+                on_progress(
+                    RefreshProgress(
+                        done=done, total=len(feeds), feed_id=feed.id,
+                        feed_title=feed.display_title, new_items=new, error=error,
+                        not_modified=bool(result and result.not_modified),
+                    )
+                )
+
+        async with make_fetcher(settings) as fetcher:
+            await asyncio.gather(*(one(feed, fetcher) for feed in feeds))
+        report.elapsed = time.monotonic() - started
+        return report
+    finally:
+        writer.shutdown(wait=True)
+        parsers.shutdown(wait=True)

@@ -1,0 +1,180 @@
+"""Opening the library file: one connection per thread, migrations, and refusing foreign files.
+
+The app, a cron `veille refresh` and a `veille export` may all use the library at once. WAL lets
+readers and one writer work together, and a generous busy timeout makes writers queue instead of
+failing with "database is locked". Writes take the lock up front (`BEGIN IMMEDIATE`) so that a
+transaction never has to upgrade from reader to writer halfway, which is where SQLite would give
+up without waiting.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from veille.library.schema import MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 60_000
+KEEP_BACKUPS = 5
+
+
+class LibraryError(Exception):
+    """A problem with the library file, in plain words for the user."""
+
+
+def fold(text: str | None) -> str:
+    """Case- and accent-insensitive form of `text`, for comparisons in SQL (`veille_fold`)."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, without touching it, a file that is not a SQLite database."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise LibraryError(f"cannot open the library {path}: {error.strerror}") from None
+    if head and head != SQLITE_MAGIC:
+        raise LibraryError(
+            f"{path} is not a veille library (not an SQLite database); it was left untouched. "
+            "Move it away or choose another folder with --home."
+        )
+
+
+class Database:
+    """The library file, with one sqlite3 connection per thread."""
+
+    def __init__(self, path: Path, *, backups: Path | None = None) -> None:
+        self.path = path
+        self.backups = backups or path.parent / "backups"
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        _check_file(path)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._migrate(self.connection())
+
+    def connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            raise LibraryError(
+                f"{self.path} cannot be opened as a library ({error}); it was left untouched."
+            ) from None
+        conn.create_function("veille_fold", 1, fold, deterministic=True)
+        try:
+            self.path.chmod(0o600)
+        except OSError:
+            pass
+        return conn
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it lands, or none of it."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError:
+                conn.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    # Migrations -------------------------------------------------------------------------
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        except sqlite3.DatabaseError as error:
+            raise LibraryError(
+                f"{self.path} is damaged or not a library ({error}); it was left untouched. "
+                "`veille restore FILE` puts a backup in its place."
+            ) from None
+        if version == 0 and tables:
+            raise LibraryError(
+                f"{self.path} is an SQLite database that veille did not create; "
+                "it was left untouched."
+            )
+        if version > SCHEMA_VERSION:
+            raise LibraryError(
+                f"{self.path} was written by a newer veille (schema {version}, this one knows "
+                f"{SCHEMA_VERSION}); upgrade veille to open it."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:
+            self.backup_before_migration(version)
+        for step in range(version, SCHEMA_VERSION):
+            # executescript commits on its own; wrap each step so it lands whole.
+            conn.executescript(
+                "BEGIN IMMEDIATE;\n" + MIGRATIONS[step]
+                + f"\nPRAGMA user_version = {step + 1};\nCOMMIT;"
+            )
+
+    def backup_before_migration(self, version: int) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.backups / f"library-v{version}-{stamp}.sqlite"
+        self.backup_to(target)
+        old = sorted(self.backups.glob("library-v*.sqlite"))
+        for stale in old[:-KEEP_BACKUPS]:
+            stale.unlink(missing_ok=True)
+        return target
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy with SQLite's backup API, safe while others write."""
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = target.with_name(target.name + ".part")
+        tmp.unlink(missing_ok=True)
+        dest = sqlite3.connect(tmp)
+        try:
+            self.connection().backup(dest)
+        finally:
+            dest.close()
+        tmp.chmod(0o600)
+        tmp.replace(target)

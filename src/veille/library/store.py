@@ -1,0 +1,263 @@
+"""Writing a parsed feed into the library: identity, update in place, search index.
+
+An item's identity is the feed's guid/id, else its link, else a hash of its title and date. An
+item that changes upstream is updated in place: its read mark, star, tags and note belong to the
+user and are never touched here. One feed's items are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from veille.model import ParsedEntry, ParsedFeed
+from veille.text import clean_line, html_to_text
+
+# Dates further ahead than this are a feed's mistake (or mischief): such items sort by when they
+# were first seen instead of floating above everything for years.
+FUTURE_SLACK = 36 * 3600
+FTS_TEXT_LIMIT = 100_000
+
+TruncationCheck = Callable[[ParsedEntry, int | None], bool]
+
+
+@dataclass(slots=True)
+class StoreResult:
+    new_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+
+
+def entry_guid(entry: ParsedEntry) -> str:
+    if entry.guid and entry.guid.strip():
+        return entry.guid.strip()[:2000]
+    if entry.link and entry.link.strip():
+        return entry.link.strip()[:2000]
+    stamp = entry.published.isoformat() if entry.published else ""
+    digest = hashlib.sha1(f"{entry.title}\x1f{stamp}".encode()).hexdigest()
+    return f"veille:{digest}"
+
+
+def _content_hash(entry: ParsedEntry) -> str:
+    parts = (entry.title, entry.link or "", entry.author, entry.summary, entry.content,
+             json.dumps(entry.categories), entry.published.isoformat() if entry.published else "")
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
+def _ts(value: datetime | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        return value.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _enclosures(entry: ParsedEntry) -> str:
+    return json.dumps(
+        [{"url": e.url, "type": e.type, "length": e.length} for e in entry.enclosures],
+        ensure_ascii=False,
+    )
+
+
+def feed_fts_title(conn: sqlite3.Connection, feed_id: int) -> str:
+    row = conn.execute(
+        "SELECT COALESCE(NULLIF(user_title, ''), title, url) FROM feeds WHERE id = ?", (feed_id,)
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
+def store_entries(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    parsed: ParsedFeed,
+    *,
+    now: float,
+    is_truncated: TruncationCheck | None = None,
+) -> StoreResult:
+    """Insert new entries and update changed ones. Call inside a write transaction."""
+    result = StoreResult()
+    seen: dict[str, ParsedEntry] = {}
+    for entry in parsed.entries:
+        guid = entry_guid(entry)
+        seen.setdefault(guid, entry)  # duplicate guids in one document: the first one wins
+    if not seen:
+        return result
+    existing: dict[str, tuple[int, str]] = {}
+    guids = list(seen)
+    for start in range(0, len(guids), 500):
+        chunk = guids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+            f"SELECT guid, id, content_hash FROM items WHERE feed_id = ? AND guid IN ({marks})",
+            (feed_id, *chunk),
+        ):
+            existing[row[0]] = (row[1], row[2])
+
+    feed_title = feed_fts_title(conn, feed_id)
+    lengths = [len(e.content or e.summary) for e in seen.values()]
+    typical = sorted(lengths)[len(lengths) // 2] if len(lengths) >= 4 else None
+    for offset, (guid, entry) in enumerate(seen.items()):
+        digest = _content_hash(entry)
+        known = existing.get(guid)
+        if known and known[1] == digest:
+            continue
+        published = _ts(entry.published)
+        updated = _ts(entry.updated)
+        title = clean_line(entry.title, 1000)
+        author = clean_line(entry.author, 300)
+        url = (entry.link or "").strip()
+        truncated = int(bool(is_truncated and is_truncated(entry, typical)))
+        fields = (
+            url, canonical_url(url), title, author, entry.summary, entry.content, published,
+            updated, json.dumps([clean_line(c, 200) for c in entry.categories], ensure_ascii=False),
+            _enclosures(entry), entry.language or parsed.language, digest, truncated,
+        )
+        text = html_to_text(entry.content or entry.summary)[:FTS_TEXT_LIMIT]
+        if known is None:
+            # Later entries of a document are older, as feeds list newest first; keep that
+            # order among undated items seen at the same moment.
+            first_seen = now - offset * 1e-3
+            sort_ts = published if published is not None and published <= now + FUTURE_SLACK else first_seen
+            cursor = conn.execute(
+                """INSERT INTO items (url, canonical_url, title, author, summary, content,
+                       published, updated, categories, enclosures, language, content_hash,
+                       truncated, feed_id, guid, first_seen, sort_ts)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (*fields, feed_id, guid, first_seen, sort_ts),
+            )
+            item_id = int(cursor.lastrowid or 0)
+            conn.execute(
+                "INSERT INTO items_fts (rowid, title, text, author, feed, note) VALUES (?,?,?,?,?,'')",
+                (item_id, title, text, author, feed_title),
+            )
+            result.new_ids.append(item_id)
+        else:
+            item_id = known[0]
+            conn.execute(
+                """UPDATE items SET url=?, canonical_url=?, title=?, author=?, summary=?,
+                       content=?, published=?, updated=?, categories=?, enclosures=?, language=?,
+                       content_hash=?, truncated=?,
+                       sort_ts = CASE WHEN ? IS NOT NULL AND ? <= ? THEN ? ELSE first_seen END
+                   WHERE id = ?""",
+                (*fields, published, published, now + FUTURE_SLACK, published, item_id),
+            )
+            reindex(conn, item_id)
+            result.updated_ids.append(item_id)
+    return result
+
+
+def reindex(conn: sqlite3.Connection, item_id: int) -> None:
+    """Rewrite one item's search row from the library (after an edit, a note, a rename)."""
+    row = conn.execute(
+        """SELECT i.title, i.author, i.content, i.summary, i.full_text,
+                  COALESCE(NULLIF(f.user_title, ''), f.title, f.url), COALESCE(n.body, '')
+           FROM items i JOIN feeds f ON f.id = i.feed_id
+           LEFT JOIN notes n ON n.item_id = i.id WHERE i.id = ?""",
+        (item_id,),
+    ).fetchone()
+    conn.execute("DELETE FROM items_fts WHERE rowid = ?", (item_id,))
+    if row is None:
+        return
+    title, author, content, summary, full_text, feed, note = row
+    text = html_to_text(full_text or content or summary)[:FTS_TEXT_LIMIT]
+    conn.execute(
+        "INSERT INTO items_fts (rowid, title, text, author, feed, note) VALUES (?,?,?,?,?,?)",
+        (item_id, title, text, author, feed, note),
+    )
+
+
+TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "xtor", "at_medium",
+     "at_campaign", "ocid", "cmpid", "_hsenc", "_hsmi", "igshid", "ref_src", "s_cid", "wt.mc_id"}
+)
+
+
+def canonical_url(url: str) -> str:
+    """The link without tracking parameters, fragment or trailing slash, for matching stories."""
+    if not url:
+        return ""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(TRACKING_PREFIXES) and k.lower() not in TRACKING_PARAMS
+    ]
+    path = parts.path.rstrip("/") or "/"
+    host = parts.netloc.lower()
+    if host.startswith("www."):
+        host = host[4:]
+    scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
+    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
+
+
+def update_feed_meta(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed) -> None:
+    conn.execute(
+        """UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END,
+               site_url = CASE WHEN ? != '' THEN ? ELSE site_url END,
+               language = CASE WHEN ? != '' THEN ? ELSE language END WHERE id = ?""",
+        (parsed.title, clean_line(parsed.title, 300), parsed.site_url, parsed.site_url,
+         parsed.language, parsed.language, feed_id),
+    )
+
+
+def placeholders(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def backoff_seconds(failures: int) -> float:
+    """How long a failing feed rests: nothing for a blip, then doubling up to a day."""
+    if failures < 3:
+        return 0.0
+    return float(min(30 * 60 * 2 ** (failures - 3), 24 * 3600))
+
+
+def record_success(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    *,
+    now: float,
+    status: int | None,
+    etag: str,
+    last_modified: str,
+    moved_to: str = "",
+    warning: str = "",
+) -> None:
+    conn.execute(
+        """UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, last_error = '',
+               failures = 0, next_retry = NULL, last_fetched = ?, gone = 0,
+               moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
+        (etag, last_modified, status, now, moved_to, moved_to, feed_id),
+    )
+
+
+def record_failure(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    *,
+    now: float,
+    status: int | None,
+    error: str,
+    retry_after: float | None = None,
+    gone: bool = False,
+) -> float | None:
+    """Note a failed fetch and push the next try back; returns the next retry time."""
+    row = conn.execute("SELECT failures FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    failures = (row[0] if row else 0) + 1
+    wait = max(backoff_seconds(failures), retry_after or 0.0)
+    next_retry = now + wait if wait > 0 else None
+    conn.execute(
+        """UPDATE feeds SET last_status = ?, last_error = ?, failures = ?, next_retry = ?,
+               last_fetched = ?, gone = ? WHERE id = ?""",
+        (status, error, failures, next_retry, now, int(gone), feed_id),
+    )
+    return next_retry

@@ -1,0 +1,104 @@
+"""The user's judgement: read marks, stars, hidden items, tags and notes.
+
+These are the rows a refresh never touches and a crash must never lose; each change is one
+short transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+
+from veille.library.database import Database, LibraryError
+from veille.library.store import placeholders, reindex
+from veille.model import TagCount
+from veille.query import normalize_tag
+
+FLAGS = {"read", "starred", "hidden"}
+
+__all__ = ["TagCount", "set_flag", "set_note", "tag", "tag_counts"]
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
+    return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
+
+
+def set_flag(db: Database, flag: str, ids: Sequence[int], value: bool) -> int:
+    if flag not in FLAGS:
+        raise ValueError(flag)
+    changed = 0
+    with db.write() as conn:
+        for chunk in _chunks(ids):
+            extra = ", starred_at = ?" if flag == "starred" else ""
+            params: list[object] = [int(value)]
+            if extra:
+                params.append(time.time() if value else None)
+            cursor = conn.execute(
+                f"UPDATE items SET {flag} = ?{extra} WHERE id IN ({placeholders(chunk)}) "
+                f"AND {flag} != ?",
+                (*params, *chunk, int(value)),
+            )
+            changed += cursor.rowcount
+    return changed
+
+
+def _tag_id(conn: sqlite3.Connection, name: str) -> int:
+    conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+    return int(conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0])
+
+
+def tag(db: Database, ids: Sequence[int], add: Sequence[str], remove: Sequence[str]) -> None:
+    to_add = sorted({normalize_tag(name) for name in add})
+    to_remove = sorted({normalize_tag(name) for name in remove})
+    if not ids or not (to_add or to_remove):
+        return
+    with db.write() as conn:
+        for name in to_add:
+            tag_id = _tag_id(conn, name)
+            conn.executemany(
+                "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
+                "SELECT id, ? FROM items WHERE id = ?",
+                [(tag_id, item_id) for item_id in ids],
+            )
+        for name in to_remove:
+            row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                continue
+            for chunk in _chunks(ids):
+                conn.execute(
+                    f"DELETE FROM item_tags WHERE tag_id = ? AND item_id IN ({placeholders(chunk)})",
+                    (row[0], *chunk),
+                )
+        _drop_unused_tags(conn)
+
+
+def _drop_unused_tags(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM item_tags)")
+
+
+def set_note(db: Database, item_id: int, text: str) -> None:
+    text = text.replace("\r\n", "\n").strip("\n")
+    with db.write() as conn:
+        if conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
+            raise LibraryError(f"no item with id {item_id}")
+        if text.strip():
+            conn.execute(
+                "INSERT INTO notes (item_id, body, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT(item_id) DO UPDATE SET body = excluded.body, updated = excluded.updated",
+                (item_id, text, time.time()),
+            )
+        else:
+            conn.execute("DELETE FROM notes WHERE item_id = ?", (item_id,))
+        reindex(conn, item_id)
+
+
+def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
+    return [
+        TagCount(name=name, items=items, unread=unread or 0)
+        for name, items, unread in conn.execute(
+            """SELECT t.name, count(*), sum(i.read = 0 AND i.hidden = 0)
+               FROM tags t JOIN item_tags it ON it.tag_id = t.id JOIN items i ON i.id = it.item_id
+               GROUP BY t.id ORDER BY t.name"""
+        )
+    ]

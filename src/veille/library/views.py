@@ -1,0 +1,91 @@
+"""What the item list is looking at: a view (a feed, a folder, a tag…) narrowed by a query.
+
+Both become one SQL condition over `items i JOIN feeds f`. The query language lives in
+`veille.query`; this module only adds the view's own narrowing and the rule that hidden items stay
+out of sight unless the query asks for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from veille.query import compile_query, normalize_tag
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One entry of the feeds pane. All fields empty: every item."""
+
+    feed_id: int | None = None
+    folder: str | None = None
+    tag: str | None = None
+    unread_only: bool = False
+    starred_only: bool = False
+    saved_search_id: int | None = None
+    rule_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    sql: str
+    params: tuple[object, ...]
+
+
+def tag_condition(name: str) -> Condition:
+    tag = normalize_tag(name)
+    return Condition(
+        "EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+        "WHERE it.item_id = i.id AND (t.name = ? OR t.name LIKE ? ESCAPE '\\'))",
+        (tag, _like_prefix(tag) + "/%"),
+    )
+
+
+def folder_condition(path: str) -> Condition:
+    return Condition(
+        "f.folder_id IN (SELECT id FROM folders WHERE path = ? OR path LIKE ? ESCAPE '\\')",
+        (path, _like_prefix(path) + "/%"),
+    )
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def build_where(
+    query: str,
+    view: View | None,
+    *,
+    extra_queries: tuple[str, ...] = (),
+    now: datetime | None = None,
+) -> Condition:
+    """The SQL condition for `query` within `view` (raises veille.query.QueryError)."""
+    parts: list[str] = []
+    params: list[object] = []
+    moment = now or datetime.now(UTC)
+    wants_hidden = False
+    for text in (query, *extra_queries):
+        if text and text.strip():
+            compiled = compile_query(text, now=moment)
+            parts.append(f"({compiled.where})")
+            params.extend(compiled.params)
+            wants_hidden = wants_hidden or "is:hidden" in text
+    if view is not None:
+        if view.feed_id is not None:
+            parts.append("i.feed_id = ?")
+            params.append(view.feed_id)
+        if view.folder is not None:
+            cond = folder_condition(view.folder)
+            parts.append(cond.sql)
+            params.extend(cond.params)
+        if view.tag is not None:
+            cond = tag_condition(view.tag)
+            parts.append(cond.sql)
+            params.extend(cond.params)
+        if view.unread_only:
+            parts.append("i.read = 0")
+        if view.starred_only:
+            parts.append("i.starred = 1")
+    if not wants_hidden:
+        parts.append("i.hidden = 0")
+    return Condition(" AND ".join(parts) or "1", tuple(params))

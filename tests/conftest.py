@@ -1,0 +1,45 @@
+"""Shared fixtures: every test runs in its own veille home, never the user's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from veille.library import Library, open_library
+from veille.settings import Paths, resolve_paths
+
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the developer's own config and library out of every test."""
+    monkeypatch.setenv("VEILLE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    monkeypatch.delenv("EDITOR", raising=False)
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> Paths:
+    p = resolve_paths(tmp_path / "home")
+    p.ensure()
+    return p
+
+
+@pytest.fixture
+def lib(paths: Paths) -> Iterator[Library]:
+    library = open_library(paths.library, backups=paths.backups)
+    yield library
+    library.close()
+
+
+@pytest.fixture
+def corpora() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip("../shared/corpora is not present")
+    return CORPORA
+
+
+from tests.httpserver import local_server, other_server  # noqa: E402,F401  (shared fixtures)

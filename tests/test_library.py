@@ -1,0 +1,186 @@
+"""The library on a real SQLite file: identity, update in place, user state, search, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from veille.library import Library, LibraryError, View, open_library
+from veille.library.schema import SCHEMA_VERSION
+from veille.model import ParsedEntry, ParsedFeed
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def entry(n: int, **kw: object) -> ParsedEntry:
+    base: dict[str, object] = {
+        "guid": f"g{n}", "link": f"https://example.org/{n}", "title": f"Titre {n}",
+        "summary": f"<p>Résumé {n}</p>", "published": NOW - timedelta(hours=n),
+    }
+    base.update(kw)
+    return ParsedEntry(**base)  # type: ignore[arg-type]
+
+
+def store(lib: Library, feed_id: int, *entries: ParsedEntry, title: str = "Le Flux") -> list[int]:
+    result = lib.ingest(feed_id, ParsedFeed(title=title, entries=list(entries)), status=200)
+    return result.new_ids
+
+
+def test_new_library_is_versioned_wal_and_private(lib: Library, paths) -> None:  # type: ignore[no-untyped-def]
+    conn = lib.conn
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert paths.library.stat().st_mode & 0o777 == 0o600
+    assert paths.data.stat().st_mode & 0o777 == 0o700
+
+
+def test_item_identity_and_update_in_place_keep_user_state(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/feed.xml")
+    [first, second, third] = store(
+        lib, feed.id, entry(1), entry(2, guid=None), entry(3, guid=None, link=None)
+    )
+    lib.set_read([first])
+    lib.set_starred([first])
+    lib.tag([first], add=["CNIL/Sanctions"])
+    lib.set_note(first, "à citer lundi")
+    # The same items again: nothing new; a changed title is updated in place.
+    again = lib.ingest(
+        feed.id,
+        ParsedFeed(entries=[entry(1, title="Titre corrigé"), entry(2, guid=None),
+                            entry(3, guid=None, link=None)]),
+        status=200,
+    )
+    assert again.new_ids == []
+    assert again.updated_ids == [first]
+    item = lib.item(first)
+    assert item.title == "Titre corrigé"
+    assert (item.read, item.starred, item.tags, item.note) == (
+        True, True, ["cnil/sanctions"], "à citer lundi")
+    assert lib.item(second).guid == "https://example.org/2"
+    assert lib.item(third).guid.startswith("veille:")
+
+
+def test_duplicate_guids_in_one_document_store_once(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/feed.xml")
+    assert len(store(lib, feed.id, entry(1), entry(1, title="dup"))) == 1
+
+
+def test_accent_insensitive_search(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/feed.xml")
+    store(lib, feed.id, entry(1, title="La sécurité des données"),
+          entry(2, title="Ägypten und ägyptische Funde"), entry(3, title="Autre chose"))
+    assert [r.title for r in lib.rows("securite")] == ["La sécurité des données"]
+    assert [r.title for r in lib.rows("SÉCURITÉ")] == ["La sécurité des données"]
+    assert len(lib.rows("Ägy*")) == 1
+    assert lib.count("") == 3
+
+
+def test_rows_are_newest_first_with_windows_and_positions(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/feed.xml")
+    ids = store(lib, feed.id, *(entry(n) for n in range(1, 31)))
+    rows = lib.rows(offset=10, limit=5)
+    assert [r.id for r in rows] == ids[10:15]
+    assert lib.position(ids[12]) == 12
+    lib.set_read(ids[:10])
+    assert lib.count(view=View(unread_only=True)) == 20
+    assert lib.position(ids[0], view=View(unread_only=True)) is None
+
+
+def test_far_future_dates_do_not_float_to_the_top(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/feed.xml")
+    store(lib, feed.id, entry(1, published=datetime(9999, 1, 1, tzinfo=UTC), title="futur"),
+          entry(2, title="normal"))
+    assert lib.rows()[0].title == "futur"  # sorted by first-seen time (now), not year 9999
+    assert lib.rows()[0].sort_date is not None
+    assert lib.rows()[0].sort_date.year < 9999  # type: ignore[union-attr]
+
+
+def test_tags_are_normalised_and_counted(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/feed.xml")
+    a, b = store(lib, feed.id, entry(1), entry(2))
+    lib.tag([a, b], add=["  IA ", "ue/AI-Act"])
+    lib.tag([b], remove=["ia"])
+    counts = {t.name: t.items for t in lib.tags()}
+    assert counts == {"ia": 1, "ue/ai-act": 2}
+    assert lib.count(view=View(tag="ue")) == 2
+
+
+def test_notes_are_searchable_and_deletable(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/feed.xml")
+    [a] = store(lib, feed.id, entry(1))
+    lib.set_note(a, "Chiffres à vérifier auprès du ministère")
+    assert [r.id for r in lib.rows("ministere")] == [a]
+    lib.set_note(a, "")
+    assert lib.item(a).note == ""
+    assert lib.rows("ministere") == []
+
+
+def test_remove_feed_removes_its_items_and_index(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/feed.xml")
+    store(lib, feed.id, entry(1, title="unique mot"))
+    lib.remove_feed(feed.id)
+    assert lib.count() == 0
+    assert lib.conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == 0
+
+
+def test_duplicate_subscription_is_refused(lib: Library) -> None:
+    lib.add_feed("https://example.org/feed.xml", folder="Presse/Climat")
+    with pytest.raises(LibraryError, match="already subscribed"):
+        lib.add_feed("https://example.org/feed.xml")
+    assert lib.folders() == ["Presse/Climat"]
+
+
+def test_failures_back_off_and_success_resets(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/feed.xml")
+    for _ in range(2):
+        assert lib.ingest_failure(feed.id, status=500, error="HTTP 500") is None
+    assert lib.ingest_failure(feed.id, status=500, error="HTTP 500") is not None
+    assert lib.feed(feed.id).failures == 3
+    assert lib.ingest_failure(feed.id, status=429, error="HTTP 429", retry_after=7200) is not None
+    failing = lib.feed(feed.id)
+    assert failing.last_error == "HTTP 429" and failing.next_retry is not None
+    store(lib, feed.id, entry(1))
+    healed = lib.feed(feed.id)
+    assert (healed.failures, healed.last_error, healed.next_retry) == (0, "", None)
+
+
+def test_foreign_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite"
+    path.write_bytes(b"not a database at all" * 10)
+    with pytest.raises(LibraryError, match="not a veille library"):
+        open_library(path)
+    assert path.read_bytes() == b"not a database at all" * 10
+
+
+def test_someone_elses_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE accounts (id INTEGER)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LibraryError, match="did not create"):
+        open_library(path)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite"
+    open_library(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    with pytest.raises(LibraryError, match="newer veille"):
+        open_library(path)
+
+
+def test_state_and_saved_searches(lib: Library) -> None:
+    lib.set_state("theme", "nord")
+    assert lib.get_state("theme") == "nord"
+    assert lib.get_state("missing", "x") == "x"
+    saved = lib.save_search("Sécurité", "sécurité")
+    assert [s.name for s in lib.saved_searches()] == ["Sécurité"]
+    lib.delete_search(saved.id)
+    assert lib.saved_searches() == []
