@@ -68,12 +68,12 @@ def load_demo(paths: Paths, folder: Path, state: dict[str, object]) -> None:
     from veille.ingest.opml import read_subscriptions
     from veille.ingest.refresh import refresh
     from veille.library import open_library
-    from veille.pipeline import post_store_hooks
+    from veille.pipeline import after_refresh
 
     settings = load_settings(paths)
     with open_library(paths.library, backups=paths.backups) as lib:
         lib.add_feeds(read_subscriptions((folder / "demo.opml").read_bytes(), "demo.opml"))
-        asyncio.run(refresh(lib, settings, post_store=post_store_hooks(settings, paths)))
+        asyncio.run(refresh(lib, settings, after=after_refresh(settings, paths)))
         by_guid = dict(lib.conn.execute("SELECT guid, id FROM items").fetchall())
         marks: dict[str, dict[str, object]] = state.get("items", {})  # type: ignore[assignment]
         for guid, mark in marks.items():

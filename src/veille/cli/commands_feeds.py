@@ -192,7 +192,7 @@ def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     from veille.ingest.refresh import RefreshProgress, refresh
-    from veille.pipeline import post_store_hooks
+    from veille.pipeline import after_refresh
 
     if ctx.offline:
         raise CommandError("--offline: refresh needs the network")
@@ -204,7 +204,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
 
     report = asyncio.run(
         refresh(ctx.library, ctx.settings, ids, force=args.force, on_progress=progress,
-                post_store=post_store_hooks(ctx.settings, ctx.paths))
+                after=after_refresh(ctx.settings, ctx.paths))
     )
     bar.close()
     titles = {f.id: f.display_title for f in ctx.library.feeds()}

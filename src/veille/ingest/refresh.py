@@ -25,6 +25,7 @@ from veille.redact import redact_url
 from veille.settings import Settings
 
 PostStore = Callable[[Library, Feed, StoreResult], None]
+AfterRefresh = Callable[[Library, list[int]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +117,13 @@ async def refresh(
     force: bool = False,
     on_progress: Callable[[RefreshProgress], None] | None = None,
     post_store: Sequence[PostStore] = (),
+    after: AfterRefresh | None = None,
 ) -> RefreshReport:
-    """Refresh `feed_ids` (all feeds when None) and return what happened."""
+    """Refresh `feed_ids` (all feeds when None) and return what happened.
+
+    `post_store` hooks run after each feed is stored; `after` runs once at the end with every
+    new item's id (watch rules and story grouping look across feeds, so they run there).
+    """
     started = time.monotonic()
     loop = asyncio.get_running_loop()
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-store")
@@ -202,6 +208,8 @@ async def refresh(
 
         async with make_fetcher(settings) as fetcher:
             await asyncio.gather(*(one(feed, fetcher) for feed in feeds))
+        if after is not None and report.new_ids:
+            await loop.run_in_executor(writer, after, lib, list(report.new_ids))
         report.elapsed = time.monotonic() - started
         return report
     finally:

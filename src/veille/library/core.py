@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from veille.library import store, userstate
+from veille.library import clusters, store, userstate
 from veille.library.database import Database, LibraryError
-from veille.library.store import StoreResult, TruncationCheck, placeholders
+from veille.library.database import placeholders
+from veille.library.store import StoreResult, TruncationCheck
 from veille.library.views import Condition, View, build_where
 from veille.model import (
     FULL_TEXT_POLICIES,
@@ -258,9 +259,18 @@ class Library:
             return store.record_failure(conn, feed_id, now=time.time(), status=status,
                                         error=error, retry_after=retry_after, gone=gone)
 
+    # Stories told by several feeds ----------------------------------------------------------
+
+    def cluster(self, new_ids: Sequence[int]) -> int:
+        """Group new items with the stories they belong to (see `clusters`)."""
+        return clusters.cluster_new_items(self.db, new_ids)
+
+    def cluster_members(self, item_id: int) -> list[int]:
+        return clusters.cluster_members(self.conn, item_id)
+
     # Items --------------------------------------------------------------------------------
 
-    def _where(self, query: str, view: View | None) -> Condition:
+    def _where(self, query: str, view: View | None, *, collapse: bool = False) -> Condition:
         extra: tuple[str, ...] = ()
         if view is not None and view.saved_search_id is not None:
             row = self.conn.execute(
@@ -272,18 +282,18 @@ class Library:
                 "SELECT query FROM rules WHERE id = ?", (view.rule_id,)
             ).fetchone()
             extra = (row[0],) if row else ("id:0",)
-        return build_where(query, view, extra_queries=extra)
+        return build_where(query, view, extra_queries=extra, collapse=collapse)
 
-    def count(self, query: str = "", *, view: View | None = None) -> int:
-        cond = self._where(query, view)
+    def count(self, query: str = "", *, view: View | None = None, collapse: bool = True) -> int:
+        cond = self._where(query, view, collapse=collapse)
         sql = f"SELECT count(*) FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {cond.sql}"
         return int(self.conn.execute(sql, cond.params).fetchone()[0])
 
     def rows(
         self, query: str = "", *, view: View | None = None, offset: int = 0, limit: int = 100
     ) -> list[ItemRow]:
-        """A window of the item list, newest first."""
-        cond = self._where(query, view)
+        """A window of the item list, newest first; a story from several feeds shows once."""
+        cond = self._where(query, view, collapse=True)
         rows = self.conn.execute(
             f"SELECT {ROW_COLUMNS} FROM items i JOIN feeds f ON f.id = i.feed_id "
             f"WHERE {cond.sql} ORDER BY i.sort_ts DESC, i.id DESC LIMIT ? OFFSET ?",
@@ -319,7 +329,7 @@ class Library:
         ).fetchone()
         if row is None:
             return None
-        cond = self._where(query, view)
+        cond = self._where(query, view, collapse=True)
         present = self.conn.execute(
             f"SELECT 1 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ? AND {cond.sql}",
             (item_id, *cond.params),

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,6 +34,11 @@ def fold(text: str | None) -> str:
         return ""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def placeholders(values: Sequence[object]) -> str:
+    """`?,?,?` for an `IN (…)` of `values`."""
+    return ",".join("?" * len(values))
 
 
 def _check_file(path: Path) -> None:

@@ -127,6 +127,14 @@ MIGRATIONS: list[str] = [
         tokenize = 'unicode61 remove_diacritics 2'
     );
     """,
+    # 1 → 2: one story, many sources. `lead_hash` fingerprints the opening of an item's text so
+    # the same wire copy is found in another feed through an index; `cluster_head` marks the
+    # one item of a story that the list shows.
+    """
+    ALTER TABLE items ADD COLUMN lead_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE items ADD COLUMN cluster_head INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX items_lead ON items(lead_hash) WHERE lead_hash != '';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from veille.library.clusters import lead_hash
 from veille.model import ParsedEntry, ParsedFeed
 from veille.text import clean_line, html_to_text
 
@@ -117,6 +118,7 @@ def store_entries(
             _enclosures(entry), entry.language or parsed.language, digest, truncated,
         )
         text = html_to_text(entry.content or entry.summary)[:FTS_TEXT_LIMIT]
+        fields = (*fields, lead_hash(text))
         if known is None:
             # Later entries of a document are older, as feeds list newest first; keep that
             # order among undated items seen at the same moment.
@@ -125,8 +127,8 @@ def store_entries(
             cursor = conn.execute(
                 """INSERT INTO items (url, canonical_url, title, author, summary, content,
                        published, updated, categories, enclosures, language, content_hash,
-                       truncated, feed_id, guid, first_seen, sort_ts)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                       truncated, lead_hash, feed_id, guid, first_seen, sort_ts)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (*fields, feed_id, guid, first_seen, sort_ts),
             )
             item_id = int(cursor.lastrowid or 0)
@@ -140,7 +142,7 @@ def store_entries(
             conn.execute(
                 """UPDATE items SET url=?, canonical_url=?, title=?, author=?, summary=?,
                        content=?, published=?, updated=?, categories=?, enclosures=?, language=?,
-                       content_hash=?, truncated=?,
+                       content_hash=?, truncated=?, lead_hash=?,
                        sort_ts = CASE WHEN ? IS NOT NULL AND ? <= ? THEN ? ELSE first_seen END
                    WHERE id = ?""",
                 (*fields, published, published, now + FUTURE_SLACK, published, item_id),
@@ -208,10 +210,6 @@ def update_feed_meta(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed)
         (parsed.title, clean_line(parsed.title, 300), parsed.site_url, parsed.site_url,
          parsed.language, parsed.language, feed_id),
     )
-
-
-def placeholders(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))
 
 
 def backoff_seconds(failures: int) -> float:

@@ -11,7 +11,8 @@ import time
 from collections.abc import Sequence
 
 from veille.library.database import Database, LibraryError
-from veille.library.store import placeholders, reindex
+from veille.library.database import placeholders
+from veille.library.store import reindex
 from veille.model import TagCount
 from veille.query import normalize_tag
 

@@ -58,6 +58,7 @@ def build_where(
     *,
     extra_queries: tuple[str, ...] = (),
     now: datetime | None = None,
+    collapse: bool = False,
 ) -> Condition:
     """The SQL condition for `query` within `view` (raises veille.query.QueryError)."""
     parts: list[str] = []
@@ -88,4 +89,8 @@ def build_where(
             parts.append("i.starred = 1")
     if not wants_hidden:
         parts.append("i.hidden = 0")
+    if collapse and (view is None or view.feed_id is None):
+        # A story told by several feeds shows once, on its oldest item, except in a feed's
+        # own view where each feed shows what it published.
+        parts.append("i.cluster_head = 1")
     return Condition(" AND ".join(parts) or "1", tuple(params))

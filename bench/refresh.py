@@ -1,0 +1,165 @@
+"""Refresh benchmark: N generated feeds × 50 items served locally, cold then warm (all 304).
+
+    uv run python bench/refresh.py --feeds 200 --latency 0.1
+    uv run python bench/refresh.py --feeds 1000 --latency 0
+
+Each feed is about 110 KB of RSS 2.0 with full-article content. The feeds are spread over several
+loopback addresses (127.0.0.1–127.0.0.8), as they would be over several hosts, and served by a
+separate process (so that the server does not share the refresh's interpreter) with an emulated
+latency before each response. The refresh runs as `veille --home TMP refresh --json` in a
+subprocess: the figures are wall time and the peak resident memory of that process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import multiprocessing
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+HOSTS = [f"127.0.0.{n}" for n in range(1, 9)]
+WORDS = ("données", "régulation", "sécurité", "ville", "climat", "énergie", "marché", "santé",
+         "justice", "école", "réseau", "public", "analyse", "rapport", "commission", "projet",
+         "budget", "transport", "culture", "recherche", "numérique", "loi", "vote", "accord")
+
+
+def paragraph(seed: int, words: int = 60) -> str:
+    return " ".join(WORDS[(seed * 7 + i * 13) % len(WORDS)] for i in range(words)).capitalize()
+
+
+def make_feed(n: int, items: int = 50) -> bytes:
+    now = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>',
+        f"<title>Flux de test {n}</title><link>https://example{n}.test/</link>",
+        "<language>fr</language><description>Généré pour le banc d'essai</description>",
+    ]
+    for i in range(items):
+        body = "".join(f"<p>{paragraph(n * 100 + i * 10 + k)}</p>" for k in range(5))
+        stamp = format_datetime(now - timedelta(minutes=37 * i + n))
+        parts.append(
+            f"<item><title>Article {i} du flux {n} : {WORDS[i % len(WORDS)]}</title>"
+            f"<link>https://example{n}.test/articles/{i}</link>"
+            f"<guid>https://example{n}.test/articles/{i}</guid><pubDate>{stamp}</pubDate>"
+            f"<author>redaction@example{n}.test (Rédaction {n})</author>"
+            f"<category>{WORDS[(i + n) % len(WORDS)]}</category>"
+            f"<description>{paragraph(i, 40)}</description>"
+            f"<content:encoded><![CDATA[{body}]]></content:encoded></item>"
+        )
+    parts.append("</channel></rss>")
+    return "".join(parts).encode()
+
+
+def serve(host: str, port: int, feeds: int, latency: float, ready: multiprocessing.Event) -> None:  # type: ignore[valid-type]
+    bodies: dict[str, tuple[bytes, str]] = {}
+    for n in range(feeds):
+        if HOSTS[n % len(HOSTS)] == host:
+            body = make_feed(n)
+            bodies[f"/feed/{n}.xml"] = (body, '"' + hashlib.md5(body).hexdigest() + '"')
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            if latency:
+                time.sleep(latency)
+            found = bodies.get(self.path)
+            if found is None:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body, etag = found
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 256
+    ready.set()
+    server.serve_forever()
+
+
+def run_refresh(home: Path) -> tuple[float, int, dict[str, object]]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "veille", "--home", str(home), "refresh", "--json"],
+        capture_output=True, text=True, check=False,
+    )
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if result.returncode not in (0, 1):
+        raise SystemExit(f"refresh failed: {result.stderr}")
+    return elapsed, max(peak, before), json.loads(result.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--latency", type=float, default=0.1, help="seconds before each reply")
+    parser.add_argument("--port", type=int, default=18_080)
+    args = parser.parse_args()
+
+    processes = []
+    for host in HOSTS:
+        ready = multiprocessing.Event()
+        proc = multiprocessing.Process(
+            target=serve, args=(host, args.port, args.feeds, args.latency, ready), daemon=True
+        )
+        proc.start()
+        ready.wait(60)
+        processes.append(proc)
+    try:
+        with tempfile.TemporaryDirectory(prefix="veille-bench-") as tmp:
+            home = Path(tmp)
+            opml = ["<opml version='2.0'><body>"]
+            for n in range(args.feeds):
+                host = HOSTS[n % len(HOSTS)]
+                opml.append(f"<outline text='f{n}' xmlUrl='http://{host}:{args.port}/feed/{n}.xml'/>")
+            opml.append("</body></opml>")
+            (home / "subs.opml").write_text("".join(opml))
+            env = {**os.environ, "VEILLE_HOME": str(home)}
+            subprocess.run([sys.executable, "-m", "veille", "import", str(home / "subs.opml")],
+                           check=True, env=env, capture_output=True)
+            cold, cold_peak, cold_report = run_refresh(home)
+            warm, warm_peak, warm_report = run_refresh(home)
+            print(f"{args.feeds} feeds × 50 items, latency {args.latency * 1000:.0f} ms")
+            print(f"  cold: {cold:6.2f} s  new items {cold_report['new_items']}, "
+                  f"errors {len(cold_report['errors'])}")  # type: ignore[arg-type]
+            print(f"  warm: {warm:6.2f} s  not modified {warm_report['not_modified']}, "
+                  f"errors {len(warm_report['errors'])}")  # type: ignore[arg-type]
+            print(f"  peak memory: {max(cold_peak, warm_peak) / 1024:.0f} MB")
+            if cold_report["errors"]:
+                print("  first errors:", cold_report["errors"][:3])  # type: ignore[index]
+    finally:
+        for proc in processes:
+            proc.terminate()
+
+
+if __name__ == "__main__":
+    main()

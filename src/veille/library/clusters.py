@@ -1,0 +1,200 @@
+"""One story, many sources: grouping items from different feeds that tell the same story.
+
+Three signals, from the most to the least certain:
+- the same link once tracking parameters are gone (`canonical_url`, indexed);
+- the same wire copy: the opening of the text, folded, hashes the same (`lead_hash`, indexed);
+- a near-identical title within a few days: most significant words shared (Jaccard ≥ 0.7 and at
+  least four words in common), so that two different stories on the same subject stay apart.
+
+Only new items are compared, against items from other feeds in a window around their dates, and
+titles are compared through an in-memory word index built once per run, so the grouping is cheap
+enough to run at every refresh. A cluster's id is its oldest member's id; that member is the
+`cluster_head` the item list shows, with « +N sources ».
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from veille.library.database import Database, fold, placeholders
+
+WINDOW = 3 * 24 * 3600
+TITLE_JACCARD = 0.7
+TITLE_MIN_SHARED = 4
+LEAD_CHARS = 280
+LEAD_MIN_CHARS = 160
+
+STOPWORDS = frozenset(
+    """les des une dans pour par sur avec sans sous aux que qui quoi dont est sont ont ete
+    etre fait plus moins tout tous toute cette ces son ses leur leurs mais donc car pas
+    the and for with from that this are was were has have had not but its their about into
+    over after before under will would could should than then them they what when where which
+    who why how new nouveau nouvelle""".split()
+)
+_WORD = re.compile(r"\w+")
+
+
+def title_words(title: str) -> frozenset[str]:
+    return frozenset(
+        w for w in _WORD.findall(fold(title)) if len(w) >= 3 and w not in STOPWORDS
+    )
+
+
+def lead_hash(text: str) -> str:
+    """A fingerprint of the opening of a text, or "" when it is too short to mean anything."""
+    words = " ".join(_WORD.findall(fold(text)))[:LEAD_CHARS]
+    if len(words) < LEAD_MIN_CHARS:
+        return ""
+    return hashlib.sha1(words.encode()).hexdigest()[:20]
+
+
+def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:
+    shared = len(a & b)
+    return shared >= TITLE_MIN_SHARED and shared / len(a | b) >= TITLE_JACCARD
+
+
+class _Groups:
+    """Union-find over item ids; the smallest id names the group."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def cluster_new_items(db: Database, new_ids: Sequence[int]) -> int:
+    """Group `new_ids` with the stories they belong to; returns how many items joined one."""
+    if not new_ids:
+        return 0
+    conn = db.connection()
+    new: list[tuple[int, int, float, str, str, str, int | None]] = []
+    for start in range(0, len(new_ids), 500):
+        chunk = list(new_ids[start : start + 500])
+        new.extend(
+            conn.execute(
+                f"SELECT id, feed_id, sort_ts, title, canonical_url, lead_hash, cluster_id "
+                f"FROM items WHERE id IN ({placeholders(chunk)})",
+                chunk,
+            ).fetchall()
+        )
+    if not new:
+        return 0
+    groups = _Groups()
+    feed_of: dict[int, int] = {}
+    cluster_of: dict[int, int | None] = {}
+    for item_id, feed_id, _ts, _title, url, lead, cluster in new:
+        feed_of[item_id] = feed_id
+        cluster_of[item_id] = cluster
+        for column, value in (("canonical_url", url), ("lead_hash", lead)):
+            if not value:
+                continue
+            for other, other_feed, other_cluster in conn.execute(
+                f"SELECT id, feed_id, cluster_id FROM items WHERE {column} = ? AND id != ?",
+                (value, item_id),
+            ):
+                if other_feed != feed_id:
+                    groups.union(item_id, other)
+                    feed_of[other] = other_feed
+                    cluster_of[other] = other_cluster
+    _match_titles(conn, new, groups, feed_of, cluster_of)
+    return _write_groups(db, groups, cluster_of)
+
+
+def _match_titles(
+    conn: sqlite3.Connection,
+    new: Sequence[tuple[int, int, float, str, str, str, int | None]],
+    groups: _Groups,
+    feed_of: dict[int, int],
+    cluster_of: dict[int, int | None],
+) -> None:
+    low = min(row[2] for row in new) - WINDOW
+    high = max(row[2] for row in new) + WINDOW
+    index: dict[str, list[int]] = defaultdict(list)
+    words_of: dict[int, frozenset[str]] = {}
+    for item_id, feed_id, _ts, title, cluster in conn.execute(
+        "SELECT id, feed_id, sort_ts, title, cluster_id FROM items WHERE sort_ts BETWEEN ? AND ?",
+        (low, high),
+    ):
+        words = title_words(title)
+        if len(words) < TITLE_MIN_SHARED:
+            continue
+        words_of[item_id] = words
+        feed_of.setdefault(item_id, feed_id)
+        cluster_of.setdefault(item_id, cluster)
+        for word in words:
+            index[word].append(item_id)
+    times = {row[0]: row[2] for row in new}
+    for item_id, feed_id, ts, *_ in new:
+        words = words_of.get(item_id)
+        if not words:
+            continue
+        # Candidates share at least one of the item's rarer words: scan the shortest lists.
+        rare = sorted(words, key=lambda w: len(index[w]))[: len(words) - TITLE_MIN_SHARED + 1]
+        candidates = {other for w in rare for other in index[w]}
+        for other in candidates:
+            if other == item_id or feed_of.get(other) == feed_id:
+                continue
+            if other in times and abs(times[other] - ts) > WINDOW:
+                continue
+            if similar_titles(words, words_of[other]):
+                groups.union(item_id, other)
+
+
+def _write_groups(db: Database, groups: _Groups, cluster_of: dict[int, int | None]) -> int:
+    members: dict[int, set[int]] = defaultdict(set)
+    for item_id in list(groups.parent):
+        members[groups.find(item_id)].add(item_id)
+    joined = 0
+    with db.write() as conn:
+        for group in members.values():
+            if len(group) < 2:
+                continue
+            # Existing clusters the group touches merge into one, named by the oldest member.
+            existing = {c for i in group if (c := cluster_of.get(i)) is not None}
+            everyone = set(group)
+            for cluster in existing:
+                everyone.update(
+                    r[0] for r in conn.execute("SELECT id FROM items WHERE cluster_id = ?", (cluster,))
+                )
+            head = min(everyone)
+            ids = sorted(everyone)
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                conn.execute(
+                    f"UPDATE items SET cluster_id = ?, cluster_head = (id = ?) "
+                    f"WHERE id IN ({placeholders(chunk)})",
+                    (head, head, *chunk),
+                )
+            joined += len(everyone)
+    return joined
+
+
+def cluster_members(conn: sqlite3.Connection, item_id: int) -> list[int]:
+    """Every item of `item_id`'s story, itself included, oldest first."""
+    row = conn.execute("SELECT cluster_id FROM items WHERE id = ?", (item_id,)).fetchone()
+    if row is None or row[0] is None:
+        return [item_id]
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM items WHERE cluster_id = ? ORDER BY id", (row[0],)
+    )]
+
+
+def recluster_all(db: Database, ids: Iterable[int] | None = None) -> int:
+    """Group the whole library (or `ids`) from scratch; for `veille` maintenance commands."""
+    conn = db.connection()
+    every = list(ids) if ids is not None else [r[0] for r in conn.execute("SELECT id FROM items")]
+    return cluster_new_items(db, every)
