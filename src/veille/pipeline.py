@@ -13,6 +13,8 @@ from veille.settings import Paths, Settings
 
 def after_refresh(settings: Settings, paths: Paths) -> AfterRefresh:
     def step(lib: Library, new_ids: list[int]) -> None:
+        lib.sync_watch(settings.watch)
+        lib.apply_rules(new_ids)
         lib.cluster(new_ids)
 
     return step

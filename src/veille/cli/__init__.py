@@ -12,12 +12,18 @@ import sys
 from collections.abc import Sequence
 
 from veille import __version__
-from veille.cli import commands_feeds, commands_items, commands_library
+from veille.cli import (
+    commands_actions,
+    commands_export,
+    commands_feeds,
+    commands_items,
+    commands_library,
+)
 from veille.cli.context import CommandError, Context
 from veille.library import LibraryError
 from veille.settings import ConfigError, load_settings, resolve_paths
 
-MODULES = [commands_feeds, commands_items, commands_library]
+MODULES = [commands_feeds, commands_items, commands_actions, commands_export, commands_library]
 
 DESCRIPTION = """\
 veille: a terminal news reader for keeping a veille.

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from veille.ingest.fetch import FetchLimits, Fetcher, FetchResult
+from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.ingest.parse import NotAFeedError, parse_feed
 from veille.library import Library
 from veille.library.store import StoreResult

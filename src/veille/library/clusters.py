@@ -29,11 +29,7 @@ LEAD_CHARS = 280
 LEAD_MIN_CHARS = 160
 
 STOPWORDS = frozenset(
-    """les des une dans pour par sur avec sans sous aux que qui quoi dont est sont ont ete
-    etre fait plus moins tout tous toute cette ces son ses leur leurs mais donc car pas
-    the and for with from that this are was were has have had not but its their about into
-    over after before under will would could should than then them they what when where which
-    who why how new nouveau nouvelle""".split()
+    ["les", "des", "une", "dans", "pour", "par", "sur", "avec", "sans", "sous", "aux", "que", "qui", "quoi", "dont", "est", "sont", "ont", "ete", "etre", "fait", "plus", "moins", "tout", "tous", "toute", "cette", "ces", "son", "ses", "leur", "leurs", "mais", "donc", "car", "pas", "the", "and", "for", "with", "from", "that", "this", "are", "was", "were", "has", "have", "had", "not", "but", "its", "their", "about", "into", "over", "after", "before", "under", "will", "would", "could", "should", "than", "then", "them", "they", "what", "when", "where", "which", "who", "why", "how", "new", "nouveau", "nouvelle"]
 )
 _WORD = re.compile(r"\w+")
 

@@ -14,7 +14,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from veille.library.schema import MIGRATIONS, SCHEMA_VERSION
@@ -94,10 +94,8 @@ class Database:
                 f"{self.path} cannot be opened as a library ({error}); it was left untouched."
             ) from None
         conn.create_function("veille_fold", 1, fold, deterministic=True)
-        try:
+        with suppress(OSError):
             self.path.chmod(0o600)
-        except OSError:
-            pass
         return conn
 
     @contextmanager
@@ -120,10 +118,8 @@ class Database:
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
-                try:
+                with suppress(sqlite3.Error):
                     conn.close()
-                except sqlite3.Error:
-                    pass
             self._all.clear()
         self._local = threading.local()
 

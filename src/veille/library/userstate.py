@@ -10,15 +10,14 @@ import sqlite3
 import time
 from collections.abc import Sequence
 
-from veille.library.database import Database, LibraryError
-from veille.library.database import placeholders
+from veille.library.database import Database, LibraryError, placeholders
 from veille.library.store import reindex
 from veille.model import TagCount
 from veille.query import normalize_tag
 
 FLAGS = {"read", "starred", "hidden"}
 
-__all__ = ["TagCount", "set_flag", "set_note", "tag", "tag_counts"]
+__all__ = ["TagCount", "delete_tag", "rename_tag", "set_flag", "set_note", "tag", "tag_counts"]
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
@@ -76,6 +75,57 @@ def tag(db: Database, ids: Sequence[int], add: Sequence[str], remove: Sequence[s
 
 def _drop_unused_tags(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM item_tags)")
+
+
+def _family(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
+    """The tag `name` and its children (`name/…`)."""
+    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return conn.execute(
+        "SELECT id, name FROM tags WHERE name = ? OR name LIKE ? ESCAPE '\\' ORDER BY name",
+        (name, escaped + "/%"),
+    ).fetchall()
+
+
+def rename_tag(db: Database, old: str, new: str) -> int:
+    """Rename `old` (and its children) to `new`, merging into tags that already exist."""
+    old, new = normalize_tag(old), normalize_tag(new)
+    touched: set[int] = set()
+    with db.write() as conn:
+        family = _family(conn, old)
+        if not family:
+            raise LibraryError(f"no tag named {old!r}")
+        for tag_id, name in family:
+            target = new + name[len(old):]
+            touched.update(
+                r[0] for r in conn.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", (tag_id,))
+            )
+            if target == name:
+                continue
+            target_id = _tag_id(conn, target)
+            conn.execute(
+                "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
+                "SELECT item_id, ? FROM item_tags WHERE tag_id = ?",
+                (target_id, tag_id),
+            )
+            conn.execute("DELETE FROM item_tags WHERE tag_id = ?", (tag_id,))
+        _drop_unused_tags(conn)
+    return len(touched)
+
+
+def delete_tag(db: Database, name: str) -> int:
+    name = normalize_tag(name)
+    touched: set[int] = set()
+    with db.write() as conn:
+        family = _family(conn, name)
+        if not family:
+            raise LibraryError(f"no tag named {name!r}")
+        for tag_id, _ in family:
+            touched.update(
+                r[0] for r in conn.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", (tag_id,))
+            )
+            conn.execute("DELETE FROM item_tags WHERE tag_id = ?", (tag_id,))
+        _drop_unused_tags(conn)
+    return len(touched)
 
 
 def set_note(db: Database, item_id: int, text: str) -> None:

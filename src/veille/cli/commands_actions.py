@@ -1,0 +1,184 @@
+"""Every action of the app as a command: star, read, tag, note; tags, watch rules, searches."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from veille.cli.context import CommandError, Context
+
+SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+
+
+def _targets(p: argparse.ArgumentParser) -> None:
+    p.add_argument("items", nargs="*", type=int, metavar="ITEM",
+                   help="item ids (shown by `veille items`)")
+    p.add_argument("--query", "-q", help="act on every item matching QUERY instead")
+
+
+def register(sub: SubParsers) -> None:
+    for name, text in (("star", "star items"), ("unstar", "remove the star from items"),
+                       ("read", "mark items read"), ("unread", "mark items unread")):
+        p = sub.add_parser(name, help=text)
+        _targets(p)
+        p.set_defaults(func=cmd_flag, flag=name)
+
+    p = sub.add_parser("tag", help="add (+tag) and remove (-tag) tags on items",
+                       description="veille tag 12 15 +cnil/sanctions -a-lire\n"
+                       "veille tag --query 'feed:next is:unread' +numérique",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("words", nargs="+", metavar="ITEM|+TAG|-TAG")
+    p.add_argument("--query", "-q", help="act on every item matching QUERY")
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("note", help="set, print or delete an item's note",
+                       description="veille note ITEM TEXT sets the note; veille note ITEM - reads "
+                       "it from standard input; veille note ITEM prints it; an empty TEXT deletes.")
+    p.add_argument("item", type=int)
+    p.add_argument("text", nargs="?")
+    p.set_defaults(func=cmd_note)
+
+    p = sub.add_parser("tags", help="list, rename, merge or delete tags")
+    tags = p.add_subparsers(dest="tags_command", metavar="ACTION")
+    tags.add_parser("list", help="tags with item and unread counts (the default)")
+    r = tags.add_parser("rename", help="rename a tag and its children everywhere (merges)")
+    r.add_argument("old")
+    r.add_argument("new")
+    d = tags.add_parser("delete", help="remove a tag and its children from every item")
+    d.add_argument("name")
+    p.set_defaults(func=cmd_tags)
+
+    p = sub.add_parser("watch", help="list or apply watch rules")
+    watch = p.add_subparsers(dest="watch_command", metavar="ACTION")
+    watch.add_parser("list", help="rules with their queries, actions and unread counts")
+    a = watch.add_parser("apply", help="apply rules to the whole library, with a count")
+    a.add_argument("name", nargs="?", help="only this rule")
+    p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("search", help="list, save or delete saved searches")
+    searches = p.add_subparsers(dest="search_command", metavar="ACTION")
+    searches.add_parser("list")
+    s = searches.add_parser("save")
+    s.add_argument("name")
+    s.add_argument("query")
+    d = searches.add_parser("delete")
+    d.add_argument("name")
+    p.set_defaults(func=cmd_search)
+
+
+def resolve_items(ctx: Context, ids: list[int], query: str | None) -> list[int]:
+    if query is not None:
+        if ids:
+            raise CommandError("give item ids or --query, not both")
+        return ctx.library.item_ids(query)
+    if not ids:
+        raise CommandError("which items? give their ids or --query QUERY")
+    known = {item.id for item in ctx.library.items_by_id(ids)}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise CommandError(f"no item with id {', '.join(map(str, missing))}")
+    return ids
+
+
+def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
+    ids = resolve_items(ctx, args.items, args.query)
+    lib = ctx.library
+    action = {
+        "star": lambda: lib.set_starred(ids, True),
+        "unstar": lambda: lib.set_starred(ids, False),
+        "read": lambda: lib.set_read(ids, True),
+        "unread": lambda: lib.set_read(ids, False),
+    }[args.flag]
+    changed = action()
+    ctx.print(f"{args.flag}: {changed} of {len(ids)} items changed")
+    return 0
+
+
+def cmd_tag(ctx: Context, args: argparse.Namespace) -> int:
+    ids: list[int] = []
+    add: list[str] = []
+    remove: list[str] = []
+    for word in args.words:
+        if word.startswith("+") and len(word) > 1:
+            add.append(word[1:])
+        elif word.startswith("-") and len(word) > 1 and not word[1:].isdigit():
+            remove.append(word[1:])
+        elif word.isdigit():
+            ids.append(int(word))
+        else:
+            raise CommandError(f"{word!r} is neither an item id nor +tag / -tag")
+    if not add and not remove:
+        raise CommandError("nothing to do: add +tag or -tag")
+    targets = resolve_items(ctx, ids, args.query)
+    ctx.library.tag(targets, add=add, remove=remove)
+    ctx.print(f"tagged {len(targets)} items" + (f" +{' +'.join(add)}" if add else "")
+              + (f" -{' -'.join(remove)}" if remove else ""))
+    return 0
+
+
+def cmd_note(ctx: Context, args: argparse.Namespace) -> int:
+    lib = ctx.library
+    item = lib.item(args.item)
+    if args.text is None:
+        if item.note:
+            ctx.print(item.note)
+        return 0
+    text = sys.stdin.read() if args.text == "-" else args.text
+    lib.set_note(item.id, text)
+    ctx.print(f"note {'saved' if text.strip() else 'deleted'} on item {item.id}")
+    return 0
+
+
+def cmd_tags(ctx: Context, args: argparse.Namespace) -> int:
+    lib = ctx.library
+    command = args.tags_command or "list"
+    if command == "rename":
+        moved = lib.rename_tag(args.old, args.new)
+        ctx.print(f"renamed {args.old} → {args.new} on {moved} items")
+    elif command == "delete":
+        removed = lib.delete_tag(args.name)
+        ctx.print(f"deleted {args.name} from {removed} items")
+    else:
+        counts = lib.tags()
+        width = max((len(t.name) for t in counts), default=0)
+        for t in counts:
+            ctx.print(f"{t.name:<{width}}  {t.items:>6} items  {t.unread:>6} unread")
+        if not counts:
+            ctx.print("no tags yet: `veille tag ITEM +tag`")
+    return 0
+
+
+def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
+    lib = ctx.library
+    lib.sync_watch(ctx.settings.watch)
+    if args.watch_command == "apply":
+        counts = lib.apply_rules(name=args.name)
+        for name, count in counts.items():
+            ctx.print(f"{name}: {count} items matched")
+        if not counts:
+            ctx.print("no watch rules: add [[watch]] entries to config.toml")
+        return 0
+    for rule in lib.rules():
+        actions = [f"+{t}" for t in rule.add_tags]
+        actions += [word for word, on in (("star", rule.star), ("read", rule.mark_read),
+                                          ("hide", rule.hide)) if on]
+        ctx.print(f"{rule.name}: {rule.query}  → {' '.join(actions) or '(no action)'}  "
+                  f"({rule.unread} unread)")
+    return 0
+
+
+def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
+    lib = ctx.library
+    if args.search_command == "save":
+        saved = lib.save_search(args.name, args.query)
+        ctx.print(f"saved search {saved.name!r}: {saved.query}")
+    elif args.search_command == "delete":
+        found = [s for s in lib.saved_searches() if s.name == args.name]
+        if not found:
+            raise CommandError(f"no saved search named {args.name!r}")
+        lib.delete_search(found[0].id)
+        ctx.print(f"deleted saved search {args.name!r}")
+    else:
+        for s in lib.saved_searches():
+            ctx.print(f"{s.name}: {s.query}  ({s.unread} unread)")
+    return 0

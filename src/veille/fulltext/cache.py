@@ -1,0 +1,81 @@
+"""The full-text cache: extracted articles and page HTML, for reading offline.
+
+It lives in the cache folder, has a size limit and evicts the least recently read entries.
+Everything in it can be fetched again, so deleting it loses no user data: a starred item's full
+text is also copied into the library (see `Library.set_starred`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+PAGE_TTL = 7 * 24 * 3600  # raw pages only help to re-extract; articles stay until evicted
+
+
+@dataclass(frozen=True, slots=True)
+class CachedArticle:
+    url: str
+    html: str
+    title: str = ""
+    byline: str = ""
+    lead_image: str = ""
+    fetched: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStats:
+    folder: Path
+    entries: int
+    articles: int
+    size: int
+    limit: int
+
+
+class FullTextCache:
+    def __init__(self, folder: Path, size_limit: int) -> None:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.folder = folder
+        self.size_limit = size_limit
+        self._cache = diskcache.Cache(
+            str(folder), size_limit=size_limit, eviction_policy="least-recently-used"
+        )
+
+    def close(self) -> None:
+        self._cache.close()
+
+    def article(self, item_id: int) -> CachedArticle | None:
+        try:
+            data: Any = self._cache.get(f"article:{item_id}")
+        except Exception:  # a damaged cache reads as empty: everything in it can be re-fetched
+            return None
+        return CachedArticle(**data) if isinstance(data, dict) else None
+
+    def put_article(self, item_id: int, article: CachedArticle) -> None:
+        data = asdict(article)
+        data["fetched"] = data["fetched"] or time.time()
+        self._cache.set(f"article:{item_id}", data)
+
+    def put_page(self, url: str, html: bytes) -> None:
+        self._cache.set(f"page:{url}", html, expire=PAGE_TTL)
+
+    def page(self, url: str) -> bytes | None:
+        data = self._cache.get(f"page:{url}")
+        return data if isinstance(data, bytes) else None
+
+    def stats(self) -> CacheStats:
+        articles = sum(1 for key in self._cache.iterkeys() if str(key).startswith("article:"))
+        return CacheStats(
+            folder=self.folder,
+            entries=len(self._cache),
+            articles=articles,
+            size=int(self._cache.volume()),
+            limit=self.size_limit,
+        )
+
+    def clear(self) -> int:
+        return int(self._cache.clear())

@@ -1,0 +1,150 @@
+"""Getting an item's full text: fetch its page, extract the article, keep it for offline reading.
+
+Pages are fetched with the same `Fetcher` as feeds (same limits, timeouts, politeness, and the
+per-site cookies and headers of subscribers). Extraction runs in a worker thread. A failure is
+stored on the item in plain words, and the feed's own content stays what the reader shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from veille.fulltext.cache import CachedArticle, FullTextCache
+from veille.ingest.fetch import Fetcher
+from veille.library import Library
+from veille.model import Item
+from veille.settings import Settings
+
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
+
+
+@dataclass(frozen=True, slots=True)
+class FullTextResult:
+    item_id: int
+    ok: bool
+    error: str = ""
+
+
+@dataclass(slots=True)
+class PrefetchReport:
+    fetched: int = 0
+    cached: int = 0
+    errors: dict[int, str] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+
+def wants_full_text(item: Item, policy: str) -> bool:
+    if policy == "never" or not item.url.startswith(("http://", "https://", "file://")):
+        return False
+    return policy == "always" or item.truncated
+
+
+def _rule_for(settings: Settings, url: str) -> object | None:
+    from veille.fulltext.extract import SiteRule
+
+    host = (urlsplit(url).hostname or "").lower()
+    site = settings.sites.get(host) or settings.sites.get(host.removeprefix("www."))
+    if site is None or not (site.content or site.remove):
+        return None
+    return SiteRule(content=site.content, remove=tuple(site.remove))
+
+
+class FullTextService:
+    """Fetches and extracts full texts for a library, keeping them in the cache."""
+
+    def __init__(self, lib: Library, cache: FullTextCache, settings: Settings) -> None:
+        self.lib = lib
+        self.cache = cache
+        self.settings = settings
+        self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-extract")
+
+    def close(self) -> None:
+        self._threads.shutdown(wait=True)
+
+    def _extract(self, page: bytes, url: str, content_type: str) -> CachedArticle:
+        from veille.fulltext.extract import extract
+
+        article = extract(page, url, rule=_rule_for(self.settings, url),  # type: ignore[arg-type]
+                          content_type=content_type)
+        return CachedArticle(url=url, html=article.html, title=article.title,
+                             byline=article.byline, lead_image=article.lead_image,
+                             fetched=time.time())
+
+    async def fetch(self, item: Item, fetcher: Fetcher) -> FullTextResult:
+        """Fetch and extract `item`'s article now; never raises for a bad page."""
+        from veille.fulltext.extract import ExtractionError
+
+        loop = asyncio.get_running_loop()
+        if not item.url:
+            return await self._fail(item.id, "the item has no link to fetch")
+        result = await fetcher.fetch(item.url, accept=PAGE_ACCEPT)
+        if result.error or result.body is None:
+            return await self._fail(item.id, result.error or "the page was empty")
+        url = result.final_url or item.url
+        try:
+            article = await loop.run_in_executor(
+                self._threads, self._extract, result.body, url, result.content_type
+            )
+        except ExtractionError as error:
+            return await self._fail(item.id, str(error))
+        except Exception as error:  # extraction must never take the refresh down with it
+            return await self._fail(item.id, f"could not extract the article ({type(error).__name__})")
+
+        def save() -> None:
+            self.cache.put_article(item.id, article)
+            self.lib.record_full_text(item.id, article.html, pin=item.starred)
+
+        await loop.run_in_executor(self._threads, save)
+        return FullTextResult(item.id, True)
+
+    async def _fail(self, item_id: int, error: str) -> FullTextResult:
+        await asyncio.get_running_loop().run_in_executor(
+            self._threads, self.lib.record_full_text_error, item_id, error
+        )
+        return FullTextResult(item_id, False, error)
+
+    async def prefetch(
+        self,
+        item_ids: Sequence[int],
+        fetcher: Fetcher,
+        *,
+        only_wanted: bool = True,
+        on_progress: Callable[[int, int, FullTextResult | None], None] | None = None,
+    ) -> PrefetchReport:
+        """Fetch full texts for `item_ids` concurrently (within the fetcher's limits)."""
+        started = time.monotonic()
+        loop = asyncio.get_running_loop()
+        items = await loop.run_in_executor(self._threads, self.lib.items_by_id, list(item_ids))
+        policies = {f.id: f.full_text for f in await loop.run_in_executor(None, self.lib.feeds)}
+        report = PrefetchReport()
+        todo = []
+        for item in items:
+            if self.cache.article(item.id) is not None or item.full_text:
+                report.cached += 1
+            elif not only_wanted or wants_full_text(item, self._policy(item, policies)):
+                todo.append(item)
+        done = 0
+
+        async def one(item: Item) -> None:
+            nonlocal done
+            outcome = await self.fetch(item, fetcher)
+            done += 1
+            if outcome.ok:
+                report.fetched += 1
+            else:
+                report.errors[item.id] = outcome.error
+            if on_progress is not None:
+                on_progress(done, len(todo), outcome)
+
+        await asyncio.gather(*(one(item) for item in todo))
+        report.elapsed = time.monotonic() - started
+        return report
+
+    def _policy(self, item: Item, policies: dict[int, str]) -> str:
+        configured = self.settings.feeds.get(item.feed_url)
+        return configured or policies.get(item.feed_id, self.settings.full_text)

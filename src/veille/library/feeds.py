@@ -1,0 +1,184 @@
+"""Subscriptions and what refresh learns about them."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Sequence
+
+from veille.library import store
+from veille.library.base import FEED_COLUMNS, LibraryBase, Subscribable, dt
+from veille.library.database import LibraryError, placeholders
+from veille.library.store import StoreResult, TruncationCheck
+from veille.model import (
+    FULL_TEXT_POLICIES,
+    Feed,
+    FullTextPolicy,
+    ParsedFeed,
+)
+
+
+def _feed(row: Sequence[object]) -> Feed:
+    return Feed(
+        id=int(row[0]),  # type: ignore[call-overload]
+        url=str(row[1]),
+        title=str(row[2] or ""),
+        site_url=str(row[3] or ""),
+        folder=str(row[4] or ""),
+        etag=str(row[5] or ""),
+        last_modified=str(row[6] or ""),
+        last_status=row[7],  # type: ignore[arg-type]
+        last_error=str(row[8] or ""),
+        failures=int(row[9] or 0),  # type: ignore[call-overload]
+        next_retry=dt(row[10]),  # type: ignore[arg-type]
+        last_fetched=dt(row[11]),  # type: ignore[arg-type]
+        full_text=row[12],  # type: ignore[arg-type]
+        gone=bool(row[13]),
+        moved_to=str(row[14] or ""),
+        language=str(row[15] or ""),
+    )
+
+
+class FeedsLayer(LibraryBase):
+    # Feeds and folders -------------------------------------------------------------------
+
+    def _folder_id(self, conn: sqlite3.Connection, folder: str) -> int | None:
+        folder = "/".join(part.strip() for part in folder.split("/") if part.strip())
+        if not folder:
+            return None
+        conn.execute("INSERT OR IGNORE INTO folders (path) VALUES (?)", (folder,))
+        return int(conn.execute("SELECT id FROM folders WHERE path = ?", (folder,)).fetchone()[0])
+
+    def add_feed(self, url: str, *, title: str = "", folder: str = "") -> Feed:
+        url = url.strip()
+        if not url:
+            raise LibraryError("a feed needs a URL")
+        with self.db.write() as conn:
+            known = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+            if known:
+                raise LibraryError(f"already subscribed: {url}")
+            cursor = conn.execute(
+                "INSERT INTO feeds (url, user_title, folder_id, added) VALUES (?, ?, ?, ?)",
+                (url, title.strip(), self._folder_id(conn, folder), time.time()),
+            )
+        return self.feed(int(cursor.lastrowid or 0))
+
+    def add_feeds(self, subscriptions: Iterable[Subscribable]) -> tuple[int, int]:
+        """Subscribe to many feeds in one transaction; returns (added, already there)."""
+        added = known = 0
+        with self.db.write() as conn:
+            for sub in subscriptions:
+                url = sub.url.strip()
+                if not url:
+                    continue
+                if conn.execute("SELECT 1 FROM feeds WHERE url = ?", (url,)).fetchone():
+                    known += 1
+                    continue
+                conn.execute(
+                    "INSERT INTO feeds (url, user_title, folder_id, added) VALUES (?, ?, ?, ?)",
+                    (url, "", self._folder_id(conn, sub.folder), time.time()),
+                )
+                if sub.title:
+                    conn.execute("UPDATE feeds SET title = ? WHERE url = ?", (sub.title, url))
+                added += 1
+        return added, known
+
+    def remove_feed(self, feed_id: int) -> None:
+        with self.db.write() as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM items WHERE feed_id = ?", (feed_id,))]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                conn.execute(f"DELETE FROM items_fts WHERE rowid IN ({placeholders(chunk)})", chunk)
+            conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def feed(self, feed_id: int) -> Feed:
+        row = self.conn.execute(
+            f"SELECT {FEED_COLUMNS} FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id "
+            "WHERE f.id = ?",
+            (feed_id,),
+        ).fetchone()
+        if row is None:
+            raise LibraryError(f"no feed with id {feed_id}")
+        return _feed(row)
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        row = self.conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        return self.feed(row[0]) if row else None
+
+    def feeds(self) -> list[Feed]:
+        counts = {
+            row[0]: (row[1], row[2])
+            for row in self.conn.execute(
+                "SELECT feed_id, count(*), sum(read = 0 AND hidden = 0) FROM items GROUP BY feed_id"
+            )
+        }
+        feeds = []
+        for row in self.conn.execute(
+            f"SELECT {FEED_COLUMNS} FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id "
+            "ORDER BY COALESCE(d.path, ''), COALESCE(NULLIF(f.user_title, ''), f.title, f.url) "
+            "COLLATE NOCASE, f.id"
+        ):
+            feed = _feed(row)
+            feed.total, feed.unread = counts.get(feed.id, (0, 0))
+            feed.unread = int(feed.unread or 0)
+            feeds.append(feed)
+        return feeds
+
+    def folders(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT path FROM folders ORDER BY path")]
+
+    def set_feed_folder(self, feed_id: int, folder: str) -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                "UPDATE feeds SET folder_id = ? WHERE id = ?",
+                (self._folder_id(conn, folder), feed_id),
+            )
+
+    def set_feed_title(self, feed_id: int, title: str) -> None:
+        with self.db.write() as conn:
+            conn.execute("UPDATE feeds SET user_title = ? WHERE id = ?", (title.strip(), feed_id))
+
+    def set_feed_policy(self, feed_id: int, policy: FullTextPolicy) -> None:
+        if policy not in FULL_TEXT_POLICIES:
+            raise LibraryError(f'full-text policy must be auto, always or never, not "{policy}"')
+        with self.db.write() as conn:
+            conn.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (policy, feed_id))
+
+    # Refresh results --------------------------------------------------------------------
+
+    def ingest(
+        self,
+        feed_id: int,
+        parsed: ParsedFeed,
+        *,
+        status: int | None,
+        etag: str = "",
+        last_modified: str = "",
+        moved_to: str = "",
+        is_truncated: TruncationCheck | None = None,
+        now: float | None = None,
+    ) -> StoreResult:
+        """Store a fetched feed and its entries in one transaction."""
+        moment = now or time.time()
+        with self.db.write() as conn:
+            store.update_feed_meta(conn, feed_id, parsed)
+            result = store.store_entries(conn, feed_id, parsed, now=moment, is_truncated=is_truncated)
+            store.record_success(conn, feed_id, now=moment, status=status, etag=etag,
+                                 last_modified=last_modified, moved_to=moved_to)
+        return result
+
+    def ingest_not_modified(self, feed_id: int, *, status: int | None = 304,
+                            moved_to: str = "") -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                """UPDATE feeds SET last_status = ?, last_error = '', failures = 0,
+                       next_retry = NULL, last_fetched = ?,
+                       moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
+                (status, time.time(), moved_to, moved_to, feed_id),
+            )
+
+    def ingest_failure(self, feed_id: int, *, status: int | None, error: str,
+                       retry_after: float | None = None, gone: bool = False) -> float | None:
+        with self.db.write() as conn:
+            return store.record_failure(conn, feed_id, now=time.time(), status=status,
+                                        error=error, retry_after=retry_after, gone=gone)
