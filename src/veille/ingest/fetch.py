@@ -16,14 +16,10 @@ cookies and headers never appear).
 from __future__ import annotations
 
 import asyncio
-import http
-import socket
-import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from types import TracebackType
@@ -34,6 +30,14 @@ import httpx
 
 from veille import __version__
 from veille.ingest.decode import DecodeError, Decoder, decoder_for, supported_encodings
+from veille.ingest.failures import (
+    FetchFailure,
+    describe_transport_error,
+    human_seconds,
+    human_size,
+    parse_retry_after,
+    status_words,
+)
 from veille.redact import redact_url
 from veille.text import clean_line
 
@@ -59,9 +63,6 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
-# A Retry-After further away than this is treated as this: a bogus or hostile value must not
-# turn into an overflow (or a feed silenced for a century) downstream.
-_MAX_RETRY_AFTER = 30 * 24 * 3600.0
 _MIB = 1024 * 1024
 
 
@@ -104,54 +105,9 @@ class FetchResult:
         return not self.error and (self.not_modified or self.body is not None)
 
 
-class _Failure(Exception):
-    """A fetch that cannot go on; `message` is what the user reads."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _secs(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def _size(n: int) -> str:
-    if n >= _MIB and n % _MIB == 0:
-        return f"{n // _MIB} MiB"
-    if n >= 1024 and n % 1024 == 0:
-        return f"{n // 1024} KiB"
-    return f"{n} bytes"
-
-
-def parse_retry_after(value: str, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After value (delay-seconds or an HTTP date); None if bogus."""
-    value = value.strip()
-    if not value:
-        return None
-    if value.isascii() and value.isdigit():
-        seconds = float(int(value[:12]))
-    else:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - (now or datetime.now(UTC))).total_seconds()
-    return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
-
-
 def _header(value: str | None) -> str:
     """A response header value fit to store: no controls, bounded."""
     return clean_line(value or "", limit=1000)
-
-
-def _status_words(status: int) -> str:
-    try:
-        return f"HTTP {status} {http.HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"HTTP {status}"
 
 
 def _web_url(url: str, *, redirect: bool) -> httpx.URL:
@@ -165,19 +121,10 @@ def _web_url(url: str, *, redirect: bool) -> httpx.URL:
     except (ValueError, httpx.InvalidURL):
         scheme = "http"
     if redirect and scheme not in ("http", "https"):
-        raise _Failure(f"refused a redirect to a non-web address: {redact_url(url)}")
+        raise FetchFailure(f"refused a redirect to a non-web address: {redact_url(url)}")
     if redirect:
-        raise _Failure(f"the server redirected to an invalid address: {redact_url(url)}")
-    raise _Failure(f"not a valid address: {redact_url(url)}")
-
-
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
+        raise FetchFailure(f"the server redirected to an invalid address: {redact_url(url)}")
+    raise FetchFailure(f"not a valid address: {redact_url(url)}")
 
 
 class Fetcher:
@@ -257,14 +204,14 @@ class Fetcher:
             try:
                 scheme = urlsplit(url.strip()).scheme.lower()
             except ValueError:
-                raise _Failure(f"not a valid address: {redact_url(url)}") from None
+                raise FetchFailure(f"not a valid address: {redact_url(url)}") from None
             if scheme == "file":
                 await self._fetch_file(url, last_modified, result)
             elif scheme in ("http", "https"):
                 await self._fetch_http(url.strip(), etag, last_modified, accept, result)
             else:
-                raise _Failure(f"cannot fetch {redact_url(url)}: not a web or file address")
-        except _Failure as failure:
+                raise FetchFailure(f"cannot fetch {redact_url(url)}: not a web or file address")
+        except FetchFailure as failure:
             result.error = failure.message
         if result.error:
             result.body = None
@@ -320,7 +267,9 @@ class Fetcher:
                     async with asyncio.timeout(max(0.0, limits.total_timeout - spent)):
                         hop = await self._request(current, headers, etag, last_modified, result)
                 except TimeoutError:
-                    raise _Failure(f"timed out after {_secs(limits.total_timeout)} s") from None
+                    raise FetchFailure(
+                        f"timed out after {human_seconds(limits.total_timeout)} s"
+                    ) from None
                 finally:
                     spent += time.monotonic() - began
             if hop is None:
@@ -328,10 +277,10 @@ class Fetcher:
             status, location = hop
             hops += 1
             if hops > limits.max_redirects:
-                raise _Failure(f"too many redirects (more than {limits.max_redirects})")
+                raise FetchFailure(f"too many redirects (more than {limits.max_redirects})")
             target = _web_url(urljoin(str(current), location), redirect=True)
             if str(target) in seen:
-                raise _Failure("redirect loop")
+                raise FetchFailure("redirect loop")
             seen.add(str(target))
             permanent = permanent and status in _PERMANENT
             current = target
@@ -359,11 +308,11 @@ class Fetcher:
         except httpx.InvalidURL:
             # httpx prepares the next request of a redirect even when not following it, and
             # fails there on a Location it cannot parse (`javascript:…`, `http://x:y:z/`).
-            raise _Failure("refused a redirect to an invalid address") from None
+            raise FetchFailure("refused a redirect to an invalid address") from None
         except httpx.HTTPError as exc:
-            raise _Failure(self._describe(exc, url)) from None
+            raise FetchFailure(describe_transport_error(exc, url, self.limits)) from None
         except OSError as exc:  # anything the transport did not wrap
-            raise _Failure(self._describe(exc, url)) from None
+            raise FetchFailure(describe_transport_error(exc, url, self.limits)) from None
 
     async def _handle(
         self, response: httpx.Response, etag: str, last_modified: str, result: FetchResult
@@ -374,7 +323,7 @@ class Fetcher:
         if status in _REDIRECTS:
             location = headers.get("location", "").strip()
             if not location:
-                raise _Failure(f"{_status_words(status)} without a Location to go to")
+                raise FetchFailure(f"{status_words(status)} without a Location to go to")
             return status, location
         if status == 304:
             result.not_modified = True
@@ -390,85 +339,44 @@ class Fetcher:
         if "retry-after" in headers and status in (429, 503):
             result.retry_after = parse_retry_after(headers["retry-after"])
         result.gone = status == 410
-        raise _Failure(_status_words(status))
+        raise FetchFailure(status_words(status))
 
     async def _read_body(self, response: httpx.Response) -> bytes:
         limit = self.limits.max_bytes
-        too_large = f"the response is larger than {_size(limit)}"
+        too_large = f"the response is larger than {human_size(limit)}"
         declared = response.headers.get("content-length", "").strip()
         if declared.isdigit() and int(declared) > limit:
-            raise _Failure(too_large)
+            raise FetchFailure(too_large)
         try:
             decoder: Decoder = decoder_for(response.headers.get("content-encoding", ""))
         except DecodeError as exc:
-            raise _Failure(str(exc)) from None
+            raise FetchFailure(str(exc)) from None
         body = bytearray()
         received = 0
         try:
             async for chunk in response.aiter_raw():
                 received += len(chunk)
                 if received > limit:
-                    raise _Failure(too_large)
+                    raise FetchFailure(too_large)
                 # The decoder yields small pieces, so a bomb stops at the limit, not after it.
                 for piece in decoder.feed(chunk):
                     if len(body) + len(piece) > limit:
-                        raise _Failure(too_large)
+                        raise FetchFailure(too_large)
                     body += piece
             for piece in decoder.flush():
                 if len(body) + len(piece) > limit:
-                    raise _Failure(too_large)
+                    raise FetchFailure(too_large)
                 body += piece
         except DecodeError as exc:
-            raise _Failure(str(exc)) from None
+            raise FetchFailure(str(exc)) from None
         return bytes(body)
-
-    def _describe(self, exc: BaseException, url: httpx.URL) -> str:
-        """Plain words for a transport failure. Never quotes headers, cookies or the query."""
-        limits = self.limits
-        host = clean_line(url.host, limit=255)
-        port = url.port or (443 if url.scheme == "https" else 80)
-        if isinstance(exc, httpx.ConnectTimeout):
-            return f"timed out after {_secs(limits.connect_timeout)} s connecting to {host}"
-        if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
-            return f"timed out after {_secs(limits.read_timeout)} s"
-        if isinstance(exc, httpx.TimeoutException):
-            return f"timed out after {_secs(limits.total_timeout)} s"
-        causes = _chain(exc)
-        if any(isinstance(c, socket.gaierror) for c in causes):
-            return f"could not resolve host {host}"
-        if any(isinstance(c, ConnectionRefusedError) for c in causes):
-            return f"connection refused by {host}:{port}"
-        for cause in causes:
-            if isinstance(cause, ssl.SSLCertVerificationError):
-                reason = clean_line(str(cause.verify_message or ""), limit=200)
-                return f"the certificate of {host} could not be verified" + (
-                    f" ({reason})" if reason else ""
-                )
-            if isinstance(cause, ssl.SSLError):
-                return f"the secure connection to {host} failed"
-        if isinstance(exc, httpx.RemoteProtocolError):
-            text = str(exc).lower()
-            if "closed" in text or "disconnect" in text:
-                return "the server closed the connection"
-            return "the server sent a malformed response"
-        if isinstance(exc, httpx.ReadError | httpx.WriteError) or any(
-            isinstance(c, ConnectionResetError | BrokenPipeError) for c in causes
-        ):
-            return "the server closed the connection"
-        if isinstance(exc, httpx.ConnectError):
-            return f"could not connect to {host}:{port}"
-        if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
-            return f"not a valid address: {redact_url(str(url))}"
-        if isinstance(exc, OSError) and exc.strerror:
-            return f"network error talking to {host}: {clean_line(exc.strerror)}"
-        return f"could not fetch from {host} ({type(exc).__name__})"
 
     # file ----------------------------------------------------------------------------------
 
     async def _fetch_file(self, url: str, last_modified: str, result: FetchResult) -> None:
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
-            raise _Failure(f"cannot read a file on another machine: {redact_url(url)}")
+            raise FetchFailure(f"cannot read a file on another machine: {redact_url(url)}")
         path = Path(url2pathname(parts.path))
         limit = self.limits.max_bytes
 
@@ -484,19 +392,21 @@ class Fetcher:
             async with asyncio.timeout(self.limits.total_timeout):
                 data, stamp = await asyncio.to_thread(read)
         except TimeoutError:
-            raise _Failure(f"timed out after {_secs(self.limits.total_timeout)} s") from None
+            raise FetchFailure(
+                f"timed out after {human_seconds(self.limits.total_timeout)} s"
+            ) from None
         except FileNotFoundError:
-            raise _Failure(f"no such file: {path}") from None
+            raise FetchFailure(f"no such file: {path}") from None
         except IsADirectoryError:
-            raise _Failure(f"{path} is a folder, not a file") from None
+            raise FetchFailure(f"{path} is a folder, not a file") from None
         except PermissionError:
-            raise _Failure(f"permission denied: {path}") from None
+            raise FetchFailure(f"permission denied: {path}") from None
         except OSError as exc:
-            raise _Failure(f"could not read {path}: {exc.strerror or 'error'}") from None
+            raise FetchFailure(f"could not read {path}: {exc.strerror or 'error'}") from None
         result.last_modified = stamp
         if data is None:
             result.not_modified = True
             return
         if len(data) > limit:
-            raise _Failure(f"the file is larger than {_size(limit)}")
+            raise FetchFailure(f"the file is larger than {human_size(limit)}")
         result.body = data
