@@ -65,15 +65,17 @@ def prepare_demo(home: str | Path | None = None) -> Paths:
 
 
 def load_demo(paths: Paths, folder: Path, state: dict[str, object]) -> None:
+    from veille.fulltext.cache import open_cache
     from veille.ingest.opml import read_subscriptions
-    from veille.ingest.refresh import refresh
     from veille.library import open_library
-    from veille.pipeline import after_refresh
+    from veille.pipeline import refresh_all
 
     settings = load_settings(paths)
+    cache = open_cache(paths, settings)
     with open_library(paths.library, backups=paths.backups) as lib:
+        lib.attach_cache(cache)
         lib.add_feeds(read_subscriptions((folder / "demo.opml").read_bytes(), "demo.opml"))
-        asyncio.run(refresh(lib, settings, after=after_refresh(settings, paths)))
+        asyncio.run(refresh_all(lib, settings, cache))
         by_guid = dict(lib.conn.execute("SELECT guid, id FROM items").fetchall())
         marks: dict[str, dict[str, object]] = state.get("items", {})  # type: ignore[assignment]
         for guid, mark in marks.items():
@@ -90,3 +92,4 @@ def load_demo(paths: Paths, folder: Path, state: dict[str, object]) -> None:
                 lib.set_note(item_id, str(mark["note"]))
         for search in state.get("saved_searches", []):  # type: ignore[attr-defined]
             lib.save_search(search["name"], search["query"])
+    cache.close()

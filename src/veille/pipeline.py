@@ -1,20 +1,56 @@
-"""What happens to new items after a refresh stores them: the steps that make a veille.
+"""A whole refresh as the user means it: fetch the feeds, then make a veille of the new items.
 
-`after_refresh(settings, paths)` returns the step the refresh runs once, in its writer thread,
-with every new item's id: watch rules first (they may hide or tag), then story grouping.
+After the feeds are stored, new items go through the watch rules (which may tag, star, mark read
+or hide them), are grouped into stories told by several feeds, and — for feeds whose full-text
+policy asks for it — get their article fetched into the cache, so the morning's items read
+offline on the train. The CLI and the app both call `refresh_all`.
 """
 
 from __future__ import annotations
 
-from veille.ingest.refresh import AfterRefresh
+from collections.abc import Callable, Sequence
+
+from veille.fulltext.cache import FullTextCache
+from veille.fulltext.service import FullTextService, PrefetchReport
+from veille.ingest.refresh import (
+    AfterRefresh,
+    RefreshProgress,
+    RefreshReport,
+    make_fetcher,
+    refresh,
+)
 from veille.library import Library
 from veille.settings import Paths, Settings
 
 
-def after_refresh(settings: Settings, paths: Paths) -> AfterRefresh:
+def after_refresh(settings: Settings, paths: Paths | None = None) -> AfterRefresh:
     def step(lib: Library, new_ids: list[int]) -> None:
         lib.sync_watch(settings.watch)
         lib.apply_rules(new_ids)
         lib.cluster(new_ids)
 
     return step
+
+
+async def refresh_all(
+    lib: Library,
+    settings: Settings,
+    cache: FullTextCache | None,
+    feed_ids: Sequence[int] | None = None,
+    *,
+    force: bool = False,
+    on_progress: Callable[[RefreshProgress], None] | None = None,
+    prefetch: bool = True,
+) -> tuple[RefreshReport, PrefetchReport | None]:
+    """Refresh, apply rules, group stories, then prefetch full texts of new items."""
+    report = await refresh(lib, settings, feed_ids, force=force, on_progress=on_progress,
+                           after=after_refresh(settings))
+    if not (prefetch and cache is not None and report.new_ids) or report.offline:
+        return report, None
+    service = FullTextService(lib, cache, settings)
+    try:
+        async with make_fetcher(settings) as fetcher:
+            fetched = await service.prefetch(report.new_ids, fetcher)
+    finally:
+        service.close()
+    return report, fetched

@@ -16,6 +16,7 @@ from veille.cli import (
     commands_actions,
     commands_export,
     commands_feeds,
+    commands_fulltext,
     commands_items,
     commands_library,
 )
@@ -23,7 +24,8 @@ from veille.cli.context import CommandError, Context
 from veille.library import LibraryError
 from veille.settings import ConfigError, load_settings, resolve_paths
 
-MODULES = [commands_feeds, commands_items, commands_actions, commands_export, commands_library]
+MODULES = [commands_feeds, commands_items, commands_actions, commands_export,
+           commands_fulltext, commands_library]
 
 DESCRIPTION = """\
 veille: a terminal news reader for keeping a veille.

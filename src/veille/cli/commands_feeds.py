@@ -191,8 +191,8 @@ def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.ingest.refresh import RefreshProgress, refresh
-    from veille.pipeline import after_refresh
+    from veille.ingest.refresh import RefreshProgress
+    from veille.pipeline import refresh_all
 
     if ctx.offline:
         raise CommandError("--offline: refresh needs the network")
@@ -202,11 +202,13 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     def progress(p: RefreshProgress) -> None:
         bar.update(p.done, p.total, f"feeds, {p.new_items} new" if p.new_items else "feeds")
 
-    report = asyncio.run(
-        refresh(ctx.library, ctx.settings, ids, force=args.force, on_progress=progress,
-                after=after_refresh(ctx.settings, ctx.paths))
-    )
-    bar.close()
+    try:
+        report, fetched = asyncio.run(
+            refresh_all(ctx.library, ctx.settings, ctx.cache, ids, force=args.force,
+                        on_progress=progress)
+        )
+    finally:
+        bar.close()
     titles = {f.id: f.display_title for f in ctx.library.feeds()}
     if args.json:
         ctx.print_json({
@@ -216,6 +218,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
             "errors": [{"feed_id": k, "feed": titles.get(k, ""), "error": v}
                        for k, v in sorted(report.errors.items())],
             "moved": [{"feed_id": k, "to": redact_url(v)} for k, v in sorted(report.moved.items())],
+            "full_texts": fetched.fetched if fetched else 0,
         })
     else:
         ctx.print(f"{report.feeds} feeds refreshed in {report.elapsed:.1f} s: "
@@ -227,6 +230,9 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         for feed_id, url in sorted(report.moved.items()):
             ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')} moved permanently to "
                       f"{redact_url(url)}")
+        if fetched and (fetched.fetched or fetched.errors):
+            ctx.print(f"full text: {fetched.fetched} articles kept for offline reading, "
+                      f"{len(fetched.errors)} could not be fetched")
         if report.offline:
             ctx.print("the network seems to be down: everything in the library still reads")
     return 0 if not report.errors or len(report.errors) < report.feeds else 1

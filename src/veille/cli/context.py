@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from veille.fulltext.cache import FullTextCache, open_cache
 from veille.library import Library, open_library
 from veille.settings import Paths, Settings
 
@@ -27,18 +28,30 @@ class Context:
     out: IO[str] = field(default_factory=lambda: sys.stdout)
     err: IO[str] = field(default_factory=lambda: sys.stderr)
     _library: Library | None = None
+    _cache: FullTextCache | None = None
 
     @property
     def library(self) -> Library:
         if self._library is None:
             self.paths.ensure()
             self._library = open_library(self.paths.library, backups=self.paths.backups)
+            self._library.attach_cache(self.cache)
         return self._library
+
+    @property
+    def cache(self) -> FullTextCache:
+        if self._cache is None:
+            self.paths.ensure()
+            self._cache = open_cache(self.paths, self.settings)
+        return self._cache
 
     def close(self) -> None:
         if self._library is not None:
             self._library.close()
             self._library = None
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
 
     def print(self, text: str = "") -> None:
         self.out.write(text + "\n")

@@ -14,6 +14,8 @@ from typing import Any
 
 import diskcache
 
+from veille.settings import Paths, Settings
+
 PAGE_TTL = 7 * 24 * 3600  # raw pages only help to re-extract; articles stay until evicted
 
 
@@ -79,3 +81,7 @@ class FullTextCache:
 
     def clear(self) -> int:
         return int(self._cache.clear())
+
+
+def open_cache(paths: Paths, settings: Settings) -> FullTextCache:
+    return FullTextCache(paths.cache / "fulltext", settings.cache_size)

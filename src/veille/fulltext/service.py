@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from veille.fulltext.cache import CachedArticle, FullTextCache
+from veille.fulltext.extract import ExtractionError, SiteRule, extract
 from veille.ingest.fetch import Fetcher
 from veille.library import Library
 from veille.model import Item
@@ -44,9 +45,8 @@ def wants_full_text(item: Item, policy: str) -> bool:
     return policy == "always" or item.truncated
 
 
-def _rule_for(settings: Settings, url: str) -> object | None:
-    from veille.fulltext.extract import SiteRule
-
+def rule_for(settings: Settings, url: str) -> SiteRule | None:
+    """The config's per-site rule for `url`'s host, if any."""
     host = (urlsplit(url).hostname or "").lower()
     site = settings.sites.get(host) or settings.sites.get(host.removeprefix("www."))
     if site is None or not (site.content or site.remove):
@@ -67,18 +67,13 @@ class FullTextService:
         self._threads.shutdown(wait=True)
 
     def _extract(self, page: bytes, url: str, content_type: str) -> CachedArticle:
-        from veille.fulltext.extract import extract
-
-        article = extract(page, url, rule=_rule_for(self.settings, url),  # type: ignore[arg-type]
-                          content_type=content_type)
+        article = extract(page, url, rule=rule_for(self.settings, url), content_type=content_type)
         return CachedArticle(url=url, html=article.html, title=article.title,
                              byline=article.byline, lead_image=article.lead_image,
                              fetched=time.time())
 
     async def fetch(self, item: Item, fetcher: Fetcher) -> FullTextResult:
         """Fetch and extract `item`'s article now; never raises for a bad page."""
-        from veille.fulltext.extract import ExtractionError
-
         loop = asyncio.get_running_loop()
         if not item.url:
             return await self._fail(item.id, "the item has no link to fetch")
