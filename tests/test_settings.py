@@ -1,0 +1,76 @@
+"""Paths and config.toml: defaults, one-folder homes, and plain-words errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from veille.settings import (
+    DEFAULT_CONFIG,
+    ConfigError,
+    Settings,
+    load_settings,
+    parse_settings,
+    resolve_paths,
+)
+
+
+def test_home_puts_everything_in_one_folder(tmp_path: Path) -> None:
+    paths = resolve_paths(tmp_path / "h")
+    for path in (paths.config, paths.library, paths.cache, paths.log):
+        assert str(path).startswith(str(tmp_path / "h"))
+    paths.ensure()
+    assert paths.data.stat().st_mode & 0o777 == 0o700
+
+
+def test_veille_home_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VEILLE_HOME", str(tmp_path / "env"))
+    assert resolve_paths().library == tmp_path / "env" / "data" / "library.sqlite"
+
+
+def test_default_config_parses_to_defaults() -> None:
+    assert parse_settings(DEFAULT_CONFIG) == Settings()
+
+
+def test_full_config() -> None:
+    settings = parse_settings(
+        'lang = "en"\n[refresh]\nconcurrency = 8\ntotal_timeout = 30\n'
+        '[keys]\nstar = "s,f2"\n'
+        '[sites."www.example.fr"]\ncontent = "article"\ncookies = { session = "abc" }\n'
+        '[feeds."https://example.fr/rss"]\nfull_text = "always"\n'
+        '[[watch]]\nname = "Biométrie"\nquery = "biométrie"\nadd_tags = ["surveillance"]\n'
+    )
+    assert settings.lang == "en"
+    assert settings.refresh.concurrency == 8 and settings.refresh.total_timeout == 30.0
+    assert settings.keymap == {"star": "s,f2"}
+    assert settings.sites["www.example.fr"].cookies == {"session": "abc"}
+    assert settings.feeds["https://example.fr/rss"] == "always"
+    assert settings.watch[0].add_tags == ("surveillance",)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('lang = "de"', "lang (line 1): must be"),
+        ('\n\ncolour = "red"', "colour (line 3): unknown setting"),
+        ("[refresh]\nconcurrency = -1", "refresh.concurrency (line 2): must be greater than 0"),
+        ('[refresh]\nconcurrency = "many"', "refresh.concurrency (line 2): expected a whole number"),
+        ('full_text = "sometimes"', 'full_text (line 1): must be "auto", "always" or "never"'),
+        ("lang = ", "not valid TOML"),
+        ('[[watch]]\nname = "x"', "every [[watch]] needs a name and a query"),
+    ],
+)
+def test_config_errors_name_the_key_and_line(text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_settings(text)
+    assert message in str(info.value)
+
+
+def test_config_with_secrets_is_made_private(tmp_path: Path) -> None:
+    paths = resolve_paths(tmp_path / "h")
+    paths.ensure()
+    paths.config.write_text('[sites."a.fr"]\ncookies = { s = "secret" }\n')
+    paths.config.chmod(0o644)
+    load_settings(paths)
+    assert paths.config.stat().st_mode & 0o777 == 0o600
