@@ -123,10 +123,16 @@ async def test_compressed_bodies_are_decoded(
 
 
 async def test_corrupt_gzip_is_an_error(srv: LocalServer, fetcher: Fetcher) -> None:
-    srv.add("/f", b"this is not gzip at all", headers={"Content-Encoding": "gzip"})
+    srv.add("/f", b"\x1f\x8b" + b"garbage" * 50, headers={"Content-Encoding": "gzip"})
     result = await fetcher.fetch(srv.url("/f"))
     assert not result.ok and result.body is None
     assert result.error == "the response is not valid gzip data"
+
+
+async def test_plain_body_mislabelled_gzip_is_kept(srv: LocalServer, fetcher: Fetcher) -> None:
+    srv.add("/f", FEED, headers={"Content-Encoding": "gzip"})  # a misconfigured server
+    result = await fetcher.fetch(srv.url("/f"))
+    assert result.ok and result.body == FEED
 
 
 async def test_unknown_compression_is_an_error(srv: LocalServer, fetcher: Fetcher) -> None:
@@ -515,6 +521,14 @@ async def test_server_cookies_are_not_replayed(srv: LocalServer, fetcher: Fetche
     await fetcher.fetch(srv.url("/f"))
     await fetcher.fetch(srv.url("/f"))
     assert [r.header("Cookie") for r in srv.requests] == ["", ""]
+
+
+async def test_password_in_url_is_sent_as_basic_auth(srv: LocalServer, fetcher: Fetcher) -> None:
+    srv.add("/private", FEED)
+    port = srv.port
+    result = await fetcher.fetch(f"http://me:pa%20ss@127.0.0.1:{port}/private")
+    assert result.ok
+    assert srv.requests[0].header("Authorization") == "Basic bWU6cGEgc3M="  # me:pa ss
 
 
 async def test_custom_user_agent(srv: LocalServer) -> None:

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 __all__ = ["STEP", "DecodeError", "Decoder", "decoder_for", "supported_encodings"]
 
 STEP = 64 * 1024
+_PRIOR = 4096  # how much input before the first output is kept for a second reading
 
 
 def _load_brotli() -> Any:
@@ -58,7 +59,8 @@ class _Zlib:
         self._obj = zlib.decompressobj(self._wbits)
         self._started = False  # the current stream has produced output
         self._members = 0  # complete gzip members seen
-        self._prior = b""  # deflate input consumed before any output, replayed if it is raw
+        self._prior = b""  # input consumed before any output, replayed if the label was wrong
+        self._identity = False  # labelled gzip, but plainly not: passed through
         self._done = False
 
     def _ended(self) -> bool:
@@ -66,6 +68,10 @@ class _Zlib:
         return bool(self._obj.eof)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._identity:
+            if data:
+                yield data
+            return
         pending = data
         while pending and not self._done:
             if self._obj.eof:
@@ -84,19 +90,27 @@ class _Zlib:
                 if self._members and not self._started:
                     self._done = True  # junk after the last gzip member, ignored like browsers
                     break
-                if self._name == "deflate" and not self._started and self._wbits > 0:
+                replay = self._prior + attempt
+                fresh = not self._started and len(self._prior) < _PRIOR
+                if self._name == "deflate" and fresh and self._wbits > 0:
                     # Some servers send raw deflate under the "deflate" name: start again as raw,
                     # from the first byte (the bad zlib header may have spanned several reads).
                     self._wbits = -15
                     self._obj = zlib.decompressobj(self._wbits)
-                    pending = self._prior + attempt
+                    pending = replay
                     continue
+                if self._name == "gzip" and fresh and not replay.startswith(b"\x1f\x8b"):
+                    # Labelled gzip but without gzip's magic number: a misconfigured server
+                    # sending the body as is. Pass it through; the size cap still applies.
+                    self._identity = True
+                    yield replay
+                    return
                 raise DecodeError(f"the response is not valid {self._name} data") from None
             if out:
                 self._started = True
                 self._prior = b""
                 yield out
-            elif self._name == "deflate" and self._wbits > 0 and not self._started:
+            elif not self._started and not self._members and len(self._prior) < _PRIOR:
                 self._prior += attempt[: len(attempt) - len(self._obj.unconsumed_tail)]
             if self._obj.eof:
                 self._members += 1
