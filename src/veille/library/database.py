@@ -57,6 +57,20 @@ def _check_file(path: Path) -> None:
         )
 
 
+def _plain(error: sqlite3.OperationalError, path: Path) -> LibraryError:
+    """SQLite's failures, told the way a user can act on them; nothing was written."""
+    text = str(error)
+    if "full" in text:
+        return LibraryError(
+            f"the disk holding {path} is full; nothing was changed. Free some space and retry."
+        )
+    if "locked" in text or "busy" in text:
+        return LibraryError(f"the library {path} stayed busy too long; nothing was changed")
+    if "readonly" in text or "read-only" in text:
+        return LibraryError(f"the library {path} is read-only; nothing was changed")
+    return LibraryError(f"the library could not be written ({text}); nothing was changed")
+
+
 class Database:
     """The library file, with one sqlite3 connection per thread."""
 
@@ -102,18 +116,19 @@ class Database:
     def write(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: all of it lands, or none of it."""
         conn = self.connection()
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise _plain(error, self.path) from None
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        else:
-            try:
-                conn.execute("COMMIT")
-            except sqlite3.OperationalError:
+            conn.execute("COMMIT")
+        except BaseException as error:
+            if conn.in_transaction:
                 conn.execute("ROLLBACK")
-                raise
+            if isinstance(error, sqlite3.OperationalError):
+                raise _plain(error, self.path) from None
+            raise
 
     def close(self) -> None:
         with self._lock:
