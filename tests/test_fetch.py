@@ -393,6 +393,31 @@ async def test_connection_refused(fetcher: Fetcher) -> None:
     assert result.status is None and not result.ok
 
 
+async def test_connect_timeout() -> None:
+    # A listener whose accept queue is full: the kernel drops further connection attempts.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        fillers = [socket.socket() for _ in range(3)]
+        try:
+            for filler in fillers:
+                filler.setblocking(False)
+                try:
+                    filler.connect(("127.0.0.1", port))
+                except BlockingIOError:
+                    pass
+            async with Fetcher(FetchLimits(connect_timeout=0.3, read_timeout=0.5)) as fetcher:
+                result = await fetcher.fetch(f"http://127.0.0.1:{port}/")
+        finally:
+            for filler in fillers:
+                filler.close()
+    if not result.error.startswith("timed out"):
+        pytest.skip("this system's TCP stack accepts past the backlog")
+    assert result.error == "timed out after 0.3 s connecting to 127.0.0.1"
+    assert result.elapsed < 1.5
+
+
 async def test_unresolvable_host(fetcher: Fetcher) -> None:
     result = await fetcher.fetch("http://no-such-host.invalid/feed")
     if result.error.startswith("timed out"):
