@@ -60,7 +60,8 @@ class RefreshReport:
 
 
 def _is_network_error(error: str) -> bool:
-    words = ("could not resolve", "connection refused", "network", "unreachable", "timed out")
+    words = ("could not resolve", "connection refused", "could not connect", "network",
+             "unreachable", "timed out")
     return any(w in error for w in words)
 
 
