@@ -322,3 +322,19 @@ def test_state_points_at_existing_items() -> None:
         assert search["name"] and search["query"]
     for watch in state["watch"]:
         assert watch["name"] and watch["query"] and watch["add_tags"]
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in PAGES.glob("*.html")))
+def test_article_page_gives_the_extractor_real_work(page: str) -> None:
+    """Boilerplate surrounds the article, and a readability pass still finds the story."""
+    from readability import Document
+
+    source = (PAGES / page).read_text(encoding="utf-8")
+    article = page_article(PAGES / page)
+    document = Document(source)
+    extracted = lxml_html.fromstring(document.summary()).text_content()
+    first_paragraph = article["articleBody"].split("\n\n")[1]
+    assert " ".join(first_paragraph.split()[:12]) in " ".join(extracted.split())
+    page_text = lxml_html.fromstring(source).text_content()
+    assert len(page_text) > len(extracted) + 500, "the page should carry boilerplate"
+    assert "©" in page_text and "©" not in extracted
