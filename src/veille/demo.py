@@ -12,6 +12,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from veille.settings import Paths, load_settings, resolve_paths
 
@@ -52,7 +53,9 @@ def prepare_demo(home: str | Path | None = None) -> Paths:
     source = demo_assets()
     copy = root / "demo"
     shutil.copytree(source, copy, dirs_exist_ok=True)
-    base = copy.resolve().as_uri()
+    # "file://localhost/…" rather than "file:///…": some parsers read the empty host of the
+    # short form as a missing one and lose a slash.
+    base = "file://localhost" + quote(copy.resolve().as_posix())
     for path in [*copy.glob("feeds/*"), *copy.glob("pages/*"), copy / "demo.opml"]:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
