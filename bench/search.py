@@ -1,0 +1,94 @@
+"""Search, watch-rule and export benchmark on a 100,000-item library.
+
+    uv run python bench/search.py [--home DIR]
+
+For each query: the first window of the list (100 rows) and the count, as the app asks for them,
+timed over 20 runs (p50 and p95). Then a watch rule applied to the whole library, and exports of
+10,000 items in every format. The library is built by bench/biglib.py (once per --home).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from biglib import build  # noqa: E402
+
+from veille.library import open_library  # noqa: E402
+
+QUERIES = [
+    "",
+    "securite",
+    '"reconnaissance faciale"',
+    "biométrie OR surveillance",
+    "algo*",
+    "tag:cnil",
+    "is:starred",
+    "is:unread tag:ue",
+    "since:30d",
+    "folder:Presse is:unread",
+    "feed:source -données",
+    "has:note",
+    "(climat OR énergie) -tag:à-lire since:90d",
+    "lang:en transparence",
+]
+
+
+def timed(fn: object, runs: int = 20) -> tuple[float, float]:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()  # type: ignore[operator]
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path)
+    args = parser.parse_args()
+    home = args.home or Path(tempfile.gettempdir()) / "veille-bench-100k"
+    paths = build(home)
+    with open_library(paths.library, backups=paths.backups) as lib:
+        print(f"{'query':<45} {'p50 ms':>8} {'p95 ms':>8} {'matches':>8}")
+        worst = 0.0
+        for query in QUERIES:
+            p50, p95 = timed(lambda q=query: (lib.rows(q, limit=100), lib.count(q)))
+            worst = max(worst, p95)
+            print(f"{query or '(all)':<45} {p50:8.1f} {p95:8.1f} {lib.count(query):8d}")
+        print(f"worst p95: {worst:.1f} ms")
+
+        lib.save_rule("bench", '"reconnaissance faciale" OR biométrie',
+                      add_tags=["surveillance/biométrie"])
+        started = time.perf_counter()
+        counts = lib.apply_rules(name="bench")
+        print(f"watch apply over the library: {time.perf_counter() - started:.2f} s "
+              f"({counts['bench']} items matched)")
+
+        from veille.export import FORMATS, ExportOptions, export_items
+
+        started = time.perf_counter()
+        items = lib.items("", limit=10_000)
+        load = time.perf_counter() - started
+        feeds = lib.feeds()
+        print(f"load 10,000 items: {load:.2f} s")
+        for fmt in FORMATS:
+            started = time.perf_counter()
+            text = export_items(items, fmt, ExportOptions(
+                lang="fr", group_by="tag" if fmt in ("md", "html") else "none",
+                generated=datetime(2026, 11, 22, tzinfo=UTC)), feeds)
+            print(f"export {fmt:<9} {time.perf_counter() - started + load:6.2f} s "
+                  f"(with loading), {len(text) / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
