@@ -1,0 +1,93 @@
+"""The reading app: a thin shell that sets up settings, theme and keys, then shows the reader.
+
+Everything the user sees lives in `screens/` and `widgets/`; this module only wires the library
+and the settings in, shows failures in one place, and remembers the theme. `make_app` is the one
+factory the command line and the tests share.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.content import Content
+from textual.theme import Theme
+
+from veille.library import Library, open_library
+from veille.settings import Paths, Settings
+from veille.tui.commands.providers import PROVIDERS
+from veille.tui.display import clean_line
+from veille.tui.messages import TaskFailed
+from veille.tui.screens.main import MainScreen
+
+
+class VeilleApp(App[None]):
+    CSS_PATH = Path(__file__).with_name("veille.tcss")
+    TITLE = "veille"
+    COMMANDS = App.COMMANDS | PROVIDERS
+
+    def __init__(
+        self,
+        lib: Library,
+        settings: Settings,
+        paths: Paths | None = None,
+        *,
+        offline: bool = False,
+        own_library: bool = True,
+    ) -> None:
+        super().__init__()
+        self.lib = lib
+        self.settings = settings
+        self.paths = paths
+        self.offline = offline
+        self._own_library = own_library
+        self._theme_ready = False
+
+    @property
+    def main(self) -> MainScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("the main screen is not shown")
+
+    def on_mount(self) -> None:
+        self.set_keymap(self.settings.keymap)
+        theme = self.settings.theme or self.lib.get_state("tui.theme")
+        if theme in self.available_themes:
+            self.theme = theme
+        self._theme_ready = True
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(
+            MainScreen(
+                self.lib,
+                self.settings,
+                self.paths,
+                offline=self.offline,
+                keymap=self.settings.keymap,
+            )
+        )
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self._theme_ready:
+            self.main.save_state("tui.theme", theme.name)
+
+    def on_task_failed(self, message: TaskFailed) -> None:
+        """The one place background failures are shown; the app carries on."""
+        text = Content(
+            f"{clean_line(message.what).capitalize()} failed: {clean_line(message.error)}"
+        )
+        self.notify(text.plain, title="Problem", severity="error", markup=False, timeout=8)
+
+    def on_unmount(self) -> None:
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is not None and main.cache is not None:
+            main.cache.close()
+        if self._own_library:
+            self.lib.close()
+
+
+def make_app(paths: Paths, settings: Settings, *, offline: bool = False) -> VeilleApp:
+    """The app over the library at `paths`, with `settings` (the CLI and the tests use this)."""
+    paths.ensure()
+    lib = open_library(paths.library, backups=paths.backups)
+    return VeilleApp(lib, settings, paths, offline=offline)

@@ -1,0 +1,105 @@
+"""Command palette providers, one per domain: feeds, tags, saved searches, refresh, themes.
+
+Each provider reads what the main screen already holds (no library query on a keystroke) and
+calls the screen's own verbs. Feed titles and tag names are data: hits are built as literal
+`Content`, never through the fuzzy matcher's markup-parsing `highlight`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from veille.text import clean_line
+
+if TYPE_CHECKING:
+    from veille.tui.screens.main import MainScreen
+
+
+def _main(provider: Provider) -> MainScreen | None:
+    from veille.tui.screens.main import MainScreen
+
+    screen = provider.screen
+    return screen if isinstance(screen, MainScreen) else None
+
+
+class _Listing(Provider):
+    """A provider over a list of (label, callback, help) built when the palette opens."""
+
+    prefix = ""
+
+    def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
+        return ()
+
+    async def startup(self) -> None:
+        main = _main(self)
+        self._choices = list(self.choices(main)) if main is not None else []
+
+    def _display(self, label: str, offsets: Iterable[int] = ()) -> Content:
+        content = Content(label)
+        for offset in offsets:
+            content = content.stylize("bold underline", offset, offset + 1)
+        return content
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, callback, help_text in self._choices:
+            text = f"{self.prefix}{label}"
+            score = matcher.match(text)
+            if score > 0:
+                _, offsets = matcher.fuzzy_search.match(query, text)
+                yield Hit(score, self._display(text, offsets), callback, text=text, help=help_text)
+
+    async def discover(self) -> Hits:
+        for label, callback, help_text in self._choices[:40]:
+            text = f"{self.prefix}{label}"
+            yield DiscoveryHit(Content(text), callback, text=text, help=help_text)
+
+
+class FeedsProvider(_Listing):
+    prefix = "Go to feed: "
+
+    def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
+        for entry in main.feed_tree.feed_order:
+            yield clean_line(entry.title), partial(main.feed_tree.select_key, entry.key), ""
+
+
+class TagsProvider(_Listing):
+    prefix = "Apply tag: "
+
+    def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
+        row = main.item_list.current_row
+        if row is None:
+            return
+        for tag in main.known_tags:
+            if tag not in row.tags:
+                yield clean_line(tag), partial(main.change_tags, row.id, [tag], []), ""
+
+
+class SearchesProvider(_Listing):
+    prefix = "Saved search: "
+
+    def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
+        snap = main.snapshot
+        for search in snap.searches if snap else []:
+            yield (
+                clean_line(search.name),
+                partial(main.feed_tree.select_key, f"search:{search.id}"),
+                "",
+            )
+
+
+class ActionsProvider(_Listing):
+    def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
+        yield "Refresh all feeds", main.action_refresh_all, "Fetch every feed now"
+        yield "Refresh this feed", main.action_refresh_feed, "Fetch the current feed now"
+        yield "Mark everything here read", main.action_all_read, "Undo with U"
+        for name in sorted(main.app.available_themes):
+            yield f"Theme: {name}", partial(setattr, main.app, "theme", name), ""
+
+
+PROVIDERS: set[type[Provider]] = {FeedsProvider, TagsProvider, SearchesProvider, ActionsProvider}

@@ -1,0 +1,81 @@
+"""Turning feed-derived strings into things the screen shows literally.
+
+Everything a feed wrote (titles, authors, tags, bodies, error messages quoting a server) is
+untrusted. Textual parses plain `str` as markup in most widgets, so a title like `a[/i]` would crash
+a label and `[@click=app.quit]` would become a live action. Every such string goes through
+`literal()` (a Rich `Text`, never parsed) or `content()` (a Textual `Content`, never parsed), and
+loses its control characters on the way, so an ESC sequence cannot reach the terminal.
+
+Dates are formatted here too, through `veille.i18n` when it is available.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual.content import Content
+
+from veille.text import clean_line, strip_controls
+
+__all__ = [
+    "checked_link",
+    "clean_line",
+    "content",
+    "literal",
+    "long_date",
+    "optional",
+    "short_date",
+]
+
+
+def optional(name: str) -> Any:
+    """The module `name`, or None while it is not part of veille yet."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def literal(value: str, style: str | Style = "", *, one_line: bool = True) -> Text:
+    """`value` as a Rich `Text` that no markup parser will ever see."""
+    cleaned = clean_line(value) if one_line else strip_controls(value).replace("\x1b", "")
+    return Text(cleaned, style=style, no_wrap=False)
+
+
+def content(value: str, *, one_line: bool = True) -> Content:
+    """`value` as a Textual `Content`: `Content(str)` is literal, unlike `Content.from_markup`."""
+    return Content(clean_line(value) if one_line else strip_controls(value))
+
+
+def short_date(when: datetime | None, lang: str) -> str:
+    """A fixed-width date for the item list, in local time."""
+    if when is None:
+        return " " * 8
+    local = when.astimezone()
+    return local.strftime("%d/%m/%y" if lang == "fr" else "%y-%m-%d")
+
+
+def long_date(when: datetime | None, lang: str) -> str:
+    """The reader's date, in words of the configured language."""
+    if when is None:
+        return ""
+    i18n = optional("veille.i18n")
+    if i18n is None:  # the language module is optional for the app to start
+        return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    return str(i18n.format_datetime(when, lang))
+
+
+def checked_link(url: str) -> str | None:
+    """`url` if it may be opened or copied (http, https, mailto only), else None."""
+    render = optional("veille.fulltext.render")
+    if render is not None:
+        checked = render.safe_link(url)
+        return str(checked) if checked else None
+    cleaned = clean_line(url)
+    if cleaned.lower().startswith(("http://", "https://", "mailto:")) and " " not in cleaned:
+        return cleaned
+    return None

@@ -1,0 +1,54 @@
+"""What the item list reads from: a view and a query over the library, as one small object.
+
+The list only needs three questions answered: how many rows, which rows in a window, and where a
+given item stands. Keeping them behind this protocol lets the list be tested with a stand-in and
+keeps SQL out of the widget. Every method blocks, so the list calls them from thread workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from veille.library import Library, View
+from veille.model import ItemRow
+
+
+class RowSource(Protocol):
+    def count(self) -> int: ...
+
+    def rows(self, offset: int, limit: int) -> list[ItemRow]: ...
+
+    def position(self, item_id: int) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LibrarySource:
+    """The rows of `view` matching `query`, newest first."""
+
+    lib: Library
+    view: View | None = None
+    query: str = ""
+
+    def count(self) -> int:
+        return self.lib.count(self.query, view=self.view)
+
+    def rows(self, offset: int, limit: int) -> list[ItemRow]:
+        return self.lib.rows(self.query, view=self.view, offset=offset, limit=limit)
+
+    def position(self, item_id: int) -> int | None:
+        return self.lib.position(item_id, self.query, view=self.view)
+
+
+@dataclass(frozen=True, slots=True)
+class EmptySource:
+    """Nothing to show (before the library answers, or after a bad query)."""
+
+    def count(self) -> int:
+        return 0
+
+    def rows(self, offset: int, limit: int) -> list[ItemRow]:
+        return []
+
+    def position(self, item_id: int) -> int | None:
+        return None

@@ -1,0 +1,484 @@
+"""The main screen's background work: every library call, off the event loop.
+
+Each method starts a worker — a thread for SQLite and rendering, an async task for the network —
+which posts a message back when done. A failure is caught where it happens and posted as
+`TaskFailed`, which the app shows as one notification; a worker never takes the app down.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+
+from veille.library import Library, View
+from veille.model import Item
+from veille.settings import Paths, Settings
+from veille.tui.display import literal
+from veille.tui.messages import LibraryChanged, TaskFailed
+from veille.tui.widgets.feeds import Entry, FeedsSnapshot, FeedTree
+from veille.tui.widgets.items import ItemList
+from veille.tui.widgets.reader import Body, Reader, render_body
+from veille.tui.widgets.status import StatusBar
+
+if TYPE_CHECKING:
+    from veille.fulltext.cache import FullTextCache
+    from veille.ingest.refresh import RefreshProgress
+
+STATE_KEYS = ("tui.view", "tui.item", "tui.feeds_width", "tui.list_size")
+FEEDS_DELAY = 0.5  # seconds: unread counts follow reading without a query per keypress
+
+
+def read_snapshot(lib: Library) -> FeedsSnapshot:
+    stats = lib.stats()
+    return FeedsSnapshot(
+        feeds=lib.feeds(),
+        tags=lib.tags(),
+        searches=lib.saved_searches(),
+        unread=stats.unread,
+        starred=stats.starred,
+        total=stats.items,
+    )
+
+
+class Tasks(Screen[None]):
+    """Workers and their replies; `MainScreen` adds the layout and the bindings."""
+
+    open_url: ClassVar[Callable[[str], object]] = staticmethod(webbrowser.open)
+
+    @dataclass
+    class _Started(Message):
+        state: dict[str, str]
+        snap: FeedsSnapshot
+
+    @dataclass
+    class _FeedsLoaded(Message):
+        snap: FeedsSnapshot
+
+    @dataclass
+    class _Opened(Message):
+        item: Item
+        body: Body
+
+    @dataclass
+    class _ItemChanged(Message):
+        item: Item
+
+    @dataclass
+    class _Call(Message):
+        callback: Callable[[Item], None]
+        item: Item
+
+    @dataclass
+    class _MarkedAll(Message):
+        ids: list[int]
+
+    @dataclass
+    class _Found(Message):
+        generation: int
+        index: int
+        item_id: int
+
+    @dataclass
+    class _Progress(Message):
+        progress: RefreshProgress
+
+        def can_replace(self, message: Message) -> bool:
+            # A burst of progress reports only needs its latest shown, unless it carries news.
+            return isinstance(message, Tasks._Progress) and not message.progress.new_items
+
+    @dataclass
+    class _Refreshed(Message):
+        new_items: int = 0
+        errors: dict[int, str] = field(default_factory=dict)
+        titles: dict[int, str] = field(default_factory=dict)
+        offline: bool = False
+        failed: bool = False
+
+    # Set by MainScreen.
+    entry: Entry
+    undo_ids: list[int]
+
+    def __init__(
+        self,
+        lib: Library,
+        settings: Settings,
+        paths: Paths | None = None,
+        *,
+        offline: bool = False,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.lib = lib
+        self.settings = settings
+        self.paths = paths
+        self.offline = offline
+        self.app_keymap = dict(keymap or {})
+        self.known_tags: list[str] = []
+        self.snapshot: FeedsSnapshot | None = None
+        self.refreshing = False
+        self.cache: FullTextCache | None = None
+        self._feeds_timer: Timer | None = None
+        self._list_timer: Timer | None = None
+
+    @property
+    def item_list(self) -> ItemList:
+        return self.query_one(ItemList)
+
+    @property
+    def reader_pane(self) -> Reader:
+        return self.query_one(Reader)
+
+    @property
+    def feed_tree(self) -> FeedTree:
+        return self.query_one(FeedTree)
+
+    @property
+    def status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    def show_view(self, entry: Entry, *, keep_id: int | None = None) -> None:
+        raise NotImplementedError
+
+    def apply_layout_state(self, feeds_width: int, list_size: int) -> None:
+        raise NotImplementedError
+
+    def item_opened(self, item: Item) -> None:
+        raise NotImplementedError
+
+    def announce_errors(self, errors: dict[int, str], titles: dict[int, str]) -> None:
+        raise NotImplementedError
+
+    def fail(self, what: str, error: BaseException) -> None:
+        self.post_message(TaskFailed(what, str(error) or type(error).__name__))
+
+    # Start and feeds ------------------------------------------------------------------------
+
+    @work(thread=True, group="start")
+    def start(self) -> None:
+        try:
+            state = {key: self.lib.get_state(key) for key in STATE_KEYS}
+            snap = read_snapshot(self.lib)
+        except Exception as error:
+            self.fail("reading the library", error)
+            return
+        self.post_message(self._Started(state, snap))
+        if self.paths is not None:
+            try:
+                from veille.fulltext.cache import open_cache
+
+                self.cache = open_cache(self.paths, self.settings)
+                self.lib.attach_cache(self.cache)  # type: ignore[arg-type]
+            except Exception as error:  # the cache only adds full texts; reading goes on
+                self.fail("opening the full-text cache", error)
+
+    @on(_Started)
+    def started(self, message: _Started) -> None:
+        state = message.state
+        self.apply_layout_state(
+            _int(state["tui.feeds_width"], 30), _int(state["tui.list_size"], 40)
+        )
+        self.known_tags = [t.name for t in message.snap.tags]
+        self.snapshot = message.snap
+        self.feed_tree.fill(message.snap, select=state["tui.view"] or "all")
+        entry = self.feed_tree.entry_for(self.feed_tree.selected_key) or self.feed_tree.entry_for(
+            "all"
+        )
+        item_id = _int(state["tui.item"], 0) or None
+        if entry is not None:
+            self.show_view(entry, keep_id=item_id)
+        if item_id is not None:
+            self.open_item(item_id, mark_read=False)
+
+    def load_feeds(self) -> None:
+        """Reload the feeds pane soon (coalescing a burst of changes into one query)."""
+        if self._feeds_timer is None:
+            self._feeds_timer = self.set_timer(FEEDS_DELAY, self._load_feeds_now)
+
+    def _load_feeds_now(self) -> None:
+        self._feeds_timer = None
+        self._read_feeds()
+
+    @work(thread=True, group="feeds", exclusive=True)
+    def _read_feeds(self) -> None:
+        try:
+            self.post_message(self._FeedsLoaded(read_snapshot(self.lib)))
+        except Exception as error:
+            self.fail("reading the feeds", error)
+
+    @on(_FeedsLoaded)
+    def feeds_loaded(self, message: _FeedsLoaded) -> None:
+        self.known_tags = [t.name for t in message.snap.tags]
+        self.snapshot = message.snap
+        self.feed_tree.fill(message.snap)
+
+    @work(thread=True, group="state")
+    def save_state(self, key: str, value: str) -> None:
+        try:
+            self.lib.set_state(key, value)
+        except Exception as error:
+            self.fail("remembering the app's state", error)
+
+    # Items ------------------------------------------------------------------------------------
+
+    @work(thread=True, group="open", exclusive=True)
+    def open_item(self, item_id: int, *, mark_read: bool = True) -> None:
+        try:
+            item = self.lib.item(item_id)
+            if mark_read and not item.read:
+                ids = [item_id]
+                if self.settings.cluster_mark_read and item.cluster_size > 1:
+                    ids = self.lib.cluster_members(item_id) or ids
+                self.lib.set_read(ids)
+                item.read = True
+            body = render_body(item)
+            self.lib.set_state("tui.item", str(item_id))
+        except Exception as error:
+            self.fail("opening the item", error)
+            return
+        self.post_message(self._Opened(item, body))
+
+    @on(_Opened)
+    def opened(self, message: _Opened) -> None:
+        self.reader_pane.show(message.item, message.body, self.settings.lang)
+        self.item_opened(message.item)
+        self.load_feeds()
+
+    @work(thread=True, group="item")
+    def with_item(self, item_id: int, callback: Callable[[Item], None]) -> None:
+        try:
+            self.post_message(self._Call(callback, self.lib.item(item_id)))
+        except Exception as error:
+            self.fail("reading the item", error)
+
+    @on(_Call)
+    def call(self, message: _Call) -> None:
+        message.callback(message.item)
+
+    @work(thread=True, group="marks")
+    def set_marks(
+        self,
+        ids: Sequence[int],
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+        reload: bool = False,
+    ) -> None:
+        try:
+            if read is not None:
+                self.lib.set_read(ids, read)
+            if starred is not None:
+                self.lib.set_starred(ids, starred)
+        except Exception as error:
+            self.fail("saving the change", error)
+            reload = True  # show the library as it really is
+        if reload:
+            self.post_message(LibraryChanged())
+        else:
+            self.app.call_from_thread(self.load_feeds)
+
+    @work(thread=True, group="marks")
+    def mark_view_read(self, view: View, query: str) -> None:
+        try:
+            ids = self.lib.item_ids(query, view=replace(view, unread_only=True))
+            self.lib.set_read(ids)
+        except Exception as error:
+            self.fail("marking the view read", error)
+            return
+        self.post_message(self._MarkedAll(ids))
+
+    @on(_MarkedAll)
+    def marked_all(self, message: _MarkedAll) -> None:
+        self.undo_ids = message.ids
+        self.notify(f"{len(message.ids)} items marked read. Press U to undo.")
+        self.item_list.update_all(read=True)
+        self.post_message(LibraryChanged())
+
+    @work(thread=True, group="marks")
+    def change_tags(self, item_id: int, add: list[str], remove: list[str]) -> None:
+        try:
+            self.lib.tag([item_id], add=add, remove=remove)
+            self.post_message(self._ItemChanged(self.lib.item(item_id)))
+        except Exception as error:
+            self.fail("changing the tags", error)
+
+    @work(thread=True, group="marks")
+    def save_note(self, item_id: int, text: str) -> None:
+        try:
+            self.lib.set_note(item_id, text)
+            self.post_message(self._ItemChanged(self.lib.item(item_id)))
+        except Exception as error:
+            self.fail("saving the note", error)
+
+    @on(_ItemChanged)
+    def item_changed(self, message: _ItemChanged) -> None:
+        item = message.item
+        self.item_list.update_row(
+            item.id, tags=tuple(item.tags), starred=item.starred, read=item.read
+        )
+        if self.reader_pane.item is not None and self.reader_pane.item.id == item.id:
+            self.reader_pane.update_header(item, self.settings.lang)
+        self.load_feeds()
+
+    @work(thread=True, group="find")
+    def find_unread(self, direction: int) -> None:
+        items = self.item_list
+        generation, source, start = items.generation, items.source, items.cursor
+        try:
+            found = _scan_unread(source, start, direction, items.count)
+        except Exception as error:
+            self.fail("looking for unread items", error)
+            return
+        if found is None:
+            self.app.call_from_thread(self.notify, "No more unread items this way.")
+            return
+        self.post_message(self._Found(generation, found[0], found[1]))
+
+    @on(_Found)
+    def found(self, message: _Found) -> None:
+        if message.generation == self.item_list.generation:
+            self.item_list.move_to(message.index)
+            self.open_item(message.item_id)
+
+    @work(thread=True, group="browser")
+    def open_in_browser(self, url: str) -> None:
+        try:
+            type(self).open_url(url)
+        except Exception as error:
+            self.fail("opening the browser", error)
+
+    # Network --------------------------------------------------------------------------------
+
+    @work(group="fulltext", exclusive=True)
+    async def fetch_full_text(self, item_id: int) -> None:
+        if self.offline or self.cache is None:
+            self.notify("Offline: the full text cannot be fetched now.", severity="warning")
+            return
+        try:
+            from veille.fulltext.service import FullTextService
+            from veille.ingest.refresh import make_fetcher
+
+            self.notify("Fetching the full text…")
+            item = await _in_thread(self.lib.item, item_id)
+            service = FullTextService(self.lib, self.cache, self.settings)
+            try:
+                async with make_fetcher(self.settings) as fetcher:
+                    result = await service.fetch(item, fetcher)
+            finally:
+                await _in_thread(service.close)
+        except Exception as error:
+            self.fail("fetching the full text", error)
+            return
+        if result.ok:
+            self.open_item(item_id, mark_read=False)
+        else:
+            self.notify(
+                literal(f"Full text failed: {result.error}").plain, severity="warning", markup=False
+            )
+
+    def run_refresh(self, feed_ids: list[int] | None) -> None:
+        if self.offline:
+            self.notify("Offline: showing what the library holds.", severity="warning")
+            return
+        if self.refreshing:
+            self.notify("A refresh is already running.")
+            return
+        self.refreshing = True
+        self.refresh_bindings()
+        self.status_bar.progress(0, len(feed_ids) if feed_ids else 0, 0)
+        self._refresh(feed_ids)
+
+    @work(group="refresh")
+    async def _refresh(self, feed_ids: list[int] | None) -> None:
+        titles: dict[int, str] = {}
+
+        def progress(report: RefreshProgress) -> None:
+            titles[report.feed_id] = report.feed_title
+            self.post_message(self._Progress(report))
+
+        try:
+            from veille.pipeline import refresh_all
+
+            report, _prefetch = await refresh_all(
+                self.lib, self.settings, self.cache, feed_ids, on_progress=progress
+            )
+        except Exception as error:
+            self.fail("refreshing", error)
+            self.post_message(self._Refreshed(failed=True))
+            return
+        self.post_message(
+            self._Refreshed(report.new_items, dict(report.errors), titles, report.offline)
+        )
+
+    @on(_Progress)
+    def progressed(self, message: _Progress) -> None:
+        p = message.progress
+        self.status_bar.progress(p.done, p.total, p.new_items)
+        if p.new_items and self._list_timer is None:
+            self._list_timer = self.set_timer(FEEDS_DELAY, self._reload_list)
+
+    def _reload_list(self) -> None:
+        self._list_timer = None
+        self.item_list.reload()
+        self.load_feeds()
+
+    @on(_Refreshed)
+    def refreshed(self, message: _Refreshed) -> None:
+        self.refreshing = False
+        self.refresh_bindings()
+        self.item_list.reload()
+        self.load_feeds()
+        if message.offline:
+            self.status_bar.offline(True)
+            self.status_bar.finished("offline")
+            self.notify(
+                "Offline: the feeds cannot be reached. Everything in the library still reads.",
+                severity="warning",
+            )
+            return
+        self.status_bar.finished("" if message.failed else f"{message.new_items} new")
+        self.announce_errors(message.errors, message.titles)
+
+
+def _int(value: str, default: int) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return default
+
+
+def _scan_unread(source: Any, start: int, direction: int, count: int) -> tuple[int, int] | None:
+    """The index and id of the first unread row after (or before) `start`."""
+    chunk = 200
+    if direction > 0:
+        offset = start + 1
+        while offset < count:
+            rows = source.rows(offset, chunk)
+            for n, row in enumerate(rows):
+                if not row.read:
+                    return offset + n, int(row.id)
+            if not rows:
+                return None
+            offset += chunk
+        return None
+    end = start
+    while end > 0:
+        offset = max(0, end - chunk)
+        rows = source.rows(offset, end - offset)
+        for n in range(len(rows) - 1, -1, -1):
+            if not rows[n].read:
+                return offset + n, int(rows[n].id)
+        end = offset
+    return None
+
+
+async def _in_thread(fn: Callable[..., Any], *args: Any) -> Any:
+    import asyncio
+
+    return await asyncio.to_thread(fn, *args)

@@ -1,0 +1,302 @@
+"""The item list: a virtual list over the library, one line per item, whatever the item count.
+
+It is a `ScrollView` using the Line API: the virtual height is the row count, `render_line` draws
+only what is on screen, and rows come from the library in pages of `PAGE` rows fetched in thread
+workers and kept in a small cache. Memory and load time therefore do not grow with the library:
+100,000 items cost what 100 do. A row not yet fetched draws as a dim placeholder for the few
+milliseconds its page takes to arrive.
+
+The list posts `Highlighted` when its cursor moves and `Selected` when a row is opened (Enter or a
+click); it never talks to the other panes.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from veille.model import ItemRow
+from veille.tui.display import clean_line, short_date
+from veille.tui.messages import TaskFailed
+from veille.tui.source import EmptySource, RowSource
+
+PAGE = 100
+MAX_PAGES = 8
+
+
+@dataclass
+class _Window:
+    """What a (re)load found: the count, where the cursor goes, and the pages around it."""
+
+    generation: int
+    count: int
+    cursor: int
+    pages: dict[int, list[ItemRow]]
+
+
+class ItemList(ScrollView, can_focus=True):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "item-list--cursor",
+        "item-list--unread",
+        "item-list--dim",
+        "item-list--star",
+        "item-list--tag",
+    }
+
+    @dataclass
+    class Highlighted(Message):
+        item_list: ItemList
+        row: ItemRow | None
+        index: int
+
+    @dataclass
+    class Selected(Message):
+        item_list: ItemList
+        row: ItemRow
+
+    @dataclass
+    class Loaded(Message):
+        """A (re)load finished: `count` rows in the current view."""
+
+        item_list: ItemList
+        count: int
+
+    @dataclass
+    class _Reloaded(Message):
+        window: _Window
+
+    @dataclass
+    class _PageLoaded(Message):
+        generation: int
+        page: int
+        rows: list[ItemRow]
+
+    def __init__(
+        self,
+        *,
+        lang: str = "fr",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.lang = lang
+        self.source: RowSource = EmptySource()
+        self.count = 0
+        self.cursor = 0
+        self.generation = 0
+        self.fetching = False
+        self._pages: OrderedDict[int, list[ItemRow]] = OrderedDict()
+        self._in_flight: set[int] = set()
+
+    # Loading --------------------------------------------------------------------------------
+
+    def show(self, source: RowSource, *, keep_id: int | None = None, cursor: int = 0) -> None:
+        """Show `source`, putting the cursor on `keep_id` if it is there, else at `cursor`."""
+        self.source = source
+        self.generation += 1
+        self.fetching = True
+        self._load(self.generation, source, keep_id, cursor, max(self.size.height, 24))
+
+    def reload(self) -> None:
+        """Items changed: fetch again, keeping the cursor on the same item (or index)."""
+        current = self.current_row
+        self.show(self.source, keep_id=current.id if current else None, cursor=self.cursor)
+
+    @work(thread=True, group="item-list-load", exclusive=True)
+    def _load(
+        self, generation: int, source: RowSource, keep_id: int | None, cursor: int, height: int
+    ) -> None:
+        try:
+            count = source.count()
+            index = source.position(keep_id) if keep_id is not None else None
+            if index is None:
+                index = cursor
+            index = max(0, min(index, count - 1))
+            first = max(0, index - height) // PAGE
+            last = min(count - 1, index + height) // PAGE if count else first
+            pages = {p: source.rows(p * PAGE, PAGE) for p in range(first, last + 1)}
+        except Exception as error:  # one place shows failures; the list stays as it was
+            self.post_message(TaskFailed("loading the item list", str(error)))
+            self.post_message(self._Reloaded(_Window(generation, 0, 0, {})))
+            return
+        self.post_message(self._Reloaded(_Window(generation, count, index, pages)))
+
+    def on_item_list__reloaded(self, message: _Reloaded) -> None:
+        window = message.window
+        if window.generation != self.generation:
+            return
+        self.fetching = False
+        self._pages = OrderedDict(sorted(window.pages.items()))
+        self._in_flight.clear()
+        self.count = window.count
+        self.virtual_size = Size(self.size.width, self.count)
+        self._move(window.cursor, force=True, center=True)
+        self.refresh()
+        self.post_message(self.Loaded(self, self.count))
+
+    @work(thread=True, group="item-list-page")
+    def _fetch_page(self, generation: int, source: RowSource, page: int) -> None:
+        try:
+            rows = source.rows(page * PAGE, PAGE)
+        except Exception as error:
+            self.post_message(TaskFailed("loading items", str(error)))
+            rows = []
+        self.post_message(self._PageLoaded(generation, page, rows))
+
+    def on_item_list__page_loaded(self, message: _PageLoaded) -> None:
+        self._in_flight.discard(message.page)
+        if message.generation != self.generation:
+            return
+        self._pages[message.page] = message.rows
+        while len(self._pages) > MAX_PAGES:
+            here = self.scroll_offset.y // PAGE
+            far = max(self._pages, key=lambda p: abs(p - here))
+            del self._pages[far]
+        self.refresh()
+        if self.cursor // PAGE == message.page:
+            self.post_message(self.Highlighted(self, self.current_row, self.cursor))
+
+    # Rows -----------------------------------------------------------------------------------
+
+    def row_at(self, index: int) -> ItemRow | None:
+        page = self._pages.get(index // PAGE)
+        if page is None:
+            return None
+        offset = index % PAGE
+        return page[offset] if offset < len(page) else None
+
+    @property
+    def current_row(self) -> ItemRow | None:
+        return self.row_at(self.cursor) if self.count else None
+
+    def loaded_rows(self) -> list[ItemRow]:
+        """The rows the cache holds now (for searching the next unread nearby)."""
+        return [row for page in self._pages.values() for row in page]
+
+    def update_row(self, item_id: int, **changes: object) -> None:
+        """Change a cached row in place (a star, a read mark) so the list reflects it at once."""
+        for number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if row.id == item_id:
+                    page[offset] = replace(row, **changes)  # type: ignore[arg-type]
+                    self.refresh_line(number * PAGE + offset)
+                    return
+
+    def update_all(self, **changes: object) -> None:
+        for page in self._pages.values():
+            page[:] = [replace(row, **changes) for row in page]  # type: ignore[arg-type]
+        self.refresh()
+
+    # Cursor ---------------------------------------------------------------------------------
+
+    def _move(self, index: int, *, force: bool = False, center: bool = False) -> None:
+        index = 0 if not self.count else max(0, min(index, self.count - 1))
+        if index == self.cursor and not force:
+            return
+        old = self.cursor
+        self.cursor = index
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        if center and not (top <= index < top + height):
+            self.scroll_to(y=max(0, index - height // 2), animate=False, immediate=True)
+        elif index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+        elif index >= top + height:
+            self.scroll_to(y=index - height + 1, animate=False, immediate=True)
+        self.refresh_line(old)
+        self.refresh_line(index)
+        self.post_message(self.Highlighted(self, self.current_row, index))
+
+    def move_to(self, index: int) -> None:
+        self._move(index)
+
+    def move_by(self, delta: int) -> None:
+        self._move(self.cursor + delta)
+
+    def page_by(self, pages: int) -> None:
+        self._move(self.cursor + pages * max(1, self.scrollable_content_region.height - 1))
+
+    # Mouse ----------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < self.count:
+            self._move(index)
+            row = self.current_row
+            if row is not None:
+                self.post_message(self.Selected(self, row))
+
+    # Drawing --------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self.count)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if index >= self.count:
+            if self.count == 0 and y == 0 and not self.fetching:
+                return self._strip(Text(" No items here.", style="italic"), width, base)
+            return Strip.blank(width, base)
+        row = self.row_at(index)
+        if row is None:
+            page = index // PAGE
+            if page not in self._in_flight:
+                self._in_flight.add(page)
+                self._fetch_page(self.generation, self.source, page)
+            return self._strip(
+                Text(" …", style=self.get_component_rich_style("item-list--dim")), width, base
+            )
+        text = self._row_text(row, width)
+        if index == self.cursor:
+            text.stylize(self.get_component_rich_style("item-list--cursor"))
+        return self._strip(text, width, base)
+
+    def _strip(self, text: Text, width: int, base: Style) -> Strip:
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = [
+            Segment(seg.text, base + seg.style if seg.style else base)
+            for seg in text.render(self.app.console)
+            if seg.text != "\n"
+        ]
+        return Strip(segments, width).crop_extend(0, width, base)
+
+    def _row_text(self, row: ItemRow, width: int) -> Text:
+        dim = self.get_component_rich_style("item-list--dim")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(
+            "●" if not row.read else " ", self.get_component_rich_style("item-list--unread")
+        )
+        text.append("★" if row.starred else " ", self.get_component_rich_style("item-list--star"))
+        text.append("≡" if row.has_full_text else ("…" if row.truncated else " "), dim)
+        text.append(" ")
+        text.append(short_date(row.sort_date, self.lang), dim)
+        feed_width = 16 if width >= 100 else 12 if width >= 60 else 0
+        if feed_width:
+            feed = clean_line(row.feed_title)
+            if len(feed) > feed_width:
+                feed = feed[: feed_width - 1] + "…"
+            text.append(" ")
+            text.append(feed.ljust(feed_width), dim)
+        text.append(" ")
+        title_style = Style(bold=not row.read)
+        text.append(clean_line(row.title) or "(untitled)", title_style)
+        if row.cluster_size > 1:
+            text.append(f"  +{row.cluster_size - 1} sources", dim)
+        tag_style = self.get_component_rich_style("item-list--tag")
+        for tag in row.tags:
+            text.append(" ")
+            text.append(f"#{clean_line(tag)}", tag_style)
+        return text

@@ -1,0 +1,132 @@
+"""The reader pane: an item's header (title, feed, author, date, tags, star, note) and its body.
+
+The body is HTML turned straight into a Rich `Text` by `veille.fulltext.render` (a Markdown widget
+would cost a widget per block), with links numbered as footnotes so they can be opened by number.
+The reader says clearly whether it shows the full text or only what the feed gave, and when the
+feed's text is cut short.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from veille.model import Item
+from veille.text import html_to_text
+from veille.tui.display import literal, long_date, optional
+
+
+@dataclass(slots=True)
+class Body:
+    """A rendered body and its numbered links."""
+
+    text: Text
+    links: list[str] = field(default_factory=list)
+    full_text: bool = False
+
+
+def render_body(item: Item, width: int | None = None) -> Body:
+    """Render the best text the library holds for `item` (blocking: call from a worker)."""
+    html = item.full_text or item.content or item.summary
+    render = optional("veille.fulltext.render")
+    if render is None:  # the renderer is optional: plain paragraphs still read
+        plain = html_to_text(html)
+        return Body(literal(plain, one_line=False), [], bool(item.full_text))
+    rendered = render.render_html(html, base_url=item.url or item.feed_url, width=width)
+    return Body(rendered.text, list(rendered.links), bool(item.full_text))
+
+
+def header_text(item: Item, lang: str) -> Text:
+    text = Text()
+    text.append_text(literal(item.title or "(untitled)", "bold"))
+    if item.starred:
+        text.append("  ★", "bold yellow")
+    text.append("\n")
+    byline = [literal(item.feed_title, "italic")]
+    if item.author:
+        byline.append(literal(item.author))
+    when = long_date(item.published or item.sort_date, lang)
+    if when:
+        byline.append(Text(when))
+    text.append_text(Text(" · ").join(byline))
+    if item.cluster_size > 1:
+        text.append(f"  +{item.cluster_size - 1} sources", "dim")
+    if item.tags:
+        text.append("\n")
+        text.append_text(Text(" ").join(literal(f"#{t}", "bold") for t in item.tags))
+    if item.note:
+        text.append("\nNote: ", "bold")
+        text.append_text(literal(item.note, "italic", one_line=False))
+    return text
+
+
+def status_text(item: Item, body: Body) -> Text:
+    if body.full_text:
+        return Text("Full text", "dim")
+    if item.truncated:
+        mark = Text("Truncated by the feed", "bold reverse")
+        mark.append(" — press f for the full text", "dim")
+        if item.full_text_error:
+            mark.append("\n")
+            mark.append_text(literal(f"Full text failed: {item.full_text_error}", "dim"))
+        return mark
+    return Text("Feed content", "dim")
+
+
+def links_text(links: list[str]) -> Text:
+    text = Text("\nLinks\n", "bold")
+    for number, url in enumerate(links, 1):
+        text.append(f"[{number}] ", "dim")
+        text.append_text(literal(url))
+        text.append("\n")
+    return text
+
+
+class Reader(VerticalScroll, can_focus=True):
+    """Shows one item; `links` are its footnote links, numbered from 1."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.item: Item | None = None
+        self.links: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Select an item and press Enter to read it.", "dim"), id="reader-header")
+        yield Static(Text(""), id="reader-status")
+        yield Static(Text(""), id="reader-body")
+
+    def show(self, item: Item, body: Body, lang: str) -> None:
+        self.item = item
+        self.links = body.links
+        self.query_one("#reader-header", Static).update(header_text(item, lang))
+        self.query_one("#reader-status", Static).update(status_text(item, body))
+        shown = body.text.copy()
+        if body.links and "[1]" not in body.text.plain[-2000:]:
+            shown.append_text(links_text(body.links))
+        self.query_one("#reader-body", Static).update(shown)
+        self.scroll_home(animate=False)
+
+    def update_header(self, item: Item, lang: str) -> None:
+        """The star, tags or note changed: redraw the header only."""
+        self.item = item
+        self.query_one("#reader-header", Static).update(header_text(item, lang))
+
+    def clear(self) -> None:
+        self.item = None
+        self.links = []
+        self.query_one("#reader-header", Static).update(Text(""))
+        self.query_one("#reader-status", Static).update(Text(""))
+        self.query_one("#reader-body", Static).update(Text(""))
+
+    @property
+    def at_end(self) -> bool:
+        return self.scroll_y >= self.max_scroll_y
+
+    def link(self, number: int) -> str | None:
+        if 1 <= number <= len(self.links):
+            return self.links[number - 1]
+        return None

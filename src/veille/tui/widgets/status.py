@@ -1,0 +1,45 @@
+"""The status line: what the list shows, refresh progress, and whether the app is offline."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import ProgressBar, Static
+
+from veille.tui.display import literal
+
+
+class StatusBar(Horizontal):
+    def compose(self) -> ComposeResult:
+        yield Static(Text(""), id="status-text")
+        yield ProgressBar(total=None, show_eta=False, id="status-progress")
+        yield Static(Text(""), id="status-offline")
+
+    def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False
+
+    def describe(self, view_title: str, count: int, query: str = "") -> None:
+        text = literal(view_title, "bold")
+        text.append(f"  {count:,} item{'s' if count != 1 else ''}".replace(",", "\u202f"))
+        if query:
+            text.append("  search: ", "dim")
+            text.append_text(literal(query))
+        self.query_one("#status-text", Static).update(text)
+
+    def progress(self, done: int, total: int, new_items: int) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#status-offline", Static).update(
+            Text(f" {done}/{total} feeds, {new_items} new")
+        )
+
+    def finished(self, text: str) -> None:
+        self.query_one(ProgressBar).display = False
+        self.query_one("#status-offline", Static).update(Text(f" {text}"))
+
+    def offline(self, is_offline: bool) -> None:
+        self.set_class(is_offline, "-offline")
+        if is_offline:
+            self.query_one("#status-offline", Static).update(Text(" offline", "bold"))

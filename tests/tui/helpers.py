@@ -1,0 +1,41 @@
+"""Small helpers for driving the app in tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from veille.tui.app import VeilleApp
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` holds (workers answer in their own time)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("the app never reached the expected state")
+        await pilot.pause(0.02)
+
+
+async def ready(pilot: Pilot[None]) -> VeilleApp:
+    """Wait for the first screen: the list filled (and the remembered item opened)."""
+    app = pilot.app
+    assert isinstance(app, VeilleApp)
+    await until(pilot, lambda: app.main.item_list.count and app.main.snapshot is not None)
+    await until(pilot, lambda: app.main.item_list.current_row is not None)
+    return app
+
+
+def screen_text(app: VeilleApp) -> str:
+    """The screen as plain text, as a user would read it."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def static_text(app: VeilleApp, selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)
+    return str(widget.render())

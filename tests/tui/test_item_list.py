@@ -1,0 +1,113 @@
+"""The item list is virtual: it asks for the rows on screen, not for the whole list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.app import App, ComposeResult
+
+from tests.tui.helpers import until
+from veille.model import ItemRow
+from veille.tui.widgets.items import PAGE, ItemList
+
+WHEN = datetime(2026, 2, 5, 16, 20, tzinfo=UTC)
+
+
+class CountingSource:
+    """An in-memory stand-in for the library that records every window asked of it."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.windows: list[tuple[int, int]] = []
+
+    def count(self) -> int:
+        return self.total
+
+    def rows(self, offset: int, limit: int) -> list[ItemRow]:
+        self.windows.append((offset, limit))
+        end = min(self.total, offset + limit)
+        return [
+            ItemRow(
+                id=self.total - n,
+                feed_id=1,
+                title=f"Row {n}",
+                feed_title="Feed",
+                sort_date=WHEN,
+                read=n % 2 == 0,
+                starred=False,
+                truncated=False,
+                has_full_text=False,
+            )
+            for n in range(offset, end)
+        ]
+
+    def position(self, item_id: int) -> int | None:
+        index = self.total - item_id
+        return index if 0 <= index < self.total else None
+
+    @property
+    def fetched(self) -> int:
+        return sum(min(limit, self.total - offset) for offset, limit in self.windows)
+
+
+class ListApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ItemList(lang="en")
+
+
+async def test_a_hundred_thousand_rows_cost_a_few_pages() -> None:
+    source = CountingSource(100_000)
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.focus()
+        items.show(source)
+        await until(pilot, lambda: items.count == 100_000)
+        assert items.virtual_size.height == 100_000
+        assert source.fetched <= 2 * PAGE
+        items.move_to(99_999)
+        await until(pilot, lambda: items.current_row is not None)
+        await pilot.pause()
+        assert items.current_row is not None and items.current_row.title == "Row 99999"
+        assert source.fetched <= 5 * PAGE
+        assert len(items._pages) <= 8
+
+
+async def test_reload_keeps_the_cursor_on_the_same_item() -> None:
+    source = CountingSource(1_000)
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(source)
+        await until(pilot, lambda: items.count == 1_000)
+        items.move_to(500)
+        await until(pilot, lambda: items.current_row is not None)
+        assert items.current_row is not None
+        kept = items.current_row.id
+        source.total = 1_010  # ten newer items arrive on top: every index shifts by ten
+        items.reload()
+        await until(pilot, lambda: items.count == 1_010)
+        await until(pilot, lambda: items.current_row is not None)
+        assert items.current_row is not None and items.current_row.id == kept
+        assert items.cursor == 510
+
+
+async def test_keys_and_highlight_messages() -> None:
+    source = CountingSource(50)
+    seen: list[int] = []
+
+    class Watching(ListApp):
+        def on_item_list_highlighted(self, message: ItemList.Highlighted) -> None:
+            seen.append(message.index)
+
+    app = Watching()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(source)
+        await until(pilot, lambda: items.count == 50)
+        items.move_by(3)
+        items.page_by(1)
+        await pilot.pause()
+        assert items.cursor > 3 and seen[-1] == items.cursor
+        items.move_to(-5)
+        assert items.cursor == 0

@@ -1,0 +1,120 @@
+"""Reading: the first screen, opening items, the feeds pane, mouse, and the reader's marks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import events
+
+from tests.tui.conftest import entry
+from tests.tui.helpers import ready, screen_text, static_text, until
+from veille.library import open_library
+from veille.model import ParsedFeed
+from veille.settings import Paths
+from veille.tui.app import VeilleApp
+
+
+async def test_first_screen_lists_items_newest_first(app_factory: Callable[..., VeilleApp]) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        text = screen_text(app)
+        lines = [line for line in text.splitlines() if "Article" in line]
+        assert "Article 1 from feed 0" in lines[0]
+        assert "Article 2 from feed 0" in lines[1]
+        assert "#climat" in lines[1]
+        assert "Down feed ⚠" in text  # a failing feed carries a mark
+        assert "Presse" in text and "Institutions" in text
+        assert "18 items" in text
+
+
+async def test_enter_opens_the_item_and_marks_it_read(
+    app_factory: Callable[..., VeilleApp], home: Paths
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "j", "enter")
+        main = app.main
+        await until(pilot, lambda: main.reader_pane.item is not None)
+        assert main.reader_pane.item is not None
+        assert main.reader_pane.item.title == "Article 3 from feed 0"
+        header = static_text(app, "#reader-header")
+        assert "Article 3 from feed 0" in header
+        assert "Feed 0 · Camille Martin" in header
+        assert "#climat" in header
+        assert "Second paragraph." in static_text(app, "#reader-body")
+        assert main.item_list.current_row is not None and main.item_list.current_row.read
+    with open_library(home.library) as lib:
+        assert lib.item(3).read
+
+
+async def test_reader_shows_the_note_and_a_truncation_mark(
+    app_factory: Callable[..., VeilleApp], home: Paths
+) -> None:
+    with open_library(home.library) as lib:
+        feed = lib.feeds()[0]
+        lib.ingest(
+            feed.id,
+            ParsedFeed(entries=[entry(99, "Cut short", content="")]),
+            status=200,
+            is_truncated=lambda e, n: True,
+        )
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.main.reader_pane.item is not None)
+        assert app.main.reader_pane.item is not None
+        if app.main.reader_pane.item.truncated:
+            assert "Truncated" in static_text(app, "#reader-status")
+        await pilot.press("j", "enter")
+        await until(pilot, lambda: "Relire" in static_text(app, "#reader-header"))
+
+
+async def test_click_opens_and_wheel_scrolls(app_factory: Callable[..., VeilleApp]) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        items = app.main.item_list
+        await pilot.click(items, offset=(10, 2))
+        assert items.cursor == 2
+        await until(pilot, lambda: app.main.reader_pane.item is not None)
+        assert app.main.reader_pane.item is not None
+        assert app.main.reader_pane.item.title == "Article 3 from feed 0"
+        await pilot._post_mouse_events([events.MouseScrollDown], items, offset=(5, 1))
+        await pilot._post_mouse_events([events.MouseScrollDown], items, offset=(5, 1))
+        assert items.scroll_offset.y > 0
+
+
+async def test_next_and_previous_feed(app_factory: Callable[..., VeilleApp]) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        main = app.main
+        await pilot.press("J")  # the first feed: the failing one, with nothing in it
+        await until(pilot, lambda: main.entry.title == "Down feed" and main.item_list.count == 0)
+        assert "No items here." in screen_text(app)
+        await pilot.press("J")
+        await until(pilot, lambda: main.entry.title == "Feed 1" and main.item_list.count == 6)
+        rows = main.item_list.loaded_rows()
+        assert {row.feed_title for row in rows} == {"Feed 1"}
+        await pilot.press("K")
+        await until(pilot, lambda: main.entry.title == "Down feed")
+
+
+async def test_narrow_terminal_stacks_the_list_above_the_reader(
+    app_factory: Callable[..., VeilleApp],
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        main = app.main
+        assert main.has_class("-narrow")
+        items, reader = main.item_list.region, main.reader_pane.region
+        assert reader.y >= items.bottom and reader.width > 40
+        await pilot.press("enter", "z")
+        assert main.has_class("-zoomed")
+        assert main.reader_pane.region.width == 80
+        await pilot.press("z")
+        assert not main.has_class("-zoomed")
