@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -43,7 +43,7 @@ class NoteEditor(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note-cancel"),
         Binding("ctrl+s", "save", "Save", id="note-save"),
-        Binding("ctrl+e", "external", "$EDITOR", id="note-editor"),
+        Binding("ctrl+e", "external", "$EDITOR", id="note-editor", priority=True),
     ]
 
     def __init__(self, note: str) -> None:
@@ -71,8 +71,15 @@ class NoteEditor(ModalScreen[str | None]):
         if not editor:
             return
         area = self.query_one(TextArea)
-        with self.app.suspend():
+        if self.app.is_headless:  # no terminal to hand over (tests, scripted runs)
             edited = edit_externally(area.text, editor)
+        else:
+            try:
+                with self.app.suspend():
+                    edited = edit_externally(area.text, editor)
+            except SuspendNotSupported:
+                self.notify("This terminal cannot hand over to $EDITOR.", severity="warning")
+                return
         if edited is None:
             self.notify(
                 "The editor did not finish cleanly; the note is unchanged.", severity="warning"

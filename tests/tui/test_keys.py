@@ -1,0 +1,258 @@
+"""Every verb of the reader, driven by its key, checked on screen and in the library."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.tui.helpers import ready, screen_text, static_text, until
+from veille.library import open_library
+from veille.settings import Paths, Settings
+from veille.tui.app import VeilleApp
+from veille.tui.screens.help import HelpScreen
+from veille.tui.screens.main import MainScreen
+from veille.tui.screens.note import NoteEditor
+from veille.tui.screens.tags import TagEditor
+from veille.tui.tasks import Tasks
+
+Factory = Callable[..., VeilleApp]
+
+
+async def test_star_and_read_toggles(app_factory: Factory, home: Paths) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        items = app.main.item_list
+        await pilot.press("j", "s", "u")  # item 2: starred, and unread again? it was unread
+        row = items.current_row
+        assert row is not None and row.starred and row.read
+        await pilot.press("k", "s")  # item 1 was starred: unstar it
+        await until(pilot, lambda: not app.main.workers)
+    with open_library(home.library) as lib:
+        assert lib.item(2).starred and lib.item(2).read
+        assert not lib.item(1).starred
+
+
+async def test_tag_editor_adds_and_removes_several_tags(app_factory: Factory, home: Paths) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "t")  # item 2 has #climat
+        await until(pilot, lambda: isinstance(app.screen, TagEditor))
+        editor = app.screen
+        assert isinstance(editor, TagEditor)
+        box = editor.query_one("#tag-input")
+        box.value = "ue/ai-act, nouveau"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        tags = editor.query_one("#tag-list")
+        tags.deselect("climat")  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await until(pilot, lambda: "#nouveau" in screen_text(app))
+        row = app.main.item_list.current_row
+        assert row is not None and set(row.tags) == {"ue/ai-act", "nouveau"}
+    with open_library(home.library) as lib:
+        assert set(lib.item(2).tags) == {"ue/ai-act", "nouveau"}
+
+
+async def test_tag_editor_completes_from_known_tags(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, TagEditor))
+        await pilot.press("c", "l")
+        box = app.screen.query_one("#tag-input")
+        await until(pilot, lambda: box._suggestion == "climat")  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_note_editor_saves_a_multiline_note(app_factory: Factory, home: Paths) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter", "a")
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor))
+        area = app.screen.query_one("#note-text")
+        area.load_text("Première ligne\nseconde [b]ligne[/b]")  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Première ligne" in static_text(app, "#reader-header"))
+        assert "[b]ligne[/b]" in static_text(app, "#reader-header")
+    with open_library(home.library) as lib:
+        assert lib.item(1).note == "Première ligne\nseconde [b]ligne[/b]"
+
+
+async def test_note_editor_uses_the_editor_from_the_environment(
+    app_factory: Factory,
+    home: Paths,
+    tmp_path: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    script = home.data / "fake-editor"
+    script.write_text("#!/bin/sh\nprintf 'written by the editor' > \"$1\"\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor))
+        await pilot.press("ctrl+e")
+        area = app.screen.query_one("#note-text")
+        assert area.text == "written by the editor"  # type: ignore[attr-defined]
+        await pilot.press("escape")  # cancelled: nothing saved
+    with open_library(home.library) as lib:
+        assert lib.item(1).note == ""
+
+
+async def test_mark_all_read_and_undo(app_factory: Factory, home: Paths) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("A")
+        await until(pilot, lambda: app.main.undo_ids)
+        with open_library(home.library) as lib:
+            assert lib.stats().unread == 0
+        await pilot.press("U")
+        await until(pilot, lambda: not app.main.workers)
+    with open_library(home.library) as lib:
+        assert lib.stats().unread == 16
+
+
+async def test_next_unread_skips_read_items(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        items = app.main.item_list
+        await pilot.press("j", "j")  # item 3; items 4 and 5 are read
+        await pilot.press("n")
+        await until(pilot, lambda: items.cursor == 5)
+        await until(pilot, lambda: app.main.reader_pane.item is not None)
+        assert app.main.reader_pane.item is not None
+        assert app.main.reader_pane.item.title == "Article 6 from feed 0"
+        await pilot.press("N")
+        await until(pilot, lambda: items.cursor == 2)
+
+
+async def test_space_opens_then_pages(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("space")
+        await until(pilot, lambda: app.main.reader_pane.item is not None)
+        await pilot.press("space")  # a short item is at its end: on to the next unread
+        await until(pilot, lambda: app.main.item_list.cursor == 1)
+
+
+async def test_open_in_browser_and_copy_link(
+    app_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(Tasks, "open_url", staticmethod(opened.append))
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("o")
+        await until(pilot, lambda: opened)
+        assert opened == ["https://example.org/articles/1"]
+        await pilot.press("y")
+        assert app.clipboard == "https://example.org/articles/1"
+
+
+async def test_search_narrows_the_list_as_you_type(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        items = app.main.item_list
+        await pilot.press("slash", "1", "7")
+        await until(pilot, lambda: items.count == 1)
+        assert "search: 17" in screen_text(app)
+        await pilot.press("enter")
+        assert app.focused is items
+        await pilot.press("escape")
+        await until(pilot, lambda: items.count == 18)
+
+
+async def test_help_lists_every_binding_with_its_keys(app_factory: Factory) -> None:
+    app = app_factory(Settings(lang="en", keymap={"star": "x"}))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = static_text(app, "#help-keys")
+        for binding_id in (
+            "star",
+            "tags",
+            "note",
+            "open-browser",
+            "copy-link",
+            "search",
+            "refresh-all",
+            "zoom",
+            "next-unread",
+            "link-prompt",
+        ):
+            assert binding_id in text
+        assert "x    " in text or "x " in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_keymap_from_settings_remaps_a_binding(app_factory: Factory, home: Paths) -> None:
+    app = app_factory(Settings(lang="en", keymap={"star": "x"}))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "x")
+        row = app.main.item_list.current_row
+        assert row is not None and row.starred
+
+
+async def test_q_leaves_zoom_then_quits(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("z")
+        assert app.main.has_class("-zoomed")
+        await pilot.press("q")
+        assert not app.main.has_class("-zoomed")
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_verbs_grey_out_where_they_do_not_apply(app_factory: Factory) -> None:
+    app = app_factory(offline=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        main = app.main
+        assert main.check_action("star", ()) is True
+        assert main.check_action("undo", ()) is None  # nothing to undo yet
+        assert main.check_action("refresh_all", ()) is None  # offline
+        assert main.check_action("link", (1,)) is None  # no item open
+        await pilot.press("J")  # the failing feed holds no item
+        await until(pilot, lambda: main.item_list.count == 0 and not main.item_list.fetching)
+        for action in ("star", "tags", "note", "toggle_read", "browser", "copy_link"):
+            assert main.check_action(action, ()) is None
+        await pilot.press("s", "t", "a", "u", "o", "y")  # all harmless here
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_footnote_links_open_by_number(
+    app_factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("veille.fulltext.render")
+    opened: list[str] = []
+    monkeypatch.setattr(Tasks, "open_url", staticmethod(opened.append))
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.main.reader_pane.links)
+        await pilot.press("1")
+        await until(pilot, lambda: opened)
+        assert opened == ["https://example.org/ref/1"]
+        await pilot.press("g")
+        await pilot.press("1", "enter")
+        await until(pilot, lambda: len(opened) == 2)
