@@ -62,3 +62,15 @@ def excerpt(html: str, length: int = 300) -> str:
         return text
     cut = text[:length].rsplit(" ", 1)[0].rstrip(",;:.-–— ")
     return cut + "…"
+
+
+def fold(text: str | None) -> str:
+    """Case- and accent-insensitive form of `text`: « Sécurité » and `securite` fold alike.
+
+    The search language compares with it, and the library registers it as the SQL function
+    `veille_fold` so both sides of a comparison fold the same way.
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -20,7 +20,8 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from veille.library.database import Database, fold, placeholders
+from veille.library.database import Database, placeholders
+from veille.text import fold
 
 WINDOW = 3 * 24 * 3600
 TITLE_JACCARD = 0.7
@@ -135,9 +136,10 @@ def _match_titles(
             index[word].append(item_id)
     times = {row[0]: row[2] for row in new}
     for item_id, feed_id, ts, *_ in new:
-        words = words_of.get(item_id)
-        if not words:
+        own = words_of.get(item_id)
+        if not own:
             continue
+        words = own
         # Candidates share at least one of the item's rarer words: scan the shortest lists.
         rare = sorted(words, key=lambda w: len(index[w]))[: len(words) - TITLE_MIN_SHARED + 1]
         candidates = {other for w in rare for other in index[w]}

@@ -12,12 +12,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from veille.library.schema import MIGRATIONS, SCHEMA_VERSION
+from veille.text import fold
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 60_000
@@ -26,14 +26,6 @@ KEEP_BACKUPS = 5
 
 class LibraryError(Exception):
     """A problem with the library file, in plain words for the user."""
-
-
-def fold(text: str | None) -> str:
-    """Case- and accent-insensitive form of `text`, for comparisons in SQL (`veille_fold`)."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def placeholders(values: Sequence[object]) -> str:

@@ -112,13 +112,13 @@ def store_entries(
         author = clean_line(entry.author, 300)
         url = (entry.link or "").strip()
         truncated = int(bool(is_truncated and is_truncated(entry, typical)))
+        text = html_to_text(entry.content or entry.summary)[:FTS_TEXT_LIMIT]
         fields = (
             url, canonical_url(url), title, author, entry.summary, entry.content, published,
             updated, json.dumps([clean_line(c, 200) for c in entry.categories], ensure_ascii=False),
             _enclosures(entry), entry.language or parsed.language, digest, truncated,
+            lead_hash(text),
         )
-        text = html_to_text(entry.content or entry.summary)[:FTS_TEXT_LIMIT]
-        fields = (*fields, lead_hash(text))
         if known is None:
             # Later entries of a document are older, as feeds list newest first; keep that
             # order among undated items seen at the same moment.

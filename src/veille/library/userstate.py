@@ -49,8 +49,8 @@ def _tag_id(conn: sqlite3.Connection, name: str) -> int:
 
 
 def tag(db: Database, ids: Sequence[int], add: Sequence[str], remove: Sequence[str]) -> None:
-    to_add = sorted({normalize_tag(name) for name in add})
-    to_remove = sorted({normalize_tag(name) for name in remove})
+    to_add = sorted({normalize_tag(name) for name in add} - {""})
+    to_remove = sorted({normalize_tag(name) for name in remove} - {""})
     if not ids or not (to_add or to_remove):
         return
     with db.write() as conn:
@@ -89,6 +89,8 @@ def _family(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
 def rename_tag(db: Database, old: str, new: str) -> int:
     """Rename `old` (and its children) to `new`, merging into tags that already exist."""
     old, new = normalize_tag(old), normalize_tag(new)
+    if not old or not new:
+        raise ValueError("a tag name cannot be empty")
     touched: set[int] = set()
     with db.write() as conn:
         family = _family(conn, old)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from veille.query import compile_query, normalize_tag
+from veille.query import compile_query, compile_tree
+from veille.query.syntax import Filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,23 +34,18 @@ class Condition:
 
 
 def tag_condition(name: str) -> Condition:
-    tag = normalize_tag(name)
-    return Condition(
-        "EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-        "WHERE it.item_id = i.id AND (t.name = ? OR t.name LIKE ? ESCAPE '\\'))",
-        (tag, _like_prefix(tag) + "/%"),
-    )
+    """Items tagged `name` or one of its child tags (`cnil` also finds `cnil/sanctions`)."""
+    return _filter_condition("tag", name)
 
 
 def folder_condition(path: str) -> Condition:
-    return Condition(
-        "f.folder_id IN (SELECT id FROM folders WHERE path = ? OR path LIKE ? ESCAPE '\\')",
-        (path, _like_prefix(path) + "/%"),
-    )
+    """Items of feeds in folder `path` or one of its subfolders."""
+    return _filter_condition("folder", path)
 
 
-def _like_prefix(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _filter_condition(name: str, value: str) -> Condition:
+    compiled = compile_tree(Filter(name, value), datetime.now(UTC))
+    return Condition(compiled.where, compiled.params)
 
 
 def build_where(

@@ -1,0 +1,193 @@
+"""From a query tree to one SQL condition over `items i JOIN feeds f`.
+
+Free text goes to the FTS5 index (`items_fts`, whose rowid is the item id, tokenised with
+`unicode61 remove_diacritics 2`, so `securite` finds « sécurité » without any folding here). The
+positive words of one AND group become a single MATCH, which SQLite answers from the index in one
+pass; negated words and OR groups mixing text and filters become separate `IN` tests. `title:`,
+`author:` and `note:` are FTS column filters for the same reason: a substring scan over 100,000
+rows through a Python fold function would cost far more than the index lookup.
+
+Everything user-typed travels as a bound parameter; the SQL text itself only ever holds fixed
+fragments.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from veille.query.syntax import Everything, Filter, Node, Not, Or, QueryError, Term, parse
+from veille.text import fold, strip_controls
+
+FTS = "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+LANGUAGE = "lower(CASE WHEN i.language != '' THEN i.language ELSE f.language END)"
+_WORD = re.compile(r"\w", re.UNICODE)
+_UNITS = {"h": 3600.0, "d": 86400.0, "w": 7 * 86400.0, "m": 30 * 86400.0, "y": 365 * 86400.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    where: str
+    params: tuple[object, ...]
+
+
+def compile_query(query: str, now: datetime | None = None) -> Compiled:
+    """SQL for `query`; `now` anchors relative dates (`since:7d`). Raises QueryError."""
+    return compile_tree(parse(query), now or datetime.now(UTC))
+
+
+def compile_tree(tree: Node, now: datetime) -> Compiled:
+    params: list[object] = []
+    return Compiled(_sql(tree, params, now), tuple(params))
+
+
+def normalize_tag(name: str) -> str:
+    """The stored form of a tag: NFC, lower case, no `#`, `/`-separated parts without blanks.
+
+    `Sécurité / CNIL` and `#sécurité/cnil` are the same tag. Returns "" when nothing is left.
+    """
+    text = unicodedata.normalize("NFC", strip_controls(name)).strip().lstrip("#").lower()
+    parts = (" ".join(part.split()) for part in text.split("/"))
+    return "/".join(part for part in parts if part)
+
+
+def _fts_string(text: str) -> str:
+    """An FTS5 string literal: double quotes, with inner quotes doubled, no control characters."""
+    return '"' + strip_controls(text).replace('"', '""') + '"'
+
+
+def _fts_term(term: Term) -> str | None:
+    """The FTS5 expression for one term, or None when it holds no searchable character."""
+    if not _WORD.search(strip_controls(term.text)):
+        return None
+    return _fts_string(term.text) + ("*" if term.prefix else "")
+
+
+def _fts_column(column: str, value: str) -> str | None:
+    """`value` searched within one FTS column; the last word may be a prefix (`title:secu`)."""
+    if not _WORD.search(strip_controls(value)):
+        return None
+    if value.endswith("*"):
+        return f"{column} : {_fts_string(value.rstrip('*'))}*"
+    return f"{column} : {_fts_string(value)}*"
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _prefix_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
+
+
+def _sql(node: Node, params: list[object], now: datetime) -> str:
+    if isinstance(node, Everything):
+        return "1"
+    if isinstance(node, Term):
+        expression = _fts_term(node)
+        if expression is None:
+            return "1"  # punctuation only: nothing to look for, so it narrows nothing
+        params.append(expression)
+        return FTS
+    if isinstance(node, Filter):
+        return _filter(node, params, now)
+    if isinstance(node, Not):
+        return f"NOT ({_sql(node.child, params, now)})"
+    if isinstance(node, Or):
+        terms = [_fts_term(c) for c in node.children if isinstance(c, Term)]
+        if len(terms) == len(node.children) and all(terms):
+            params.append(" OR ".join(t for t in terms if t))
+            return FTS
+        return "(" + " OR ".join(_sql(c, params, now) for c in node.children) + ")"
+    # And: the positive free words together in one MATCH, everything else on its own.
+    words = [e for c in node.children if isinstance(c, Term) and (e := _fts_term(c))]
+    parts: list[str] = []
+    if words:
+        params.append(" AND ".join(words))
+        parts.append(FTS)
+    for child in node.children:
+        if not isinstance(child, Term):
+            parts.append(_sql(child, params, now))
+    return "(" + " AND ".join(parts) + ")" if parts else "1"
+
+
+def _filter(node: Filter, params: list[object], now: datetime) -> str:
+    name, value = node.name, node.value
+    if name == "tag":
+        tag = normalize_tag(value)
+        params.extend((tag, _prefix_like(tag)))
+        return (
+            "EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+            "WHERE it.item_id = i.id AND (t.name = ? OR t.name LIKE ? ESCAPE '\\'))"
+        )
+    if name == "is":
+        return {
+            "starred": "i.starred = 1", "unread": "i.read = 0", "read": "i.read = 1",
+            "truncated": "i.truncated = 1", "hidden": "i.hidden = 1",
+            "fulltext": "i.has_full_text = 1",
+        }[value]
+    if name == "has":
+        return {
+            "note": "EXISTS (SELECT 1 FROM notes n WHERE n.item_id = i.id AND n.body != '')",
+            "fulltext": "i.has_full_text = 1",
+            "tag": "EXISTS (SELECT 1 FROM item_tags it WHERE it.item_id = i.id)",
+            "enclosure": "i.enclosures != '[]'",
+        }[value]
+    if name in ("title", "author", "note"):
+        expression = _fts_column(name, value)
+        if expression is None:
+            return "1"
+        params.append(expression)
+        return FTS
+    if name == "feed":
+        folded = _like(fold(value))
+        params.extend((folded, folded, _like(value)))
+        return (
+            "i.feed_id IN (SELECT id FROM feeds WHERE veille_fold(title) LIKE ? ESCAPE '\\' "
+            "OR veille_fold(user_title) LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')"
+        )
+    if name == "folder":
+        folded = fold(value.strip("/"))
+        params.extend((folded, _prefix_like(folded)))
+        return (
+            "f.folder_id IN (SELECT id FROM folders WHERE veille_fold(path) = ? "
+            "OR veille_fold(path) LIKE ? ESCAPE '\\')"
+        )
+    if name in ("since", "before"):
+        params.append(_moment(value, now, name == "before"))
+        return "i.sort_ts >= ?" if name == "since" else "i.sort_ts < ?"
+    if name == "lang":
+        # An item's own language wins over its feed's; `fr` also matches `fr-FR`.
+        params.extend((value, _prefix_like(value).replace("/%", "-%")))
+        return f"({LANGUAGE} = ? OR {LANGUAGE} LIKE ? ESCAPE '\\')"
+    if name == "id":
+        params.append(int(value))
+        return "i.id = ?"
+    raise QueryError(f"unknown filter `{name}:`", 1)  # pragma: no cover - the parser checks
+
+
+def _moment(value: str, now: datetime, before: bool) -> float:
+    """The Unix time a `since:`/`before:` value stands for.
+
+    Ages count back from `now`; calendar days start at local midnight, which is what a reader in
+    Paris means by « depuis le 1er février ». `before:2026-02` means before February began.
+    """
+    local_now = now.astimezone()
+    if value == "today":
+        start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return start.timestamp()
+    if value == "yesterday":
+        start = local_now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
+        return start.timestamp()
+    if value[-1] in _UNITS and value[:-1].isdigit():
+        return now.timestamp() - int(value[:-1]) * _UNITS[value[-1]]
+    parts = [int(p) for p in value.split("-")]
+    year, month, day = parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
+    try:
+        return datetime(year, month, day).astimezone().timestamp()
+    except (OverflowError, ValueError, OSError):
+        # Years the platform cannot place in local time: fall back to UTC arithmetic.
+        return (datetime(year, month, day, tzinfo=UTC)).timestamp()

@@ -1,0 +1,105 @@
+"""The search language against a real library on disk: each filter finds what a reader expects."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from veille.library import Library
+from veille.model import ParsedEntry, ParsedFeed
+from veille.query import QueryError
+
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture
+def titles(lib: Library) -> dict[str, int]:
+    """A small French/English library; returns item ids by title."""
+    monde = lib.add_feed("https://www.lemonde.fr/rss/une.xml", folder="Presse/Quotidiens")
+    ink = lib.add_feed("https://next.ink/feed/?key=SECRET", folder="Tech")
+    bbc = lib.add_feed("https://feeds.bbci.co.uk/news/rss.xml", folder="Presse/Anglais")
+
+    def e(title: str, days: float, text: str = "", author: str = "", lang: str = "") -> ParsedEntry:
+        return ParsedEntry(guid=title, link=f"https://example.org/{abs(hash(title))}", title=title,
+                           summary=f"<p>{text}</p>", author=author,
+                           published=NOW - timedelta(days=days), language=lang)
+
+    lib.ingest(monde.id, ParsedFeed(title="Le Monde", language="fr-FR", entries=[
+        e("La CNIL sanctionne un géant du numérique", 1, "Une amende pour la sécurité des données.",
+          author="Martine Dupont"),
+        e("Reconnaissance faciale : le débat revient", 10, "La biométrie dans les gares."),
+    ]), status=200)
+    lib.ingest(ink.id, ParsedFeed(title="Next", entries=[
+        e("Sécurité des mots de passe", 2, "Des conseils pratiques.", lang="fr"),
+        e("Un pare-feu pour tous", 40, "Réseau et securite."),
+    ]), status=200)
+    lib.ingest(bbc.id, ParsedFeed(title="BBC News", language="en-GB", entries=[
+        e("Facial recognition in stations", 3, "Biometric checks expand.", author="Jo Smith"),
+        e("Ägypten and the Nile", 5, "A report on Ägy."),
+    ]), status=200)
+    ids = {item.title: item.id for item in lib.items("")}
+    lib.tag([ids["La CNIL sanctionne un géant du numérique"]], add=["CNIL/Sanctions"])
+    lib.tag([ids["Reconnaissance faciale : le débat revient"]], add=["surveillance/biométrie"])
+    lib.set_starred([ids["Facial recognition in stations"]])
+    lib.set_read([ids["Un pare-feu pour tous"]])
+    lib.set_note(ids["Sécurité des mots de passe"], "À relire avant la réunion de lundi")
+    return ids
+
+
+def found(lib: Library, query: str) -> set[str]:
+    return {item.title for item in lib.items(query)}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("securite", {"La CNIL sanctionne un géant du numérique", "Sécurité des mots de passe",
+                      "Un pare-feu pour tous"}),
+        ("SÉCURITÉ mots", {"Sécurité des mots de passe"}),
+        ("ägy", {"Ägypten and the Nile"}),
+        ("agy*", {"Ägypten and the Nile"}),
+        ('"reconnaissance faciale" OR biometrie', {"Reconnaissance faciale : le débat revient"}),
+        ("biometri*", {"Reconnaissance faciale : le débat revient", "Facial recognition in stations"}),
+        ("securite -passe", {"La CNIL sanctionne un géant du numérique", "Un pare-feu pour tous"}),
+        ("tag:cnil", {"La CNIL sanctionne un géant du numérique"}),
+        ("tag:cnil/sanctions", {"La CNIL sanctionne un géant du numérique"}),
+        ("tag:CNIL/sanct", set()),
+        ("tag:surveillance -tag:cnil", {"Reconnaissance faciale : le débat revient"}),
+        ("is:starred", {"Facial recognition in stations"}),
+        ("is:read", {"Un pare-feu pour tous"}),
+        ("has:note", {"Sécurité des mots de passe"}),
+        ("relire", {"Sécurité des mots de passe"}),
+        ("note:reunion", {"Sécurité des mots de passe"}),
+        ("feed:next", {"Sécurité des mots de passe", "Un pare-feu pour tous"}),
+        ("feed:bbci.co.uk", {"Facial recognition in stations", "Ägypten and the Nile"}),
+        ("folder:presse -folder:presse/anglais",
+         {"La CNIL sanctionne un géant du numérique", "Reconnaissance faciale : le débat revient"}),
+        ("author:dupont", {"La CNIL sanctionne un géant du numérique"}),
+        ("title:securite", {"Sécurité des mots de passe"}),
+        ("since:4d lang:fr", {"La CNIL sanctionne un géant du numérique",
+                              "Sécurité des mots de passe"}),
+        ("before:30d", {"Un pare-feu pour tous"}),
+        ("lang:en (facial OR nile)", {"Facial recognition in stations", "Ägypten and the Nile"}),
+        ("(cnil OR is:starred) -tag:cnil", {"Facial recognition in stations"}),
+    ],
+)
+def test_each_filter_finds_what_a_reader_expects(
+    lib: Library, titles: dict[str, int], query: str, expected: set[str]
+) -> None:
+    assert found(lib, query) == expected
+
+
+def test_id_and_dates_in_calendar_form(lib: Library, titles: dict[str, int]) -> None:
+    some = titles["Ägypten and the Nile"]
+    assert found(lib, f"id:{some}") == {"Ägypten and the Nile"}
+    since = (NOW - timedelta(days=6)).strftime("%Y-%m-%d")
+    assert "Ägypten and the Nile" in found(lib, f"since:{since}")
+    assert "Un pare-feu pour tous" not in found(lib, f"since:{since}")
+
+
+def test_a_bad_query_reaches_the_library_caller_as_a_located_error(
+    lib: Library, titles: dict[str, int]
+) -> None:
+    with pytest.raises(QueryError, match="at column 5"):
+        lib.items("tag:")
