@@ -17,15 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from veille.library import open_library  # noqa: E402
-from veille.settings import Paths, resolve_paths  # noqa: E402
+from veille.library import open_library
+from veille.settings import Paths, resolve_paths
 
-WORDS = (
-    "données sécurité régulation ville climat énergie marché santé justice école réseau public "
-    "analyse rapport commission projet budget transport culture recherche numérique loi vote "
-    "accord biométrie reconnaissance faciale surveillance intelligence artificielle cnil europe "
-    "parlement sénat décret amende plateforme algorithme transparence citoyen données personnelles"
-).split()
+WORDS = ["données", "sécurité", "régulation", "ville", "climat", "énergie", "marché", "santé", "justice", "école", "réseau", "public", "analyse", "rapport", "commission", "projet", "budget", "transport", "culture", "recherche", "numérique", "loi", "vote", "accord", "biométrie", "reconnaissance", "faciale", "surveillance", "intelligence", "artificielle", "cnil", "europe", "parlement", "sénat", "décret", "amende", "plateforme", "algorithme", "transparence", "citoyen", "données", "personnelles"]
 TAGS = ["cnil/sanctions", "ue/ai-act", "surveillance/biométrie", "climat", "à-lire", "ia"]
 FOLDERS = ["Presse", "Presse/Climat", "Institutions", "Tech & société", ""]
 

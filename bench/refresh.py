@@ -22,9 +22,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 HOSTS = [f"127.0.0.{n}" for n in range(1, 9)]

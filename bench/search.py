@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from biglib import build  # noqa: E402
+from biglib import build
 
-from veille.library import open_library  # noqa: E402
+from veille.library import open_library
 
 QUERIES = [
     "",

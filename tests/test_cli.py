@@ -36,6 +36,7 @@ def subscribed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> list[int]:
     assert veille(capsys, "add", feed.as_uri(), "--folder", "Institutions")[0] == 0
     assert veille(capsys, "refresh")[0] == 0
     status, out, _ = veille(capsys, "items", "--json")
+    assert status == 0
     return [item["id"] for item in json.loads(out)]
 
 
@@ -58,7 +59,7 @@ def test_actions_as_commands(capsys: pytest.CaptureFixture[str], subscribed: lis
     assert items[first]["tags"] == ["cnil/sanctions", "à-lire"]
     assert items[second]["tags"] == ["cnil/sanctions"] and items[second]["read"]
     status, out, _ = veille(capsys, "tags")
-    assert "cnil/sanctions" in out and "2 items" in out
+    assert status == 0 and "cnil/sanctions" in out and "2 items" in out
     assert veille(capsys, "tags", "rename", "cnil", "autorités/cnil")[0] == 0
     assert "autorités/cnil/sanctions" in veille(capsys, "tags")[1]
     assert veille(capsys, "note", str(first))[1].strip() == "À citer dans la revue"
@@ -76,11 +77,11 @@ def test_export_markdown_press_review(
 
 def test_bad_input_gets_one_clear_line(capsys: pytest.CaptureFixture[str],
                                        subscribed: list[int]) -> None:
-    status, out, err = veille(capsys, "star", "999999")
+    status, _, err = veille(capsys, "star", "999999")
     assert status == 1 and err.startswith("veille: no item with id 999999")
-    status, out, err = veille(capsys, "items", "tag:")
+    status, _, err = veille(capsys, "items", "tag:")
     assert status == 1 and "tag:" in err and "Traceback" not in err
-    status, out, err = veille(capsys, "import", "/nonexistent/file.opml")
+    status, _, err = veille(capsys, "import", "/nonexistent/file.opml")
     assert status == 1 and "cannot read" in err
 
 
@@ -126,6 +127,7 @@ def test_add_discovers_the_feed_of_a_site(capsys: pytest.CaptureFixture[str],
 
 def test_locate_and_config(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, out, _ = veille(capsys, "--home", str(tmp_path / "h"), "locate", "library")
+    assert status == 0
     assert out.strip() == str(tmp_path / "h" / "data" / "library.sqlite")
     assert "[refresh]" in veille(capsys, "config")[1]
 

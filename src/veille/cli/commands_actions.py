@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from veille.cli.context import CommandError, Context
-
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
 
 def _targets(p: argparse.ArgumentParser) -> None:
@@ -16,7 +15,7 @@ def _targets(p: argparse.ArgumentParser) -> None:
     p.add_argument("--query", "-q", help="act on every item matching QUERY instead")
 
 
-def register(sub: SubParsers) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     for name, text in (("star", "star items"), ("unstar", "remove the star from items"),
                        ("read", "mark items read"), ("unread", "mark items unread")):
         p = sub.add_parser(name, help=text)
@@ -83,12 +82,13 @@ def resolve_items(ctx: Context, ids: list[int], query: str | None) -> list[int]:
 def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
     ids = resolve_items(ctx, args.items, args.query)
     lib = ctx.library
-    action = {
+    actions: dict[str, Callable[[], int]] = {
         "star": lambda: lib.set_starred(ids, True),
         "unstar": lambda: lib.set_starred(ids, False),
         "read": lambda: lib.set_read(ids, True),
         "unread": lambda: lib.set_read(ids, False),
-    }[args.flag]
+    }
+    action = actions[args.flag]
     changed = action()
     ctx.print(f"{args.flag}: {changed} of {len(ids)} items changed")
     return 0

@@ -8,11 +8,10 @@ from pathlib import Path
 
 from veille.cli.context import CommandError, Context
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 FORMATS = ("md", "html", "json", "csv", "atom", "bookmarks", "opml")
 
 
-def register(sub: SubParsers) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export", help="export items matching a query (default: is:starred)",
         description="Export the items matching QUERY (default: is:starred) as a Markdown press "

@@ -10,10 +10,8 @@ from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
 from veille.redact import redact_url
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
-
-def register(sub: SubParsers) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "fulltext", help="fetch full texts now, for reading offline",
         description="Fetch the articles of items matching QUERY (default: unread items whose "

@@ -12,10 +12,8 @@ from pathlib import Path
 from veille.cli.context import CommandError, Context
 from veille.settings import DEFAULT_CONFIG
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
 
-
-def register(sub: SubParsers) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("locate", help="print where veille keeps its files")
     p.add_argument("what", nargs="?", choices=["config", "library", "cache", "log", "all"],
                    default="all")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -140,6 +140,6 @@ class FullTextService:
         report.elapsed = time.monotonic() - started
         return report
 
-    def _policy(self, item: Item, policies: dict[int, str]) -> str:
+    def _policy(self, item: Item, policies: Mapping[int, str]) -> str:
         configured = self.settings.feeds.get(item.feed_url)
         return configured or policies.get(item.feed_id, self.settings.full_text)

@@ -18,7 +18,8 @@ from veille.library.database import Database
 
 
 class CachedText(Protocol):
-    html: str
+    @property
+    def html(self) -> str: ...
 
 
 class FullTextSource(Protocol):

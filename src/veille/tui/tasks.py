@@ -174,7 +174,7 @@ class Tasks(Screen[None]):
                 from veille.fulltext.cache import open_cache
 
                 self.cache = open_cache(self.paths, self.settings)
-                self.lib.attach_cache(self.cache)  # type: ignore[arg-type]
+                self.lib.attach_cache(self.cache)
             except Exception as error:  # the cache only adds full texts; reading goes on
                 self.fail("opening the full-text cache", error)
 
