@@ -1,0 +1,517 @@
+"""HTML → Rich `Text` for the reader pane, with links numbered as footnotes.
+
+Why not Markdown: Textual's `Markdown` widget builds one widget per block and takes the better part
+of a second to show a long article, while walking the lxml tree straight into a single `Text` takes
+milliseconds. The reader only needs the structure a reader sees (headings, paragraphs, emphasis,
+quotes, lists, code, simple tables), so that is all this module keeps.
+
+Why so careful: article HTML is untrusted. Every string taken from it goes into the `Text` through
+`Text.append(str, style)`, never through a markup parser, and loses its control characters and
+bidi overrides first, so that neither `[@click=app.quit]` nor an ESC sequence can do anything but
+read as text. Styles are fixed constants of this module; nothing from the page picks a style.
+Links become footnote markers `[n]`; only http, https and mailto addresses get a number, so the
+reader can never be asked to open `javascript:` or `file:`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from lxml import html as lxml_html
+from rich.text import Text
+
+from veille.text import strip_controls
+
+__all__ = ["Rendered", "render_html", "safe_link"]
+
+# Bidi embeddings, overrides, isolates and marks: in a reader they only serve to make text read
+# differently from what it is. Zero-width joiners stay: scripts and emoji need them.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Characters no link may contain (controls, spaces other than plain ones, bidi tricks): browsers
+# silently drop tabs and newlines, which is how `java\tscript:` sneaks past naive checks.
+_BAD_IN_URL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Numeric character references; those naming a control character make lxml refuse the input.
+_CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")
+# HTML collapses ASCII whitespace only: a no-break space must survive.
+_HTML_SPACE = re.compile("[ \t\n\r\f\v]+")
+_TAGS = re.compile(r"<[^>]*>")
+_FULL_DOCUMENT = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body)\b", re.I | re.S)
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+MAX_URL = 4096
+_MAX_DEPTH = 200  # deeper than any real article; past it, a subtree is read as plain text
+
+_SKIP = frozenset(
+    {
+        "script", "style", "noscript", "iframe", "object", "embed", "template", "head", "svg",
+        "form", "button", "select", "textarea", "input", "audio", "video", "canvas", "math",
+        "title", "meta", "link", "map", "frameset", "frame",
+    }
+)  # fmt: skip
+_INLINE_STYLES = {
+    "em": "italic", "i": "italic", "cite": "italic", "dfn": "italic", "var": "italic",
+    "strong": "bold", "b": "bold",
+    "u": "underline", "ins": "underline",
+    "s": "strike", "del": "strike", "strike": "strike",
+    "mark": "reverse",
+    "small": "dim",
+}  # fmt: skip
+_CODE = "cyan"
+_CODE_TAGS = frozenset({"code", "kbd", "samp", "tt"})
+_HEADINGS = {
+    "h1": "bold underline",
+    "h2": "bold underline",
+    "h3": "bold",
+    "h4": "bold",
+    "h5": "bold",
+    "h6": "bold",
+}
+_LINE_BLOCKS = frozenset(
+    {
+        "div", "section", "article", "header", "footer", "main", "aside", "nav", "address",
+        "center", "fieldset", "details", "summary", "hgroup", "body", "html", "dl", "legend",
+    }
+)  # fmt: skip
+_LINK = "underline"
+_MARKER = "dim"
+_GUTTER = ("│ ", "dim")
+_CAPTION = "italic dim"
+_RULE = "dim"
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """The body as styled text, and its footnote links: `links[0]` is marker `[1]`."""
+
+    text: Text
+    links: tuple[str, ...]
+
+
+def safe_link(href: str, base_url: str = "") -> str | None:
+    """`href` made absolute against `base_url`, if it is an http, https or mailto address.
+
+    Anything else (`javascript:`, `data:`, `file:`, `vbscript:`, addresses hiding control or bidi
+    characters, absurdly long ones) is None: the reader must never be able to open it.
+    """
+    if not href or len(href) > MAX_URL:
+        return None
+    href = href.strip(" \t\n\r\f")
+    base_url = (base_url or "").strip()
+    if not href or _BAD_IN_URL.search(href) or _BAD_IN_URL.search(base_url):
+        return None
+    try:
+        url = urljoin(base_url, href) if base_url else href
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in SAFE_SCHEMES or len(url) > MAX_URL:
+        return None
+    if scheme == "mailto":
+        return url if parts.path else None
+    if not parts.hostname:
+        return None
+    return url.replace(" ", "%20")
+
+
+def _clean(text: str) -> str:
+    return _BIDI.sub("", strip_controls(text))
+
+
+def _drop_control_ref(match: re.Match[str]) -> str:
+    raw = match.group(1)
+    try:
+        code = int(raw[1:], 16) if raw[0] in "xX" else int(raw)
+    except ValueError:
+        return ""
+    if code in (9, 10, 13) or (0x20 <= code < 0x7F) or (0x9F < code <= 0x10FFFF):
+        return match.group(0)
+    return ""
+
+
+class _Writer:
+    """Appends to a `Text` the way a browser lays out blocks and collapses whitespace.
+
+    Breaks are owed rather than written: a block asks for one (new line) or two (blank line)
+    newlines, and they are only written when more content follows, so the text never starts or
+    ends with blank lines and never has two in a row. Each new line starts with the prefix stack
+    (quote gutters, list indentation).
+    """
+
+    def __init__(self, base_url: str, width: int | None) -> None:
+        self.text = Text()
+        self.base_url = base_url
+        self.width = width
+        self.links: dict[str, int] = {}
+        self.breaks = 0  # newlines owed before the next content
+        self.break_depth = 0  # how many prefixes the owed blank lines carry
+        self.space = False  # a collapsed space owed before the next word
+        self.started = False  # anything written yet
+        self.line_open = False  # the current line's prefix is written
+        self.after_marker = False  # only a list marker on this line so far
+        self.glued = False  # just after a separator: no space before the next word
+        self.prefix: list[tuple[str, str]] = []
+        self.styles: list[str] = []
+        self.style = ""
+        self.inline_only = 0  # inside a table cell: blocks become spaces
+
+    # -- styles and prefixes ---------------------------------------------------------------
+
+    def push(self, style: str) -> None:
+        self.styles.append(style)
+        self.style = " ".join(s for s in self.styles if s)
+
+    def pop(self) -> None:
+        self.styles.pop()
+        self.style = " ".join(s for s in self.styles if s)
+
+    # -- breaks ----------------------------------------------------------------------------
+
+    def block(self, newlines: int) -> None:
+        """Ask for a new line (1) or a blank line (2) before whatever comes next."""
+        if self.inline_only:
+            self.space = True
+            return
+        if self.after_marker:  # `<li><p>…`: the paragraph starts beside its marker
+            return
+        if self.started:
+            # A blank line between a quote and what follows belongs to neither: it only carries
+            # the prefixes both sides share.
+            depth = len(self.prefix)
+            self.break_depth = min(self.break_depth, depth) if self.breaks else depth
+            self.breaks = max(self.breaks, newlines)
+        self.space = False
+
+    def line_break(self) -> None:
+        """`<br>`: each one counts, up to one blank line."""
+        if self.inline_only:
+            self.space = True
+            return
+        if self.started:
+            depth = len(self.prefix)
+            self.break_depth = min(self.break_depth, depth) if self.breaks else depth
+            self.breaks = min(self.breaks + 1, 2)
+        self.after_marker = False
+        self.space = False
+
+    def _open_line(self, blank: bool = False, depth: int | None = None) -> None:
+        for text, style in self.prefix[:depth]:
+            if blank:
+                text = text.rstrip()
+            if text:
+                self.text.append(text, style)
+        self.line_open = not blank
+
+    def _flush(self) -> None:
+        if self.breaks and self.started:
+            for index in range(self.breaks):
+                self.text.append("\n")
+                if index < self.breaks - 1:
+                    self._open_line(blank=True, depth=self.break_depth)
+            self.line_open = False
+        self.breaks = 0
+        if not self.line_open:
+            self._open_line()
+            self.space = False
+        self.started = True
+
+    # -- content ---------------------------------------------------------------------------
+
+    def write(self, raw: str | None, extra: str = "") -> None:
+        """Flowing text: whitespace collapsed as HTML does, in the current style."""
+        if not raw:
+            return
+        text = _HTML_SPACE.sub(" ", _clean(raw))
+        if not text:
+            return
+        if text[0] == " ":
+            self.space = True
+        words = text.strip(" ")
+        if not words:
+            return
+        self._flush()
+        if self.space and not self.after_marker and not self.glued:
+            self.text.append(" ")
+        style = f"{self.style} {extra}".strip() if extra else self.style
+        self.text.append(words, style)
+        self.after_marker = self.glued = False
+        self.space = text[-1] == " "
+
+    def raw(self, text: str, style: str, *, keep_space: bool = False) -> None:
+        """A string of this module's own (separator, marker, rule), as is."""
+        self._flush()
+        self.text.append(text, style)
+        self.after_marker = False
+        if not keep_space:
+            self.space = False
+            self.glued = True
+
+    def marker(self, text: str) -> None:
+        """A list marker: its item's content follows on the same line."""
+        self._flush()
+        self.text.append(text, _MARKER if text.startswith("•") else "")
+        self.after_marker = True
+        self.space = False
+
+    def verbatim(self, text: str, style: str) -> None:
+        """Preformatted text: lines kept as they are, each behind the prefix."""
+        self._flush()
+        for index, line in enumerate(text.split("\n")):
+            if index:
+                self.text.append("\n")
+                self._open_line(blank=not line)
+            if line:
+                self.text.append(line, style)
+        self.line_open = True
+        self.after_marker = False
+        self.space = False
+
+    def footnote(self, url: str) -> None:
+        number = self.links.setdefault(url, len(self.links) + 1)
+        self.raw(f"[{number}]", _MARKER, keep_space=True)
+
+
+class _Renderer:
+    def __init__(self, writer: _Writer) -> None:
+        self.out = writer
+        self.items = 0  # list items open around the current element
+
+    def children(self, element: lxml_html.HtmlElement, depth: int) -> None:
+        self.out.write(element.text)
+        for child in element:
+            self.node(child, depth + 1)
+
+    def node(self, element: lxml_html.HtmlElement, depth: int) -> None:
+        tag = element.tag
+        if isinstance(tag, str) and tag.lower() not in _SKIP:
+            if depth > _MAX_DEPTH:
+                self.out.write(element.text_content())
+            else:
+                self.element(element, tag.lower(), depth)
+        self.out.write(element.tail)
+
+    def element(self, element: lxml_html.HtmlElement, tag: str, depth: int) -> None:
+        out = self.out
+        if tag in _INLINE_STYLES or tag in _CODE_TAGS:
+            out.push(_CODE if tag in _CODE_TAGS else _INLINE_STYLES[tag])
+            self.children(element, depth)
+            out.pop()
+        elif tag == "a":
+            self.anchor(element, depth)
+        elif tag == "p":
+            gap = 1 if self.items else 2  # list items stay tight
+            out.block(gap)
+            self.children(element, depth)
+            out.block(gap)
+        elif tag in _HEADINGS:
+            out.block(2)
+            out.push(_HEADINGS[tag])
+            self.children(element, depth)
+            out.pop()
+            out.block(2)
+        elif tag == "br":
+            out.line_break()
+        elif tag == "img":
+            alt = _HTML_SPACE.sub(" ", _clean(element.get("alt") or "")).strip()
+            out.write(f"[image: {alt}]" if alt else "[image]", "dim")
+        elif tag in ("ul", "ol", "menu"):
+            self.listing(element, tag == "ol", depth)
+        elif tag == "li":  # an item outside any list
+            self.item(element, "• ", depth)
+        elif tag == "blockquote":
+            self.indented(element, _GUTTER, depth)
+        elif tag == "dd":
+            self.indented(element, ("    ", ""), depth, gap=1)
+        elif tag == "dt":
+            out.block(1)
+            out.push("bold")
+            self.children(element, depth)
+            out.pop()
+            out.block(1)
+        elif tag == "pre":
+            self.pre(element)
+        elif tag == "hr":
+            out.block(2)
+            indent = sum(len(text) for text, _ in out.prefix)
+            out.raw("─" * max(3, min(self.out.width or 40, 80) - indent), _RULE)
+            out.block(2)
+        elif tag == "figure":
+            out.block(2)
+            self.children(element, depth)
+            out.block(2)
+        elif tag in ("figcaption", "caption"):
+            out.block(1)
+            out.push(_CAPTION)
+            self.children(element, depth)
+            out.pop()
+            out.block(1)
+        elif tag == "table":
+            self.table(element, depth)
+        elif tag == "q":
+            out.write("“")
+            self.children(element, depth)
+            out.write("”")
+        elif tag in _LINE_BLOCKS:
+            out.block(1)
+            self.children(element, depth)
+            out.block(1)
+        else:
+            self.children(element, depth)
+
+    def anchor(self, element: lxml_html.HtmlElement, depth: int) -> None:
+        href = element.get("href")
+        url = safe_link(href, self.out.base_url) if href else None
+        if url is None:  # unsafe or no address: only its text is shown
+            self.children(element, depth)
+            return
+        self.out.push(_LINK)
+        self.children(element, depth)
+        self.out.pop()
+        self.out.footnote(url)
+
+    def listing(self, element: lxml_html.HtmlElement, ordered: bool, depth: int) -> None:
+        nested = any(a.tag in ("li", "dd") for a in element.iterancestors())
+        gap = 1 if nested else 2
+        self.out.block(gap)
+        number = 1
+        if ordered:
+            try:
+                number = int(element.get("start") or 1)
+            except ValueError:
+                number = 1
+        self.out.write(element.text)
+        for child in element:
+            if child.tag == "li":
+                self.item(child, f"{number}. " if ordered else "• ", depth + 1)
+                self.out.write(child.tail)
+                number += 1
+            else:
+                self.node(child, depth + 1)
+        self.out.block(gap)
+
+    def item(self, element: lxml_html.HtmlElement, marker: str, depth: int) -> None:
+        out = self.out
+        if out.inline_only:
+            out.write(marker.strip())
+            self.children(element, depth)
+            return
+        out.block(1)
+        out.marker(marker)
+        out.prefix.append((" " * len(marker), ""))
+        self.items += 1
+        self.children(element, depth)
+        self.items -= 1
+        out.prefix.pop()
+        out.after_marker = False
+        out.block(1)
+
+    def indented(
+        self,
+        element: lxml_html.HtmlElement,
+        prefix: tuple[str, str],
+        depth: int,
+        gap: int = 2,
+    ) -> None:
+        out = self.out
+        if out.inline_only:
+            self.children(element, depth)
+            return
+        out.block(gap)
+        out.prefix.append(prefix)
+        self.children(element, depth)
+        out.prefix.pop()
+        out.block(gap)
+
+    def pre(self, element: lxml_html.HtmlElement) -> None:
+        parts: list[str] = []
+        _pre_text(element, parts)
+        text = _BIDI.sub("", strip_controls("".join(parts)))
+        if text.startswith("\n"):  # HTML ignores the newline right after <pre>
+            text = text[1:]
+        text = text.rstrip()
+        if not text:
+            return
+        if self.out.inline_only:
+            self.out.write(text, _CODE)
+            return
+        self.out.block(2)
+        self.out.verbatim(text, _CODE)
+        self.out.block(2)
+
+    def table(self, element: lxml_html.HtmlElement, depth: int) -> None:
+        out = self.out
+        out.block(2)
+        for part in element:
+            tag = part.tag if isinstance(part.tag, str) else ""
+            if tag == "caption":
+                self.element(part, "caption", depth + 1)
+            elif tag in ("thead", "tbody", "tfoot"):
+                for row in part:
+                    if row.tag == "tr":
+                        self.row(row, depth + 2, tag == "thead")
+            elif tag == "tr":
+                self.row(part, depth + 1, False)
+        out.block(2)
+
+    def row(self, row: lxml_html.HtmlElement, depth: int, header: bool) -> None:
+        cells = [cell for cell in row if cell.tag in ("td", "th")]
+        if not cells:
+            return
+        out = self.out
+        header = header or all(cell.tag == "th" for cell in cells)
+        out.block(1)
+        out.inline_only += 1
+        if header:
+            out.push("bold")
+        for index, cell in enumerate(cells):
+            if index:
+                out.raw(" │ ", "dim")
+            self.children(cell, depth + 1)
+            out.space = False
+        if header:
+            out.pop()
+        out.inline_only -= 1
+        out.block(1)
+
+
+def _pre_text(element: lxml_html.HtmlElement, parts: list[str]) -> None:
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "br":
+            parts.append("\n")
+        elif tag and tag.lower() not in _SKIP:
+            _pre_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _parse(html: str) -> lxml_html.HtmlElement | None:
+    """The HTML's body as one element, or None if lxml cannot make anything of it."""
+    if "&#" in html:
+        html = _CHAR_REF.sub(_drop_control_ref, html)
+    try:
+        if _FULL_DOCUMENT.match(html):
+            document = lxml_html.document_fromstring(html)
+            body = document.find("body")
+            return body if body is not None else document
+        return lxml_html.fragment_fromstring(html, create_parent="div")
+    except (ValueError, TypeError, lxml_html.etree.LxmlError):
+        return None
+
+
+def render_html(html: str, *, base_url: str = "", width: int | None = None) -> Rendered:
+    """`html` as styled text for a reader `width` columns wide (the width only sizes rules)."""
+    if not html or not isinstance(html, str):
+        return Rendered(Text(), ())
+    html = _BIDI.sub("", strip_controls(html))
+    writer = _Writer(base_url or "", width)
+    root = _parse(html)
+    if root is None:  # hopeless markup: its text, tags stripped, still reads
+        writer.write(_TAGS.sub(" ", html))
+    else:
+        _Renderer(writer).children(root, 0)
+    return Rendered(writer.text, tuple(writer.links))
