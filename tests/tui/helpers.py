@@ -27,6 +27,8 @@ async def ready(pilot: Pilot[None]) -> VeilleApp:
     assert isinstance(app, VeilleApp)
     await until(pilot, lambda: app.main.item_list.count and app.main.snapshot is not None)
     await until(pilot, lambda: app.main.item_list.current_row is not None)
+    await until(pilot, lambda: " item" in static_text(app, "#status-text"))
+    await pilot.pause()  # let the screen repaint what the workers delivered
     return app
 
 
