@@ -74,3 +74,15 @@ def test_config_with_secrets_is_made_private(tmp_path: Path) -> None:
     paths.config.chmod(0o644)
     load_settings(paths)
     assert paths.config.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_watch_with_a_bad_query_names_the_key_line_and_column(tmp_path: Path) -> None:
+    paths = resolve_paths(tmp_path / "h")
+    paths.ensure()
+    paths.config.write_text(
+        'lang = "fr"\n\n[[watch]]\nname = "cnil"\nquery = "tag: OR cnil"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(paths)
+    message = str(caught.value)
+    assert "watch.query (line 5)" in message and "`tag:` needs a value" in message

@@ -21,6 +21,8 @@ from typing import Any
 import platformdirs
 
 from veille.model import FULL_TEXT_POLICIES, FullTextPolicy
+from veille.query.syntax import QueryError
+from veille.query.syntax import parse as parse_query
 
 APP_NAME = "veille"
 
@@ -295,6 +297,10 @@ def parse_settings(text: str) -> Settings:
         query = watch.take("query", str, "")
         if not name or not query:
             raise watch.error("name" if not name else "query", "every [[watch]] needs a name and a query")
+        try:
+            parse_query(query)
+        except QueryError as problem:
+            raise watch.error("query", f"in watch {name!r}: {problem}") from None
         settings.watch.append(
             WatchSettings(
                 name=name,
