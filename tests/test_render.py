@@ -372,3 +372,26 @@ def test_random_tag_soup_never_raises_nor_leaks(html: str, width: int | None) ->
     assert text == text.strip("\n")
     console = Console(file=io.StringIO(), width=60, force_terminal=True)
     console.print(rendered.text)
+
+
+def test_link_around_a_block_keeps_its_marker_beside_the_text() -> None:
+    rendered = render_html('<a href="https://e.fr/"><h2>Titre</h2></a><p>suite</p>')
+    assert rendered.text.plain == "Titre[1]\n\nsuite"
+    assert rendered.links == ("https://e.fr/",)
+
+
+def test_windows_1252_references_read_as_browsers_read_them() -> None:
+    assert plain("<p>l&#146;été &#150; &#128;5 &#129;</p>") == "l’été – €5"
+
+
+def test_pre_keeps_inner_styles_breaks_and_link_markers() -> None:
+    html = '<pre><b>gras</b>  <a href="https://e.fr/doc">doc</a><br>  suite\n</pre>'
+    rendered = render_html(html)
+    assert rendered.text.plain == "gras  doc[1]\n  suite"
+    assert rendered.links == ("https://e.fr/doc",)
+    assert {"cyan", "bold"} <= styled(rendered.text, "gras")
+    assert "underline" in styled(rendered.text, "doc")
+
+
+def test_pre_inside_a_quote_keeps_the_gutter() -> None:
+    assert plain("<blockquote><pre>a\n  b</pre></blockquote>") == "│ a\n│   b"

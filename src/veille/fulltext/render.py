@@ -121,13 +121,13 @@ def _clean(text: str) -> str:
 
 
 def _drop_control_ref(match: re.Match[str]) -> str:
+    """A reference to a control character dropped; one in 128–159 read as Windows-1252."""
     raw = match.group(1)
-    try:
-        code = int(raw[1:], 16) if raw[0] in "xX" else int(raw)
-    except ValueError:
-        return ""
+    code = int(raw[1:], 16) if raw[0] in "xX" else int(raw)
     if code in (9, 10, 13) or (0x20 <= code < 0x7F) or (0x9F < code <= 0x10FFFF):
         return match.group(0)
+    if 0x80 <= code <= 0x9F:  # old feeds write &#146; for an apostrophe, as browsers allow
+        return bytes([code]).decode("cp1252", errors="ignore")
     return ""
 
 
@@ -255,21 +255,28 @@ class _Writer:
         self.after_marker = True
         self.space = False
 
-    def verbatim(self, text: str, style: str) -> None:
+    def verbatim(self, segments: list[tuple[str, str]]) -> None:
         """Preformatted text: lines kept as they are, each behind the prefix."""
         self._flush()
-        for index, line in enumerate(text.split("\n")):
-            if index:
-                self.text.append("\n")
-                self._open_line(blank=not line)
-            if line:
-                self.text.append(line, style)
+        for text, style in segments:
+            for index, line in enumerate(text.split("\n")):
+                if index:
+                    self.text.append("\n")
+                    self._open_line()
+                if line:
+                    self.text.append(line, style)
         self.line_open = True
-        self.after_marker = False
-        self.space = False
+        self.after_marker = self.space = False
 
-    def footnote(self, url: str) -> None:
-        number = self.links.setdefault(url, len(self.links) + 1)
+    def number(self, url: str) -> int:
+        return self.links.setdefault(url, len(self.links) + 1)
+
+    def footnote(self, url: str, *, attach: bool) -> None:
+        """Marker `[n]` for `url`; `attach` keeps it beside text a block just closed."""
+        number = self.number(url)
+        if attach and self.breaks:  # `<a><h2>…</h2></a>`: not a paragraph of its own
+            self.text.append(f"[{number}]", _MARKER)
+            return
         self.raw(f"[{number}]", _MARKER, keep_space=True)
 
 
@@ -366,10 +373,11 @@ class _Renderer:
         if url is None:  # unsafe or no address: only its text is shown
             self.children(element, depth)
             return
+        before = len(self.out.text)
         self.out.push(_LINK)
         self.children(element, depth)
         self.out.pop()
-        self.out.footnote(url)
+        self.out.footnote(url, attach=len(self.out.text) > before)
 
     def listing(self, element: lxml_html.HtmlElement, ordered: bool, depth: int) -> None:
         nested = any(a.tag in ("li", "dd") for a in element.iterancestors())
@@ -425,20 +433,38 @@ class _Renderer:
         out.block(gap)
 
     def pre(self, element: lxml_html.HtmlElement) -> None:
-        parts: list[str] = []
-        _pre_text(element, parts)
-        text = _BIDI.sub("", strip_controls("".join(parts)))
-        if text.startswith("\n"):  # HTML ignores the newline right after <pre>
-            text = text[1:]
-        text = text.rstrip()
-        if not text:
+        segments: list[tuple[str, str]] = []
+        self.pre_segments(element, _CODE, segments)
+        segments = _trim(segments)
+        if not segments:
             return
         if self.out.inline_only:
-            self.out.write(text, _CODE)
+            for text, style in segments:
+                self.out.write(text, style)
             return
         self.out.block(2)
-        self.out.verbatim(text, _CODE)
+        self.out.verbatim(segments)
         self.out.block(2)
+
+    def pre_segments(
+        self, element: lxml_html.HtmlElement, style: str, segments: list[tuple[str, str]]
+    ) -> None:
+        """The text inside `<pre>`, unchanged but for styles, `<br>` and link markers."""
+        if element.text:
+            segments.append((_clean(element.text), style))
+        for child in element:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if tag == "br":
+                segments.append(("\n", style))
+            elif tag and tag not in _SKIP:
+                inner = f"{style} {_INLINE_STYLES[tag]}" if tag in _INLINE_STYLES else style
+                href = child.get("href") if tag == "a" else None
+                url = safe_link(href, self.out.base_url) if href else None
+                self.pre_segments(child, f"{inner} {_LINK}" if url else inner, segments)
+                if url:
+                    segments.append((f"[{self.out.number(url)}]", _MARKER))
+            if child.tail:
+                segments.append((_clean(child.tail), style))
 
     def table(self, element: lxml_html.HtmlElement, depth: int) -> None:
         out = self.out
@@ -476,17 +502,19 @@ class _Renderer:
         out.block(1)
 
 
-def _pre_text(element: lxml_html.HtmlElement, parts: list[str]) -> None:
-    if element.text:
-        parts.append(element.text)
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "br":
-            parts.append("\n")
-        elif tag and tag.lower() not in _SKIP:
-            _pre_text(child, parts)
-        if child.tail:
-            parts.append(child.tail)
+def _trim(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Drop the newline HTML ignores right after `<pre>`, and trailing blank space."""
+    kept = [(text, style) for text, style in segments if text]
+    if kept and kept[0][0].startswith("\n"):
+        kept[0] = (kept[0][0][1:], kept[0][1])
+    while kept:
+        text, style = kept[-1]
+        text = text.rstrip()
+        if text:
+            kept[-1] = (text, style)
+            break
+        kept.pop()
+    return [(text, style) for text, style in kept if text]
 
 
 def _parse(html: str) -> lxml_html.HtmlElement | None:
