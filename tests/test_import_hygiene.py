@@ -8,7 +8,8 @@ import sys
 CORE = [
     "veille", "veille.model", "veille.settings", "veille.text", "veille.library",
     "veille.ingest.refresh", "veille.ingest.parse", "veille.ingest.fetch", "veille.query",
-    "veille.export", "veille.pipeline", "veille.demo",
+    "veille.export", "veille.pipeline", "veille.demo", "veille.fulltext.render",
+    "veille.fulltext.service", "veille.ingest.opml", "veille.i18n",
 ]
 
 
