@@ -19,14 +19,22 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 from lxml import etree
 
 from veille.ingest.dates import parse_date
-from veille.ingest.parse_xml import MAX_BODY, MAX_ENTRIES, MAX_TITLE, Unsupported, parse_xml
+from veille.ingest.parse_xml import (
+    MAX_BODY,
+    MAX_ENTRIES,
+    MAX_TITLE,
+    Unsupported,
+    one_line,
+    parse_xml,
+)
 from veille.model import Enclosure, ParsedEntry, ParsedFeed
-from veille.text import clean_line, html_to_text, strip_controls
+from veille.text import clean_line, strip_controls
 
 __all__ = ["NotAFeedError", "parse_date", "parse_feed"]
 
@@ -113,8 +121,6 @@ def _json_author(data: dict[str, Any]) -> str:
 
 
 def _json_item(raw: dict[str, Any], url: str, feed_author: str) -> ParsedEntry:
-    from urllib.parse import urljoin
-
     link = _str(raw.get("url")) or _str(raw.get("external_url"))
     ident = raw.get("id")
     entry = ParsedEntry(
@@ -181,7 +187,7 @@ def _feedparser(body: bytes, url: str, content_type: str) -> ParsedFeed:
     )
     feed_author = clean_line(_str(info.get("author")), 300)
     for raw in result.entries[:MAX_ENTRIES]:
-        feed.entries.append(_feedparser_entry(raw, feed_author))
+        feed.entries.append(_feedparser_entry(raw, feed_author, url))
     return feed
 
 
@@ -192,10 +198,7 @@ def _why(result: Any) -> str:
 
 
 def _text_line(value: Any, limit: int) -> str:
-    text = _str(value)
-    if "<" in text:
-        text = html_to_text(text)
-    return clean_line(text, limit)
+    return one_line(_str(value), limit)
 
 
 def _when(raw: Any, parsed: Any) -> datetime | None:
@@ -208,7 +211,7 @@ def _when(raw: Any, parsed: Any) -> datetime | None:
     return parse_date(_str(raw))
 
 
-def _feedparser_entry(raw: Any, feed_author: str) -> ParsedEntry:
+def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
     content = raw.get("content") or []
     body = ""
     if content and isinstance(content[0], dict):
@@ -217,7 +220,9 @@ def _feedparser_entry(raw: Any, feed_author: str) -> ParsedEntry:
         guid=clean_line(_str(raw.get("id")), 2000) or None,
         link=_str(raw.get("link")).strip() or None,
         title=_text_line(raw.get("title", ""), MAX_TITLE),
-        author=clean_line(_str(raw.get("author")), 300) or feed_author,
+        author=clean_line(
+            _str((raw.get("author_detail") or {}).get("name")) or _str(raw.get("author")), 300
+        ) or feed_author,
         # feedparser copies an Atom entry's only content into its summary; undo that.
         summary="" if body and body == _str(raw.get("summary")) else _str(raw.get("summary")),
         content=body,
@@ -234,7 +239,7 @@ def _feedparser_entry(raw: Any, feed_author: str) -> ParsedEntry:
         if href:
             length = _str(enclosure.get("length"))
             entry.enclosures.append(Enclosure(
-                href, clean_line(_str(enclosure.get("type")), 200),
+                urljoin(url, href.strip()), clean_line(_str(enclosure.get("type")), 200),
                 int(length) if length.isdigit() and len(length) < 19 else None,
             ))
     return entry

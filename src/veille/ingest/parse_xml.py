@@ -78,7 +78,7 @@ def _text(element: etree._Element | None) -> str:
     return strip_controls("".join(element.itertext()))[:MAX_BODY]
 
 
-def _line(text: str, limit: int = MAX_TITLE) -> str:
+def one_line(text: str, limit: int = MAX_TITLE) -> str:
     """A one-line field that may hold escaped HTML (`&amp;`, `<b>`) as feeds often do."""
     if "<" in text:
         text = html_to_text(text)
@@ -121,7 +121,7 @@ def _rss(
     for child in channel.iterchildren():
         tag = child.tag
         if tag == f"{ns}title":
-            feed.title = _line(_text(child))
+            feed.title = one_line(_text(child))
         elif tag == f"{ns}link" and not feed.site_url:
             feed.site_url = _absolute(_text(child), child, url)
         elif tag in ("language", f"{DC}language") and not feed.language:
@@ -141,7 +141,7 @@ def _rss_item(item: etree._Element, url: str, ns: str) -> ParsedEntry:
         if not isinstance(tag, str):
             continue
         if tag == f"{ns}title":
-            entry.title = _line(_text(child))
+            entry.title = one_line(_text(child))
         elif tag == f"{ns}link":
             entry.link = _absolute(_text(child), child, url) or entry.link
         elif tag == "guid":
@@ -199,7 +199,7 @@ def _atom(root: etree._Element, url: str, ns: str) -> ParsedFeed:
     for child in root.iterchildren():
         tag = child.tag
         if tag == f"{ns}title":
-            feed.title = _line(_atom_text(child, plain=True))
+            feed.title = one_line(_atom_text(child, plain=True))
         elif tag == f"{ns}link" and child.get("rel", "alternate") == "alternate":
             feed.site_url = feed.site_url or _absolute(child.get("href") or "", child, url)
         elif tag == f"{ns}author":
@@ -247,7 +247,7 @@ def _atom_entry(element: etree._Element, url: str, ns: str) -> ParsedEntry:
         if tag == f"{ns}id":
             entry.guid = clean_line(_text(child), 2000) or None
         elif tag == f"{ns}title":
-            entry.title = _line(_atom_text(child, plain=True))
+            entry.title = one_line(_atom_text(child, plain=True))
         elif tag == f"{ns}link":
             rel = child.get("rel", "alternate")
             if rel == "alternate":
