@@ -40,8 +40,9 @@ __all__ = ["NotAFeedError", "parse_date", "parse_feed"]
 
 # `<!DOCTYPE name [ … ]>`: the bracketed internal subset is where entities are declared.
 _DTD_SUBSET = re.compile(rb"<!DOCTYPE([^\[>]*)\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
@@ -75,6 +76,8 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
 
 def _finish(feed: ParsedFeed) -> ParsedFeed:
     for entry in feed.entries:
+        # An entry dated only by its last update is sorted by that rather than by first sight.
+        entry.published = entry.published or entry.updated
         entry.summary = strip_controls(entry.summary)[:MAX_BODY]
         entry.content = strip_controls(entry.content)[:MAX_BODY]
     return feed
@@ -96,8 +99,9 @@ def _json_feed(body: bytes, url: str) -> ParsedFeed:
         site_url=_str(data.get("home_page_url")).strip(),
         language=clean_line(_str(data.get("language")), 35),
         kind="json",
-        warning="" if version.startswith("https://jsonfeed.org/version/") else
-        "the JSON Feed does not say which version it follows",
+        warning=""
+        if version.startswith("https://jsonfeed.org/version/")
+        else "the JSON Feed does not say which version it follows",
     )
     feed_author = _json_author(data)
     for raw in data["items"][:MAX_ENTRIES]:
@@ -124,7 +128,9 @@ def _json_item(raw: dict[str, Any], url: str, feed_author: str) -> ParsedEntry:
     link = _str(raw.get("url")) or _str(raw.get("external_url"))
     ident = raw.get("id")
     entry = ParsedEntry(
-        guid=clean_line(str(ident), 2000) if isinstance(ident, (str, int)) and ident != "" else None,
+        guid=clean_line(str(ident), 2000)
+        if isinstance(ident, (str, int)) and ident != ""
+        else None,
         link=urljoin(url, strip_controls(link).strip()) if link else None,
         title=clean_line(_str(raw.get("title")), MAX_TITLE),
         author=_json_author(raw) or feed_author,
@@ -153,11 +159,13 @@ def _json_item(raw: dict[str, Any], url: str, feed_author: str) -> ParsedEntry:
         for attachment in attachments[:50]:
             if isinstance(attachment, dict) and _str(attachment.get("url")):
                 size = attachment.get("size_in_bytes")
-                entry.enclosures.append(Enclosure(
-                    urljoin(url, _str(attachment["url"]).strip()),
-                    clean_line(_str(attachment.get("mime_type")), 200),
-                    size if isinstance(size, int) and size >= 0 else None,
-                ))
+                entry.enclosures.append(
+                    Enclosure(
+                        urljoin(url, _str(attachment["url"]).strip()),
+                        clean_line(_str(attachment.get("mime_type")), 200),
+                        size if isinstance(size, int) and size >= 0 else None,
+                    )
+                )
     return entry
 
 
@@ -180,10 +188,14 @@ def _feedparser(body: bytes, url: str, content_type: str) -> ParsedFeed:
         title=_text_line(info.get("title", ""), MAX_TITLE),
         site_url=_str(info.get("link")),
         language=clean_line(_str(info.get("language")), 35),
-        kind="atom" if version.startswith("atom") else "rdf" if version.startswith("rss1")
-        or version == "rss090" else "rss",
+        kind="atom"
+        if version.startswith("atom")
+        else "rdf"
+        if version.startswith("rss1") or version == "rss090"
+        else "rss",
         warning=f"the feed is malformed but was read anyway ({_why(result)})"
-        if result.get("bozo") else "",
+        if result.get("bozo")
+        else "",
     )
     feed_author = clean_line(_str(info.get("author")), 300)
     for raw in result.entries[:MAX_ENTRIES]:
@@ -201,14 +213,22 @@ def _text_line(value: Any, limit: int) -> str:
     return one_line(_str(value), limit)
 
 
-def _when(raw: Any, parsed: Any) -> datetime | None:
-    if parsed:  # feedparser's struct_time is already in UTC
+def _when(raw: Any, key: str) -> datetime | None:
+    """The entry's date: our own reading of the raw string first, so both paths agree to the
+    microsecond and French dates (which feedparser drops) survive; feedparser's as a last resort.
+
+    `dict.get` on purpose: feedparser's own `get("updated")` silently answers with the published
+    date (and warns), which would invent an update time the feed never gave.
+    """
+    moment = parse_date(_str(dict.get(raw, key)))
+    parsed = dict.get(raw, f"{key}_parsed")
+    if moment is None and parsed:  # feedparser's struct_time is already in UTC
         try:
             year, month, day, hour, minute, second = parsed[:6]
-            return datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
+            moment = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
         except (TypeError, ValueError, OverflowError):
             pass
-    return parse_date(_str(raw))
+    return moment
 
 
 def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
@@ -222,24 +242,33 @@ def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
         title=_text_line(raw.get("title", ""), MAX_TITLE),
         author=clean_line(
             _str((raw.get("author_detail") or {}).get("name")) or _str(raw.get("author")), 300
-        ) or feed_author,
+        )
+        or feed_author,
         # feedparser copies an Atom entry's only content into its summary; undo that.
         summary="" if body and body == _str(raw.get("summary")) else _str(raw.get("summary")),
         content=body,
-        published=_when(raw.get("published"), raw.get("published_parsed")),
-        updated=_when(raw.get("updated"), raw.get("updated_parsed")),
+        published=_when(raw, "published"),
+        updated=_when(raw, "updated"),
         language=clean_line(_str((raw.get("title_detail") or {}).get("language")), 35),
     )
     for tag in raw.get("tags") or []:
         name = clean_line(_str(tag.get("label")) or _str(tag.get("term")), 200)
         if name and name not in entry.categories:
             entry.categories.append(name)
-    for enclosure in (raw.get("enclosures") or [])[:50]:
-        href = _str(enclosure.get("href"))
-        if href:
-            length = _str(enclosure.get("length"))
-            entry.enclosures.append(Enclosure(
-                urljoin(url, href.strip()), clean_line(_str(enclosure.get("type")), 200),
-                int(length) if length.isdigit() and len(length) < 19 else None,
-            ))
+    # The fast path counts media:content as enclosures too; feedparser keeps them apart.
+    media = [
+        (m.get("url"), m.get("type"), m.get("fileSize")) for m in raw.get("media_content") or []
+    ]
+    links = [(e.get("href"), e.get("type"), e.get("length")) for e in raw.get("enclosures") or []]
+    for href, kind, length in links + media:
+        target = urljoin(url, strip_controls(_str(href)).strip()) if _str(href).strip() else ""
+        if target and len(entry.enclosures) < 50 and all(e.url != target for e in entry.enclosures):
+            size = _str(length).strip()
+            entry.enclosures.append(
+                Enclosure(
+                    target,
+                    clean_line(_str(kind), 200),
+                    int(size) if size.isdigit() and len(size) < 19 else None,
+                )
+            )
     return entry

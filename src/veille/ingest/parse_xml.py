@@ -42,8 +42,13 @@ class Unsupported(Exception):
 
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        remove_comments=True, remove_pis=True, recover=False,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        recover=False,
     )
 
 
@@ -118,9 +123,12 @@ def _rss(
     channel: etree._Element, items: list[etree._Element], url: str, kind: str, ns: str = ""
 ) -> ParsedFeed:
     feed = ParsedFeed(kind=kind)
+    feed_author = ""
     for child in channel.iterchildren():
         tag = child.tag
-        if tag == f"{ns}title":
+        if tag in ("managingEditor", f"{DC}creator", f"{ITUNES}author") and not feed_author:
+            feed_author = clean_line(_author_name(_text(child)), 300)
+        elif tag == f"{ns}title":
             feed.title = one_line(_text(child))
         elif tag == f"{ns}link" and not feed.site_url:
             feed.site_url = _absolute(_text(child), child, url)
@@ -128,7 +136,9 @@ def _rss(
             feed.language = clean_line(_text(child), 35)
     feed.language = feed.language or _language(channel)
     for item in items[:MAX_ENTRIES]:
-        feed.entries.append(_rss_item(item, url, ns))
+        entry = _rss_item(item, url, ns)
+        entry.author = entry.author or feed_author
+        feed.entries.append(entry)
     return feed
 
 
@@ -136,6 +146,7 @@ def _rss_item(item: etree._Element, url: str, ns: str) -> ParsedEntry:
     entry = ParsedEntry(guid=None, link=None, language=_language(item))
     guid_is_link = False
     atom_link = ""
+    media: list[etree._Element] = []
     for child in item.iterchildren():
         tag = child.tag
         if not isinstance(tag, str):
@@ -161,15 +172,21 @@ def _rss_item(item: etree._Element, url: str, ns: str) -> ParsedEntry:
             _add_category(entry, _text(child))
         elif tag == "enclosure":
             _add_enclosure(entry, child, url, child.get("url"), child.get("length"))
-        elif tag == f"{MEDIA}content":
-            _add_enclosure(entry, child, url, child.get("url"), child.get("fileSize"))
+        elif tag in (f"{MEDIA}content", f"{MEDIA}group"):
+            media.append(child)
         elif tag == f"{ATOM}link" and child.get("rel", "alternate") == "alternate":
             atom_link = _absolute(child.get("href") or "", child, url)
         elif tag == f"{DC}language" and not entry.language:
             entry.language = clean_line(_text(child), 35)
+    _add_media(entry, media, url)
     if not entry.link:
         entry.link = atom_link or None
-    if not entry.link and entry.guid and guid_is_link and entry.guid.startswith(("http:", "https:")):
+    if (
+        not entry.link
+        and entry.guid
+        and guid_is_link
+        and entry.guid.startswith(("http:", "https:"))
+    ):
         entry.link = entry.guid
     if ns and entry.guid is None:  # RSS 1.0 names each item by its rdf:about
         entry.guid = clean_line(item.get(f"{RDF}about") or "", 2000) or None
@@ -188,8 +205,23 @@ def _add_enclosure(
     target = _absolute(href or "", element, url)
     if not target or len(entry.enclosures) >= 50:
         return
+    if any(known.url == target for known in entry.enclosures):
+        return
     size = int(length) if length and length.strip().isdigit() and len(length) < 19 else None
     entry.enclosures.append(Enclosure(target, clean_line(element.get("type") or "", 200), size))
+
+
+def _add_media(entry: ParsedEntry, media: list[etree._Element], url: str) -> None:
+    """media:content (alone or in a media:group) after the true enclosures, as feedparser
+    orders them, so both paths list the same files in the same order."""
+    for element in media:
+        group = (
+            [element]
+            if element.tag == f"{MEDIA}content"
+            else element.iterchildren(f"{MEDIA}content")
+        )
+        for content in group:
+            _add_enclosure(entry, content, url, content.get("url"), content.get("fileSize"))
 
 
 def _atom(root: etree._Element, url: str, ns: str) -> ParsedFeed:
@@ -242,6 +274,7 @@ def _atom_text(element: etree._Element, *, plain: bool = False) -> str:
 def _atom_entry(element: etree._Element, url: str, ns: str) -> ParsedEntry:
     entry = ParsedEntry(guid=None, link=None, language=_language(element))
     alternates: list[etree._Element] = []
+    media: list[etree._Element] = []
     for child in element.iterchildren():
         tag = child.tag
         if tag == f"{ns}id":
@@ -269,12 +302,13 @@ def _atom_entry(element: etree._Element, url: str, ns: str) -> ParsedEntry:
             entry.author = _atom_person(child, ns)
         elif tag == f"{ns}category":
             _add_category(entry, child.get("label") or child.get("term") or "")
+        elif tag in (f"{MEDIA}content", f"{MEDIA}group"):
+            media.append(child)
         elif tag == f"{DC}creator" and not entry.author:
             entry.author = clean_line(_text(child), 300)
     html_alternates = [a for a in alternates if (a.get("type") or "text/html") == "text/html"]
+    _add_media(entry, media, url)
     chosen = (html_alternates or alternates)[:1]
     if chosen:
         entry.link = _absolute(chosen[0].get("href") or "", chosen[0], url) or entry.link
-    if entry.published is None:
-        entry.published = entry.updated
     return entry
