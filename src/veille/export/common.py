@@ -23,6 +23,7 @@ __all__ = [
     "EXCERPT_LENGTH",
     "FORMATS",
     "ExportOptions",
+    "cut_text",
     "group_items",
     "item_date",
     "item_excerpt",
@@ -86,9 +87,17 @@ def source_name(item: Item) -> str:
     return clean_line(item.feed_title) or clean_line(redact_url(item.feed_url))
 
 
+def cut_text(text: str, length: int = EXCERPT_LENGTH) -> str:
+    """Plain `text` shortened to about `length` characters, on a word boundary."""
+    text = clean_line(text, len(text) + 1)
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(",;:.-–— ") + "…"
+
+
 def item_excerpt(item: Item, length: int = EXCERPT_LENGTH) -> str:
     """Plain text from the item's body, one paragraph, cut on a word."""
-    return clean_line(excerpt(item.body, length), length + 10)
+    return cut_text(excerpt(item.body, length + 200), length)
 
 
 # Characters that may not appear raw in a link target in any of the formats: they would end the

@@ -16,6 +16,7 @@ from typing import Any
 
 from veille.export.common import (
     ExportOptions,
+    cut_text,
     item_date,
     item_excerpt,
     item_id,
@@ -46,8 +47,9 @@ def _json_item(item: Item, lang: str) -> dict[str, Any]:
     if link:
         entry["url"] = link
     entry["title"] = title_of(item, lang)
-    entry["content_text"] = strip_controls(html_to_text(item.body))
-    summary = item_excerpt(item)
+    text = strip_controls(html_to_text(item.body))
+    entry["content_text"] = text
+    summary = cut_text(text)
     if summary:
         entry["summary"] = summary
     first_seen = item.published or item.sort_date

@@ -121,11 +121,15 @@ def render_html(items: Sequence[Item], options: ExportOptions) -> str:
         )
     out.append("</header>")
     out.append("<main>")
+    blocks: dict[int, list[str]] = {}
     for name, members in group_items(items, options.group_by, lang):
         if name:
             out.append(f"<section><h2>{_text(name, lang)}</h2>")
         for item in members:
-            out += _item(item, lang)
+            # Grouped by tag, an item can appear in several sections: render it once.
+            if item.id not in blocks:
+                blocks[item.id] = _item(item, lang)
+            out += blocks[item.id]
         if name:
             out.append("</section>")
     out += ["</main>", "</body>", "</html>"]

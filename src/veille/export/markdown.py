@@ -91,9 +91,13 @@ def render_markdown(items: Sequence[Item], options: ExportOptions) -> str:
         out += [count, ""]
     if options.query.strip():
         out += [_words(f"{label('query', lang)}: {options.query}", lang), ""]
+    blocks: dict[int, list[str]] = {}
     for name, members in group_items(items, options.group_by, lang):
         if name:
             out += [f"## {_words(name, lang)}", ""]
         for item in members:
-            out += _item(item, options)
+            # Grouped by tag, an item can appear in several sections: render it once.
+            if item.id not in blocks:
+                blocks[item.id] = _item(item, options)
+            out += blocks[item.id]
     return "\n".join(out).rstrip("\n") + "\n"
