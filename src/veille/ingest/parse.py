@@ -30,6 +30,7 @@ from veille.ingest.parse_xml import (
     MAX_ENTRIES,
     MAX_TITLE,
     Unsupported,
+    author_name,
     one_line,
     parse_xml,
 )
@@ -40,8 +41,10 @@ __all__ = ["NotAFeedError", "parse_date", "parse_feed"]
 
 # `<!DOCTYPE name [ … ]>`: the bracketed internal subset is where entities are declared.
 _DTD_SUBSET = re.compile(rb"<!DOCTYPE([^\[>]*)\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
+# An HTML (or XHTML) page, possibly behind an XML declaration and comments.
 _HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    re.IGNORECASE | re.DOTALL,
 )
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
@@ -181,8 +184,6 @@ def _feedparser(body: bytes, url: str, content_type: str) -> ParsedFeed:
     info = result.get("feed", {})
     version = result.get("version", "")
     if not result.entries and not info.get("title"):
-        if result.get("bozo"):
-            raise NotAFeedError(f"the document is not a readable feed ({_why(result)})")
         raise NotAFeedError("the document is not a feed (no RSS, Atom or JSON Feed found)")
     feed = ParsedFeed(
         title=_text_line(info.get("title", ""), MAX_TITLE),
@@ -197,16 +198,27 @@ def _feedparser(body: bytes, url: str, content_type: str) -> ParsedFeed:
         if result.get("bozo")
         else "",
     )
-    feed_author = clean_line(_str(info.get("author")), 300)
+    detail = info.get("author_detail") or {}
+    feed_author = clean_line(
+        _str(detail.get("name")) or _str(detail.get("email")) or _str(info.get("author")), 300
+    )
     for raw in result.entries[:MAX_ENTRIES]:
         feed.entries.append(_feedparser_entry(raw, feed_author, url))
     return feed
 
 
 def _why(result: Any) -> str:
+    """feedparser's bozo exception in words a reader can act on (or pass on to the publisher)."""
     error = result.get("bozo_exception")
-    text = clean_line(str(error), 200) if error else ""
-    return text or "malformed XML"
+    if isinstance(error, feedparser.CharacterEncodingOverride):
+        return "its character encoding is declared wrongly"
+    if isinstance(error, feedparser.CharacterEncodingUnknown):
+        return "its character encoding is unknown"
+    if isinstance(error, feedparser.NonXMLContentType):
+        return "the server does not label it as a feed"
+    if isinstance(error, feedparser.UndeclaredNamespace):
+        return "it uses an undeclared XML namespace"
+    return "it is not well-formed XML"  # feedparser's line numbers count its own rewrite
 
 
 def _text_line(value: Any, limit: int) -> str:
@@ -241,7 +253,10 @@ def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
         link=_str(raw.get("link")).strip() or None,
         title=_text_line(raw.get("title", ""), MAX_TITLE),
         author=clean_line(
-            _str((raw.get("author_detail") or {}).get("name")) or _str(raw.get("author")), 300
+            _str((raw.get("author_detail") or {}).get("name"))
+            or _str((raw.get("author_detail") or {}).get("email"))
+            or author_name(_str(raw.get("author"))),
+            300,
         )
         or feed_author,
         # feedparser copies an Atom entry's only content into its summary; undo that.

@@ -12,6 +12,7 @@ bombs and external entities are inert here (and the caller strips internal DTD s
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -34,6 +35,12 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MAX_ENTRIES = 10_000  # a hostile feed of 100,000 items must not become 100,000 rows
 MAX_TITLE = 2_000
 MAX_BODY = 2_000_000
+
+
+# A quoted href/src attribute in an HTML body; relative ones are made absolute at ingest, as
+# feedparser does, because later the item's own URL is not always the right base (xml:base).
+_REF = re.compile(r"""(\s(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|#")
 
 
 class Unsupported(Exception):
@@ -83,6 +90,30 @@ def _text(element: etree._Element | None) -> str:
     return strip_controls("".join(element.itertext()))[:MAX_BODY]
 
 
+def absolutize(markup: str, base: str) -> str:
+    """`markup` with its relative link and image addresses resolved against `base`."""
+    if not base or not _REF.search(markup):
+        return markup
+
+    def resolve(match: re.Match[str]) -> str:
+        quote = '"' if match.group(2) is not None else "'"
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        stripped = value.strip()
+        if not stripped or _ABSOLUTE.match(stripped):
+            return match.group(0)
+        try:
+            target = urljoin(base, stripped)
+        except ValueError:
+            return match.group(0)
+        return f"{match.group(1)}{quote}{target}{quote}"
+
+    return _REF.sub(resolve, markup)
+
+
+def _body(element: etree._Element, url: str, markup: str) -> str:
+    return absolutize(markup, _base(element, url))
+
+
 def one_line(text: str, limit: int = MAX_TITLE) -> str:
     """A one-line field that may hold escaped HTML (`&amp;`, `<b>`) as feeds often do."""
     if "<" in text:
@@ -111,7 +142,7 @@ def _language(element: etree._Element) -> str:
     return clean_line(element.get(XML_LANG) or "", 35)
 
 
-def _author_name(raw: str) -> str:
+def author_name(raw: str) -> str:
     """`jo@example.org (Jo Smith)` → `Jo Smith`, as RSS writes authors."""
     raw = raw.strip()
     if raw.endswith(")") and "(" in raw:
@@ -127,7 +158,7 @@ def _rss(
     for child in channel.iterchildren():
         tag = child.tag
         if tag in ("managingEditor", f"{DC}creator", f"{ITUNES}author") and not feed_author:
-            feed_author = clean_line(_author_name(_text(child)), 300)
+            feed_author = clean_line(author_name(_text(child)), 300)
         elif tag == f"{ns}title":
             feed.title = one_line(_text(child))
         elif tag == f"{ns}link" and not feed.site_url:
@@ -159,15 +190,15 @@ def _rss_item(item: etree._Element, url: str, ns: str) -> ParsedEntry:
             entry.guid = clean_line(_text(child), 2000) or None
             guid_is_link = child.get("isPermaLink", "true").lower() != "false"
         elif tag == f"{ns}description":
-            entry.summary = _text(child)
+            entry.summary = _body(child, url, _text(child))
         elif tag == f"{CONTENT}encoded":
-            entry.content = _text(child)
+            entry.content = _body(child, url, _text(child))
         elif tag in ("pubDate", f"{DC}date") and entry.published is None:
             entry.published = parse_date(_text(child))
         elif tag == f"{ATOM}updated":
             entry.updated = parse_date(_text(child))
         elif tag in ("author", f"{DC}creator", f"{ITUNES}author") and not entry.author:
-            entry.author = clean_line(_author_name(_text(child)), 300)
+            entry.author = clean_line(author_name(_text(child)), 300)
         elif tag in ("category", f"{DC}subject"):
             _add_category(entry, _text(child))
         elif tag == "enclosure":
@@ -241,6 +272,7 @@ def _atom(root: etree._Element, url: str, ns: str) -> ParsedFeed:
     for element in entries:
         entry = _atom_entry(element, url, ns)
         entry.author = entry.author or feed_author
+        entry.language = entry.language or feed.language  # xml:lang is inherited
         feed.entries.append(entry)
     return feed
 
@@ -288,12 +320,12 @@ def _atom_entry(element: etree._Element, url: str, ns: str) -> ParsedEntry:
             elif rel == "enclosure":
                 _add_enclosure(entry, child, url, child.get("href"), child.get("length"))
         elif tag == f"{ns}summary":
-            entry.summary = _atom_text(child)
+            entry.summary = _body(child, url, _atom_text(child))
         elif tag == f"{ns}content":
             if child.get("src"):
                 entry.link = entry.link or _absolute(child.get("src") or "", child, url)
             else:
-                entry.content = _atom_text(child)
+                entry.content = _body(child, url, _atom_text(child))
         elif tag in (f"{ns}published", f"{ns}issued"):
             entry.published = parse_date(_text(child))
         elif tag in (f"{ns}updated", f"{ns}modified"):
