@@ -483,3 +483,25 @@ def test_only_not_a_feed_error_escapes(body: bytes) -> None:
         assert str(error)
     else:
         assert len(feed.entries) <= MAX_ENTRIES
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-16-be", "utf-32"])
+def test_entity_declarations_are_cut_whatever_the_encoding_or_disguise(encoding: str) -> None:
+    declarations = LAUGHS.split("[", 1)[1].rsplit("]", 1)[0]
+    rest = (
+        '<rss version="2.0"><channel><title>&j;</title><item><title>ok</title>'
+        "<description>&j;&x;</description></item></channel></rss>"
+    )
+    bodies = [
+        # A second DOCTYPE, and a `]>` hidden in an entity value, must not smuggle one through.
+        f'<!DOCTYPE rss [<!ENTITY q "1">]><!DOCTYPE rss [{declarations}'
+        '<!ENTITY x SYSTEM "file:///etc/passwd">]>' + rest,
+        f'<!DOCTYPE rss [<!ENTITY z "]>">{declarations}<!ENTITY x SYSTEM "/etc/passwd">]>' + rest,
+    ]
+    for text in bodies:
+        body = f'<?xml version="1.0" encoding="{encoding}"?>{text}'.encode(encoding)
+        started = time.monotonic()
+        feed = parse_feed(body, URL)
+        assert time.monotonic() - started < 0.5
+        assert [e.title for e in feed.entries] == ["ok"]
+        assert "root:" not in str(fields(feed)) and "lollol" not in str(fields(feed))
