@@ -2,7 +2,7 @@
 
     uv run python bench/parse.py [--items 50] [--runs 50]
 
-The feed is RSS 2.0 with French HTML descriptions and content:encoded bodies, about 126 KB for 50
+The feed is RSS 2.0 with French HTML descriptions and content:encoded bodies, about 123 KB for 50
 items, which is what a busy news site serves. Prints the median time of each parser.
 """
 

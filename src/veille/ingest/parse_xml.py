@@ -1,9 +1,10 @@
 """The fast path: RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom read straight from an lxml tree.
 
-feedparser is the reference for broken feeds, but it costs about 95 ms for a typical 50-item
-feed, almost all of it in its pure-Python SAX handling; lxml reads the same well-formed document
-in about a millisecond. Most feeds are well-formed, so this path handles them and anything it
-cannot read strictly (`XMLSyntaxError`, an unknown root) goes to feedparser instead.
+feedparser is the reference for broken feeds, but its pure-Python SAX handling costs about
+38 ms for the 123 KB, 50-item feed of `bench/parse.py`; lxml builds the tree for the same
+document in 0.5 ms and this module reads it in about 4 ms more. Most feeds are well-formed, so
+this path handles them, and anything it cannot read strictly (`XMLSyntaxError`, an unknown root)
+goes to feedparser instead.
 
 The parser never loads a DTD, never resolves entities and never touches the network: entity
 bombs and external entities are inert here (and the caller strips internal DTD subsets first).
