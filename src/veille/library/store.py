@@ -212,6 +212,11 @@ def update_feed_meta(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed)
     )
 
 
+# A 429 without Retry-After still says "slow down": rest this long rather than ask again at the
+# next refresh (a cron job every few minutes would otherwise hammer a server that said stop).
+RATE_LIMITED_WAIT = 30 * 60.0
+
+
 def backoff_seconds(failures: int) -> float:
     """How long a failing feed rests: nothing for a blip, then doubling up to a day."""
     if failures < 3:
@@ -251,6 +256,8 @@ def record_failure(
     """Note a failed fetch and push the next try back; returns the next retry time."""
     row = conn.execute("SELECT failures FROM feeds WHERE id = ?", (feed_id,)).fetchone()
     failures = (row[0] if row else 0) + 1
+    if retry_after is None and status == 429:
+        retry_after = RATE_LIMITED_WAIT
     wait = max(backoff_seconds(failures), retry_after or 0.0)
     next_retry = now + wait if wait > 0 else None
     conn.execute(
