@@ -16,6 +16,17 @@ from veille.model import (
     FullTextPolicy,
     ParsedFeed,
 )
+from veille.redact import is_secret_url, redact_url
+
+
+def _stand_in_title(url: str) -> str:
+    """A title for a feed that has not named itself yet, when its address holds a secret.
+
+    Every listing falls back to the URL for an untitled feed (a feed that never answered, or
+    one without a title element); giving such a feed its redacted address as a title keeps the
+    key out of those listings. The feed's own title replaces it at the first good refresh.
+    """
+    return redact_url(url) if is_secret_url(url) else ""
 
 
 def _feed(row: Sequence[object]) -> Feed:
@@ -58,8 +69,9 @@ class FeedsLayer(LibraryBase):
             if known:
                 raise LibraryError(f"already subscribed: {url}")
             cursor = conn.execute(
-                "INSERT INTO feeds (url, user_title, folder_id, added) VALUES (?, ?, ?, ?)",
-                (url, title.strip(), self._folder_id(conn, folder), time.time()),
+                "INSERT INTO feeds (url, title, user_title, folder_id, added) VALUES (?, ?, ?, ?, ?)",
+                (url, _stand_in_title(url), title.strip(), self._folder_id(conn, folder),
+                 time.time()),
             )
         return self.feed(int(cursor.lastrowid or 0))
 
@@ -75,11 +87,11 @@ class FeedsLayer(LibraryBase):
                     known += 1
                     continue
                 conn.execute(
-                    "INSERT INTO feeds (url, user_title, folder_id, added) VALUES (?, ?, ?, ?)",
-                    (url, "", self._folder_id(conn, sub.folder), time.time()),
+                    "INSERT INTO feeds (url, title, user_title, folder_id, added) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (url, sub.title or _stand_in_title(url), "", self._folder_id(conn, sub.folder),
+                     time.time()),
                 )
-                if sub.title:
-                    conn.execute("UPDATE feeds SET title = ? WHERE url = ?", (sub.title, url))
                 added += 1
         return added, known
 
