@@ -1,0 +1,335 @@
+"""Making an extracted article safe, self-contained and free of page furniture.
+
+The article's HTML is kept in the cache and rendered later, possibly exported into a press review
+that someone opens in a browser: nothing active may survive (scripts, handlers, `javascript:`
+links, frames, forms), and every link must still work away from the page, so relative addresses
+become absolute. Share bars, newsletter boxes and « Lire aussi » teasers sit inside the article
+container on most news sites; they are recognised by their class, id, role or label, and by their
+opening words, and removed unless that would take most of the article with them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+
+__all__ = ["BLOCK_TAGS", "clean_article", "remove_boilerplate", "text_length", "to_text"]
+
+# Elements that never belong in a stored article, dropped with their content.
+_DROP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "frame",
+        "frameset",
+        "object",
+        "embed",
+        "applet",
+        "form",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "option",
+        "svg",
+        "math",
+        "link",
+        "meta",
+        "base",
+        "template",
+        "canvas",
+        "dialog",
+        "head",
+        "title",
+        "nav",
+        "aside",
+        "footer",
+        "label",
+    }
+)
+# Attributes kept on stored elements; everything else (handlers, styles, classes, ids, data-*)
+# goes, which is simpler to trust than a list of what to remove.
+_KEEP_ATTRS = frozenset(
+    {
+        "href",
+        "src",
+        "srcset",
+        "alt",
+        "title",
+        "colspan",
+        "rowspan",
+        "datetime",
+        "cite",
+        "lang",
+        "dir",
+        "width",
+        "height",
+        "start",
+        "reversed",
+        "type",
+        "sizes",
+        "scope",
+        "headers",
+        "poster",
+        "controls",
+        "open",
+    }
+)
+_URL_ATTRS = ("href", "src", "cite", "poster")
+_LAZY_ATTRS = (
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-url",
+    "data-lazy",
+    "data-hi-res-src",
+    "data-full-src",
+)
+_LAZY_SRCSET = ("data-srcset", "data-lazy-srcset")
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "hr",
+        "address",
+        "details",
+        "summary",
+        "body",
+        "html",
+        "center",
+        "picture",
+        "video",
+        "audio",
+    }
+)
+# Tags that carry meaning while empty of text.
+_MEDIA = frozenset({"img", "picture", "video", "audio", "source", "br", "hr", "td", "th", "col"})
+_PLACEHOLDER = re.compile(
+    r"^data:image/(?:gif|png);base64,.{0,200}$|blank\.gif|spacer|pixel\.gif", re.IGNORECASE
+)
+# Furniture recognised by class, id, role or aria-label words, in English and French.
+_FURNITURE = re.compile(
+    r"(?:^|[^a-z])(?:share|sharing|partag|social|newsletter|abonn|subscri|related|lire[-_ ]?aussi"
+    r"|a[-_]lire|à[-_ ]lire|comment(?!ary|aire?s?-?article)|promo|advert|sponsor|outbrain|taboola"
+    r"|pub(?:licite)?(?:$|[^a-z])|ads?(?:$|[-_ \d])|breadcrumb|paywall|signup|inscription"
+    r"|recirc|more-stories|read-next|popular|trending)",
+    re.IGNORECASE,
+)
+# Opening words of inline teasers that point elsewhere.
+_TEASER = re.compile(
+    r"^\s*(?:[àa] lire (?:aussi|également)|lire aussi|lire également|voir aussi|sur le même sujet"
+    r"|read more|related|see also|also read|recommended|suggested reading)\b\s*[:|»-]?",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def text_length(element: lxml_html.HtmlElement) -> int:
+    return len(" ".join(element.itertext()).split()) if element is not None else 0
+
+
+def _words(element: lxml_html.HtmlElement) -> str:
+    return " ".join(
+        v
+        for v in (
+            element.get("class"),
+            element.get("id"),
+            element.get("role"),
+            element.get("aria-label"),
+            element.get("data-component"),
+        )
+        if v
+    )
+
+
+def _remove(element: lxml_html.HtmlElement) -> None:
+    if element.getparent() is not None:
+        element.drop_tree()
+
+
+def remove_boilerplate(root: lxml_html.HtmlElement) -> None:
+    """Drop share bars, newsletter boxes, teasers and ad slots inside `root`.
+
+    Each candidate is dropped only if it holds a small share of the text, so a mislabelled article
+    container (`class="post share-enabled"`) stays.
+    """
+    total = max(1, text_length(root))
+    for element in list(root.iter(etree.Element)):
+        if element is root or element.getparent() is None:
+            continue
+        words = _words(element)
+        if words and _FURNITURE.search(words):
+            if text_length(element) < total * 0.25:
+                _remove(element)
+            continue
+        if element.tag in ("p", "div", "li", "aside", "section") and len(element) > 0:
+            text = element.text_content()
+            if len(text) < 300 and _TEASER.match(text) and element.find(".//a") is not None:
+                _remove(element)
+
+
+def _safe_url(value: str, base: str, *, image: bool) -> str:
+    """`value` made absolute against `base`, or "" when it is not a safe address."""
+    raw = _URL_JUNK.sub("", value)
+    if not raw:
+        return ""
+    if raw.lower().startswith("data:"):
+        lowered = raw.lower()
+        ok = (
+            image and lowered.startswith("data:image/") and not lowered.startswith("data:image/svg")
+        )
+        return raw if ok else ""
+    try:
+        absolute = urljoin(base, raw) if base else raw
+    except ValueError:
+        return ""
+    return absolute if absolute.lower().startswith(_SAFE_SCHEMES) else ""
+
+
+def _safe_srcset(value: str, base: str) -> str:
+    parts = []
+    for candidate in value.split(","):
+        bits = candidate.split()
+        if not bits:
+            continue
+        url = _safe_url(bits[0], base, image=True)
+        if url and not url.startswith("data:"):
+            parts.append(" ".join([url, *bits[1:2]]))
+    return ", ".join(parts)
+
+
+def _fix_lazy_image(img: lxml_html.HtmlElement) -> None:
+    src = img.get("src") or ""
+    for attr in _LAZY_ATTRS:
+        lazy = img.get(attr)
+        if lazy and (not src or _PLACEHOLDER.search(src)):
+            img.set("src", lazy)
+            break
+    for attr in _LAZY_SRCSET:
+        lazy = img.get(attr)
+        if lazy and not img.get("srcset"):
+            img.set("srcset", lazy)
+            break
+
+
+def _sanitize(root: lxml_html.HtmlElement, base: str) -> None:
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):  # comments and processing instructions
+            if element.getparent() is not None:
+                element.drop_tree()
+            continue
+        if element.tag in _DROP and element is not root:
+            _remove(element)
+    for element in root.iter(etree.Element):
+        if element.tag in ("img", "source"):
+            _fix_lazy_image(element)
+        for name in list(element.attrib):
+            if name.lower() not in _KEEP_ATTRS:
+                del element.attrib[name]
+        for name in _URL_ATTRS:
+            value = element.get(name)
+            if value is not None:
+                safe = _safe_url(value, base, image=element.tag in ("img", "source"))
+                if safe:
+                    element.set(name, safe)
+                else:
+                    del element.attrib[name]
+        srcset = element.get("srcset")
+        if srcset is not None:
+            safe = _safe_srcset(srcset, base)
+            if safe:
+                element.set("srcset", safe)
+            else:
+                del element.attrib["srcset"]
+        if element.tag == "a" and element.get("href"):
+            element.set("rel", "noopener noreferrer")
+
+
+def _drop_empty(root: lxml_html.HtmlElement) -> None:
+    for element in reversed(list(root.iter(etree.Element))):
+        if element is root or element.tag in _MEDIA or element.getparent() is None:
+            continue
+        if element.tag == "a" and element.get("href") and len(element):
+            continue
+        has_text = (element.text or "").strip() or any((c.tail or "").strip() for c in element)
+        if has_text or next(element.iter(*_MEDIA), None) is not None:
+            continue
+        if not "".join(element.itertext()).strip():
+            element.drop_tree()
+
+
+def clean_article(root: lxml_html.HtmlElement, base: str, *, boilerplate: bool = True) -> None:
+    """Sanitise `root` in place: furniture out, nothing active, absolute links, no empty shells."""
+    if boilerplate:
+        remove_boilerplate(root)
+    _sanitize(root, base)
+    _drop_empty(root)
+
+
+def _pieces(element: lxml_html.HtmlElement) -> Iterator[str]:
+    """Text pieces of `element`, with "\\n" and "\\n\\n" marking line and paragraph breaks."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    block = tag in BLOCK_TAGS
+    if tag and tag not in ("script", "style", "noscript", "template"):
+        if block:
+            yield "\n\n"
+        elif tag == "br":
+            yield "\n"
+        if element.text:
+            yield element.text
+        for child in element:
+            yield from _pieces(child)
+        if block:
+            yield "\n\n"
+        elif tag in ("td", "th"):
+            yield " "
+    if element.tail:
+        yield element.tail
+
+
+def to_text(element: lxml_html.HtmlElement) -> str:
+    """Plain text of `element`: paragraphs apart by a blank line, spaces folded."""
+    raw = "".join(_pieces(element)).replace("\n\n", "\x00")
+    paragraphs = []
+    for chunk in raw.split("\x00"):
+        lines = [_SPACES.sub(" ", line).strip() for line in chunk.replace("\r", "\n").split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)

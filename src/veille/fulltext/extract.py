@@ -1,0 +1,189 @@
+"""Full-text extraction: from a fetched page to the article's clean HTML and plain text.
+
+The pipeline is: refuse what is not an HTML page (PDF, image, binary), decode it as a browser
+would, read the page's own metadata, then pick the article body from up to three candidates —
+the user's per-site rule (CSS selectors, which always win when they match), readability's guess
+from the layout, and the JSON-LD `articleBody` that news sites publish for search engines. The
+JSON-LD text is plain and loses links and images, so it is only preferred when readability found
+little more than a teaser of it. Whatever the source, the result is sanitised (see `cleanup`)
+before anyone stores or renders it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.etree import XPathError
+
+from veille.fulltext.cleanup import clean_article, to_text
+from veille.fulltext.metadata import PageMetadata, read_metadata
+from veille.fulltext.page import ExtractionError, decode_page, parse_page, sniff_page
+from veille.text import strip_controls
+
+__all__ = ["Article", "ExtractionError", "SiteRule", "extract"]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRule:
+    """A site's own selectors: `content` picks the article, `remove` drops parts of it."""
+
+    content: str = ""
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    html: str
+    text: str
+    title: str = ""
+    byline: str = ""
+    lead_image: str = ""
+    lang: str = ""
+    source: str = ""  # "rule", "json-ld" or "readability": where the body came from
+
+
+_WORD = re.compile(r"\w+")
+_TAGS = re.compile(r"<(?:p|br|div|a|em|strong|b|i|h[1-6]|ul|li|span)\b[^>]*>", re.IGNORECASE)
+
+
+def _select(root: lxml_html.HtmlElement, selector: str) -> list[lxml_html.HtmlElement]:
+    """Elements matching a user's CSS selector; a broken selector matches nothing."""
+    if not selector.strip():
+        return []
+    try:
+        found: list[lxml_html.HtmlElement] = root.cssselect(selector)
+    except (SyntaxError, XPathError, ValueError, NotImplementedError):
+        return []  # cssselect's SelectorError is a SyntaxError
+    return found
+
+
+def _apply_removals(root: lxml_html.HtmlElement, rule: SiteRule | None) -> None:
+    if rule is None:
+        return
+    for selector in rule.remove:
+        for element in _select(root, selector):
+            if element is not root and element.getparent() is not None:
+                element.drop_tree()
+
+
+def _from_rule(root: lxml_html.HtmlElement, rule: SiteRule) -> lxml_html.HtmlElement | None:
+    matches = _select(root, rule.content)
+    # Keep only outermost matches, so a selector like `.content, .content p` takes text once.
+    outer = [m for m in matches if not any(a in matches for a in m.iterancestors())]
+    if not outer:
+        return None
+    container: lxml_html.HtmlElement = lxml_html.Element("div")
+    for match in outer:
+        match.tail = None
+        container.append(match)  # moves the element out of the page: it is not needed again
+    return container
+
+
+def _from_readability(text: str, url: str) -> lxml_html.HtmlElement | None:
+    from readability import Document  # imported lazily: it is slow to import and rarely needed
+    from readability.readability import Unparseable
+
+    try:
+        summary = Document(text, url=url or None).summary(html_partial=True)
+    except (Unparseable, ValueError, etree.LxmlError):
+        return None
+    if not summary or not summary.strip():
+        return None
+    try:
+        fragment: lxml_html.HtmlElement = lxml_html.fragment_fromstring(
+            summary, create_parent="div"
+        )
+    except (etree.ParserError, ValueError):
+        return None
+    return fragment
+
+
+def _from_json_ld(body: str) -> lxml_html.HtmlElement:
+    """The JSON-LD `articleBody` as HTML: parsed if it is markup, else one paragraph per line."""
+    if _TAGS.search(body):
+        try:
+            fragment: lxml_html.HtmlElement = lxml_html.fragment_fromstring(
+                body, create_parent="div"
+            )
+            return fragment
+        except (etree.ParserError, ValueError):
+            pass
+    container: lxml_html.HtmlElement = lxml_html.Element("div")
+    for line in html.unescape(body).split("\n"):
+        if line.strip():
+            paragraph = etree.SubElement(container, "p")
+            paragraph.text = line.strip()
+    return container
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return Counter(tuple(words[i : i + 3]) for i in range(max(1, len(words) - 2)))
+
+
+def _prefer_json_ld(body: str, dom_text: str) -> bool:
+    """Whether the JSON-LD body beats what was found in the layout.
+
+    It does when it is clearly longer and the layout's text is mostly part of it (a teaser, or
+    the first paragraphs before a paywall); a JSON-LD body that is merely a description does not.
+    """
+    body_words = len(_WORD.findall(body))
+    dom_words = len(_WORD.findall(dom_text))
+    if body_words < 40:
+        return False
+    if dom_words < 25:
+        return True
+    if body_words < dom_words * 1.3:
+        return False
+    dom = _shingles(dom_text)
+    shared = sum((dom & _shingles(body)).values())
+    return shared >= 0.6 * sum(dom.values())
+
+
+def extract(
+    page: bytes, url: str, *, rule: SiteRule | None = None, content_type: str = ""
+) -> Article:
+    """The article in `page`, fetched from `url`; `ExtractionError` when there is none."""
+    sniff_page(page, content_type)
+    decoded = decode_page(page, content_type)
+    root = parse_page(decoded)
+    meta: PageMetadata = read_metadata(root, url)
+    body: lxml_html.HtmlElement | None = None
+    source = ""
+    if rule is not None and rule.content:
+        _apply_removals(root, rule)
+        body = _from_rule(root, rule)
+        source = "rule"
+    if body is None:
+        if rule is not None and rule.remove:
+            _apply_removals(root, rule)
+            decoded = lxml_html.tostring(root, encoding="unicode")
+        body = _from_readability(decoded, url)
+        source = "readability"
+    text = ""
+    if body is not None:
+        _apply_removals(body, rule)
+        clean_article(body, url)
+        text = to_text(body)
+    if source != "rule" and meta.body and _prefer_json_ld(meta.body, text):
+        body = _from_json_ld(meta.body)
+        clean_article(body, url, boilerplate=False)
+        text = to_text(body)
+        source = "json-ld"
+    if body is None or not text.strip():
+        raise ExtractionError("no article text found on the page")
+    markup = strip_controls(lxml_html.tostring(body, encoding="unicode", method="html"))
+    return Article(
+        html=markup,
+        text=text,
+        title=meta.title,
+        byline=meta.byline,
+        lead_image=meta.lead_image,
+        lang=meta.lang,
+        source=source,
+    )
