@@ -1,0 +1,100 @@
+"""Does a feed item carry the whole article, or only a teaser of it?
+
+Many feeds — most French newspapers among them — publish the first lines of each article, or the
+lines before the paywall, and end on « Lire la suite » or « Il reste 88 % de l'article à
+découvrir ». A truncated item is worth fetching in full (when the user's policy says so), and the
+reader says why it looks incomplete. The signals are deliberately conservative: read-more phrases
+count only at the very end of the text, where a teaser ends, never in the middle of a long
+article that happens to quote them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from veille.text import html_to_text
+
+__all__ = ["detect_truncation"]
+
+_TAIL = 200  # read-more phrases count only within the last this-many characters
+_SHORT = 600  # a body shorter than this (in characters of text) may be a summary
+_SPACES = re.compile(r"\s+")
+
+# Paywall markers: anywhere in the body, since what follows them is not there.
+_PAYWALL = [
+    re.compile(
+        r"il (?:vous )?reste\s+\d{1,3}\s*%\s*de\s+l[’'`]?\s*article\s+à\s+(?:découvrir|lire)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"la suite (?:de cet article )?est réservée aux abonnés", re.IGNORECASE),
+    re.compile(r"(?:cet )?article (?:est )?réservé aux abonnés", re.IGNORECASE),
+    re.compile(r"cet article est réservé", re.IGNORECASE),
+    re.compile(
+        r"(?:subscribe|sign up|log in|register) (?:now )?to (?:continue )?read", re.IGNORECASE
+    ),
+    re.compile(
+        r"this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) "
+        r"(?:subscribers|members)",
+        re.IGNORECASE,
+    ),
+]
+# Read-more links and elisions: only at the end of the body.
+_READ_MORE = re.compile(
+    r"(?:lire la suite|la suite de l[’']article|continuer (?:la )?lecture|voir la suite"
+    r"|read more|continue reading|read the (?:full|rest of the) (?:article|story)|keep reading"
+    r"|read full (?:article|story))\b[^.!?\n]{0,80}$",
+    re.IGNORECASE,
+)
+_BRACKET_ELLIPSIS = re.compile(r"[\[(](?:…|\.\.\.)[\])]\s*$")
+_WORDPRESS = re.compile(
+    r"the post .{1,300} appeared first on .{1,200}\.?\s*$", re.IGNORECASE | re.DOTALL
+)
+_ENDS_ELLIPSIS = re.compile(r"(?:…|\.\.\.)\s*[»”\"']?\s*$")
+
+
+def _plain(text: str) -> str:
+    if "<" in text or "&" in text:
+        text = html_to_text(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def detect_truncation(
+    title: str, summary: str, content: str, *, typical_length: int | None = None
+) -> str | None:
+    """Why the item looks truncated, in a few plain words, or None when it looks complete.
+
+    `content` and `summary` are the item's HTML (or text); the body judged is the content, or
+    the summary when there is none. `typical_length` is the median text length of the feed's
+    items, when known: an item far shorter than its siblings is probably cut.
+    """
+    body = _plain(content) or _plain(summary)
+    summary_text = _plain(summary)
+    content_text = _plain(content)
+    if not body:
+        return None  # nothing to judge: an empty item is not a truncated one
+    for marker in _PAYWALL:
+        found = marker.search(body)
+        if found:
+            return f"paywall marker « {found.group(0)} »"
+    tail = body[-_TAIL:]
+    # The WordPress footer ends every item of such feeds, complete or not: only a short body
+    # before it says the article was cut.
+    wordpress = _WORDPRESS.search(tail)
+    if wordpress:
+        before = body[: len(body) - len(tail) + wordpress.start()].rstrip()
+        if (
+            len(before) < _SHORT
+            or _ENDS_ELLIPSIS.search(before)
+            or _BRACKET_ELLIPSIS.search(before)
+        ):
+            return "ends with a link to the original post"
+        tail = before[-_TAIL:]
+    if _READ_MORE.search(tail):
+        return "ends with a read-more link"
+    if _BRACKET_ELLIPSIS.search(tail) or _ENDS_ELLIPSIS.search(tail):
+        return "ends with an ellipsis"
+    if (not content_text or content_text == summary_text) and len(body) < _SHORT:
+        return "the body is only the summary"
+    if typical_length and len(body) < 0.3 * typical_length and len(body) < 1000:
+        return "much shorter than this feed's usual items"
+    return None
