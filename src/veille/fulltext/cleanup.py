@@ -21,65 +21,20 @@ __all__ = ["BLOCK_TAGS", "clean_article", "remove_boilerplate", "text_length", "
 
 # Elements that never belong in a stored article, dropped with their content.
 _DROP = frozenset(
-    {
-        "script",
-        "style",
-        "noscript",
-        "iframe",
-        "frame",
-        "frameset",
-        "object",
-        "embed",
-        "applet",
-        "form",
-        "button",
-        "input",
-        "select",
-        "textarea",
-        "option",
-        "svg",
-        "math",
-        "link",
-        "meta",
-        "base",
-        "template",
-        "canvas",
-        "dialog",
-        "head",
-        "title",
-        "nav",
-        "aside",
-        "footer",
-        "label",
-    }
+    """
+    script style noscript iframe frame frameset object applet form button input select
+    textarea option svg math link meta base template canvas dialog head title nav aside
+    footer label
+    """.split()
 )
+_VOID_CONTAINERS = frozenset({"embed", "param", "keygen", "track"})
 # Attributes kept on stored elements; everything else (handlers, styles, classes, ids, data-*)
 # goes, which is simpler to trust than a list of what to remove.
 _KEEP_ATTRS = frozenset(
-    {
-        "href",
-        "src",
-        "srcset",
-        "alt",
-        "title",
-        "colspan",
-        "rowspan",
-        "datetime",
-        "cite",
-        "lang",
-        "dir",
-        "width",
-        "height",
-        "start",
-        "reversed",
-        "type",
-        "sizes",
-        "scope",
-        "headers",
-        "poster",
-        "controls",
-        "open",
-    }
+    """
+    href src srcset alt title colspan rowspan datetime cite lang dir width height start
+    reversed type sizes scope headers poster controls open
+    """.split()
 )
 _URL_ATTRS = ("href", "src", "cite", "poster")
 _LAZY_ATTRS = (
@@ -93,48 +48,11 @@ _LAZY_ATTRS = (
 )
 _LAZY_SRCSET = ("data-srcset", "data-lazy-srcset")
 BLOCK_TAGS = frozenset(
-    {
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "header",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "ul",
-        "ol",
-        "li",
-        "dl",
-        "dt",
-        "dd",
-        "blockquote",
-        "pre",
-        "figure",
-        "figcaption",
-        "table",
-        "thead",
-        "tbody",
-        "tfoot",
-        "tr",
-        "td",
-        "th",
-        "caption",
-        "hr",
-        "address",
-        "details",
-        "summary",
-        "body",
-        "html",
-        "center",
-        "picture",
-        "video",
-        "audio",
-    }
+    """
+    p div section article main header h1 h2 h3 h4 h5 h6 ul ol li dl dt dd blockquote pre
+    figure figcaption table thead tbody tfoot tr td th caption hr address details summary
+    body html center picture video audio
+    """.split()
 )
 # Tags that carry meaning while empty of text.
 _MEDIA = frozenset({"img", "picture", "video", "audio", "source", "br", "hr", "td", "th", "col"})
@@ -256,6 +174,9 @@ def _sanitize(root: lxml_html.HtmlElement, base: str) -> None:
             continue
         if element.tag in _DROP and element is not root:
             _remove(element)
+        elif element.tag in _VOID_CONTAINERS and element.getparent() is not None:
+            # HTML's parser nests what follows these void elements inside them: drop the tag only.
+            element.drop_tag()
     for element in root.iter(etree.Element):
         if element.tag in ("img", "source"):
             _fix_lazy_image(element)

@@ -22,7 +22,13 @@ from lxml.etree import XPathError
 
 from veille.fulltext.cleanup import clean_article, to_text
 from veille.fulltext.metadata import PageMetadata, read_metadata
-from veille.fulltext.page import ExtractionError, decode_page, parse_page, sniff_page
+from veille.fulltext.page import (
+    ExtractionError,
+    clean_source,
+    decode_page,
+    parse_page,
+    sniff_page,
+)
 from veille.text import strip_controls
 
 __all__ = ["Article", "ExtractionError", "SiteRule", "extract"]
@@ -150,7 +156,7 @@ def extract(
 ) -> Article:
     """The article in `page`, fetched from `url`; `ExtractionError` when there is none."""
     sniff_page(page, content_type)
-    decoded = decode_page(page, content_type)
+    decoded = clean_source(decode_page(page, content_type))
     root = parse_page(decoded)
     meta: PageMetadata = read_metadata(root, url)
     body: lxml_html.HtmlElement | None = None

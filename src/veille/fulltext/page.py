@@ -15,7 +15,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-__all__ = ["ExtractionError", "decode_page", "parse_page", "sniff_page"]
+__all__ = ["ExtractionError", "clean_source", "decode_page", "parse_page", "sniff_page"]
 
 
 class ExtractionError(ValueError):
@@ -35,6 +35,8 @@ _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE
 )
 _TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+# Bytes that never occur in text pages in an ASCII-compatible encoding.
+_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 27), *range(28, 32)])
 _MARKUP = re.compile(rb"<(?:!doctype|html|head|body|meta|title|div|p)\b", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Controls lxml refuses in a str (it cannot represent them in its tree); tab and newlines stay.
@@ -90,7 +92,8 @@ def sniff_page(page: bytes, content_type: str = "") -> None:
         and (not looks_like_markup)
     ):
         raise ExtractionError(f"the page is not HTML ({mime})")
-    if head.count(b"\x00") > len(head) // 100 + 1:
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if controls > len(head) // 50 + 1:
         raise ExtractionError(f"the page is not HTML ({mime or 'binary data'})")
 
 
@@ -139,9 +142,13 @@ def decode_page(page: bytes, content_type: str = "") -> str:
     return text
 
 
+def clean_source(text: str) -> str:
+    """The page's markup without what lxml refuses in a string: XML declaration, controls."""
+    return _BAD_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
+
+
 def parse_page(text: str) -> lxml_html.HtmlElement:
-    """The page's document tree; `ExtractionError` when nothing parses."""
-    text = _BAD_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
+    """The tree of a page cleaned by `clean_source`; `ExtractionError` when nothing parses."""
     if not text.strip():
         raise ExtractionError("the page is empty")
     try:
