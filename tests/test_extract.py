@@ -114,7 +114,9 @@ def test_french_article_keeps_the_text_and_drops_the_furniture() -> None:
         "Mentions légales",
     ):
         assert furniture not in article.text, furniture
-    assert "Le siège de la CNIL, à Paris." in article.text  # the caption stays
+    # The caption stays with its picture, out of the plain text.
+    assert "<figcaption>Le siège de la CNIL, à Paris.</figcaption>" in article.html
+    assert "Le siège de la CNIL" not in article.text
     assert article.text.count("\n\n") >= len(PARAGRAPHS) - 1  # paragraphs stay apart
     assert_inert(article)
 
@@ -190,8 +192,8 @@ def test_site_rule_content_and_remove() -> None:
     article = extract(page.encode(), URL, rule=rule)
     assert article.source == "rule"
     assert "Encart publicitaire" not in article.text
-    assert "Le siège de la CNIL" not in article.text
-    assert "Amende record pour un courtier" in article.text  # the rule keeps the heading
+    assert "Le siège de la CNIL" not in article.html
+    assert "<h1>" not in article.html  # the headline repeats the title
     assert PARAGRAPHS[3] in article.text
 
 
@@ -200,7 +202,7 @@ def test_site_rule_that_matches_nothing_falls_back() -> None:
     article = extract(french_page().encode(), URL, rule=rule)
     assert article.source == "readability"
     assert PARAGRAPHS[2] in article.text
-    assert "Le siège de la CNIL" not in article.text
+    assert "Le siège de la CNIL" not in article.html
 
 
 def test_broken_selector_is_ignored() -> None:

@@ -17,7 +17,14 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-__all__ = ["BLOCK_TAGS", "clean_article", "remove_boilerplate", "text_length", "to_text"]
+__all__ = [
+    "BLOCK_TAGS",
+    "clean_article",
+    "drop_title",
+    "remove_boilerplate",
+    "text_length",
+    "to_text",
+]
 
 # Elements that never belong in a stored article, dropped with their content.
 _DROP = frozenset(
@@ -64,7 +71,20 @@ _FURNITURE = re.compile(
     r"(?:^|[^a-z])(?:share|sharing|partag|social|newsletter|abonn|subscri|related|lire[-_ ]?aussi"
     r"|a[-_]lire|à[-_ ]lire|comment(?!ary|aire?s?-?article)|promo|advert|sponsor|outbrain|taboola"
     r"|pub(?:licite)?(?:$|[^a-z])|ads?(?:$|[-_ \d])|breadcrumb|paywall|signup|inscription"
-    r"|recirc|more-stories|read-next|popular|trending)",
+    r"|recirc|more-stories|read-next|popular|trending|rollover|tooltip|popover|hovercard|popup)",
+    re.IGNORECASE,
+)
+# Whole blocks that are page furniture whatever their markup: ad labels, gallery counters,
+# sharing prompts, tag lists.
+_FURNITURE_TEXT = re.compile(
+    r"^\s*(?:advert(?:isement)?|publicit[ée]|sponsored|annonce|pub"
+    r"|image \d+ (?:of|sur|/) \d+|\d+ ?/ ?\d+|photo \d+ (?:of|sur) \d+"
+    r"|share (?:this|on) \w+.*|partager (?:sur|cet article).*|tags? ?:.*|mots[- ]cl[ée]s ?:.*"
+    r"|don['’]t miss:?|ne manquez pas:?|see more:.*|this slideshow requires javascript\.?"
+    r"|\(?image credit:.*\)?|cr[ée]dit photo ?:.*|close|fermer|×"
+    r"|(?:photo|image|illustration|credit|crédit)s? ?: .{0,120}"
+    r"|(?:updated|posted|published|publié|mis à jour|modifié)\b.{0,80}"
+    r"|.{0,250}\((?:image|photo|picture|credit|crédit)s?: [^)]{0,80}\))\s*$",
     re.IGNORECASE,
 )
 # Opening words of inline teasers that point elsewhere.
@@ -73,6 +93,25 @@ _TEASER = re.compile(
     r"|read more|related|see also|also read|recommended|suggested reading)\b\s*[:|»-]?",
     re.IGNORECASE,
 )
+_NOT_PROSE = frozenset({"script", "style", "noscript", "template", "figcaption"})
+_TEXT_BLOCKS = (
+    "p",
+    "div",
+    "li",
+    "aside",
+    "section",
+    "span",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "figcaption",
+    "small",
+    "em",
+)
+_WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
@@ -116,10 +155,49 @@ def remove_boilerplate(root: lxml_html.HtmlElement) -> None:
             if text_length(element) < total * 0.25:
                 _remove(element)
             continue
-        if element.tag in ("p", "div", "li", "aside", "section") and len(element) > 0:
+        if element.tag in _TEXT_BLOCKS:
             text = element.text_content()
-            if len(text) < 300 and _TEASER.match(text) and element.find(".//a") is not None:
+            if len(text) > 300:
+                continue
+            if _FURNITURE_TEXT.match(text) or (
+                _TEASER.match(text) and element.find(".//a") is not None
+            ):
                 _remove(element)
+            elif element.tag == "p" and text.isupper() and _link_share(element, text) > 0.9:
+                _remove(element)  # a shouted link to another story: "CLICK HERE TO GET THE APP"
+
+
+def _link_share(element: lxml_html.HtmlElement, text: str) -> float:
+    linked = sum(len(a.text_content()) for a in element.iter("a"))
+    return linked / max(1, len(text.strip()))
+
+
+def _word_key(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _leaf_blocks(root: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]:
+    """Blocks holding text directly (not through other blocks), in document order."""
+    for element in root.iter(*_TEXT_BLOCKS, "h1"):
+        if not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in element):
+            yield element
+
+
+def drop_title(root: lxml_html.HtmlElement, title: str, byline: str = "") -> None:
+    """Drop the headline and byline lines atop the article: the reader shows both anyway."""
+    wanted = {k for k in (_word_key(title), _word_key(byline)) if k}
+    if not wanted:
+        return
+    for seen, element in enumerate(_leaf_blocks(root)):
+        key = _word_key(element.text_content())
+        if not key:
+            continue
+        if seen > 4:
+            return
+        if key in wanted or (len(key) >= 20 and any(key in w for w in wanted)):
+            _remove(element)
+        elif len(key) > 200:
+            return  # the story has begun
 
 
 def _safe_url(value: str, base: str, *, image: bool) -> str:
@@ -227,7 +305,7 @@ def _pieces(element: lxml_html.HtmlElement) -> Iterator[str]:
     """Text pieces of `element`, with "\\n" and "\\n\\n" marking line and paragraph breaks."""
     tag = element.tag if isinstance(element.tag, str) else ""
     block = tag in BLOCK_TAGS
-    if tag and tag not in ("script", "style", "noscript", "template"):
+    if tag and tag not in _NOT_PROSE:
         if block:
             yield "\n\n"
         elif tag == "br":
@@ -245,7 +323,12 @@ def _pieces(element: lxml_html.HtmlElement) -> Iterator[str]:
 
 
 def to_text(element: lxml_html.HtmlElement) -> str:
-    """Plain text of `element`: paragraphs apart by a blank line, spaces folded."""
+    """The prose of `element`: paragraphs apart by a blank line, spaces folded.
+
+    Captions are left out: they stay in the article's HTML, where the reader shows them beside
+    their picture, but as plain text (excerpts, search snippets, `veille extract`) a caption reads
+    as a stray sentence in the middle of the story.
+    """
     raw = "".join(_pieces(element)).replace("\n\n", "\x00")
     paragraphs = []
     for chunk in raw.split("\x00"):

@@ -11,16 +11,18 @@ before anyone stores or renders it.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
 from lxml.etree import XPathError
 
-from veille.fulltext.cleanup import clean_article, to_text
+from veille.fulltext.cleanup import clean_article, drop_title, to_text
 from veille.fulltext.metadata import PageMetadata, read_metadata
 from veille.fulltext.page import (
     ExtractionError,
@@ -54,6 +56,7 @@ class Article:
 
 
 _WORD = re.compile(r"\w+")
+_EMBEDDED_POST = re.compile(r"tweet|twitter|instagram|tiktok|bluesky|mastodon", re.IGNORECASE)
 _TAGS = re.compile(r"<(?:p|br|div|a|em|strong|b|i|h[1-6]|ul|li|span)\b[^>]*>", re.IGNORECASE)
 
 
@@ -90,12 +93,34 @@ def _from_rule(root: lxml_html.HtmlElement, rule: SiteRule) -> lxml_html.HtmlEle
     return container
 
 
-def _from_readability(text: str, url: str) -> lxml_html.HtmlElement | None:
+def _readability_document(tree: lxml_html.HtmlElement, url: str) -> Any:
     from readability import Document  # imported lazily: it is slow to import and rarely needed
+
+    class _TreeDocument(Document):  # type: ignore[misc]
+        """readability on an already parsed page: a fresh copy for each of its passes."""
+
+        def _parse(self, input: Any) -> Any:
+            return super()._parse(copy.deepcopy(input))
+
+    return _TreeDocument(tree, url=url or None)
+
+
+def _prepare(root: lxml_html.HtmlElement) -> None:
+    """Keep readability from discarding embedded posts, which are part of the story.
+
+    Its "unlikely candidate" pattern matches `twitter-tweet` and `instagram-media`; quoted posts
+    are what the article is about more often than not.
+    """
+    for quote in root.iter("blockquote"):
+        if _EMBEDDED_POST.search(quote.get("class") or ""):
+            quote.set("class", "quoted-post")
+
+
+def _from_readability(root: lxml_html.HtmlElement, url: str) -> lxml_html.HtmlElement | None:
     from readability.readability import Unparseable
 
     try:
-        summary = Document(text, url=url or None).summary(html_partial=True)
+        summary = _readability_document(root, url).summary(html_partial=True)
     except (Unparseable, ValueError, etree.LxmlError):
         return None
     if not summary or not summary.strip():
@@ -111,6 +136,7 @@ def _from_readability(text: str, url: str) -> lxml_html.HtmlElement | None:
 
 def _from_json_ld(body: str) -> lxml_html.HtmlElement:
     """The JSON-LD `articleBody` as HTML: parsed if it is markup, else one paragraph per line."""
+    body = html.unescape(body) if _TAGS.search(html.unescape(body[:5000])) else body
     if _TAGS.search(body):
         try:
             fragment: lxml_html.HtmlElement = lxml_html.fragment_fromstring(
@@ -166,15 +192,15 @@ def extract(
         body = _from_rule(root, rule)
         source = "rule"
     if body is None:
-        if rule is not None and rule.remove:
-            _apply_removals(root, rule)
-            decoded = lxml_html.tostring(root, encoding="unicode")
-        body = _from_readability(decoded, url)
+        _apply_removals(root, rule)
+        _prepare(root)
+        body = _from_readability(root, url)
         source = "readability"
     text = ""
     if body is not None:
         _apply_removals(body, rule)
         clean_article(body, url)
+        drop_title(body, meta.title, meta.byline)
         text = to_text(body)
     if source != "rule" and meta.body and _prefer_json_ld(meta.body, text):
         body = _from_json_ld(meta.body)
