@@ -34,18 +34,76 @@ def placeholders(values: Sequence[object]) -> str:
 
 
 def _check_file(path: Path) -> None:
-    """Refuse, without touching it, a file that is not a SQLite database."""
+    """Refuse, without touching it, a file that is not a veille library this version can open.
+
+    Everything here reads: the header by hand, then the schema through a read-only connection.
+    Only then may a normal connection switch the file to WAL, which rewrites its header, so a
+    foreign, newer or damaged file keeps every byte it had.
+    """
     try:
         with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
+            head = handle.read(100)
+        size = path.stat().st_size
     except FileNotFoundError:
         return
     except OSError as error:
         raise LibraryError(f"cannot open the library {path}: {error.strerror}") from None
-    if head and head != SQLITE_MAGIC:
+    if not head:
+        raise LibraryError(
+            f"{path} is empty (0 bytes), perhaps an interrupted copy; it was left untouched. "
+            "Delete it to start a new library, or `veille restore FILE` puts a backup in its place."
+        )
+    if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise LibraryError(
             f"{path} is not a veille library (not an SQLite database); it was left untouched. "
             "Move it away or choose another folder with --home."
+        )
+    # While a WAL file exists a checkpoint may be growing the file past its new header: only a
+    # file standing alone is judged by its length.
+    wal = path.with_name(path.name + "-wal")
+    if _shorter_than_its_header(head, size) and not wal.exists():
+        raise _damaged(path, "the file is shorter than its header says")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise LibraryError(f"cannot open the library {path}: {error}") from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as error:
+        raise _damaged(path, str(error)) from None
+    finally:
+        conn.close()
+    _refuse_foreign(path, version, tables)
+
+
+def _shorter_than_its_header(head: bytes, size: int) -> bool:
+    """A truncated copy: the header's page count (when SQLite vouches for it) exceeds the file."""
+    if len(head) < 100:
+        return True
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    vouched = head[24:28] == head[92:96]  # the count is valid only if these two agree
+    return vouched and pages > 0 and size < pages * page_size
+
+
+def _damaged(path: Path, why: str) -> LibraryError:
+    return LibraryError(
+        f"{path} is damaged or not a library ({why}); it was left untouched. "
+        "`veille restore FILE` puts a backup in its place."
+    )
+
+
+def _refuse_foreign(path: Path, version: int, tables: set[str]) -> None:
+    if version == 0 and tables:
+        raise LibraryError(
+            f"{path} is an SQLite database that veille did not create; it was left untouched."
+        )
+    if version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"{path} was written by a newer veille (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade veille to open it."
         )
 
 
@@ -140,20 +198,8 @@ class Database:
                 for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
         except sqlite3.DatabaseError as error:
-            raise LibraryError(
-                f"{self.path} is damaged or not a library ({error}); it was left untouched. "
-                "`veille restore FILE` puts a backup in its place."
-            ) from None
-        if version == 0 and tables:
-            raise LibraryError(
-                f"{self.path} is an SQLite database that veille did not create; "
-                "it was left untouched."
-            )
-        if version > SCHEMA_VERSION:
-            raise LibraryError(
-                f"{self.path} was written by a newer veille (schema {version}, this one knows "
-                f"{SCHEMA_VERSION}); upgrade veille to open it."
-            )
+            raise _damaged(self.path, str(error)) from None
+        _refuse_foreign(self.path, version, tables)
         if version == SCHEMA_VERSION:
             return
         if version > 0:
