@@ -1,0 +1,168 @@
+"""The worst hostile feeds, refreshed in a fresh home: elapsed time and peak memory growth.
+
+    uv run python bench/hostile.py
+    uv run python bench/hostile.py --total-timeout 60 --only trickle
+
+The attacks are served from 127.0.0.1 by the test suite's loopback server, in this process. Each
+refresh runs in a child process with the default settings (16 MiB body cap) except the total
+timeout, which defaults to 10 s here so that the trickle does not take a minute. The child first
+refreshes one good feed, so every module is loaded, then reads its peak resident memory (VmHWM),
+refreshes the attacking feed, and reports how far the peak rose.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.httpserver import (  # the repository root was put on the path just above
+    LocalServer,
+    Response,
+    brotli_bomb,
+    endless,
+    gzip_bomb,
+    trickle,
+)
+
+MIB = 1024 * 1024
+GB = 1024 * MIB
+
+GOOD = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>Bon</title>'
+    b"<item><title>Un</title><guid>1</guid><description>texte</description></item>"
+    b"</channel></rss>"
+)
+
+CHILD = r"""
+import asyncio, json, sys, time
+from pathlib import Path
+from veille.ingest.refresh import refresh
+from veille.library import open_library
+from veille.settings import Settings
+
+def hwm():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+home, warm, url, total = sys.argv[1:5]
+lib = open_library(Path(home) / "library.sqlite")
+settings = Settings()
+settings.full_text = "never"
+settings.refresh.total_timeout = float(total)
+lib.add_feed(warm)
+asyncio.run(refresh(lib, settings))
+base = hwm()
+feed = lib.add_feed(url)
+started = time.monotonic()
+asyncio.run(refresh(lib, settings, [feed.id]))
+elapsed = time.monotonic() - started
+after = lib.feed(feed.id)
+count = lib.conn.execute("SELECT count(*) FROM items WHERE feed_id = ?", (feed.id,)).fetchone()[0]
+print(json.dumps({"elapsed": elapsed, "base_mb": base, "growth_mb": hwm() - base,
+                  "error": after.last_error, "items": count}))
+"""
+
+
+def huge_feed(total: int) -> Iterator[bytes]:
+    yield b'<?xml version="1.0"?><rss version="2.0"><channel><title>Gros</title>'
+    block = b"".join(
+        f"<item><title>T{n}</title><guid>g{n}</guid><description>{'x' * 900}</description>"
+        f"</item>".encode()
+        for n in range(64)
+    )
+    for _ in range(total // len(block)):
+        yield block
+    yield b"</channel></rss>"
+
+
+def many_items(count: int) -> bytes:
+    items = "".join(f"<item><title>n{n}</title><guid>{n}</guid></item>" for n in range(count))
+    return f'<rss version="2.0"><channel><title>Beaucoup</title>{items}</channel></rss>'.encode()
+
+
+def laughs() -> bytes:
+    entities = "".join(f'<!ENTITY l{n} "{("&l" + str(n - 1) + ";") * 10}">' for n in range(1, 10))
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{entities}]>'
+        '<rss version="2.0"><channel><title>Rires</title><item><title>&l9;</title>'
+        "<guid>x</guid><description>&l9;</description></item></channel></rss>"
+    ).encode()
+
+
+ATTACKS: dict[str, Callable[[LocalServer], None]] = {
+    "gzip bomb (10 GB)": lambda s: s.handle(
+        "/x",
+        lambda r: Response(200, stream=gzip_bomb(10 * GB), headers={"Content-Encoding": "gzip"}),
+    ),
+    "brotli bomb (1 GB)": lambda s: s.add(
+        "/x", brotli_bomb(GB), headers={"Content-Encoding": "br"}
+    ),
+    "endless body": lambda s: s.handle("/x", lambda r: Response(200, stream=endless())),
+    "200 MB feed": lambda s: s.handle("/x", lambda r: Response(200, stream=huge_feed(200 * MIB))),
+    "100,000 items (4.9 MB)": lambda s: s.add("/x", many_items(100_000)),
+    "billion laughs": lambda s: s.add("/x", laughs()),
+    "trickle 1 byte/s": lambda s: s.handle(
+        "/x", lambda r: Response(200, stream=trickle(GOOD), chunk_delay=1.0)
+    ),
+}
+
+
+def run(name: str, total_timeout: float) -> dict[str, object]:
+    with LocalServer() as server, tempfile.TemporaryDirectory() as home:
+        server.add("/good.xml", GOOD)
+        ATTACKS[name](server)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                CHILD,
+                home,
+                server.url("/good.xml"),
+                server.url("/x"),
+                str(total_timeout),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"{name}: the child failed:\n{done.stderr}")
+        result: dict[str, object] = json.loads(done.stdout)
+        return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--total-timeout", type=float, default=10.0)
+    parser.add_argument("--only", help="run only the attacks whose name contains this")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = {}
+    for name in ATTACKS:
+        if args.only and args.only not in name:
+            continue
+        results[name] = run(name, args.total_timeout)
+        if not args.json:
+            r = results[name]
+            outcome = r["error"] or f"{r['items']} items stored"
+            print(
+                f"{name:<24} {r['elapsed']:>6.2f} s  {r['growth_mb']:>+7.1f} MB  "
+                f"(base {r['base_mb']:.0f} MB)  {outcome}",
+                flush=True,
+            )
+    if args.json:
+        print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
