@@ -442,3 +442,80 @@ def test_benchmark_pages(corpora: Path) -> None:
         scores.append(shingle_f1(truth[key]["articleBody"], article.text))
     assert min(scores) >= 0.6, scores
     assert sum(scores) / len(scores) >= 0.9, scores
+
+
+# --- furniture recognised by its words ------------------------------------------------------
+
+
+def story_page(middle: str, *, title: str = "Amende record pour un courtier en données") -> bytes:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return f"""<html><head><title>{title} | Le Journal</title>
+    <meta name="author" content="Camille Martin"></head><body><div class="page">
+    <article><h1>{title}</h1><p>Camille Martin</p><p>mardi 3 mars 2026 à 10h42</p>
+    <p>{PARAGRAPHS[0]}</p>{middle}{paragraphs}</article></div></body></html>""".encode()
+
+
+def test_headline_byline_and_dateline_atop_the_story_are_dropped() -> None:
+    article = extract(story_page(""), URL)
+    first = article.text.split("\n\n")[0]
+    assert first == PARAGRAPHS[0]
+    assert article.title == "Amende record pour un courtier en données"
+    assert "10h42" not in article.text and "<h1>" not in article.html
+
+
+def test_a_lede_that_starts_with_a_date_is_kept() -> None:
+    lede = "Le 3 mars 2026, la CNIL a sanctionné un courtier en données."
+    page = story_page("").replace(
+        b"<p>mardi 3 mars 2026 \xc3\xa0 10h42</p>", f"<p>{lede}</p>".encode()
+    )
+    assert lede in extract(page, URL).text
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "<p>Publicité</p>",
+        "<div>Advertisement</div>",
+        "<p>Image 2 of 5</p>",
+        "<p>Tags : <a href='/t/cnil'>CNIL</a>, <a href='/t/rgpd'>RGPD</a></p>",
+        "<p>Partager sur Facebook</p>",
+        "<p>À lire aussi : <a href='/autre.html'>Le RGPD a cinq ans</a></p>",
+        "<p>Inscrivez-vous à <a href='/nl'>notre newsletter</a> pour tout savoir.</p>",
+        "<p><a href='/app'>TÉLÉCHARGEZ NOTRE APPLICATION</a></p>",
+        "<p>Des manifestants devant le siège (Photo: AFP)</p>",
+        "<div class='social-links'><a href='/x'>X</a> <a href='/fb'>Facebook</a></div>",
+        "<aside><p>Sur le même sujet</p><a href='/y'>Un autre article</a></aside>",
+    ],
+)
+def test_furniture_inside_the_article_is_removed(furniture: str) -> None:
+    article = extract(story_page(furniture), URL)
+    marker = lxml_html.fragment_fromstring(furniture, create_parent="div").text_content()
+    assert marker.strip()[:12] not in article.text
+    assert PARAGRAPHS[4] in article.text
+
+
+def test_hover_cards_inside_paragraphs_are_removed() -> None:
+    card = (
+        '<span class="rollover-people-block"><a href="/p/noem">Kristi Lynn Noem</a>'
+        '<a href="/a/1">Another story entirely</a></span>'
+    )
+    page = story_page(f"<p>La gouverneure Kristi Noem{card} a défendu la campagne.</p>")
+    article = extract(page, URL)
+    assert "La gouverneure Kristi Noem a défendu la campagne." in article.text
+    assert "Another story" not in article.text
+
+
+def test_embedded_posts_are_kept() -> None:
+    tweet = (
+        '<blockquote class="twitter-tweet"><p>La décision de la CNIL est une victoire '
+        "pour les droits de chacun, et elle en appelle d’autres.</p>— Une association "
+        '(@asso) <a href="https://x.example/asso/status/1">3 mars 2026</a></blockquote>'
+    )
+    article = extract(story_page(tweet), URL)
+    assert "une victoire pour les droits de chacun" in article.text
+
+
+def test_valid_utf8_wins_over_a_stale_meta_declaration() -> None:
+    page = french_page().replace("utf-8", "gb2312")
+    article = extract(page.encode("utf-8"), URL)
+    assert PARAGRAPHS[2] in article.text

@@ -79,18 +79,32 @@ _FURNITURE = re.compile(
 _FURNITURE_TEXT = re.compile(
     r"^\s*(?:advert(?:isement)?|publicit[ée]|sponsored|annonce|pub"
     r"|image \d+ (?:of|sur|/) \d+|\d+ ?/ ?\d+|photo \d+ (?:of|sur) \d+"
-    r"|share (?:this|on) \w+.*|partager (?:sur|cet article).*|tags? ?:.*|mots[- ]cl[ée]s ?:.*"
+    r"|share (?:this|on) \w+.*|partager (?:sur|cet article).*|tags? ?[:|].*|mots[- ]cl[ée]s ?:.*"
     r"|don['’]t miss:?|ne manquez pas:?|see more:.*|this slideshow requires javascript\.?"
     r"|\(?image credit:.*\)?|cr[ée]dit photo ?:.*|close|fermer|×"
     r"|(?:photo|image|illustration|credit|crédit)s? ?: .{0,120}"
     r"|(?:updated|posted|published|publié|mis à jour|modifié)\b.{0,80}"
-    r"|.{0,250}\((?:image|photo|picture|credit|crédit)s?: [^)]{0,80}\))\s*$",
+    r"|.{0,250}\((?:image|photo|picture|credit|crédit)s?: [^)]{0,80}\)"
+    r"|.{0,80}\bshare (?:it|this (?:article|story|post)) with\b.{0,40})\s*$",
+    re.IGNORECASE,
+)
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:sign up|subscribe|newsletter|inscrivez-vous|abonnez-vous|s[’']abonner|s[’']inscrire)\b",
+    re.IGNORECASE,
+)
+# A date in a short line atop the article: a dateline, not a sentence of the story.
+_DATE = re.compile(
+    r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}[:h]\d{2}|(?:jan|feb|fév|fev|mar|apr|avr|abr"
+    r"|may|mai|mayo|maio|jun|juin|jul|juil|aug|août|ago|sep|oct|out|nov|dec|déc|dez|dic)\w*"
+    r"\.? \d{1,2}\b|\d{1,2}(?:er)? (?:de )?(?:jan|fév|fev|mar|avr|abr|mai|jui|ao|sep|oct|out"
+    r"|nov|déc|dez|dic|ene|feb|apr|may|jun|jul|aug|dec)\w*\.?(?: de)? \d{4})",
     re.IGNORECASE,
 )
 # Opening words of inline teasers that point elsewhere.
 _TEASER = re.compile(
     r"^\s*(?:[àa] lire (?:aussi|également)|lire aussi|lire également|voir aussi|sur le même sujet"
-    r"|read more|related|see also|also read|recommended|suggested reading)\b\s*[:|»-]?",
+    r"|read more|related|see also|also read|also on|recommended|suggested reading|more on this"
+    r"|leggi anche|lee también|leia também|veja também|lesen sie auch|mehr zum thema)\b\s*[:|»-]?",
     re.IGNORECASE,
 )
 _NOT_PROSE = frozenset({"script", "style", "noscript", "template", "figcaption"})
@@ -165,6 +179,12 @@ def remove_boilerplate(root: lxml_html.HtmlElement) -> None:
                 _remove(element)
             elif element.tag == "p" and text.isupper() and _link_share(element, text) > 0.9:
                 _remove(element)  # a shouted link to another story: "CLICK HERE TO GET THE APP"
+            elif (
+                len(text) < 250
+                and _CALL_TO_ACTION.search(text)
+                and element.find(".//a") is not None
+            ):
+                _remove(element)  # "Sign up for our newsletter", with the link to do it
 
 
 def _link_share(element: lxml_html.HtmlElement, text: str) -> float:
@@ -183,6 +203,15 @@ def _leaf_blocks(root: lxml_html.HtmlElement) -> Iterator[lxml_html.HtmlElement]
             yield element
 
 
+def _is_dateline(text: str) -> bool:
+    text = text.strip()
+    return (
+        len(text) < 120
+        and not text.endswith((".", "!", "?", "»", '"', ":"))
+        and bool(_DATE.search(text))
+    )
+
+
 def drop_title(root: lxml_html.HtmlElement, title: str, byline: str = "") -> None:
     """Drop the headline and byline lines atop the article: the reader shows both anyway."""
     wanted = {k for k in (_word_key(title), _word_key(byline)) if k}
@@ -194,7 +223,8 @@ def drop_title(root: lxml_html.HtmlElement, title: str, byline: str = "") -> Non
             continue
         if seen > 4:
             return
-        if key in wanted or (len(key) >= 20 and any(key in w for w in wanted)):
+        repeats = key in wanted or (len(key) >= 20 and any(key in w for w in wanted))
+        if repeats or _is_dateline(element.text_content()):
             _remove(element)
         elif len(key) > 200:
             return  # the story has begun

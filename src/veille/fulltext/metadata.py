@@ -10,6 +10,7 @@ line before use.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ ARTICLE_TYPES = frozenset(
         "report",
     }
 )
+_TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—-]|::|»)\s+")
 _MAX_JSON = 2_000_000  # a JSON-LD block larger than this is not metadata
 
 
@@ -121,6 +123,19 @@ def json_ld_articles(root: lxml_html.HtmlElement) -> list[dict[str, Any]]:
     return found
 
 
+def _page_title(root: lxml_html.HtmlElement) -> str:
+    """The `<title>` without the site's name: the headline it contains, or its first part."""
+    title = clean_line(root.findtext(".//title") or "")
+    for heading in root.iter("h1"):
+        text = clean_line(heading.text_content(), 500)
+        if len(text) >= 10 and text in title:
+            return text
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) > 1 and len(parts[0].split()) >= 3:
+        return parts[0]
+    return title
+
+
 def _is_link(text: str) -> bool:
     return text.startswith(("http://", "https://", "/"))
 
@@ -139,7 +154,7 @@ def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
             (clean_line(h) for a in articles if isinstance(h := a.get("headline"), str)), ""
         )
     if not title:
-        title = clean_line(root.findtext(".//title") or "")
+        title = _page_title(root)
     authors = [clean_line(n) for a in articles for n in _names(a.get("author"))]
     byline = _meta(root, "author", "article:author", "byl", "dc.creator")
     if _is_link(byline):

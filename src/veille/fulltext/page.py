@@ -108,12 +108,24 @@ def _codec(label: str) -> str:
     return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
 
 
+def _valid_utf8(page: bytes) -> bool:
+    try:
+        page.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _declared(page: bytes, content_type: str) -> str:
     found = _TYPE_CHARSET.search(content_type)
     if found and (codec := _codec(found.group(1))):
         return codec
     meta = _META_CHARSET.search(page[:4096])
     if meta and (codec := _codec(meta.group(1).decode("ascii", "replace"))):
+        # Pages saved or re-served as UTF-8 keep their old declaration; text in a legacy 8-bit or
+        # CJK encoding is almost never valid UTF-8 by accident, so valid UTF-8 wins over <meta>.
+        if codec != "utf-8" and not page.isascii() and _valid_utf8(page):
+            return "utf-8"
         return codec
     return ""
 
