@@ -519,3 +519,16 @@ def test_valid_utf8_wins_over_a_stale_meta_declaration() -> None:
     page = french_page().replace("utf-8", "gb2312")
     article = extract(page.encode("utf-8"), URL)
     assert PARAGRAPHS[2] in article.text
+
+
+def test_links_resolve_against_the_pages_base_element() -> None:
+    page = french_page(extra_head='<base href="https://cdn.example.org/archives/">')
+    article = extract(page.encode(), URL)
+    assert 'href="https://cdn.example.org/dossiers/cnil.html"' in article.html
+
+
+def test_a_javascript_base_element_is_ignored() -> None:
+    page = french_page(extra_head='<base href="javascript:alert(1)//">')
+    article = extract(page.encode(), URL)
+    assert 'href="https://journal.example.fr/societe/2026/dossiers/cnil.html"' in article.html
+    assert_inert(article)

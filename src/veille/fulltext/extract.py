@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -57,6 +58,11 @@ class Article:
 
 _WORD = re.compile(r"\w+")
 _EMBEDDED_POST = re.compile(r"tweet|twitter|instagram|tiktok|bluesky|mastodon", re.IGNORECASE)
+_NOT_CONTENT = (
+    "//*[@hidden] | //script | //style | //link | //template | //comment() "
+    "| //processing-instruction()"
+)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 _TAGS = re.compile(r"<(?:p|br|div|a|em|strong|b|i|h[1-6]|ul|li|span)\b[^>]*>", re.IGNORECASE)
 
 
@@ -69,6 +75,20 @@ def _select(root: lxml_html.HtmlElement, selector: str) -> list[lxml_html.HtmlEl
     except (SyntaxError, XPathError, ValueError, NotImplementedError):
         return []  # cssselect's SelectorError is a SyntaxError
     return found
+
+
+def _base_url(root: lxml_html.HtmlElement, url: str) -> str:
+    """The address relative links are resolved against: the page's `<base>` if it is a web one."""
+    for base in root.iter("base"):
+        href = (base.get("href") or "").strip()
+        if not href:
+            continue
+        try:
+            joined = urljoin(url, href)
+        except ValueError:
+            return url
+        return joined if joined.startswith(("http://", "https://")) else url
+    return url
 
 
 def _apply_removals(root: lxml_html.HtmlElement, rule: SiteRule | None) -> None:
@@ -93,16 +113,30 @@ def _from_rule(root: lxml_html.HtmlElement, rule: SiteRule) -> lxml_html.HtmlEle
     return container
 
 
-def _readability_document(tree: lxml_html.HtmlElement, url: str) -> Any:
+def _readability_document(tree: lxml_html.HtmlElement) -> Any:
     from readability import Document  # imported lazily: it is slow to import and rarely needed
 
     class _TreeDocument(Document):  # type: ignore[misc]
-        """readability on an already parsed page: a fresh copy for each of its passes."""
+        """readability on an already parsed page, with a fresh copy for each of its passes.
+
+        Its own preparation re-parses the page, runs a general-purpose cleaner and rewrites every
+        link of the page, which is half its running time; only hidden elements, scripts and
+        styles matter to its scoring, and links are resolved later on the article alone.
+        """
 
         def _parse(self, input: Any) -> Any:
-            return super()._parse(copy.deepcopy(input))
+            doc = copy.deepcopy(input)
+            for element in doc.xpath(_NOT_CONTENT):
+                if element.getparent() is not None:
+                    element.drop_tree()
+            for element in doc.xpath("//*[@style]"):
+                if _HIDDEN_STYLE.search(element.get("style") or "") and (
+                    element.getparent() is not None
+                ):
+                    element.drop_tree()
+            return doc
 
-    return _TreeDocument(tree, url=url or None)
+    return _TreeDocument(tree)
 
 
 def _prepare(root: lxml_html.HtmlElement) -> None:
@@ -116,11 +150,11 @@ def _prepare(root: lxml_html.HtmlElement) -> None:
             quote.set("class", "quoted-post")
 
 
-def _from_readability(root: lxml_html.HtmlElement, url: str) -> lxml_html.HtmlElement | None:
+def _from_readability(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     from readability.readability import Unparseable
 
     try:
-        summary = _readability_document(root, url).summary(html_partial=True)
+        summary = _readability_document(root).summary(html_partial=True)
     except (Unparseable, ValueError, etree.LxmlError):
         return None
     if not summary or not summary.strip():
@@ -184,7 +218,8 @@ def extract(
     sniff_page(page, content_type)
     decoded = clean_source(decode_page(page, content_type))
     root = parse_page(decoded)
-    meta: PageMetadata = read_metadata(root, url)
+    base = _base_url(root, url)
+    meta: PageMetadata = read_metadata(root, base)
     body: lxml_html.HtmlElement | None = None
     source = ""
     if rule is not None and rule.content:
@@ -194,17 +229,17 @@ def extract(
     if body is None:
         _apply_removals(root, rule)
         _prepare(root)
-        body = _from_readability(root, url)
+        body = _from_readability(root)
         source = "readability"
     text = ""
     if body is not None:
         _apply_removals(body, rule)
-        clean_article(body, url)
+        clean_article(body, base)
         drop_title(body, meta.title, meta.byline)
         text = to_text(body)
     if source != "rule" and meta.body and _prefer_json_ld(meta.body, text):
         body = _from_json_ld(meta.body)
-        clean_article(body, url, boilerplate=False)
+        clean_article(body, base, boilerplate=False)
         text = to_text(body)
         source = "json-ld"
     if body is None or not text.strip():
