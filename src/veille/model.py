@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from veille.redact import redact_url
+
 FullTextPolicy = Literal["auto", "always", "never"]
 FULL_TEXT_POLICIES: tuple[FullTextPolicy, ...] = ("auto", "always", "never")
 
@@ -76,7 +78,8 @@ class Feed:
 
     @property
     def display_title(self) -> str:
-        return self.title or self.url
+        """The title, else the address with any key or password hidden."""
+        return self.title or redact_url(self.url)
 
     @property
     def failing(self) -> bool:

@@ -69,9 +69,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tag_words_last(argv: list[str]) -> list[str]:
+    """`veille tag 12 -à-lire`: argparse would read `-à-lire` as an option, so words go after `--`.
+
+    Only the `tag` command is rewritten, and only its words: its own options stay in front.
+    """
+    global_values = {"--home"}
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in global_values else 1
+    if i >= len(argv) or argv[i] != "tag" or "--" in argv[i + 1:]:
+        return argv
+    options: list[str] = []
+    words: list[str] = []
+    rest = argv[i + 1:]
+    j = 0
+    while j < len(rest):
+        token = rest[j]
+        if token in ("--query", "-q") and j + 1 < len(rest):
+            options += rest[j:j + 2]
+            j += 2
+            continue
+        if token in ("-h", "--help") or token.startswith("--query="):
+            options.append(token)
+        else:
+            words.append(token)
+        j += 1
+    return [*argv[:i + 1], *options, "--", *words]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_tag_words_last(list(sys.argv[1:] if argv is None else argv)))
     try:
         if args.demo:
             from veille.demo import prepare_demo

@@ -36,6 +36,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export-state", help="write all your state (feeds, marks, tags, notes, "
                        "rules, saved searches) as JSON")
     p.add_argument("-o", "--output", type=Path)
+    p.add_argument("--include-secrets", action="store_true",
+                   help="keep keys and passwords in feed addresses (needed to move such feeds)")
     p.set_defaults(func=cmd_export_state)
 
     p = sub.add_parser("import-state", help="merge a JSON state file into the library")
@@ -112,7 +114,7 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_export_state(ctx: Context, args: argparse.Namespace) -> int:
     from veille.library.portable import dumps_state
 
-    text = dumps_state(ctx.library)
+    text = dumps_state(ctx.library, include_secrets=args.include_secrets)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         args.output.chmod(0o600)  # it holds feed URLs, which may carry keys

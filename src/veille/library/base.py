@@ -42,7 +42,7 @@ def dt(value: float | None) -> datetime | None:
 
 
 ROW_COLUMNS = """i.id, i.feed_id, i.title, COALESCE(NULLIF(f.user_title, ''), NULLIF(f.title, ''),
-    f.url), i.sort_ts, i.read, i.starred, i.truncated, i.has_full_text, i.url,
+    veille_redact(f.url)), i.sort_ts, i.read, i.starred, i.truncated, i.has_full_text, i.url,
     (SELECT group_concat(t.name, char(31)) FROM item_tags it JOIN tags t ON t.id = it.tag_id
      WHERE it.item_id = i.id), i.cluster_id"""
 

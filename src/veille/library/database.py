@@ -17,6 +17,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from veille.library.schema import MIGRATIONS, SCHEMA_VERSION
+from veille.redact import redact_url
 from veille.text import fold
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -158,6 +159,8 @@ class Database:
                 f"{self.path} cannot be opened as a library ({error}); it was left untouched."
             ) from None
         conn.create_function("veille_fold", 1, fold, deterministic=True)
+        # A feed without a title is shown by its address, which must not show its key.
+        conn.create_function("veille_redact", 1, redact_url, deterministic=True)
         with suppress(OSError):
             self.path.chmod(0o600)
         return conn

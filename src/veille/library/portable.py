@@ -7,7 +7,8 @@ full text) to stand on its own before the feeds are fetched again. Items are mat
 and guid, so importing into a library that already has them updates their state in place, and
 importing the same file twice changes nothing.
 
-Unread items without tags or notes are not exported: a refresh brings them back.
+Unread items without tags or notes are not exported: a refresh brings them back. Feed addresses
+that hold a key or password are written with the secret hidden unless the caller asks for it.
 """
 
 from __future__ import annotations
@@ -19,15 +20,18 @@ from typing import Any
 from veille.library.core import Library
 from veille.library.database import LibraryError
 from veille.library.store import reindex
+from veille.redact import redact_url
 
 FORMAT = "veille-state"
 VERSION = 1
 
 
-def export_state(lib: Library) -> dict[str, Any]:
+def export_state(lib: Library, *, include_secrets: bool = False) -> dict[str, Any]:
+    """All user state. Feed addresses lose their keys and passwords unless `include_secrets`."""
     conn = lib.conn
+    shown = (lambda url: url) if include_secrets else redact_url
     feeds = [
-        {"url": f.url, "title": f.title, "folder": f.folder, "full_text": f.full_text}
+        {"url": shown(f.url), "title": f.title, "folder": f.folder, "full_text": f.full_text}
         for f in lib.feeds()
     ]
     tags: dict[int, list[str]] = {}
@@ -47,7 +51,7 @@ def export_state(lib: Library) -> dict[str, Any]:
            ORDER BY f.url, i.guid"""
     ):
         items.append({
-            "feed": row[1], "guid": row[2], "url": row[3], "title": row[4], "author": row[5],
+            "feed": shown(row[1]), "guid": row[2], "url": row[3], "title": row[4], "author": row[5],
             "published": row[6], "first_seen": row[7], "sort_ts": row[8], "summary": row[9],
             "content": row[10], "full_text": row[11], "read": bool(row[12]),
             "starred": bool(row[13]), "hidden": bool(row[14]), "note": row[15],
@@ -67,8 +71,9 @@ def export_state(lib: Library) -> dict[str, Any]:
     }
 
 
-def dumps_state(lib: Library) -> str:
-    return json.dumps(export_state(lib), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+def dumps_state(lib: Library, *, include_secrets: bool = False) -> str:
+    state = export_state(lib, include_secrets=include_secrets)
+    return json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def import_state(lib: Library, data: Any) -> dict[str, int]:

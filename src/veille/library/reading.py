@@ -166,7 +166,7 @@ class ReadingLayer(FeedsLayer):
                    i.published, i.updated, i.sort_ts, i.categories, i.enclosures, i.language,
                    i.read, i.starred, i.hidden, i.truncated, i.full_text, i.full_text_error,
                    COALESCE(n.body, ''), COALESCE(NULLIF(f.user_title, ''), NULLIF(f.title, ''),
-                   f.url), f.url, i.cluster_id, f.language
+                   veille_redact(f.url)), f.url, i.cluster_id, f.language
                 FROM items i JOIN feeds f ON f.id = i.feed_id
                 LEFT JOIN notes n ON n.item_id = i.id WHERE i.id IN ({marks})""",
             ids,
