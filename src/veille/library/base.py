@@ -27,9 +27,12 @@ class FullTextSource(Protocol):
 
 
 class Subscribable(Protocol):
-    url: str
-    title: str
-    folder: str
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def folder(self) -> str: ...
 
 
 def dt(value: float | None) -> datetime | None:
