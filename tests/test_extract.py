@@ -511,8 +511,9 @@ def test_embedded_posts_are_kept() -> None:
         "pour les droits de chacun, et elle en appelle d’autres.</p>— Une association "
         '(@asso) <a href="https://x.example/asso/status/1">3 mars 2026</a></blockquote>'
     )
-    article = extract(story_page(tweet), URL)
+    article = extract(story_page(f'<div class="social-media-embed">{tweet}</div>'), URL)
     assert "une victoire pour les droits de chacun" in article.text
+    assert "<blockquote>" in article.html
 
 
 def test_valid_utf8_wins_over_a_stale_meta_declaration() -> None:

@@ -166,7 +166,8 @@ def remove_boilerplate(root: lxml_html.HtmlElement) -> None:
             continue
         words = _words(element)
         if words and _FURNITURE.search(words):
-            if text_length(element) < total * 0.25:
+            # A "social" wrapper around a quoted post is an embed the story is built on.
+            if text_length(element) < total * 0.25 and element.find(".//blockquote") is None:
                 _remove(element)
             continue
         if element.tag in _TEXT_BLOCKS:

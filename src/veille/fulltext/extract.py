@@ -145,9 +145,23 @@ def _prepare(root: lxml_html.HtmlElement) -> None:
     Its "unlikely candidate" pattern matches `twitter-tweet` and `instagram-media`; quoted posts
     are what the article is about more often than not.
     """
-    for quote in root.iter("blockquote"):
-        if _EMBEDDED_POST.search(quote.get("class") or ""):
-            quote.set("class", "quoted-post")
+    for quote in list(root.iter("blockquote")):
+        if not _EMBEDDED_POST.search(quote.get("class") or ""):
+            continue
+        quote.set("class", "quoted-post")
+        # Its wrappers ("social-media-embed") look like furniture to readability's scoring:
+        # unwrap the ones that hold nothing else.
+        size = len(quote.text_content()) + 80
+        parent = quote.getparent()
+        while (
+            parent is not None
+            and parent.tag in ("div", "figure", "section", "aside", "span")
+            and parent.getparent() is not None
+            and len(parent.text_content()) <= size
+        ):
+            above = parent.getparent()
+            parent.drop_tag()
+            parent = above
 
 
 def _from_readability(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
@@ -237,11 +251,13 @@ def extract(
         clean_article(body, base)
         drop_title(body, meta.title, meta.byline)
         text = to_text(body)
-    if source != "rule" and meta.body and _prefer_json_ld(meta.body, text):
-        body = _from_json_ld(meta.body)
-        clean_article(body, base, boilerplate=False)
-        text = to_text(body)
-        source = "json-ld"
+    if source != "rule" and meta.body:
+        # Bodies in markup carry the same furniture as the page; plain ones have none to match.
+        ld_body = _from_json_ld(meta.body)
+        clean_article(ld_body, base)
+        ld_text = to_text(ld_body)
+        if _prefer_json_ld(ld_text, text):
+            body, text, source = ld_body, ld_text, "json-ld"
     if body is None or not text.strip():
         raise ExtractionError("no article text found on the page")
     markup = strip_controls(lxml_html.tostring(body, encoding="unicode", method="html"))
