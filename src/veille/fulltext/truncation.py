@@ -10,32 +10,42 @@ article that happens to quote them.
 
 from __future__ import annotations
 
+import html
 import re
-
-from veille.text import html_to_text
 
 __all__ = ["detect_truncation"]
 
 _TAIL = 200  # read-more phrases count only within the last this-many characters
 _SHORT = 600  # a body shorter than this (in characters of text) may be a summary
 _SPACES = re.compile(r"\s+")
+_HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 
-# Paywall markers: anywhere in the body, since what follows them is not there.
+# Paywall markers: anywhere in the body, since what follows them is not there. Matched on the
+# lower-cased body; each comes with a plain substring that must be present first, which keeps
+# the check cheap on the long bodies of complete articles.
 _PAYWALL = [
-    re.compile(
-        r"il (?:vous )?reste\s+\d{1,3}\s*%\s*de\s+l[’'`]?\s*article\s+à\s+(?:découvrir|lire)",
-        re.IGNORECASE,
+    (
+        "reste",
+        re.compile(
+            r"il (?:vous )?reste\s+\d{1,3}\s*%\s*de\s+l[’'`]?\s*article\s+à\s+"
+            r"(?:découvrir|lire)"
+        ),
     ),
-    re.compile(r"la suite (?:de cet article )?est réservée aux abonnés", re.IGNORECASE),
-    re.compile(r"(?:cet )?article (?:est )?réservé aux abonnés", re.IGNORECASE),
-    re.compile(r"cet article est réservé", re.IGNORECASE),
-    re.compile(
-        r"(?:subscribe|sign up|log in|register) (?:now )?to (?:continue )?read", re.IGNORECASE
+    (
+        "réservé",
+        re.compile(
+            r"la suite (?:de cet article )?est réservée aux abonnés"
+            r"|(?:cet )?article (?:est )?réservé aux abonnés|cet article est réservé"
+        ),
     ),
-    re.compile(
-        r"this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) "
-        r"(?:subscribers|members)",
-        re.IGNORECASE,
+    ("to ", re.compile(r"(?:subscribe|sign up|log in|register) (?:now )?to (?:continue )?read")),
+    (
+        "this ",
+        re.compile(
+            r"this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) "
+            r"(?:subscribers|members)"
+        ),
     ),
 ]
 # Read-more links and elisions: only at the end of the body.
@@ -53,8 +63,11 @@ _ENDS_ELLIPSIS = re.compile(r"(?:…|\.\.\.)\s*[»”\"']?\s*$")
 
 
 def _plain(text: str) -> str:
-    if "<" in text or "&" in text:
-        text = html_to_text(text)
+    """Text of an item body, roughly: this runs on every new item, so no parser is involved."""
+    if "<" in text:
+        text = _TAG.sub(" ", _HIDDEN.sub(" ", text))
+    if "&" in text:
+        text = html.unescape(text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -67,15 +80,18 @@ def detect_truncation(
     the summary when there is none. `typical_length` is the median text length of the feed's
     items, when known: an item far shorter than its siblings is probably cut.
     """
-    body = _plain(content) or _plain(summary)
-    summary_text = _plain(summary)
     content_text = _plain(content)
+    summary_text = _plain(summary) if summary != content else content_text
+    body = content_text or summary_text
     if not body:
         return None  # nothing to judge: an empty item is not a truncated one
-    for marker in _PAYWALL:
-        found = marker.search(body)
+    lowered = body.lower()
+    for needle, marker in _PAYWALL:
+        found = marker.search(lowered) if needle in lowered else None
         if found:
-            return f"paywall marker « {found.group(0)} »"
+            # Quote the page's own words, unless lower-casing moved the characters about.
+            words = body if len(lowered) == len(body) else lowered
+            return f"paywall marker « {words[found.start() : found.end()]} »"
     tail = body[-_TAIL:]
     # The WordPress footer ends every item of such feeds, complete or not: only a short body
     # before it says the article was cut.
