@@ -533,3 +533,13 @@ def test_a_javascript_base_element_is_ignored() -> None:
     article = extract(page.encode(), URL)
     assert 'href="https://journal.example.fr/societe/2026/dossiers/cnil.html"' in article.html
     assert_inert(article)
+
+
+def test_byline_from_several_json_ld_authors_or_the_byline_line() -> None:
+    data = {"@type": "NewsArticle", "author": [{"name": "Inès Durand"}, {"name": "Paul Roux"}]}
+    page = french_page(extra_head=f'<script type="application/ld+json">{json.dumps(data)}</script>')
+    page = page.replace('<meta name="author" content="Camille Martin">', "")
+    assert extract(page.encode(), URL).byline == "Inès Durand, Paul Roux"
+    page = french_page().replace('<meta name="author" content="Camille Martin">', "")
+    page = page.replace("<h1>", '<p class="byline">Léa Petit —</p><h1>')
+    assert extract(page.encode(), URL).byline == "Léa Petit"

@@ -41,6 +41,10 @@ ARTICLE_TYPES = frozenset(
     }
 )
 _TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—-]|::|»)\s+")
+_BYLINE_XPATH = (
+    "//a[@rel='author'] | //*[@itemprop='author'] | //*[contains(concat(' ', @class, ' '), "
+    "' byline ')] | //*[contains(concat(' ', @class, ' '), ' author ')]"
+)
 _MAX_JSON = 2_000_000  # a JSON-LD block larger than this is not metadata
 
 
@@ -136,6 +140,35 @@ def _page_title(root: lxml_html.HtmlElement) -> str:
     return title
 
 
+def _byline(root: lxml_html.HtmlElement, articles: list[dict[str, Any]]) -> str:
+    """Who wrote the article: page metadata first, then JSON-LD, then the page's byline line."""
+    byline = _meta(
+        root,
+        "author",
+        "article:author",
+        "byl",
+        "dc.creator",
+        "dcterms.creator",
+        "parsely-author",
+        "sailthru.author",
+    )
+    if byline and not _is_link(byline) and not byline.startswith("@"):
+        return _trim_byline(byline)
+    names = [clean_line(n) for a in articles for n in _names(a.get("author"))]
+    names = list(dict.fromkeys(n for n in names if n and not _is_link(n)))
+    if names:
+        return _trim_byline(", ".join(names[:5]))
+    for node in root.xpath(_BYLINE_XPATH)[:5]:
+        text = clean_line(node.text_content(), 300)
+        if text and len(text) < 100 and not _is_link(text):
+            return _trim_byline(text)
+    return ""
+
+
+def _trim_byline(text: str) -> str:
+    return clean_line(text.strip(" \t—–-|,:·•"), 200)
+
+
 def _is_link(text: str) -> bool:
     return text.startswith(("http://", "https://", "/"))
 
@@ -155,18 +188,7 @@ def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
         )
     if not title:
         title = _page_title(root)
-    authors = [clean_line(n) for a in articles for n in _names(a.get("author"))]
-    byline = _meta(root, "author", "article:author", "byl", "dc.creator")
-    if _is_link(byline):
-        byline = ""
-    if not byline:
-        byline = next((a for a in authors if a and not _is_link(a)), "")
-    if not byline:
-        for link in root.xpath("//a[@rel='author'] | //*[@itemprop='author']")[:3]:
-            text = clean_line(link.text_content(), 200)
-            if text and not _is_link(text):
-                byline = text
-                break
+    byline = _byline(root, articles)
     image = _meta(root, "og:image", "og:image:url", "twitter:image", "twitter:image:src")
     if not image:
         image = next((i for a in articles if (i := _image(a.get("image")))), "")
@@ -182,7 +204,7 @@ def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
         lang = _meta(root, "og:locale", "language", "content-language").replace("_", "-")[:35]
     return PageMetadata(
         title=title,
-        byline=clean_line(byline, 200),
+        byline=byline,
         lead_image=clean_line(image),
         lang=lang,
         body=strip_controls(body).strip(),
