@@ -543,3 +543,34 @@ def test_byline_from_several_json_ld_authors_or_the_byline_line() -> None:
     page = french_page().replace('<meta name="author" content="Camille Martin">', "")
     page = page.replace("<h1>", '<p class="byline">Léa Petit —</p><h1>')
     assert extract(page.encode(), URL).byline == "Léa Petit"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("name", ["lemonde-1", "liberation-1"])
+def test_french_pages_match_readability_js(corpora: Path, name: str) -> None:
+    folder = corpora / "mozilla-readability" / "test" / "test-pages" / name
+    expected = to_text(
+        lxml_html.fragment_fromstring(
+            (folder / "expected.html").read_text("utf-8"), create_parent="div"
+        )
+    )
+    article = extract((folder / "source.html").read_bytes(), "http://fakehost/test/page.html")
+    assert shingle_f1(expected, article.text) >= 0.95
+    assert article.lang.startswith("fr")
+    assert_inert(article)
+
+
+@pytest.mark.corpus
+def test_real_pages_never_fail_and_stay_inert(corpora: Path) -> None:
+    folder = corpora / "graby" / "tests" / "fixtures" / "content"
+    if not folder.is_dir():
+        pytest.skip("graby fixtures are not present")
+    extracted = 0
+    for path in sorted(folder.iterdir()):
+        try:
+            article = extract(path.read_bytes(), "https://www.example.fr/article.html")
+        except ExtractionError:
+            continue
+        extracted += 1
+        assert_inert(article)
+    assert extracted >= 15
