@@ -574,3 +574,12 @@ def test_real_pages_never_fail_and_stay_inert(corpora: Path) -> None:
         extracted += 1
         assert_inert(article)
     assert extracted >= 15
+
+
+def test_content_for_subscribers_and_mislabelled_containers_stay() -> None:
+    locked = "Le détail des sanctions figure dans la partie de l’article réservée aux abonnés."
+    page = story_page(f'<div class="subscriber-only paywall-content"><p>{locked}</p></div>')
+    page = page.replace(b'<div class="page">', b'<div class="page share-enabled">')
+    article = extract(page, URL)
+    assert locked in article.text
+    assert PARAGRAPHS[4] in article.text

@@ -68,12 +68,15 @@ _PLACEHOLDER = re.compile(
 )
 # Furniture recognised by class, id, role or aria-label words, in English and French.
 _FURNITURE = re.compile(
-    r"(?:^|[^a-z])(?:share|sharing|partag|social|newsletter|abonn|subscri|related|lire[-_ ]?aussi"
-    r"|a[-_]lire|à[-_ ]lire|comment(?!ary|aire?s?-?article)|promo|advert|sponsor|outbrain|taboola"
-    r"|pub(?:licite)?(?:$|[^a-z])|ads?(?:$|[-_ \d])|breadcrumb|paywall|signup|inscription"
-    r"|recirc|more-stories|read-next|popular|trending|rollover|tooltip|popover|hovercard|popup)",
+    r"(?:^|[^a-z])(?:share|sharing|partag|social|newsletter|abonnement|abonnez|subscribe(?!r)"
+    r"|subscription|related|lire[-_ ]?aussi|a[-_]lire|à[-_ ]lire|comments?(?:$|[-_ s])"
+    r"|commentaires|promo|advert|sponsor|outbrain|taboola|pub(?:licite)?(?:$|[^a-z])"
+    r"|ads?(?:$|[-_ \d])|breadcrumb|signup|inscription|recirc|more-stories|read-next|popular"
+    r"|trending|rollover|tooltip|popover|hovercard|popup)",
     re.IGNORECASE,
 )
+# Content for subscribers ("paywall-content", "subscriber-only", "reserve-abonnes") is kept: with
+# the user's cookies, that is the article itself.
 # Whole blocks that are page furniture whatever their markup: ad labels, gallery counters,
 # sharing prompts, tag lists.
 _FURNITURE_TEXT = re.compile(
