@@ -583,3 +583,28 @@ def test_content_for_subscribers_and_mislabelled_containers_stay() -> None:
     article = extract(page, URL)
     assert locked in article.text
     assert PARAGRAPHS[4] in article.text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(HTML_BITS, max_size=40),
+    st.sampled_from(["", "text/html", "application/pdf", "text/html; charset=utf-16"]),
+)
+def test_whole_pipeline_fuzz_raises_only_extraction_errors(bits: list[str], ctype: str) -> None:
+    page = ("<html><head><title>t</title></head><body>" + "".join(bits)).encode()
+    try:
+        article = extract(page, URL, content_type=ctype)
+    except ExtractionError as error:
+        assert str(error)
+        return
+    assert_inert(article)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=600))
+def test_random_bytes_raise_only_extraction_errors(page: bytes) -> None:
+    try:
+        article = extract(page, URL)
+    except ExtractionError:
+        return
+    assert_inert(article)

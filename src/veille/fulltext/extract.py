@@ -171,6 +171,8 @@ def _from_readability(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | No
         summary = _readability_document(root).summary(html_partial=True)
     except (Unparseable, ValueError, etree.LxmlError):
         return None
+    except (AttributeError, IndexError, KeyError, TypeError, RecursionError):
+        return None  # its heuristics trip over some odd pages; JSON-LD may still have the text
     if not summary or not summary.strip():
         return None
     try:
