@@ -485,6 +485,9 @@ def test_a_lede_that_starts_with_a_date_is_kept() -> None:
         "<p>Des manifestants devant le siège (Photo: AFP)</p>",
         "<div class='social-links'><a href='/x'>X</a> <a href='/fb'>Facebook</a></div>",
         "<aside><p>Sur le même sujet</p><a href='/y'>Un autre article</a></aside>",
+        "<p><strong>Mots-clés<br>"
+        + ", ".join(f"<a href='/t/{n}'>sujet numéro {n}</a>" for n in range(30))
+        + "</strong></p>",
     ],
 )
 def test_furniture_inside_the_article_is_removed(furniture: str) -> None:

@@ -91,6 +91,7 @@ _FURNITURE_TEXT = re.compile(
     r"|.{0,80}\bshare (?:it|this (?:article|story|post)) with\b.{0,40})\s*$",
     re.IGNORECASE,
 )
+_TAG_LIST = re.compile(r"^\s*(?:tags|mots[- ]cl[ée]s|étiquettes|keywords|sujets)", re.I)
 _CALL_TO_ACTION = re.compile(
     r"\b(?:sign up|subscribe|newsletter|inscrivez-vous|abonnez-vous|s[’']abonner|s[’']inscrire)\b",
     re.IGNORECASE,
@@ -175,6 +176,9 @@ def remove_boilerplate(root: lxml_html.HtmlElement) -> None:
             continue
         if element.tag in _TEXT_BLOCKS:
             text = element.text_content()
+            if len(text) < 2000 and _TAG_LIST.match(text) and _link_share(element, text) > 0.5:
+                _remove(element)  # "Tags: a, b, c", each a link to a listing
+                continue
             if len(text) > 300:
                 continue
             if _FURNITURE_TEXT.match(text) or (
