@@ -16,11 +16,13 @@ from urllib.parse import urlsplit
 
 from veille.fulltext.cache import CachedArticle, FullTextCache
 from veille.fulltext.extract import ExtractionError, SiteRule, extract
+from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher
 from veille.library import Library
 from veille.model import Item
 from veille.settings import Settings
 
+UNREACHABLE_AFTER = 3  # network failures on one host before its remaining items are skipped
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
@@ -68,9 +70,14 @@ class FullTextService:
 
     def _extract(self, page: bytes, url: str, content_type: str) -> CachedArticle:
         article = extract(page, url, rule=rule_for(self.settings, url), content_type=content_type)
-        return CachedArticle(url=url, html=article.html, title=article.title,
-                             byline=article.byline, lead_image=article.lead_image,
-                             fetched=time.time())
+        return CachedArticle(
+            url=url,
+            html=article.html,
+            title=article.title,
+            byline=article.byline,
+            lead_image=article.lead_image,
+            fetched=time.time(),
+        )
 
     async def fetch(self, item: Item, fetcher: Fetcher) -> FullTextResult:
         """Fetch and extract `item`'s article now; never raises for a bad page."""
@@ -88,7 +95,9 @@ class FullTextService:
         except ExtractionError as error:
             return await self._fail(item.id, str(error))
         except Exception as error:  # extraction must never take the refresh down with it
-            return await self._fail(item.id, f"could not extract the article ({type(error).__name__})")
+            return await self._fail(
+                item.id, f"could not extract the article ({type(error).__name__})"
+            )
 
         def save() -> None:
             self.cache.put_article(item.id, article)
@@ -124,10 +133,24 @@ class FullTextService:
             elif not only_wanted or wants_full_text(item, self._policy(item, policies)):
                 todo.append(item)
         done = 0
+        # Hosts that could not be reached at all: after a few such failures the rest of their
+        # items are skipped, so a dead site or a network without DNS costs seconds, not minutes.
+        # Items wait their turn per host here, before the fetcher, so that the verdict on a host
+        # is known by the time the next item for it would start.
+        unreachable: dict[str, int] = {}
+        turns: dict[str, asyncio.Semaphore] = {}
 
         async def one(item: Item) -> None:
             nonlocal done
-            outcome = await self.fetch(item, fetcher)
+            host = (urlsplit(item.url).hostname or "").lower()
+            turn = turns.setdefault(host, asyncio.Semaphore(self.settings.refresh.per_host))
+            async with turn:
+                if unreachable.get(host, 0) >= UNREACHABLE_AFTER:
+                    outcome = await self._fail(item.id, f"skipped: {host} could not be reached")
+                else:
+                    outcome = await self.fetch(item, fetcher)
+                    if not outcome.ok and is_network_error(outcome.error):
+                        unreachable[host] = unreachable.get(host, 0) + 1
             done += 1
             if outcome.ok:
                 report.fetched += 1

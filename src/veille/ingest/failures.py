@@ -52,6 +52,15 @@ class FetchFailure(Exception):
         self.message = message
 
 
+NETWORK_WORDS = ("could not resolve", "connection refused", "could not connect", "network",
+                 "unreachable", "timed out")
+
+
+def is_network_error(error: str) -> bool:
+    """The wording of a failure to reach a host at all, as opposed to a bad answer from it."""
+    return any(word in error for word in NETWORK_WORDS)
+
+
 def human_seconds(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.ingest.parse import NotAFeedError, parse_feed
 from veille.library import Library
@@ -55,14 +56,8 @@ class RefreshReport:
     def offline(self) -> bool:
         """Every feed failed to connect: most likely the network is down, not the feeds."""
         return bool(self.errors) and len(self.errors) == self.feeds and all(
-            _is_network_error(e) for e in self.errors.values()
+            is_network_error(e) for e in self.errors.values()
         )
-
-
-def _is_network_error(error: str) -> bool:
-    words = ("could not resolve", "connection refused", "could not connect", "network",
-             "unreachable", "timed out")
-    return any(w in error for w in words)
 
 
 def limits_from(settings: Settings) -> FetchLimits:

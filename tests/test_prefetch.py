@@ -1,0 +1,43 @@
+"""Prefetching full texts gives up on a host it cannot reach, instead of trying every item."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.httpserver import LocalServer
+from veille.fulltext.cache import open_cache
+from veille.fulltext.service import UNREACHABLE_AFTER, FullTextService
+from veille.ingest.refresh import make_fetcher
+from veille.library import Library
+from veille.model import ParsedEntry, ParsedFeed
+from veille.settings import Paths, Settings
+
+
+def test_an_unreachable_host_is_skipped_after_a_few_failures(
+    lib: Library, paths: Paths, local_server: LocalServer
+) -> None:
+    feed = lib.add_feed(local_server.url("/feed.xml"))
+    lib.set_feed_policy(feed.id, "always")
+    entries = [ParsedEntry(guid=f"g{n}", link=f"http://127.0.0.1:9/article/{n}", title=f"T{n}")
+               for n in range(40)]
+    ids = lib.ingest(feed.id, ParsedFeed(title="Flux", entries=entries), status=200).new_ids
+    settings = Settings()
+    cache = open_cache(paths, settings)
+    service = FullTextService(lib, cache, settings)
+
+    async def go() -> object:
+        async with make_fetcher(settings) as fetcher:
+            return await service.prefetch(ids, fetcher)
+
+    try:
+        report = asyncio.run(go())
+    finally:
+        service.close()
+        cache.close()
+    errors = list(report.errors.values())  # type: ignore[attr-defined]
+    assert len(errors) == 40
+    tried = [e for e in errors if "refused" in e]
+    assert UNREACHABLE_AFTER <= len(tried) <= UNREACHABLE_AFTER + settings.refresh.per_host
+    assert sum("skipped: 127.0.0.1 could not be reached" in e for e in errors) == 40 - len(tried)
+    # The reason is kept on the item, for the reader to show.
+    assert lib.item(ids[-1]).full_text_error
