@@ -173,5 +173,3 @@ class Writer:
             self.text.append(f"[{number}]", MARKER)
             return
         self.raw(f"[{number}]", MARKER, keep_space=True)
-
-

@@ -70,7 +70,13 @@ def _blocks(node: lxml_html.HtmlElement, out: list[str], depth: int = 0) -> None
         elif tag in ("figcaption",):
             out.append("*" + _inline(child).strip() + "*")
         elif tag == "img":
-            out.append(_inline(lxml_html.fragment_fromstring(lxml_html.tostring(child, encoding="unicode"), create_parent="p")))
+            out.append(
+                _inline(
+                    lxml_html.fragment_fromstring(
+                        lxml_html.tostring(child, encoding="unicode"), create_parent="p"
+                    )
+                )
+            )
         elif tag == "hr":
             out.append("---")
         elif tag and tag not in ("script", "style"):
