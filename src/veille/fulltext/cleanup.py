@@ -66,7 +66,9 @@ _MEDIA = frozenset({"img", "picture", "video", "audio", "source", "br", "hr", "t
 _PLACEHOLDER = re.compile(
     r"^data:image/(?:gif|png);base64,.{0,200}$|blank\.gif|spacer|pixel\.gif", re.IGNORECASE
 )
-# Furniture recognised by class, id, role or aria-label words, in English and French.
+# Furniture recognised by class, id, role or aria-label words, in English and French. Content for
+# subscribers ("paywall-content", "subscriber-only", "reserve-abonnes") is not furniture: with the
+# user's cookies, that is the article itself.
 _FURNITURE = re.compile(
     r"(?:^|[^a-z])(?:share|sharing|partag|social|newsletter|abonnement|abonnez|subscribe(?!r)"
     r"|subscription|related|lire[-_ ]?aussi|a[-_]lire|à[-_ ]lire|comments?(?:$|[-_ s])"
@@ -75,8 +77,6 @@ _FURNITURE = re.compile(
     r"|trending|rollover|tooltip|popover|hovercard|popup)",
     re.IGNORECASE,
 )
-# Content for subscribers ("paywall-content", "subscriber-only", "reserve-abonnes") is kept: with
-# the user's cookies, that is the article itself.
 # Whole blocks that are page furniture whatever their markup: ad labels, gallery counters,
 # sharing prompts, tag lists.
 _FURNITURE_TEXT = re.compile(
@@ -112,22 +112,9 @@ _TEASER = re.compile(
     re.IGNORECASE,
 )
 _NOT_PROSE = frozenset({"script", "style", "noscript", "template", "figcaption"})
-_TEXT_BLOCKS = (
-    "p",
-    "div",
-    "li",
-    "aside",
-    "section",
-    "span",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "strong",
-    "figcaption",
-    "small",
-    "em",
+# Blocks whose whole text can be recognised as furniture by its words.
+_TEXT_BLOCKS = tuple(
+    "p div li aside section span h2 h3 h4 h5 h6 strong figcaption small em".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
