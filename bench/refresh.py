@@ -46,7 +46,11 @@ def make_feed(n: int, items: int = 50) -> bytes:
         "<language>fr</language><description>Généré pour le banc d'essai</description>",
     ]
     for i in range(items):
-        body = "".join(f"<p>{paragraph(n * 100 + i * 10 + k)}</p>" for k in range(5))
+        # Each story opens with its own words, as real ones do (identical openings would be
+        # grouped as one story told by many feeds).
+        body = f"<p>Dépêche {n}.{i}, {WORDS[(n + i) % len(WORDS)]} {n * 31 + i}.</p>" + "".join(
+            f"<p>{paragraph(n * 100 + i * 10 + k)}</p>" for k in range(5)
+        )
         stamp = format_datetime(now - timedelta(minutes=37 * i + n))
         parts.append(
             f"<item><title>Article {i} du flux {n} : {WORDS[i % len(WORDS)]}</title>"

@@ -27,6 +27,7 @@ WINDOW = 3 * 24 * 3600
 TITLE_JACCARD = 0.7
 TITLE_MIN_SHARED = 4
 LEAD_CHARS = 280
+MAX_SOURCES = 30  # more items than this sharing a link or an opening are not one story
 LEAD_MIN_CHARS = 160
 
 STOPWORDS = frozenset(
@@ -43,7 +44,8 @@ def title_words(title: str) -> frozenset[str]:
 
 def lead_hash(text: str) -> str:
     """A fingerprint of the opening of a text, or "" when it is too short to mean anything."""
-    words = " ".join(_WORD.findall(fold(text)))[:LEAD_CHARS]
+    # Only the opening matters; folding a whole long article would cost more than the rest.
+    words = " ".join(_WORD.findall(fold(text[: LEAD_CHARS * 3])))[:LEAD_CHARS]
     if len(words) < LEAD_MIN_CHARS:
         return ""
     return hashlib.sha1(words.encode()).hexdigest()[:20]
@@ -99,10 +101,18 @@ def cluster_new_items(db: Database, new_ids: Sequence[int]) -> int:
         for column, value in (("canonical_url", url), ("lead_hash", lead)):
             if not value:
                 continue
-            for other, other_feed, other_cluster in conn.execute(
-                f"SELECT id, feed_id, cluster_id FROM items WHERE {column} = ? AND id != ?",
+            matches = conn.execute(
+                # `!= ''` lets SQLite use the partial index on lead_hash (a bound value alone
+                # cannot prove the row is in it); without it every lookup scans the table.
+                f"SELECT id, feed_id, cluster_id FROM items WHERE {column} = ? "
+                f"AND {column} != '' AND id != ? LIMIT {MAX_SOURCES + 1}",
                 (value, item_id),
-            ):
+            ).fetchall()
+            if len(matches) > MAX_SOURCES:
+                # Dozens of items opening alike are a site's boilerplate (a paywall teaser, a
+                # cookie notice), not one story; grouping them would also cost quadratic time.
+                continue
+            for other, other_feed, other_cluster in matches:
                 if other_feed != feed_id:
                     groups.union(item_id, other)
                     feed_of[other] = other_feed
