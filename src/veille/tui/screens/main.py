@@ -194,8 +194,6 @@ class MainScreen(Tasks, Screen[None]):
             return True if self.reader_pane.links else None
         if action == "undo":
             return True if getattr(self, "undo_ids", None) else None
-        if action in ("refresh_feed", "refresh_all", "full_text") and self.offline:
-            return None
         return True
 
     # Navigation -----------------------------------------------------------------------------

@@ -1,0 +1,90 @@
+"""Refreshing inside the app, against a real HTTP server on the loopback; and reading offline."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+
+import pytest
+
+from tests.httpserver import LocalServer
+from tests.tui.helpers import ready, screen_text, until
+from veille.library import open_library
+from veille.settings import Paths, Settings
+from veille.tui.app import VeilleApp, make_app
+
+pytest.importorskip("veille.ingest.parse")
+
+Factory = Callable[..., VeilleApp]
+
+
+def rss(*titles: str) -> str:
+    items = "".join(
+        f"<item><title>{t}</title><guid>{t}</guid><link>https://example.org/{n}</link>"
+        f"<pubDate>Sat, 07 Feb 2026 0{n}:00:00 +0000</pubDate>"
+        f"<description>About {t}.</description></item>"
+        for n, t in enumerate(titles)
+    )
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local news</title>'
+            f"<link>https://example.org/</link>{items}</channel></rss>")
+
+
+def notices(app: VeilleApp) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+async def test_refresh_all_adds_items_and_reports_failing_feeds(
+    home: Paths, local_server: LocalServer
+) -> None:
+    local_server.add("/news.xml", rss("Fresh one", "Fresh two"), delay=0.3)
+    local_server.add("/broken.xml", "nope", status=500)
+    with open_library(home.library) as lib:
+        lib.add_feed(local_server.url("/news.xml"), title="Local news")
+        lib.add_feed(local_server.url("/broken.xml"), title="Broken [b]feed")
+    app = make_app(home, Settings(lang="en"))
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "j")  # reading position: item 3
+        await pilot.press("R")
+        assert app.main.refreshing
+        await pilot.press("R")  # a second refresh does not start
+        assert "already running" in notices(app)
+        await until(pilot, lambda: not app.main.refreshing, timeout=15)
+        items = app.main.item_list
+        await until(pilot, lambda: items.count == 20)
+        row = items.current_row
+        assert row is not None and row.title == "Article 3 from feed 0"  # position kept
+        await until(pilot, lambda: "Broken [b]feed ⚠" in screen_text(app))
+        assert "Broken [b]feed" in notices(app)
+        assert "Fresh one" in screen_text(app)
+    assert len(local_server.requests_to("/news.xml")) == 1
+
+
+async def test_offline_reads_the_library_and_says_so(app_factory: Factory) -> None:
+    app = app_factory(offline=True)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        assert "offline" in screen_text(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.main.reader_pane.item is not None)
+        await pilot.press("R")
+        assert "Offline" in notices(app)
+        assert not app.main.refreshing
+
+
+async def test_network_failure_is_reported_as_offline(home: Paths) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with open_library(home.library) as lib:
+        for feed in lib.feeds():
+            lib.remove_feed(feed.id)
+        lib.add_feed(f"http://127.0.0.1:{port}/feed.xml", title="Unreachable")
+    app = make_app(home, Settings(lang="en"))
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await pilot.pause(0.3)
+        await pilot.press("R")
+        await until(pilot, lambda: not app.main.refreshing, timeout=15)
+        text = notices(app)
+        assert "Offline" in text or "Unreachable" in text
+        assert app.is_running
