@@ -10,8 +10,8 @@ from veille.library import open_library
 from veille.model import ParsedEntry, ParsedFeed
 from veille.settings import Paths, Settings, resolve_paths
 from veille.tui.app import make_app
-from veille.tui.screens.help import HelpScreen
 from veille.tui.messages import TaskFailed
+from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.tags import TagEditor
 
 HOSTILE_TITLE = "a[/i] [@click=app.quit]boom[/] [bold red]x[/]"
