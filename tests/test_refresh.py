@@ -141,3 +141,19 @@ def test_two_processes_refreshing_at_once(tmp_path: Path, local_server: LocalSer
     stats = subprocess.run([*veille, "stats", "--json"], env=env, check=True,
                            capture_output=True, text=True)
     assert '"items": 360' in stats.stdout
+
+
+def test_many_feeds_are_parsed_in_worker_processes(lib: Library, local_server: LocalServer) -> None:
+    from veille.ingest.refresh import PROCESS_POOL_FROM
+
+    count = PROCESS_POOL_FROM + 2
+    for n in range(count):
+        local_server.add(f"/many/{n}.xml", rss("x", [(f"{n}-a", f"Nouvelle {n}"), (f"{n}-b", "Autre")]))
+        lib.add_feed(local_server.url(f"/many/{n}.xml"))
+    local_server.add("/many/bad.xml", "<html><body>not a feed</body></html>",
+                     content_type="text/html")
+    bad = lib.add_feed(local_server.url("/many/bad.xml"))
+    report = run(lib)
+    assert report.new_items == 2 * count  # type: ignore[attr-defined]
+    assert "HTML page" in lib.feed(bad.id).last_error  # errors cross the process boundary too
+    assert {r.title for r in lib.rows(limit=500)} >= {f"Nouvelle {n}" for n in range(count)}

@@ -169,12 +169,18 @@ class FeedsLayer(LibraryBase):
         moved_to: str = "",
         is_truncated: TruncationCheck | None = None,
         now: float | None = None,
+        prepared: list[store.PreparedEntry] | None = None,
     ) -> StoreResult:
-        """Store a fetched feed and its entries in one transaction."""
+        """Store a fetched feed and its entries in one transaction.
+
+        `prepared` is `store.prepare_entries(parsed, …)` when the caller already computed it
+        (refresh does, off the writer thread).
+        """
         moment = now or time.time()
         with self.db.write() as conn:
             store.update_feed_meta(conn, feed_id, parsed)
-            result = store.store_entries(conn, feed_id, parsed, now=moment, is_truncated=is_truncated)
+            result = store.store_entries(conn, feed_id, parsed, now=moment,
+                                         is_truncated=is_truncated, prepared=prepared)
             store.record_success(conn, feed_id, now=moment, status=status, etag=etag,
                                  last_modified=last_modified, moved_to=moved_to)
         return result

@@ -71,6 +71,52 @@ def feed_fts_title(conn: sqlite3.Connection, feed_id: int) -> str:
     return str(row[0]) if row else ""
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedEntry:
+    """One entry with everything computed that needs no database: made in a parser process."""
+
+    guid: str
+    digest: str
+    published: float | None
+    fields: tuple[object, ...]  # the item's columns, in the order the SQL below names them
+    title: str
+    author: str
+    text: str  # plain text for the search index
+
+
+def prepare_entries(
+    parsed: ParsedFeed, is_truncated: TruncationCheck | None = None
+) -> list[PreparedEntry]:
+    """The CPU-heavy half of storing (plain text, hashes, truncation), free of SQLite.
+
+    Refresh runs it next to parsing, in worker processes when there are many feeds, so the one
+    writer only has SQL left to do.
+    """
+    seen: dict[str, ParsedEntry] = {}
+    for entry in parsed.entries:
+        seen.setdefault(entry_guid(entry), entry)  # duplicate guids in one document: first wins
+    lengths = [len(e.content or e.summary) for e in seen.values()]
+    typical = sorted(lengths)[len(lengths) // 2] if len(lengths) >= 4 else None
+    prepared = []
+    for guid, entry in seen.items():
+        published = _ts(entry.published)
+        title = clean_line(entry.title, 1000)
+        author = clean_line(entry.author, 300)
+        url = (entry.link or "").strip()
+        truncated = int(bool(is_truncated and is_truncated(entry, typical)))
+        text = html_to_text(entry.content or entry.summary)[:FTS_TEXT_LIMIT]
+        digest = _content_hash(entry)
+        fields = (
+            url, canonical_url(url), title, author, entry.summary, entry.content, published,
+            _ts(entry.updated),
+            json.dumps([clean_line(c, 200) for c in entry.categories], ensure_ascii=False),
+            _enclosures(entry), entry.language or parsed.language, digest, truncated,
+            lead_hash(text),
+        )
+        prepared.append(PreparedEntry(guid, digest, published, fields, title, author, text))
+    return prepared
+
+
 def store_entries(
     conn: sqlite3.Connection,
     feed_id: int,
@@ -78,17 +124,15 @@ def store_entries(
     *,
     now: float,
     is_truncated: TruncationCheck | None = None,
+    prepared: list[PreparedEntry] | None = None,
 ) -> StoreResult:
     """Insert new entries and update changed ones. Call inside a write transaction."""
     result = StoreResult()
-    seen: dict[str, ParsedEntry] = {}
-    for entry in parsed.entries:
-        guid = entry_guid(entry)
-        seen.setdefault(guid, entry)  # duplicate guids in one document: the first one wins
-    if not seen:
+    entries = prepared if prepared is not None else prepare_entries(parsed, is_truncated)
+    if not entries:
         return result
     existing: dict[str, tuple[int, str]] = {}
-    guids = list(seen)
+    guids = [e.guid for e in entries]
     for start in range(0, len(guids), 500):
         chunk = guids[start : start + 500]
         marks = ",".join("?" * len(chunk))
@@ -99,26 +143,11 @@ def store_entries(
             existing[row[0]] = (row[1], row[2])
 
     feed_title = feed_fts_title(conn, feed_id)
-    lengths = [len(e.content or e.summary) for e in seen.values()]
-    typical = sorted(lengths)[len(lengths) // 2] if len(lengths) >= 4 else None
-    for offset, (guid, entry) in enumerate(seen.items()):
-        digest = _content_hash(entry)
-        known = existing.get(guid)
-        if known and known[1] == digest:
+    for offset, entry in enumerate(entries):
+        known = existing.get(entry.guid)
+        if known and known[1] == entry.digest:
             continue
-        published = _ts(entry.published)
-        updated = _ts(entry.updated)
-        title = clean_line(entry.title, 1000)
-        author = clean_line(entry.author, 300)
-        url = (entry.link or "").strip()
-        truncated = int(bool(is_truncated and is_truncated(entry, typical)))
-        text = html_to_text(entry.content or entry.summary)[:FTS_TEXT_LIMIT]
-        fields = (
-            url, canonical_url(url), title, author, entry.summary, entry.content, published,
-            updated, json.dumps([clean_line(c, 200) for c in entry.categories], ensure_ascii=False),
-            _enclosures(entry), entry.language or parsed.language, digest, truncated,
-            lead_hash(text),
-        )
+        published = entry.published
         if known is None:
             # Later entries of a document are older, as feeds list newest first; keep that
             # order among undated items seen at the same moment.
@@ -129,12 +158,12 @@ def store_entries(
                        published, updated, categories, enclosures, language, content_hash,
                        truncated, lead_hash, feed_id, guid, first_seen, sort_ts)
                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (*fields, feed_id, guid, first_seen, sort_ts),
+                (*entry.fields, feed_id, entry.guid, first_seen, sort_ts),
             )
             item_id = int(cursor.lastrowid or 0)
             conn.execute(
                 "INSERT INTO items_fts (rowid, title, text, author, feed, note) VALUES (?,?,?,?,?,'')",
-                (item_id, title, text, author, feed_title),
+                (item_id, entry.title, entry.text, entry.author, feed_title),
             )
             result.new_ids.append(item_id)
         else:
@@ -145,7 +174,7 @@ def store_entries(
                        content_hash=?, truncated=?, lead_hash=?,
                        sort_ts = CASE WHEN ? IS NOT NULL AND ? <= ? THEN ? ELSE first_seen END
                    WHERE id = ?""",
-                (*fields, published, published, now + FUTURE_SLACK, published, item_id),
+                (*entry.fields, published, published, now + FUTURE_SLACK, published, item_id),
             )
             reindex(conn, item_id)
             result.updated_ids.append(item_id)
