@@ -31,6 +31,11 @@ def test_implicit_and_binds_tighter_than_or() -> None:
     assert parse("--a") == Term("a")
 
 
+def test_operator_words_with_a_star_are_prefixes() -> None:
+    assert parse("OR*") == Term("OR", prefix=True)
+    assert unparse(parse("OR* a")) == "OR* a"
+
+
 def test_colons_that_are_not_filters_are_words() -> None:
     assert parse("16:20") == Term("16:20")
     assert parse('tag:"politique numérique"') == Filter("tag", "politique numérique")

@@ -119,9 +119,11 @@ def _filter(node: Filter, params: list[object], now: datetime) -> str:
     if name == "tag":
         tag = normalize_tag(value)
         params.extend((tag, _prefix_like(tag)))
+        # A set membership, not a per-row EXISTS: the tag's items are found once through the
+        # tag index, and each list row is a lookup in that set.
         return (
-            "EXISTS (SELECT 1 FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-            "WHERE it.item_id = i.id AND (t.name = ? OR t.name LIKE ? ESCAPE '\\'))"
+            "i.id IN (SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+            "WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')"
         )
     if name == "is":
         return {
@@ -131,9 +133,9 @@ def _filter(node: Filter, params: list[object], now: datetime) -> str:
         }[value]
     if name == "has":
         return {
-            "note": "EXISTS (SELECT 1 FROM notes n WHERE n.item_id = i.id AND n.body != '')",
+            "note": "i.id IN (SELECT item_id FROM notes WHERE body != '')",
             "fulltext": "i.has_full_text = 1",
-            "tag": "EXISTS (SELECT 1 FROM item_tags it WHERE it.item_id = i.id)",
+            "tag": "i.id IN (SELECT item_id FROM item_tags)",
             "enclosure": "i.enclosures != '[]'",
         }[value]
     if name in ("title", "author", "note"):

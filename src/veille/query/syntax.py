@@ -324,9 +324,11 @@ def unparse(node: Node) -> str:
     if isinstance(node, Everything):
         return ""
     if isinstance(node, Term):
-        if node.phrase or _quote_needed(node.text):
+        if node.phrase:
             return f'"{node.text}"'
-        return node.text + ("*" if node.prefix else "")
+        if node.prefix:  # `OR*` or `AND*` is a word, not an operator
+            return node.text + "*"
+        return f'"{node.text}"' if _quote_needed(node.text) else node.text
     if isinstance(node, Filter):
         value = f'"{node.value}"' if any(c in _DELIMITERS for c in node.value) else node.value
         return f"{node.name}:{value}"
