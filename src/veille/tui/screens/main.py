@@ -151,7 +151,12 @@ class MainScreen(Tasks, Screen[None]):
 
     @on(ItemList.Highlighted)
     def highlighted(self, event: ItemList.Highlighted) -> None:
-        self.refresh_bindings()
+        # Redrawing the footer costs far more than moving the cursor: only do it when the verbs
+        # that need a row change availability, not on every `j`.
+        has_row = event.row is not None
+        if has_row != getattr(self, "_had_row", None):
+            self._had_row = has_row
+            self.refresh_bindings()
 
     @on(ItemList.Selected)
     def selected(self, event: ItemList.Selected) -> None:

@@ -1,0 +1,148 @@
+"""The reading app on a 100,000-item library: launch in a real terminal, then keys, open, search.
+
+    uv run python bench/tui.py [--home DIR]
+
+1. In tmux (when installed): time from launching `veille` to a first screen whose list is filled,
+   and the app's resident memory once it is idle.
+2. Under Textual's pilot, at 160×48: a burst of 200 `j` actions (the pilot's own per-key
+   round trip would dominate a key-by-key measurement) until the cursor is on the 201st row, opening an item until the reader shows it, switching feed (`J`) until the list is
+   refilled, and a search until its results are listed. Each is the median of a few runs.
+
+The library is built by bench/biglib.py (once per --home).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from biglib import build
+
+from veille.settings import Paths, Settings
+from veille.tui.app import VeilleApp, make_app
+
+
+def forget_app_state(paths: Paths) -> None:
+    """Start each measurement from the "All" view, not wherever the last run left the app."""
+    with sqlite3.connect(paths.library) as conn:
+        conn.execute("DELETE FROM state WHERE key LIKE 'tui.%'")
+
+
+def tmux_launch(paths: Paths, home: Path) -> tuple[float, float] | None:
+    """Seconds to a filled first screen, and RSS in MB when idle; None without tmux."""
+    if shutil.which("tmux") is None:
+        return None
+    socket = f"veille-bench-{os.getpid()}"
+    base = ["tmux", "-L", socket, "-f", "/dev/null"]
+    command = f"{sys.executable} -m veille --home {home}"
+    started = time.perf_counter()
+    subprocess.run([*base, "new-session", "-d", "-s", "b", "-x", "160", "-y", "48", command],
+                   check=True)
+    try:
+        elapsed = None
+        while time.perf_counter() - started < 30:
+            screen = subprocess.run([*base, "capture-pane", "-p", "-t", "b"], capture_output=True,
+                                    text=True).stdout
+            if " items" in screen and "│" in screen and "Source " in screen:
+                elapsed = time.perf_counter() - started
+                break
+            time.sleep(0.01)
+        time.sleep(2)
+        pid = subprocess.run([*base, "display-message", "-p", "-t", "b", "#{pane_pid}"],
+                             capture_output=True, text=True).stdout.strip()
+        rss = 0.0
+        status = Path(f"/proc/{pid}/status")
+        if status.exists():
+            for line in status.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    rss = int(line.split()[1]) / 1024
+        return (elapsed or float("nan")), rss
+    finally:
+        subprocess.run([*base, "kill-server"], check=False, capture_output=True)
+
+
+async def until(
+    pilot: object, condition: object, timeout: float = 10.0, what: object = None
+) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():  # type: ignore[operator]
+        if time.perf_counter() > deadline:
+            detail = what() if callable(what) else ""
+            raise SystemExit(f"the app never reached the expected state {detail}")
+        await pilot.pause(0.001)  # type: ignore[attr-defined]
+
+
+async def pilot_figures(paths: Paths) -> dict[str, float]:
+    app: VeilleApp = make_app(paths, Settings(lang="fr"))
+    figures: dict[str, list[float]] = {"200 j": [], "open": [], "switch feed": [], "search": []}
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = app.main
+        items = main.item_list
+        await until(pilot, lambda: items.count and items.current_row is not None
+                    and main.snapshot is not None and not items.fetching)
+        await pilot.pause(1.0)  # the remembered item reopens; let the first screen settle
+        for _ in range(3):
+            start_row = items.cursor
+            started = time.perf_counter()
+            for _ in range(200):  # the key's action, as a burst of key events would run it
+                await main.run_action("cursor(1)")
+            await pilot.pause()
+            await until(pilot, lambda s=start_row: items.cursor == s + 200,
+                        what=lambda s=start_row: f"cursor {items.cursor}, wanted {s + 200}")
+            figures["200 j"].append(time.perf_counter() - started)
+        for _ in range(5):
+            row = items.current_row
+            started = time.perf_counter()
+            await pilot.press("enter")
+            await until(pilot, lambda r=row: (i := main.reader_pane.item) is not None and i.id == r.id)
+            figures["open"].append(time.perf_counter() - started)
+            await pilot.press("j")
+        for _ in range(5):
+            before = items.generation
+            started = time.perf_counter()
+            await pilot.press("J")
+            await until(pilot, lambda b=before: items.generation != b and not items.fetching)
+            figures["switch feed"].append(time.perf_counter() - started)
+        for word in ("securite", "climat", "cnil"):
+            await pilot.press("slash", *word)
+            before = items.generation
+            started = time.perf_counter()
+            await pilot.press("enter")
+            await until(pilot, lambda b=before: items.generation != b and not items.fetching)
+            figures["search"].append(time.perf_counter() - started)
+            await pilot.press("escape")
+            await until(pilot, lambda: not items.fetching and not main.search_text)
+    return {name: statistics.median(values) * 1000 for name, values in figures.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path)
+    args = parser.parse_args()
+    home = args.home or Path(tempfile.gettempdir()) / "veille-bench-100k"
+    paths = build(home)
+    forget_app_state(paths)
+    launch = tmux_launch(paths, home)
+    forget_app_state(paths)
+    if launch is None:
+        print("tmux is not installed: launch time not measured")
+    else:
+        print(f"launch to first filled screen (tmux): {launch[0]:.2f} s; peak RSS {launch[1]:.0f} MB")
+    for name, ms in asyncio.run(pilot_figures(paths)).items():
+        print(f"{name:<12} {ms:7.1f} ms (median)")
+
+
+if __name__ == "__main__":
+    main()
