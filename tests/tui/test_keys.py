@@ -256,3 +256,21 @@ async def test_footnote_links_open_by_number(
         await pilot.press("g")
         await pilot.press("1", "enter")
         await until(pilot, lambda: len(opened) == 2)
+
+
+async def test_current_search_is_saved_in_one_key(app_factory: Factory, home: Paths) -> None:
+    from veille.tui.screens.save_search import SaveSearchPrompt
+
+    app = app_factory()
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("S")  # nothing searched yet: it says what to do
+        assert not isinstance(app.screen, SaveSearchPrompt)
+        await pilot.press("slash", *"feed", "enter")
+        await until(pilot, lambda: app.main.search_text == "feed")
+        await pilot.press("S")
+        await until(pilot, lambda: isinstance(app.screen, SaveSearchPrompt))
+        await pilot.press("ctrl+a", "ctrl+k", *"Mes flux", "enter")
+        await until(pilot, lambda: "Mes flux" in screen_text(app))
+    with open_library(home.library) as lib:
+        assert [(s.name, s.query) for s in lib.saved_searches()] == [("Mes flux", "feed")]

@@ -309,6 +309,21 @@ class Tasks(Screen[None]):
             self.fail("changing the tags", error)
 
     @work(thread=True, group="marks")
+    def save_search(self, name: str, query: str) -> None:
+        """Keep `query` as a saved search (replacing one of the same name)."""
+        try:
+            for old in self.lib.saved_searches():
+                if old.name == name:
+                    self.lib.delete_search(old.id)
+            self.lib.save_search(name, query)
+            self.post_message(LibraryChanged(feeds=True))
+            self.app.call_from_thread(
+                self.notify, f"Saved search « {name} »: {query}", markup=False
+            )
+        except Exception as error:
+            self.fail("saving the search", error)
+
+    @work(thread=True, group="marks")
     def save_note(self, item_id: int, text: str) -> None:
         try:
             self.lib.set_note(item_id, text)

@@ -29,6 +29,7 @@ from veille.tui.display import checked_link, literal
 from veille.tui.messages import LibraryChanged
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.link import LinkPrompt
+from veille.tui.screens.save_search import SaveSearchPrompt
 from veille.tui.screens.note import NoteEditor
 from veille.tui.screens.tags import TagChange, TagEditor
 from veille.tui.source import LibrarySource
@@ -70,6 +71,7 @@ class MainScreen(Tasks, Screen[None]):
         Binding("y", "copy_link", "Copy link", id="copy-link"),
         Binding("f", "full_text", "Full text", id="full-text"),
         Binding("slash", "search", "Search", id="search"),
+        _nav("S", "save_search", "Save the current search", "save-search"),
         Binding("r", "refresh_feed", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", id="refresh-all"),
         Binding("z", "zoom", "Zoom", id="zoom"),
@@ -328,6 +330,18 @@ class MainScreen(Tasks, Screen[None]):
         self.app.push_screen(LinkPrompt(len(self.reader_pane.links)), done)
 
     # Search -----------------------------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        query = self.search_text
+        if not query:
+            self.notify("Search first (/), then press S to keep the search.", markup=False)
+            return
+
+        def done(name: str | None) -> None:
+            if name:
+                self.save_search(name, query)
+
+        self.app.push_screen(SaveSearchPrompt(query), done)
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
