@@ -29,8 +29,8 @@ from veille.tui.display import checked_link, literal
 from veille.tui.messages import LibraryChanged
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.link import LinkPrompt
-from veille.tui.screens.save_search import SaveSearchPrompt
 from veille.tui.screens.note import NoteEditor
+from veille.tui.screens.save_search import SaveSearchPrompt
 from veille.tui.screens.tags import TagChange, TagEditor
 from veille.tui.source import LibrarySource
 from veille.tui.tasks import Tasks
