@@ -88,3 +88,27 @@ async def test_network_failure_is_reported_as_offline(home: Paths) -> None:
         text = notices(app)
         assert "Offline" in text or "Unreachable" in text
         assert app.is_running
+
+
+async def test_items_stored_by_another_process_appear(home: Paths, local_server: LocalServer) -> None:
+    """A cron `veille refresh` runs while the app is open: the list shows its new items."""
+    import asyncio
+    import os
+    import sys
+
+    local_server.add("/cron.xml", rss("From cron one", "From cron two"))
+    app = make_app(home, Settings(lang="en"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        with open_library(home.library) as lib:
+            lib.add_feed(local_server.url("/cron.xml"), title="Cron feed")
+        env = {**os.environ, "VEILLE_HOME": str(home.config.parent)}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "veille", "refresh", env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await proc.communicate()
+        assert proc.returncode in (0, 1), err  # other fixture feeds are unreachable: exit 1
+        assert b"locked" not in out + err
+        await until(pilot, lambda: "From cron one" in screen_text(app), timeout=10)
+        assert app.main.item_list.count == 20

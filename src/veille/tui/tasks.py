@@ -7,6 +7,7 @@ which posts a message back when done. A failure is caught where it happens and p
 
 from __future__ import annotations
 
+import sqlite3
 import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 STATE_KEYS = ("tui.view", "tui.item", "tui.feeds_width", "tui.list_size")
 FEEDS_DELAY = 0.5  # seconds: unread counts follow reading without a query per keypress
+OUTSIDE_CHECK = 2.0  # seconds between looks for changes made by another veille (a cron refresh)
 
 
 def read_snapshot(lib: Library) -> FeedsSnapshot:
@@ -126,6 +128,8 @@ class Tasks(Screen[None]):
         self.cache: FullTextCache | None = None
         self._feeds_timer: Timer | None = None
         self._list_timer: Timer | None = None
+        self._watch_conn: sqlite3.Connection | None = None
+        self._data_version: int | None = None
 
     @property
     def item_list(self) -> ItemList:
@@ -163,6 +167,7 @@ class Tasks(Screen[None]):
     @work(thread=True, group="start")
     def start(self) -> None:
         try:
+            self._check_outside_changes_now()  # the baseline: what this app starts from
             state = {key: self.lib.get_state(key) for key in STATE_KEYS}
             snap = read_snapshot(self.lib)
         except Exception as error:
@@ -195,6 +200,28 @@ class Tasks(Screen[None]):
             self.show_view(entry, keep_id=item_id)
         if item_id is not None:
             self.open_item(item_id, mark_read=False)
+        self.set_interval(OUTSIDE_CHECK, self._check_outside_changes)
+
+    @work(thread=True, group="outside", exclusive=True)
+    def _check_outside_changes(self) -> None:
+        self._check_outside_changes_now()
+
+    def _check_outside_changes_now(self) -> None:
+        """A cron `veille refresh` or another veille wrote to the library: show what changed.
+
+        SQLite's `data_version` moves when another connection commits; one connection kept for
+        this check alone makes it a cheap poll. The app's own worker threads use other
+        connections, so their writes count too; reloading then is redundant but harmless.
+        """
+        try:
+            if self._watch_conn is None:
+                self._watch_conn = sqlite3.connect(self.lib.db.path, check_same_thread=False)
+            version = int(self._watch_conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            return  # the next tick tries again; reading goes on meanwhile
+        if self._data_version is not None and version != self._data_version and not self.refreshing:
+            self.post_message(LibraryChanged(feeds=True))
+        self._data_version = version
 
     def load_feeds(self) -> None:
         """Reload the feeds pane soon (coalescing a burst of changes into one query)."""
