@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from textual import events
 
@@ -118,3 +119,35 @@ async def test_narrow_terminal_stacks_the_list_above_the_reader(
         assert main.reader_pane.region.width == 80
         await pilot.press("z")
         assert not main.has_class("-zoomed")
+
+
+async def test_a_story_from_several_feeds_lists_its_other_sources(home: Paths) -> None:
+    from veille.model import ParsedEntry
+    from veille.settings import Settings
+    from veille.tui.app import make_app
+
+    with open_library(home.library) as lib:
+        ids = []
+        for n, name in enumerate(("Le Quotidien", "La Dépêche")):
+            feed = lib.add_feed(f"https://wire{n}.example/rss.xml", title=name)
+            entry = ParsedEntry(guid=f"w{n}", link=f"https://story.example/a?utm_source=f{n}",
+                                title=f"La même histoire racontée par {name}",
+                                published=datetime(2026, 2, 6, 9, n, tzinfo=UTC))
+            ids += lib.ingest(feed.id, ParsedFeed(title=name, entries=[entry]), status=200).new_ids
+        lib.cluster(ids)
+    app = make_app(home, Settings(lang="fr"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        first = app.main.item_list.row_at(0)
+        assert first is not None and first.cluster_size == 2  # one row for the story
+        assert app.main.item_list.count == 19
+        await pilot.press("home", "enter")
+        await until(pilot, lambda: app.main.reader_pane.item is not None)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Also in:" in text
+        assert "La même histoire racontée par La Dépêche" in text or (
+            "La même histoire racontée par Le Quotidien" in text
+        )
+    with open_library(home.library) as lib:
+        assert all(lib.item(i).read for i in ids)  # reading one source reads the story

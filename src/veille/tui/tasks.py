@@ -25,7 +25,7 @@ from veille.tui.display import literal
 from veille.tui.messages import LibraryChanged, TaskFailed
 from veille.tui.widgets.feeds import Entry, FeedsSnapshot, FeedTree
 from veille.tui.widgets.items import ItemList
-from veille.tui.widgets.reader import Body, Reader, render_body
+from veille.tui.widgets.reader import Body, Reader, Source, render_body
 from veille.tui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
@@ -265,6 +265,11 @@ class Tasks(Screen[None]):
                 self.lib.set_read(ids)
                 item.read = True
             body = render_body(item)
+            if item.cluster_size > 1:
+                others = [i for i in self.lib.cluster_members(item_id) if i != item_id]
+                body.sources = [
+                    Source(o.feed_title, o.title, o.sort_date) for o in self.lib.items_by_id(others)
+                ]
             self.lib.set_state("tui.item", str(item_id))
         except Exception as error:
             self.fail("opening the item", error)

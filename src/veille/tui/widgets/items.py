@@ -294,7 +294,7 @@ class ItemList(ScrollView, can_focus=True):
         title_style = Style(bold=not row.read)
         text.append(clean_line(row.title) or "(untitled)", title_style)
         if row.cluster_size > 1:
-            text.append(f"  +{row.cluster_size - 1} sources", dim)
+            text.append(f"  +{row.cluster_size - 1} source{'s' if row.cluster_size > 2 else ''}", dim)
         tag_style = self.get_component_rich_style("item-list--tag")
         for tag in row.tags:
             text.append(" ")

@@ -9,6 +9,7 @@ feed's text is cut short.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,13 +21,23 @@ from veille.text import html_to_text
 from veille.tui.display import literal, long_date, optional
 
 
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Another feed's telling of the same story."""
+
+    feed_title: str
+    title: str
+    when: datetime | None
+
+
 @dataclass(slots=True)
 class Body:
-    """A rendered body and its numbered links."""
+    """A rendered body, its numbered links, and the story's other sources."""
 
     text: Text
     links: list[str] = field(default_factory=list)
     full_text: bool = False
+    sources: list[Source] = field(default_factory=list)
 
 
 def render_body(item: Item, width: int | None = None) -> Body:
@@ -54,7 +65,7 @@ def header_text(item: Item, lang: str) -> Text:
         byline.append(Text(when))
     text.append_text(Text(" · ").join(byline))
     if item.cluster_size > 1:
-        text.append(f"  +{item.cluster_size - 1} sources", "dim")
+        text.append(f"  +{item.cluster_size - 1} source{'s' if item.cluster_size > 2 else ''}", "dim")
     if item.tags:
         text.append("\n")
         text.append_text(Text(" ").join(literal(f"#{t}", "bold") for t in item.tags))
@@ -64,7 +75,30 @@ def header_text(item: Item, lang: str) -> Text:
     return text
 
 
-def status_text(item: Item, body: Body) -> Text:
+def sources_text(sources: list[Source], lang: str) -> Text:
+    text = Text("Also in:", "bold")
+    for source in sources[:10]:
+        text.append("\n  ")
+        text.append_text(literal(source.feed_title, "italic"))
+        text.append(" — ")
+        text.append_text(literal(source.title))
+        when = long_date(source.when, lang)
+        if when:
+            text.append(f" · {when}", "dim")
+    if len(sources) > 10:
+        text.append(f"\n  … and {len(sources) - 10} more", "dim")
+    return text
+
+
+def status_text(item: Item, body: Body, lang: str = "en") -> Text:
+    status = _status(item, body)
+    if body.sources:
+        status.append("\n")
+        status.append_text(sources_text(body.sources, lang))
+    return status
+
+
+def _status(item: Item, body: Body) -> Text:
     if body.full_text:
         return Text("Full text", "dim")
     if item.truncated:
@@ -103,7 +137,7 @@ class Reader(VerticalScroll, can_focus=True):
         self.item = item
         self.links = body.links
         self.query_one("#reader-header", Static).update(header_text(item, lang))
-        self.query_one("#reader-status", Static).update(status_text(item, body))
+        self.query_one("#reader-status", Static).update(status_text(item, body, lang))
         shown = body.text.copy()
         if body.links and "[1]" not in body.text.plain[-2000:]:
             shown.append_text(links_text(body.links))
