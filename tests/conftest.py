@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from veille.library import Library, open_library
 from veille.settings import Paths, resolve_paths
@@ -43,3 +45,10 @@ def corpora() -> Path:
 
 
 from tests.httpserver import local_server, other_server  # noqa: E402,F401  (shared fixtures)
+
+# Fuzz tests explore new inputs on every developer run; CI replays a fixed sequence so that a
+# red build always points at a change, never at the luck of the draw. `HYPOTHESIS_PROFILE=deep`
+# searches much longer, for a hunt before a release.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("deep", max_examples=5000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -152,6 +152,13 @@ class Writer:
 
     def verbatim(self, segments: list[tuple[str, str]]) -> None:
         """Preformatted text: lines kept as they are, each behind the prefix."""
+        if not self.started:  # blank lines opening the article would only push it down
+            while segments and not segments[0][0].strip("\n"):
+                segments = segments[1:]
+            if segments:
+                segments = [(segments[0][0].lstrip("\n"), segments[0][1]), *segments[1:]]
+            if not segments:
+                return
         self._flush()
         for text, style in segments:
             for index, line in enumerate(text.split("\n")):
