@@ -333,10 +333,11 @@ class Tasks(Screen[None]):
         self.post_message(LibraryChanged())
 
     @work(thread=True, group="marks")
-    def change_tags(self, item_id: int, add: list[str], remove: list[str]) -> None:
+    def change_tags(self, ids: list[int], add: list[str], remove: list[str]) -> None:
         try:
-            self.lib.tag([item_id], add=add, remove=remove)
-            self.post_message(self._ItemChanged(self.lib.item(item_id)))
+            self.lib.tag(ids, add=add, remove=remove)
+            for item in self.lib.items_by_id(ids):
+                self.post_message(self._ItemChanged(item))
         except Exception as error:
             self.fail("changing the tags", error)
 

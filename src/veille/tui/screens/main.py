@@ -61,6 +61,7 @@ class MainScreen(Tasks, Screen[None]):
         _nav("K", "feed(-1)", "Previous feed", "previous-feed"),
         Binding("enter", "open", "Open", id="open"),
         _nav("space", "page", "Open, then page down", "page"),
+        Binding("v", "select", "Select", id="select"),
         Binding("s", "star", "Star", id="star"),
         Binding("t", "tags", "Tags", id="tags"),
         Binding("a", "note", "Note", id="note"),
@@ -149,6 +150,7 @@ class MainScreen(Tasks, Screen[None]):
     @on(ItemList.Loaded)
     def list_loaded(self, event: ItemList.Loaded) -> None:
         self.status_bar.describe(self.entry.title, event.count, self.search_text)
+        self.status_bar.selection(len(self.item_list.selection))
         self.refresh_bindings()
 
     @on(ItemList.Highlighted)
@@ -201,6 +203,8 @@ class MainScreen(Tasks, Screen[None]):
             return True if self.reader_pane.links else None
         if action == "undo":
             return True if getattr(self, "undo_ids", None) else None
+        if action == "select":
+            return True if self.item_list.current_row is not None else None
         return True
 
     # Navigation -----------------------------------------------------------------------------
@@ -242,7 +246,54 @@ class MainScreen(Tasks, Screen[None]):
     def _current(self) -> ItemRow | None:
         return self.item_list.current_row
 
+    def targets(self) -> list[ItemRow]:
+        """What a verb acts on: the selection when there is one, else the current row."""
+        selected = self.item_list.selected_rows()
+        if selected:
+            return selected
+        row = self._current()
+        return [row] if row is not None else []
+
+    def action_select(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        self.item_list.toggle_selected(row)
+        self.item_list.move_by(1)
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        self.status_bar.selection(len(self.item_list.selection))
+        self.refresh_bindings()
+
+    def drop_selection(self) -> bool:
+        if not self.item_list.selection:
+            return False
+        self.item_list.clear_selection()
+        self._show_selection()
+        return True
+
+    def _mark_many(self, rows: list[ItemRow], mark: str, value: bool) -> None:
+        """Star (`mark="starred"`) or read (`"read"`) several rows at once."""
+        ids = [row.id for row in rows]
+        for row in rows:
+            self.item_list.update_row(row.id, **{mark: value})
+        shown = self.reader_pane.item
+        if shown is not None and shown.id in ids:
+            changed = replace(shown, starred=value) if mark == "starred" else shown
+            self.reader_pane.update_header(changed, self.settings.lang)
+        if mark == "starred":
+            self.set_marks(ids, starred=value)
+        else:
+            self.set_marks(ids, read=value)
+        self.notify(f"{len(rows)} items {'' if value else 'no longer '}{mark}.")
+
     def action_star(self) -> None:
+        rows = self.targets()
+        if len(rows) > 1:
+            # One verb for the lot: star them all unless all are starred already.
+            self._mark_many(rows, "starred", not all(r.starred for r in rows))
+            return
         row = self._current()
         if row is None:
             return
@@ -254,6 +305,10 @@ class MainScreen(Tasks, Screen[None]):
         self.set_marks([row.id], starred=starred)
 
     def action_toggle_read(self) -> None:
+        rows = self.targets()
+        if len(rows) > 1:
+            self._mark_many(rows, "read", not all(r.read for r in rows))
+            return
         row = self._current()
         if row is None:
             return
@@ -271,16 +326,20 @@ class MainScreen(Tasks, Screen[None]):
         self.refresh_bindings()
 
     def action_tags(self) -> None:
-        row = self._current()
-        if row is None:
+        rows = self.targets()
+        if not rows:
             return
-        item_id = row.id
+        ids = [row.id for row in rows]
+        # Several items: the editor starts from the tags they all share; unchecking one removes
+        # it from every item, a new one goes on every item, the others are left alone.
+        shared = [t for t in rows[0].tags if all(t in r.tags for r in rows[1:])]
 
         def done(change: TagChange | None) -> None:
             if change and (change[0] or change[1]):
-                self.change_tags(item_id, *change)
+                self.change_tags(ids, *change)
 
-        self.app.push_screen(TagEditor(list(row.tags), self.known_tags), done)
+        title = f"Tags of {len(rows)} items" if len(rows) > 1 else "Tags"
+        self.app.push_screen(TagEditor(shared, self.known_tags, title=title), done)
 
     def action_note(self) -> None:
         row = self._current()
@@ -405,13 +464,15 @@ class MainScreen(Tasks, Screen[None]):
     def action_escape(self) -> None:
         if self.has_class("-zoomed"):
             self.action_zoom()
+        elif self.drop_selection():
+            pass
         elif not self.leave_search() and self.focused is not self.item_list:
             self.item_list.focus()
 
     def action_back(self) -> None:
         if self.has_class("-zoomed"):
             self.action_zoom()
-        elif self.leave_search():
+        elif self.drop_selection() or self.leave_search():
             pass
         elif self.focused is not self.item_list and self.focused is not None:
             self.item_list.focus()

@@ -34,14 +34,15 @@ class TagEditor(ModalScreen[TagChange | None]):
         Binding("ctrl+s", "save", "Save", id="tags-save"),
     ]
 
-    def __init__(self, current: list[str], known: list[str]) -> None:
+    def __init__(self, current: list[str], known: list[str], *, title: str = "Tags") -> None:
         super().__init__()
+        self.title_text = title
         self.current = list(current)
         self.known = sorted(set(known) | set(current))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-dialog", classes="dialog"):
-            yield Label(Content("Tags"), classes="dialog-title")
+            yield Label(Content(self.title_text), classes="dialog-title")
             yield SelectionList[str](
                 *(Selection(Content(tag), tag, True) for tag in self.current), id="tag-list"
             )

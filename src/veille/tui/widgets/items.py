@@ -51,6 +51,7 @@ class ItemList(ScrollView, can_focus=True):
         "item-list--dim",
         "item-list--star",
         "item-list--tag",
+        "item-list--selected",
     }
 
     @dataclass
@@ -98,11 +99,15 @@ class ItemList(ScrollView, can_focus=True):
         self.fetching = False
         self._pages: OrderedDict[int, list[ItemRow]] = OrderedDict()
         self._in_flight: set[int] = set()
+        # Item ids, not row indexes: a selection survives reloads that move rows around.
+        self.selection: dict[int, ItemRow] = {}
 
     # Loading --------------------------------------------------------------------------------
 
     def show(self, source: RowSource, *, keep_id: int | None = None, cursor: int = 0) -> None:
         """Show `source`, putting the cursor on `keep_id` if it is there, else at `cursor`."""
+        if source != self.source:
+            self.selection.clear()  # another view: what was picked in the last one is not here
         self.source = source
         self.generation += 1
         self.fetching = True
@@ -190,6 +195,31 @@ class ItemList(ScrollView, can_focus=True):
             for offset, row in enumerate(page):
                 if row.id == item_id:
                     page[offset] = replace(row, **changes)  # type: ignore[arg-type]
+                    if item_id in self.selection:
+                        self.selection[item_id] = page[offset]
+                    self.refresh_line(number * PAGE + offset)
+                    return
+
+    # Selection ------------------------------------------------------------------------------
+
+    def toggle_selected(self, row: ItemRow) -> None:
+        if self.selection.pop(row.id, None) is None:
+            self.selection[row.id] = row
+        self._refresh_item(row.id)
+
+    def clear_selection(self) -> None:
+        self.selection.clear()
+        self.refresh()
+
+    def selected_rows(self) -> list[ItemRow]:
+        """The selected rows as the list holds them now (marks and tags up to date)."""
+        latest = {row.id: row for row in self.loaded_rows() if row.id in self.selection}
+        return [latest.get(item_id, row) for item_id, row in self.selection.items()]
+
+    def _refresh_item(self, item_id: int) -> None:
+        for number, page in self._pages.items():
+            for offset, row in enumerate(page):
+                if row.id == item_id:
                     self.refresh_line(number * PAGE + offset)
                     return
 
@@ -260,6 +290,8 @@ class ItemList(ScrollView, can_focus=True):
                 Text(" …", style=self.get_component_rich_style("item-list--dim")), width, base
             )
         text = self._row_text(row, width)
+        if row.id in self.selection:
+            text.stylize(self.get_component_rich_style("item-list--selected"))
         if index == self.cursor:
             text.stylize(self.get_component_rich_style("item-list--cursor"))
         return self._strip(text, width, base)
@@ -281,7 +313,10 @@ class ItemList(ScrollView, can_focus=True):
         )
         text.append("★" if row.starred else " ", self.get_component_rich_style("item-list--star"))
         text.append("≡" if row.has_full_text else ("…" if row.truncated else " "), dim)
-        text.append(" ")
+        if row.id in self.selection:
+            text.append("✔", self.get_component_rich_style("item-list--selected"))
+        else:
+            text.append(" ")
         text.append(short_date(row.sort_date, self.lang), dim)
         feed_width = 16 if width >= 100 else 12 if width >= 60 else 0
         if feed_width:
@@ -294,7 +329,9 @@ class ItemList(ScrollView, can_focus=True):
         title_style = Style(bold=not row.read)
         text.append(clean_line(row.title) or "(untitled)", title_style)
         if row.cluster_size > 1:
-            text.append(f"  +{row.cluster_size - 1} source{'s' if row.cluster_size > 2 else ''}", dim)
+            text.append(
+                f"  +{row.cluster_size - 1} source{'s' if row.cluster_size > 2 else ''}", dim
+            )
         tag_style = self.get_component_rich_style("item-list--tag")
         for tag in row.tags:
             text.append(" ")

@@ -65,7 +65,9 @@ def header_text(item: Item, lang: str) -> Text:
         byline.append(Text(when))
     text.append_text(Text(" · ").join(byline))
     if item.cluster_size > 1:
-        text.append(f"  +{item.cluster_size - 1} source{'s' if item.cluster_size > 2 else ''}", "dim")
+        text.append(
+            f"  +{item.cluster_size - 1} source{'s' if item.cluster_size > 2 else ''}", "dim"
+        )
     if item.tags:
         text.append("\n")
         text.append_text(Text(" ").join(literal(f"#{t}", "bold") for t in item.tags))

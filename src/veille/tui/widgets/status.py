@@ -13,6 +13,7 @@ from veille.tui.display import literal
 class StatusBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="status-text")
+        yield Static(Text(""), id="status-selection")
         yield ProgressBar(total=None, show_eta=False, id="status-progress")
         yield Static(Text(""), id="status-offline")
 
@@ -26,6 +27,10 @@ class StatusBar(Horizontal):
             text.append("  search: ", "dim")
             text.append_text(literal(query))
         self.query_one("#status-text", Static).update(text)
+
+    def selection(self, count: int) -> None:
+        label = f"  {count} selected (Esc clears)" if count else ""
+        self.query_one("#status-selection", Static).update(Text(label, "bold"))
 
     def progress(self, done: int, total: int, new_items: int) -> None:
         bar = self.query_one(ProgressBar)
