@@ -37,6 +37,44 @@ def clean_line(text: str, limit: int = 2000) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_BLOCKS = (
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "figure",
+    "figcaption",
+    "hr",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "address",
+    "img",
+)
+
+
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment, for search and excerpts (not for display)."""
     if not html:
@@ -51,7 +89,12 @@ def html_to_text(html: str) -> str:
         return _SPACES.sub(" ", re.sub(r"<[^>]*>", " ", html)).strip()
     for bad in root.xpath(".//script|.//style|.//noscript|.//template"):
         bad.drop_tree()
-    text = " ".join(root.itertext())
+    # Blocks separate words, inline tags do not: `<p>a</p><p>b</p>` reads "a b" but
+    # `<a>reference</a>.` reads "reference." and `<b>Sé</b>curité` stays one word.
+    for element in root.iter(*_BLOCKS):
+        element.tail = " " + element.tail if element.tail else " "
+        element.text = " " + element.text if element.text else " "
+    text = "".join(root.itertext())
     return strip_controls(_SPACES.sub(" ", text).strip())
 
 
@@ -81,6 +124,7 @@ def fold(text: str | None) -> str:
 # Every combining mark of the Basic Multilingual Plane, as one character class: one regex pass
 # instead of a Python-level test per character (folding runs on every title and lead at ingest).
 _COMBINING = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c)))
+    "["
+    + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c)))
     + "]"
 )
