@@ -7,6 +7,8 @@ which posts a message back when done. A failure is caught where it happens and p
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import webbrowser
 from collections.abc import Callable, Sequence
@@ -23,6 +25,7 @@ from veille.model import Item
 from veille.settings import Paths, Settings
 from veille.tui.display import literal
 from veille.tui.messages import LibraryChanged, TaskFailed
+from veille.tui.screens.export import ExportChoice, ExportSelection
 from veille.tui.widgets.feeds import Entry, FeedsSnapshot, FeedTree
 from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Body, Reader, Source, render_body
@@ -400,6 +403,35 @@ class Tasks(Screen[None]):
             type(self).open_url(url)
         except Exception as error:
             self.fail("opening the browser", error)
+
+    @work(thread=True, group="export")
+    def export_to_file(self, selection: ExportSelection, choice: ExportChoice) -> None:
+        """Write the export next to its final name, then move it there: never half a file."""
+        from veille.export import export_items
+
+        try:
+            items = selection.items()
+            feeds = self.lib.feeds() if choice.fmt == "opml" else []
+            text = export_items(items, choice.fmt, choice.options, feeds)
+        except Exception as error:
+            self.fail("exporting", error)
+            return
+        path = choice.path
+        partial = path.with_name(f".{path.name}.part")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, path)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            reason = error.strerror or str(error)
+            self.fail("exporting", OSError(f"cannot write {path}: {reason}"))
+            return
+        count = len(items)
+        self.app.call_from_thread(
+            self.notify, f"Exported {count} item{'s' if count != 1 else ''} to {path}", markup=False
+        )
 
     # Network --------------------------------------------------------------------------------
 

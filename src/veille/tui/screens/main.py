@@ -27,6 +27,7 @@ from veille.library import View
 from veille.model import Item, ItemRow
 from veille.tui.display import checked_link, literal
 from veille.tui.messages import LibraryChanged
+from veille.tui.screens.export import ExportChoice, ExportDialog, ExportSelection
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.link import LinkPrompt
 from veille.tui.screens.note import NoteEditor
@@ -72,6 +73,7 @@ class MainScreen(Tasks, Screen[None]):
         Binding("y", "copy_link", "Copy link", id="copy-link"),
         Binding("f", "full_text", "Full text", id="full-text"),
         Binding("slash", "search", "Search", id="search"),
+        Binding("E", "export", "Export", id="export"),
         _nav("S", "save_search", "Save the current search", "save-search"),
         Binding("r", "refresh_feed", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", id="refresh-all"),
@@ -387,6 +389,34 @@ class MainScreen(Tasks, Screen[None]):
                 self.action_link(number)
 
         self.app.push_screen(LinkPrompt(len(self.reader_pane.links)), done)
+
+    def action_export(self) -> None:
+        selected = self.item_list.selected_rows()
+        if selected:
+            selection = ExportSelection(
+                self.lib,
+                ids=tuple(row.id for row in selected),
+                description=f"The {len(selected)} selected items",
+            )
+        else:
+            where = f"« {self.entry.title} »"
+            if self.search_text:
+                where += f", search: {self.search_text}"
+            selection = ExportSelection(
+                self.lib,
+                view=self.entry.view,
+                query=self.search_text,
+                description=f"Everything in {where}",
+            )
+        if not self.item_list.count:
+            self.notify("Nothing to export here.", severity="warning")
+            return
+
+        def done(choice: ExportChoice | None) -> None:
+            if choice is not None:
+                self.export_to_file(selection, choice)
+
+        self.app.push_screen(ExportDialog(selection, lang=self.settings.lang), done)
 
     # Search -----------------------------------------------------------------------------------
 

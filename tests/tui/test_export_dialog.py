@@ -1,0 +1,106 @@
+"""The export dialog (`E`): a preview of the real output, then a file on disk."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Input, Select
+
+from tests.tui.helpers import ready, screen_text, until
+from veille.tui.app import VeilleApp
+from veille.tui.screens.export import ExportDialog
+from veille.tui.screens.main import MainScreen
+
+Factory = Callable[..., VeilleApp]
+
+
+def _notes(app: VeilleApp) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)  # type: ignore[attr-defined]
+
+
+def _preview(app: VeilleApp) -> str:
+    return str(app.screen.query_one("#export-preview").render())
+
+
+async def _open_dialog(pilot: object, app: VeilleApp) -> ExportDialog:
+    await pilot.press("E")  # type: ignore[attr-defined]
+    await until(pilot, lambda: isinstance(app.screen, ExportDialog))  # type: ignore[arg-type]
+    await until(pilot, lambda: "Preview" in screen_text(app))  # type: ignore[arg-type]
+    assert isinstance(app.screen, ExportDialog)
+    return app.screen
+
+
+async def test_preview_follows_the_options_and_the_file_is_written(
+    app_factory: Factory, tmp_path: Path
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        dialog = await _open_dialog(pilot, app)
+        assert "Export 18 items" in screen_text(app)  # the whole "All" view
+        assert "Article 1 from feed 0" in _preview(app)  # Markdown: the titles as links
+        assert "](https://example.org/articles/1)" in _preview(app)
+        dialog.query_one("#export-format", Select).value = "csv"
+        await until(pilot, lambda: _preview(app).startswith("id,"))
+        box = dialog.query_one("#export-path", Input)
+        assert box.value.endswith(".csv")  # the name followed the format
+        target = tmp_path / "out" / "review.csv"
+        box.value = str(target)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await until(pilot, target.exists)
+        await until(pilot, lambda: "Exported 18 items" in _notes(app))
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == 18
+    assert rows[0]["title"] == "Article 1 from feed 0"
+    assert not list(target.parent.glob(".*.part"))  # no leftover of the atomic write
+
+
+async def test_the_selection_is_what_gets_exported(app_factory: Factory, tmp_path: Path) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("home", "v", "v")  # items 1 and 2
+        dialog = await _open_dialog(pilot, app)
+        assert "Export 2 items" in screen_text(app)
+        assert "selected" in screen_text(app)
+        dialog.query_one("#export-format", Select).value = "json"
+        await until(pilot, lambda: '"version"' in _preview(app))
+        target = tmp_path / "two.json"
+        dialog.query_one("#export-path", Input).value = str(target)
+        await pilot.press("ctrl+s")
+        await until(pilot, target.exists)
+    text = target.read_text(encoding="utf-8")
+    assert "Article 1 from feed 0" in text and "Article 2 from feed 0" in text
+    assert "Article 3 from feed 0" not in text
+
+
+async def test_an_unwritable_path_is_reported_and_the_app_goes_on(
+    app_factory: Factory, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    app = app_factory()
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        dialog = await _open_dialog(pilot, app)
+        dialog.query_one("#export-path", Input).value = str(blocker / "review.md")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "cannot write" in _notes(app))
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("j")  # still answering
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+async def test_escape_closes_without_writing(app_factory: Factory, tmp_path: Path) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        dialog = await _open_dialog(pilot, app)
+        dialog.query_one("#export-path", Input).value = str(tmp_path / "never.md")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+    assert not (tmp_path / "never.md").exists()
