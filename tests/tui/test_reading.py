@@ -130,9 +130,12 @@ async def test_a_story_from_several_feeds_lists_its_other_sources(home: Paths) -
         ids = []
         for n, name in enumerate(("Le Quotidien", "La Dépêche")):
             feed = lib.add_feed(f"https://wire{n}.example/rss.xml", title=name)
-            entry = ParsedEntry(guid=f"w{n}", link=f"https://story.example/a?utm_source=f{n}",
-                                title=f"La même histoire racontée par {name}",
-                                published=datetime(2026, 2, 6, 9, n, tzinfo=UTC))
+            entry = ParsedEntry(
+                guid=f"w{n}",
+                link=f"https://story.example/a?utm_source=f{n}",
+                title=f"La même histoire racontée par {name}",
+                published=datetime(2026, 2, 6, 9, n, tzinfo=UTC),
+            )
             ids += lib.ingest(feed.id, ParsedFeed(title=name, entries=[entry]), status=200).new_ids
         lib.cluster(ids)
     app = make_app(home, Settings(lang="fr"))

@@ -25,8 +25,10 @@ def rss(*titles: str) -> str:
         f"<description>About {t}.</description></item>"
         for n, t in enumerate(titles)
     )
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local news</title>'
-            f"<link>https://example.org/</link>{items}</channel></rss>")
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local news</title>'
+        f"<link>https://example.org/</link>{items}</channel></rss>"
+    )
 
 
 def notices(app: VeilleApp) -> str:
@@ -90,7 +92,9 @@ async def test_network_failure_is_reported_as_offline(home: Paths) -> None:
         assert app.is_running
 
 
-async def test_items_stored_by_another_process_appear(home: Paths, local_server: LocalServer) -> None:
+async def test_items_stored_by_another_process_appear(
+    home: Paths, local_server: LocalServer
+) -> None:
     """A cron `veille refresh` runs while the app is open: the list shows its new items."""
     import asyncio
     import os
@@ -104,8 +108,13 @@ async def test_items_stored_by_another_process_appear(home: Paths, local_server:
             lib.add_feed(local_server.url("/cron.xml"), title="Cron feed")
         env = {**os.environ, "VEILLE_HOME": str(home.config.parent)}
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "veille", "refresh", env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "veille",
+            "refresh",
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         out, err = await proc.communicate()
         assert proc.returncode in (0, 1), err  # other fixture feeds are unreachable: exit 1

@@ -72,7 +72,9 @@ async def test_tags_go_on_every_selected_item(app_factory: Factory, home: Paths)
         assert "revue" not in lib.item(5).tags
 
 
-async def test_unchecking_a_shared_tag_removes_it_from_all(app_factory: Factory, home: Paths) -> None:
+async def test_unchecking_a_shared_tag_removes_it_from_all(
+    app_factory: Factory, home: Paths
+) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)

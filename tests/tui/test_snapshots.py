@@ -55,13 +55,15 @@ def test_reader_zoomed(snap_compare: Compare, app_factory: Factory) -> None:
 
 def test_help_screen(snap_compare: Compare, app_factory: Factory) -> None:
     assert snap_compare(
-        app_factory(), terminal_size=(120, 40),
+        app_factory(),
+        terminal_size=(120, 40),
         run_before=opened("question_mark", then=lambda app: isinstance(app.screen, HelpScreen)),
     )
 
 
 def test_tag_editor(snap_compare: Compare, app_factory: Factory) -> None:
     assert snap_compare(
-        app_factory(), terminal_size=(120, 40),
+        app_factory(),
+        terminal_size=(120, 40),
         run_before=opened("t", then=lambda app: isinstance(app.screen, TagEditor)),
     )

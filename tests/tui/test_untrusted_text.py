@@ -34,14 +34,26 @@ def build(tmp_path: Path) -> Paths:
         feed = lib.add_feed("https://evil.example/rss.xml", folder="Dossier [i]")
         when = datetime(2026, 2, 5, 16, 20, tzinfo=UTC)
         entries = [
-            ParsedEntry(guid="1", link="https://evil.example/1", title=HOSTILE_TITLE,
-                        author="[@click=app.bell]Auteur[/]", content=HOSTILE_BODY,
-                        published=when, categories=["[red]cat[/red]"]),
-            ParsedEntry(guid="2", link="javascript:alert(4)", title="Long " + "w" * 10_000,
-                        summary="<p>x</p>", published=when),
+            ParsedEntry(
+                guid="1",
+                link="https://evil.example/1",
+                title=HOSTILE_TITLE,
+                author="[@click=app.bell]Auteur[/]",
+                content=HOSTILE_BODY,
+                published=when,
+                categories=["[red]cat[/red]"],
+            ),
+            ParsedEntry(
+                guid="2",
+                link="javascript:alert(4)",
+                title="Long " + "w" * 10_000,
+                summary="<p>x</p>",
+                published=when,
+            ),
         ]
-        ids = lib.ingest(feed.id, ParsedFeed(title=HOSTILE_FEED, entries=entries),
-                         status=200).new_ids
+        ids = lib.ingest(
+            feed.id, ParsedFeed(title=HOSTILE_FEED, entries=entries), status=200
+        ).new_ids
         lib.tag([ids[0]], add=["[b]tag[/b]"])
         lib.set_note(ids[0], "note [@click=app.quit]q[/] \x1b[31mred")
         lib.save_search("[i]saved[/i]", "is:unread")

@@ -26,6 +26,7 @@ from veille.settings import Paths, Settings
 from veille.tui.display import literal
 from veille.tui.messages import LibraryChanged, TaskFailed
 from veille.tui.screens.export import ExportChoice, ExportSelection
+from veille.tui.screens.watch import WatchEdit
 from veille.tui.widgets.feeds import Entry, FeedsSnapshot, FeedTree
 from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Body, Reader, Source, render_body
@@ -49,6 +50,7 @@ def read_snapshot(lib: Library) -> FeedsSnapshot:
         unread=stats.unread,
         starred=stats.starred,
         total=stats.items,
+        watches=lib.rules(),
     )
 
 
@@ -170,6 +172,7 @@ class Tasks(Screen[None]):
     @work(thread=True, group="start")
     def start(self) -> None:
         try:
+            self.lib.sync_watch(self.settings.watch)  # config.toml's [[watch]] entries win
             self._check_outside_changes_now()  # the baseline: what this app starts from
             state = {key: self.lib.get_state(key) for key in STATE_KEYS}
             snap = read_snapshot(self.lib)
@@ -403,6 +406,36 @@ class Tasks(Screen[None]):
             type(self).open_url(url)
         except Exception as error:
             self.fail("opening the browser", error)
+
+    @work(thread=True, group="marks")
+    def save_watch(self, edit: WatchEdit) -> None:
+        """Save, rename or delete a watch rule; run it over the whole library if asked."""
+        try:
+            if edit.delete_id is not None:
+                self.lib.delete_rule(edit.delete_id)
+                message = f"Watch « {edit.name} » deleted."
+            else:
+                if edit.replaces:
+                    for old in self.lib.rules():
+                        if old.name == edit.replaces:
+                            self.lib.delete_rule(old.id)
+                self.lib.save_rule(
+                    edit.name,
+                    edit.query,
+                    add_tags=edit.add_tags,
+                    star=edit.star,
+                    mark_read=edit.mark_read,
+                    hide=edit.hide,
+                )
+                message = f"Watch « {edit.name} » saved."
+                if edit.apply_now:
+                    matched = self.lib.apply_rules(name=edit.name).get(edit.name, 0)
+                    message += f" It matched {matched} item{'s' if matched != 1 else ''}."
+        except Exception as error:
+            self.fail("saving the watch", error)
+            return
+        self.post_message(LibraryChanged(feeds=True))
+        self.app.call_from_thread(self.notify, message, markup=False)
 
     @work(thread=True, group="export")
     def export_to_file(self, selection: ExportSelection, choice: ExportChoice) -> None:

@@ -33,6 +33,7 @@ from veille.tui.screens.link import LinkPrompt
 from veille.tui.screens.note import NoteEditor
 from veille.tui.screens.save_search import SaveSearchPrompt
 from veille.tui.screens.tags import TagChange, TagEditor
+from veille.tui.screens.watch import WatchEdit, WatchEditor
 from veille.tui.source import LibrarySource
 from veille.tui.tasks import Tasks
 from veille.tui.widgets.feeds import Entry, FeedTree
@@ -74,6 +75,7 @@ class MainScreen(Tasks, Screen[None]):
         Binding("f", "full_text", "Full text", id="full-text"),
         Binding("slash", "search", "Search", id="search"),
         Binding("E", "export", "Export", id="export"),
+        Binding("W", "watches", "Watches", id="watches"),
         _nav("S", "save_search", "Save the current search", "save-search"),
         Binding("r", "refresh_feed", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", id="refresh-all"),
@@ -417,6 +419,21 @@ class MainScreen(Tasks, Screen[None]):
                 self.export_to_file(selection, choice)
 
         self.app.push_screen(ExportDialog(selection, lang=self.settings.lang), done)
+
+    def action_watches(self) -> None:
+        rules = self.snapshot.watches if self.snapshot else []
+
+        def done(edit: WatchEdit | None) -> None:
+            if edit is not None:
+                self.save_watch(edit)
+
+        editor = WatchEditor(
+            rules,
+            from_config={w.name for w in self.settings.watch},
+            known_tags=self.known_tags,
+            query=self.search_text,
+        )
+        self.app.push_screen(editor, done)
 
     # Search -----------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The feeds pane: All, Unread, Starred, tags, saved searches, then folders and their feeds.
+"""The feeds pane: All, Unread, Starred, tags, saved searches, watches, then folders and feeds.
 
 Each entry carries a `View` and a stable key ("feed:12", "tag:climat"…) that the app remembers
 between runs. Labels are Rich `Text` built from literal strings: a feed title is data, never
@@ -7,7 +7,7 @@ markup. A failing feed shows a mark, and its error appears as the tooltip-like l
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual.message import Message
@@ -15,7 +15,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from veille.library import View
-from veille.model import Feed, SavedSearch, TagCount
+from veille.model import Feed, Rule, SavedSearch, TagCount
 from veille.tui.display import literal
 
 
@@ -37,6 +37,7 @@ class FeedsSnapshot:
     unread: int
     starred: int
     total: int
+    watches: list[Rule] = field(default_factory=list)
 
 
 def _label(title: str, unread: int, *, failing: bool = False, bold: bool = False) -> Text:
@@ -97,6 +98,11 @@ class FeedTree(Tree[Entry]):
             for search in snap.searches:
                 entry = Entry(f"search:{search.id}", View(saved_search_id=search.id), search.name)
                 leaf(searches, entry, _label(search.name, search.unread))
+        if snap.watches:
+            watches = root.add(Text("Watches", "bold"), expand=True)
+            for rule in snap.watches:
+                entry = Entry(f"watch:{rule.id}", View(rule_id=rule.id), rule.name)
+                leaf(watches, entry, _label(rule.name, rule.unread))
         folders: dict[str, TreeNode[Entry]] = {}
         unread_by_folder: dict[str, int] = {}
         for feed in snap.feeds:
