@@ -38,41 +38,10 @@ def clean_line(text: str, limit: int = 2000) -> str:
 
 
 _BLOCKS = (
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "pre",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "caption",
-    "figure",
-    "figcaption",
-    "hr",
-    "section",
-    "article",
-    "aside",
-    "header",
-    "footer",
-    "nav",
-    "main",
-    "address",
-    "img",
-)
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "pre", "table", "tr", "td", "th", "caption", "figure", "figcaption", "hr",
+    "section", "article", "aside", "header", "footer", "nav", "main", "address", "img",
+)  # fmt: skip
 
 
 def html_to_text(html: str) -> str:
@@ -83,18 +52,25 @@ def html_to_text(html: str) -> str:
         return _SPACES.sub(" ", html).strip()
     from lxml import html as lxml_html  # imported lazily: keeps `import veille` light
 
+    html = strip_controls(html)  # before parsing: lxml refuses them in what we set below
     try:
         root = lxml_html.fragment_fromstring(html, create_parent="div")
     except Exception:  # lxml raises several types on hopeless input; fall back to a crude strip
-        return _SPACES.sub(" ", re.sub(r"<[^>]*>", " ", html)).strip()
+        return strip_controls(_SPACES.sub(" ", re.sub(r"<[^>]*>", " ", html)).strip())
     for bad in root.xpath(".//script|.//style|.//noscript|.//template"):
         bad.drop_tree()
     # Blocks separate words, inline tags do not: `<p>a</p><p>b</p>` reads "a b" but
     # `<a>reference</a>.` reads "reference." and `<b>Sé</b>curité` stays one word.
-    for element in root.iter(*_BLOCKS):
-        element.tail = " " + element.tail if element.tail else " "
-        element.text = " " + element.text if element.text else " "
-    text = "".join(root.itertext())
+    try:
+        for element in root.iter(*_BLOCKS):
+            element.tail = " " + element.tail if element.tail else " "
+            element.text = " " + element.text if element.text else " "
+        text = "".join(root.itertext())
+    except ValueError:  # a control character came from an entity (`&#1;`): read it plainly
+        fresh = lxml_html.fragment_fromstring(html, create_parent="div")
+        for bad in fresh.xpath(".//script|.//style|.//noscript|.//template"):
+            bad.drop_tree()
+        text = " ".join(fresh.itertext())
     return strip_controls(_SPACES.sub(" ", text).strip())
 
 
