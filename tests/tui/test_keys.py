@@ -168,7 +168,7 @@ async def test_search_narrows_the_list_as_you_type(app_factory: Factory) -> None
         items = app.main.item_list
         await pilot.press("slash", "1", "7")
         await until(pilot, lambda: items.count == 1)
-        assert "search: 17" in screen_text(app)
+        await until(pilot, lambda: "search: 17" in screen_text(app))  # the status follows
         await pilot.press("enter")
         assert app.focused is items
         await pilot.press("escape")

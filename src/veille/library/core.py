@@ -6,6 +6,7 @@ watch rules, the app's small remembered state, and backups.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,18 @@ class Library(MarksLayer):
             )
             sid = conn.execute("SELECT id FROM saved_searches WHERE name = ?", (name.strip(),))
             return SavedSearch(id=sid.fetchone()[0], name=name.strip(), query=query.strip())
+
+    def update_search(self, search_id: int, name: str, query: str) -> None:
+        """Change a saved search in place: its id (and the app's memory of it) stays."""
+        build_where(query, None)
+        try:
+            with self.db.write() as conn:
+                conn.execute(
+                    "UPDATE saved_searches SET name = ?, query = ? WHERE id = ?",
+                    (name.strip(), query.strip(), search_id),
+                )
+        except sqlite3.IntegrityError:
+            raise LibraryError(f"a saved search is already named {name.strip()!r}") from None
 
     def delete_search(self, search_id: int) -> None:
         with self.db.write() as conn:

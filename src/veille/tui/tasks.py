@@ -25,6 +25,7 @@ from veille.model import Item
 from veille.settings import Paths, Settings
 from veille.tui.display import literal
 from veille.tui.messages import LibraryChanged, TaskFailed
+from veille.tui.screens.entry_edit import EntryEdit
 from veille.tui.screens.export import ExportChoice, ExportSelection
 from veille.tui.screens.watch import WatchEdit
 from veille.tui.widgets.feeds import Entry, FeedsSnapshot, FeedTree
@@ -67,6 +68,7 @@ class Tasks(Screen[None]):
     @dataclass
     class _FeedsLoaded(Message):
         snap: FeedsSnapshot
+        select: str | None = None  # an entry to move to (a renamed tag, say)
 
     @dataclass
     class _Opened(Message):
@@ -249,7 +251,12 @@ class Tasks(Screen[None]):
     def feeds_loaded(self, message: _FeedsLoaded) -> None:
         self.known_tags = [t.name for t in message.snap.tags]
         self.snapshot = message.snap
-        self.feed_tree.fill(message.snap)
+        self.feed_tree.fill(message.snap, select=message.select)
+        if message.select is not None:
+            entry = self.feed_tree.entry_for(message.select) or self.feed_tree.entry_for("all")
+            if entry is not None:
+                self.show_view(entry)
+                self.save_state("tui.view", entry.key)
 
     @work(thread=True, group="state")
     def save_state(self, key: str, value: str) -> None:
@@ -435,6 +442,42 @@ class Tasks(Screen[None]):
             self.fail("saving the watch", error)
             return
         self.post_message(LibraryChanged(feeds=True))
+        self.app.call_from_thread(self.notify, message, markup=False)
+
+    @work(thread=True, group="marks")
+    def apply_entry_edit(self, edit: EntryEdit) -> None:
+        """Rename or delete a tag, edit or delete a saved search, or change a feed."""
+        lib = self.lib
+        select: str | None = None
+        try:
+            if edit.kind == "rename-tag":
+                touched = lib.rename_tag(edit.target, edit.name)
+                message = f"#{edit.target} is now #{edit.name} on {touched} items."
+                select = f"tag:{edit.name}"
+            elif edit.kind == "delete-tag":
+                touched = lib.delete_tag(edit.target)
+                message = f"#{edit.target} removed from {touched} items."
+                select = "all"
+            elif edit.kind == "edit-search":
+                lib.update_search(int(edit.target), edit.name, edit.query)
+                message = f"Saved search « {edit.name} » changed."
+                select = f"search:{edit.target}"
+            elif edit.kind == "delete-search":
+                lib.delete_search(int(edit.target))
+                message = f"Saved search « {edit.name} » deleted."
+                select = "all"
+            else:
+                feed_id = int(edit.target)
+                lib.set_feed_title(feed_id, edit.name)
+                lib.set_feed_folder(feed_id, edit.folder)
+                lib.set_feed_policy(feed_id, edit.policy)  # type: ignore[arg-type]
+                message = f"Feed saved; full text: {edit.policy}."
+                select = f"feed:{feed_id}"
+            snap = read_snapshot(lib)
+        except Exception as error:
+            self.fail("saving the change", error)
+            return
+        self.post_message(self._FeedsLoaded(snap, select))
         self.app.call_from_thread(self.notify, message, markup=False)
 
     @work(thread=True, group="export")

@@ -100,6 +100,13 @@ class ActionsProvider(_Listing):
         yield "Refresh all feeds", main.action_refresh_all, "Fetch every feed now"
         yield "Refresh this feed", main.action_refresh_feed, "Fetch the current feed now"
         yield "Mark everything here read", main.action_all_read, "Undo with U"
+        yield "Export…", main.action_export, "The selection or the current view, with a preview"
+        yield "Watch rules…", main.action_watches, "Create, edit, apply or delete watches"
+        yield (
+            "Edit this tag, saved search or feed…",
+            main.action_edit_entry,
+            "Rename or merge a tag, change a search, set a feed's full-text policy",
+        )
         for name in sorted(main.app.available_themes):
             yield f"Theme: {name}", partial(setattr, main.app, "theme", name), ""
 

@@ -27,6 +27,7 @@ from veille.library import View
 from veille.model import Item, ItemRow
 from veille.tui.display import checked_link, literal
 from veille.tui.messages import LibraryChanged
+from veille.tui.screens.entry_edit import EntryEdit, FeedDialog, SearchDialog, TagDialog
 from veille.tui.screens.export import ExportChoice, ExportDialog, ExportSelection
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.link import LinkPrompt
@@ -76,6 +77,7 @@ class MainScreen(Tasks, Screen[None]):
         Binding("slash", "search", "Search", id="search"),
         Binding("E", "export", "Export", id="export"),
         Binding("W", "watches", "Watches", id="watches"),
+        _nav("e", "edit_entry", "Edit the tag, saved search or feed shown", "edit-entry"),
         _nav("S", "save_search", "Save the current search", "save-search"),
         Binding("r", "refresh_feed", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", id="refresh-all"),
@@ -434,6 +436,31 @@ class MainScreen(Tasks, Screen[None]):
             query=self.search_text,
         )
         self.app.push_screen(editor, done)
+
+    def action_edit_entry(self) -> None:
+        entry, snap = self.entry, self.snapshot
+        done = self._entry_edited
+        if entry.feed is not None:
+            folders = sorted({f.folder for f in snap.feeds if f.folder}) if snap else []
+            feed = next((f for f in snap.feeds if f.id == entry.feed.id), None) if snap else None
+            self.app.push_screen(FeedDialog(feed or entry.feed, folders), done)
+        elif entry.view.tag is not None:
+            count = next((t.items for t in snap.tags if t.name == entry.view.tag), 0) if snap else 0
+            self.app.push_screen(TagDialog(entry.view.tag, count), done)
+        elif entry.view.saved_search_id is not None and snap is not None:
+            search = next((s for s in snap.searches if s.id == entry.view.saved_search_id), None)
+            if search is not None:
+                self.app.push_screen(SearchDialog(search), done)
+        elif entry.view.rule_id is not None:
+            self.action_watches()
+        else:
+            self.notify(
+                "Choose a tag, a saved search, a watch or a feed in the left pane, then press e."
+            )
+
+    def _entry_edited(self, edit: EntryEdit | None) -> None:
+        if edit is not None:
+            self.apply_entry_edit(edit)
 
     # Search -----------------------------------------------------------------------------------
 
