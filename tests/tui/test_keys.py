@@ -175,6 +175,22 @@ async def test_search_narrows_the_list_as_you_type(app_factory: Factory) -> None
         await until(pilot, lambda: items.count == 18)
 
 
+async def test_a_bad_query_says_where_and_keeps_the_last_good_list(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        items = app.main.item_list
+        await pilot.press("slash", *"tag:climat")
+        await until(pilot, lambda: items.count == 2)
+        await pilot.press(*" OR (")
+        await until(pilot, lambda: "column" in screen_text(app))
+        assert items.count == 2  # still the last good result
+        assert not app._notifications  # type: ignore[attr-defined]  # no error popup
+        await pilot.press(*"is:starred)")
+        await until(pilot, lambda: items.count == 3)
+        assert "column" not in screen_text(app)
+
+
 async def test_help_lists_every_binding_with_its_keys(app_factory: Factory) -> None:
     app = app_factory(Settings(lang="en", keymap={"star": "x"}))
     async with app.run_test(size=(160, 48)) as pilot:

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, Label
 
 from veille.library import View
 from veille.model import Item, ItemRow
@@ -34,7 +34,7 @@ from veille.tui.screens.link import LinkPrompt
 from veille.tui.screens.note import NoteEditor
 from veille.tui.screens.save_search import SaveSearchPrompt
 from veille.tui.screens.tags import TagChange, TagEditor
-from veille.tui.screens.watch import WatchEdit, WatchEditor
+from veille.tui.screens.watch import WatchEdit, WatchEditor, query_problem
 from veille.tui.source import LibrarySource
 from veille.tui.tasks import Tasks
 from veille.tui.widgets.feeds import Entry, FeedTree
@@ -99,6 +99,7 @@ class MainScreen(Tasks, Screen[None]):
             with Container(id="content"):
                 with Vertical(id="list-pane"):
                     yield Input(placeholder="search (tag:, is:starred, since:7d…)", id="search")
+                    yield Label(Content(""), id="search-problem")
                     yield ItemList(lang=self.settings.lang, id="items")
                 yield Reader(id="reader")
         yield StatusBar(id="status")
@@ -108,6 +109,7 @@ class MainScreen(Tasks, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).display = False
+        self.query_one("#search-problem", Label).display = False
         self.entry = Entry("all", View(), "All")
         self.search_text = ""
         self.undo_ids: list[int] = []
@@ -489,6 +491,14 @@ class MainScreen(Tasks, Screen[None]):
 
     def _apply_search(self) -> None:
         text = self.query_one("#search", Input).value.strip()
+        # A query being typed is often briefly wrong (`tag:` before its value): say where, and
+        # keep showing the last good result rather than an empty list or an error popup.
+        problem = query_problem(text) if text else ""
+        label = self.query_one("#search-problem", Label)
+        label.update(Content(problem))
+        label.display = bool(problem)
+        if problem:
+            return
         if text != self.search_text:
             self.search_text = text
             self.show_view(self.entry)
@@ -506,6 +516,7 @@ class MainScreen(Tasks, Screen[None]):
             return False
         box.value = ""
         box.display = False
+        self.query_one("#search-problem", Label).display = False
         if self._search_timer is not None:
             self._search_timer.stop()
         if self.search_text:
