@@ -154,3 +154,39 @@ async def test_a_story_from_several_feeds_lists_its_other_sources(home: Paths) -
         )
     with open_library(home.library) as lib:
         assert all(lib.item(i).read for i in ids)  # reading one source reads the story
+
+
+async def test_the_view_item_and_pane_sizes_come_back_at_the_next_start(
+    app_factory: Callable[..., VeilleApp],
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("J", "J")  # the second feed in the pane: "Feed 1" (Institutions)
+        await until(pilot, lambda: app.main.entry.key == "feed:2")
+        await pilot.press("j", "enter", "right_square_bracket")
+        await until(pilot, lambda: app.main.reader_pane.item is not None)
+        opened = app.main.reader_pane.item
+        assert opened is not None
+        await until(pilot, lambda: not app.main.workers)
+    again = app_factory()
+    async with again.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await until(pilot, lambda: again.main.entry.title == "Feed 1")  # the real title
+        assert "Feed 1" in static_text(again, "#status-text")
+        await until(pilot, lambda: again.main.reader_pane.item is not None)
+        shown = again.main.reader_pane.item
+        assert shown is not None and shown.id == opened.id
+        assert again.main.feeds_width == 32
+
+
+async def test_a_remembered_feed_that_is_gone_falls_back_to_all(
+    app_factory: Callable[..., VeilleApp], home: Paths
+) -> None:
+    with open_library(home.library) as lib:
+        lib.set_state("tui.view", "feed:999")
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: getattr(app.main, "snapshot", None) is not None)
+        await until(pilot, lambda: app.main.entry.key == "all")
+        await until(pilot, lambda: app.main.item_list.count == 18)

@@ -28,7 +28,7 @@ from veille.tui.messages import LibraryChanged, TaskFailed
 from veille.tui.screens.entry_edit import EntryEdit
 from veille.tui.screens.export import ExportChoice, ExportSelection
 from veille.tui.screens.watch import WatchEdit
-from veille.tui.widgets.feeds import Entry, FeedsSnapshot, FeedTree
+from veille.tui.widgets.feeds import Entry, FeedsSnapshot, FeedTree, entry_from_key
 from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Body, Reader, Source, render_body
 from veille.tui.widgets.status import StatusBar
@@ -63,7 +63,6 @@ class Tasks(Screen[None]):
     @dataclass
     class _Started(Message):
         state: dict[str, str]
-        snap: FeedsSnapshot
 
     @dataclass
     class _FeedsLoaded(Message):
@@ -112,6 +111,7 @@ class Tasks(Screen[None]):
 
     # Set by MainScreen.
     entry: Entry
+    search_text: str
     undo_ids: list[int]
 
     def __init__(
@@ -173,15 +173,23 @@ class Tasks(Screen[None]):
 
     @work(thread=True, group="start")
     def start(self) -> None:
+        """Show the remembered view at once; the feeds pane's counts follow.
+
+        Counting unread items per feed, tag and watch takes a large library a good part of a
+        second; the list needs none of it, so it is not kept waiting.
+        """
         try:
-            self.lib.sync_watch(self.settings.watch)  # config.toml's [[watch]] entries win
             self._check_outside_changes_now()  # the baseline: what this app starts from
             state = {key: self.lib.get_state(key) for key in STATE_KEYS}
-            snap = read_snapshot(self.lib)
         except Exception as error:
             self.fail("reading the library", error)
             return
-        self.post_message(self._Started(state, snap))
+        self.post_message(self._Started(state))
+        try:
+            self.lib.sync_watch(self.settings.watch)  # config.toml's [[watch]] entries win
+            self.post_message(self._FeedsLoaded(read_snapshot(self.lib)))
+        except Exception as error:
+            self.fail("reading the feeds", error)
         if self.paths is not None:
             try:
                 from veille.fulltext.cache import open_cache
@@ -197,15 +205,10 @@ class Tasks(Screen[None]):
         self.apply_layout_state(
             _int(state["tui.feeds_width"], 30), _int(state["tui.list_size"], 40)
         )
-        self.known_tags = [t.name for t in message.snap.tags]
-        self.snapshot = message.snap
-        self.feed_tree.fill(message.snap, select=state["tui.view"] or "all")
-        entry = self.feed_tree.entry_for(self.feed_tree.selected_key) or self.feed_tree.entry_for(
-            "all"
-        )
+        entry = entry_from_key(state["tui.view"] or "all") or Entry("all", View(), "All")
+        self.feed_tree.selected_key = entry.key
         item_id = _int(state["tui.item"], 0) or None
-        if entry is not None:
-            self.show_view(entry, keep_id=item_id)
+        self.show_view(entry, keep_id=item_id)
         if item_id is not None:
             self.open_item(item_id, mark_read=False)
         self.set_interval(OUTSIDE_CHECK, self._check_outside_changes)
@@ -252,6 +255,15 @@ class Tasks(Screen[None]):
         self.known_tags = [t.name for t in message.snap.tags]
         self.snapshot = message.snap
         self.feed_tree.fill(message.snap, select=message.select)
+        if message.select is None and hasattr(self, "entry"):
+            # The view shown before the pane was filled: take its real title, or fall back to
+            # "All" if what was remembered is gone (a feed removed from the command line).
+            known = self.feed_tree.entry_for(self.entry.key)
+            if known is None:
+                message.select = "all"
+            elif known != self.entry:
+                self.entry = known
+                self.status_bar.describe(known.title, self.item_list.count, self.search_text)
         if message.select is not None:
             entry = self.feed_tree.entry_for(message.select) or self.feed_tree.entry_for("all")
             if entry is not None:

@@ -185,6 +185,21 @@ class MainScreen(Tasks, Screen[None]):
 
     # Availability ---------------------------------------------------------------------------
 
+    def refresh_bindings(self) -> None:
+        """Redraw the footer only if a verb it shows changed availability.
+
+        The footer rebuilds all its keys on every call, which costs more than moving through a
+        list or switching feeds; most calls change nothing it shows.
+        """
+        shown = (self.focused,) + tuple(  # focus changes which widget's keys apply
+            self.check_action(binding.action, ())
+            for binding in self.BINDINGS
+            if isinstance(binding, Binding) and binding.show
+        )
+        if shown != getattr(self, "_footer_state", None):
+            self._footer_state = shown
+            super().refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         needs_row = {
             "star",

@@ -40,6 +40,37 @@ class FeedsSnapshot:
     watches: list[Rule] = field(default_factory=list)
 
 
+def entry_from_key(key: str) -> Entry | None:
+    """The entry a remembered key stands for, before the pane has read the library.
+
+    The app starts by showing the list of the remembered view; the pane's counts come a moment
+    later. The title here is provisional: the pane's own entry replaces it once it is filled.
+    """
+    kind, _, value = key.partition(":")
+    fixed = {
+        "all": Entry("all", View(), "All"),
+        "unread": Entry("unread", View(unread_only=True), "Unread"),
+        "starred": Entry("starred", View(starred_only=True), "Starred"),
+    }
+    if key in fixed:
+        return fixed[key]
+    if kind == "tag" and value:
+        return Entry(key, View(tag=value), f"#{value}")
+    if kind == "folder" and value:
+        return Entry(key, View(folder=value), value.rsplit("/", 1)[-1])
+    if kind in ("feed", "search", "watch") and value.isdigit():
+        number = int(value)
+        view = (
+            View(feed_id=number)
+            if kind == "feed"
+            else View(saved_search_id=number)
+            if kind == "search"
+            else View(rule_id=number)
+        )
+        return Entry(key, view, "…")
+    return None
+
+
 def _label(title: str, unread: int, *, failing: bool = False, bold: bool = False) -> Text:
     text = literal(title, "bold" if bold else "")
     if unread:

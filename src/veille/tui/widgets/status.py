@@ -26,9 +26,13 @@ class StatusBar(Horizontal):
         if query:
             text.append("  search: ", "dim")
             text.append_text(literal(query))
-        self.query_one("#status-text", Static).update(text)
+        # A fixed-size slot: no layout pass (it costs more than the rest of a feed switch).
+        self.query_one("#status-text", Static).update(text, layout=False)
 
     def selection(self, count: int) -> None:
+        if count == getattr(self, "_selected", 0):
+            return  # unchanged: spare the layout pass a new width would need
+        self._selected = count
         label = f"  {count} selected (Esc clears)" if count else ""
         self.query_one("#status-selection", Static).update(Text(label, "bold"))
 
@@ -37,7 +41,7 @@ class StatusBar(Horizontal):
         bar.display = True
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#status-offline", Static).update(
-            Text(f" {done}/{total} feeds, {new_items} new")
+            Text(f" {done}/{total} feeds, {new_items} new"), layout=False
         )
 
     def finished(self, text: str) -> None:
