@@ -191,10 +191,13 @@ class MainScreen(Tasks, Screen[None]):
         The footer rebuilds all its keys on every call, which costs more than moving through a
         list or switching feeds; most calls change nothing it shows.
         """
-        shown = (self.focused,) + tuple(  # focus changes which widget's keys apply
-            self.check_action(binding.action, ())
-            for binding in self.BINDINGS
-            if isinstance(binding, Binding) and binding.show
+        shown = (
+            self.focused,  # focus changes which widget's keys apply
+            *(
+                self.check_action(binding.action, ())
+                for binding in self.BINDINGS
+                if isinstance(binding, Binding) and binding.show
+            ),
         )
         if shown != getattr(self, "_footer_state", None):
             self._footer_state = shown
