@@ -28,6 +28,7 @@ def after_refresh(settings: Settings, paths: Paths | None = None) -> AfterRefres
         lib.sync_watch(settings.watch)
         lib.apply_rules(new_ids)
         lib.cluster(new_ids)
+        lib.tune()
 
     return step
 

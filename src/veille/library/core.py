@@ -73,6 +73,29 @@ class Library(MarksLayer):
         with self.db.write() as conn:
             conn.execute("DELETE FROM saved_searches WHERE id = ?", (search_id,))
 
+    # Upkeep --------------------------------------------------------------------------------
+
+    def tune(self) -> bool:
+        """Renew the query planner's statistics once the library has grown by a tenth.
+
+        Search counts are fast only when SQLite knows the narrow `items_flags` index beats the
+        item rows, which it learns from ANALYZE; a bounded ANALYZE takes ~0.1 s at 100,000 items.
+        Returns whether it ran.
+        """
+        conn = self.conn
+        try:
+            row = conn.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'items_list'").fetchone()
+        except sqlite3.OperationalError:  # never analysed: no statistics table yet
+            row = None
+        known = int(str(row[0]).split()[0]) if row else 0
+        current = int(conn.execute("SELECT count(*) FROM items").fetchone()[0])
+        if known and abs(current - known) <= known // 10:
+            return False
+        with self.db.write() as writer:
+            writer.execute("PRAGMA analysis_limit = 1000")
+            writer.execute("ANALYZE")
+        return True
+
     # Watch rules ---------------------------------------------------------------------------
 
     def rules(self) -> list[Rule]:

@@ -1,0 +1,103 @@
+"""Search plans: the fast paths return exactly what the plain ones do, and stay fast ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from veille.library import Library
+from veille.library.reading import _source
+from veille.model import ParsedEntry, ParsedFeed
+
+BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
+WORDS = ("sécurité", "climat", "énergie", "données", "transparence", "algorithme")
+
+
+def _fill(lib: Library, items: int = 240) -> None:
+    for f in range(3):
+        feed = lib.add_feed(f"https://f{f}.example.org/rss", title=f"Source {f}")
+        entries = []
+        for n in range(items // 3):
+            number = f * 1000 + n
+            # Every item has the common word; a few have the rare ones.
+            words = ["sécurité", WORDS[number % len(WORDS)]]
+            if number % 37 == 0:
+                words.append("rarissime")
+            entries.append(
+                ParsedEntry(
+                    guid=f"g{number}",
+                    link=f"https://f{f}.example.org/{number}",
+                    title=f"Article {number} " + " ".join(words),
+                    content=f"<p>{' '.join(words)}</p>",
+                    published=BASE - timedelta(minutes=number),
+                    language="en" if number % 2 else "fr",
+                )
+            )
+        lib.ingest(feed.id, ParsedFeed(title=f"Source {f}", entries=entries), status=200)
+    lib.tag(range(1, 40), add=["à-lire"])
+    lib.set_read(range(1, items, 3))
+
+
+QUERIES = (
+    "securite",
+    "rarissime",
+    "climat OR énergie",
+    "securite -climat",
+    "(climat OR énergie) -tag:à-lire",
+    "lang:en transparence",
+    "feed:source -données",
+    "is:unread securite",
+    "algo*",
+    '"securite climat"',
+    "nothing-like-this",
+)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_list_window_matches_the_plain_plan(lib: Library, query: str) -> None:
+    _fill(lib)
+    cond = lib._where(query, None, collapse=True)
+    plain = [
+        row[0]
+        for row in lib.conn.execute(
+            f"SELECT i.id FROM {_source(cond.sql)} WHERE {cond.sql} "
+            "ORDER BY i.sort_ts DESC, i.id DESC",
+            cond.params,
+        )
+    ]
+    shown = [row.id for row in lib.rows(query, limit=1000)]
+    assert shown == plain
+    assert lib.count(query) == len(plain)
+    window = [row.id for row in lib.rows(query, offset=5, limit=7)]
+    assert window == plain[5:12]
+
+
+def test_statistics_are_renewed_when_the_library_grows(lib: Library) -> None:
+    _fill(lib, items=60)
+    assert lib.tune()  # a first look
+    assert not lib.tune()  # nothing changed since
+    _fill_more = ParsedFeed(
+        title="More",
+        entries=[
+            ParsedEntry(guid=f"m{n}", title=f"more {n}", link=f"https://m.org/{n}")
+            for n in range(30)
+        ],
+    )
+    feed = lib.add_feed("https://m.org/rss", title="More")
+    lib.ingest(feed.id, _fill_more, status=200)
+    assert lib.tune()  # half as many items again: looked at anew
+
+
+def test_a_common_word_is_counted_from_the_narrow_index(lib: Library) -> None:
+    _fill(lib)
+    lib.tune()
+    cond = lib._where("securite", None, collapse=True)
+    plan = " ".join(
+        str(step[3])
+        for step in lib.conn.execute(
+            f"EXPLAIN QUERY PLAN SELECT count(*) FROM {_source(cond.sql)} WHERE {cond.sql}",
+            cond.params,
+        )
+    )
+    assert "items_flags" in plan
