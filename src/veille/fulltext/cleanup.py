@@ -119,6 +119,7 @@ _TEXT_BLOCKS = tuple(
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
+_TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
 
 
@@ -279,6 +280,10 @@ def _sanitize(root: lxml_html.HtmlElement, base: str) -> None:
             _remove(element)
         elif element.tag in _VOID_CONTAINERS and element.getparent() is not None:
             # HTML's parser nests what follows these void elements inside them: drop the tag only.
+            element.drop_tag()
+        elif not _TAG_NAME.fullmatch(element.tag) and element.getparent() is not None:
+            # libxml2 keeps a name like `texte<script` (from « <texte<script> ») as it is; written
+            # out, it reads like a script tag to any filter downstream. Keep the text only.
             element.drop_tag()
     for element in root.iter(etree.Element):
         if element.tag in ("img", "source"):
