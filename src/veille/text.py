@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 # C0 controls except tab and newline, DEL, and the C1 block.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -49,29 +50,53 @@ def html_to_text(html: str) -> str:
     if not html:
         return ""
     if "<" not in html and "&" not in html:
-        return _SPACES.sub(" ", html).strip()
+        return " ".join(strip_controls(html).split())
     from lxml import html as lxml_html  # imported lazily: keeps `import veille` light
 
-    html = strip_controls(html)  # before parsing: lxml refuses them in what we set below
+    html = strip_controls(html)
     try:
         root = lxml_html.fragment_fromstring(html, create_parent="div")
     except Exception:  # lxml raises several types on hopeless input; fall back to a crude strip
-        return strip_controls(_SPACES.sub(" ", re.sub(r"<[^>]*>", " ", html)).strip())
-    for bad in root.xpath(".//script|.//style|.//noscript|.//template"):
-        bad.drop_tree()
-    # Blocks separate words, inline tags do not: `<p>a</p><p>b</p>` reads "a b" but
-    # `<a>reference</a>.` reads "reference." and `<b>Sé</b>curité` stays one word.
-    try:
-        for element in root.iter(*_BLOCKS):
-            element.tail = " " + element.tail if element.tail else " "
-            element.text = " " + element.text if element.text else " "
-        text = "".join(root.itertext())
-    except ValueError:  # a control character came from an entity (`&#1;`): read it plainly
-        fresh = lxml_html.fragment_fromstring(html, create_parent="div")
-        for bad in fresh.xpath(".//script|.//style|.//noscript|.//template"):
-            bad.drop_tree()
-        text = " ".join(fresh.itertext())
-    return strip_controls(_SPACES.sub(" ", text).strip())
+        return " ".join(re.sub(r"<[^>]*>", " ", html).split())
+    parts = [root.text or ""]
+    block_text(root, parts)
+    # A character reference (`&#1;`) can still bring a control character in: strip again.
+    return " ".join(strip_controls("".join(parts)).split())
+
+
+_BLOCK_SET = frozenset(_BLOCKS)
+# Removed with their content: never words a reader sees.
+_UNREAD = frozenset(("script", "style", "noscript", "template"))
+
+
+def block_text(parent: Any, parts: list[str]) -> None:
+    """Append the text under `parent`'s children to `parts`, in order, blocks set apart by spaces.
+
+    Blocks separate words, inline tags do not: `<p>a</p><p>b</p>` reads "a b" but
+    `<a>reference</a>.` reads "reference." and `<b>Sé</b>curité` stays one word. The tree is
+    only read, never changed: lxml refuses to store the control characters that a character
+    reference can produce, so rewriting text in place could fail half-way. Comments and
+    processing instructions contribute only what follows them.
+    """
+    for child in parent:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _UNREAD:
+            if child.tail:
+                parts.append(child.tail)
+        elif tag in _BLOCK_SET:
+            parts.append(" ")
+            if child.text:
+                parts.append(child.text)
+            block_text(child, parts)
+            parts.append(" ")
+            if child.tail:
+                parts.append(child.tail)
+        else:
+            if child.text:
+                parts.append(child.text)
+            block_text(child, parts)
+            if child.tail:
+                parts.append(child.tail)
 
 
 def excerpt(html: str, length: int = 300) -> str:

@@ -16,10 +16,12 @@ from typing import Any
 
 from veille.export.common import (
     ExportOptions,
+    clean_line,
     cut_text,
     item_date,
     item_excerpt,
     item_id,
+    item_text,
     newest_date,
     rfc3339,
     safe_link,
@@ -28,7 +30,7 @@ from veille.export.common import (
 )
 from veille.model import Item
 from veille.redact import redact_url
-from veille.text import clean_line, html_to_text, strip_controls
+from veille.text import strip_controls
 
 __all__ = ["render_atom", "render_json_feed"]
 
@@ -47,7 +49,7 @@ def _json_item(item: Item, lang: str) -> dict[str, Any]:
     if link:
         entry["url"] = link
     entry["title"] = title_of(item, lang)
-    text = strip_controls(html_to_text(item.body))
+    text = strip_controls(item_text(item))
     entry["content_text"] = text
     summary = cut_text(text)
     if summary:

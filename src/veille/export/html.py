@@ -7,11 +7,13 @@ tracking pixel to a document people open in a browser or send to colleagues.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from html import escape
 
 from veille.export.common import (
     ExportOptions,
+    clean_line,
     group_items,
     item_date,
     item_excerpt,
@@ -19,10 +21,11 @@ from veille.export.common import (
     safe_link,
     source_name,
     title_of,
+    typeset,
 )
-from veille.i18n import format_date, french_typography, label
+from veille.i18n import format_date, label
 from veille.model import Item
-from veille.text import clean_line, strip_controls
+from veille.text import strip_controls
 
 __all__ = ["render_html"]
 
@@ -51,8 +54,11 @@ blockquote.note { border-left: 3px solid #c8a400; margin: .5rem 0; padding: .1re
 
 
 def _text(text: str, lang: str) -> str:
-    text = clean_line(text)
-    return escape(french_typography(text) if lang == "fr" else text)
+    return escape(typeset(clean_line(text), lang))
+
+
+# Feed names, authors and labels come back on item after item: each is worked out once.
+_names = functools.lru_cache(maxsize=4096)(_text)
 
 
 def _item(item: Item, lang: str) -> list[str]:
@@ -61,14 +67,14 @@ def _item(item: Item, lang: str) -> list[str]:
     heading = f'<a href="{escape(link)}" rel="noopener noreferrer">{title}</a>' if link else title
     out = ["<article>", f"<h3>{heading}</h3>"]
     source = source_name(item)
-    meta = [_text(source, lang)] if source else []
+    meta = [_names(source, lang)] if source else []
     when = item_date(item)
     if when is not None:
         meta.append(
             f'<time datetime="{when.date().isoformat()}">{escape(format_date(when, lang))}</time>'
         )
     if clean_line(item.author):
-        meta.append(_text(item.author, lang))
+        meta.append(_names(item.author, lang))
     if meta:
         out.append(f'<p class="meta">{" · ".join(meta)}</p>')
     text = item_excerpt(item)
@@ -78,7 +84,7 @@ def _item(item: Item, lang: str) -> list[str]:
     if tags:
         spans = "".join(f'<span class="tag">{escape(t)}</span>' for t in tags)
         out.append(
-            f'<p class="tags"><span class="label">{_text(label("tags", lang), lang)}'
+            f'<p class="tags"><span class="label">{_names(label("tags", lang), lang)}'
             f"</span> {spans}</p>"
         )
     note = strip_controls(item.note).strip()
@@ -124,7 +130,7 @@ def render_html(items: Sequence[Item], options: ExportOptions) -> str:
     blocks: dict[int, list[str]] = {}
     for name, members in group_items(items, options.group_by, lang):
         if name:
-            out.append(f"<section><h2>{_text(name, lang)}</h2>")
+            out.append(f"<section><h2>{_names(name, lang)}</h2>")
         for item in members:
             # Grouped by tag, an item can appear in several sections: render it once.
             if item.id not in blocks:

@@ -8,11 +8,13 @@ the words and never to the URLs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
 from veille.export.common import (
     ExportOptions,
+    clean_line,
     group_items,
     item_date,
     item_excerpt,
@@ -20,15 +22,18 @@ from veille.export.common import (
     safe_link,
     source_name,
     title_of,
+    typeset,
 )
-from veille.i18n import format_date, french_typography, label
+from veille.i18n import format_date, label
 from veille.model import Item
-from veille.text import clean_line, strip_controls
+from veille.text import strip_controls
 
 __all__ = ["escape_markdown", "render_markdown"]
 
 # Every ASCII character Markdown (CommonMark or GitHub's) may read as syntax inside a line.
 _SIGNIFICANT = re.compile(r"([\\`*_{}\[\]()<>#|~&])")
+_BULLET = re.compile(r"^([-=+])")
+_NUMBERED = re.compile(r"^(\d+)([.)])")
 
 
 def escape_markdown(text: str) -> str:
@@ -38,13 +43,16 @@ def escape_markdown(text: str) -> str:
     """
     text = _SIGNIFICANT.sub(r"\\\1", strip_controls(text).replace("\n", " "))
     # A line that starts like a list item or a numbered one would become one.
-    return re.sub(r"^(\d+)([.)])", r"\1\\\2", re.sub(r"^([-=+])", r"\\\1", text))
+    return _NUMBERED.sub(r"\1\\\2", _BULLET.sub(r"\\\1", text))
 
 
 def _words(text: str, lang: str) -> str:
     """Feed or label text as it appears in the review: typeset for French, then escaped."""
-    text = clean_line(text)
-    return escape_markdown(french_typography(text) if lang == "fr" else text)
+    return escape_markdown(typeset(clean_line(text), lang))
+
+
+# Feed names, authors and headings come back on item after item: each is worked out once.
+_names = functools.lru_cache(maxsize=4096)(_words)
 
 
 def _item(item: Item, options: ExportOptions) -> list[str]:
@@ -53,12 +61,12 @@ def _item(item: Item, options: ExportOptions) -> list[str]:
     link = safe_link(item.url)
     lines = [f"### [{title}]({link})" if link else f"### {title}", ""]
     source = source_name(item)
-    meta = [_words(source, lang)] if source else []
+    meta = [_names(source, lang)] if source else []
     when = item_date(item)
     if when is not None:
         meta.append(format_date(when, lang))
     if clean_line(item.author):
-        meta.append(_words(item.author, lang))
+        meta.append(_names(item.author, lang))
     if meta:
         lines += [" · ".join(meta), ""]
     text = item_excerpt(item)
@@ -66,7 +74,7 @@ def _item(item: Item, options: ExportOptions) -> list[str]:
         lines += [_words(text, lang), ""]
     tags = [clean_line(t) for t in item.tags if clean_line(t)]
     if tags:
-        tag_label = _words(label("tags", lang) + ":", lang)
+        tag_label = _names(label("tags", lang) + ":", lang)
         lines += [f"{tag_label} " + " ".join("#" + escape_markdown(t) for t in tags), ""]
     note = strip_controls(item.note).strip()
     if note:
@@ -94,7 +102,7 @@ def render_markdown(items: Sequence[Item], options: ExportOptions) -> str:
     blocks: dict[int, list[str]] = {}
     for name, members in group_items(items, options.group_by, lang):
         if name:
-            out += [f"## {_words(name, lang)}", ""]
+            out += [f"## {_names(name, lang)}", ""]
         for item in members:
             # Grouped by tag, an item can appear in several sections: render it once.
             if item.id not in blocks:

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from veille.export.common import xml_safe
+from veille.export.common import clean_line, xml_safe
 from veille.model import Feed
 from veille.redact import redact_url
-from veille.text import clean_line
 
 __all__ = ["export_opml"]
 

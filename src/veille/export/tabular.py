@@ -14,6 +14,7 @@ from html import escape
 
 from veille.export.common import (
     ExportOptions,
+    clean_line,
     group_items,
     item_date,
     rfc3339,
@@ -22,7 +23,7 @@ from veille.export.common import (
     title_of,
 )
 from veille.model import Item
-from veille.text import clean_line, strip_controls
+from veille.text import strip_controls
 
 __all__ = ["CSV_COLUMNS", "defuse_cell", "render_bookmarks", "render_csv"]
 
