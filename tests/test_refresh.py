@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +158,69 @@ def test_many_feeds_are_parsed_in_worker_processes(lib: Library, local_server: L
     assert report.new_items == 2 * count  # type: ignore[attr-defined]
     assert "HTML page" in lib.feed(bad.id).last_error  # errors cross the process boundary too
     assert {r.title for r in lib.rows(limit=500)} >= {f"Nouvelle {n}" for n in range(count)}
+
+
+def test_feeds_are_started_one_host_at_a_time() -> None:
+    from veille.ingest.refresh import in_host_turns
+    from veille.model import Feed
+
+    urls = ["http://a.fr/1", "http://a.fr/2", "http://a.fr/3", "http://B.fr/1", "http://c.fr/1",
+            "http://b.fr/2", "not a url"]
+    feeds = [Feed(id=n, url=u) for n, u in enumerate(urls)]
+    order = [f.url for f in in_host_turns(feeds)]
+    assert order == ["http://a.fr/1", "http://B.fr/1", "http://c.fr/1", "not a url",
+                     "http://a.fr/2", "http://b.fr/2", "http://a.fr/3"]
+
+
+def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(
+    lib: Library, local_server: LocalServer
+) -> None:
+    """Outcomes are written several per transaction; one that the library refuses is rolled
+    back to its savepoint and reported, and the feeds around it land."""
+    from veille.ingest.refresh import parse_and_prepare
+    from veille.library.store import Failed, Fetched, NotModified, StoreResult
+
+    first = lib.add_feed(local_server.url("/one.xml"))
+    second = lib.add_feed(local_server.url("/two.xml"))
+    third = lib.add_feed(local_server.url("/three.xml"))
+    meta, prepared = parse_and_prepare(
+        rss("x", [("a", "Un"), ("b", "Deux")]).encode(), first.url, "application/rss+xml"
+    )
+    results = lib.record_refresh([
+        Fetched(first.id, meta, prepared, status=200, etag='"e1"'),
+        Fetched(99_999, meta, prepared, status=200),  # no such feed: the foreign key refuses it
+        NotModified(second.id),
+        Failed(third.id, status=503, error="the server is busy", retry_after=60),
+    ])
+    assert isinstance(results[0], StoreResult) and len(results[0].new_ids) == 2
+    assert isinstance(results[1], sqlite3.IntegrityError)
+    assert results[2] is None and isinstance(results[3], float)
+    assert sorted(r.title for r in lib.rows()) == ["Deux", "Un"]
+    assert lib.feed(first.id).etag == '"e1"'
+    assert lib.feed(second.id).last_status == 304
+    assert lib.feed(third.id).last_error == "the server is busy"
+    assert lib.db.connection().execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_large_refresh_is_written_in_batches_without_losing_a_feed(
+    lib: Library, local_server: LocalServer
+) -> None:
+    """Sixty feeds, some failing: every good feed's items and every failure are recorded, and
+    the items keep what the user did to them across the next refresh."""
+    good = []
+    for n in range(60):
+        if n % 10 == 7:
+            local_server.add(f"/batch/{n}.xml", "nope", status=500, content_type="text/plain")
+        else:
+            local_server.add(f"/batch/{n}.xml", rss("x", [(f"{n}-a", f"Article {n}")]))
+        feed = lib.add_feed(local_server.url(f"/batch/{n}.xml"))
+        if n % 10 != 7:
+            good.append(feed)
+    report = run(lib)
+    assert report.new_items == 54 and len(report.errors) == 6  # type: ignore[attr-defined]
+    starred = lib.rows()[0]
+    lib.set_starred([starred.id], True)
+    report = run(lib, force=True)
+    assert report.new_items == 0 and len(report.errors) == 6  # type: ignore[attr-defined]
+    assert lib.item(starred.id).starred
+    assert all(lib.feed(f.id).last_error == "" for f in good)

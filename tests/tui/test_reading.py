@@ -59,7 +59,7 @@ async def test_reader_shows_the_note_and_a_truncation_mark(
             feed.id,
             ParsedFeed(entries=[entry(99, "Cut short", content="")]),
             status=200,
-            is_truncated=lambda e, n: True,
+            is_truncated=lambda e, n, text: True,
         )
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:

@@ -72,16 +72,28 @@ def _plain(text: str) -> str:
 
 
 def detect_truncation(
-    title: str, summary: str, content: str, *, typical_length: int | None = None
+    title: str,
+    summary: str,
+    content: str,
+    *,
+    typical_length: int | None = None,
+    body_text: str | None = None,
 ) -> str | None:
     """Why the item looks truncated, in a few plain words, or None when it looks complete.
 
     `content` and `summary` are the item's HTML (or text); the body judged is the content, or
     the summary when there is none. `typical_length` is the median text length of the feed's
-    items, when known: an item far shorter than its siblings is probably cut.
+    items, when known: an item far shorter than its siblings is probably cut. `body_text` is the
+    plain text of that body when the caller already has it (refresh computes it for the search
+    index): reading a long article twice is most of what this check would otherwise cost.
     """
-    content_text = _plain(content)
-    summary_text = _plain(summary) if summary != content else content_text
+    content_text = _plain(content) if body_text is None else (body_text if content else "")
+    if summary == content:
+        summary_text = content_text
+    elif body_text is not None and not content:
+        summary_text = body_text
+    else:
+        summary_text = _plain(summary)
     body = content_text or summary_text
     if not body:
         return None  # nothing to judge: an empty item is not a truncated one

@@ -1,11 +1,17 @@
-"""Refreshing feeds: fetch concurrently, parse off the event loop, store one feed at a time.
+"""Refreshing feeds: fetch concurrently, parse off the event loop, store in batches.
 
 The pipeline per feed is fetch (async, bounded by the fetcher's global and per-host limits) →
-parse (a thread pool: lxml releases the GIL for most of its work, and feedparser's slow fallback
-is rare) → store (one writer thread, so this process never contends with itself for SQLite's write
-lock; other processes wait on the busy timeout). A failing feed records its error and never stops
-the others. Progress is reported per feed through a callback, which the CLI turns into a progress
-bar and the app into messages.
+parse and prepare the rows (worker processes for many feeds, threads for a few) → store (one
+writer thread, so this process never contends with itself for SQLite's write lock; other
+processes wait on the busy timeout). The writer takes every outcome waiting when it becomes free
+and writes them in one transaction, a savepoint per feed: under load a commit (and the search
+index flush it implies) serves many feeds, while a lone feed is still written at once.
+
+Feeds are started host by host in turns, and at most a window of them is between its fetch and
+its store at any time: fetching is much faster than parsing, and without that bound a thousand
+fetched documents (and their parsed items) would wait in memory for their turn. A failing feed
+records its error and never stops the others. Progress is reported per feed through a callback,
+which the CLI turns into a progress bar and the app into messages.
 """
 
 from __future__ import annotations
@@ -15,14 +21,24 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import zip_longest
 from multiprocessing import get_context
+from urllib.parse import urlsplit
 
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.ingest.parse import NotAFeedError, parse_feed
 from veille.library import Library
-from veille.library.store import PreparedEntry, StoreResult, prepare_entries
+from veille.library.store import (
+    Failed,
+    Fetched,
+    NotModified,
+    Outcome,
+    PreparedEntry,
+    StoreResult,
+    prepare_entries,
+)
 from veille.model import Feed, ParsedEntry, ParsedFeed
 from veille.redact import redact_url
 from veille.settings import Settings
@@ -93,29 +109,37 @@ def due_feeds(feeds: Sequence[Feed], *, force: bool, now: float) -> tuple[list[F
     return due, len(feeds) - len(due)
 
 
-def _truncation_check() -> Callable[[ParsedEntry, int | None], bool] | None:
+def _truncation_check() -> Callable[[ParsedEntry, int | None, str], bool] | None:
     try:
         from veille.fulltext.truncation import detect_truncation
     except ImportError:  # pragma: no cover - the detector ships with veille
         return None
 
-    def check(entry: ParsedEntry, typical: int | None) -> bool:
+    def check(entry: ParsedEntry, typical: int | None, body_text: str) -> bool:
         return detect_truncation(
-            entry.title, entry.summary, entry.content, typical_length=typical
+            entry.title, entry.summary, entry.content, typical_length=typical,
+            body_text=body_text,
         ) is not None
 
     return check
 
 
-PROCESS_POOL_FROM = 40  # due feeds from which parsing moves to worker processes
+PROCESS_POOL_FROM = 40  # feeds still to parse from which parsing moves to worker processes
+IN_FLIGHT_PER_SLOT = 4  # feeds between fetch and store, per slot of the global fetch limit
+BATCH_ITEMS = 2_000  # prepared items per write transaction, at most (a few dozen feeds)
 
 
 def parse_and_prepare(
     body: bytes, url: str, content_type: str
 ) -> tuple[ParsedFeed, list[PreparedEntry]]:
-    """Parse a feed and do the CPU half of storing it; runs in a worker thread or process."""
+    """Parse a feed and do the CPU half of storing it; runs in a worker thread or process.
+
+    The feed comes back without its entries (the prepared rows carry everything the writer
+    needs): half as much to send back from a worker process, and to keep in memory meanwhile.
+    """
     parsed = parse_feed(body, url, content_type)
-    return parsed, prepare_entries(parsed, _truncation_check())
+    prepared = prepare_entries(parsed, _truncation_check())
+    return replace(parsed, entries=[]), prepared
 
 
 def _parse_pool(feeds: int) -> Executor:
@@ -129,6 +153,84 @@ def _parse_pool(feeds: int) -> Executor:
     if feeds >= PROCESS_POOL_FROM and workers > 1:
         return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-parse")
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def in_host_turns(feeds: Sequence[Feed]) -> list[Feed]:
+    """Feeds reordered one host at a time, round after round (a, b, c, a, b, a, …).
+
+    Feeds enter the in-flight window in this order; twenty feeds of one site in a row would fill
+    it with fetches waiting for that site's few slots while other sites wait idle.
+    """
+    by_host: dict[str, list[Feed]] = {}
+    for feed in feeds:
+        by_host.setdefault(_host(feed.url), []).append(feed)
+    return [f for turn in zip_longest(*by_host.values()) for f in turn if f is not None]
+
+
+class _Parsers:
+    """The parse executor, made when the first document arrives (a refresh of feeds that all
+    answer 304 never pays for worker processes), sized by the feeds still to come then."""
+
+    def __init__(self) -> None:
+        self.executor: Executor | None = None
+
+    def get(self, remaining: int) -> Executor:
+        if self.executor is None:
+            self.executor = _parse_pool(remaining)
+        return self.executor
+
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+
+
+class _BatchWriter:
+    """Hands outcomes to the writer thread, as many per transaction as are waiting."""
+
+    def __init__(self, lib: Library, executor: Executor) -> None:
+        self._lib = lib
+        self._executor = executor
+        self._waiting: list[tuple[Outcome, asyncio.Future[StoreResult | float | None]]] = []
+        self._draining: asyncio.Task[None] | None = None
+
+    async def write(self, outcome: Outcome) -> StoreResult | float | None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[StoreResult | float | None] = loop.create_future()
+        self._waiting.append((outcome, future))
+        if self._draining is None or self._draining.done():
+            self._draining = loop.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            batch: list[tuple[Outcome, asyncio.Future[StoreResult | float | None]]] = []
+            items = 0
+            while self._waiting and (not batch or items < BATCH_ITEMS):
+                outcome, future = self._waiting.pop(0)
+                batch.append((outcome, future))
+                if isinstance(outcome, Fetched):
+                    items += len(outcome.prepared)
+            try:
+                results = await loop.run_in_executor(
+                    self._executor, self._lib.record_refresh, [o for o, _ in batch]
+                )
+            except Exception as problem:  # the file failed: every feed of the batch did
+                results = [problem] * len(batch)
+            for (_, future), result in zip(batch, results, strict=True):
+                if future.done():  # its feed was cancelled
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
 
 
 async def refresh(
@@ -149,15 +251,17 @@ async def refresh(
     started = time.monotonic()
     loop = asyncio.get_running_loop()
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-store")
-    parsers: Executor | None = None
+    parsers = _Parsers()
     try:
         every = await loop.run_in_executor(writer, lib.feeds)
         if feed_ids is not None:
             wanted = set(feed_ids)
             every = [f for f in every if f.id in wanted]
         feeds, skipped = due_feeds(every, force=force, now=time.time())
-        parsers = _parse_pool(len(feeds))
+        feeds = in_host_turns(feeds)
         report = RefreshReport(feeds=len(feeds), skipped=skipped)
+        store = _BatchWriter(lib, writer)
+        window = asyncio.Semaphore(max(1, settings.refresh.concurrency) * IN_FLIGHT_PER_SLOT)
         done = 0
 
         async def one(feed: Feed, fetcher: Fetcher) -> None:
@@ -165,60 +269,52 @@ async def refresh(
             new = 0
             error = ""
             result: FetchResult | None = None
-            try:
-                result = await fetcher.fetch(
-                    feed.url,
-                    etag="" if force else feed.etag,
-                    last_modified="" if force else feed.last_modified,
-                )
-                moved = result.permanent_redirect
-                if moved:
-                    report.moved[feed.id] = moved
-                if result.not_modified:
-                    report.not_modified += 1
-                    await loop.run_in_executor(
-                        writer, lambda: lib.ingest_not_modified(feed.id, moved_to=moved)
+            async with window:
+                try:
+                    result = await fetcher.fetch(
+                        feed.url,
+                        etag="" if force else feed.etag,
+                        last_modified="" if force else feed.last_modified,
                     )
-                elif result.error or result.body is None:
-                    error = result.error or "the server sent no content"
-                else:
-                    body = result.body
-                    url = result.final_url or feed.url
-                    assert parsers is not None
-                    parsed, prepared = await loop.run_in_executor(
-                        parsers, parse_and_prepare, body, url, result.content_type
+                    moved = result.permanent_redirect
+                    if moved:
+                        report.moved[feed.id] = moved
+                    if result.not_modified:
+                        report.not_modified += 1
+                        await store.write(NotModified(feed.id, moved_to=moved))
+                    elif result.error or result.body is None:
+                        error = result.error or "the server sent no content"
+                    else:
+                        body, result.body = result.body, None  # the parser owns it now
+                        meta, prepared = await loop.run_in_executor(
+                            parsers.get(len(feeds) - done), parse_and_prepare, body,
+                            result.final_url or feed.url, result.content_type,
+                        )
+                        del body
+                        stored = await store.write(
+                            Fetched(feed.id, meta, prepared, status=result.status,
+                                    etag=result.etag, last_modified=result.last_modified,
+                                    moved_to=moved)
+                        )
+                        assert isinstance(stored, StoreResult)
+                        new = len(stored.new_ids)
+                        report.new_items += new
+                        report.updated_items += len(stored.updated_ids)
+                        report.new_ids.extend(stored.new_ids)
+                        for hook in post_store:
+                            await loop.run_in_executor(writer, hook, lib, feed, stored)
+                except NotAFeedError as problem:
+                    error = str(problem)
+                except Exception as problem:  # one feed's surprise must not stop the others
+                    error = f"unexpected error: {type(problem).__name__}: {problem}"
+                if error:
+                    error = redact_url(error) if "://" in error else error
+                    report.errors[feed.id] = error
+                    await store.write(
+                        Failed(feed.id, status=result.status if result else None, error=error,
+                               retry_after=result.retry_after if result else None,
+                               gone=bool(result and result.gone))
                     )
-                    stored = await loop.run_in_executor(
-                        writer,
-                        lambda: lib.ingest(
-                            feed.id, parsed, status=result.status if result else None,
-                            etag=result.etag if result else "",
-                            last_modified=result.last_modified if result else "",
-                            moved_to=moved, prepared=prepared,
-                        ),
-                    )
-                    new = len(stored.new_ids)
-                    report.new_items += new
-                    report.updated_items += len(stored.updated_ids)
-                    report.new_ids.extend(stored.new_ids)
-                    for hook in post_store:
-                        await loop.run_in_executor(writer, hook, lib, feed, stored)
-            except NotAFeedError as problem:
-                error = str(problem)
-            except Exception as problem:  # one feed's surprise must not stop the others
-                error = f"unexpected error: {type(problem).__name__}: {problem}"
-            if error:
-                error = redact_url(error) if "://" in error else error
-                report.errors[feed.id] = error
-                status = result.status if result else None
-                retry_after = result.retry_after if result else None
-                gone = bool(result and result.gone)
-                await loop.run_in_executor(
-                    writer,
-                    lambda: lib.ingest_failure(
-                        feed.id, status=status, error=error, retry_after=retry_after, gone=gone
-                    ),
-                )
             done += 1
             if on_progress is not None:
                 on_progress(
@@ -237,5 +333,4 @@ async def refresh(
         return report
     finally:
         writer.shutdown(wait=True)
-        if parsers is not None:
-            parsers.shutdown(wait=True)
+        parsers.shutdown()

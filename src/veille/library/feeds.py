@@ -191,15 +191,57 @@ class FeedsLayer(LibraryBase):
     def ingest_not_modified(self, feed_id: int, *, status: int | None = 304,
                             moved_to: str = "") -> None:
         with self.db.write() as conn:
-            conn.execute(
-                """UPDATE feeds SET last_status = ?, last_error = '', failures = 0,
-                       next_retry = NULL, last_fetched = ?,
-                       moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
-                (status, time.time(), moved_to, moved_to, feed_id),
-            )
+            store.record_not_modified(conn, feed_id, now=time.time(), status=status,
+                                      moved_to=moved_to)
+
+    def record_refresh(
+        self, outcomes: Sequence[store.Outcome]
+    ) -> list[StoreResult | float | Exception | None]:
+        """Write several feeds' refresh outcomes in one transaction, in order.
+
+        One commit for many feeds instead of one each: the search index is flushed (and its
+        segments merged) once per commit, which is most of what a feed's commit costs. Each feed
+        is written in a savepoint: one that fails (an unexpected value) is rolled back alone and
+        its exception is returned in its place, the others land. A failure of the file itself
+        (full disk, busy beyond the timeout) fails the whole batch, as `LibraryError`, and
+        nothing of it is written. Returns, per outcome, the `StoreResult` of a stored feed, the
+        next retry time of a failed one (or None), None for a 304.
+        """
+        results: list[StoreResult | float | Exception | None] = []
+        with self.db.write() as conn:
+            for outcome in outcomes:
+                conn.execute("SAVEPOINT feed_outcome")
+                try:
+                    results.append(_apply(conn, outcome))
+                except sqlite3.OperationalError:
+                    raise
+                except Exception as problem:  # this feed's data, not the file: it fails alone
+                    conn.execute("ROLLBACK TO feed_outcome")
+                    results.append(problem)
+                conn.execute("RELEASE feed_outcome")
+        return results
 
     def ingest_failure(self, feed_id: int, *, status: int | None, error: str,
                        retry_after: float | None = None, gone: bool = False) -> float | None:
         with self.db.write() as conn:
             return store.record_failure(conn, feed_id, now=time.time(), status=status,
                                         error=error, retry_after=retry_after, gone=gone)
+
+
+def _apply(conn: sqlite3.Connection, outcome: store.Outcome) -> StoreResult | float | None:
+    now = time.time()
+    if isinstance(outcome, store.Fetched):
+        store.update_feed_meta(conn, outcome.feed_id, outcome.meta)
+        result = store.store_entries(conn, outcome.feed_id, outcome.meta, now=now,
+                                     prepared=outcome.prepared)
+        store.record_success(conn, outcome.feed_id, now=now, status=outcome.status,
+                             etag=outcome.etag, last_modified=outcome.last_modified,
+                             moved_to=outcome.moved_to)
+        return result
+    if isinstance(outcome, store.NotModified):
+        store.record_not_modified(conn, outcome.feed_id, now=now, status=outcome.status,
+                                  moved_to=outcome.moved_to)
+        return None
+    return store.record_failure(conn, outcome.feed_id, now=now, status=outcome.status,
+                                error=outcome.error, retry_after=outcome.retry_after,
+                                gone=outcome.gone)

@@ -2,7 +2,9 @@
 
 An item's identity is the feed's guid/id, else its link, else a hash of its title and date. An
 item that changes upstream is updated in place: its read mark, star, tags and note belong to the
-user and are never touched here. One feed's items are written in one transaction.
+user and are never touched here. One feed's items are written in one transaction; a refresh
+writes several feeds' outcomes in one transaction, each feed in a savepoint of its own, so that a
+feed that cannot be stored fails alone (see `FeedsLayer.record_refresh`).
 """
 
 from __future__ import annotations
@@ -23,13 +25,51 @@ from veille.text import clean_line, html_to_text
 FUTURE_SLACK = 36 * 3600
 FTS_TEXT_LIMIT = 100_000
 
-TruncationCheck = Callable[[ParsedEntry, int | None], bool]
+# (entry, the feed's typical body length, the plain text of the entry's body) → truncated?
+TruncationCheck = Callable[[ParsedEntry, int | None, str], bool]
 
 
 @dataclass(slots=True)
 class StoreResult:
     new_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A feed that answered with a document. `meta` holds its title, site and language only:
+    the entries travel as `prepared`, already turned into rows by a parser process."""
+
+    feed_id: int
+    meta: ParsedFeed
+    prepared: list[PreparedEntry]
+    status: int | None
+    etag: str = ""
+    last_modified: str = ""
+    moved_to: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NotModified:
+    """A feed that answered 304: only its bookkeeping changes."""
+
+    feed_id: int
+    status: int | None = 304
+    moved_to: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A feed that could not be fetched or read; `error` is the sentence the user sees."""
+
+    feed_id: int
+    status: int | None
+    error: str
+    retry_after: float | None = None
+    gone: bool = False
+
+
+Outcome = Fetched | NotModified | Failed
 
 
 def entry_guid(entry: ParsedEntry) -> str:
@@ -103,8 +143,9 @@ def prepare_entries(
         title = clean_line(entry.title, 1000)
         author = clean_line(entry.author, 300)
         url = (entry.link or "").strip()
-        truncated = int(bool(is_truncated and is_truncated(entry, typical)))
-        text = html_to_text(entry.content or entry.summary)[:FTS_TEXT_LIMIT]
+        body = html_to_text(entry.content or entry.summary)
+        truncated = int(bool(is_truncated and is_truncated(entry, typical, body)))
+        text = body[:FTS_TEXT_LIMIT]
         digest = _content_hash(entry)
         fields = (
             url, canonical_url(url), title, author, entry.summary, entry.content, published,
@@ -269,6 +310,17 @@ def record_success(
                failures = 0, next_retry = NULL, last_fetched = ?, gone = 0,
                moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
         (etag, last_modified, status, now, moved_to, moved_to, feed_id),
+    )
+
+
+def record_not_modified(
+    conn: sqlite3.Connection, feed_id: int, *, now: float, status: int | None, moved_to: str = ""
+) -> None:
+    conn.execute(
+        """UPDATE feeds SET last_status = ?, last_error = '', failures = 0,
+               next_retry = NULL, last_fetched = ?,
+               moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
+        (status, now, moved_to, moved_to, feed_id),
     )
 
 
