@@ -111,3 +111,36 @@ async def test_keys_and_highlight_messages() -> None:
         assert items.cursor > 3 and seen[-1] == items.cursor
         items.move_to(-5)
         assert items.cursor == 0
+
+
+async def test_a_new_view_shows_its_first_rows_before_its_count() -> None:
+    """Counting every hit of a common word costs more than the first screen: the rows come
+    first with "100+", the real count replaces it, and a view that fits in a page is exact."""
+    import threading
+
+    counted = threading.Event()
+
+    class SlowCount(CountingSource):
+        def count(self) -> int:
+            counted.wait(5)  # the library is still counting
+            return self.total
+
+    loads: list[tuple[int, bool]] = []
+
+    class Watching(ListApp):
+        def on_item_list_loaded(self, message: ItemList.Loaded) -> None:
+            loads.append((message.count, message.exact))
+
+    app = Watching()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(SlowCount(5_000))
+        await until(pilot, lambda: items.current_row is not None)
+        assert items.current_row is not None and items.current_row.title == "Row 0"
+        assert loads == [(PAGE + 1, False)] and items.fetching  # rows on screen, still counting
+        counted.set()
+        await until(pilot, lambda: items.count == 5_000)
+        assert loads[-1] == (5_000, True) and not items.fetching
+        items.show(CountingSource(40))  # fits in one page: exact at once, no second count
+        await until(pilot, lambda: items.count == 40)
+        assert loads[-1] == (40, True)

@@ -157,7 +157,7 @@ class MainScreen(Tasks, Screen[None]):
 
     @on(ItemList.Loaded)
     def list_loaded(self, event: ItemList.Loaded) -> None:
-        self.status_bar.describe(self.entry.title, event.count, self.search_text)
+        self.status_bar.describe(self.entry.title, event.count, self.search_text, exact=event.exact)
         self.status_bar.selection(len(self.item_list.selection))
         self.refresh_bindings()
 
@@ -186,18 +186,17 @@ class MainScreen(Tasks, Screen[None]):
     # Availability ---------------------------------------------------------------------------
 
     def refresh_bindings(self) -> None:
-        """Redraw the footer only if a verb it shows changed availability.
+        """Redraw the footer only if what it shows changed.
 
         The footer rebuilds all its keys on every call, which costs more than moving through a
-        list or switching feeds; most calls change nothing it shows.
+        list, switching feeds or leaving the search box (a focus change calls this too); most
+        calls change nothing it shows. Its content is exactly the shown active bindings, their
+        availability and tooltips, so that is what is compared.
         """
-        shown = (
-            self.focused,  # focus changes which widget's keys apply
-            *(
-                self.check_action(binding.action, ())
-                for binding in self.BINDINGS
-                if isinstance(binding, Binding) and binding.show
-            ),
+        shown = tuple(
+            (key, binding.action, binding.description, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.active_bindings.items()
+            if binding.show
         )
         if shown != getattr(self, "_footer_state", None):
             self._footer_state = shown

@@ -42,6 +42,7 @@ class _Window:
     count: int
     cursor: int
     pages: dict[int, list[ItemRow]]
+    exact: bool = True  # False: `count` only says "more than a page", the real one follows
 
 
 class ItemList(ScrollView, can_focus=True):
@@ -67,14 +68,20 @@ class ItemList(ScrollView, can_focus=True):
 
     @dataclass
     class Loaded(Message):
-        """A (re)load finished: `count` rows in the current view."""
+        """A (re)load finished: `count` rows in the current view (at least, if not `exact`)."""
 
         item_list: ItemList
         count: int
+        exact: bool = True
 
     @dataclass
     class _Reloaded(Message):
         window: _Window
+
+    @dataclass
+    class _Counted(Message):
+        generation: int
+        count: int
 
     @dataclass
     class _PageLoaded(Message):
@@ -99,6 +106,7 @@ class ItemList(ScrollView, can_focus=True):
         self.fetching = False
         self._pages: OrderedDict[int, list[ItemRow]] = OrderedDict()
         self._in_flight: set[int] = set()
+        self.shown_generation = 0  # the load whose rows are on screen (counted or not)
         # Item ids, not row indexes: a selection survives reloads that move rows around.
         self.selection: dict[int, ItemRow] = {}
 
@@ -123,6 +131,11 @@ class ItemList(ScrollView, can_focus=True):
         self, generation: int, source: RowSource, keep_id: int | None, cursor: int, height: int
     ) -> None:
         try:
+            if keep_id is None and cursor < PAGE:
+                # A new view or search: its first rows come first, its count a moment later.
+                # Counting every hit of a common word costs more than showing the first screen.
+                self._load_top(generation, source, cursor, height)
+                return
             count = source.count()
             index = source.position(keep_id) if keep_id is not None else None
             if index is None:
@@ -137,16 +150,38 @@ class ItemList(ScrollView, can_focus=True):
             return
         self.post_message(self._Reloaded(_Window(generation, count, index, pages)))
 
+    def _load_top(self, generation: int, source: RowSource, cursor: int, height: int) -> None:
+        rows = source.rows(0, PAGE)
+        if len(rows) < PAGE:  # the whole result fits in the first page: its count is known
+            self.post_message(self._Reloaded(_Window(generation, len(rows), cursor, {0: rows})))
+            return
+        # One more than the page, so the list knows it goes on; the real count replaces it.
+        self.post_message(
+            self._Reloaded(_Window(generation, PAGE + 1, cursor, {0: rows}, exact=False))
+        )
+        self.post_message(self._Counted(generation, source.count()))
+
     def on_item_list__reloaded(self, message: _Reloaded) -> None:
         window = message.window
         if window.generation != self.generation:
             return
-        self.fetching = False
+        self.fetching = not window.exact  # still counting
+        self.shown_generation = window.generation
         self._pages = OrderedDict(sorted(window.pages.items()))
         self._in_flight.clear()
         self.count = window.count
         self.virtual_size = Size(self.size.width, self.count)
         self._move(window.cursor, force=True, center=True)
+        self.refresh()
+        self.post_message(self.Loaded(self, self.count, window.exact))
+
+    def on_item_list__counted(self, message: _Counted) -> None:
+        if message.generation != self.generation:
+            return
+        self.fetching = False
+        self.count = message.count
+        self.virtual_size = Size(self.size.width, self.count)
+        self._move(self.cursor)  # only moves if the cursor was past the real end
         self.refresh()
         self.post_message(self.Loaded(self, self.count))
 

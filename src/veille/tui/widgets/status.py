@@ -20,9 +20,12 @@ class StatusBar(Horizontal):
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
 
-    def describe(self, view_title: str, count: int, query: str = "") -> None:
+    def describe(self, view_title: str, count: int, query: str = "", *, exact: bool = True) -> None:
         text = literal(view_title, "bold")
-        text.append(f"  {count:,} item{'s' if count != 1 else ''}".replace(",", "\u202f"))
+        if exact:
+            text.append(f"  {count:,} item{'s' if count != 1 else ''}".replace(",", "\u202f"))
+        else:
+            text.append(f"  {count - 1}+ items, counting…")
         if query:
             text.append("  search: ", "dim")
             text.append_text(literal(query))
