@@ -1,9 +1,9 @@
 """The exporters' fast paths give exactly what the general functions give; body text is clean.
 
 Exports read tens of thousands of titles and links, so `veille.export` has quicker versions of
-`clean_line`, `safe_link`'s parsing and French typesetting. Each one promises the same result as
-the function it stands in for; these properties hold it to that, on hostile input as well as
-ordinary. Bodies go through `html_to_text`, which must read any input into one clean line.
+`clean_line`, `safe_link`'s parsing, `xml_safe` and French typesetting. Each one promises the
+same result as the function it stands in for; these properties hold it to that, on hostile input
+as well as ordinary. Bodies go through `html_to_text`, which must read any input into one clean line.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from veille.export.common import clean_line, safe_link, typeset
+from veille.export.common import clean_line, safe_link, typeset, xml_safe
 from veille.i18n import french_typography
 from veille.text import clean_line as general_clean_line
 from veille.text import html_to_text
@@ -81,3 +81,13 @@ def _general_safe_link(url: str) -> str | None:
 @example("javascript://example.org/%0aalert(1)")
 def test_safe_link_fast_path_agrees_with_the_parser(url: str) -> None:
     assert safe_link(url) == _general_safe_link(url)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+@example("a\ud800b\uffff\x0c\x85c")
+def test_xml_safe_fast_path_removes_what_the_general_one_does(text: str) -> None:
+    from veille.export.common import _XML_INVALID
+    from veille.text import strip_controls
+
+    assert xml_safe(text) == _XML_INVALID.sub("", strip_controls(text))

@@ -195,6 +195,8 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def xml_safe(text: str) -> str:
     """`text` without the characters XML 1.0 cannot carry at all."""
+    if text.isprintable():  # no control, surrogate or non-character: the usual case, at once
+        return text
     return _XML_INVALID.sub("", strip_controls(text or ""))
 
 

@@ -109,10 +109,14 @@ def _feed_id(options: ExportOptions) -> str:
 def render_atom(items: Sequence[Item], options: ExportOptions) -> str:
     from lxml import etree  # lazily: keeps `import veille` light
 
+    names: dict[str, str] = {}
+
     def sub(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
-        el = etree.SubElement(
-            parent, f"{{{ATOM_NS}}}{tag}", {k: xml_safe(v) for k, v in attrs.items()}
-        )
+        name = names.get(tag) or names.setdefault(tag, f"{{{ATOM_NS}}}{tag}")
+        if attrs:
+            el = etree.SubElement(parent, name, {k: xml_safe(v) for k, v in attrs.items()})
+        else:
+            el = etree.SubElement(parent, name)
         if text is not None:
             el.text = xml_safe(text)
         return el
