@@ -290,3 +290,27 @@ async def test_current_search_is_saved_in_one_key(app_factory: Factory, home: Pa
         await until(pilot, lambda: "Mes flux" in screen_text(app))
     with open_library(home.library) as lib:
         assert [(s.name, s.query) for s in lib.saved_searches()] == [("Mes flux", "feed")]
+
+
+async def test_searching_leaves_the_footer_alone(app_factory: Factory) -> None:
+    """The search box takes the letters while it has the focus; the footer keeps showing the
+    verbs instead of being rebuilt without them (a quarter of a second on a large library)."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        before = list(footer.query(FooterKey))
+        assert any(key.description == "Star" for key in before)
+        await pilot.press("slash", *"tag:climat")
+        await until(pilot, lambda: app.main.item_list.count == 2)
+        await pilot.pause()
+        assert list(footer.query(FooterKey)) == before  # the very same widgets
+        await pilot.press("enter")
+        row = app.main.item_list.current_row
+        assert row is not None and not row.starred
+        await pilot.press("s")  # the verbs act again at once
+        await until(pilot, lambda: (r := app.main.item_list.current_row) is not None and r.starred)

@@ -189,10 +189,14 @@ class MainScreen(Tasks, Screen[None]):
         """Redraw the footer only if what it shows changed.
 
         The footer rebuilds all its keys on every call, which costs more than moving through a
-        list, switching feeds or leaving the search box (a focus change calls this too); most
-        calls change nothing it shows. Its content is exactly the shown active bindings, their
-        availability and tooltips, so that is what is compared.
+        list or switching feeds; most calls change nothing it shows. Its content is exactly the
+        shown active bindings, their availability and tooltips, so that is what is compared.
+        While the search box has the focus the footer stays as it was: the box takes the
+        letters, so Textual would hide every verb for a few seconds of typing and rebuild the
+        footer twice (a quarter of a second on entering the box and again on leaving it).
         """
+        if isinstance(self.focused, Input) and self.focused.id == "search":
+            return
         shown = tuple(
             (key, binding.action, binding.description, enabled, tooltip)
             for key, (_, binding, enabled, tooltip) in self.active_bindings.items()
