@@ -190,3 +190,30 @@ async def test_a_remembered_feed_that_is_gone_falls_back_to_all(
         await until(pilot, lambda: getattr(app.main, "snapshot", None) is not None)
         await until(pilot, lambda: app.main.entry.key == "all")
         await until(pilot, lambda: app.main.item_list.count == 18)
+
+
+async def test_feed_counts_follow_reading_without_rebuilding_the_pane(
+    app_factory: Callable[..., VeilleApp], home: Paths
+) -> None:
+    """Reading changes a few counts: those labels change in place (a folder the reader closed
+    stays closed); a new feed from outside rebuilds the pane with it."""
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        tree = app.main.feed_tree
+        row = app.main.item_list.current_row
+        assert row is not None and not row.read
+        key = f"feed:{row.feed_id}"
+        await until(pilot, lambda: tree.entry_for(key) is not None)
+        node = tree._by_key[key]
+        title, unread = str(node.label).rsplit(" ", 1)
+        folder = tree._by_key["folder:Presse"]
+        folder.collapse()
+        await pilot.press("enter")  # the current item is read
+        await until(pilot, lambda: str(node.label) == f"{title} {int(unread) - 1}")
+        assert tree._by_key[key] is node and not folder.is_expanded
+        with open_library(home.library) as lib:
+            lib.add_feed("https://new.example.org/rss.xml", title="Une nouvelle source")
+        app.main.load_feeds()
+        await until(pilot, lambda: "Une nouvelle source" in screen_text(app))
+        assert tree._by_key[key] is not node

@@ -80,6 +80,68 @@ def _label(title: str, unread: int, *, failing: bool = False, bold: bool = False
     return text
 
 
+# (parent key or None for the top, key, entry or None for a section heading, label), in order.
+_Planned = tuple[str | None, str, Entry | None, Text]
+
+
+def _plan(snap: FeedsSnapshot) -> list[_Planned]:
+    """The pane's nodes for `snap`, parents before their children."""
+    plan: list[_Planned] = [
+        (None, "all", Entry("all", View(), "All"), _label("All", snap.unread, bold=True)),
+        (
+            None,
+            "unread",
+            Entry("unread", View(unread_only=True), "Unread"),
+            _label("Unread", snap.unread, bold=True),
+        ),
+        (
+            None,
+            "starred",
+            Entry("starred", View(starred_only=True), "Starred"),
+            _label("Starred", snap.starred, bold=True),
+        ),
+    ]
+    if snap.tags:
+        plan.append((None, "section:tags", None, Text("Tags", "bold")))
+        for tag in snap.tags:
+            entry = Entry(f"tag:{tag.name}", View(tag=tag.name), f"#{tag.name}")
+            plan.append(("section:tags", entry.key, entry, _label(f"#{tag.name}", tag.unread)))
+    if snap.searches:
+        plan.append((None, "section:searches", None, Text("Saved searches", "bold")))
+        for search in snap.searches:
+            entry = Entry(f"search:{search.id}", View(saved_search_id=search.id), search.name)
+            plan.append(("section:searches", entry.key, entry, _label(search.name, search.unread)))
+    if snap.watches:
+        plan.append((None, "section:watches", None, Text("Watches", "bold")))
+        for rule in snap.watches:
+            entry = Entry(f"watch:{rule.id}", View(rule_id=rule.id), rule.name)
+            plan.append(("section:watches", entry.key, entry, _label(rule.name, rule.unread)))
+    unread_by_folder: dict[str, int] = {}
+    for feed in snap.feeds:
+        parts = feed.folder.split("/") if feed.folder else []
+        for depth in range(1, len(parts) + 1):
+            path = "/".join(parts[:depth])
+            unread_by_folder[path] = unread_by_folder.get(path, 0) + feed.unread
+    placed: set[str] = set()
+    for feed in snap.feeds:
+        parent: str | None = None
+        if feed.folder:
+            parts = feed.folder.split("/")
+            for depth in range(1, len(parts) + 1):
+                path = "/".join(parts[:depth])
+                key = f"folder:{path}"
+                if key not in placed:
+                    placed.add(key)
+                    entry = Entry(key, View(folder=path), parts[depth - 1])
+                    label = _label(parts[depth - 1], unread_by_folder[path], bold=True)
+                    plan.append((parent, key, entry, label))
+                parent = key
+        entry = Entry(f"feed:{feed.id}", View(feed_id=feed.id), feed.display_title, feed)
+        label = _label(feed.display_title, feed.unread, failing=feed.failing)
+        plan.append((parent, entry.key, entry, label))
+    return plan
+
+
 class FeedTree(Tree[Entry]):
     """A tree of views; posts `ViewSelected` when one is chosen."""
 
@@ -93,73 +155,52 @@ class FeedTree(Tree[Entry]):
         self.show_root = False
         self.guide_depth = 2
         self.selected_key = "all"
-        self._by_key: dict[str, TreeNode[Entry]] = {}
+        self._by_key: dict[str, TreeNode[Entry]] = {}  # entries (views) by key
+        self._node_by_key: dict[str, TreeNode[Entry]] = {}  # every node, headings included
+        self._labels: dict[str, Text] = {}
+        self._shape: list[tuple[str | None, str]] = []  # (parent key, key), in order
         self.feed_order: list[Entry] = []
 
     def fill(self, snap: FeedsSnapshot, select: str | None = None) -> None:
-        """Rebuild the tree from `snap`, keeping the selection (or moving it to `select`)."""
+        """Show `snap`, keeping the selection (or moving it to `select`).
+
+        Counts change after nearly every read mark while the entries stay the same: then only
+        the labels that changed are redrawn. Rebuilding a tree of a thousand feeds costs the
+        app a tenth of a second, which would land on whatever key the reader presses next.
+        """
         if select is not None:
             self.selected_key = select
+        plan = _plan(snap)
+        shape = [(parent, key) for parent, key, _, _ in plan]
+        if shape == self._shape:
+            for _, key, entry, label in plan:
+                node = self._node_by_key[key]
+                node.data = entry  # a feed's entry carries its latest state (its error, say)
+                if label != self._labels[key]:
+                    self._labels[key] = label
+                    node.set_label(label)
+            self.feed_order = [e for _, _, e, _ in plan if e is not None and e.feed is not None]
+            if select is not None:
+                self.move_cursor(self._by_key.get(select) or self._by_key["all"], animate=False)
+            return
         self.clear()
         self._by_key.clear()
-        self.feed_order = []
-        root = self.root
-
-        def leaf(parent: TreeNode[Entry], entry: Entry, label: Text) -> None:
-            self._by_key[entry.key] = parent.add_leaf(label, data=entry)
-
-        leaf(root, Entry("all", View(), "All"), _label("All", snap.unread, bold=True))
-        leaf(
-            root,
-            Entry("unread", View(unread_only=True), "Unread"),
-            _label("Unread", snap.unread, bold=True),
-        )
-        leaf(
-            root,
-            Entry("starred", View(starred_only=True), "Starred"),
-            _label("Starred", snap.starred, bold=True),
-        )
-        if snap.tags:
-            tags = root.add(Text("Tags", "bold"), expand=True)
-            for tag in snap.tags:
-                entry = Entry(f"tag:{tag.name}", View(tag=tag.name), f"#{tag.name}")
-                leaf(tags, entry, _label(f"#{tag.name}", tag.unread))
-        if snap.searches:
-            searches = root.add(Text("Saved searches", "bold"), expand=True)
-            for search in snap.searches:
-                entry = Entry(f"search:{search.id}", View(saved_search_id=search.id), search.name)
-                leaf(searches, entry, _label(search.name, search.unread))
-        if snap.watches:
-            watches = root.add(Text("Watches", "bold"), expand=True)
-            for rule in snap.watches:
-                entry = Entry(f"watch:{rule.id}", View(rule_id=rule.id), rule.name)
-                leaf(watches, entry, _label(rule.name, rule.unread))
-        folders: dict[str, TreeNode[Entry]] = {}
-        unread_by_folder: dict[str, int] = {}
-        for feed in snap.feeds:
-            parts = feed.folder.split("/") if feed.folder else []
-            for depth in range(1, len(parts) + 1):
-                path = "/".join(parts[:depth])
-                unread_by_folder[path] = unread_by_folder.get(path, 0) + feed.unread
-        for feed in snap.feeds:
-            parent = root
-            if feed.folder:
-                parts = feed.folder.split("/")
-                for depth in range(1, len(parts) + 1):
-                    path = "/".join(parts[:depth])
-                    if path not in folders:
-                        entry = Entry(f"folder:{path}", View(folder=path), parts[depth - 1])
-                        node = parent.add(
-                            _label(parts[depth - 1], unread_by_folder[path], bold=True),
-                            data=entry,
-                            expand=True,
-                        )
-                        folders[path] = node
-                        self._by_key[entry.key] = node
-                    parent = folders[path]
-            entry = Entry(f"feed:{feed.id}", View(feed_id=feed.id), feed.display_title, feed)
-            self.feed_order.append(entry)
-            leaf(parent, entry, _label(feed.display_title, feed.unread, failing=feed.failing))
+        self._node_by_key.clear()
+        self._labels.clear()
+        for parent, key, entry, label in plan:
+            under = self._node_by_key[parent] if parent else self.root
+            branch = key.startswith(("folder:", "section:"))
+            node = (
+                under.add(label, data=entry, expand=True)
+                if branch
+                else under.add_leaf(label, data=entry)
+            )
+            self._node_by_key[key] = node
+            self._labels[key] = label
+            if entry is not None:
+                self._by_key[key] = node
+        self._shape = shape
+        self.feed_order = [e for _, _, e, _ in plan if e is not None and e.feed is not None]
         node = self._by_key.get(self.selected_key) or self._by_key["all"]
         self.move_cursor(node, animate=False)
 
