@@ -123,7 +123,20 @@ class FullTextService:
         """Fetch full texts for `item_ids` concurrently (within the fetcher's limits)."""
         started = time.monotonic()
         loop = asyncio.get_running_loop()
-        items = await loop.run_in_executor(self._threads, self.lib.items_by_id, list(item_ids))
+        ids = list(item_ids)
+        if only_wanted and ids:
+            # After a refresh these are every new item, and most want nothing: decide from the
+            # feed's policy and the truncation mark first, and load only the items that remain.
+            feeds = {f.id: f for f in await loop.run_in_executor(self._threads, self.lib.feeds)}
+            flags = await loop.run_in_executor(self._threads, self.lib.full_text_flags, ids)
+            wanted: set[int] = set()
+            for item_id, feed_id, truncated in flags:
+                feed = feeds.get(feed_id)
+                policy = self._feed_policy(feed.url if feed else "", feed.full_text if feed else "")
+                if policy == "always" or (policy != "never" and truncated):
+                    wanted.add(item_id)
+            ids = [i for i in ids if i in wanted]
+        items = await loop.run_in_executor(self._threads, self.lib.items_by_id, ids)
         policies = {f.id: f.full_text for f in await loop.run_in_executor(None, self.lib.feeds)}
         report = PrefetchReport()
         todo = []
@@ -166,3 +179,7 @@ class FullTextService:
     def _policy(self, item: Item, policies: Mapping[int, str]) -> str:
         configured = self.settings.feeds.get(item.feed_url)
         return configured or policies.get(item.feed_id, self.settings.full_text)
+
+    def _feed_policy(self, url: str, own: str) -> str:
+        """The same policy as `_policy`, from the feed alone."""
+        return self.settings.feeds.get(url) or own or self.settings.full_text

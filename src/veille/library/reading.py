@@ -148,6 +148,21 @@ class ReadingLayer(FeedsLayer):
                 found[item.id] = item
         return [found[i] for i in ids if i in found]
 
+    def full_text_flags(self, ids: Sequence[int]) -> list[tuple[int, int, bool]]:
+        """(id, feed id, truncated) of the items `ids`: enough to decide whether an item wants
+        its full text, without loading every new item's body to find out."""
+        found: list[tuple[int, int, bool]] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            found.extend(
+                (int(i), int(f), bool(t))
+                for i, f, t in self.conn.execute(
+                    f"SELECT id, feed_id, truncated FROM items WHERE id IN ({placeholders(chunk)})",
+                    chunk,
+                )
+            )
+        return found
+
     def item(self, item_id: int) -> Item:
         """One item in full; its full text comes from the cache when the library has none."""
         items = self._load_items([item_id])
