@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from textual import events
 
+from tests.httpserver import LocalServer
 from tests.tui.conftest import entry
 from tests.tui.helpers import ready, screen_text, static_text, until
 from veille.library import open_library
@@ -217,3 +218,39 @@ async def test_feed_counts_follow_reading_without_rebuilding_the_pane(
         app.main.load_feeds()
         await until(pilot, lambda: "Une nouvelle source" in screen_text(app))
         assert tree._by_key[key] is not node
+
+
+async def test_f_fetches_the_full_text_now_and_offline_says_it_cannot(
+    app_factory: Callable[..., VeilleApp], home: Paths, local_server: LocalServer
+) -> None:
+    """A cut item: online, `f` fetches its article from the site and the reader shows it as
+    soon as it arrives; offline, the reader says the full text is not available."""
+    from tests.test_fulltext import PARAGRAPHS, article_page
+
+    local_server.add("/articles/cut", article_page("Coupé court", PARAGRAPHS),
+                     content_type="text/html; charset=utf-8")
+    with open_library(home.library) as lib:
+        feed = lib.feeds()[0]
+        newest = entry(0, "Coupé court", link=local_server.url("/articles/cut"),
+                       content="<p>Le début.</p><p>Lire la suite</p>",
+                       published=datetime(2026, 2, 6, tzinfo=UTC))
+        lib.ingest(feed.id, ParsedFeed(entries=[newest]), status=200,
+                   is_truncated=lambda e, n, text: True)
+    app = app_factory(offline=True)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: "Coupé court" in static_text(app, "#reader-header"))
+        assert "not available offline" in static_text(app, "#reader-status")
+        await pilot.press("f")
+        await until(pilot, lambda: "Offline" in screen_text(app))
+        assert not local_server.requests_to("/articles/cut")
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: "press f for the full text" in static_text(app, "#reader-status"))
+        await pilot.press("f")
+        await until(pilot, lambda: "moratoire" in static_text(app, "#reader-body"), timeout=10)
+        assert static_text(app, "#reader-status").startswith("Full text")
+        assert local_server.requests_to("/articles/cut")

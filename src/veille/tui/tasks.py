@@ -604,12 +604,16 @@ class Tasks(Screen[None]):
         self.load_feeds()
         if message.offline:
             self.status_bar.offline(True)
+            self.reader_pane.offline = True
             self.status_bar.finished("offline")
             self.notify(
                 "Offline: the feeds cannot be reached. Everything in the library still reads.",
                 severity="warning",
             )
             return
+        # The network answered: an "offline" seen at an earlier refresh is over.
+        self.status_bar.offline(self.offline)
+        self.reader_pane.offline = self.offline
         self.status_bar.finished("" if message.failed else f"{message.new_items} new")
         self.announce_errors(message.errors, message.titles)
 

@@ -118,6 +118,7 @@ class MainScreen(Tasks, Screen[None]):
         self._search_timer: Timer | None = None
         self.query_one(ItemList).focus()
         self.status_bar.offline(self.offline)
+        self.reader_pane.offline = self.offline
         self.start()
 
     def on_resize(self, event: Resize) -> None:

@@ -92,20 +92,23 @@ def sources_text(sources: list[Source], lang: str) -> Text:
     return text
 
 
-def status_text(item: Item, body: Body, lang: str = "en") -> Text:
-    status = _status(item, body)
+def status_text(item: Item, body: Body, lang: str = "en", *, offline: bool = False) -> Text:
+    status = _status(item, body, offline)
     if body.sources:
         status.append("\n")
         status.append_text(sources_text(body.sources, lang))
     return status
 
 
-def _status(item: Item, body: Body) -> Text:
+def _status(item: Item, body: Body, offline: bool = False) -> Text:
     if body.full_text:
         return Text("Full text", "dim")
     if item.truncated:
         mark = Text("Truncated by the feed", "bold reverse")
-        mark.append(" — press f for the full text", "dim")
+        if offline:
+            mark.append(" — the full text is not available offline", "dim")
+        else:
+            mark.append(" — press f for the full text", "dim")
         if item.full_text_error:
             mark.append("\n")
             mark.append_text(literal(f"Full text failed: {item.full_text_error}", "dim"))
@@ -129,6 +132,7 @@ class Reader(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.item: Item | None = None
         self.links: list[str] = []
+        self.offline = False  # the app cannot fetch: say so instead of offering to
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Select an item and press Enter to read it.", "dim"), id="reader-header")
@@ -139,7 +143,9 @@ class Reader(VerticalScroll, can_focus=True):
         self.item = item
         self.links = body.links
         self.query_one("#reader-header", Static).update(header_text(item, lang))
-        self.query_one("#reader-status", Static).update(status_text(item, body, lang))
+        self.query_one("#reader-status", Static).update(
+            status_text(item, body, lang, offline=self.offline)
+        )
         shown = body.text.copy()
         if body.links and "[1]" not in body.text.plain[-2000:]:
             shown.append_text(links_text(body.links))
