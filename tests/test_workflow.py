@@ -1,0 +1,163 @@
+"""The veille workflow in the library: hierarchical tags, watch rules, one story from many feeds.
+
+Watch rules run for real at refresh (a local server, the whole pipeline) and over the library on
+demand; stories are grouped on crafted cases that must merge (tracking parameters, wire copy) and
+cases that must not (two stories whose titles look alike).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from tests.httpserver import LocalServer
+from veille.library import Library
+from veille.model import ParsedEntry, ParsedFeed
+from veille.pipeline import refresh_all
+from veille.settings import Settings, WatchSettings
+
+DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+
+def add(lib: Library, feed_title: str, entries: list[ParsedEntry]) -> list[int]:
+    feed = lib.add_feed(f"https://{feed_title.lower().replace(' ', '-')}.example/rss")
+    return lib.ingest(feed.id, ParsedFeed(title=feed_title, entries=entries), status=200).new_ids
+
+
+def story(guid: str, title: str, *, link: str = "", text: str = "", hours: int = 0) -> ParsedEntry:
+    return ParsedEntry(
+        guid=guid,
+        link=link or f"https://news.example/{guid}",
+        title=title,
+        content=f"<p>{text or title}</p>",
+        published=DAY + timedelta(hours=hours),
+    )
+
+
+# --- tags ---------------------------------------------------------------------------------------
+
+
+def test_tags_are_hierarchical_and_rename_merge_and_delete_everywhere(lib: Library) -> None:
+    ids = add(lib, "Le Guetteur", [story(f"t{n}", f"Article {n}") for n in range(4)])
+    lib.tag([ids[0]], add=["CNIL/Sanctions"])  # case folds: one tag whatever the spelling
+    lib.tag([ids[1]], add=["cnil"])
+    lib.tag([ids[2]], add=["E\u0301nergie"])  # decomposed « É »: the same tag as « Énergie »
+    lib.tag([ids[3]], add=["Énergie", "ia"])
+    lib.tag([ids[0]], add=["intelligence-artificielle"])
+    counts = {t.name: t.items for t in lib.tags()}
+    assert counts["cnil/sanctions"] == 1 and counts["énergie"] == 2
+    assert {r.id for r in lib.rows("tag:cnil")} == {ids[0], ids[1]}  # the parent finds its child
+    assert {r.id for r in lib.rows("tag:cnil/sanctions")} == {ids[0]}
+
+    lib.rename_tag("cnil", "autorités/cnil")  # the children move with their parent
+    assert {t.name for t in lib.tags()} >= {"autorités/cnil", "autorités/cnil/sanctions"}
+    assert {r.id for r in lib.rows("tag:autorités")} == {ids[0], ids[1]}
+    assert not lib.rows("tag:cnil")
+
+    lib.rename_tag("ia", "intelligence-artificielle")  # onto an existing tag: a merge
+    assert {r.id for r in lib.rows("tag:intelligence-artificielle")} == {ids[0], ids[3]}
+    assert "ia" not in {t.name for t in lib.tags()}
+
+    lib.delete_tag("énergie")
+    assert not lib.rows("tag:énergie")
+    assert lib.item(ids[3]).tags == ["intelligence-artificielle"]
+
+
+# --- watch rules --------------------------------------------------------------------------------
+
+
+def watch_feed(server: LocalServer, titles: list[str]) -> str:
+    items = "".join(
+        f"<item><title>{t}</title><link>https://news.example/{n}</link><guid>w{n}</guid>"
+        f"<pubDate>Fri, 20 Nov 2026 0{n}:00:00 +0000</pubDate>"
+        f"<description>{t}, compte rendu.</description></item>"
+        for n, t in enumerate(titles)
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Veille"
+        f"</title>{items}</channel></rss>"
+    )
+
+
+def test_watch_rules_act_on_new_items_at_refresh_and_on_the_library_on_demand(
+    lib: Library, local_server: LocalServer
+) -> None:
+    local_server.add("/feed.xml", watch_feed(local_server, [
+        "La reconnaissance faciale testée dans les gares",
+        "Biométrie : un fichier national contesté",
+        "Le budget de la culture adopté",
+    ]))
+    lib.add_feed(local_server.url("/feed.xml"))
+    settings = Settings()
+    settings.watch = [
+        WatchSettings("surveillance", '"reconnaissance faciale" OR biométrie',
+                      add_tags=("surveillance/biométrie",), star=True),
+    ]
+    report, _ = asyncio.run(refresh_all(lib, settings, None))
+    assert report.new_items == 3
+    tagged = {r.title for r in lib.rows("tag:surveillance")}
+    assert tagged == {"La reconnaissance faciale testée dans les gares",
+                      "Biométrie : un fichier national contesté"}
+    assert {r.title for r in lib.rows("is:starred")} == tagged
+    assert lib.rows("tag:surveillance/biométrie") and not lib.rows("tag:culture")
+
+    # A new rule, applied to everything already there, with the count of what it matched.
+    lib.save_rule("culture lue", "culture", add_tags=["culture"], mark_read=True)
+    assert lib.apply_rules(name="culture lue") == {"culture lue": 1}
+    budget = lib.rows("tag:culture")[0]
+    assert budget.read and budget.title == "Le budget de la culture adopté"
+    lib.save_rule("masquer", "gares", hide=True)
+    lib.apply_rules(name="masquer")
+    assert "La reconnaissance faciale testée dans les gares" not in {r.title for r in lib.rows()}
+
+
+# --- one story, many sources --------------------------------------------------------------------
+
+
+WIRE = (
+    "Le Parlement européen a adopté mercredi, par 412 voix contre 130, le règlement encadrant "
+    "les systèmes d'intelligence artificielle jugés à haut risque, au terme de trois ans de "
+    "négociations entre les États membres et les groupes politiques de l'assemblée."
+)
+
+
+def test_the_same_story_from_several_feeds_is_one_cluster(lib: Library) -> None:
+    # The same article behind links that differ only by tracking parameters.
+    [a] = add(lib, "Presse A", [story("a1", "Le Sénat vote la loi sur les plateformes",
+                                      link="https://site.example/loi?utm_source=rss&id=7")])
+    [b] = add(lib, "Presse B", [story("b1", "Loi plateformes : le vote du Sénat",
+                                      link="https://site.example/loi?id=7&fbclid=XYZ", hours=2)])
+    # The same wire copy under two different headlines.
+    [c] = add(lib, "Agence C", [story("c1", "IA : le règlement adopté", text=WIRE, hours=1)])
+    [d] = add(lib, "Journal D", [story("d1", "Strasbourg dit oui à l'AI Act", text=WIRE, hours=3)])
+    lib.cluster([a, b, c, d])
+    assert sorted(lib.cluster_members(a)) == sorted([a, b])
+    assert sorted(lib.cluster_members(c)) == sorted([c, d])
+    rows = {r.title: r for r in lib.rows()}
+    assert len(rows) == 2  # the list shows each story once…
+    assert all(r.cluster_size == 2 for r in rows.values())  # …with « +1 source »
+
+
+def test_similar_titles_about_different_things_stay_apart(lib: Library) -> None:
+    [a] = add(lib, "Presse A", [story("a1", "Le Sénat adopte le budget de la santé pour 2027")])
+    [b] = add(lib, "Presse B", [story("b1", "Le Sénat rejette le budget de la culture pour 2027",
+                                      hours=1)])
+    # A near-identical title, but a week later: another year's debate, another story.
+    [c] = add(lib, "Presse C", [story("c1", "Le Sénat adopte le budget de la santé pour 2027",
+                                      hours=24 * 7)])
+    # Two items of one feed are never one story told by several sources.
+    e, f = add(lib, "Presse E", [story("e1", "Grève des contrôleurs aériens ce jeudi"),
+                                 story("e2", "Grève des contrôleurs aériens ce jeudi (suite)",
+                                       hours=1)])
+    lib.cluster([a, b, c, e, f])
+    for item in (a, b, c, e, f):
+        assert lib.cluster_members(item) in ([], [item])
+    assert len(lib.rows()) == 5
+
+
+def test_near_identical_titles_in_two_feeds_within_days_merge(lib: Library) -> None:
+    [a] = add(lib, "Presse A", [story("a1", "Incendie géant dans l'entrepôt logistique de Rungis")])
+    [b] = add(lib, "Presse B", [story("b1", "Rungis : incendie géant dans un entrepôt logistique",
+                                      hours=5)])
+    lib.cluster([a, b])
+    assert sorted(lib.cluster_members(a)) == sorted([a, b])
