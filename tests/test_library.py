@@ -184,3 +184,42 @@ def test_state_and_saved_searches(lib: Library) -> None:
     assert [s.name for s in lib.saved_searches()] == ["Sécurité"]
     lib.delete_search(saved.id)
     assert lib.saved_searches() == []
+
+
+def test_a_version_1_library_migrates_with_a_backup_and_keeps_everything(tmp_path: Path) -> None:
+    """A library written by the first schema: opening it takes it to the current version, a
+    copy of the old file is kept first, and every read mark, star, tag and note survives."""
+    from veille.library.schema import MIGRATIONS
+
+    path = tmp_path / "library.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(MIGRATIONS[0] + "\nPRAGMA user_version = 1;")
+    old.execute("INSERT INTO feeds (id, url, title, added) VALUES (1, 'https://a.fr/rss', 'A', 0)")
+    for n, title in enumerate(["Sécurité des réseaux", "Climat et énergie", "Budget"], 1):
+        old.execute(
+            "INSERT INTO items (id, feed_id, guid, title, content, first_seen, sort_ts, read, "
+            "starred) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)",
+            (n, f"g{n}", title, f"<p>{title}</p>", n, n, int(n == 1), int(n == 2)),
+        )
+        old.execute("INSERT INTO items_fts (rowid, title, text, author, feed, note) "
+                    "VALUES (?, ?, ?, '', 'A', '')", (n, title, title))
+    old.execute("INSERT INTO tags (id, name) VALUES (1, 'climat')")
+    old.execute("INSERT INTO item_tags (item_id, tag_id) VALUES (2, 1)")
+    old.execute("INSERT INTO notes (item_id, body, updated) VALUES (3, 'à relire', 0)")
+    old.commit()
+    old.close()
+
+    backups = tmp_path / "backups"
+    with open_library(path, backups=backups) as lib:
+        version = lib.conn.execute("PRAGMA user_version").fetchone()[0]
+        assert version == SCHEMA_VERSION
+        assert lib.item(1).read and lib.item(2).starred
+        assert lib.item(2).tags == ["climat"] and lib.item(3).note == "à relire"
+        assert [r.title for r in lib.rows("securite")] == ["Sécurité des réseaux"]
+        assert lib.count("is:unread") == 2 and lib.count("tag:climat") == 1
+    copies = list(backups.glob("library-v1-*.sqlite"))
+    assert len(copies) == 1
+    kept = sqlite3.connect(copies[0])
+    assert kept.execute("PRAGMA user_version").fetchone()[0] == 1  # the file as it was
+    assert kept.execute("SELECT count(*) FROM items").fetchone()[0] == 3
+    kept.close()
