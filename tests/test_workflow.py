@@ -161,3 +161,17 @@ def test_near_identical_titles_in_two_feeds_within_days_merge(lib: Library) -> N
                                       hours=5)])
     lib.cluster([a, b])
     assert sorted(lib.cluster_members(a)) == sorted([a, b])
+
+
+def test_a_lookalike_title_days_away_from_the_new_item_is_another_story(lib: Library) -> None:
+    """New items from a whole week arrive at once: each is compared with what surrounds its own
+    date, not with everything between the oldest and the newest of them."""
+    [old] = add(lib, "Presse A", [story("a1", "Incendie géant dans l'entrepôt logistique de Rungis",
+                                        hours=24 * 9)])
+    [fresh] = add(lib, "Presse B", [story("b1", "Rungis : incendie géant dans un entrepôt "
+                                                "logistique")])
+    [later] = add(lib, "Presse C", [story("c1", "Le conseil municipal vote son budget",
+                                          hours=24 * 10)])
+    lib.cluster([fresh, later])
+    assert lib.cluster_members(fresh) in ([], [fresh])
+    assert lib.cluster_members(old) in ([], [old])

@@ -15,6 +15,7 @@ enough to run at every refresh. A cluster's id is its oldest member's id; that m
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import sqlite3
 from collections import defaultdict
@@ -132,7 +133,8 @@ def _match_titles(
     high = max(row[2] for row in new) + WINDOW
     index: dict[str, list[int]] = defaultdict(list)
     words_of: dict[int, frozenset[str]] = {}
-    for item_id, feed_id, _ts, title, cluster in conn.execute(
+    time_of: dict[int, float] = {}
+    for item_id, feed_id, ts, title, cluster in conn.execute(
         "SELECT id, feed_id, sort_ts, title, cluster_id FROM items WHERE sort_ts BETWEEN ? AND ?",
         (low, high),
     ):
@@ -140,25 +142,31 @@ def _match_titles(
         if len(words) < TITLE_MIN_SHARED:
             continue
         words_of[item_id] = words
+        time_of[item_id] = ts
         feed_of.setdefault(item_id, feed_id)
         cluster_of.setdefault(item_id, cluster)
         for word in words:
             index[word].append(item_id)
-    times = {row[0]: row[2] for row in new}
     for item_id, feed_id, ts, *_ in new:
         own = words_of.get(item_id)
         if not own:
             continue
         words = own
-        # Candidates share at least one of the item's rarer words: scan the shortest lists.
-        rare = sorted(words, key=lambda w: len(index[w]))[: len(words) - TITLE_MIN_SHARED + 1]
+        # A title alike enough shares at least `need` of this one's words (Jaccard ≥ 0.7 over
+        # a union at least this title's size), so it holds at least one of the title's
+        # `len - need + 1` rarest words: only their lists are scanned. Titles of common words
+        # would otherwise make every item of the window a candidate of every other.
+        need = max(TITLE_MIN_SHARED, math.ceil(TITLE_JACCARD * len(words) - 1e-9))
+        rare = sorted(words, key=lambda w: len(index[w]))[: len(words) - need + 1]
+        shortest, longest = len(words) * TITLE_JACCARD - 1e-9, len(words) / TITLE_JACCARD + 1e-9
         candidates = {other for w in rare for other in index[w]}
         for other in candidates:
             if other == item_id or feed_of.get(other) == feed_id:
                 continue
-            if other in times and abs(times[other] - ts) > WINDOW:
+            theirs = words_of[other]
+            if not shortest <= len(theirs) <= longest or abs(time_of[other] - ts) > WINDOW:
                 continue
-            if similar_titles(words, words_of[other]):
+            if similar_titles(words, theirs):
                 groups.union(item_id, other)
 
 
