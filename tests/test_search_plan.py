@@ -16,7 +16,8 @@ WORDS = ("sécurité", "climat", "énergie", "données", "transparence", "algori
 
 def _fill(lib: Library, items: int = 240) -> None:
     for f in range(3):
-        feed = lib.add_feed(f"https://f{f}.example.org/rss", title=f"Source {f}")
+        folder = ("Presse", "Presse/Climat", "")[f]
+        feed = lib.add_feed(f"https://f{f}.example.org/rss", title=f"Source {f}", folder=folder)
         entries = []
         for n in range(items // 3):
             number = f * 1000 + n
@@ -51,6 +52,10 @@ QUERIES = (
     "algo*",
     '"securite climat"',
     "nothing-like-this",
+    "folder:presse",
+    "folder:presse/climat is:unread",
+    'feed:"source 1"',
+    "lang:fr",
 )
 
 
@@ -101,3 +106,25 @@ def test_a_common_word_is_counted_from_the_narrow_index(lib: Library) -> None:
         )
     )
     assert "items_flags" in plan
+
+
+def test_a_folder_is_counted_from_a_covering_index(lib: Library) -> None:
+    """A folder's feeds are a set each item is tested against: looking items up feed by feed
+    would visit every item row for the flags the feed index lacks."""
+    from veille.library import View
+    from veille.library.reading import _FEED_SET
+
+    _fill(lib)
+    lib.tune()
+    cond = lib._where("", View(folder="Presse"), collapse=True)
+    where = _FEED_SET.sub(r"+\g<0>", cond.sql)
+    plan = " ".join(
+        str(step[3])
+        for step in lib.conn.execute(
+            f"EXPLAIN QUERY PLAN SELECT count(*) FROM {_source(where)} WHERE {where}",
+            cond.params,
+        )
+    )
+    assert "COVERING INDEX" in plan and "feeds f" not in plan
+    assert lib.count(view=View(folder="Presse")) == 160  # Presse and Presse/Climat
+    assert lib.count(view=View(folder="Presse/Climat")) == 80

@@ -68,7 +68,12 @@ class ReadingLayer(FeedsLayer):
 
     def count(self, query: str = "", *, view: View | None = None, collapse: bool = True) -> int:
         cond = self._where(query, view, collapse=collapse)
-        sql = f"SELECT count(*) FROM {_source(cond.sql)} WHERE {cond.sql}"
+        # A set of feeds (a folder, `feed:`, `lang:`) is tested against each item of a covering
+        # index, never looked up feed by feed: a folder of hundreds of feeds read that way
+        # visits every item row for the flags the index lacks (190 ms instead of 15 ms on
+        # 100,000 items), while one small feed costs a scan of the index at worst.
+        where = _FEED_SET.sub(r"+\g<0>", cond.sql)
+        sql = f"SELECT count(*) FROM {_source(where)} WHERE {where}"
         return int(self.conn.execute(sql, cond.params).fetchone()[0])
 
     def rows(
@@ -223,6 +228,9 @@ class ReadingLayer(FeedsLayer):
                 )
             )
         return items
+
+
+_FEED_SET = re.compile(r"(?<!\+)i\.feed_id IN \(SELECT")
 
 
 def _source(where: str) -> str:

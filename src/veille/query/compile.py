@@ -154,8 +154,10 @@ def _filter(node: Filter, params: list[object], now: datetime) -> str:
         folded = fold(value.strip("/"))
         params.extend((folded, _prefix_like(folded)))
         return (
-            "f.folder_id IN (SELECT id FROM folders WHERE veille_fold(path) = ? "
-            "OR veille_fold(path) LIKE ? ESCAPE '\\')"
+            # `+`: a folder holds many feeds, so the list is walked in its order and each item
+            # tested against the set, rather than gathered feed by feed and sorted.
+            "+i.feed_id IN (SELECT id FROM feeds WHERE folder_id IN (SELECT id FROM folders "
+            "WHERE veille_fold(path) = ? OR veille_fold(path) LIKE ? ESCAPE '\\'))"
         )
     if name in ("since", "before"):
         params.append(_moment(value, now, name == "before"))
