@@ -18,7 +18,7 @@ import hashlib
 import math
 import re
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from veille.library.database import Database, placeholders
@@ -132,6 +132,9 @@ def _match_titles(
     low = min(row[2] for row in new) - WINDOW
     high = max(row[2] for row in new) + WINDOW
     index: dict[str, list[int]] = defaultdict(list)
+    # How many titles of each feed hold each word: only other feeds' titles can be the same
+    # story, so a word is as selective as the titles of *other* feeds holding it.
+    feeds_of_word: dict[str, Counter[int]] = defaultdict(Counter)
     words_of: dict[int, frozenset[str]] = {}
     time_of: dict[int, float] = {}
     for item_id, feed_id, ts, title, cluster in conn.execute(
@@ -147,21 +150,27 @@ def _match_titles(
         cluster_of.setdefault(item_id, cluster)
         for word in words:
             index[word].append(item_id)
+            feeds_of_word[word][feed_id] += 1
     for item_id, feed_id, ts, *_ in new:
         own = words_of.get(item_id)
         if not own:
             continue
         words = own
         # A title alike enough shares at least `need` of this one's words (Jaccard ≥ 0.7 over
-        # a union at least this title's size), so it holds at least one of the title's
-        # `len - need + 1` rarest words: only their lists are scanned. Titles of common words
-        # would otherwise make every item of the window a candidate of every other.
+        # a union at least this title's size), so it holds at least one of any `len - need + 1`
+        # of them: only those words' lists are scanned, the ones fewest other feeds' titles
+        # hold, and a list with none at all is skipped. Titles of common words would otherwise
+        # make every item of the window a candidate of every other.
         need = max(TITLE_MIN_SHARED, math.ceil(TITLE_JACCARD * len(words) - 1e-9))
-        rare = sorted(words, key=lambda w: len(index[w]))[: len(words) - need + 1]
+
+        def elsewhere(word: str, feed_id: int = feed_id) -> int:
+            return len(index[word]) - feeds_of_word[word][feed_id]
+
+        rare = sorted(words, key=elsewhere)[: len(words) - need + 1]
         shortest, longest = len(words) * TITLE_JACCARD - 1e-9, len(words) / TITLE_JACCARD + 1e-9
-        candidates = {other for w in rare for other in index[w]}
+        candidates = {other for w in rare if elsewhere(w) for other in index[w]}
         for other in candidates:
-            if other == item_id or feed_of.get(other) == feed_id:
+            if feed_of.get(other) == feed_id:
                 continue
             theirs = words_of[other]
             if not shortest <= len(theirs) <= longest or abs(time_of[other] - ts) > WINDOW:
