@@ -223,3 +223,49 @@ def test_a_version_1_library_migrates_with_a_backup_and_keeps_everything(tmp_pat
     assert kept.execute("PRAGMA user_version").fetchone()[0] == 1  # the file as it was
     assert kept.execute("SELECT count(*) FROM items").fetchone()[0] == 3
     kept.close()
+
+
+def test_closing_while_another_thread_queries_does_not_crash(tmp_path: Path) -> None:
+    """The app quits while a worker thread is in the middle of a query: closing the library
+    must leave that thread's connection to it (closing it under the statement crashed the
+    process). Run in a child process, so that a crash is a failed test, not a dead test run."""
+    import subprocess
+    import sys
+
+    script = f"""
+import threading
+from pathlib import Path
+from veille.library import open_library
+
+lib = open_library(Path({str(tmp_path / "library.sqlite")!r}))
+reading = threading.Event()
+closed = threading.Event()
+result = []
+
+def worker():
+    # Rows read one by one through the library's own SQL function, as listing tags does;
+    # the library is closed between two of them.
+    rows = lib.conn.execute(
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5000) "
+        "SELECT veille_fold('É' || x) FROM n"
+    )
+    total = 0
+    for _ in rows:
+        total += 1
+        if total == 10:
+            reading.set()
+            closed.wait()
+    result.append(total)
+
+thread = threading.Thread(target=worker)
+thread.start()
+reading.wait()
+lib.close()
+closed.set()
+thread.join()
+print(result)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[5000]"

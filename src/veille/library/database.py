@@ -129,7 +129,7 @@ class Database:
         self.path = path
         self.backups = backups or path.parent / "backups"
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[tuple[sqlite3.Connection, threading.Thread]] = []
         self._lock = threading.Lock()
         _check_file(path)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -141,7 +141,7 @@ class Database:
             conn = self._connect()
             self._local.conn = conn
             with self._lock:
-                self._all.append(conn)
+                self._all.append((conn, threading.current_thread()))
         return conn
 
     def _connect(self) -> sqlite3.Connection:
@@ -184,10 +184,19 @@ class Database:
             raise
 
     def close(self) -> None:
+        """Close this thread's connection and those of threads that have ended.
+
+        A connection of a thread still alive is only let go of: that thread may be in the middle
+        of a query (the app quitting while a worker counts the feeds), and closing a connection
+        under a running statement crashes the process. Python closes it as soon as nothing uses
+        it any more, which for an idle worker is at once.
+        """
+        me = threading.current_thread()
         with self._lock:
-            for conn in self._all:
-                with suppress(sqlite3.Error):
-                    conn.close()
+            for conn, owner in self._all:
+                if owner is me or not owner.is_alive():
+                    with suppress(sqlite3.Error):
+                        conn.close()
             self._all.clear()
         self._local = threading.local()
 
