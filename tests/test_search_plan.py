@@ -128,3 +128,17 @@ def test_a_folder_is_counted_from_a_covering_index(lib: Library) -> None:
     assert "COVERING INDEX" in plan and "feeds f" not in plan
     assert lib.count(view=View(folder="Presse")) == 160  # Presse and Presse/Climat
     assert lib.count(view=View(folder="Presse/Climat")) == 80
+
+
+def test_feed_counts_come_from_their_own_index_in_feed_order(lib: Library) -> None:
+    _fill(lib)
+    plan = " ".join(
+        str(step[3])
+        for step in lib.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT feed_id, count(*), sum(read = 0 AND hidden = 0) "
+            "FROM items GROUP BY feed_id"
+        )
+    )
+    assert "COVERING INDEX items_feed_flags" in plan and "TEMP B-TREE" not in plan
+    counts = {f.title: (f.total, f.unread) for f in lib.feeds()}
+    assert counts == {"Source 0": (80, 53), "Source 1": (80, 53), "Source 2": (80, 54)}
