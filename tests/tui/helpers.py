@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TypeVar
 
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from veille.tui.app import VeilleApp
+
+S = TypeVar("S")
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 5.0) -> None:
@@ -41,3 +44,17 @@ def screen_text(app: VeilleApp) -> str:
 def static_text(app: VeilleApp, selector: str) -> str:
     widget = app.screen.query_one(selector, Static)
     return str(widget.render())
+
+
+def notices(app: VeilleApp) -> str:
+    """Every notification shown so far, one per line."""
+    return "\n".join(str(n.message) for n in app._notifications)  # type: ignore[attr-defined]
+
+
+async def press_for(pilot: Pilot[None], key: str, kind: type[S]) -> S:
+    """Press `key` and wait for the screen it opens (a dialog, an editor)."""
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(pilot.app.screen, kind))
+    screen = pilot.app.screen
+    assert isinstance(screen, kind)
+    return screen

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from textual.widgets import Input, Select
 
-from tests.tui.helpers import ready, screen_text, static_text, until
+from tests.tui.helpers import notices, press_for, ready, screen_text, static_text, until
 from veille.library import open_library
 from veille.settings import Paths
 from veille.tui.app import VeilleApp
@@ -16,9 +16,6 @@ from veille.tui.screens.main import MainScreen
 
 Factory = Callable[..., VeilleApp]
 
-
-def _notes(app: VeilleApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)  # type: ignore[attr-defined]
 
 
 async def _go_to(pilot: object, app: VeilleApp, key: str) -> None:
@@ -34,13 +31,11 @@ async def test_renaming_a_tag_onto_another_merges_them(app_factory: Factory, hom
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
         await _go_to(pilot, app, "tag:climat")
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await press_for(pilot, "e", TagDialog)
         assert "On 2 items" in screen_text(app)
         app.screen.query_one("#entry-name", Input).value = "climate"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen))
-        await until(pilot, lambda: "#climat is now #climate on 2 items" in _notes(app))
+        await press_for(pilot, "ctrl+s", MainScreen)
+        await until(pilot, lambda: "#climat is now #climate on 2 items" in notices(app))
         await until(pilot, lambda: app.main.entry.key == "tag:climate")  # the view followed
         await until(pilot, lambda: "3 items" in static_text(app, "#status-text"))
     with open_library(home.library) as lib:
@@ -52,15 +47,14 @@ async def test_deleting_a_tag_asks_twice(app_factory: Factory, home: Paths) -> N
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
         await _go_to(pilot, app, "tag:climat")
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, TagDialog))
+        await press_for(pilot, "e", TagDialog)
         await pilot.click("#entry-delete")
         await pilot.pause()
         assert isinstance(app.screen, TagDialog)  # the first press only asks
         assert "again to remove #climat from 2 items" in screen_text(app)
         await pilot.pause(0.3)  # a button ignores presses while it shows the last one
         await pilot.click("#entry-delete")
-        await until(pilot, lambda: "removed from 2 items" in _notes(app))
+        await until(pilot, lambda: "removed from 2 items" in notices(app))
         await until(pilot, lambda: app.main.entry.key == "all")
     with open_library(home.library) as lib:
         assert lib.tags() == []
@@ -74,16 +68,14 @@ async def test_editing_a_saved_search_keeps_its_place(app_factory: Factory, home
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
         await _go_to(pilot, app, f"search:{search.id}")
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, SearchDialog))
+        await press_for(pilot, "e", SearchDialog)
         box = app.screen.query_one("#entry-query", Input)
         box.value = "tag:"
         await pilot.pause()
         assert "needs a value" in screen_text(app)
         box.value = "is:starred"
         app.screen.query_one("#entry-name", Input).value = "Étoiles"
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await press_for(pilot, "ctrl+s", MainScreen)
         await until(pilot, lambda: "Étoiles" in screen_text(app))
         await until(pilot, lambda: "1 item" in static_text(app, "#status-text"))
     with open_library(home.library) as lib:
@@ -98,14 +90,12 @@ async def test_a_feed_gets_a_title_a_folder_and_a_full_text_policy(
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
         await _go_to(pilot, app, "feed:1")
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, FeedDialog))
-        dialog = app.screen
+        dialog = await press_for(pilot, "e", FeedDialog)
         dialog.query_one("#entry-name", Input).value = "Le fil du matin"
         dialog.query_one("#entry-folder", Input).value = "Presse/Quotidiens"
         dialog.query_one("#entry-policy", Select).value = "always"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "full text: always" in _notes(app))
+        await until(pilot, lambda: "full text: always" in notices(app))
         await until(pilot, lambda: "Quotidiens" in screen_text(app))
         assert "Le fil du matin" in screen_text(app)
     with open_library(home.library) as lib:
@@ -122,5 +112,5 @@ async def test_e_on_all_explains_what_it_does(app_factory: Factory) -> None:
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
         await pilot.press("e")
-        await until(pilot, lambda: "then press e" in _notes(app))
+        await until(pilot, lambda: "then press e" in notices(app))
         assert isinstance(app.screen, MainScreen)

@@ -7,9 +7,10 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
-from tests.tui.helpers import ready, screen_text, until
+from tests.tui.helpers import notices, press_for, ready, screen_text, until
 from veille.tui.app import VeilleApp
 from veille.tui.screens.export import ExportDialog
 from veille.tui.screens.main import MainScreen
@@ -17,20 +18,15 @@ from veille.tui.screens.main import MainScreen
 Factory = Callable[..., VeilleApp]
 
 
-def _notes(app: VeilleApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)  # type: ignore[attr-defined]
-
 
 def _preview(app: VeilleApp) -> str:
     return str(app.screen.query_one("#export-preview").render())
 
 
-async def _open_dialog(pilot: object, app: VeilleApp) -> ExportDialog:
-    await pilot.press("E")  # type: ignore[attr-defined]
-    await until(pilot, lambda: isinstance(app.screen, ExportDialog))  # type: ignore[arg-type]
-    await until(pilot, lambda: "Preview" in screen_text(app))  # type: ignore[arg-type]
-    assert isinstance(app.screen, ExportDialog)
-    return app.screen
+async def _open_dialog(pilot: Pilot[None], app: VeilleApp) -> ExportDialog:
+    dialog = await press_for(pilot, "E", ExportDialog)
+    await until(pilot, lambda: "Preview" in screen_text(app))
+    return dialog
 
 
 async def test_preview_follows_the_options_and_the_file_is_written(
@@ -52,7 +48,7 @@ async def test_preview_follows_the_options_and_the_file_is_written(
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
         await until(pilot, target.exists)
-        await until(pilot, lambda: "Exported 18 items" in _notes(app))
+        await until(pilot, lambda: "Exported 18 items" in notices(app))
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert len(rows) == 18
     assert rows[0]["title"] == "Article 1 from feed 0"
@@ -89,7 +85,7 @@ async def test_an_unwritable_path_is_reported_and_the_app_goes_on(
         dialog = await _open_dialog(pilot, app)
         dialog.query_one("#export-path", Input).value = str(blocker / "review.md")
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "cannot write" in _notes(app))
+        await until(pilot, lambda: "cannot write" in notices(app))
         assert isinstance(app.screen, MainScreen)
         await pilot.press("j")  # still answering
     assert blocker.read_text(encoding="utf-8") == "not a folder"

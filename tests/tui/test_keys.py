@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.tui.helpers import ready, screen_text, static_text, until
+from tests.tui.helpers import press_for, ready, screen_text, static_text, until
 from veille.library import open_library
 from veille.settings import Paths, Settings
 from veille.tui.app import VeilleApp
@@ -47,8 +47,7 @@ async def test_tag_editor_adds_and_removes_several_tags(app_factory: Factory, ho
         await pilot.press("enter")
         tags = editor.query_one("#tag-list")
         tags.deselect("climat")  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await press_for(pilot, "ctrl+s", MainScreen)
         await until(pilot, lambda: "#nouveau" in screen_text(app))
         row = app.main.item_list.current_row
         assert row is not None and set(row.tags) == {"ue/ai-act", "nouveau"}
@@ -60,8 +59,7 @@ async def test_tag_editor_completes_from_known_tags(app_factory: Factory) -> Non
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
-        await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, TagEditor))
+        await press_for(pilot, "t", TagEditor)
         await pilot.press("c", "l")
         box = app.screen.query_one("#tag-input")
         await until(pilot, lambda: box._suggestion == "climat")  # type: ignore[attr-defined]
@@ -97,8 +95,7 @@ async def test_note_editor_uses_the_editor_from_the_environment(
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
-        await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, NoteEditor))
+        await press_for(pilot, "a", NoteEditor)
         await pilot.press("ctrl+e")
         area = app.screen.query_one("#note-text")
         assert area.text == "written by the editor"  # type: ignore[attr-defined]
@@ -195,8 +192,7 @@ async def test_help_lists_every_binding_with_its_keys(app_factory: Factory) -> N
     app = app_factory(Settings(lang="en", keymap={"star": "x"}))
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
-        await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await press_for(pilot, "question_mark", HelpScreen)
         text = static_text(app, "#help-keys")
         for binding_id in (
             "star",
@@ -284,8 +280,7 @@ async def test_current_search_is_saved_in_one_key(app_factory: Factory, home: Pa
         assert not isinstance(app.screen, SaveSearchPrompt)
         await pilot.press("slash", *"feed", "enter")
         await until(pilot, lambda: app.main.search_text == "feed")
-        await pilot.press("S")
-        await until(pilot, lambda: isinstance(app.screen, SaveSearchPrompt))
+        await press_for(pilot, "S", SaveSearchPrompt)
         await pilot.press("ctrl+a", "ctrl+k", *"Mes flux", "enter")
         await until(pilot, lambda: "Mes flux" in screen_text(app))
     with open_library(home.library) as lib:

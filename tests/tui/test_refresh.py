@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.httpserver import LocalServer
-from tests.tui.helpers import ready, screen_text, until
+from tests.tui.helpers import notices, ready, screen_text, until
 from veille.library import open_library
 from veille.settings import Paths, Settings
 from veille.tui.app import VeilleApp, make_app
@@ -30,9 +30,6 @@ def rss(*titles: str) -> str:
         f"<link>https://example.org/</link>{items}</channel></rss>"
     )
 
-
-def notices(app: VeilleApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 async def test_refresh_all_adds_items_and_reports_failing_feeds(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.tui.helpers import ready, screen_text, static_text, until
+from tests.tui.helpers import press_for, ready, screen_text, static_text, until
 from veille.library import open_library
 from veille.settings import Paths
 from veille.tui.app import VeilleApp
@@ -62,8 +62,7 @@ async def test_tags_go_on_every_selected_item(app_factory: Factory, home: Paths)
         assert editor.query_one("#tag-list").option_count == 0  # type: ignore[attr-defined]
         assert "3 items" in screen_text(app)
         editor.query_one("#tag-input").value = "revue"  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await press_for(pilot, "ctrl+s", MainScreen)
         await until(pilot, lambda: screen_text(app).count("#revue") == 3)
     with open_library(home.library) as lib:
         assert set(lib.item(2).tags) == {"climat", "revue"}
@@ -81,8 +80,7 @@ async def test_unchecking_a_shared_tag_removes_it_from_all(
         await pilot.press("home", "j", "v", "v", "t")  # items 2 and 3, both #climat
         await until(pilot, lambda: isinstance(app.screen, TagEditor))
         app.screen.query_one("#tag-list").deselect("climat")  # type: ignore[attr-defined]
-        await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await press_for(pilot, "ctrl+s", MainScreen)
         await until(pilot, lambda: "#climat" not in screen_text(app).split("Tags")[0])
     with open_library(home.library) as lib:
         assert lib.item(2).tags == [] and lib.item(3).tags == []

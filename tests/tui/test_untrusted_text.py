@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.tui.helpers import ready, screen_text, until
+from tests.tui.helpers import notices, press_for, ready, screen_text, until
 from veille.library import open_library
 from veille.model import ParsedEntry, ParsedFeed
 from veille.settings import Paths, Settings, resolve_paths
@@ -22,9 +22,6 @@ HOSTILE_BODY = (
     "<img src=x onerror=alert(3) alt='[b]alt[/b]'></p>"
 )
 
-
-def notices(app: object) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)  # type: ignore[attr-defined]
 
 
 def build(tmp_path: Path) -> Paths:
@@ -81,12 +78,10 @@ async def test_hostile_text_is_shown_literally_everywhere(tmp_path: Path) -> Non
         assert "alert(2)" not in text  # scripts are not content
         # Clicking where the hostile "action" is drawn does nothing but select.
         await pilot.click("#reader-body", offset=(8, 0))
-        await pilot.press("t")
-        await until(pilot, lambda: isinstance(app.screen, TagEditor))
+        await press_for(pilot, "t", TagEditor)
         assert "[b]tag[/b]" in screen_text(app)
         await pilot.press("escape")
-        await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await press_for(pilot, "question_mark", HelpScreen)
         await pilot.press("escape")
         app.post_message(TaskFailed(f"refreshing {HOSTILE_FEED}", HOSTILE_TITLE + "\x1b[2J"))
         await until(pilot, lambda: "pwned" in notices(app))

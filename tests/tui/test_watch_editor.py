@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from textual.widgets import Checkbox, Input, OptionList
 
-from tests.tui.helpers import ready, screen_text, until
+from tests.tui.helpers import notices, press_for, ready, screen_text, until
 from veille.library import open_library
 from veille.settings import Paths, Settings, WatchSettings
 from veille.tui.app import VeilleApp
@@ -16,16 +16,6 @@ from veille.tui.screens.watch import WatchEditor
 Factory = Callable[..., VeilleApp]
 
 
-def _notes(app: VeilleApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)  # type: ignore[attr-defined]
-
-
-async def _open(pilot: object, app: VeilleApp) -> WatchEditor:
-    await pilot.press("W")  # type: ignore[attr-defined]
-    await until(pilot, lambda: isinstance(app.screen, WatchEditor))  # type: ignore[arg-type]
-    assert isinstance(app.screen, WatchEditor)
-    return app.screen
-
 
 async def test_a_new_watch_tags_and_stars_the_library_and_shows_in_the_pane(
     app_factory: Factory, home: Paths
@@ -33,7 +23,7 @@ async def test_a_new_watch_tags_and_stars_the_library_and_shows_in_the_pane(
     app = app_factory()
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
-        editor = await _open(pilot, app)
+        editor = await press_for(pilot, "W", WatchEditor)
         editor.query_one("#watch-name", Input).value = "Climat"
         editor.query_one("#watch-query", Input).value = "tag:climat OR relire"
         editor.query_one("#watch-tags", Input).value = "veille/climat"
@@ -41,7 +31,7 @@ async def test_a_new_watch_tags_and_stars_the_library_and_shows_in_the_pane(
         editor.query_one("#watch-apply", Checkbox).value = True
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
-        await until(pilot, lambda: "It matched 2 items" in _notes(app))
+        await until(pilot, lambda: "It matched 2 items" in notices(app))
         await until(pilot, lambda: "Watches" in screen_text(app))
         assert "Climat" in screen_text(app)
 
@@ -71,7 +61,7 @@ async def test_a_bad_query_is_explained_and_nothing_is_saved(
     app = app_factory()
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
-        editor = await _open(pilot, app)
+        editor = await press_for(pilot, "W", WatchEditor)
         editor.query_one("#watch-name", Input).value = "Broken"
         editor.query_one("#watch-query", Input).value = "tag: climat"
         await pilot.pause()
@@ -91,7 +81,7 @@ async def test_watches_from_config_are_shown_but_locked(app_factory: Factory) ->
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
         await until(pilot, lambda: "Biométrie" in screen_text(app))  # in the feeds pane
-        editor = await _open(pilot, app)
+        editor = await press_for(pilot, "W", WatchEditor)
         options = editor.query_one("#watch-list", OptionList)
         options.highlighted = 1
         await pilot.pause()
@@ -100,7 +90,7 @@ async def test_watches_from_config_are_shown_but_locked(app_factory: Factory) ->
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, WatchEditor)
-        assert "edit it there" in _notes(app)
+        assert "edit it there" in notices(app)
 
 
 async def test_renaming_and_deleting_a_watch(app_factory: Factory, home: Paths) -> None:
@@ -109,19 +99,19 @@ async def test_renaming_and_deleting_a_watch(app_factory: Factory, home: Paths) 
     app = app_factory()
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
-        editor = await _open(pilot, app)
+        editor = await press_for(pilot, "W", WatchEditor)
         editor.query_one("#watch-list", OptionList).highlighted = 1
         await pilot.pause()
         editor.query_one("#watch-name", Input).value = "New name"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: "« New name » saved" in _notes(app))
+        await until(pilot, lambda: "« New name » saved" in notices(app))
         with open_library(home.library) as lib:
             assert [r.name for r in lib.rules()] == ["New name"]
         await until(pilot, lambda: "New name" in screen_text(app))
-        editor = await _open(pilot, app)
+        editor = await press_for(pilot, "W", WatchEditor)
         editor.query_one("#watch-list", OptionList).highlighted = 1
         await pilot.pause()
         await pilot.click("#watch-delete")
-        await until(pilot, lambda: "deleted" in _notes(app))
+        await until(pilot, lambda: "deleted" in notices(app))
     with open_library(home.library) as lib:
         assert lib.rules() == []
