@@ -217,6 +217,9 @@ def test_a_version_1_library_migrates_with_a_backup_and_keeps_everything(tmp_pat
         assert lib.item(2).tags == ["climat"] and lib.item(3).note == "à relire"
         assert [r.title for r in lib.rows("securite")] == ["Sécurité des réseaux"]
         assert lib.count("is:unread") == 2 and lib.count("tag:climat") == 1
+        # The planner knows the indexes the migrations added.
+        known = {r[0] for r in lib.conn.execute("SELECT idx FROM sqlite_stat1")}
+        assert {"items_list", "items_flags", "items_feed_flags"} <= known
     copies = list(backups.glob("library-v1-*.sqlite"))
     assert len(copies) == 1
     kept = sqlite3.connect(copies[0])
