@@ -56,6 +56,11 @@ QUERIES = (
     "folder:presse/climat is:unread",
     'feed:"source 1"',
     "lang:fr",
+    "securite OR is:starred",
+    "rarissime OR tag:à-lire",
+    "-securite",
+    "title:article rarissime",
+    "(climat OR énergie) folder:presse",
 )
 
 

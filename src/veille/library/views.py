@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from veille.query import compile_query, compile_tree
+from veille.query.compile import FTS
 from veille.query.syntax import Filter
 
 
@@ -31,6 +32,10 @@ class View:
 class Condition:
     sql: str
     params: tuple[object, ...]
+    # The free words every result must match, when there are some, and the condition without
+    # them: counting from the FTS index's hits, one probe of a narrow index each, is cheaper
+    # than building the set of hits first (100,000 hits: ~25 ms instead of ~50).
+    lead: tuple[str, str, tuple[object, ...]] | None = None
 
 
 def tag_condition(name: str) -> Condition:
@@ -61,9 +66,12 @@ def build_where(
     params: list[object] = []
     moment = now or datetime.now(UTC)
     wants_hidden = False
+    lead_at: tuple[int, int] | None = None  # (part, parameter) where the leading MATCH is
     for text in (query, *extra_queries):
         if text and text.strip():
             compiled = compile_query(text, now=moment)
+            if compiled.leads_with_words and lead_at is None:
+                lead_at = (len(parts), len(params))
             parts.append(f"({compiled.where})")
             params.extend(compiled.params)
             wants_hidden = wants_hidden or "is:hidden" in text
@@ -89,4 +97,10 @@ def build_where(
         # A story told by several feeds shows once, on its oldest item, except in a feed's
         # own view where each feed shows what it published.
         parts.append("i.cluster_head = 1")
-    return Condition(" AND ".join(parts) or "1", tuple(params))
+    lead = None
+    if lead_at is not None:
+        part, at = lead_at
+        rest = list(parts)
+        rest[part] = rest[part].replace(FTS, "1", 1)  # the first FTS test of the part is the lead
+        lead = (str(params[at]), " AND ".join(rest), (*params[:at], *params[at + 1 :]))
+    return Condition(" AND ".join(parts) or "1", tuple(params), lead)

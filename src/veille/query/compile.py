@@ -30,6 +30,10 @@ _UNITS = {"h": 3600.0, "d": 86400.0, "w": 7 * 86400.0, "m": 30 * 86400.0, "y": 3
 class Compiled:
     where: str
     params: tuple[object, ...]
+    # True when every result must match free words: `where` then opens with that FTS test and
+    # `params` with its MATCH string, so a count can start from the index's hits (see
+    # `Condition.lead`) instead of collecting them into a set to test each item against.
+    leads_with_words: bool = False
 
 
 def compile_query(query: str, now: datetime | None = None) -> Compiled:
@@ -39,7 +43,20 @@ def compile_query(query: str, now: datetime | None = None) -> Compiled:
 
 def compile_tree(tree: Node, now: datetime) -> Compiled:
     params: list[object] = []
-    return Compiled(_sql(tree, params, now), tuple(params))
+    where = _sql(tree, params, now)
+    return Compiled(where, tuple(params), _leads_with_words(tree))
+
+
+def _leads_with_words(tree: Node) -> bool:
+    """Whether `_sql` put a MATCH every result must pass first in the condition."""
+    if isinstance(tree, Term):
+        return _fts_term(tree) is not None
+    if isinstance(tree, Or):
+        terms = [_fts_term(c) for c in tree.children if isinstance(c, Term)]
+        return len(terms) == len(tree.children) and all(terms)
+    if isinstance(tree, (Everything, Filter, Not)):
+        return False
+    return any(isinstance(c, Term) and _fts_term(c) for c in tree.children)
 
 
 def normalize_tag(name: str) -> str:
