@@ -18,6 +18,8 @@ from veille.model import (
 )
 from veille.redact import is_secret_url, redact_url
 
+WRITER_CACHE_KIB = 65_536  # page cache of the connection that stores a refresh
+
 
 def _stand_in_title(url: str) -> str:
     """A title for a feed that has not named itself yet, when its address holds a secret.
@@ -208,6 +210,11 @@ class FeedsLayer(LibraryBase):
         """
         results: list[StoreResult | float | Exception | None] = []
         with self.db.write() as conn:
+            # Storing touches nine item indexes and merges search-index segments just written:
+            # with SQLite's default 2 MB page cache those pages are read back from the file again
+            # and again (1,000 feeds: 12.6 s of writing instead of about 7). The cache fills only
+            # as it is used, and only the refreshing connection asks for it.
+            conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
             for outcome in outcomes:
                 conn.execute("SAVEPOINT feed_outcome")
                 try:
