@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from veille.fulltext.truncation import detect_truncation
 
@@ -213,3 +215,22 @@ def test_markup_in_the_summary_is_judged_as_text() -> None:
     # "Lire la suite" inside an attribute is not text the reader sees.
     html = f"<p title='Lire la suite'>{LONG_FR}</p>"
     assert detect_truncation("t", "", html) is None
+
+
+_PHRASES = ("Lire la suite", "la suite de l'article", "continuer la lecture", "voir la suite",
+            "READ MORE", "Continue reading", "read the full story", "Keep Reading", "read full article")
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_PHRASES),
+            st.text(alphabet="abcdeilrstuCDELRSTU ıſK.…!\n", max_size=12),
+        ),
+        max_size=6,
+    ).map("".join)
+)
+def test_the_read_more_shortcut_never_skips_a_phrase_the_pattern_finds(tail: str) -> None:
+    from veille.fulltext.truncation import _READ_MORE, _may_read_more
+
+    assert _may_read_more(tail) or not _READ_MORE.search(tail)

@@ -55,6 +55,21 @@ _READ_MORE = re.compile(
     r"|read full (?:article|story))\b[^.!?\n]{0,80}$",
     re.IGNORECASE,
 )
+# Every read-more phrase holds one of these once case-folded; looking for them first spares the
+# phrase pattern, tried at each of the tail's positions, on most items. Characters that the
+# pattern's case-insensitive matching equates with ASCII letters and case-folding does not
+# (dotless ı, long ſ, the Kelvin sign) send the tail to the pattern directly.
+_READ_MORE_WORDS = ("suite", "lecture", "read")
+_ODD_CASES = ("ı", "ſ", "K")
+
+
+def _may_read_more(tail: str) -> bool:
+    folded = tail.casefold()
+    return any(word in folded for word in _READ_MORE_WORDS) or (
+        not tail.isascii() and any(odd in tail for odd in _ODD_CASES)
+    )
+
+
 _BRACKET_ELLIPSIS = re.compile(r"[\[(](?:…|\.\.\.)[\])]\s*$")
 _WORDPRESS = re.compile(
     r"the post .{1,300} appeared first on .{1,200}\.?\s*$", re.IGNORECASE | re.DOTALL
@@ -88,13 +103,17 @@ def detect_truncation(
     index): reading a long article twice is most of what this check would otherwise cost.
     """
     content_text = _plain(content) if body_text is None else (body_text if content else "")
-    if summary == content:
-        summary_text = content_text
-    elif body_text is not None and not content:
-        summary_text = body_text
-    else:
-        summary_text = _plain(summary)
-    body = content_text or summary_text
+
+    def summary_plain() -> str:
+        if summary == content:
+            return content_text
+        if body_text is not None and not content:
+            return body_text
+        return _plain(summary)
+
+    # The summary's text matters only when the content is missing or short: read it then.
+    summary_text = None if content_text else summary_plain()
+    body = content_text or summary_text or ""
     if not body:
         return None  # nothing to judge: an empty item is not a truncated one
     lowered = body.lower()
@@ -117,11 +136,11 @@ def detect_truncation(
         ):
             return "ends with a link to the original post"
         tail = before[-_TAIL:]
-    if _READ_MORE.search(tail):
+    if _may_read_more(tail) and _READ_MORE.search(tail):
         return "ends with a read-more link"
     if _BRACKET_ELLIPSIS.search(tail) or _ENDS_ELLIPSIS.search(tail):
         return "ends with an ellipsis"
-    if (not content_text or content_text == summary_text) and len(body) < _SHORT:
+    if len(body) < _SHORT and (not content_text or content_text == summary_plain()):
         return "the body is only the summary"
     if typical_length and len(body) < 0.3 * typical_length and len(body) < 1000:
         return "much shorter than this feed's usual items"
