@@ -9,6 +9,7 @@ only to disguise text.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from typing import Any
 
@@ -51,17 +52,39 @@ def html_to_text(html: str) -> str:
         return ""
     if "<" not in html and "&" not in html:
         return " ".join(strip_controls(html).split())
-    from lxml import html as lxml_html  # imported lazily: keeps `import veille` light
-
     html = strip_controls(html)
     try:
-        root = lxml_html.fragment_fromstring(html, create_parent="div")
+        body = _parse_body(html)
     except Exception:  # lxml raises several types on hopeless input; fall back to a crude strip
         return " ".join(re.sub(r"<[^>]*>", " ", html).split())
-    parts = [root.text or ""]
-    block_text(root, parts)
-    # A character reference (`&#1;`) can still bring a control character in: strip again.
-    return " ".join(strip_controls("".join(parts)).split())
+    parts = [body.text or ""]
+    block_text(body, parts)
+    text = "".join(parts)
+    if "&#" in html:  # a character reference (`&#1;`) can bring a control character back
+        text = strip_controls(text)
+    return " ".join(text.split())
+
+
+_FULL_DOCUMENT = re.compile(r"\s*<(?:html|!doctype)", re.IGNORECASE)
+_parsers = threading.local()  # an lxml parser serves one parse at a time: one per thread
+
+
+def _parse_body(html: str) -> Any:
+    """The `body` element of `html` parsed as lxml.html parses a fragment (inside a body of its
+    own unless it is a whole document), with plain elements: lxml.html's element classes, looked
+    up for every element parsed and walked, cost as much as the parse itself."""
+    from lxml import etree  # imported lazily: keeps `import veille` light
+
+    parser = getattr(_parsers, "html", None)
+    if parser is None:
+        parser = _parsers.html = etree.HTMLParser()
+    if not _FULL_DOCUMENT.match(html):
+        html = f"<html><body>{html}</body></html>"
+    root = etree.fromstring(html, parser)
+    bodies = [e for e in root if e.tag == "body"] if root is not None else []
+    if len(bodies) != 1:
+        raise ValueError("not one body")  # as lxml.html would refuse it
+    return bodies[0]
 
 
 _BLOCK_SET = frozenset(_BLOCKS)
