@@ -351,6 +351,20 @@ def test_controls_and_bidi_overrides() -> None:
     assert entry.summary == "ok\u202e]2;x fin"
 
 
+def test_a_control_character_in_xml_base_never_reaches_a_body() -> None:
+    """Bodies from the lxml path are not stripped a second time: the addresses written into
+    them must be clean already, even when xml:base carries a C1 control by reference."""
+    body = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://a.example/&#x85;d&#x9b;/">'
+        b"<title>t</title><entry><id>1</id><title>e</title>"
+        b'<content type="html">&lt;a href="page"&gt;lien&lt;/a&gt; &lt;img src="i.png"&gt;</content>'
+        b"</entry></feed>"
+    )
+    [entry] = parse_feed(body, URL).entries
+    assert entry.content.startswith('<a href="https://') and 'src="https://' in entry.content
+    assert not any(c in entry.content for c in "\x85\x9b")
+
+
 def test_titles_and_bodies_are_capped() -> None:
     big = "é" * (MAX_BODY + 10)
     body = (

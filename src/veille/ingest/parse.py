@@ -56,6 +56,7 @@ __all__ = ["NotAFeedError", "parse_date", "parse_feed"]
 _DTD_SUBSET = re.compile(rb"<!DOCTYPE([^\[>]*)\[.*?\]\s*>", re.DOTALL | re.IGNORECASE)
 # Any entity declaration left over (a second DOCTYPE, a `]>` inside a value): cut it too, so
 # feedparser's expat never gets to expand one either.
+_DECLARATION = re.compile(rb"<!(?i:doctype|entity)")
 _ENTITY = re.compile(rb"""<!ENTITY\s(?:[^"'>]|"[^"]*"|'[^']*')*>""", re.IGNORECASE)
 # An HTML (or XHTML) page, possibly behind an XML declaration and comments.
 _HTML_START = re.compile(
@@ -85,7 +86,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
         raise NotAFeedError("this is an image, not a feed")
     body = _without_entities(body)
     try:
-        return _finish(parse_xml(body, url))
+        return _finish(parse_xml(body, url), clean=True)
     except (etree.XMLSyntaxError, Unsupported, ValueError):
         pass
     if _HTML_START.match(body[:4096]):
@@ -118,17 +119,22 @@ def _narrow(body: bytes) -> bytes:
 
 def _without_entities(body: bytes) -> bytes:
     body = _narrow(body)
-    if b"<!" not in body:
+    if not _DECLARATION.search(body):  # most feeds have CDATA sections, few have declarations
         return body
     return _ENTITY.sub(b"", _DTD_SUBSET.sub(rb"<!DOCTYPE\1>", body))
 
 
-def _finish(feed: ParsedFeed) -> ParsedFeed:
+def _finish(feed: ParsedFeed, *, clean: bool = False) -> ParsedFeed:
+    """Last touches; `clean` when the bodies hold no control character already (the lxml path
+    strips every text it reads, and the addresses it writes into bodies)."""
     for entry in feed.entries:
         # An entry dated only by its last update is sorted by that rather than by first sight.
         entry.published = entry.published or entry.updated
-        entry.summary = strip_controls(entry.summary)[:MAX_BODY]
-        entry.content = strip_controls(entry.content)[:MAX_BODY]
+        if not clean:
+            entry.summary = strip_controls(entry.summary)
+            entry.content = strip_controls(entry.content)
+        entry.summary = entry.summary[:MAX_BODY]
+        entry.content = entry.content[:MAX_BODY]
     return feed
 
 

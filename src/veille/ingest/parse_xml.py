@@ -93,7 +93,7 @@ def _text(element: etree._Element | None) -> str:
 
 def absolutize(markup: str, base: str) -> str:
     """`markup` with its relative link and image addresses resolved against `base`."""
-    if not base or not _REF.search(markup):
+    if not base or "=" not in markup or not _REF.search(markup):  # `=`: a quick no
         return markup
 
     def resolve(match: re.Match[str]) -> str:
@@ -103,7 +103,7 @@ def absolutize(markup: str, base: str) -> str:
         if not stripped or _ABSOLUTE.match(stripped):
             return match.group(0)
         try:
-            target = urljoin(base, stripped)
+            target = strip_controls(urljoin(base, stripped))  # the base may hold some
         except ValueError:
             return match.group(0)
         return f"{match.group(1)}{quote}{target}{quote}"
