@@ -24,3 +24,33 @@ def test_core_does_not_import_textual() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == ""
+
+
+def test_a_refresh_worker_imports_only_what_parsing_needs() -> None:
+    """Each parser process imports its task's module before its first feed: the network
+    client, the library and feedparser (needed only for broken feeds) would delay it."""
+    code = (
+        "import sys\n"
+        "from veille.ingest.prepare import parse_and_prepare\n"
+        "parse_and_prepare(b'<rss version=\"2.0\"><channel><title>t</title><item><title>i</title>"
+        "<description>&lt;p&gt;Lire la suite&lt;/p&gt;</description></item></channel></rss>',"
+        " 'https://a.example/rss', 'application/rss+xml')\n"
+        "heavy = ('httpx', 'feedparser', 'veille.library', 'asyncio', 'sqlite3', 'textual')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(heavy))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_the_launcher_import_is_light() -> None:
+    """Refresh workers import the program's launcher (`from veille.cli import main`) first."""
+    code = (
+        "import sys\n"
+        "from veille.cli import main\n"
+        "heavy = ('httpx', 'feedparser', 'veille.library', 'asyncio', 'sqlite3', 'textual')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(heavy))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == ""

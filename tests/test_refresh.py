@@ -177,7 +177,7 @@ def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(
 ) -> None:
     """Outcomes are written several per transaction; one that the library refuses is rolled
     back to its savepoint and reported, and the feeds around it land."""
-    from veille.ingest.refresh import parse_and_prepare
+    from veille.ingest.prepare import parse_and_prepare
     from veille.library.store import Failed, Fetched, NotModified, StoreResult
 
     first = lib.add_feed(local_server.url("/one.xml"))

@@ -34,7 +34,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
-import feedparser
 from lxml import etree
 
 from veille.ingest.dates import parse_date
@@ -228,6 +227,10 @@ def _json_item(raw: dict[str, Any], url: str, feed_author: str) -> ParsedEntry:
 
 
 def _feedparser(body: bytes, url: str, content_type: str) -> ParsedFeed:
+    # Imported here: most feeds never need it, and it takes longer to import than a refresh
+    # worker takes to read a feed.
+    import feedparser
+
     headers = {"content-location": url, "content-type": content_type or "application/xml"}
     try:
         result = feedparser.parse(body, response_headers=headers, sanitize_html=False)
@@ -261,6 +264,8 @@ def _feedparser(body: bytes, url: str, content_type: str) -> ParsedFeed:
 
 def _why(result: Any) -> str:
     """feedparser's bozo exception in words a reader can act on (or pass on to the publisher)."""
+    import feedparser
+
     error = result.get("bozo_exception")
     if isinstance(error, feedparser.CharacterEncodingOverride):
         return "its character encoding is declared wrongly"

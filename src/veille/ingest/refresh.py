@@ -21,25 +21,24 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import zip_longest
 from multiprocessing import get_context
 from urllib.parse import urlsplit
 
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
-from veille.ingest.parse import NotAFeedError, parse_feed
+from veille.ingest.parse import NotAFeedError
+from veille.ingest.prepare import parse_and_prepare
 from veille.library import Library
 from veille.library.store import (
     Failed,
     Fetched,
     NotModified,
     Outcome,
-    PreparedEntry,
     StoreResult,
-    prepare_entries,
 )
-from veille.model import Feed, ParsedEntry, ParsedFeed
+from veille.model import Feed
 from veille.redact import redact_url
 from veille.settings import Settings
 
@@ -109,37 +108,9 @@ def due_feeds(feeds: Sequence[Feed], *, force: bool, now: float) -> tuple[list[F
     return due, len(feeds) - len(due)
 
 
-def _truncation_check() -> Callable[[ParsedEntry, int | None, str], bool] | None:
-    try:
-        from veille.fulltext.truncation import detect_truncation
-    except ImportError:  # pragma: no cover - the detector ships with veille
-        return None
-
-    def check(entry: ParsedEntry, typical: int | None, body_text: str) -> bool:
-        return detect_truncation(
-            entry.title, entry.summary, entry.content, typical_length=typical,
-            body_text=body_text,
-        ) is not None
-
-    return check
-
-
 PROCESS_POOL_FROM = 40  # feeds still to parse from which parsing moves to worker processes
 IN_FLIGHT_PER_SLOT = 4  # feeds between fetch and store, per slot of the global fetch limit
 BATCH_ITEMS = 2_000  # prepared items per write transaction, at most (a few dozen feeds)
-
-
-def parse_and_prepare(
-    body: bytes, url: str, content_type: str
-) -> tuple[ParsedFeed, list[PreparedEntry]]:
-    """Parse a feed and do the CPU half of storing it; runs in a worker thread or process.
-
-    The feed comes back without its entries (the prepared rows carry everything the writer
-    needs): half as much to send back from a worker process, and to keep in memory meanwhile.
-    """
-    parsed = parse_feed(body, url, content_type)
-    prepared = prepare_entries(parsed, _truncation_check())
-    return replace(parsed, entries=[]), prepared
 
 
 def _parse_pool(feeds: int) -> Executor:

@@ -14,7 +14,6 @@ enough to run at every refresh. A cluster's id is its oldest member's id; that m
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 import sqlite3
@@ -27,9 +26,7 @@ from veille.text import fold
 WINDOW = 3 * 24 * 3600
 TITLE_JACCARD = 0.7
 TITLE_MIN_SHARED = 4
-LEAD_CHARS = 280
 MAX_SOURCES = 30  # more items than this sharing a link or an opening are not one story
-LEAD_MIN_CHARS = 160
 
 STOPWORDS = frozenset(
     ["les", "des", "une", "dans", "pour", "par", "sur", "avec", "sans", "sous", "aux", "que", "qui", "quoi", "dont", "est", "sont", "ont", "ete", "etre", "fait", "plus", "moins", "tout", "tous", "toute", "cette", "ces", "son", "ses", "leur", "leurs", "mais", "donc", "car", "pas", "the", "and", "for", "with", "from", "that", "this", "are", "was", "were", "has", "have", "had", "not", "but", "its", "their", "about", "into", "over", "after", "before", "under", "will", "would", "could", "should", "than", "then", "them", "they", "what", "when", "where", "which", "who", "why", "how", "new", "nouveau", "nouvelle"]
@@ -41,15 +38,6 @@ def title_words(title: str) -> frozenset[str]:
     return frozenset(
         w for w in _WORD.findall(fold(title)) if len(w) >= 3 and w not in STOPWORDS
     )
-
-
-def lead_hash(text: str) -> str:
-    """A fingerprint of the opening of a text, or "" when it is too short to mean anything."""
-    # Only the opening matters; folding a whole long article would cost more than the rest.
-    words = " ".join(_WORD.findall(fold(text[: LEAD_CHARS * 3])))[:LEAD_CHARS]
-    if len(words) < LEAD_MIN_CHARS:
-        return ""
-    return hashlib.sha1(words.encode()).hexdigest()[:20]
 
 
 def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:

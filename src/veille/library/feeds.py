@@ -6,10 +6,11 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 
+from veille.entries import PreparedEntry, TruncationCheck
 from veille.library import store
 from veille.library.base import FEED_COLUMNS, LibraryBase, Subscribable, dt
 from veille.library.database import LibraryError, placeholders
-from veille.library.store import StoreResult, TruncationCheck
+from veille.library.store import StoreResult
 from veille.model import (
     FULL_TEXT_POLICIES,
     Feed,
@@ -173,11 +174,11 @@ class FeedsLayer(LibraryBase):
         moved_to: str = "",
         is_truncated: TruncationCheck | None = None,
         now: float | None = None,
-        prepared: list[store.PreparedEntry] | None = None,
+        prepared: list[PreparedEntry] | None = None,
     ) -> StoreResult:
         """Store a fetched feed and its entries in one transaction.
 
-        `prepared` is `store.prepare_entries(parsed, …)` when the caller already computed it
+        `prepared` is `veille.entries.prepare_entries(parsed, …)` when the caller already computed it
         (refresh does, off the writer thread).
         """
         moment = now or time.time()

@@ -9,25 +9,21 @@ feed that cannot be stored fails alone (see `FeedsLayer.record_refresh`).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from veille.library.clusters import lead_hash
-from veille.model import ParsedEntry, ParsedFeed
+from veille.entries import (
+    FTS_TEXT_LIMIT,
+    PreparedEntry,
+    TruncationCheck,
+    prepare_entries,
+)
+from veille.model import ParsedFeed
 from veille.text import clean_line, html_to_text
 
 # Dates further ahead than this are a feed's mistake (or mischief): such items sort by when they
 # were first seen instead of floating above everything for years.
 FUTURE_SLACK = 36 * 3600
-FTS_TEXT_LIMIT = 100_000
-
-# (entry, the feed's typical body length, the plain text of the entry's body) → truncated?
-TruncationCheck = Callable[[ParsedEntry, int | None, str], bool]
-
 
 @dataclass(slots=True)
 class StoreResult:
@@ -72,90 +68,11 @@ class Failed:
 Outcome = Fetched | NotModified | Failed
 
 
-def entry_guid(entry: ParsedEntry) -> str:
-    if entry.guid and entry.guid.strip():
-        return entry.guid.strip()[:2000]
-    if entry.link and entry.link.strip():
-        return entry.link.strip()[:2000]
-    stamp = entry.published.isoformat() if entry.published else ""
-    digest = hashlib.sha1(f"{entry.title}\x1f{stamp}".encode()).hexdigest()
-    return f"veille:{digest}"
-
-
-def _content_hash(entry: ParsedEntry) -> str:
-    parts = (entry.title, entry.link or "", entry.author, entry.summary, entry.content,
-             json.dumps(entry.categories), entry.published.isoformat() if entry.published else "")
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
-
-
-def _ts(value: datetime | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        return value.timestamp()
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def _enclosures(entry: ParsedEntry) -> str:
-    return json.dumps(
-        [{"url": e.url, "type": e.type, "length": e.length} for e in entry.enclosures],
-        ensure_ascii=False,
-    )
-
-
 def feed_fts_title(conn: sqlite3.Connection, feed_id: int) -> str:
     row = conn.execute(
         "SELECT COALESCE(NULLIF(user_title, ''), title, url) FROM feeds WHERE id = ?", (feed_id,)
     ).fetchone()
     return str(row[0]) if row else ""
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedEntry:
-    """One entry with everything computed that needs no database: made in a parser process."""
-
-    guid: str
-    digest: str
-    published: float | None
-    fields: tuple[object, ...]  # the item's columns, in the order the SQL below names them
-    title: str
-    author: str
-    text: str  # plain text for the search index
-
-
-def prepare_entries(
-    parsed: ParsedFeed, is_truncated: TruncationCheck | None = None
-) -> list[PreparedEntry]:
-    """The CPU-heavy half of storing (plain text, hashes, truncation), free of SQLite.
-
-    Refresh runs it next to parsing, in worker processes when there are many feeds, so the one
-    writer only has SQL left to do.
-    """
-    seen: dict[str, ParsedEntry] = {}
-    for entry in parsed.entries:
-        seen.setdefault(entry_guid(entry), entry)  # duplicate guids in one document: first wins
-    lengths = [len(e.content or e.summary) for e in seen.values()]
-    typical = sorted(lengths)[len(lengths) // 2] if len(lengths) >= 4 else None
-    prepared = []
-    for guid, entry in seen.items():
-        published = _ts(entry.published)
-        title = clean_line(entry.title, 1000)
-        author = clean_line(entry.author, 300)
-        url = (entry.link or "").strip()
-        body = html_to_text(entry.content or entry.summary)
-        truncated = int(bool(is_truncated and is_truncated(entry, typical, body)))
-        text = body[:FTS_TEXT_LIMIT]
-        digest = _content_hash(entry)
-        fields = (
-            url, canonical_url(url), title, author, entry.summary, entry.content, published,
-            _ts(entry.updated),
-            json.dumps([clean_line(c, 200) for c in entry.categories], ensure_ascii=False),
-            _enclosures(entry), entry.language or parsed.language, digest, truncated,
-            lead_hash(text),
-        )
-        prepared.append(PreparedEntry(guid, digest, published, fields, title, author, text))
-    return prepared
 
 
 def store_entries(
@@ -240,36 +157,6 @@ def reindex(conn: sqlite3.Connection, item_id: int) -> None:
         "INSERT INTO items_fts (rowid, title, text, author, feed, note) VALUES (?,?,?,?,?,?)",
         (item_id, title, text, author, feed, note),
     )
-
-
-TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")
-TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "xtor", "at_medium",
-     "at_campaign", "ocid", "cmpid", "_hsenc", "_hsmi", "igshid", "ref_src", "s_cid", "wt.mc_id"}
-)
-
-
-def canonical_url(url: str) -> str:
-    """The link without tracking parameters, fragment or trailing slash, for matching stories."""
-    if not url:
-        return ""
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith(TRACKING_PREFIXES) and k.lower() not in TRACKING_PARAMS
-    ]
-    path = parts.path.rstrip("/") or "/"
-    host = parts.netloc.lower()
-    if host.startswith("www."):
-        host = host[4:]
-    scheme = "https" if parts.scheme in ("http", "https") else parts.scheme
-    return urlunsplit((scheme, host, path, urlencode(sorted(query)), ""))
 
 
 def update_feed_meta(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed) -> None:
