@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from veille.library import Library
-from veille.library.reading import _source
+from veille.library.reading import PROBE_WINDOW, _source
 from veille.model import ParsedEntry, ParsedFeed
 
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
@@ -168,3 +168,37 @@ def test_an_index_without_statistics_is_analysed_and_never_drives_the_list(lib: 
     assert "TEMP B-TREE" not in plan
     assert lib.tune()  # the unknown index is looked at
     assert not lib.tune()
+
+
+@pytest.mark.parametrize(
+    ("query", "probed"),
+    [("securite", True), ("climat OR énergie", True), ("rarissime", False), ("algo*", False),
+     ('"securite climat"', False), ("securite -climat", True)],
+)
+def test_a_common_word_walks_the_list_and_a_rare_one_falls_back(
+    lib: Library, query: str, probed: bool
+) -> None:
+    """The first window of a search for common words asks the index about each row in list
+    order; a rare word gives up after the bound and takes the general plan. Same rows."""
+    _fill(lib, items=900)
+    cond = lib._where(query, None, collapse=True)
+    plain = [
+        row[0]
+        for row in lib.conn.execute(
+            f"SELECT i.id FROM {_source(cond.sql)} WHERE {cond.sql} "
+            "ORDER BY i.sort_ts DESC, i.id DESC",
+            cond.params,
+        )
+    ]
+    seen: list[str] = []
+    lib.conn.set_trace_callback(seen.append)
+    try:
+        shown = [row.id for row in lib.rows(query, limit=100)]
+        later = [row.id for row in lib.rows(query, offset=20, limit=30)]
+    finally:
+        lib.conn.set_trace_callback(None)
+    assert shown == plain[:100] and later == plain[20:50]
+    ours = [sql for sql in seen if not sql.startswith("--")]  # not the index's own statements
+    asked = sum("MATCH" in sql and "rowid =" in sql for sql in ours)
+    complete = sum("ORDER BY i.sort_ts" in sql and f"LIMIT {PROBE_WINDOW}" not in sql for sql in ours)
+    assert (asked > 0 and complete == 0) if probed else complete == 2
