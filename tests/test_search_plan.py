@@ -202,3 +202,25 @@ def test_a_common_word_walks_the_list_and_a_rare_one_falls_back(
     asked = sum("MATCH" in sql and "rowid =" in sql for sql in ours)
     complete = sum("ORDER BY i.sort_ts" in sql and f"LIMIT {PROBE_WINDOW}" not in sql for sql in ours)
     assert (asked > 0 and complete == 0) if probed else complete == 2
+
+
+@pytest.mark.parametrize(
+    "query", ["securite (climat OR énergie)", "(climat OR énergie) (données OR rarissime)",
+              "(climat OR énergie) -tag:à-lire", "(climat OR is:starred) securite"],
+)
+def test_alternative_words_join_the_match_and_mean_the_same(lib: Library, query: str) -> None:
+    """Groups of alternative words join the other words' MATCH; the results are what the
+    words mean taken one by one."""
+    _fill(lib)
+
+    def ids(q: str) -> set[int]:
+        return {row.id for row in lib.rows(q, limit=10_000)}
+
+    expected = {
+        "securite (climat OR énergie)": ids("securite") & (ids("climat") | ids("énergie")),
+        "(climat OR énergie) (données OR rarissime)":
+            (ids("climat") | ids("énergie")) & (ids("données") | ids("rarissime")),
+        "(climat OR énergie) -tag:à-lire": (ids("climat") | ids("énergie")) - ids("tag:à-lire"),
+        "(climat OR is:starred) securite": (ids("climat") | ids("is:starred")) & ids("securite"),
+    }[query]
+    assert ids(query) == expected and lib.count(query) == len(expected) and expected

@@ -290,7 +290,9 @@ class ReadingLayer(FeedsLayer):
 PROBE_WINDOW = 300  # list rows a search for common words asks the index about, at most
 # Quoted single words joined by AND/OR: a phrase or a prefix costs the index far more per
 # question (a prefix is expanded anew each time), and a phrase is rarely common anyway.
-_SINGLE_WORDS = re.compile(r'"[^"\s]+"(?: (?:AND|OR) "[^"\s]+")*')
+_WORD = r'"[^"\s]+"'
+_ITEM = rf"(?:{_WORD}|\({_WORD}(?: OR {_WORD})*\))"
+_SINGLE_WORDS = re.compile(rf"{_ITEM}(?: (?:AND|OR) {_ITEM})*")
 _FEED_SET = re.compile(r"(?<!\+)i\.feed_id IN \(SELECT")
 
 

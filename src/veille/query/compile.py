@@ -52,11 +52,13 @@ def _leads_with_words(tree: Node) -> bool:
     if isinstance(tree, Term):
         return _fts_term(tree) is not None
     if isinstance(tree, Or):
-        terms = [_fts_term(c) for c in tree.children if isinstance(c, Term)]
-        return len(terms) == len(tree.children) and all(terms)
+        return _fts_either(tree) is not None
     if isinstance(tree, (Everything, Filter, Not)):
         return False
-    return any(isinstance(c, Term) and _fts_term(c) for c in tree.children)
+    return any(
+        (isinstance(c, Term) and _fts_term(c)) or (isinstance(c, Or) and _fts_either(c))
+        for c in tree.children
+    )
 
 
 def normalize_tag(name: str) -> str:
@@ -113,21 +115,31 @@ def _sql(node: Node, params: list[object], now: datetime) -> str:
     if isinstance(node, Not):
         return f"NOT ({_sql(node.child, params, now)})"
     if isinstance(node, Or):
-        terms = [_fts_term(c) for c in node.children if isinstance(c, Term)]
-        if len(terms) == len(node.children) and all(terms):
-            params.append(" OR ".join(t for t in terms if t))
+        either = _fts_either(node)
+        if either is not None:
+            params.append(either)
             return FTS
         return "(" + " OR ".join(_sql(c, params, now) for c in node.children) + ")"
-    # And: the positive free words together in one MATCH, everything else on its own.
+    # And: the positive free words (and groups of alternative words) together in one MATCH,
+    # everything else on its own.
     words = [e for c in node.children if isinstance(c, Term) and (e := _fts_term(c))]
+    words += [f"({e})" for c in node.children if isinstance(c, Or) and (e := _fts_either(c))]
     parts: list[str] = []
     if words:
         params.append(" AND ".join(words))
         parts.append(FTS)
     for child in node.children:
-        if not isinstance(child, Term):
+        if not isinstance(child, Term) and not (isinstance(child, Or) and _fts_either(child)):
             parts.append(_sql(child, params, now))
     return "(" + " AND ".join(parts) + ")" if parts else "1"
+
+
+def _fts_either(node: Or) -> str | None:
+    """One FTS5 expression for alternatives that are all free words, else None."""
+    terms = [_fts_term(c) for c in node.children if isinstance(c, Term)]
+    if len(terms) == len(node.children) and all(terms):
+        return " OR ".join(t for t in terms if t)
+    return None
 
 
 def _filter(node: Filter, params: list[object], now: datetime) -> str:
