@@ -138,6 +138,37 @@ def test_the_same_story_from_several_feeds_is_one_cluster(lib: Library) -> None:
     assert all(r.cluster_size == 2 for r in rows.values())  # …with « +1 source »
 
 
+def test_a_new_item_joins_the_story_already_told_and_the_oldest_heads_it(lib: Library) -> None:
+    [a] = add(lib, "Agence A", [story("a1", "IA : le règlement adopté", text=WIRE)])
+    [b] = add(lib, "Journal B", [story("b1", "L'AI Act voté à Strasbourg", text=WIRE, hours=1)])
+    lib.cluster([a, b])
+    [c] = add(lib, "Radio C", [story("c1", "Le vote européen sur l'IA", text=WIRE, hours=2)])
+    lib.cluster([c])
+    assert lib.cluster_members(c) == sorted([a, b, c])
+    [row] = lib.rows()
+    assert row.id == min(a, b, c) and row.cluster_size == 3
+
+
+def test_an_opening_shared_by_dozens_of_feeds_is_boilerplate_not_a_story(lib: Library) -> None:
+    """A cookie notice or a paywall teaser opens many items alike: past `MAX_SOURCES` other
+    items, the same opening groups nothing (and costs no quadratic work)."""
+    from veille.library.clusters import MAX_SOURCES
+
+    notice = (
+        "Ce site utilise des cookies pour mesurer l'audience et proposer des contenus adaptés. "
+        "En poursuivant votre navigation, vous acceptez leur utilisation dans les conditions "
+        "prévues par notre politique de confidentialité."
+    )
+    ids = [
+        add(lib, f"Titre {n}", [story(f"n{n}", f"Sujet numéro {n} sans rapport", text=notice,
+                                      hours=n % 24)])[0]
+        for n in range(MAX_SOURCES + 2)
+    ]
+    lib.cluster(ids)
+    assert all(lib.cluster_members(i) in ([], [i]) for i in ids)
+    assert len(lib.rows()) == MAX_SOURCES + 2
+
+
 def test_similar_titles_about_different_things_stay_apart(lib: Library) -> None:
     [a] = add(lib, "Presse A", [story("a1", "Le Sénat adopte le budget de la santé pour 2027")])
     [b] = add(lib, "Presse B", [story("b1", "Le Sénat rejette le budget de la culture pour 2027",

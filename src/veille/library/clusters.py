@@ -82,32 +82,63 @@ def cluster_new_items(db: Database, new_ids: Sequence[int]) -> int:
     if not new:
         return 0
     groups = _Groups()
-    feed_of: dict[int, int] = {}
-    cluster_of: dict[int, int | None] = {}
-    for item_id, feed_id, _ts, _title, url, lead, cluster in new:
-        feed_of[item_id] = feed_id
-        cluster_of[item_id] = cluster
-        for column, value in (("canonical_url", url), ("lead_hash", lead)):
-            if not value:
-                continue
-            matches = conn.execute(
-                # `!= ''` lets SQLite use the partial index on lead_hash (a bound value alone
-                # cannot prove the row is in it); without it every lookup scans the table.
-                f"SELECT id, feed_id, cluster_id FROM items WHERE {column} = ? "
-                f"AND {column} != '' AND id != ? LIMIT {MAX_SOURCES + 1}",
-                (value, item_id),
-            ).fetchall()
-            if len(matches) > MAX_SOURCES:
-                # Dozens of items opening alike are a site's boilerplate (a paywall teaser, a
-                # cookie notice), not one story; grouping them would also cost quadratic time.
-                continue
-            for other, other_feed, other_cluster in matches:
-                if other_feed != feed_id:
-                    groups.union(item_id, other)
-                    feed_of[other] = other_feed
-                    cluster_of[other] = other_cluster
+    feed_of: dict[int, int] = {item_id: feed_id for item_id, feed_id, *_ in new}
+    cluster_of: dict[int, int | None] = {row[0]: row[6] for row in new}
+    for column, at in (("canonical_url", 4), ("lead_hash", 5)):
+        for item_id, other, other_feed, other_cluster in _same_value(conn, column, new, at):
+            if other_feed != feed_of[item_id]:
+                groups.union(item_id, other)
+                feed_of[other] = other_feed
+                cluster_of[other] = other_cluster
     _match_titles(conn, new, groups, feed_of, cluster_of)
     return _write_groups(db, groups, cluster_of)
+
+
+def _same_value(
+    conn: sqlite3.Connection,
+    column: str,
+    new: Sequence[tuple[int, int, float, str, str, str, int | None]],
+    at: int,
+) -> Iterable[tuple[int, int, int, int | None]]:
+    """(new item, other item, its feed, its cluster) for each other item holding the same
+    `column` value as a new one, a value at a time and a few hundred values per query.
+
+    A value more than `MAX_SOURCES` other items hold is a site's boilerplate (a paywall teaser,
+    a cookie notice), not one story: it is skipped, which also keeps the work linear.
+    """
+    holders: dict[str, list[int]] = defaultdict(list)
+    for row in new:
+        if row[at]:
+            holders[str(row[at])].append(row[0])
+    values = list(holders)
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        marks = placeholders(chunk)
+        # `!= ''` lets SQLite use the partial index on lead_hash (a bound value alone cannot
+        # prove the row is in it); without it every lookup scans the table.
+        wanted = [
+            value
+            for value, count in conn.execute(
+                f"SELECT {column}, count(*) FROM items WHERE {column} IN ({marks}) "
+                f"AND {column} != '' GROUP BY {column}",
+                chunk,
+            )
+            if 1 < count <= MAX_SOURCES + 1
+        ]
+        if not wanted:
+            continue
+        found: dict[str, list[tuple[int, int, int | None]]] = defaultdict(list)
+        for other, other_feed, other_cluster, value in conn.execute(
+            f"SELECT id, feed_id, cluster_id, {column} FROM items "
+            f"WHERE {column} IN ({placeholders(wanted)}) AND {column} != ''",
+            wanted,
+        ):
+            found[value].append((other, other_feed, other_cluster))
+        for value, others in found.items():
+            for item_id in holders[value]:
+                for other, other_feed, other_cluster in others:
+                    if other != item_id:
+                        yield item_id, other, other_feed, other_cluster
 
 
 def _match_titles(
