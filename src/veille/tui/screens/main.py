@@ -26,6 +26,7 @@ from textual.widgets import Footer, Input, Label
 from veille.library import View
 from veille.model import Item, ItemRow
 from veille.tui.display import checked_link, literal
+from veille.tui.edits import EditTasks
 from veille.tui.messages import LibraryChanged
 from veille.tui.screens.entry_edit import EntryEdit, FeedDialog, SearchDialog, TagDialog
 from veille.tui.screens.export import ExportChoice, ExportDialog, ExportSelection
@@ -36,7 +37,6 @@ from veille.tui.screens.save_search import SaveSearchPrompt
 from veille.tui.screens.tags import TagChange, TagEditor
 from veille.tui.screens.watch import WatchEdit, WatchEditor, query_problem
 from veille.tui.source import LibrarySource
-from veille.tui.tasks import Tasks
 from veille.tui.widgets.feeds import Entry, FeedTree
 from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Reader
@@ -50,7 +50,7 @@ def _nav(keys: str, action: str, description: str, binding_id: str) -> Binding:
     return Binding(keys, action, description, show=False, id=binding_id)
 
 
-class MainScreen(Tasks, Screen[None]):
+class MainScreen(EditTasks, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         _nav("j,down", "cursor(1)", "Next item", "down"),
         _nav("k,up", "cursor(-1)", "Previous item", "up"),
