@@ -13,44 +13,38 @@ CORE = [
 ]
 
 
-def test_core_does_not_import_textual() -> None:
+def _imported_after(script: str, *prefixes: str) -> list[str]:
+    """Modules whose names start with one of `prefixes` once `script` ran in a fresh Python."""
     code = (
-        "import sys\n"
-        + "".join(f"import {name}\n" for name in CORE)
-        + "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' "
-        "or m.startswith('veille.tui'))\n"
-        "print(','.join(bad))\n"
+        f"import sys\n{script}\n"
+        f"print(','.join(sorted(m for m in sys.modules if m.startswith({prefixes!r}))))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
-    assert result.stdout.strip() == ""
+    return [name for name in result.stdout.strip().split(",") if name]
+
+
+# What a refresh worker has no use for: the network client, the library, the event loop, the UI,
+# and feedparser (needed only for broken feeds).
+HEAVY = ("httpx", "feedparser", "veille.library", "asyncio", "sqlite3", "textual")
+
+
+def test_core_does_not_import_textual() -> None:
+    script = "".join(f"import {name}\n" for name in CORE)
+    assert _imported_after(script, "textual", "veille.tui") == []
 
 
 def test_a_refresh_worker_imports_only_what_parsing_needs() -> None:
-    """Each parser process imports its task's module before its first feed: the network
-    client, the library and feedparser (needed only for broken feeds) would delay it."""
-    code = (
-        "import sys\n"
+    """Each parser process imports its task's module before its first feed."""
+    script = (
         "from veille.ingest.prepare import parse_and_prepare\n"
         "parse_and_prepare(b'<rss version=\"2.0\"><channel><title>t</title><item><title>i</title>"
         "<description>&lt;p&gt;Lire la suite&lt;/p&gt;</description></item></channel></rss>',"
-        " 'https://a.example/rss', 'application/rss+xml')\n"
-        "heavy = ('httpx', 'feedparser', 'veille.library', 'asyncio', 'sqlite3', 'textual')\n"
-        "print(','.join(sorted(m for m in sys.modules if m.startswith(heavy))))\n"
+        " 'https://a.example/rss', 'application/rss+xml')"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == ""
+    assert _imported_after(script, *HEAVY) == []
 
 
 def test_the_launcher_import_is_light() -> None:
     """Refresh workers import the program's launcher (`from veille.cli import main`) first."""
-    code = (
-        "import sys\n"
-        "from veille.cli import main\n"
-        "heavy = ('httpx', 'feedparser', 'veille.library', 'asyncio', 'sqlite3', 'textual')\n"
-        "print(','.join(sorted(m for m in sys.modules if m.startswith(heavy))))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    assert result.stdout.strip() == ""
+    assert _imported_after("from veille.cli import main", *HEAVY) == []

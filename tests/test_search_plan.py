@@ -40,6 +40,19 @@ def _fill(lib: Library, items: int = 240) -> None:
     lib.set_read(range(1, items, 3))
 
 
+def _plain(lib: Library, query: str) -> list[int]:
+    """The ids `query` lists, by the plainest plan: every match, sorted."""
+    cond = lib._where(query, None, collapse=True)
+    return [
+        row[0]
+        for row in lib.conn.execute(
+            f"SELECT i.id FROM {_source(cond.sql)} WHERE {cond.sql} "
+            "ORDER BY i.sort_ts DESC, i.id DESC",
+            cond.params,
+        )
+    ]
+
+
 QUERIES = (
     "securite",
     "rarissime",
@@ -67,15 +80,7 @@ QUERIES = (
 @pytest.mark.parametrize("query", QUERIES)
 def test_the_list_window_matches_the_plain_plan(lib: Library, query: str) -> None:
     _fill(lib)
-    cond = lib._where(query, None, collapse=True)
-    plain = [
-        row[0]
-        for row in lib.conn.execute(
-            f"SELECT i.id FROM {_source(cond.sql)} WHERE {cond.sql} "
-            "ORDER BY i.sort_ts DESC, i.id DESC",
-            cond.params,
-        )
-    ]
+    plain = _plain(lib, query)
     shown = [row.id for row in lib.rows(query, limit=1000)]
     assert shown == plain
     assert lib.count(query) == len(plain)
@@ -181,15 +186,7 @@ def test_a_common_word_walks_the_list_and_a_rare_one_falls_back(
     """The first window of a search for common words asks the index about each row in list
     order; a rare word gives up after the bound and takes the general plan. Same rows."""
     _fill(lib, items=900)
-    cond = lib._where(query, None, collapse=True)
-    plain = [
-        row[0]
-        for row in lib.conn.execute(
-            f"SELECT i.id FROM {_source(cond.sql)} WHERE {cond.sql} "
-            "ORDER BY i.sort_ts DESC, i.id DESC",
-            cond.params,
-        )
-    ]
+    plain = _plain(lib, query)
     seen: list[str] = []
     lib.conn.set_trace_callback(seen.append)
     try:
