@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import LocalServer, Request, Response
+from tests.prefetching import prefetch_now
 from veille.fulltext.cache import CachedArticle, FullTextCache, open_cache
 from veille.library import Library
 from veille.pipeline import refresh_all
@@ -163,21 +164,8 @@ def test_feed_policies_never_and_always(
     assert fetched.fetched == 0 and not local_server.requests_to("/articles/paywall")  # type: ignore[attr-defined]
     lib.set_feed_policy(source.id, "always")
     ids = list(by_title(lib).values())
-    from veille.fulltext.service import FullTextService
-    from veille.ingest.refresh import make_fetcher
-
-    settings = settings_for(local_server)
-    service = FullTextService(lib, cache, settings)
-
-    async def prefetch() -> object:
-        async with make_fetcher(settings) as fetcher:
-            return await service.prefetch(ids, fetcher)
-
-    try:
-        report = asyncio.run(prefetch())
-    finally:
-        service.close()
-    assert report.fetched == 3  # type: ignore[attr-defined]  # complete items too
+    report = prefetch_now(lib, cache, settings_for(local_server), ids)
+    assert report.fetched == 3  # complete items too
     assert local_server.requests_to("/articles/complete")
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from tests.httpserver import LocalServer
+from tests.prefetching import prefetch_now
 from veille.fulltext.cache import open_cache
-from veille.fulltext.service import UNREACHABLE_AFTER, FullTextService
-from veille.ingest.refresh import make_fetcher
+from veille.fulltext.service import UNREACHABLE_AFTER
 from veille.library import Library
 from veille.model import ParsedEntry, ParsedFeed
 from veille.settings import Paths, Settings
@@ -23,18 +21,11 @@ def test_an_unreachable_host_is_skipped_after_a_few_failures(
     ids = lib.ingest(feed.id, ParsedFeed(title="Flux", entries=entries), status=200).new_ids
     settings = Settings()
     cache = open_cache(paths, settings)
-    service = FullTextService(lib, cache, settings)
-
-    async def go() -> object:
-        async with make_fetcher(settings) as fetcher:
-            return await service.prefetch(ids, fetcher)
-
     try:
-        report = asyncio.run(go())
+        report = prefetch_now(lib, cache, settings, ids)
     finally:
-        service.close()
         cache.close()
-    errors = list(report.errors.values())  # type: ignore[attr-defined]
+    errors = list(report.errors.values())
     assert len(errors) == 40
     tried = [e for e in errors if "refused" in e]
     assert UNREACHABLE_AFTER <= len(tried) <= UNREACHABLE_AFTER + settings.refresh.per_host

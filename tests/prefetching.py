@@ -1,0 +1,28 @@
+"""Prefetching full texts the way a refresh does, for tests that drive it on its own."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from veille.fulltext.cache import FullTextCache
+from veille.fulltext.service import FullTextService, PrefetchReport
+from veille.ingest.refresh import make_fetcher
+from veille.library import Library
+from veille.settings import Settings
+
+
+def prefetch_now(
+    lib: Library, cache: FullTextCache, settings: Settings, ids: Sequence[int]
+) -> PrefetchReport:
+    """Fetch the full texts `ids` want, with the refresh's fetcher, and close the service."""
+    service = FullTextService(lib, cache, settings)
+
+    async def go() -> PrefetchReport:
+        async with make_fetcher(settings) as fetcher:
+            return await service.prefetch(list(ids), fetcher)
+
+    try:
+        return asyncio.run(go())
+    finally:
+        service.close()
