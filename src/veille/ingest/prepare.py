@@ -30,6 +30,11 @@ def truncation_check() -> Callable[[ParsedEntry, int | None, str], bool] | None:
     return check
 
 
+def ready() -> None:
+    """Nothing but the imports a first feed would make: a worker started ahead calls it."""
+    truncation_check()
+
+
 def parse_and_prepare(
     body: bytes, url: str, content_type: str
 ) -> tuple[ParsedFeed, list[PreparedEntry]]:

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.ingest.parse import NotAFeedError
-from veille.ingest.prepare import parse_and_prepare
+from veille.ingest.prepare import parse_and_prepare, ready
 from veille.library import Library
 from veille.library.store import (
     Failed,
@@ -120,10 +120,14 @@ def _parse_pool(feeds: int) -> Executor:
     it takes turns with the writer, in processes it uses the second core. Spawned workers cost
     about half a second to start, which only pays off past a few dozen feeds.
     """
-    workers = max(1, min(2, os.cpu_count() or 1))
+    workers = _workers()
     if feeds >= PROCESS_POOL_FROM and workers > 1:
         return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-parse")
+
+
+def _workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 def _host(url: str) -> str:
@@ -147,7 +151,12 @@ def in_host_turns(feeds: Sequence[Feed]) -> list[Feed]:
 
 class _Parsers:
     """The parse executor, made when the first document arrives (a refresh of feeds that all
-    answer 304 never pays for worker processes), sized by the feeds still to come then."""
+    answer 304 never pays for worker processes), sized by the feeds still to come then.
+
+    When many feeds have never been fetched (the first refresh after an import), documents are
+    certain: the workers are started at once, so that they are ready when the first arrives
+    instead of starting then.
+    """
 
     def __init__(self) -> None:
         self.executor: Executor | None = None
@@ -156,6 +165,13 @@ class _Parsers:
         if self.executor is None:
             self.executor = _parse_pool(remaining)
         return self.executor
+
+    def start_early(self, feeds: Sequence[Feed]) -> None:
+        new = sum(1 for feed in feeds if not (feed.etag or feed.last_modified))
+        if new >= PROCESS_POOL_FROM:
+            executor = self.get(len(feeds))
+            for _ in range(_workers()):
+                executor.submit(ready)
 
     def shutdown(self) -> None:
         if self.executor is not None:
@@ -230,6 +246,7 @@ async def refresh(
             every = [f for f in every if f.id in wanted]
         feeds, skipped = due_feeds(every, force=force, now=time.time())
         feeds = in_host_turns(feeds)
+        parsers.start_early(feeds)
         report = RefreshReport(feeds=len(feeds), skipped=skipped)
         store = _BatchWriter(lib, writer)
         window = asyncio.Semaphore(max(1, settings.refresh.concurrency) * IN_FLIGHT_PER_SLOT)
