@@ -221,3 +221,20 @@ def test_alternative_words_join_the_match_and_mean_the_same(lib: Library, query:
         "(climat OR is:starred) securite": (ids("climat") | ids("is:starred")) & ids("securite"),
     }[query]
     assert ids(query) == expected and lib.count(query) == len(expected) and expected
+
+
+def test_free_words_within_a_view_are_counted_from_the_index_alike(lib: Library) -> None:
+    """The leading words come from the search box or a saved search; the view keeps its part."""
+    from veille.library import View
+
+    _fill(lib)
+    search = lib.save_search("sécurité non lue", "securite is:unread")
+    for query, view in (("climat", View(folder="Presse")), ("", View(saved_search_id=search.id)),
+                        ("énergie", View(saved_search_id=search.id)),
+                        ("rarissime", View(tag="à-lire"))):
+        cond = lib._where(query, view, collapse=True)
+        assert cond.lead is not None
+        plain = lib.conn.execute(
+            f"SELECT count(*) FROM {_source(cond.sql)} WHERE {cond.sql}", cond.params
+        ).fetchone()[0]
+        assert lib.count(query, view=view) == plain > 0

@@ -73,7 +73,7 @@ class ReadingLayer(FeedsLayer):
         # index, never looked up feed by feed: a folder of hundreds of feeds read that way
         # visits every item row for the flags the index lacks (190 ms instead of 15 ms on
         # 100,000 items), while one small feed costs a scan of the index at worst.
-        if cond.lead is not None:
+        if cond.lead is not None:  # every result matches free words: count the index's hits
             match, rest, params = cond.lead
             where = _FEED_SET.sub(r"+\g<0>", rest)
             feeds = " JOIN feeds f ON f.id = i.feed_id" if "f." in where else ""
