@@ -117,8 +117,8 @@ def _parse_pool(feeds: int) -> Executor:
     """Threads for a few feeds; for many, processes, so parsing runs beside the writer.
 
     Parsing and preparing items is pure Python for the most part and holds the GIL: in threads
-    it takes turns with the writer, in processes it uses the second core. Spawned workers cost
-    about half a second to start, which only pays off past a few dozen feeds.
+    it takes turns with the writer, in processes it uses the second core. A spawned worker costs
+    a few tenths of a second to start, which only pays off past a few dozen feeds.
     """
     workers = _workers()
     if feeds >= PROCESS_POOL_FROM and workers > 1:
@@ -153,9 +153,9 @@ class _Parsers:
     """The parse executor, made when the first document arrives (a refresh of feeds that all
     answer 304 never pays for worker processes), sized by the feeds still to come then.
 
-    When many feeds have never been fetched (the first refresh after an import), documents are
-    certain: the workers are started at once, so that they are ready when the first arrives
-    instead of starting then.
+    When many feeds have never been fetched (the first refresh after an import) or `--force`
+    ignores what they sent last, documents are certain: the workers are started at once, so that
+    they are ready when the first arrives instead of starting then.
     """
 
     def __init__(self) -> None:
@@ -166,8 +166,8 @@ class _Parsers:
             self.executor = _parse_pool(remaining)
         return self.executor
 
-    def start_early(self, feeds: Sequence[Feed]) -> None:
-        new = sum(1 for feed in feeds if not (feed.etag or feed.last_modified))
+    def start_early(self, feeds: Sequence[Feed], *, force: bool) -> None:
+        new = sum(1 for feed in feeds if force or not (feed.etag or feed.last_modified))
         if new >= PROCESS_POOL_FROM:
             executor = self.get(len(feeds))
             for _ in range(_workers()):
@@ -246,7 +246,7 @@ async def refresh(
             every = [f for f in every if f.id in wanted]
         feeds, skipped = due_feeds(every, force=force, now=time.time())
         feeds = in_host_turns(feeds)
-        parsers.start_early(feeds)
+        parsers.start_early(feeds, force=force)
         report = RefreshReport(feeds=len(feeds), skipped=skipped)
         store = _BatchWriter(lib, writer)
         window = asyncio.Semaphore(max(1, settings.refresh.concurrency) * IN_FLIGHT_PER_SLOT)
