@@ -124,10 +124,10 @@ class FullTextService:
         started = time.monotonic()
         loop = asyncio.get_running_loop()
         ids = list(item_ids)
+        feeds = {f.id: f for f in await loop.run_in_executor(self._threads, self.lib.feeds)}
         if only_wanted and ids:
             # After a refresh these are every new item, and most want nothing: decide from the
             # feed's policy and the truncation mark first, and load only the items that remain.
-            feeds = {f.id: f for f in await loop.run_in_executor(self._threads, self.lib.feeds)}
             flags = await loop.run_in_executor(self._threads, self.lib.full_text_flags, ids)
             wanted: set[int] = set()
             for item_id, feed_id, truncated in flags:
@@ -137,7 +137,7 @@ class FullTextService:
                     wanted.add(item_id)
             ids = [i for i in ids if i in wanted]
         items = await loop.run_in_executor(self._threads, self.lib.items_by_id, ids)
-        policies = {f.id: f.full_text for f in await loop.run_in_executor(None, self.lib.feeds)}
+        policies = {feed_id: feed.full_text for feed_id, feed in feeds.items()}
         report = PrefetchReport()
         todo = []
         for item in items:
@@ -177,9 +177,9 @@ class FullTextService:
         return report
 
     def _policy(self, item: Item, policies: Mapping[int, str]) -> str:
-        configured = self.settings.feeds.get(item.feed_url)
-        return configured or policies.get(item.feed_id, self.settings.full_text)
+        return self._feed_policy(item.feed_url, policies.get(item.feed_id, ""))
 
     def _feed_policy(self, url: str, own: str) -> str:
-        """The same policy as `_policy`, from the feed alone."""
+        """A feed's full-text policy: config.toml's for its address, else its own, else the
+        default."""
         return self.settings.feeds.get(url) or own or self.settings.full_text
