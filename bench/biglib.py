@@ -47,6 +47,7 @@ def build(home: Path, *, items: int = 100_000, feeds: int = 1_000, seed: int = 7
         now = 1_795_000_000.0
         rows = []
         fts = []
+        # Items carry their feed's language, as a refresh stores an entry that names none.
         for i in range(1, items + 1):
             feed_id = rng.randrange(1, feeds + 1)
             title = " ".join(rng.choice(WORDS) for _ in range(8)).capitalize()
@@ -54,11 +55,11 @@ def build(home: Path, *, items: int = 100_000, feeds: int = 1_000, seed: int = 7
             ts = now - rng.random() * 365 * 86400
             rows.append((i, feed_id, f"g{i}", f"https://site{feed_id}.example/a/{i}", title,
                          "Rédaction", f"<p>{text}</p>", ts, ts, ts, int(rng.random() < 0.7),
-                         int(rng.random() < 0.02)))
+                         int(rng.random() < 0.02), "fr" if (feed_id - 1) % 3 else "en"))
             fts.append((i, title, text, "Rédaction", f"Source {feed_id - 1}", ""))
         conn.executemany(
             "INSERT INTO items (id, feed_id, guid, url, title, author, content, published, "
-            "first_seen, sort_ts, read, starred) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "first_seen, sort_ts, read, starred, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
         conn.executemany(

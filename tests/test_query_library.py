@@ -90,6 +90,22 @@ def test_each_filter_finds_what_a_reader_expects(
     assert found(lib, query) == expected
 
 
+def test_lang_takes_any_case_and_subtag_and_falls_back_to_the_feed(lib: Library) -> None:
+    feed = lib.add_feed("https://example.org/mixed.xml")
+    lib.ingest(feed.id, ParsedFeed(title="Mixed", language="FR", entries=[
+        ParsedEntry(guid=lang or "none", link=f"https://example.org/{lang}", title=lang or "none",
+                    published=NOW, language=lang)
+        for lang in ("EN-us", "en", "english", "eng", "fr-CA", "")
+    ]), status=200)
+    # An entry without a language was stored with its feed's; one stored before the feed said
+    # which it was takes the feed's at query time.
+    lib.conn.execute("UPDATE items SET language = '' WHERE title = 'none'")
+    assert found(lib, "lang:en") == {"EN-us", "en"}
+    assert found(lib, "lang:EN-US") == {"EN-us"}
+    assert found(lib, "lang:fr") == {"fr-CA", "none"}
+    assert found(lib, "lang:eng") == {"eng"}
+
+
 def test_id_and_dates_in_calendar_form(lib: Library, titles: dict[str, int]) -> None:
     some = titles["Ägypten and the Nile"]
     assert found(lib, f"id:{some}") == {"Ägypten and the Nile"}

@@ -97,6 +97,14 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _language_is(column: str) -> str:
+    """`column` equals a language tag or one of its subtags (three parameters)."""
+    return (
+        f"({column} = ? COLLATE NOCASE OR ({column} >= ? COLLATE NOCASE "
+        f"AND {column} < ? COLLATE NOCASE))"
+    )
+
+
 def _prefix_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
 
@@ -192,15 +200,16 @@ def _filter(node: Filter, params: list[object], now: datetime) -> str:
         params.append(_moment(value, now, name == "before"))
         return "i.sort_ts >= ?" if name == "since" else "i.sort_ts < ?"
     if name == "lang":
-        # An item's own language wins over its feed's; `fr` also matches `fr-FR`. The feeds'
-        # side is a set of feed ids worked out once, so that counting a search's hits needs no
-        # join with the feeds table (one lookup per hit).
-        like = _prefix_like(value).replace("/%", "-%")
-        params.extend((value, like, value, like))
+        # An item's own language wins over its feed's; `fr` also matches `fr-FR`. Language tags
+        # are ASCII, so NOCASE comparisons (`fr-` ≤ tag < `fr.` is "starts with fr-") test each
+        # row without a function call: lower() and LIKE on every hit doubled the cost of
+        # counting a common word's hits. The feeds' side, for items stored without a language,
+        # is a set of feed ids worked out once.
+        tag = value.lower()
+        params.extend((tag, f"{tag}-", f"{tag}.") * 2)
         return (
-            "((i.language != '' AND (lower(i.language) = ? OR lower(i.language) LIKE ? "
-            "ESCAPE '\\')) OR (i.language = '' AND i.feed_id IN (SELECT id FROM feeds WHERE "
-            "lower(language) = ? OR lower(language) LIKE ? ESCAPE '\\')))"
+            "CASE i.language WHEN '' THEN +i.feed_id IN (SELECT id FROM feeds WHERE "
+            f"{_language_is('language')}) ELSE {_language_is('i.language')} END"
         )
     if name == "id":
         params.append(int(value))
