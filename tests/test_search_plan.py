@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from veille.library import Library
-from veille.library.reading import PROBE_WINDOW, _source
+from veille.library.plans import PROBE_WINDOW, source
 from veille.model import ParsedEntry, ParsedFeed
 
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
@@ -46,7 +46,7 @@ def _plain(lib: Library, query: str) -> list[int]:
     return [
         row[0]
         for row in lib.conn.execute(
-            f"SELECT i.id FROM {_source(cond.sql)} WHERE {cond.sql} "
+            f"SELECT i.id FROM {source(cond.sql)} WHERE {cond.sql} "
             "ORDER BY i.sort_ts DESC, i.id DESC",
             cond.params,
         )
@@ -74,6 +74,12 @@ QUERIES = (
     "-securite",
     "title:article rarissime",
     "(climat OR énergie) folder:presse",
+    "tag:à-lire -climat",
+    "tag:à-lire -climat -énergie",
+    "tag:à-lire -algo*",
+    "-(tag:à-lire -climat)",
+    "folder:presse/climat is:unread -(climat OR énergie)",
+    "tag:à-lire OR -climat",
 )
 
 
@@ -111,7 +117,7 @@ def test_a_common_word_is_counted_from_the_narrow_index(lib: Library) -> None:
     plan = " ".join(
         str(step[3])
         for step in lib.conn.execute(
-            f"EXPLAIN QUERY PLAN SELECT count(*) FROM {_source(cond.sql)} WHERE {cond.sql}",
+            f"EXPLAIN QUERY PLAN SELECT count(*) FROM {source(cond.sql)} WHERE {cond.sql}",
             cond.params,
         )
     )
@@ -122,16 +128,16 @@ def test_a_folder_is_counted_from_a_covering_index(lib: Library) -> None:
     """A folder's feeds are a set each item is tested against: looking items up feed by feed
     would visit every item row for the flags the feed index lacks."""
     from veille.library import View
-    from veille.library.reading import _FEED_SET
+    from veille.library.plans import FEED_SET
 
     _fill(lib)
     lib.tune()
     cond = lib._where("", View(folder="Presse"), collapse=True)
-    where = _FEED_SET.sub(r"+\g<0>", cond.sql)
+    where = FEED_SET.sub(r"+\g<0>", cond.sql)
     plan = " ".join(
         str(step[3])
         for step in lib.conn.execute(
-            f"EXPLAIN QUERY PLAN SELECT count(*) FROM {_source(where)} WHERE {where}",
+            f"EXPLAIN QUERY PLAN SELECT count(*) FROM {source(where)} WHERE {where}",
             cond.params,
         )
     )
@@ -235,6 +241,30 @@ def test_free_words_within_a_view_are_counted_from_the_index_alike(lib: Library)
         cond = lib._where(query, view, collapse=True)
         assert cond.lead is not None
         plain = lib.conn.execute(
-            f"SELECT count(*) FROM {_source(cond.sql)} WHERE {cond.sql}", cond.params
+            f"SELECT count(*) FROM {source(cond.sql)} WHERE {cond.sql}", cond.params
         ).fetchone()[0]
         assert lib.count(query, view=view) == plain > 0
+
+
+@pytest.mark.parametrize(
+    ("query", "probed"),
+    [
+        ("tag:à-lire -climat", True),  # 39 items, each asked of the index
+        ("tag:à-lire -climat -(données OR énergie)", True),
+        ("-climat", False),  # every item would be asked: the set of hits is built once
+        ("tag:à-lire -algo*", False),  # a prefix is expanded anew at each question
+        ("-(tag:à-lire -climat)", False),  # the inner test reaches every other item
+        ("tag:à-lire OR -climat", False),
+        ("tag:à-lire securite -climat", False),  # driven by the word it must have
+    ],
+)
+def test_excluded_words_are_asked_item_by_item_only_of_a_few_items(
+    lib: Library, query: str, probed: bool
+) -> None:
+    from veille.library.plans import EXCLUDED_PROBE, FEW, probing_exclusions
+
+    _fill(lib, items=3 * FEW)
+    cond = lib._where(query, None, collapse=True)
+    where = probing_exclusions(lib.conn, cond.sql, cond.params)
+    assert (EXCLUDED_PROBE in where) is probed
+    assert where.count("?") == len(cond.params)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,13 +10,20 @@ from veille.library import clusters
 from veille.library.base import ROW_COLUMNS, dt
 from veille.library.database import LibraryError, placeholders
 from veille.library.feeds import FeedsLayer
+from veille.library.plans import (
+    FEED_SET,
+    PROBE_WINDOW,
+    SINGLE_WORDS,
+    WALK_FTS,
+    probing_exclusions,
+    source,
+)
 from veille.library.views import Condition, View, build_where
 from veille.model import (
     Enclosure,
     Item,
     ItemRow,
 )
-from veille.query.compile import FTS
 
 
 def _row(row: Sequence[object], cluster_sizes: dict[int, int]) -> ItemRow:
@@ -36,9 +42,6 @@ def _row(row: Sequence[object], cluster_sizes: dict[int, int]) -> ItemRow:
         tags=tuple(str(row[10]).split("\x1f")) if row[10] else (),
         cluster_size=cluster_sizes.get(cluster, 1) if isinstance(cluster, int) else 1,
     )
-
-
-_WALK_FTS = re.compile(rf"(?<!NOT \(){re.escape(FTS)}")
 
 
 class ReadingLayer(FeedsLayer):
@@ -75,15 +78,15 @@ class ReadingLayer(FeedsLayer):
         # 100,000 items), while one small feed costs a scan of the index at worst.
         if cond.lead is not None:  # every result matches free words: count the index's hits
             match, rest, params = cond.lead
-            where = _FEED_SET.sub(r"+\g<0>", rest)
+            where = FEED_SET.sub(r"+\g<0>", rest)
             feeds = " JOIN feeds f ON f.id = i.feed_id" if "f." in where else ""
             sql = (
                 f"SELECT count(*) FROM items_fts CROSS JOIN items i ON i.id = items_fts.rowid"
                 f"{feeds} WHERE items_fts MATCH ? AND {where}"
             )
             return int(self.conn.execute(sql, (match, *params)).fetchone()[0])
-        where = _FEED_SET.sub(r"+\g<0>", cond.sql)
-        sql = f"SELECT count(*) FROM {_source(where)} WHERE {where}"
+        where = FEED_SET.sub(r"+\g<0>", probing_exclusions(self.conn, cond.sql, cond.params))
+        sql = f"SELECT count(*) FROM {source(where)} WHERE {where}"
         return int(self.conn.execute(sql, cond.params).fetchone()[0])
 
     def rows(
@@ -91,7 +94,7 @@ class ReadingLayer(FeedsLayer):
     ) -> list[ItemRow]:
         """A window of the item list, newest first; a story from several feeds shows once."""
         cond = self._where(query, view, collapse=True)
-        if cond.lead is not None and _SINGLE_WORDS.fullmatch(cond.lead[0]) and (
+        if cond.lead is not None and SINGLE_WORDS.fullmatch(cond.lead[0]) and (
             offset + limit <= PROBE_WINDOW // 3
         ):
             found = self._probed_rows(cond.lead, offset, limit)
@@ -101,8 +104,8 @@ class ReadingLayer(FeedsLayer):
         # keeps SQLite from looking up every hit by id instead) stops after a window: ~20 ms
         # whether a word is in ten items or in all of them. Looking hits up by id and sorting
         # them cost up to 150 ms for a word found in nearly every item. An excluded word
-        # (`NOT (…)`) is left alone: it never drives the plan.
-        where = _WALK_FTS.sub(r"+\g<0>", cond.sql)
+        # (`NOT (…)`) never drives the plan; `plans` decides how it is tested.
+        where = WALK_FTS.sub(r"+\g<0>", probing_exclusions(self.conn, cond.sql, cond.params))
         # CROSS JOIN keeps the items outermost whatever the statistics say: driven from the
         # feeds, the window is a sort of every matching item (250 ms for the whole library).
         rows = self.conn.execute(
@@ -166,7 +169,7 @@ class ReadingLayer(FeedsLayer):
         return [
             r[0]
             for r in self.conn.execute(
-                f"SELECT i.id FROM {_source(cond.sql)} WHERE {cond.sql} "
+                f"SELECT i.id FROM {source(cond.sql)} WHERE {cond.sql} "
                 "ORDER BY i.sort_ts DESC, i.id DESC",
                 cond.params,
             )
@@ -187,7 +190,7 @@ class ReadingLayer(FeedsLayer):
         if not present:
             return None
         before = self.conn.execute(
-            f"SELECT count(*) FROM {_source(cond.sql)} WHERE {cond.sql} "
+            f"SELECT count(*) FROM {source(cond.sql)} WHERE {cond.sql} "
             "AND (i.sort_ts > ? OR (i.sort_ts = ? AND i.id > ?))",
             (*cond.params, row[0], row[0], item_id),
         ).fetchone()
@@ -285,21 +288,3 @@ class ReadingLayer(FeedsLayer):
                 )
             )
         return items
-
-
-PROBE_WINDOW = 300  # list rows a search for common words asks the index about, at most
-# Quoted single words joined by AND/OR: a phrase or a prefix costs the index far more per
-# question (a prefix is expanded anew each time), and a phrase is rarely common anyway.
-_WORD = r'"[^"\s]+"'
-_ITEM = rf"(?:{_WORD}|\({_WORD}(?: OR {_WORD})*\))"
-_SINGLE_WORDS = re.compile(rf"{_ITEM}(?: (?:AND|OR) {_ITEM})*")
-_FEED_SET = re.compile(r"(?<!\+)i\.feed_id IN \(SELECT")
-
-
-def _source(where: str) -> str:
-    """The tables a condition needs: feeds only when it names them.
-
-    Without the join, SQLite answers counts from the `items_list` covering index instead of
-    visiting every (wide) item row through the feeds table.
-    """
-    return "items i JOIN feeds f ON f.id = i.feed_id" if "f." in where else "items i"

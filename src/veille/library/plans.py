@@ -1,0 +1,107 @@
+"""How a search's list window and count are asked of SQLite.
+
+The compiler (`veille.query`) writes one condition whatever the library holds; which way SQLite
+should answer it depends on how many items each part selects, which only the library knows. The
+rewrites here keep the condition's meaning and parameters and change only the plan: `+` in front
+of a set test keeps SQLite from driving the query by that set (gathering its items, then sorting
+them) and makes it walk the list in order instead; an excluded word is either collected once
+into the set of its hits, or asked of the index item by item (see `probing_exclusions`).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from veille.query.compile import FTS
+
+PROBE_WINDOW = 300  # list rows a search for common words asks the index about, at most
+FEW = 300  # items the rest of a query may select for its excluded words to be probed one by one
+
+# Quoted single words joined by AND/OR: a phrase or a prefix costs the index far more per
+# question (a prefix is expanded anew each time), and a phrase is rarely common anyway.
+_WORD = r'"[^"\s]+"'
+_ITEM = rf"(?:{_WORD}|\({_WORD}(?: OR {_WORD})*\))"
+SINGLE_WORDS = re.compile(rf"{_ITEM}(?: (?:AND|OR) {_ITEM})*")
+
+FEED_SET = re.compile(r"(?<!\+)i\.feed_id IN \(SELECT")
+WALK_FTS = re.compile(rf"(?<!NOT \(){re.escape(FTS)}")
+EXCLUDED = f"NOT ({FTS})"
+EXCLUDED_PROBE = "NOT EXISTS (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = i.id)"
+
+
+def source(where: str) -> str:
+    """The tables a condition needs: feeds only when it names them.
+
+    Without the join, SQLite answers counts from the `items_list` covering index instead of
+    visiting every (wide) item row through the feeds table.
+    """
+    return "items i JOIN feeds f ON f.id = i.feed_id" if "f." in where else "items i"
+
+
+def at_most(conn: sqlite3.Connection, where: str, params: tuple[object, ...], bound: int) -> int:
+    """How many items `where` selects, counting no further than `bound`."""
+    row = conn.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {source(where)} WHERE {where} LIMIT {bound})",
+        params,
+    ).fetchone()
+    return int(row[0])
+
+
+def probing_exclusions(conn: sqlite3.Connection, where: str, params: tuple[object, ...]) -> str:
+    """`where` with its excluded words asked item by item when the rest selects few items.
+
+    The set of a common word's hits costs ~20 ms to build; asking the index whether one item
+    has the word costs ~20 µs, so up to `FEW` items are cheaper asked (`is:starred tag:cnil
+    -securite` on 100,000 items: 28 → 9 ms for its window and count). Every excluded MATCH must be plain words (a prefix is expanded anew at each
+    question, milliseconds each) and stand outside any other negation (whose rest says nothing
+    of how many items reach the test); a query with words to find is driven by those. The rest
+    is counted up to `FEW` only, so a broad one costs a short walk of the list to find out.
+    """
+    rest = _without_exclusions(where, params)
+    if rest is None or at_most(conn, *rest, FEW + 1) > FEW:
+        return where
+    return where.replace(EXCLUDED, EXCLUDED_PROBE)
+
+
+_FTS_PARTS = re.compile(rf"{re.escape(EXCLUDED)}|{re.escape(FTS)}|NOT \(|\(|\)")
+
+
+def _without_exclusions(
+    where: str, params: tuple[object, ...]
+) -> tuple[str, tuple[object, ...]] | None:
+    """`where` with its excluded words taken as true, and the parameters left.
+
+    None when it has words to find, or an excluded MATCH is not plain words or sits inside
+    another negation. The compiled SQL holds no `?` but its parameters' (see
+    `veille.query.compile`), so parameters are matched to the SQL by counting them.
+    """
+    out: list[str] = []
+    kept: list[object] = []
+    negations: list[bool] = []  # for each open parenthesis: whether it opened a NOT
+    at = 0
+    done = 0
+    for found in _FTS_PARTS.finditer(where):
+        part = found.group()
+        if part in ("(", "NOT ("):
+            negations.append(part == "NOT (")
+            continue
+        if part == ")":
+            if negations:
+                negations.pop()
+            continue
+        before = where[done : found.start()]
+        used = before.count("?")
+        kept.extend(params[at : at + used])
+        at += used
+        match = params[at]
+        at += 1
+        if part != EXCLUDED or any(negations):
+            return None
+        if not isinstance(match, str) or not SINGLE_WORDS.fullmatch(match):
+            return None
+        out.append(before + "1")
+        done = found.end()
+    out.append(where[done:])
+    kept.extend(params[at:])
+    return "".join(out), tuple(kept)
