@@ -37,6 +37,7 @@ QUERIES = [
     "since:30d",
     "folder:Presse is:unread",
     "feed:source -données",
+    "feed:site1",
     "has:note",
     "(climat OR énergie) -tag:à-lire since:90d",
     "lang:en transparence",

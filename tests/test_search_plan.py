@@ -80,6 +80,11 @@ QUERIES = (
     "-(tag:à-lire -climat)",
     "folder:presse/climat is:unread -(climat OR énergie)",
     "tag:à-lire OR -climat",
+    "feed:example",
+    "-feed:example",
+    "feed:f1.example climat",
+    "feed:nowhere OR rarissime",
+    "lang:en feed:source -(folder:presse/climat)",
 )
 
 
@@ -125,20 +130,19 @@ def test_a_common_word_is_counted_from_the_narrow_index(lib: Library) -> None:
 
 
 def test_a_folder_is_counted_from_a_covering_index(lib: Library) -> None:
-    """A folder's feeds are a set each item is tested against: looking items up feed by feed
-    would visit every item row for the flags the feed index lacks."""
+    """A folder of many feeds is a set each item is tested against: looking items up feed by
+    feed would visit every item row for the flags the feed index lacks."""
     from veille.library import View
-    from veille.library.plans import FEED_SET
+    from veille.library.plans import resolving_feed_sets
 
     _fill(lib)
     lib.tune()
     cond = lib._where("", View(folder="Presse"), collapse=True)
-    where = FEED_SET.sub(r"+\g<0>", cond.sql)
+    where, params = resolving_feed_sets(lib.conn, cond.sql, cond.params)
     plan = " ".join(
         str(step[3])
         for step in lib.conn.execute(
-            f"EXPLAIN QUERY PLAN SELECT count(*) FROM {source(where)} WHERE {where}",
-            cond.params,
+            f"EXPLAIN QUERY PLAN SELECT count(*) FROM {source(where)} WHERE {where}", params
         )
     )
     assert "COVERING INDEX" in plan and "feeds f" not in plan
@@ -268,3 +272,41 @@ def test_excluded_words_are_asked_item_by_item_only_of_a_few_items(
     where = probing_exclusions(lib.conn, cond.sql, cond.params)
     assert (EXCLUDED_PROBE in where) is probed
     assert where.count("?") == len(cond.params)
+
+
+def test_sets_of_feeds_are_asked_first_and_planned_by_their_size(lib: Library) -> None:
+    """`feed:`, `folder:` and `lang:` become the ids of their feeds before SQLite plans the
+    query: a set of every feed tests nothing, one feed among many is looked up in the feed
+    index, and the rows and counts stay those of the plain plan."""
+    from veille.library.plans import resolving_feed_sets
+
+    for f in range(40):
+        feed = lib.add_feed(f"https://f{f}.example.org/rss", title=f"Journal {f}")
+        entries = [
+            ParsedEntry(guid=f"{f}-{n}", link=f"https://f{f}.example.org/{n}",
+                        title=f"Brève {f}-{n}", published=BASE - timedelta(minutes=f * 40 + n))
+            for n in range(20)
+        ]
+        lib.ingest(feed.id, ParsedFeed(entries=entries), status=200)
+    lib.tune()
+
+    def resolved(query: str) -> tuple[str, str]:
+        cond = lib._where(query, None, collapse=True)
+        where, params = resolving_feed_sets(lib.conn, cond.sql, cond.params)
+        plan = " ".join(
+            str(step[3])
+            for step in lib.conn.execute(
+                f"EXPLAIN QUERY PLAN SELECT count(*) FROM {source(where)} WHERE {where}", params
+            )
+        )
+        return where, plan
+
+    where, _ = resolved("feed:example.org")
+    assert "feed_id" not in where  # every feed: nothing to test
+    where, plan = resolved('feed:"f17.example"')
+    assert "SELECT id FROM feeds" not in where and "(feed_id=?)" in plan
+    where, _ = resolved("feed:nowhere")
+    assert "feed_id" not in where and lib.count("feed:nowhere") == 0
+    for query in ("feed:example.org", 'feed:"f17.example"', "feed:journal -feed:f1", "feed:f3"):
+        assert [r.id for r in lib.rows(query, limit=1000)] == _plain(lib, query), query
+        assert lib.count(query) == len(_plain(lib, query)), query

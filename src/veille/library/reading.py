@@ -11,11 +11,11 @@ from veille.library.base import ROW_COLUMNS, dt
 from veille.library.database import LibraryError, placeholders
 from veille.library.feeds import FeedsLayer
 from veille.library.plans import (
-    FEED_SET,
     PROBE_WINDOW,
     SINGLE_WORDS,
     WALK_FTS,
     probing_exclusions,
+    resolving_feed_sets,
     source,
 )
 from veille.library.views import Condition, View, build_where
@@ -72,22 +72,19 @@ class ReadingLayer(FeedsLayer):
 
     def count(self, query: str = "", *, view: View | None = None, collapse: bool = True) -> int:
         cond = self._where(query, view, collapse=collapse)
-        # A set of feeds (a folder, `feed:`, `lang:`) is tested against each item of a covering
-        # index, never looked up feed by feed: a folder of hundreds of feeds read that way
-        # visits every item row for the flags the index lacks (190 ms instead of 15 ms on
-        # 100,000 items), while one small feed costs a scan of the index at worst.
         if cond.lead is not None:  # every result matches free words: count the index's hits
             match, rest, params = cond.lead
-            where = FEED_SET.sub(r"+\g<0>", rest)
+            where, params = resolving_feed_sets(self.conn, rest, params)
             feeds = " JOIN feeds f ON f.id = i.feed_id" if "f." in where else ""
             sql = (
                 f"SELECT count(*) FROM items_fts CROSS JOIN items i ON i.id = items_fts.rowid"
                 f"{feeds} WHERE items_fts MATCH ? AND {where}"
             )
             return int(self.conn.execute(sql, (match, *params)).fetchone()[0])
-        where = FEED_SET.sub(r"+\g<0>", probing_exclusions(self.conn, cond.sql, cond.params))
+        where, params = resolving_feed_sets(self.conn, cond.sql, cond.params)
+        where = probing_exclusions(self.conn, where, params)
         sql = f"SELECT count(*) FROM {source(where)} WHERE {where}"
-        return int(self.conn.execute(sql, cond.params).fetchone()[0])
+        return int(self.conn.execute(sql, params).fetchone()[0])
 
     def rows(
         self, query: str = "", *, view: View | None = None, offset: int = 0, limit: int = 100
@@ -105,13 +102,14 @@ class ReadingLayer(FeedsLayer):
         # whether a word is in ten items or in all of them. Looking hits up by id and sorting
         # them cost up to 150 ms for a word found in nearly every item. An excluded word
         # (`NOT (…)`) never drives the plan; `plans` decides how it is tested.
-        where = WALK_FTS.sub(r"+\g<0>", probing_exclusions(self.conn, cond.sql, cond.params))
+        where, params = resolving_feed_sets(self.conn, cond.sql, cond.params)
+        where = WALK_FTS.sub(r"+\g<0>", probing_exclusions(self.conn, where, params))
         # CROSS JOIN keeps the items outermost whatever the statistics say: driven from the
         # feeds, the window is a sort of every matching item (250 ms for the whole library).
         rows = self.conn.execute(
             f"SELECT {ROW_COLUMNS} FROM items i CROSS JOIN feeds f ON f.id = i.feed_id "
             f"WHERE {where} ORDER BY i.sort_ts DESC, i.id DESC LIMIT ? OFFSET ?",
-            (*cond.params, limit, offset),
+            (*params, limit, offset),
         ).fetchall()
         return self._with_sizes(rows)
 
@@ -126,6 +124,7 @@ class ReadingLayer(FeedsLayer):
         `PROBE_WINDOW` rows; a window it did not fill goes to the general plan.
         """
         match, rest, params = lead
+        rest, params = resolving_feed_sets(self.conn, rest, params)
         walk = self.conn.execute(
             f"SELECT {ROW_COLUMNS} FROM items i CROSS JOIN feeds f ON f.id = i.feed_id "
             f"WHERE {rest} ORDER BY i.sort_ts DESC, i.id DESC LIMIT {PROBE_WINDOW}",

@@ -182,10 +182,12 @@ def _filter(node: Filter, params: list[object], now: datetime) -> str:
         return FTS
     if name == "feed":
         folded = _like(fold(value))
-        params.extend((folded, folded, _like(value)))
+        params.extend((_like(value), folded, folded))
+        # The URL first and a user title only where there is one: folding is a Python call.
         return (
-            "i.feed_id IN (SELECT id FROM feeds WHERE veille_fold(title) LIKE ? ESCAPE '\\' "
-            "OR veille_fold(user_title) LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')"
+            "i.feed_id IN (SELECT id FROM feeds WHERE url LIKE ? ESCAPE '\\' "
+            "OR veille_fold(title) LIKE ? ESCAPE '\\' "
+            "OR (user_title != '' AND veille_fold(user_title) LIKE ? ESCAPE '\\'))"
         )
     if name == "folder":
         folded = fold(value.strip("/"))
