@@ -127,6 +127,18 @@ def test_remove_feed_removes_its_items_and_index(lib: Library) -> None:
     assert lib.conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == 0
 
 
+def test_feeds_come_with_their_counts_unless_asked_without(lib: Library) -> None:
+    first = lib.add_feed("https://a.example/rss", title="Alpha")
+    lib.add_feed("https://b.example/rss", title="Bêta")
+    store(lib, first.id, entry(1), entry(2))
+    lib.set_read([lib.rows()[0].id])
+    counted = lib.feeds()
+    assert [(f.title, f.total, f.unread) for f in counted] == [("Alpha", 2, 1), ("Bêta", 0, 0)]
+    light = lib.feeds(counts=False)
+    assert [f.id for f in light] == [f.id for f in counted]
+    assert all(f.total == 0 and f.unread == 0 for f in light)
+
+
 def test_duplicate_subscription_is_refused(lib: Library) -> None:
     lib.add_feed("https://example.org/feed.xml", folder="Presse/Climat")
     with pytest.raises(LibraryError, match="already subscribed"):

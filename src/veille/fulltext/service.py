@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlsplit
 
 from veille.fulltext.cache import CachedArticle, FullTextCache
@@ -124,7 +125,10 @@ class FullTextService:
         started = time.monotonic()
         loop = asyncio.get_running_loop()
         ids = list(item_ids)
-        feeds = {f.id: f for f in await loop.run_in_executor(self._threads, self.lib.feeds)}
+        feeds = {
+            f.id: f
+            for f in await loop.run_in_executor(self._threads, partial(self.lib.feeds, counts=False))
+        }
         if only_wanted and ids:
             # After a refresh these are every new item, and most want nothing: decide from the
             # feed's policy and the truncation mark first, and load only the items that remain.

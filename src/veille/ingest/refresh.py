@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import zip_longest
 from multiprocessing import get_context
 from urllib.parse import urlsplit
@@ -240,7 +241,7 @@ async def refresh(
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-store")
     parsers = _Parsers()
     try:
-        every = await loop.run_in_executor(writer, lib.feeds)
+        every = await loop.run_in_executor(writer, partial(lib.feeds, counts=False))
         if feed_ids is not None:
             wanted = set(feed_ids)
             every = [f for f in every if f.id in wanted]
