@@ -77,6 +77,16 @@ def test_empty_query_matches_everything() -> None:
     assert compile_query("   ").where == "1"
 
 
+def test_words_and_column_filters_share_one_match() -> None:
+    """The index intersects them in one pass instead of each gathering its hits."""
+    compiled = compile_query("securite author:dupont -title:passe is:unread")
+    assert compiled.params[0] == '"securite" AND (author : "dupont"*)'
+    assert compiled.where.count("MATCH") == 2  # the words with the author, the excluded title
+    assert compiled.leads_with_words
+    alone = compile_query("author:dupont is:unread")
+    assert alone.params == ('author : "dupont"*',) and not alone.leads_with_words
+
+
 def test_compiled_sql_binds_every_user_value() -> None:
     compiled = compile_query("cnil'; DROP TABLE items; tag:\"x') OR 1=1 --\"")
     assert "DROP" not in compiled.where and "1=1" not in compiled.where

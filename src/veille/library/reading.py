@@ -125,6 +125,9 @@ class ReadingLayer(FeedsLayer):
         """
         match, rest, params = lead
         rest, params = resolving_feed_sets(self.conn, rest, params)
+        # Other index tests are sets each row is looked up in: driven by one, SQLite would
+        # gather and sort all its hits before the walk could begin.
+        rest = WALK_FTS.sub(r"+\g<0>", rest)
         walk = self.conn.execute(
             f"SELECT {ROW_COLUMNS} FROM items i CROSS JOIN feeds f ON f.id = i.feed_id "
             f"WHERE {rest} ORDER BY i.sort_ts DESC, i.id DESC LIMIT {PROBE_WINDOW}",
