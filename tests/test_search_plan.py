@@ -8,7 +8,7 @@ import pytest
 
 from veille.library import Library
 from veille.library.plans import PROBE_WINDOW, source
-from veille.model import ParsedEntry, ParsedFeed
+from veille.model import Enclosure, ParsedEntry, ParsedFeed
 
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
 WORDS = ("sécurité", "climat", "énergie", "données", "transparence", "algorithme")
@@ -313,3 +313,31 @@ def test_sets_of_feeds_are_asked_first_and_planned_by_their_size(lib: Library) -
     for query in ("feed:example.org", 'feed:"f17.example"', "feed:journal -feed:f1", "feed:f3"):
         assert [r.id for r in lib.rows(query, limit=1000)] == _plain(lib, query), query
         assert lib.count(query) == len(_plain(lib, query)), query
+
+
+def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library) -> None:
+    """Enclosures live in the wide item rows: without the partial index, `has:enclosure` read
+    every row of the library."""
+    feed = lib.add_feed("https://podcast.example/rss", title="Balado")
+    entries = [
+        ParsedEntry(
+            guid=f"e{n}", link=f"https://podcast.example/{n}", title=f"Épisode {n}",
+            published=BASE - timedelta(hours=n),
+            enclosures=[Enclosure(url=f"https://podcast.example/{n}.mp3", type="audio/mpeg")]
+            if n % 4 == 0 else [],
+        )
+        for n in range(40)
+    ]
+    lib.ingest(feed.id, ParsedFeed(entries=entries), status=200)
+    lib.tune()
+    cond = lib._where("has:enclosure", None, collapse=True)
+    for sql in (
+        f"SELECT i.id FROM items i WHERE {cond.sql} ORDER BY i.sort_ts DESC, i.id DESC LIMIT 5",
+        f"SELECT count(*) FROM items i WHERE {cond.sql}",
+    ):
+        plan = " ".join(str(s[3]) for s in lib.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        assert "items_enclosed" in plan, plan
+    assert [r.title for r in lib.rows("has:enclosure", limit=3)] == [
+        "Épisode 0", "Épisode 4", "Épisode 8"
+    ]
+    assert lib.count("has:enclosure") == 10

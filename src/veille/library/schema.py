@@ -162,6 +162,13 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX items_feed_flags ON items(feed_id, read, hidden);
     """,
+    # 5 → 6: `has:enclosure`. Enclosures are kept in the wide item rows, so listing the items
+    # that have one read every row of the library (100,000 items: 270 ms for the first rows,
+    # 90 ms for the count). This index holds only those items, in list order; the query's
+    # condition is written exactly as its WHERE so that the planner can use it.
+    """
+    CREATE INDEX items_enclosed ON items(sort_ts DESC, id DESC) WHERE enclosures != '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
