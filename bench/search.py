@@ -36,6 +36,7 @@ QUERIES = [
     "is:unread tag:ue",
     "since:30d",
     "folder:Presse is:unread",
+    "securite -climat",
     "feed:source -données",
     "feed:site1",
     "has:note",

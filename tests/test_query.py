@@ -77,12 +77,16 @@ def test_empty_query_matches_everything() -> None:
     assert compile_query("   ").where == "1"
 
 
-def test_words_and_column_filters_share_one_match() -> None:
-    """The index intersects them in one pass instead of each gathering its hits."""
-    compiled = compile_query("securite author:dupont -title:passe is:unread")
-    assert compiled.params[0] == '"securite" AND (author : "dupont"*)'
-    assert compiled.where.count("MATCH") == 2  # the words with the author, the excluded title
+def test_words_column_filters_and_exclusions_share_one_match() -> None:
+    """The index intersects and subtracts them in one pass instead of each gathering its hits."""
+    compiled = compile_query("securite author:dupont -title:passe -(cnil OR rgpd) is:unread")
+    assert compiled.params[0] == (
+        '("securite" AND (author : "dupont"*)) NOT (title : "passe"*) NOT ("cnil" OR "rgpd")'
+    )
+    assert compiled.where.count("MATCH") == 1
     assert compiled.leads_with_words
+    # Without words to subtract from, an exclusion stays a test of its own.
+    assert compile_query("is:unread -cnil").where.count("MATCH") == 1
     alone = compile_query("author:dupont is:unread")
     assert alone.params == ('author : "dupont"*',) and not alone.leads_with_words
 

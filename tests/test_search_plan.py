@@ -81,6 +81,10 @@ QUERIES = (
     "folder:presse/climat is:unread -(climat OR énergie)",
     "tag:à-lire OR -climat",
     "title:article securite",
+    'securite -"a) NOT (b"',
+    "securite -title:article",
+    "climat -(securite OR données) -rarissime",
+    "algo* -climat",
     "securite author:nobody",
     "climat title:article is:unread -énergie",
     "feed:example",
@@ -341,3 +345,18 @@ def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library)
         "Épisode 0", "Épisode 4", "Épisode 8"
     ]
     assert lib.count("has:enclosure") == 10
+
+
+def test_a_walk_asks_only_about_the_words_to_find() -> None:
+    """Excluded words join the MATCH for counting, but asked of one row at a time FTS5's NOT
+    costs several times a plain word: the walk asks about the words and tests the rest."""
+    from veille.library.plans import EXCLUDED, probed_words
+
+    lead = ('("securite" AND ("a" OR "b")) NOT ("climat") NOT (title : "brève"*)', "x = ?", (1,))
+    assert probed_words(lead) == (
+        '"securite" AND ("a" OR "b")', f"x = ? AND {EXCLUDED} AND {EXCLUDED}",
+        (1, '"climat"', 'title : "brève"*'),
+    )
+    assert probed_words(('"securite"', "1", ())) == ('"securite"', "1", ())
+    for match in ('("securite") NOT ("a) NOT (b")', '"reconnaissance faciale"', '"algo"*'):
+        assert probed_words((match, "1", ())) is None

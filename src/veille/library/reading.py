@@ -12,8 +12,8 @@ from veille.library.database import LibraryError, placeholders
 from veille.library.feeds import FeedsLayer
 from veille.library.plans import (
     PROBE_WINDOW,
-    SINGLE_WORDS,
     WALK_FTS,
+    probed_words,
     probing_exclusions,
     resolving_feed_sets,
     source,
@@ -91,10 +91,9 @@ class ReadingLayer(FeedsLayer):
     ) -> list[ItemRow]:
         """A window of the item list, newest first; a story from several feeds shows once."""
         cond = self._where(query, view, collapse=True)
-        if cond.lead is not None and SINGLE_WORDS.fullmatch(cond.lead[0]) and (
-            offset + limit <= PROBE_WINDOW // 3
-        ):
-            found = self._probed_rows(cond.lead, offset, limit)
+        probed = probed_words(cond.lead) if cond.lead is not None else None
+        if probed is not None and offset + limit <= PROBE_WINDOW // 3:
+            found = self._probed_rows(probed, offset, limit)
             if found is not None:
                 return found
         # Walking the list in order and testing each item against the search's id set (`+`

