@@ -78,6 +78,7 @@ def found(lib: Library, query: str) -> set[str]:
         ("author:dupont", {"La CNIL sanctionne un géant du numérique"}),
         ("title:securite", {"Sécurité des mots de passe"}),
         ("cnil author:dupont", {"La CNIL sanctionne un géant du numérique"}),
+        ("cnil -!!", {"La CNIL sanctionne un géant du numérique"}),
         ("securite title:mots", {"Sécurité des mots de passe"}),
         ("securite title:pare -author:dupont", {"Un pare-feu pour tous"}),
         ("passe title:cnil", set()),

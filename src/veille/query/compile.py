@@ -121,6 +121,8 @@ def _sql(node: Node, params: list[object], now: datetime) -> str:
     if isinstance(node, Filter):
         return _filter(node, params, now)
     if isinstance(node, Not):
+        if isinstance(node.child, Term) and _fts_term(node.child) is None:
+            return "1"  # punctuation only: nothing to look for, so nothing to exclude either
         return f"NOT ({_sql(node.child, params, now)})"
     if isinstance(node, Or):
         either = _fts_either(node)
