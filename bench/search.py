@@ -28,6 +28,7 @@ from veille.library import open_library
 QUERIES = [
     "",
     "securite",
+    "123",
     '"reconnaissance faciale"',
     "biométrie OR surveillance",
     "algo*",

@@ -347,16 +347,43 @@ def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library)
     assert lib.count("has:enclosure") == 10
 
 
-def test_a_walk_asks_only_about_the_words_to_find() -> None:
+def test_a_walk_asks_about_the_words_to_find_and_the_excluded_ones_apart() -> None:
     """Excluded words join the MATCH for counting, but asked of one row at a time FTS5's NOT
-    costs several times a plain word: the walk asks about the words and tests the rest."""
-    from veille.library.plans import EXCLUDED, probed_words
+    costs several times a plain word: the walk asks about each separately."""
+    from veille.library.plans import probed_words
 
-    lead = ('("securite" AND ("a" OR "b")) NOT ("climat") NOT (title : "brève"*)', "x = ?", (1,))
-    assert probed_words(lead) == (
-        '"securite" AND ("a" OR "b")', f"x = ? AND {EXCLUDED} AND {EXCLUDED}",
-        (1, '"climat"', 'title : "brève"*'),
+    assert probed_words('("securite" AND ("a" OR "b")) NOT ("climat") NOT (title : "brève"*)') == (
+        '"securite" AND ("a" OR "b")', ['"climat"', 'title : "brève"*']
     )
-    assert probed_words(('"securite"', "1", ())) == ('"securite"', "1", ())
+    assert probed_words('"securite"') == ('"securite"', [])
     for match in ('("securite") NOT ("a) NOT (b")', '"reconnaissance faciale"', '"algo"*'):
-        assert probed_words((match, "1", ())) is None
+        assert probed_words(match) is None
+
+
+def test_a_walk_for_a_rare_word_gives_up_early(lib: Library) -> None:
+    """A walk asking row by row only pays for words found in most items: for a rare one it
+    stops after `PROBE_CHECK` rows rather than the full bound. A common word with an excluded
+    one asks about each apart, never about FTS5's NOT of the two."""
+    from veille.library.plans import PROBE_CHECK
+
+    _fill(lib, items=900)
+
+    seen: list[str] = []
+
+    def probes(query: str) -> list[str]:
+        seen.clear()
+        lib.conn.set_trace_callback(seen.append)
+        try:
+            assert [r.id for r in lib.rows(query, limit=100)] == _plain(lib, query)[:100]
+        finally:
+            lib.conn.set_trace_callback(None)
+        return [sql for sql in seen if "MATCH" in sql and "rowid =" in sql]
+
+    assert 0 < len(probes("rarissime")) < PROBE_CHECK
+    # A few dozen hits: gathered and sorted, rather than a walk of the whole list.
+    window = [sql for sql in seen if "ORDER BY i.sort_ts" in sql and "LIMIT 100 " in sql]
+    assert window and "+i.id IN" not in window[-1]
+    asked = probes("securite -rarissime")
+    assert any("'\"securite\"'" in sql for sql in asked)
+    assert any("'\"rarissime\"'" in sql for sql in asked)
+    assert not any("NOT" in sql for sql in asked)

@@ -18,6 +18,9 @@ import sqlite3
 from veille.query.compile import FTS
 
 PROBE_WINDOW = 300  # list rows a search for common words asks the index about, at most
+# After this many rows, a walk that has found less than half its pace gives up: most words are
+# rare, and a walk that comes back short has spent its questions for nothing.
+PROBE_CHECK = PROBE_WINDOW // 5
 FEW = 300  # items the rest of a query may select for its excluded words to be probed one by one
 # A set of feeds holding more than this share of the library's feeds is tested item by item as
 # the list is walked; a smaller one is looked up feed by feed in the feed index.
@@ -42,25 +45,37 @@ EXCLUDED = f"NOT ({FTS})"
 EXCLUDED_PROBE = "NOT EXISTS (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = i.id)"
 
 
-def probed_words(
-    lead: tuple[str, str, tuple[object, ...]],
-) -> tuple[str, str, tuple[object, ...]] | None:
-    """The words a walk down the list can ask the index about row by row, with the rest of the
-    condition; None when the lead is not plain words.
+def probed_words(match: str) -> tuple[str, list[str]] | None:
+    """The words a walk down the list can ask the index about row by row, and the words it
+    excluded; None when the MATCH is not plain words.
 
-    Excluded words leave the MATCH for the rest, as tests of their own: asked of one row, FTS5's
-    `"securite" NOT "données"` costs four times `"securite"` (~200 µs), while counting, the same
-    expression is the fastest there is.
+    Asked of one row, FTS5's `"securite" NOT "données"` costs four times `"securite"` (~200 µs),
+    so the words to find and each excluded one are asked apart (~50 µs each), the latter only of
+    rows that have the former. Counting, the joined expression is the fastest there is.
     """
-    match, rest, params = lead
     if SINGLE_WORDS.fullmatch(match):
-        return lead
+        return match, []
     found = _EXCLUDING.fullmatch(match)
     if found is None:
         return None
-    excluded = _EXCLUDED_WORDS.findall(found.group(2))
-    rest = " AND ".join([rest, *[EXCLUDED] * len(excluded)])
-    return found.group(1), rest, (*params, *excluded)
+    return found.group(1), _EXCLUDED_WORDS.findall(found.group(2))
+
+
+def few_hits(conn: sqlite3.Connection, match: str, rows: int) -> bool:
+    """Whether `match` has so few hits that gathering and sorting them all beats walking the
+    list for `rows` of them.
+
+    Gathering costs about a microsecond a hit; a walk, a fifth of that per row, and it covers
+    `rows` / density rows: the two meet near hits = √(rows × items / 4), about 1,600 hits for
+    100 rows of 100,000 items. Asked only of words a walk found too few of: the index counts
+    a rare word's hits in well under a millisecond.
+    """
+    hits = int(
+        conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", (match,))
+        .fetchone()[0]
+    )
+    items = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0  # ids count items
+    return 4 * hits * hits < rows * items
 
 
 def source(where: str) -> str:

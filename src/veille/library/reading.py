@@ -11,8 +11,10 @@ from veille.library.base import ROW_COLUMNS, dt
 from veille.library.database import LibraryError, placeholders
 from veille.library.feeds import FeedsLayer
 from veille.library.plans import (
+    PROBE_CHECK,
     PROBE_WINDOW,
     WALK_FTS,
+    few_hits,
     probed_words,
     probing_exclusions,
     resolving_feed_sets,
@@ -91,18 +93,24 @@ class ReadingLayer(FeedsLayer):
     ) -> list[ItemRow]:
         """A window of the item list, newest first; a story from several feeds shows once."""
         cond = self._where(query, view, collapse=True)
-        probed = probed_words(cond.lead) if cond.lead is not None else None
-        if probed is not None and offset + limit <= PROBE_WINDOW // 3:
-            found = self._probed_rows(probed, offset, limit)
-            if found is not None:
-                return found
+        rare = False
+        if cond.lead is not None and offset + limit <= PROBE_WINDOW // 3:
+            words = probed_words(cond.lead[0])
+            if words is not None:
+                found, slow = self._probed_rows(*words, cond.lead[1:], offset, limit)
+                if found is not None:
+                    return found
+                rare = slow and few_hits(self.conn, cond.lead[0], offset + limit)
         # Walking the list in order and testing each item against the search's id set (`+`
         # keeps SQLite from looking up every hit by id instead) stops after a window: ~20 ms
         # whether a word is in ten items or in all of them. Looking hits up by id and sorting
-        # them cost up to 150 ms for a word found in nearly every item. An excluded word
-        # (`NOT (…)`) never drives the plan; `plans` decides how it is tested.
+        # them cost up to 150 ms for a word found in nearly every item, but next to nothing
+        # for a rare one (`few_hits`): those drive the plan. An excluded word (`NOT (…)`)
+        # never does; `plans` decides how it is tested.
         where, params = resolving_feed_sets(self.conn, cond.sql, cond.params)
-        where = WALK_FTS.sub(r"+\g<0>", probing_exclusions(self.conn, where, params))
+        where = probing_exclusions(self.conn, where, params)
+        if not rare:
+            where = WALK_FTS.sub(r"+\g<0>", where)
         # CROSS JOIN keeps the items outermost whatever the statistics say: driven from the
         # feeds, the window is a sort of every matching item (250 ms for the whole library).
         rows = self.conn.execute(
@@ -113,16 +121,24 @@ class ReadingLayer(FeedsLayer):
         return self._with_sizes(rows)
 
     def _probed_rows(
-        self, lead: tuple[str, str, tuple[object, ...]], offset: int, limit: int
-    ) -> list[ItemRow] | None:
-        """The window of a search for common words, or None when they are not common enough.
+        self,
+        match: str,
+        excluded: list[str],
+        rest_and_params: tuple[str, tuple[object, ...]],
+        offset: int,
+        limit: int,
+    ) -> tuple[list[ItemRow] | None, bool]:
+        """The window of a search for common words, or None when they are not common enough,
+        and whether the walk gave up early for want of hits (see `PROBE_CHECK`).
 
         The list's first rows are read in order and each is asked of the search index, which
         for a word found in most items answers a window in a few milliseconds, where collecting
-        every hit first takes 20. Each question costs ~20 µs, so the walk stops at
-        `PROBE_WINDOW` rows; a window it did not fill goes to the general plan.
+        every hit first takes 20. Each question costs ~50 µs, so the walk stops at
+        `PROBE_WINDOW` rows, or at `PROBE_CHECK` rows when it goes at less than half the pace
+        it needs; a window it did not fill goes to the general plan. A row that has the words is
+        then asked about each excluded word (`securite -climat`).
         """
-        match, rest, params = lead
+        rest, params = rest_and_params
         rest, params = resolving_feed_sets(self.conn, rest, params)
         # Other index tests are sets each row is looked up in: driven by one, SQLite would
         # gather and sort all its hits before the walk could begin.
@@ -133,13 +149,20 @@ class ReadingLayer(FeedsLayer):
             params,
         )
         probe = "SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = ?"
-        rows = []
+        rows: list[Any] = []
         skip = offset
         walked = 0
         ask = self.conn.cursor()
         for row in walk:
             walked += 1
+            if walked == PROBE_CHECK and 2 * (len(rows) + offset - skip) * PROBE_WINDOW < (
+                (offset + limit) * PROBE_CHECK
+            ):
+                walk.close()
+                return None, True  # too few so far to fill the window within the bound
             if ask.execute(probe, (match, row[0])).fetchone() is None:
+                continue
+            if any(ask.execute(probe, (out, row[0])).fetchone() for out in excluded):
                 continue
             if skip:
                 skip -= 1
@@ -147,10 +170,10 @@ class ReadingLayer(FeedsLayer):
             rows.append(row)
             if len(rows) == limit:
                 walk.close()
-                return self._with_sizes(rows)
+                return self._with_sizes(rows), False
         if walked < PROBE_WINDOW:  # the whole list was walked: this is all there is
-            return self._with_sizes(rows)
-        return None  # the bound came first
+            return self._with_sizes(rows), False
+        return None, False  # the bound came first
 
     def _with_sizes(self, rows: list[Any]) -> list[ItemRow]:
         clusters = [r[11] for r in rows if r[11] is not None]
