@@ -588,3 +588,22 @@ async def test_file_url_errors(tmp_path: Path) -> None:
     assert missing.error == f"no such file: {tmp_path / 'nope.xml'}"
     assert folder.error == f"{tmp_path} is a folder, not a file"
     assert remote.error.startswith("cannot read a file on another machine")
+
+
+def test_one_tls_context_serves_every_client_and_still_verifies() -> None:
+    """Loading the CA bundle costs tens of milliseconds: a refresh, its prefetch and the app's
+    later refreshes share one context, which checks certificates and host names."""
+    import ssl
+
+    from veille.ingest.fetch import tls_context
+
+    context = tls_context()
+    assert context is tls_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+
+    async def client_context() -> object:
+        async with Fetcher() as fetcher:
+            assert fetcher._client is not None
+            return fetcher._client._transport._pool._ssl_context  # type: ignore[attr-defined]
+
+    assert asyncio.run(client_context()) is context
