@@ -3,11 +3,13 @@
 The compiler (`veille.query`) writes one condition whatever the library holds; which way SQLite
 should answer it depends on how many items each part selects, which only the library knows. The
 rewrites here keep the condition's meaning and change only the plan: a set of feeds is worked out
-first and written as its ids, so that SQLite knows how many there are (see `resolving_feed_sets`);
+first and written as its ids, so that SQLite knows how many there are (`resolving_feed_sets`);
 `+` in front of a set test keeps SQLite from driving the query by that set (gathering its items,
-then sorting them) and makes it walk the list in order instead; an excluded word is either
-collected once into the set of its hits, or asked of the index item by item (see
-`probing_exclusions`).
+then sorting them) and makes it walk the list in order instead, which a rare word's few hits do
+not need (`few_hits`); the first rows of a search for common words are found by asking the index
+about each row of the list (`probed_words`); an excluded word with no words to find is either
+collected once into the set of its hits, or asked of the index item by item
+(`probing_exclusions`).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ SINGLE_WORDS = re.compile(_WORDS)
 # compiler joins them.
 _OUT = rf'(?:{_ALTERNATIVES}|(?:title|author|note) : "[^"]*"\*?)'
 _EXCLUDING = re.compile(rf"\(({_WORDS})\)((?: NOT \({_OUT}\))+)")
-_EXCLUDED_WORDS = re.compile(rf" NOT \(({_OUT})\)")
+_EXCLUDED_ONE = re.compile(rf" NOT \(({_OUT})\)")
 
 FEED_SET = re.compile(r"\+?i\.feed_id IN \((?=SELECT id FROM feeds WHERE )")
 WALK_FTS = re.compile(rf"(?<!NOT \(){re.escape(FTS)}")
@@ -58,7 +60,7 @@ def probed_words(match: str) -> tuple[str, list[str]] | None:
     found = _EXCLUDING.fullmatch(match)
     if found is None:
         return None
-    return found.group(1), _EXCLUDED_WORDS.findall(found.group(2))
+    return found.group(1), _EXCLUDED_ONE.findall(found.group(2))
 
 
 def few_hits(conn: sqlite3.Connection, match: str, rows: int) -> bool:
@@ -161,11 +163,12 @@ def probing_exclusions(conn: sqlite3.Connection, where: str, params: tuple[objec
     """`where` with its excluded words asked item by item when the rest selects few items.
 
     The set of a common word's hits costs ~20 ms to build; asking the index whether one item
-    has the word costs ~20 µs, so up to `FEW` items are cheaper asked (`is:starred tag:cnil
-    -securite` on 100,000 items: 28 → 9 ms for its window and count). Every excluded MATCH must be plain words (a prefix is expanded anew at each
-    question, milliseconds each) and stand outside any other negation (whose rest says nothing
-    of how many items reach the test); a query with words to find is driven by those. The rest
-    is counted up to `FEW` only, so a broad one costs a short walk of the list to find out.
+    has the word costs 20–50 µs, so up to `FEW` items are cheaper asked (`is:starred tag:cnil
+    -securite` on 100,000 items: 28 → 9 ms for its window and count). Every excluded MATCH
+    must be plain words (a prefix is expanded anew at each question, milliseconds each) and
+    stand outside any other negation (whose rest says nothing of how many items reach the
+    test); a query with words to find subtracts its excluded words inside its own MATCH. The
+    rest is counted up to `FEW` only, so a broad one costs a short walk of the list to find out.
     """
     rest = _without_exclusions(where, params)
     if rest is None or at_most(conn, *rest, FEW + 1) > FEW:
