@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from veille.library import Library, open_library
+from veille.library import Library, View, open_library
 from veille.library.plans import source
 from veille.model import Enclosure, ParsedEntry, ParsedFeed
 
@@ -88,8 +88,14 @@ def queries(draw: st.DrawFn) -> str:
     return " ".join(parts)
 
 
-def _plain(lib: Library, query: str) -> list[int]:
-    cond = lib._where(query, None, collapse=True)
+VIEWS = st.sampled_from([
+    None, View(feed_id=2), View(folder="Presse"), View(tag="à-lire"), View(unread_only=True),
+    View(starred_only=True),
+])
+
+
+def _plain(lib: Library, query: str, view: View | None) -> list[int]:
+    cond = lib._where(query, view, collapse=True)
     return [
         row[0]
         for row in lib.conn.execute(
@@ -104,9 +110,13 @@ def _plain(lib: Library, query: str) -> list[int]:
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(query=queries())
-def test_rows_and_counts_match_the_plain_plan(library: Library, query: str) -> None:
-    plain = _plain(library, query)
-    assert [r.id for r in library.rows(query, limit=100)] == plain[:100], query
-    assert [r.id for r in library.rows(query, offset=7, limit=20)] == plain[7:27], query
-    assert library.count(query) == len(plain), query
+@given(query=queries(), view=VIEWS)
+def test_rows_and_counts_match_the_plain_plan(
+    library: Library, query: str, view: View | None
+) -> None:
+    plain = _plain(library, query, view)
+    shown = [r.id for r in library.rows(query, view=view, limit=100)]
+    assert shown == plain[:100], (query, view)
+    window = [r.id for r in library.rows(query, view=view, offset=7, limit=20)]
+    assert window == plain[7:27], (query, view)
+    assert library.count(query, view=view) == len(plain), (query, view)
