@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.test_search_plan import plain_ids
 from veille.library import Library, View, open_library
-from veille.library.plans import source
 from veille.model import Enclosure, ParsedEntry, ParsedFeed
 
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
@@ -94,18 +94,6 @@ VIEWS = st.sampled_from([
 ])
 
 
-def _plain(lib: Library, query: str, view: View | None) -> list[int]:
-    cond = lib._where(query, view, collapse=True)
-    return [
-        row[0]
-        for row in lib.conn.execute(
-            f"SELECT i.id FROM {source(cond.sql)} WHERE {cond.sql} "
-            "ORDER BY i.sort_ts DESC, i.id DESC",
-            cond.params,
-        )
-    ]
-
-
 # The autouse home fixture is per test; this library is shared and never written to.
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -114,7 +102,7 @@ def _plain(lib: Library, query: str, view: View | None) -> list[int]:
 def test_rows_and_counts_match_the_plain_plan(
     library: Library, query: str, view: View | None
 ) -> None:
-    plain = _plain(library, query, view)
+    plain = plain_ids(library, query, view)
     shown = [r.id for r in library.rows(query, view=view, limit=100)]
     assert shown == plain[:100], (query, view)
     window = [r.id for r in library.rows(query, view=view, offset=7, limit=20)]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from veille.library import Library
+from veille.library import Library, View
 from veille.library.plans import PROBE_WINDOW, source
 from veille.model import Enclosure, ParsedEntry, ParsedFeed
 
@@ -40,9 +40,9 @@ def _fill(lib: Library, items: int = 240) -> None:
     lib.set_read(range(1, items, 3))
 
 
-def _plain(lib: Library, query: str) -> list[int]:
-    """The ids `query` lists, by the plainest plan: every match, sorted."""
-    cond = lib._where(query, None, collapse=True)
+def plain_ids(lib: Library, query: str, view: View | None = None) -> list[int]:
+    """The ids `query` lists in `view`, by the plainest plan: every match, sorted."""
+    cond = lib._where(query, view, collapse=True)
     return [
         row[0]
         for row in lib.conn.execute(
@@ -98,7 +98,7 @@ QUERIES = (
 @pytest.mark.parametrize("query", QUERIES)
 def test_the_list_window_matches_the_plain_plan(lib: Library, query: str) -> None:
     _fill(lib)
-    plain = _plain(lib, query)
+    plain = plain_ids(lib, query)
     shown = [row.id for row in lib.rows(query, limit=1000)]
     assert shown == plain
     assert lib.count(query) == len(plain)
@@ -139,7 +139,6 @@ def test_a_common_word_is_counted_from_the_narrow_index(lib: Library) -> None:
 def test_a_folder_is_counted_from_a_covering_index(lib: Library) -> None:
     """A folder of many feeds is a set each item is tested against: looking items up feed by
     feed would visit every item row for the flags the feed index lacks."""
-    from veille.library import View
     from veille.library.plans import resolving_feed_sets
 
     _fill(lib)
@@ -203,7 +202,7 @@ def test_a_common_word_walks_the_list_and_a_rare_one_falls_back(
     """The first window of a search for common words asks the index about each row in list
     order; a rare word gives up after the bound and takes the general plan. Same rows."""
     _fill(lib, items=900)
-    plain = _plain(lib, query)
+    plain = plain_ids(lib, query)
     seen: list[str] = []
     lib.conn.set_trace_callback(seen.append)
     try:
@@ -242,7 +241,6 @@ def test_alternative_words_join_the_match_and_mean_the_same(lib: Library, query:
 
 def test_free_words_within_a_view_are_counted_from_the_index_alike(lib: Library) -> None:
     """The leading words come from the search box or a saved search; the view keeps its part."""
-    from veille.library import View
 
     _fill(lib)
     search = lib.save_search("sécurité non lue", "securite is:unread")
@@ -315,8 +313,8 @@ def test_sets_of_feeds_are_asked_first_and_planned_by_their_size(lib: Library) -
     where, _ = resolved("feed:nowhere")
     assert "feed_id" not in where and lib.count("feed:nowhere") == 0
     for query in ("feed:example.org", 'feed:"f17.example"', "feed:journal -feed:f1", "feed:f3"):
-        assert [r.id for r in lib.rows(query, limit=1000)] == _plain(lib, query), query
-        assert lib.count(query) == len(_plain(lib, query)), query
+        assert [r.id for r in lib.rows(query, limit=1000)] == plain_ids(lib, query), query
+        assert lib.count(query) == len(plain_ids(lib, query)), query
 
 
 def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library) -> None:
@@ -374,7 +372,7 @@ def test_a_walk_for_a_rare_word_gives_up_early(lib: Library) -> None:
         seen.clear()
         lib.conn.set_trace_callback(seen.append)
         try:
-            assert [r.id for r in lib.rows(query, limit=100)] == _plain(lib, query)[:100]
+            assert [r.id for r in lib.rows(query, limit=100)] == plain_ids(lib, query)[:100]
         finally:
             lib.conn.set_trace_callback(None)
         return [sql for sql in seen if "MATCH" in sql and "rowid =" in sql]

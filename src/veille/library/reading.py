@@ -95,12 +95,13 @@ class ReadingLayer(FeedsLayer):
         cond = self._where(query, view, collapse=True)
         rare = False
         if cond.lead is not None and offset + limit <= PROBE_WINDOW // 3:
-            words = probed_words(cond.lead[0])
+            match, rest, params = cond.lead
+            words = probed_words(match)
             if words is not None:
-                found, slow = self._probed_rows(*words, cond.lead[1:], offset, limit)
+                found, slow = self._probed_rows(*words, rest, params, offset, limit)
                 if found is not None:
                     return found
-                rare = slow and few_hits(self.conn, cond.lead[0], offset + limit)
+                rare = slow and few_hits(self.conn, match, offset + limit)
         # Walking the list in order and testing each item against the search's id set (`+`
         # keeps SQLite from looking up every hit by id instead) stops after a window: ~20 ms
         # whether a word is in ten items or in all of them. Looking hits up by id and sorting
@@ -124,7 +125,8 @@ class ReadingLayer(FeedsLayer):
         self,
         match: str,
         excluded: list[str],
-        rest_and_params: tuple[str, tuple[object, ...]],
+        rest: str,
+        params: tuple[object, ...],
         offset: int,
         limit: int,
     ) -> tuple[list[ItemRow] | None, bool]:
@@ -138,7 +140,6 @@ class ReadingLayer(FeedsLayer):
         it needs; a window it did not fill goes to the general plan. A row that has the words is
         then asked about each excluded word (`securite -climat`).
         """
-        rest, params = rest_and_params
         rest, params = resolving_feed_sets(self.conn, rest, params)
         # Other index tests are sets each row is looked up in: driven by one, SQLite would
         # gather and sort all its hits before the walk could begin.
