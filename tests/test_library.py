@@ -90,6 +90,35 @@ def test_rows_are_newest_first_with_windows_and_positions(lib: Library) -> None:
     assert lib.position(ids[0], view=View(unread_only=True)) is None
 
 
+
+def test_a_long_feed_beside_updates_is_stored_and_indexed_row_for_row(lib: Library) -> None:
+    # More new items than one INSERT statement carries, an update among them, after a removed
+    # feed: every item is found by its own word under its own id, and no id is given twice (the
+    # full-text cache keeps articles by item id).
+    other = lib.add_feed("https://example.org/other.xml")
+    [gone, kept] = store(lib, other.id, entry(900), entry(901))
+    lib.remove_feed(other.id)
+    feed = lib.add_feed("https://example.org/feed.xml")
+    [first] = store(lib, feed.id, entry(0, title="Titre mot0"))
+    words = [f"mot{n}" for n in range(75)]
+    result = lib.ingest(
+        feed.id,
+        ParsedFeed(entries=[entry(n, title=f"Titre {w}", summary=f"<p>corps {w}x</p>")
+                            for n, w in enumerate(words)]),
+        status=200,
+    )
+    assert result.updated_ids == [first]
+    assert len(result.new_ids) == 74 and len(set(result.new_ids)) == 74
+    assert first not in result.new_ids
+    for n, word in enumerate(words):
+        [row] = lib.rows(word)
+        assert row.id == (first if n == 0 else result.new_ids[n - 1])
+        assert lib.item(row.id).title == f"Titre {word}"
+        assert [r.id for r in lib.rows(f"{word}x")] == [row.id]
+    assert lib.count("") == 75
+    assert lib.conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == 75
+    assert min(first, *result.new_ids) > max(gone, kept)
+
 def test_far_future_dates_do_not_float_to_the_top(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/feed.xml")
     store(lib, feed.id, entry(1, published=datetime(9999, 1, 1, tzinfo=UTC), title="futur"),
@@ -120,6 +149,8 @@ def test_notes_are_searchable_and_deletable(lib: Library) -> None:
 
 
 def test_remove_feed_removes_its_items_and_index(lib: Library) -> None:
+    empty = lib.add_feed("https://example.org/empty.xml")
+    lib.remove_feed(empty.id)  # nothing to remember
     feed = lib.add_feed("https://example.org/feed.xml")
     store(lib, feed.id, entry(1, title="unique mot"))
     lib.remove_feed(feed.id)

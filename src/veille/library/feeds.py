@@ -100,6 +100,7 @@ class FeedsLayer(LibraryBase):
 
     def remove_feed(self, feed_id: int) -> None:
         with self.db.write() as conn:
+            store.remember_removed_ids(conn)
             ids = [r[0] for r in conn.execute("SELECT id FROM items WHERE feed_id = ?", (feed_id,))]
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]

@@ -19,7 +19,7 @@ from typing import Any
 
 from veille.library.core import Library
 from veille.library.database import LibraryError
-from veille.library.store import reindex
+from veille.library.store import next_item_id, reindex
 from veille.redact import redact_url
 
 FORMAT = "veille-state"
@@ -112,17 +112,17 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
             ).fetchone()
             if row is None:
                 now = float(item.get("first_seen") or time.time())
-                cursor = conn.execute(
-                    """INSERT INTO items (feed_id, guid, url, title, author, published,
+                item_id = next_item_id(conn)
+                conn.execute(
+                    """INSERT INTO items (id, feed_id, guid, url, title, author, published,
                            first_seen, sort_ts, summary, content, full_text, has_full_text)
-                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (feed_id, item["guid"], item.get("url", ""), item.get("title", ""),
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    (item_id, feed_id, item["guid"], item.get("url", ""), item.get("title", ""),
                      item.get("author", ""), item.get("published"), now,
                      float(item.get("sort_ts") or now), item.get("summary", ""),
                      item.get("content", ""), item.get("full_text", ""),
                      int(bool(item.get("full_text")))),
                 )
-                item_id = int(cursor.lastrowid or 0)
             else:
                 item_id = row[0]
             conn.execute(

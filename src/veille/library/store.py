@@ -9,6 +9,7 @@ feed that cannot be stored fails alone (see `FeedsLayer.record_refresh`).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -75,6 +76,14 @@ def feed_fts_title(conn: sqlite3.Connection, feed_id: int) -> str:
     return str(row[0]) if row else ""
 
 
+_ITEM_COLUMNS = (
+    "id, url, canonical_url, title, author, summary, content, published, updated, categories,"
+    " enclosures, language, content_hash, truncated, lead_hash, feed_id, guid, first_seen, sort_ts"
+)
+# Rows per INSERT: 19 columns × 32 rows stay under the 999 parameters older SQLite builds allow.
+ROWS_PER_INSERT = 32
+
+
 def store_entries(
     conn: sqlite3.Connection,
     feed_id: int,
@@ -84,45 +93,37 @@ def store_entries(
     is_truncated: TruncationCheck | None = None,
     prepared: list[PreparedEntry] | None = None,
 ) -> StoreResult:
-    """Insert new entries and update changed ones. Call inside a write transaction."""
+    """Insert new entries and update changed ones. Call inside a write transaction.
+
+    New items are written many rows to a statement. The sqlite3 module lets go of the GIL for
+    every step of a statement, and a thread taking it back while another is busy (the event loop
+    of a refresh) waits up to a switch interval, 5 ms: one INSERT per row made a writer beside a
+    refresh wait for most of its time (a 50-item feed is 100 such steps, 3 are left).
+    """
     result = StoreResult()
     entries = prepared if prepared is not None else prepare_entries(parsed, is_truncated)
     if not entries:
         return result
-    existing: dict[str, tuple[int, str]] = {}
-    guids = [e.guid for e in entries]
-    for start in range(0, len(guids), 500):
-        chunk = guids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
-            f"SELECT guid, id, content_hash FROM items WHERE feed_id = ? AND guid IN ({marks})",
-            (feed_id, *chunk),
-        ):
-            existing[row[0]] = (row[1], row[2])
-
+    existing = _known(conn, feed_id, [e.guid for e in entries])
     feed_title = feed_fts_title(conn, feed_id)
+    new: list[tuple[object, ...]] = []
+    searchable: list[tuple[object, ...]] = []
+    next_id = 0
     for offset, entry in enumerate(entries):
         known = existing.get(entry.guid)
         if known and known[1] == entry.digest:
             continue
         published = entry.published
         if known is None:
+            if not next_id:
+                next_id = next_item_id(conn)
+            item_id = next_id + len(new)
             # Later entries of a document are older, as feeds list newest first; keep that
             # order among undated items seen at the same moment.
             first_seen = now - offset * 1e-3
             sort_ts = published if published is not None and published <= now + FUTURE_SLACK else first_seen
-            cursor = conn.execute(
-                """INSERT INTO items (url, canonical_url, title, author, summary, content,
-                       published, updated, categories, enclosures, language, content_hash,
-                       truncated, lead_hash, feed_id, guid, first_seen, sort_ts)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                (*entry.fields, feed_id, entry.guid, first_seen, sort_ts),
-            )
-            item_id = int(cursor.lastrowid or 0)
-            conn.execute(
-                "INSERT INTO items_fts (rowid, title, text, author, feed, note) VALUES (?,?,?,?,?,'')",
-                (item_id, entry.title, entry.text, entry.author, feed_title),
-            )
+            new.append((item_id, *entry.fields, feed_id, entry.guid, first_seen, sort_ts))
+            searchable.append((item_id, entry.title, entry.text, entry.author, feed_title, ""))
             result.new_ids.append(item_id)
         else:
             item_id = known[0]
@@ -136,7 +137,70 @@ def store_entries(
             )
             reindex(conn, item_id)
             result.updated_ids.append(item_id)
+    _insert_rows(conn, f"items ({_ITEM_COLUMNS})", new)
+    _insert_rows(conn, "items_fts (rowid, title, text, author, feed, note)", searchable)
     return result
+
+
+# The largest id an item removed from the library ever had (see `next_item_id`).
+REMOVED_ID_KEY = "items_removed_up_to"
+
+
+def next_item_id(conn: sqlite3.Connection) -> int:
+    """The id for the next new item, inside a write transaction (nobody else inserts then).
+
+    Past every id in use and every id a removed item had: the full-text cache keeps articles by
+    item id, so an id given again would show a removed item's article for a new one (SQLite's
+    own numbering takes the largest id in use plus one, and reuses the ids of the newest items
+    when their feed is removed).
+    """
+    row = conn.execute(
+        "SELECT max(COALESCE((SELECT max(id) FROM items), 0),"
+        " COALESCE((SELECT CAST(value AS INTEGER) FROM state WHERE key = ?), 0)) + 1",
+        (REMOVED_ID_KEY,),
+    ).fetchone()
+    return int(row[0])
+
+
+def remember_removed_ids(conn: sqlite3.Connection) -> None:
+    """Before items are removed: new items must be numbered past them (see `next_item_id`)."""
+    conn.execute(
+        "INSERT INTO state (key, value)"
+        " SELECT ?, max(id) FROM items WHERE true HAVING max(id) IS NOT NULL"
+        " ON CONFLICT (key) DO UPDATE SET"
+        " value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+        (REMOVED_ID_KEY,),
+    )
+
+
+def _known(conn: sqlite3.Connection, feed_id: int, guids: list[str]) -> dict[str, tuple[int, str]]:
+    """The feed's stored items among `guids`: guid → (id, content hash), read as one row of JSON
+    (one statement step, not one per item: see `store_entries`)."""
+    existing: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(guids), 500):
+        chunk = guids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        (found,) = conn.execute(
+            "SELECT json_group_array(json_array(guid, id, content_hash)) FROM items"
+            f" WHERE feed_id = ? AND guid IN ({marks})",
+            (feed_id, *chunk),
+        ).fetchone()
+        for guid, item_id, digest in json.loads(found):
+            existing[guid] = (item_id, digest)
+    return existing
+
+
+def _insert_rows(conn: sqlite3.Connection, target: str, rows: list[tuple[object, ...]]) -> None:
+    """INSERT `rows` into `target` ("table (columns)"), many rows per statement."""
+    if not rows:
+        return
+    row_marks = "(" + ",".join("?" * len(rows[0])) + ")"
+    for start in range(0, len(rows), ROWS_PER_INSERT):
+        chunk = rows[start : start + ROWS_PER_INSERT]
+        conn.execute(
+            f"INSERT INTO {target} VALUES " + ",".join([row_marks] * len(chunk)),
+            [value for row in chunk for value in row],
+        )
 
 
 def reindex(conn: sqlite3.Connection, item_id: int) -> None:
