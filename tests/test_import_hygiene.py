@@ -48,3 +48,18 @@ def test_a_refresh_worker_imports_only_what_parsing_needs() -> None:
 def test_the_launcher_import_is_light() -> None:
     """Refresh workers import the program's launcher (`from veille.cli import main`) first."""
     assert _imported_after("from veille.cli import main", *HEAVY) == []
+
+
+def test_a_command_imports_the_parser_and_the_cache_only_when_it_needs_them(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`veille refresh` where every feed answers 304 parses nothing and reads no full text: its
+    start-up does not pay for lxml, diskcache or page extraction."""
+    script = (
+        "import contextlib, io\n"
+        "from veille.cli.command import main\n"
+        "from veille.pipeline import refresh_all\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['--home', {str(tmp_path)!r}, 'stats'])\n"
+    )
+    assert _imported_after(
+        script, "lxml", "diskcache", "readability", "veille.ingest.parse", "veille.fulltext.service"
+    ) == []

@@ -43,6 +43,11 @@ class ParsedEntry:
     language: str = ""
 
 
+class NotAFeedError(ValueError):
+    """A document that is not a feed; the message says what it looks like instead. Kept here,
+    with the parsed forms, so that a refresh catches it without importing the parser."""
+
+
 @dataclass(slots=True)
 class ParsedFeed:
     """A parsed feed document: its own metadata and its entries."""

@@ -9,9 +9,8 @@ offline on the train. The CLI and the app both call `refresh_all`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from veille.fulltext.cache import FullTextCache
-from veille.fulltext.service import FullTextService, PrefetchReport
 from veille.ingest.refresh import (
     AfterRefresh,
     RefreshProgress,
@@ -21,6 +20,10 @@ from veille.ingest.refresh import (
 )
 from veille.library import Library
 from veille.settings import Paths, Settings
+
+if TYPE_CHECKING:
+    from veille.fulltext.cache import FullTextCache
+    from veille.fulltext.service import PrefetchReport
 
 
 def after_refresh(settings: Settings, paths: Paths | None = None) -> AfterRefresh:
@@ -48,6 +51,8 @@ async def refresh_all(
                            after=after_refresh(settings))
     if not (prefetch and cache is not None and report.new_ids) or report.offline:
         return report, None
+    from veille.fulltext.service import FullTextService  # page extraction: only when needed
+
     service = FullTextService(lib, cache, settings)
     try:
         async with make_fetcher(settings) as fetcher:

@@ -209,7 +209,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         )
     finally:
         bar.close()
-    titles = {f.id: f.display_title for f in ctx.library.feeds()}
+    titles = {f.id: f.display_title for f in ctx.library.feeds(counts=False)}
     if args.json:
         ctx.print_json({
             "feeds": report.feeds, "new_items": report.new_items,

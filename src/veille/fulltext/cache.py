@@ -7,14 +7,16 @@ text is also copied into the library (see `Library.set_starred`).
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-import diskcache
+from typing import TYPE_CHECKING, Any
 
 from veille.settings import Paths, Settings
+
+if TYPE_CHECKING:
+    import diskcache
 
 PAGE_TTL = 7 * 24 * 3600  # raw pages only help to re-extract; articles stay until evicted
 
@@ -39,16 +41,35 @@ class CacheStats:
 
 
 class FullTextCache:
+    """The cache folder, opened at its first use: every command that opens the library attaches
+    the cache to it, and most (a refresh with nothing new, a search, a star) never read it, while
+    opening it (diskcache and its SQLite file) costs a few tens of milliseconds at start-up."""
+
     def __init__(self, folder: Path, size_limit: int) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.folder = folder
         self.size_limit = size_limit
-        self._cache = diskcache.Cache(
-            str(folder), size_limit=size_limit, eviction_policy="least-recently-used"
-        )
+        self._opened: diskcache.Cache | None = None
+        self._opening = threading.Lock()
+
+    @property
+    def _cache(self) -> diskcache.Cache:
+        if self._opened is None:
+            with self._opening:
+                if self._opened is None:
+                    import diskcache
+
+                    self._opened = diskcache.Cache(
+                        str(self.folder), size_limit=self.size_limit,
+                        eviction_policy="least-recently-used",
+                    )
+        return self._opened
 
     def close(self) -> None:
-        self._cache.close()
+        with self._opening:
+            if self._opened is not None:
+                self._opened.close()
+                self._opened = None
 
     def article(self, item_id: int) -> CachedArticle | None:
         try:

@@ -46,7 +46,7 @@ from veille.ingest.parse_xml import (
     one_line,
     parse_xml,
 )
-from veille.model import Enclosure, ParsedEntry, ParsedFeed
+from veille.model import Enclosure, NotAFeedError, ParsedEntry, ParsedFeed
 from veille.text import clean_line, strip_controls
 
 __all__ = ["NotAFeedError", "parse_date", "parse_feed"]
@@ -63,10 +63,6 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-
-
-class NotAFeedError(ValueError):
-    """The document is not a feed; the message says what it looks like instead."""
 
 
 def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:

@@ -29,8 +29,6 @@ from urllib.parse import urlsplit
 
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
-from veille.ingest.parse import NotAFeedError
-from veille.ingest.prepare import parse_and_prepare, ready
 from veille.library import Library
 from veille.library.store import (
     Failed,
@@ -39,7 +37,7 @@ from veille.library.store import (
     Outcome,
     StoreResult,
 )
-from veille.model import Feed
+from veille.model import Feed, NotAFeedError
 from veille.redact import redact_url
 from veille.settings import Settings
 
@@ -170,6 +168,8 @@ class _Parsers:
     def start_early(self, feeds: Sequence[Feed], *, force: bool) -> None:
         new = sum(1 for feed in feeds if force or not (feed.etag or feed.last_modified))
         if new >= PROCESS_POOL_FROM:
+            from veille.ingest.prepare import ready
+
             executor = self.get(len(feeds))
             for _ in range(_workers()):
                 executor.submit(ready)
@@ -274,6 +274,10 @@ async def refresh(
                     elif result.error or result.body is None:
                         error = result.error or "the server sent no content"
                     else:
+                        # The parser (lxml and all) is imported once a document arrives: a
+                        # refresh where every feed answers 304 never needs it.
+                        from veille.ingest.prepare import parse_and_prepare
+
                         body, result.body = result.body, None  # the parser owns it now
                         meta, prepared = await loop.run_in_executor(
                             parsers.get(len(feeds) - done), parse_and_prepare, body,
