@@ -1,7 +1,5 @@
 """`python -m veille`."""
 
-import sys
+from veille.cli import launch
 
-from veille.cli import main
-
-sys.exit(main())
+launch()

@@ -8,10 +8,26 @@ tenth of a second for nothing.
 
 from __future__ import annotations
 
+import gc
+import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from veille.cli.command import main as run
 
     return run(argv)
+
+
+def launch() -> NoReturn:
+    """The `veille` program (console script and `python -m veille`): run, then exit.
+
+    By the time `main` returns, the library and the cache are closed and the output written.
+    The interpreter's last garbage collection would then walk every object the command made, to
+    free memory the system takes back whole a moment later (~50 ms after a refresh); frozen
+    objects are left out of it. Exit handlers still run.
+    """
+    status = main()
+    gc.freeze()
+    sys.exit(status)
