@@ -108,11 +108,32 @@ def _enclosures(entry: ParsedEntry) -> str:
 
 def lead_hash(text: str) -> str:
     """A fingerprint of the opening of a text, or "" when it is too short to mean anything."""
-    # Only the opening matters; folding a whole long article would cost more than the rest.
-    words = " ".join(_WORD.findall(fold(text[: LEAD_CHARS * 3])))[:LEAD_CHARS]
+    words = _lead_words(text[:_LEAD_GLANCE]) or _lead_words(text[: LEAD_CHARS * 3], whole=True)
     if len(words) < LEAD_MIN_CHARS:
         return ""
     return hashlib.sha1(words.encode()).hexdigest()[:20]
+
+
+# Prose holds LEAD_CHARS of words within its first LEAD_CHARS × 1.25 characters: folding that
+# much is enough for most texts, and folding runs for every new item.
+_LEAD_GLANCE = LEAD_CHARS * 5 // 4
+
+
+def _lead_words(head: str, *, whole: bool = False) -> str:
+    """The opening words of `head`, folded, one space apart, LEAD_CHARS of them at most.
+
+    Unless `whole`, `head` is a glance at the opening of a longer text and its last word may be
+    cut: it is left out, and "" is returned when the words before it fall short of LEAD_CHARS
+    (the caller then reads the opening up to LEAD_CHARS × 3, as it always did). Both ways give
+    the same words, so the same fingerprint, for the same text.
+    """
+    words = _WORD.findall(fold(head))
+    if not whole:
+        words = words[:-1]
+    joined = " ".join(words)
+    if not whole and len(joined) < LEAD_CHARS:
+        return ""
+    return joined[:LEAD_CHARS]
 
 
 TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")
