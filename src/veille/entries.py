@@ -42,6 +42,7 @@ class PreparedEntry(NamedTuple):
     title: str
     author: str
     text: str  # plain text for the search index
+    truncated: bool = False  # also in `fields`; read apart by the full-text prefetch
 
 
 def prepare_entries(
@@ -74,7 +75,9 @@ def prepare_entries(
             _enclosures(entry), entry.language or parsed.language, digest, truncated,
             lead_hash(text),
         )
-        prepared.append(PreparedEntry(guid, digest, published, fields, title, author, text))
+        prepared.append(
+            PreparedEntry(guid, digest, published, fields, title, author, text, bool(truncated))
+        )
     return prepared
 
 

@@ -56,7 +56,7 @@ async def refresh_all(
     service = FullTextService(lib, cache, settings)
     try:
         async with make_fetcher(settings) as fetcher:
-            fetched = await service.prefetch(report.new_ids, fetcher)
+            fetched = await service.prefetch(report.new_ids, fetcher, flags=report.new_flags)
     finally:
         service.close()
     return report, fetched

@@ -120,8 +120,14 @@ class FullTextService:
         *,
         only_wanted: bool = True,
         on_progress: Callable[[int, int, FullTextResult | None], None] | None = None,
+        flags: Sequence[tuple[int, int, bool]] | None = None,
     ) -> PrefetchReport:
-        """Fetch full texts for `item_ids` concurrently (within the fetcher's limits)."""
+        """Fetch full texts for `item_ids` concurrently (within the fetcher's limits).
+
+        `flags`, when the caller knows them (a refresh does), are (id, feed id, looks truncated)
+        of the items: otherwise they are read from the library, which for thousands of new items
+        means reading past every body to the mark stored after it.
+        """
         started = time.monotonic()
         loop = asyncio.get_running_loop()
         ids = list(item_ids)
@@ -132,7 +138,8 @@ class FullTextService:
         if only_wanted and ids:
             # After a refresh these are every new item, and most want nothing: decide from the
             # feed's policy and the truncation mark first, and load only the items that remain.
-            flags = await loop.run_in_executor(self._threads, self.lib.full_text_flags, ids)
+            if flags is None:
+                flags = await loop.run_in_executor(self._threads, self.lib.full_text_flags, ids)
             wanted: set[int] = set()
             for item_id, feed_id, truncated in flags:
                 feed = feeds.get(feed_id)

@@ -65,6 +65,9 @@ class RefreshReport:
     skipped: int = 0
     errors: dict[int, str] = field(default_factory=dict)
     new_ids: list[int] = field(default_factory=list)
+    # (id, feed id, looks truncated) of each new item: what the full-text prefetch decides on,
+    # known at store time (reading it back means reading past every new item's body).
+    new_flags: list[tuple[int, int, bool]] = field(default_factory=list)
     moved: dict[int, str] = field(default_factory=dict)
     elapsed: float = 0.0
 
@@ -294,6 +297,8 @@ async def refresh(
                         report.new_items += new
                         report.updated_items += len(stored.updated_ids)
                         report.new_ids.extend(stored.new_ids)
+                        cut = set(stored.truncated_ids)
+                        report.new_flags.extend((i, feed.id, i in cut) for i in stored.new_ids)
                         for hook in post_store:
                             await loop.run_in_executor(writer, hook, lib, feed, stored)
                 except NotAFeedError as problem:

@@ -30,6 +30,7 @@ FUTURE_SLACK = 36 * 3600
 class StoreResult:
     new_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
+    truncated_ids: list[int] = field(default_factory=list)  # among the new ones
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,8 @@ def store_entries(
             new.append((item_id, *entry.fields, feed_id, entry.guid, first_seen, sort_ts))
             searchable.append((item_id, entry.title, entry.text, entry.author, feed_title, ""))
             result.new_ids.append(item_id)
+            if entry.truncated:
+                result.truncated_ids.append(item_id)
         else:
             item_id = known[0]
             conn.execute(
