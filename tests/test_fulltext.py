@@ -208,6 +208,25 @@ def test_the_cache_stays_within_its_size_limit(tmp_path: Path) -> None:
         cache.close()
 
 
+def test_the_cache_opens_at_first_use_and_a_damaged_one_reads_as_empty(tmp_path: Path) -> None:
+    folder = tmp_path / "fulltext"
+    cache = FullTextCache(folder, 1024 * 1024)
+    assert list(folder.iterdir()) == []  # a command that reads no full text opens nothing
+    cache.put_article(7, CachedArticle(url="https://a.fr/7", html="<p>texte</p>"))
+    assert cache.article(7) is not None
+    cache.close()
+    cache.close()  # closing twice, or a cache never opened, is harmless
+    FullTextCache(folder, 1024).close()
+
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "cache.db").write_bytes(b"not a database at all" * 100)
+    broken = FullTextCache(damaged, 1024 * 1024)
+    assert broken.article(7) is None  # reading goes on without full texts
+    with pytest.raises(Exception, match="not a database"):
+        broken.open()  # the app opens it at start-up, to say so
+
+
 def test_pages_that_are_not_articles_leave_a_reason_and_the_feed_text(
     lib: Library, cache: FullTextCache, local_server: LocalServer
 ) -> None:

@@ -65,6 +65,12 @@ class FullTextCache:
                     )
         return self._opened
 
+    def open(self) -> FullTextCache:
+        """Open the folder now rather than at first use: the app does it in the background at
+        start-up, so that a damaged cache is reported then and the first article reads at once."""
+        self._cache  # noqa: B018 - opening is the point
+        return self
+
     def close(self) -> None:
         with self._opening:
             if self._opened is not None:

@@ -190,7 +190,7 @@ class Tasks(Screen[None]):
             try:
                 from veille.fulltext.cache import open_cache
 
-                self.cache = open_cache(self.paths, self.settings)
+                self.cache = open_cache(self.paths, self.settings).open()
                 self.lib.attach_cache(self.cache)
             except Exception as error:  # the cache only adds full texts; reading goes on
                 self.fail("opening the full-text cache", error)
