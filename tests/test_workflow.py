@@ -12,6 +12,7 @@ import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
@@ -129,7 +130,16 @@ WIRE = (
 )
 
 
-def test_the_same_story_from_several_feeds_is_one_cluster(lib: Library) -> None:
+@pytest.fixture(params=["look-ups", "one pass"])
+def either_way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shared links and openings are found by a look-up per value or by one pass over the
+    column's index, depending on the refresh's size: both ways group the same."""
+    from veille.library import clusters
+
+    monkeypatch.setattr(clusters, "WHOLE_INDEX_SHARE", 0 if request.param == "look-ups" else 10**9)
+
+
+def test_the_same_story_from_several_feeds_is_one_cluster(lib: Library, either_way: None) -> None:
     # The same article behind links that differ only by tracking parameters.
     [a] = add(lib, "Presse A", [story("a1", "Le Sénat vote la loi sur les plateformes",
                                       link="https://site.example/loi?utm_source=rss&id=7")])
@@ -146,7 +156,9 @@ def test_the_same_story_from_several_feeds_is_one_cluster(lib: Library) -> None:
     assert all(r.cluster_size == 2 for r in rows.values())  # …with « +1 source »
 
 
-def test_a_new_item_joins_the_story_already_told_and_the_oldest_heads_it(lib: Library) -> None:
+def test_a_new_item_joins_the_story_already_told_and_the_oldest_heads_it(
+    lib: Library, either_way: None
+) -> None:
     [a] = add(lib, "Agence A", [story("a1", "IA : le règlement adopté", text=WIRE)])
     [b] = add(lib, "Journal B", [story("b1", "L'AI Act voté à Strasbourg", text=WIRE, hours=1)])
     lib.cluster([a, b])
@@ -157,7 +169,9 @@ def test_a_new_item_joins_the_story_already_told_and_the_oldest_heads_it(lib: Li
     assert row.id == min(a, b, c) and row.cluster_size == 3
 
 
-def test_an_opening_shared_by_dozens_of_feeds_is_boilerplate_not_a_story(lib: Library) -> None:
+def test_an_opening_shared_by_dozens_of_feeds_is_boilerplate_not_a_story(
+    lib: Library, either_way: None
+) -> None:
     """A cookie notice or a paywall teaser opens many items alike: past `MAX_SOURCES` other
     items, the same opening groups nothing (and costs no quadratic work)."""
     from veille.library.clusters import MAX_SOURCES
