@@ -64,7 +64,7 @@ def prepare_entries(
         title = clean_line(entry.title, 1000)
         author = clean_line(entry.author, 300)
         url = (entry.link or "").strip()
-        body = html_to_text(entry.content or entry.summary)
+        body = html_to_text(entry.content or entry.summary, clean=True)  # parsed: no controls
         truncated = int(bool(is_truncated and is_truncated(entry, typical, body)))
         text = body[:FTS_TEXT_LIMIT]
         digest = _content_hash(entry)

@@ -88,7 +88,9 @@ def _child(element: etree._Element, name: str) -> etree._Element | None:
 def _text(element: etree._Element | None) -> str:
     if element is None:
         return ""
-    return strip_controls("".join(element.itertext()))[:MAX_BODY]
+    if len(element):  # children (markup, comments): their text and tails, in order
+        return strip_controls("".join(element.itertext()))[:MAX_BODY]
+    return strip_controls(element.text or "")[:MAX_BODY]  # most fields: one text node
 
 
 def absolutize(markup: str, base: str) -> str:
