@@ -19,7 +19,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Bidi embeddings/overrides/isolates and zero-width characters: harmless in prose, but in a
 # one-line field they only serve to make a title read differently from what it is.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_SPACES = re.compile(r"\s+")
+# Everything `clean_line` removes or turns into a space: the two classes above.
+_NOT_IN_A_LINE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
 
 
 def strip_controls(text: str) -> str:
@@ -30,14 +33,21 @@ def strip_controls(text: str) -> str:
 
 
 def clean_line(text: str, limit: int = 2000) -> str:
-    """A one-line field: no controls, no invisible characters, spaces folded, length capped."""
+    """A one-line field: no controls, no invisible characters, spaces folded, length capped.
+
+    It runs on every title, author, guid and category at ingest and export, and most hold
+    nothing to remove: none of what it removes is printable, so a printable text only has its
+    spaces folded (a split and a join, which is what `\\s+` and `strip()` do) and, unless
+    ASCII, its characters composed.
+    """
     if not text:
         return ""
-    text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
-    text = _SPACES.sub(" ", text).strip()
+    if not text.isprintable() and _NOT_IN_A_LINE.search(text):
+        text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
+    text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 _BLOCKS = (

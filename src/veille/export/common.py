@@ -9,7 +9,6 @@ the same items and options always give the same bytes.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,8 +17,7 @@ from urllib.parse import quote, urlsplit
 from veille.i18n import format_date, french_typography, label
 from veille.model import Item
 from veille.redact import redact_url
-from veille.text import clean_line as text_clean_line
-from veille.text import html_to_text, strip_controls
+from veille.text import clean_line, html_to_text, strip_controls
 
 __all__ = [
     "EXCERPT_LENGTH",
@@ -57,30 +55,6 @@ class ExportOptions:
 
     def resolved_title(self) -> str:
         return clean_line(self.title) or label("press_review", self.lang)
-
-
-# What `veille.text.clean_line` removes or replaces before folding spaces: C0/C1 controls, bidi
-# controls and zero-width characters. None of them is printable, hence the cheap test first.
-_NOT_IN_A_LINE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
-)
-
-
-def clean_line(text: str, limit: int = 2000) -> str:
-    """Exactly `veille.text.clean_line(text, limit)`, faster on the usual clean text.
-
-    Exports clean tens of thousands of strings; most hold nothing to remove, so they only have
-    their spaces folded (a split and a join, as `\\s+` and `strip()` would) and, unless ASCII,
-    NFC-normalised.
-    """
-    if not text:
-        return ""
-    if not text.isprintable() and _NOT_IN_A_LINE.search(text):
-        return text_clean_line(text, limit)
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def item_date(item: Item) -> datetime | None:
