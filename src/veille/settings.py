@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import platformdirs
 
 from veille.model import FULL_TEXT_POLICIES, FullTextPolicy
 from veille.query.syntax import QueryError
@@ -60,6 +57,8 @@ def resolve_paths(home: str | Path | None = None) -> Paths:
             log=root / "log",
             backups=data / "backups",
         )
+    import platformdirs  # only without --home: ~10 ms at start-up
+
     data = Path(platformdirs.user_data_dir(APP_NAME))
     return Paths(
         config=Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml",
@@ -243,6 +242,8 @@ def _policy(reader: _Reader, key: str, default: FullTextPolicy) -> FullTextPolic
 
 
 def parse_settings(text: str) -> Settings:
+    import tomllib  # only when there is a config.toml to read: ~5 ms at start-up
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
