@@ -97,9 +97,9 @@ def store_entries(
     """Insert new entries and update changed ones. Call inside a write transaction.
 
     New items are written many rows to a statement. The sqlite3 module lets go of the GIL for
-    every step of a statement, and a thread taking it back while another is busy (the event loop
-    of a refresh) waits up to a switch interval, 5 ms: one INSERT per row made a writer beside a
-    refresh wait for most of its time (a 50-item feed is 100 such steps, 3 are left).
+    every step of a statement, and a thread taking it back while another is busy (the app's
+    screen, a refresh's event loop) may wait a whole switch interval, 5 ms: with an INSERT per
+    row, a 50-item feed took 100 such steps, now 4.
     """
     result = StoreResult()
     entries = prepared if prepared is not None else prepare_entries(parsed, is_truncated)
