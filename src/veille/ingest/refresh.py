@@ -17,6 +17,7 @@ which the CLI turns into a progress bar and the app into messages.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -24,8 +25,10 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import zip_longest
+from types import ModuleType
 from urllib.parse import urlsplit
 
+from veille.entries import PreparedEntry
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.library import Library
@@ -36,7 +39,7 @@ from veille.library.store import (
     Outcome,
     StoreResult,
 )
-from veille.model import Feed, NotAFeedError
+from veille.model import Feed, NotAFeedError, ParsedFeed
 from veille.redact import redact_url
 from veille.settings import Settings
 
@@ -165,20 +168,42 @@ class _Parsers:
 
     def __init__(self) -> None:
         self.executor: Executor | None = None
+        self._module: ModuleType | None = None
 
     def get(self, remaining: int) -> Executor:
         if self.executor is None:
             self.executor = _parse_pool(remaining)
         return self.executor
 
-    def start_early(self, feeds: Sequence[Feed], *, force: bool) -> None:
+    async def _prepare(self) -> ModuleType:
+        """`veille.ingest.prepare`, imported off the event loop the first time it is needed
+        (with lxml and the parser: tens of milliseconds the app's screen would freeze for), and
+        never by a refresh where every feed answers 304."""
+        if self._module is None:
+            loop = asyncio.get_running_loop()
+            self._module = await loop.run_in_executor(
+                None, importlib.import_module, "veille.ingest.prepare"
+            )
+        return self._module
+
+    async def parse(
+        self, remaining: int, body: bytes, url: str, content_type: str
+    ) -> tuple[ParsedFeed, list[PreparedEntry]]:
+        """Parse and prepare one document in the executor (see `parse_and_prepare`)."""
+        prepare = await self._prepare()
+        loop = asyncio.get_running_loop()
+        done: tuple[ParsedFeed, list[PreparedEntry]] = await loop.run_in_executor(
+            self.get(remaining), prepare.parse_and_prepare, body, url, content_type
+        )
+        return done
+
+    async def start_early(self, feeds: Sequence[Feed], *, force: bool) -> None:
         new = sum(1 for feed in feeds if force or not (feed.etag or feed.last_modified))
         if new >= PROCESS_POOL_FROM:
-            from veille.ingest.prepare import ready
-
+            prepare = await self._prepare()
             executor = self.get(len(feeds))
             for _ in range(_workers()):
-                executor.submit(ready)
+                executor.submit(prepare.ready)
 
     def shutdown(self) -> None:
         if self.executor is not None:
@@ -253,7 +278,7 @@ async def refresh(
             every = [f for f in every if f.id in wanted]
         feeds, skipped = due_feeds(every, force=force, now=time.time())
         feeds = in_host_turns(feeds)
-        parsers.start_early(feeds, force=force)
+        await parsers.start_early(feeds, force=force)
         report = RefreshReport(feeds=len(feeds), skipped=skipped)
         store = _BatchWriter(lib, writer)
         window = asyncio.Semaphore(max(1, settings.refresh.concurrency) * IN_FLIGHT_PER_SLOT)
@@ -280,14 +305,10 @@ async def refresh(
                     elif result.error or result.body is None:
                         error = result.error or "the server sent no content"
                     else:
-                        # The parser (lxml and all) is imported once a document arrives: a
-                        # refresh where every feed answers 304 never needs it.
-                        from veille.ingest.prepare import parse_and_prepare
-
                         body, result.body = result.body, None  # the parser owns it now
-                        meta, prepared = await loop.run_in_executor(
-                            parsers.get(len(feeds) - done), parse_and_prepare, body,
-                            result.final_url or feed.url, result.content_type,
+                        meta, prepared = await parsers.parse(
+                            len(feeds) - done, body, result.final_url or feed.url,
+                            result.content_type,
                         )
                         del body
                         stored = await store.write(
