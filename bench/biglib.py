@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from veille.library import open_library
+from veille.query.statewords import state
 from veille.settings import Paths, resolve_paths
 
 WORDS = ["données", "sécurité", "régulation", "ville", "climat", "énergie", "marché", "santé", "justice", "école", "réseau", "public", "analyse", "rapport", "commission", "projet", "budget", "transport", "culture", "recherche", "numérique", "loi", "vote", "accord", "biométrie", "reconnaissance", "faciale", "surveillance", "intelligence", "artificielle", "cnil", "europe", "parlement", "sénat", "décret", "amende", "plateforme", "algorithme", "transparence", "citoyen", "données", "personnelles"]
@@ -53,17 +54,20 @@ def build(home: Path, *, items: int = 100_000, feeds: int = 1_000, seed: int = 7
             title = " ".join(rng.choice(WORDS) for _ in range(8)).capitalize()
             text = " ".join(rng.choice(WORDS) for _ in range(120))
             ts = now - rng.random() * 365 * 86400
+            language = "fr" if (feed_id - 1) % 3 else "en"
             rows.append((i, feed_id, f"g{i}", f"https://site{feed_id}.example/a/{i}", title,
                          "Rédaction", f"<p>{text}</p>", ts, ts, ts, int(rng.random() < 0.7),
-                         int(rng.random() < 0.02), "fr" if (feed_id - 1) % 3 else "en"))
-            fts.append((i, title, text, "Rédaction", f"Source {feed_id - 1}", ""))
+                         int(rng.random() < 0.02), language))
+            fts.append((i, title, text, "Rédaction", f"Source {feed_id - 1}", "",
+                        state(hidden=False, head=True, language=language)))
         conn.executemany(
             "INSERT INTO items (id, feed_id, guid, url, title, author, content, published, "
             "first_seen, sort_ts, read, starred, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
         conn.executemany(
-            "INSERT INTO items_fts (rowid, title, text, author, feed, note) VALUES (?,?,?,?,?,?)",
+            "INSERT INTO items_fts (rowid, title, text, author, feed, note, state) "
+            "VALUES (?,?,?,?,?,?,?)",
             fts,
         )
         for n, tag in enumerate(TAGS, 1):

@@ -7,7 +7,8 @@ tests take. Never edit a migration that has shipped: add the next one.
 Conventions the rest of the core relies on (the query compiler among them):
 - items are aliased `i` and feeds `f` in every item query;
 - `items.sort_ts` (unix seconds, REAL) is the list order: published date, else first-seen time;
-- `items_fts` holds plain text, rowid = items.id, one row per item, kept in step by the library.
+- `items_fts` holds plain text, rowid = items.id, one row per item, kept in step by the library;
+  its `state` column says which lists show the item and its language (`veille.query.statewords`).
 """
 
 from __future__ import annotations
@@ -168,6 +169,47 @@ MIGRATIONS: list[str] = [
     # condition is written exactly as its WHERE so that the planner can use it.
     """
     CREATE INDEX items_enclosed ON items(sort_ts DESC, id DESC) WHERE enclosures != '[]';
+    """,
+    # 6 → 7: what an item is beyond its text — which lists show it, its language — as words of
+    # the search index's own `state` column (see `veille.query.statewords`): counting a common
+    # word no longer checks each hit against the item rows. FTS5 cannot add a column, so the
+    # index is written anew (~4 s for 100,000 items); search rows without an item are left
+    # behind. The triggers keep the column in step whoever changes `hidden`, `cluster_head`, an
+    # item's language or its feed's.
+    """
+    CREATE VIRTUAL TABLE items_fts_v7 USING fts5(
+        title, text, author, feed, note, state,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    -- An item's `state` words (`veille.query.statewords.state` is the same in Python).
+    CREATE VIEW items_state (id, state) AS
+        SELECT id, char(57344) || 'a ' || char(57344) || 'l' || hex(lower(
+                   CASE WHEN instr(tag, '-') > 0 THEN substr(tag, 1, instr(tag, '-') - 1)
+                   ELSE tag END))
+               || CASE WHEN hidden = 0 THEN ' ' || char(57344) || 'k'
+                   || CASE WHEN cluster_head = 1 THEN ' ' || char(57344) || 's' ELSE '' END
+                   ELSE '' END
+        FROM (SELECT i.id, i.hidden, i.cluster_head,
+                     CASE WHEN i.language != '' THEN i.language ELSE f.language END AS tag
+              FROM items i JOIN feeds f ON f.id = i.feed_id);
+    INSERT INTO items_fts_v7 (rowid, title, text, author, feed, note, state)
+        SELECT s.rowid, s.title, s.text, s.author, s.feed, s.note, v.state
+        FROM items_fts s JOIN items_state v ON v.id = s.rowid;
+    DROP TABLE items_fts;
+    ALTER TABLE items_fts_v7 RENAME TO items_fts;
+    CREATE TRIGGER items_state_changed AFTER UPDATE OF hidden, cluster_head, language ON items
+    WHEN old.hidden != new.hidden OR old.cluster_head != new.cluster_head
+        OR old.language != new.language
+    BEGIN
+        UPDATE items_fts SET state = (SELECT state FROM items_state WHERE id = new.id)
+        WHERE rowid = new.id;
+    END;
+    CREATE TRIGGER feeds_language_changed AFTER UPDATE OF language ON feeds
+    WHEN old.language != new.language
+    BEGIN
+        UPDATE items_fts SET state = (SELECT state FROM items_state WHERE id = items_fts.rowid)
+        WHERE rowid IN (SELECT id FROM items WHERE feed_id = new.id AND language = '');
+    END;
     """,
 ]
 

@@ -20,6 +20,7 @@ from veille.entries import (
     prepare_entries,
 )
 from veille.model import ParsedFeed
+from veille.query.statewords import state
 from veille.text import clean_line, html_to_text
 
 # Dates further ahead than this are a feed's mistake (or mischief): such items sort by when they
@@ -70,17 +71,20 @@ class Failed:
 Outcome = Fetched | NotModified | Failed
 
 
-def feed_fts_title(conn: sqlite3.Connection, feed_id: int) -> str:
+def _feed_search_fields(conn: sqlite3.Connection, feed_id: int) -> tuple[str, str]:
+    """The feed's name as the search index holds it, and its language."""
     row = conn.execute(
-        "SELECT COALESCE(NULLIF(user_title, ''), title, url) FROM feeds WHERE id = ?", (feed_id,)
+        "SELECT COALESCE(NULLIF(user_title, ''), title, url), language FROM feeds WHERE id = ?",
+        (feed_id,),
     ).fetchone()
-    return str(row[0]) if row else ""
+    return (str(row[0]), str(row[1])) if row else ("", "")
 
 
 _ITEM_COLUMNS = (
     "id, url, canonical_url, title, author, summary, content, published, updated, categories,"
     " enclosures, language, content_hash, truncated, lead_hash, feed_id, guid, first_seen, sort_ts"
 )
+_LANGUAGE = _ITEM_COLUMNS.split(", ").index("language") - 1  # in `PreparedEntry.fields`
 # Rows per INSERT: 19 columns × 32 rows stay under the 999 parameters older SQLite builds allow.
 ROWS_PER_INSERT = 32
 
@@ -106,7 +110,8 @@ def store_entries(
     if not entries:
         return result
     existing = _known(conn, feed_id, [e.guid for e in entries])
-    feed_title = feed_fts_title(conn, feed_id)
+    feed_title, feed_language = _feed_search_fields(conn, feed_id)
+    states: dict[object, str] = {}  # by language: a feed's items mostly share one
     new: list[tuple[object, ...]] = []
     searchable: list[tuple[object, ...]] = []
     next_id = 0
@@ -124,7 +129,11 @@ def store_entries(
             first_seen = now - offset * 1e-3
             sort_ts = published if published is not None and published <= now + FUTURE_SLACK else first_seen
             new.append((item_id, *entry.fields, feed_id, entry.guid, first_seen, sort_ts))
-            searchable.append((item_id, entry.title, entry.text, entry.author, feed_title, ""))
+            language = entry.fields[_LANGUAGE]
+            words = states.get(language)
+            if words is None:
+                words = states[language] = state(False, True, str(language) or feed_language)
+            searchable.append((item_id, entry.title, entry.text, entry.author, feed_title, "", words))
             result.new_ids.append(item_id)
             if entry.truncated:
                 result.truncated_ids.append(item_id)
@@ -141,7 +150,7 @@ def store_entries(
             reindex(conn, item_id)
             result.updated_ids.append(item_id)
     _insert_rows(conn, f"items ({_ITEM_COLUMNS})", new)
-    _insert_rows(conn, "items_fts (rowid, title, text, author, feed, note)", searchable)
+    _insert_rows(conn, "items_fts (rowid, title, text, author, feed, note, state)", searchable)
     return result
 
 
@@ -210,7 +219,8 @@ def reindex(conn: sqlite3.Connection, item_id: int) -> None:
     """Rewrite one item's search row from the library (after an edit, a note, a rename)."""
     row = conn.execute(
         """SELECT i.title, i.author, i.content, i.summary, i.full_text,
-                  COALESCE(NULLIF(f.user_title, ''), f.title, f.url), COALESCE(n.body, '')
+                  COALESCE(NULLIF(f.user_title, ''), f.title, f.url), COALESCE(n.body, ''),
+                  i.hidden, i.cluster_head, COALESCE(NULLIF(i.language, ''), f.language)
            FROM items i JOIN feeds f ON f.id = i.feed_id
            LEFT JOIN notes n ON n.item_id = i.id WHERE i.id = ?""",
         (item_id,),
@@ -218,11 +228,12 @@ def reindex(conn: sqlite3.Connection, item_id: int) -> None:
     conn.execute("DELETE FROM items_fts WHERE rowid = ?", (item_id,))
     if row is None:
         return
-    title, author, content, summary, full_text, feed, note = row
+    title, author, content, summary, full_text, feed, note, hidden, head, language = row
     text = html_to_text(full_text or content or summary)[:FTS_TEXT_LIMIT]
     conn.execute(
-        "INSERT INTO items_fts (rowid, title, text, author, feed, note) VALUES (?,?,?,?,?,?)",
-        (item_id, title, text, author, feed, note),
+        "INSERT INTO items_fts (rowid, title, text, author, feed, note, state) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (item_id, title, text, author, feed, note, state(bool(hidden), bool(head), language)),
     )
 
 
