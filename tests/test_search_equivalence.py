@@ -55,6 +55,14 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     lib.tag(range(1, 200, 3), add=["à-lire"])
     lib.set_read(range(1, 720, 4))
     lib.set_starred(range(5, 720, 11), True)
+    # Hidden items, stories' other sources, and a feed whose items take its language: the
+    # search index counts from its own words for these (`veille.query.statewords`).
+    lib.set_hidden(range(3, 720, 17))
+    with lib.db.write() as conn:
+        conn.execute("UPDATE items SET cluster_id = id - 1, cluster_head = 0 WHERE id % 13 = 0")
+        conn.execute("UPDATE items SET cluster_id = id WHERE id % 13 = 12")
+        conn.execute("UPDATE items SET language = '' WHERE feed_id = 3")
+        conn.execute("UPDATE feeds SET language = 'en-GB' WHERE id = 3")
     lib.tune()
     yield lib
     lib.close()
@@ -65,7 +73,7 @@ WORDS = st.sampled_from([*COMMON, "securite", "rarissime", "absent", "algo*", "d
 FILTERS = st.sampled_from([
     "is:unread", "is:starred", "is:read", "tag:à-lire", "has:enclosure", "feed:source",
     "feed:f1.example", "feed:nowhere", "folder:presse", "folder:blogs", "lang:en", "lang:fr",
-    "title:article", "title:climat", "author:dupont", "since:5d", "before:10d",
+    "title:article", "title:climat", "author:dupont", "since:5d", "before:10d", "is:hidden",
 ])
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from veille.query import compile_query, compile_tree
-from veille.query.compile import FTS
+from veille.query import compile_tree, parse
+from veille.query.compile import FTS, index_match
+from veille.query.statewords import EVERY, KEPT, SHOWN, phrase
 from veille.query.syntax import Filter
 
 
@@ -36,6 +37,12 @@ class Condition:
     # them: counting from the FTS index's hits, one probe of a narrow index each, is cheaper
     # than building the set of hits first (100,000 hits: ~25 ms instead of ~50).
     lead: tuple[str, str, tuple[object, ...]] | None = None
+    # An FTS5 expression for the items this list can show at all, hidden ones and stories'
+    # other sources aside (see `veille.query.statewords`): every item the condition selects
+    # has it. `index` is the whole condition as one, when the search index can answer it
+    # alone (words, columns, languages: `veille.query.compile.index_match`).
+    scope: str = phrase(EVERY)
+    index: str | None = None
 
 
 def tag_condition(name: str) -> Condition:
@@ -67,9 +74,11 @@ def build_where(
     moment = now or datetime.now(UTC)
     wants_hidden = False
     lead_at: tuple[int, int] | None = None  # (part, parameter) where the leading MATCH is
+    trees = []
     for text in (query, *extra_queries):
         if text and text.strip():
-            compiled = compile_query(text, now=moment)
+            trees.append(tree := parse(text))
+            compiled = compile_tree(tree, moment)
             if compiled.leads_with_words and lead_at is None:
                 lead_at = (len(parts), len(params))
             parts.append(f"({compiled.where})")
@@ -91,16 +100,29 @@ def build_where(
             parts.append("i.read = 0")
         if view.starred_only:
             parts.append("i.starred = 1")
+    heads = collapse and (view is None or view.feed_id is None)
     if not wants_hidden:
         parts.append("i.hidden = 0")
-    if collapse and (view is None or view.feed_id is None):
+    if heads:
         # A story told by several feeds shows once, on its oldest item, except in a feed's
         # own view where each feed shows what it published.
         parts.append("i.cluster_head = 1")
+    # The state word that says exactly what the two tests above say, when there is one (none
+    # for a story's first item whether hidden or not: `EVERY` then only contains them).
+    scope, exact = {
+        (False, False): (KEPT, True), (False, True): (SHOWN, True),
+        (True, False): (EVERY, True), (True, True): (EVERY, False),
+    }[(wants_hidden, heads)]
     lead = None
     if lead_at is not None:
         part, at = lead_at
         rest = list(parts)
         rest[part] = rest[part].replace(FTS, "1", 1)  # the first FTS test of the part is the lead
         lead = (str(params[at]), " AND ".join(rest), (*params[:at], *params[at + 1 :]))
-    return Condition(" AND ".join(parts) or "1", tuple(params), lead)
+    index = None
+    if exact and (view is None or view == View(saved_search_id=view.saved_search_id,
+                                               rule_id=view.rule_id)):
+        matches = [index_match(tree, phrase(scope)) for tree in trees]
+        if all(m is not None for m in matches):
+            index = " AND ".join(f"({m})" for m in (phrase(scope), *matches))
+    return Condition(" AND ".join(parts) or "1", tuple(params), lead, phrase(scope), index)

@@ -7,7 +7,8 @@ pass, and the group's column filters and excluded words join it (`("a" AND (titl
 ("c")`); excluded words with no words to find, and OR groups mixing text and filters, become
 separate `IN` tests. `title:`, `author:` and `note:` are FTS column filters for the same reason:
 a substring scan over 100,000 rows through a Python fold function would cost far more than the
-index lookup.
+index lookup. `index_match` writes a query made only of such words and of `lang:` as one FTS5
+expression besides, for counts the index answers alone.
 
 Everything user-typed travels as a bound parameter; the SQL text itself only ever holds fixed
 fragments.
@@ -20,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from veille.query.statewords import language_word, phrase
 from veille.query.syntax import Everything, Filter, Node, Not, Or, QueryError, Term, parse
 from veille.text import fold, strip_controls
 
@@ -159,6 +161,37 @@ def _sql(node: Node, params: list[object], now: datetime) -> str:
             continue
         parts.append(_sql(child, params, now))
     return "(" + " AND ".join(parts) + ")" if parts else "1"
+
+
+def index_match(tree: Node, universe: str) -> str | None:
+    """The whole query as one FTS5 expression over the items `universe` holds, or None when a
+    part of it is not a question for the search index (tags, flags, dates, feeds).
+
+    The search index knows an item's words and, in its `state` column, its language and which
+    lists show it (`veille.query.statewords`): a query made of those alone is counted by the
+    index, without visiting an item row. It means what `compile_tree` means for every item in
+    `universe`, down to the words without a letter or digit that narrow nothing.
+    """
+    if isinstance(tree, Everything):
+        return universe
+    if isinstance(tree, Term):
+        return _fts_term(tree) or universe
+    if isinstance(tree, Filter):
+        if tree.name in ("title", "author", "note"):
+            return _fts_column(tree.name, tree.value) or universe
+        if tree.name == "lang" and "-" not in tree.value:
+            return phrase(language_word(tree.value))
+        return None
+    if isinstance(tree, Not):
+        if isinstance(tree.child, Term) and _fts_term(tree.child) is None:
+            return universe  # as `_sql`: nothing to look for, so nothing to exclude either
+        child = index_match(tree.child, universe)
+        return None if child is None else f"({universe}) NOT ({child})"
+    parts = [index_match(c, universe) for c in tree.children]
+    if any(p is None for p in parts):
+        return None
+    joiner = " OR " if isinstance(tree, Or) else " AND "
+    return joiner.join(f"({p})" for p in parts)
 
 
 def _fts_excluded(node: Node) -> str | None:
