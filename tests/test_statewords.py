@@ -18,6 +18,7 @@ import pytest
 
 from tests.test_search_plan import plain_ids
 from veille.library import Library, open_library
+from veille.library.portable import export_state, import_state
 from veille.library.schema import MIGRATIONS, SCHEMA_VERSION
 from veille.model import ParsedEntry, ParsedFeed
 from veille.query.statewords import language_word, state
@@ -73,7 +74,7 @@ def lib(tmp_path: Path) -> Iterator[Library]:
     library.close()
 
 
-def test_state_words_follow_every_change_of_an_item(lib: Library) -> None:
+def test_state_words_follow_every_change_of_an_item(lib: Library, tmp_path: Path) -> None:
     plain = lib.add_feed("https://plain.example.org/rss", title="Sans langue")
     english = lib.add_feed("https://en.example.org/rss", title="English")
     lib.ingest(plain.id, ParsedFeed(title="Sans langue", entries=_entries("p", 12, ("", "fr-CA"))),
@@ -120,6 +121,13 @@ def test_state_words_follow_every_change_of_an_item(lib: Library) -> None:
     lib.set_feed_title(english.id, "Anglais")
     assert _stale_rows(lib) == []
     _counts_agree(lib)
+
+    # Moving house: the marks come along, hidden items stay out of sight in the new library.
+    with open_library(tmp_path / "moved.sqlite") as moved:
+        import_state(moved, export_state(lib))
+        assert _stale_rows(moved) == []
+        assert moved.count("is:hidden sécurité") == 2
+        _counts_agree(moved)
 
 
 def test_a_library_migrates_to_state_words_and_counts_alike(tmp_path: Path) -> None:

@@ -107,8 +107,8 @@ def build_where(
         # A story told by several feeds shows once, on its oldest item, except in a feed's
         # own view where each feed shows what it published.
         parts.append("i.cluster_head = 1")
-    # The state word that says exactly what the two tests above say, when there is one (none
-    # for a story's first item whether hidden or not: `EVERY` then only contains them).
+    # The state word that says exactly what the two tests above say. "A story's first item,
+    # hidden or not" has none: `EVERY` holds those items and more, which a superset may.
     scope, exact = {
         (False, False): (KEPT, True), (False, True): (SHOWN, True),
         (True, False): (EVERY, True), (True, True): (EVERY, False),
