@@ -74,10 +74,7 @@ def few_hits(conn: sqlite3.Connection, match: str, rows: int) -> bool:
     100 rows of 100,000 items. Asked only of words a walk found too few of: the index counts
     a rare word's hits in well under a millisecond.
     """
-    hits = int(
-        conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", (match,))
-        .fetchone()[0]
-    )
+    hits = index_count(conn, match)
     items = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0  # ids count items
     return 4 * hits * hits < rows * items
 

@@ -86,10 +86,7 @@ class ReadingLayer(FeedsLayer):
             if most_items(self.conn, match):
                 # Each hit would be checked against the rest; the few items of the list
                 # without the words are fewer to set aside.
-                sql = (
-                    f"SELECT count(*) FROM {source(where)} WHERE {where} AND i.id NOT IN "
-                    "(SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
-                )
+                sql = f"SELECT count(*) FROM {source(where)} WHERE {where} AND {WITHOUT}"
                 found = self.conn.execute(sql, (*params, f"{cond.scope} NOT ({match})"))
                 return int(found.fetchone()[0])
             feeds = " JOIN feeds f ON f.id = i.feed_id" if "f." in where else ""

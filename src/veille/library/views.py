@@ -120,8 +120,11 @@ def build_where(
         rest[part] = rest[part].replace(FTS, "1", 1)  # the first FTS test of the part is the lead
         lead = (str(params[at]), " AND ".join(rest), (*params[:at], *params[at + 1 :]))
     index = None
-    if exact and (view is None or view == View(saved_search_id=view.saved_search_id,
-                                               rule_id=view.rule_id)):
+    narrows = view is not None and (
+        view.feed_id is not None or view.folder is not None or view.tag is not None
+        or view.unread_only or view.starred_only
+    )  # a saved search's or a rule's query is among `trees`
+    if exact and not narrows:
         matches = [index_match(tree, phrase(scope)) for tree in trees]
         if all(m is not None for m in matches):
             index = " AND ".join(f"({m})" for m in (phrase(scope), *matches))
