@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sqlite3
 import subprocess
@@ -158,6 +159,88 @@ def test_many_feeds_are_parsed_in_worker_processes(lib: Library, local_server: L
     assert report.new_items == 2 * count  # type: ignore[attr-defined]
     assert "HTML page" in lib.feed(bad.id).last_error  # errors cross the process boundary too
     assert {r.title for r in lib.rows(limit=500)} >= {f"Nouvelle {n}" for n in range(count)}
+
+
+# Run in a process of its own: the command line's refresh, whose only thread is its own when
+# it starts its parser processes. Which way they were started is written to stderr.
+_CLI_REFRESH = """
+import sys
+import veille.ingest.refresh as refresh
+started = []
+def recorded(pick=refresh._start_method):
+    started.append(pick())
+    return started[-1]
+refresh._start_method = recorded
+from veille.cli import main
+status = main(["refresh", "--json"])
+print("started:" + ",".join(started), file=sys.stderr)
+sys.exit(status)
+"""
+
+
+def test_the_command_line_forks_its_parser_processes(
+    tmp_path: Path, local_server: LocalServer
+) -> None:
+    """A first refresh of many feeds starts its workers by forking (no interpreter to start,
+    nothing to import again); they parse, fail and store as spawned ones do."""
+    from veille.ingest.refresh import PROCESS_POOL_FROM
+
+    count = PROCESS_POOL_FROM + 2
+    outlines = []
+    for n in range(count):
+        local_server.add(f"/forked/{n}.xml", rss("x", [(f"{n}-a", f"Fourche {n}"), (f"{n}-b", "Autre")]))
+        outlines.append(f'<outline text="f{n}" xmlUrl="{local_server.url(f"/forked/{n}.xml")}"/>')
+    local_server.add("/forked/bad.xml", "<html><body>not a feed</body></html>",
+                     content_type="text/html")
+    outlines.append(f'<outline text="bad" xmlUrl="{local_server.url("/forked/bad.xml")}"/>')
+    (tmp_path / "subs.opml").write_text(f'<opml version="2.0"><body>{"".join(outlines)}</body></opml>')
+    env = {**os.environ, "VEILLE_HOME": str(tmp_path / "home")}
+    subprocess.run([sys.executable, "-m", "veille", "import", str(tmp_path / "subs.opml")],
+                   env=env, check=True, capture_output=True)
+    done = subprocess.run([sys.executable, "-c", _CLI_REFRESH], env=env, capture_output=True,
+                          text=True, timeout=120)
+    report = json.loads(done.stdout)
+    assert report["new_items"] == 2 * count
+    assert [e["feed"] for e in report["errors"]] == ["bad"]
+    assert "HTML page" in report["errors"][0]["error"]
+    expected = "fork" if sys.platform.startswith("linux") else "spawn"
+    assert done.stderr.strip().splitlines() == [f"started:{expected}"]  # and not a warning more
+
+
+def test_parser_processes_are_spawned_beside_other_threads() -> None:
+    """Where another thread runs (the app's screen), a fork could copy a lock it holds: spawn."""
+    import threading
+
+    from veille.ingest.refresh import _start_method
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert _start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
+
+
+async def test_start_up_work_leaves_no_thread_behind() -> None:
+    import threading
+
+    from veille.ingest.refresh import _in_passing_thread
+
+    before = threading.active_count()
+    assert await _in_passing_thread(lambda: threading.current_thread().name) == "veille-start"
+    assert threading.active_count() == before
+
+    def fails() -> None:
+        raise LookupError("no such feed")
+
+    try:
+        await _in_passing_thread(fails)
+    except LookupError as problem:
+        assert str(problem) == "no such feed"
+    else:
+        raise AssertionError("the thread's exception was lost")
 
 
 def test_feeds_are_started_one_host_at_a_time() -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import zip_longest
 from types import ModuleType
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from veille.entries import PreparedEntry
@@ -45,6 +48,7 @@ from veille.settings import Settings
 
 PostStore = Callable[[Library, Feed, StoreResult], None]
 AfterRefresh = Callable[[Library, list[int]], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +125,8 @@ def _parse_pool(feeds: int) -> Executor:
     """Threads for a few feeds; for many, processes, so parsing runs beside the writer.
 
     Parsing and preparing items is pure Python for the most part and holds the GIL: in threads
-    it takes turns with the writer, in processes it uses the second core. A spawned worker costs
-    a few tenths of a second to start, which only pays off past a few dozen feeds.
+    it takes turns with the writer, in processes it uses the second core. A worker process only
+    pays off past a few dozen feeds (see `_start_method` for what one costs).
     """
     workers = _workers()
     if feeds >= PROCESS_POOL_FROM and workers > 1:
@@ -130,8 +134,58 @@ def _parse_pool(feeds: int) -> Executor:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
-        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        from veille.ingest.prepare import worker_started
+
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=get_context(_start_method()),
+            initializer=worker_started,
+        )
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-parse")
+
+
+def _start_method() -> str:
+    """How parser processes start: forked where that is safe, spawned elsewhere.
+
+    A spawned worker is a new interpreter that imports lxml and the parser again: ~140 ms of
+    CPU each, on the cores a cold refresh is waiting for, before its first feed. A forked one is
+    ready in ~10 ms with what this process has imported. But a fork copies every lock as it is,
+    and a lock held by another thread stays held forever in the child: so only on Linux (macOS
+    system libraries do not survive a fork) and only while this thread is the process's only
+    one. That is the command line's refresh when it starts its workers with its first requests
+    (see `refresh`); the app, whose screen has threads of its own, spawns them.
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+async def _in_passing_thread(call: Callable[[], T]) -> T:
+    """`call()` off the event loop, in a thread that ends with it.
+
+    Not in an executor, whose threads outlive their work: until the parser processes are
+    started, the process should keep no thread but this one (see `_start_method`).
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def run() -> None:
+        try:
+            result = call()
+        except BaseException as problem:  # handed over to the awaiting task, whatever it is
+            loop.call_soon_threadsafe(_settle, done, partial(done.set_exception, problem))
+        else:
+            loop.call_soon_threadsafe(_settle, done, partial(done.set_result, result))
+
+    thread = threading.Thread(target=run, name="veille-start", daemon=True)
+    thread.start()
+    result = await done
+    thread.join()  # it has handed its result over: these are its last instants
+    return result
+
+
+def _settle(future: asyncio.Future[T], settle: Callable[[], None]) -> None:
+    if not future.done():  # else the awaiting task was cancelled
+        settle()
 
 
 def _workers() -> int:
@@ -180,9 +234,8 @@ class _Parsers:
         (with lxml and the parser: tens of milliseconds the app's screen would freeze for), and
         never by a refresh where every feed answers 304."""
         if self._module is None:
-            loop = asyncio.get_running_loop()
-            self._module = await loop.run_in_executor(
-                None, importlib.import_module, "veille.ingest.prepare"
+            self._module = await _in_passing_thread(
+                partial(importlib.import_module, "veille.ingest.prepare")
             )
         return self._module
 
@@ -269,16 +322,20 @@ async def refresh(
     """
     started = time.monotonic()
     loop = asyncio.get_running_loop()
-    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-store")
     parsers = _Parsers()
+    started_writer: ThreadPoolExecutor | None = None
     try:
-        every = await loop.run_in_executor(writer, partial(lib.feeds, counts=False))
+        # No lasting thread before the parser processes may start (see `_start_method`).
+        every = await _in_passing_thread(partial(lib.feeds, counts=False))
         if feed_ids is not None:
             wanted = set(feed_ids)
             every = [f for f in every if f.id in wanted]
         feeds, skipped = due_feeds(every, force=force, now=time.time())
         feeds = in_host_turns(feeds)
         await parsers.start_early(feeds, force=force)
+        writer = started_writer = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="veille-store"
+        )
         report = RefreshReport(feeds=len(feeds), skipped=skipped)
         store = _BatchWriter(lib, writer)
         window = asyncio.Semaphore(max(1, settings.refresh.concurrency) * IN_FLIGHT_PER_SLOT)
@@ -354,5 +411,6 @@ async def refresh(
         report.elapsed = time.monotonic() - started
         return report
     finally:
-        writer.shutdown(wait=True)
+        if started_writer is not None:
+            started_writer.shutdown(wait=True)
         parsers.shutdown()
