@@ -38,6 +38,30 @@ def test_new_library_is_versioned_wal_and_private(lib: Library, paths) -> None: 
     assert paths.data.stat().st_mode & 0o777 == 0o700
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_threads_that_end_do_not_leave_their_connections_open(lib: Library) -> None:
+    """Each refresh reads and writes from threads that end with it; the app refreshes all day."""
+    import os
+    import threading
+
+    def library_files() -> int:
+        count = 0
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                count += "library.sqlite" in os.readlink(f"/proc/self/fd/{fd}")
+            except FileNotFoundError:  # the listing's own, closed since
+                pass
+        return count
+
+    lib.feeds()
+    before = library_files()
+    for _ in range(20):
+        reader = threading.Thread(target=lib.feeds)
+        reader.start()
+        reader.join()
+    assert library_files() <= before + 3  # the last thread's file, WAL and shared memory
+
+
 def test_item_identity_and_update_in_place_keep_user_state(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/feed.xml")
     [first, second, third] = store(

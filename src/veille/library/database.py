@@ -141,8 +141,25 @@ class Database:
             conn = self._connect()
             self._local.conn = conn
             with self._lock:
+                self._close_ended()
                 self._all.append((conn, threading.current_thread()))
         return conn
+
+    def _close_ended(self) -> None:
+        """Close the connections of threads that have ended (under `_lock`).
+
+        Each refresh reads and writes from threads of its own, which end with it: in the app,
+        which refreshes all day, their connections (three open files each) would otherwise
+        pile up until it quits. Nothing can be running on them any more.
+        """
+        alive = []
+        for conn, owner in self._all:
+            if owner.is_alive():
+                alive.append((conn, owner))
+            else:
+                with suppress(sqlite3.Error):
+                    conn.close()
+        self._all = alive
 
     def _connect(self) -> sqlite3.Connection:
         try:
