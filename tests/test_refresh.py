@@ -228,9 +228,8 @@ async def test_start_up_work_leaves_no_thread_behind() -> None:
 
     from veille.ingest.refresh import _in_passing_thread
 
-    before = threading.active_count()
     assert await _in_passing_thread(lambda: threading.current_thread().name) == "veille-start"
-    assert threading.active_count() == before
+    assert "veille-start" not in {t.name for t in threading.enumerate()}
 
     def fails() -> None:
         raise LookupError("no such feed")
