@@ -34,17 +34,42 @@ class Paths:
     backups: Path  # automatic backups before migrations
 
     def ensure(self) -> None:
-        """Create the folders, private to the user (0700): the library is their judgement."""
+        """Create the folders, private to the user (0700): the library is their judgement.
+
+        The cache folder is optional (everything in it can be fetched again): one that cannot be
+        created is reported by the commands that need it, and the others go on.
+        """
         for folder in (self.config.parent, self.data, self.cache, self.log, self.backups):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError as error:
+                if folder == self.cache:
+                    continue
+                raise PathError(f"cannot create the folder {folder}: {_reason(error)}") from None
             try:
                 folder.chmod(0o700)
             except OSError:  # a folder the user shares on purpose: not ours to fight
                 pass
 
 
+class PathError(ValueError):
+    """A folder veille needs cannot be made or used, in plain words."""
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, FileExistsError):
+        return "a file is in the way"
+    return error.strerror or str(error)
+
+
 def resolve_paths(home: str | Path | None = None) -> Paths:
-    """Paths for `home` (or `$VEILLE_HOME`), else the platform's usual folders."""
+    """Paths for `home` (or `$VEILLE_HOME`), else the platform's usual folders.
+
+    An empty `home` is a mistake (an unset shell variable, `--home "$DIR"`), never a request
+    for the user's real library.
+    """
+    if home is not None and not str(home).strip():
+        raise PathError("--home is empty; give a folder (or leave --home out)")
     home = home or os.environ.get("VEILLE_HOME") or None
     if home:
         root = Path(home).expanduser().resolve()

@@ -2,14 +2,23 @@
 
 Every subcommand lives in a small module that registers itself with `register(subparsers)` and
 handles `(ctx, args) -> exit status`. Errors the user can act on are `CommandError`s (and the
-core's own plain-words errors), printed as one line without a traceback.
+core's own plain-words errors), printed as one line without a traceback. Anything else is a bug:
+it too gets one line, and its traceback goes to `errors.log` in the log folder, never to the
+terminal.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import sqlite3
 import sys
+import tempfile
+import time
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from veille import __version__
 from veille.cli import (
@@ -20,9 +29,13 @@ from veille.cli import (
     commands_items,
     commands_library,
 )
+from veille.cli.arguments import non_utf8, query_words_last, tag_words_last
 from veille.cli.context import CommandError, Context
+from veille.fulltext.cache import CacheUnavailable
 from veille.library import LibraryError
-from veille.settings import ConfigError, load_settings, resolve_paths
+from veille.library.problems import explain
+from veille.outfile import OutputError, describe
+from veille.settings import ConfigError, Paths, load_settings, resolve_paths
 
 MODULES = [commands_feeds, commands_items, commands_actions, commands_export,
            commands_fulltext, commands_library]
@@ -69,38 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _tag_words_last(argv: list[str]) -> list[str]:
-    """`veille tag 12 -à-lire`: argparse would read `-à-lire` as an option, so words go after `--`.
-
-    Only the `tag` command is rewritten, and only its words: its own options stay in front.
-    """
-    global_values = {"--home"}
-    i = 0
-    while i < len(argv) and argv[i].startswith("-"):
-        i += 2 if argv[i] in global_values else 1
-    if i >= len(argv) or argv[i] != "tag" or "--" in argv[i + 1:]:
-        return argv
-    options: list[str] = []
-    words: list[str] = []
-    rest = argv[i + 1:]
-    j = 0
-    while j < len(rest):
-        token = rest[j]
-        if token in ("--query", "-q") and j + 1 < len(rest):
-            options += rest[j:j + 2]
-            j += 2
-            continue
-        if token in ("-h", "--help") or token.startswith("--query="):
-            options.append(token)
-        else:
-            words.append(token)
-        j += 1
-    return [*argv[:i + 1], *options, "--", *words]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    bad = non_utf8(raw)
+    if bad is not None:
+        print(f"veille: argument {bad} is not valid UTF-8 text; veille reads its arguments as "
+              "UTF-8", file=sys.stderr)
+        return 2
     parser = build_parser()
-    args = parser.parse_args(_tag_words_last(list(sys.argv[1:] if argv is None else argv)))
+    args = parser.parse_args(query_words_last(parser, tag_words_last(raw)))
+    paths: Paths | None = None
+    ctx: Context | None = None
     try:
         if args.demo:
             from veille.demo import prepare_demo
@@ -114,17 +106,77 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command is None:
                 return run_app(ctx)
             status: int = args.func(ctx, args)
+            sys.stdout.flush()  # a full disk under stdout is told here, not at exit
             return status
         finally:
             ctx.close()
-    except (CommandError, LibraryError, ConfigError, ValueError) as error:
-        print(f"veille: {error}", file=sys.stderr)
-        return getattr(error, "status", 1)
+    except (CommandError, LibraryError, ConfigError, OutputError, CacheUnavailable) as error:
+        return _say(str(error), getattr(error, "status", 1))
     except KeyboardInterrupt:
         print("veille: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `veille items | head`
+        _silence_stdout()
         return 0
+    except (sqlite3.Error, UnicodeDecodeError) as error:
+        opened = paths is not None and (isinstance(error, sqlite3.Error) or _library_opened(ctx))
+        known = explain(error, paths.library, paths.backups) if opened and paths else None
+        if known is not None:
+            return _say(str(known), 1)
+        return _unexpected(error, paths)
+    except OSError as error:
+        return _say(_os_error(error), 1)
+    except OverflowError:
+        return _say("a number is too large (ids and counts go up to 9223372036854775807)", 1)
+    except ValueError as error:
+        return _say(str(error), 1)
+    except Exception as error:
+        return _unexpected(error, paths)
+
+
+def _say(text: str, status: int) -> int:
+    print(f"veille: {text}", file=sys.stderr)
+    return status
+
+
+def _library_opened(ctx: Context | None) -> bool:
+    return ctx is not None and ctx._library is not None
+
+
+def _os_error(error: OSError) -> str:
+    if error.filename is None:
+        # Only the standard streams fail without a file name here.
+        _silence_stdout()
+        reason = "the disk is full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else (
+            error.strerror or str(error))
+        return f"cannot write to standard output: {reason}"
+    return describe(error, error.filename)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not fail a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _unexpected(error: BaseException, paths: Paths | None) -> int:
+    """The last resort: one line for the user, the traceback in the log folder only."""
+    name = type(error).__name__
+    folder = paths.log if paths is not None else Path(tempfile.gettempdir())
+    log = folder / "errors.log"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8", errors="replace") as handle:
+            handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} veille {__version__}\n")
+            handle.write("".join(traceback.format_exception(error)))
+    except OSError:
+        return _say(f"unexpected error ({name}); it could not be logged", 1)
+    return _say(f"unexpected error ({name}); details in {log}", 1)
 
 
 def run_app(ctx: Context) -> int:

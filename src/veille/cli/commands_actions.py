@@ -6,11 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from veille.cli.arguments import item_id
 from veille.cli.context import CommandError, Context
 
 
 def _targets(p: argparse.ArgumentParser) -> None:
-    p.add_argument("items", nargs="*", type=int, metavar="ITEM",
+    p.add_argument("items", nargs="*", type=item_id, metavar="ITEM",
                    help="item ids (shown by `veille items`)")
     p.add_argument("--query", "-q", help="act on every item matching QUERY instead")
 
@@ -33,7 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("note", help="set, print or delete an item's note",
                        description="veille note ITEM TEXT sets the note; veille note ITEM - reads "
                        "it from standard input; veille note ITEM prints it; an empty TEXT deletes.")
-    p.add_argument("item", type=int)
+    p.add_argument("item", type=item_id)
     p.add_argument("text", nargs="?")
     p.set_defaults(func=cmd_note)
 
@@ -104,7 +105,10 @@ def cmd_tag(ctx: Context, args: argparse.Namespace) -> int:
         elif word.startswith("-") and len(word) > 1 and not word[1:].isdigit():
             remove.append(word[1:])
         elif word.isdigit():
-            ids.append(int(word))
+            try:
+                ids.append(item_id(word))
+            except argparse.ArgumentTypeError as error:
+                raise CommandError(str(error)) from None
         else:
             raise CommandError(f"{word!r} is neither an item id nor +tag / -tag")
     if not add and not remove:

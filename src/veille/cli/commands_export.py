@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from veille.cli.context import CommandError, Context
+from veille.outfile import check_target, write_output
 
 FORMATS = ("md", "html", "json", "csv", "atom", "bookmarks", "opml")
 
@@ -32,6 +33,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     from veille.export import ExportOptions, export_items
 
+    if args.output:
+        check_target(args.output)  # before the work: a folder or a missing one is told at once
     lib = ctx.library
     query = " ".join(args.query).strip()
     if args.saved:
@@ -50,7 +53,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     feeds = [f for f in lib.feeds() if f.id in feed_ids]
     text = export_items(items, args.format, options, feeds)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_output(args.output, text)
         ctx.warn(f"exported {len(items)} items to {args.output}")
     else:
         ctx.out.write(text)

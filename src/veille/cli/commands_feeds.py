@@ -7,9 +7,11 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from veille.cli.arguments import count, item_id
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
 from veille.model import FULL_TEXT_POLICIES, Feed
+from veille.outfile import write_output
 from veille.redact import redact_url
 
 
@@ -20,7 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("url")
     p.add_argument("--folder", default="", help='put the feed in FOLDER ("A/B" nests)')
     p.add_argument("--title", default="", help="your own name for the feed")
-    p.add_argument("--pick", type=int, metavar="N",
+    p.add_argument("--pick", type=count, metavar="N",
                    help="when several feeds are found, subscribe to the Nth")
     p.set_defaults(func=cmd_add)
 
@@ -68,7 +70,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def find_feed(ctx: Context, ref: str) -> Feed:
     lib = ctx.library
     if ref.isdigit():
-        return lib.feed(int(ref))
+        try:
+            return lib.feed(item_id(ref))
+        except argparse.ArgumentTypeError as error:
+            raise CommandError(str(error)) from None
     feed = lib.feed_by_url(ref)
     if feed is None:
         raise CommandError(f"no feed {ref!r}; `veille feeds` lists them")
@@ -135,9 +140,7 @@ def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:
 
     text = export_opml(ctx.library.feeds(), include_secrets=args.include_secrets)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
-        if args.include_secrets:
-            args.output.chmod(0o600)
+        write_output(args.output, text, private=args.include_secrets)
     else:
         ctx.out.write(text)
     return 0
@@ -204,7 +207,8 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
 
     try:
         report, fetched = asyncio.run(
-            refresh_all(ctx.library, ctx.settings, ctx.cache, ids, force=args.force,
+            refresh_all(ctx.library, ctx.settings,
+                        ctx.usable_cache("full texts are not fetched"), ids, force=args.force,
                         on_progress=progress)
         )
     finally:

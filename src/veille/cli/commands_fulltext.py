@@ -45,7 +45,7 @@ def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
         raise CommandError("--offline: fetching full texts needs the network")
     query = " ".join(args.query) or "is:unread"
     ids = ctx.library.item_ids(query)
-    service = FullTextService(ctx.library, ctx.cache, ctx.settings)
+    service = FullTextService(ctx.library, ctx.needed_cache(), ctx.settings)
     bar = ProgressBar("full text")
 
     async def go() -> object:
@@ -114,7 +114,7 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_cache(ctx: Context, args: argparse.Namespace) -> int:
-    cache = ctx.cache
+    cache = ctx.needed_cache()
     if args.action == "clear":
         removed = cache.clear()
         ctx.print(f"cleared {removed} entries from {cache.folder} (starred items keep their text)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from veille.cli.arguments import count
 from veille.cli.context import Context
 from veille.model import Item
 
@@ -16,7 +17,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "-word, OR, tag:, is:starred, is:unread, feed:, folder:, since:7d …).",
     )
     p.add_argument("query", nargs="*", help="search query; all items when empty")
-    p.add_argument("--limit", type=int, default=50, help="at most N items (default 50; 0: all)")
+    p.add_argument("--limit", type=count, default=50, help="at most N items (default 50; 0: all)")
     p.add_argument("--json", action="store_true", help="print JSON, with bodies")
     p.set_defaults(func=cmd_items)
 

@@ -34,16 +34,34 @@ class Context:
     def library(self) -> Library:
         if self._library is None:
             self.paths.ensure()
-            self._library = open_library(self.paths.library, backups=self.paths.backups)
+            self._library = open_library(
+                self.paths.library, backups=self.paths.backups, verify_writes=True
+            )
+            # Opened at its first read: a cache that cannot be used reads as empty.
             self._library.attach_cache(self.cache)
         return self._library
 
     @property
     def cache(self) -> FullTextCache:
+        """The full-text cache, not opened yet (see `usable_cache` and `needed_cache`)."""
         if self._cache is None:
-            self.paths.ensure()
             self._cache = open_cache(self.paths, self.settings)
         return self._cache
+
+    def usable_cache(self, without: str) -> FullTextCache | None:
+        """The cache if it can be used; else None, after saying what goes `without` it."""
+        problem = self.cache.problem
+        if problem is None:
+            return self.cache
+        self.warn(f"{problem}; {without}")
+        return None
+
+    def needed_cache(self) -> FullTextCache:
+        """The cache, for a command that cannot work without it."""
+        problem = self.cache.problem
+        if problem is not None:
+            raise CommandError(f"{problem}; this command needs it")
+        return self.cache
 
     def close(self) -> None:
         if self._library is not None:

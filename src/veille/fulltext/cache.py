@@ -3,6 +3,11 @@
 It lives in the cache folder, has a size limit and evicts the least recently read entries.
 Everything in it can be fetched again, so deleting it loses no user data: a starred item's full
 text is also copied into the library (see `Library.set_starred`).
+
+The cache is optional: a folder that is read-only, missing and impossible to create, or a file
+where the folder should be, makes it *unavailable* (`CacheUnavailable`, with the reason in plain
+words) without stopping anything that does not need it. Reading from an unavailable cache finds
+nothing; writing to it raises.
 """
 
 from __future__ import annotations
@@ -19,6 +24,30 @@ if TYPE_CHECKING:
     import diskcache
 
 PAGE_TTL = 7 * 24 * 3600  # raw pages only help to re-extract; articles stay until evicted
+
+
+class CacheUnavailable(Exception):
+    """The full-text cache cannot be used; the message says why, in plain words."""
+
+
+def _why(folder: Path, error: BaseException) -> str:
+    import errno
+
+    if isinstance(error, OSError):
+        if error.errno in (errno.EEXIST, errno.ENOTDIR) or (folder.exists() and not folder.is_dir()):
+            reason = "a file is where its folder should be"
+        elif error.errno in (errno.EACCES, errno.EPERM):
+            reason = "permission denied"
+        elif error.errno == errno.EROFS:
+            reason = "it is on a read-only file system"
+        elif error.errno in (errno.ENOSPC, errno.EDQUOT):
+            reason = "the disk is full"
+        else:
+            reason = error.strerror or str(error)
+    else:
+        text = str(error)
+        reason = "it is read-only" if "readonly" in text or "read-only" in text else text
+    return f"the full-text cache {folder} cannot be used: {reason}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,24 +75,46 @@ class FullTextCache:
     opening it (diskcache and its SQLite file) costs a few tens of milliseconds at start-up."""
 
     def __init__(self, folder: Path, size_limit: int) -> None:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.folder = folder
         self.size_limit = size_limit
         self._opened: diskcache.Cache | None = None
+        self._problem: str | None = None
         self._opening = threading.Lock()
 
     @property
     def _cache(self) -> diskcache.Cache:
         if self._opened is None:
             with self._opening:
+                if self._problem is not None:
+                    raise CacheUnavailable(self._problem)
                 if self._opened is None:
-                    import diskcache
-
-                    self._opened = diskcache.Cache(
-                        str(self.folder), size_limit=self.size_limit,
-                        eviction_policy="least-recently-used",
-                    )
+                    self._opened = self._open_folder()
         return self._opened
+
+    def _open_folder(self) -> diskcache.Cache:
+        import sqlite3
+
+        import diskcache
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            cache = diskcache.Cache(
+                str(self.folder), size_limit=self.size_limit,
+                eviction_policy="least-recently-used",
+            )
+        except (OSError, sqlite3.Error) as error:
+            self._problem = _why(self.folder, error)
+            raise CacheUnavailable(self._problem) from None
+        return cache
+
+    @property
+    def problem(self) -> str | None:
+        """Why the cache cannot be used (trying to open it first), or None if it can."""
+        try:
+            self._cache  # noqa: B018 - opening is the point
+        except CacheUnavailable as error:
+            return str(error)
+        return None
 
     def open(self) -> FullTextCache:
         """Open the folder now rather than at first use: the app does it in the background at
@@ -87,13 +138,25 @@ class FullTextCache:
     def put_article(self, item_id: int, article: CachedArticle) -> None:
         data = asdict(article)
         data["fetched"] = data["fetched"] or time.time()
-        self._cache.set(f"article:{item_id}", data)
+        self._store(f"article:{item_id}", data, None)
 
     def put_page(self, url: str, html: bytes) -> None:
-        self._cache.set(f"page:{url}", html, expire=PAGE_TTL)
+        self._store(f"page:{url}", html, PAGE_TTL)
+
+    def _store(self, key: str, value: Any, expire: float | None) -> None:
+        import sqlite3
+
+        cache = self._cache
+        try:
+            cache.set(key, value, expire=expire)
+        except (OSError, sqlite3.Error) as error:
+            raise CacheUnavailable(_why(self.folder, error)) from None
 
     def page(self, url: str) -> bytes | None:
-        data = self._cache.get(f"page:{url}")
+        try:
+            data = self._cache.get(f"page:{url}")
+        except Exception:  # as for articles: an unreadable cache holds nothing
+            return None
         return data if isinstance(data, bytes) else None
 
     def stats(self) -> CacheStats:

@@ -57,8 +57,10 @@ FEED_COLUMNS = """f.id, f.url, COALESCE(NULLIF(f.user_title, ''), f.title), f.si
 class LibraryBase:
     """The library file and its per-thread connections."""
 
-    def __init__(self, path: Path, *, backups: Path | None = None) -> None:
-        self.db = Database(path, backups=backups)
+    def __init__(
+        self, path: Path, *, backups: Path | None = None, verify_writes: bool = False
+    ) -> None:
+        self.db = Database(path, backups=backups, verify_writes=verify_writes)
         self.path = path
         self._cache: FullTextSource | None = None
 

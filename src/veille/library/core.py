@@ -167,6 +167,12 @@ class Library(MarksLayer):
         self.db.backup_to(target)
 
 
-def open_library(path: Path, *, backups: Path | None = None) -> Library:
-    """Open (creating or migrating) the library at `path`."""
-    return Library(path, backups=backups)
+def open_library(
+    path: Path, *, backups: Path | None = None, verify_writes: bool = False
+) -> Library:
+    """Open (creating or migrating) the library at `path`.
+
+    With `verify_writes`, the first write checks the file's structure first (the command line
+    does: each command is one process, and a damaged file must not be written into).
+    """
+    return Library(path, backups=backups, verify_writes=verify_writes)
