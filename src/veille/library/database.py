@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -37,6 +37,7 @@ __all__ = ["Database", "LibraryBusy", "LibraryDamaged", "LibraryError", "placeho
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 60_000
+WAIT_STEP_MS = 1_000  # with a `waiting` hook: how often the wait for the write lock is reported
 KEEP_BACKUPS = 5
 
 
@@ -150,6 +151,7 @@ class Database:
         self._all: list[tuple[sqlite3.Connection, threading.Thread]] = []
         self._lock = threading.Lock()
         self._lease = Lease(path)
+        self.waiting: Callable[[float | None], None] | None = None
         _check_file(path)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._lease.hold()
@@ -257,18 +259,47 @@ class Database:
             raise LibraryDamaged(self.damage)
 
     @contextmanager
-    def patience(self, milliseconds: int) -> Iterator[None]:
-        """Wait at most `milliseconds` for another process's write lock, in this thread only.
-
-        The app uses short waits in a loop so that it can say what it is waiting for.
-        """
-        conn = self.connection()
-        conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+    def doing(self, what: str) -> Iterator[None]:
+        """Name the change this thread is about to write, for `waiting` to tell the user."""
+        self._local.doing = what
         try:
             yield
         finally:
+            self._local.doing = None
+
+    @property
+    def current_change(self) -> str:
+        return getattr(self._local, "doing", None) or "a change"
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        """Take the write lock; with a `waiting` hook, in short steps that report the wait.
+
+        Without the hook (the command line) SQLite waits up to the busy timeout on its own.
+        With it (the app), each step that finds another process holding the lock calls
+        `waiting(seconds so far)`, which may raise to give up; `waiting(None)` says it is over.
+        """
+        hook = self.waiting
+        if hook is None:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        started = time.monotonic()
+        waited = False
+        conn.execute(f"PRAGMA busy_timeout = {WAIT_STEP_MS}")
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as error:
+                    if not isinstance(self.problem(error), LibraryBusy):
+                        raise
+                    waited = True
+                    hook(time.monotonic() - started)
+        finally:
             with suppress(sqlite3.Error):
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if waited:
+            hook(None)
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -276,7 +307,7 @@ class Database:
         self.refuse_if_damaged()
         conn = self.connection()
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin(conn)
         except sqlite3.DatabaseError as error:
             raise self.problem(error) or error from None
         try:

@@ -71,6 +71,14 @@ class VeilleApp(App[None]):
         if self._theme_ready:
             self.main.save_state("tui.theme", theme.name)
 
+    async def action_quit(self) -> None:
+        """`ctrl+q` too waits for the changes the user confirmed (see `Tasks.request_quit`)."""
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            self.exit()
+        else:
+            main.request_quit()
+
     def on_task_failed(self, message: TaskFailed) -> None:
         """The one place background failures are shown; the app carries on."""
         text = Content(

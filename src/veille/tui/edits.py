@@ -6,9 +6,6 @@ posts what changed; split from `veille.tui.tasks` because these answer dialogs, 
 
 from __future__ import annotations
 
-import contextlib
-import os
-
 from textual import work
 
 from veille.tui.messages import LibraryChanged
@@ -89,8 +86,9 @@ class EditTasks(Tasks):
 
     @work(thread=True, group="export")
     def export_to_file(self, selection: ExportSelection, choice: ExportChoice) -> None:
-        """Write the export next to its final name, then move it there: never half a file."""
+        """Write the export whole or not at all (see `veille.outfile`)."""
         from veille.export import export_items
+        from veille.outfile import OutputError, describe, write_output
 
         try:
             items = selection.items()
@@ -100,16 +98,17 @@ class EditTasks(Tasks):
             self.fail("exporting", error)
             return
         path = choice.path
-        partial = path.with_name(f".{path.name}.part")
         try:
+            # A folder typed in the dialog is the user's own choice: it is made for them.
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial.write_text(text, encoding="utf-8")
-            os.replace(partial, path)
+            write_output(path, text)
         except OSError as error:
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
-            reason = error.strerror or str(error)
-            self.fail("exporting", OSError(f"cannot write {path}: {reason}"))
+            self.fail(
+                "exporting", OutputError(f"{describe(error, path.parent)}; nothing was written")
+            )
+            return
+        except OutputError as error:
+            self.fail("exporting", error)
             return
         count = len(items)
         self.app.call_from_thread(

@@ -8,6 +8,7 @@ which posts a message back when done. A failure is caught where it happens and p
 from __future__ import annotations
 
 import sqlite3
+import threading
 import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,8 +18,9 @@ from textual import on, work
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.worker import WorkerState
 
-from veille.library import Library, View
+from veille.library import Library, LibraryBusy, View
 from veille.model import Item
 from veille.settings import Paths, Settings
 from veille.tui.display import literal
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 STATE_KEYS = ("tui.view", "tui.item", "tui.feeds_width", "tui.list_size")
 FEEDS_DELAY = 0.5  # seconds: unread counts follow reading without a query per keypress
 OUTSIDE_CHECK = 2.0  # seconds between looks for changes made by another veille (a cron refresh)
+SAVING_GROUPS = {"marks", "state", "open", "export"}  # workers that write what the user did
+WAITING = "Waiting for another veille process to release the library…"
 
 
 def read_snapshot(lib: Library) -> FeedsSnapshot:
@@ -133,6 +137,12 @@ class Tasks(Screen[None]):
         self._list_timer: Timer | None = None
         self._watch_conn: sqlite3.Connection | None = None
         self._data_version: int | None = None
+        self.cache_problem = ""
+        self.quitting = False
+        self.forced_quit = False
+        self._waiting: dict[int, str] = {}  # thread id → the change waiting for the lock
+        self._waiting_lock = threading.Lock()
+        lib.db.waiting = self._wait_for_lock
 
     @property
     def item_list(self) -> ItemList:
@@ -163,7 +173,69 @@ class Tasks(Screen[None]):
         raise NotImplementedError
 
     def fail(self, what: str, error: BaseException) -> None:
-        self.post_message(TaskFailed(what, str(error) or type(error).__name__))
+        known = self.lib.db.problem(error)
+        text = str(known) if known is not None else str(error) or type(error).__name__
+        self.post_message(TaskFailed(what, text))
+
+    # Saving and quitting ----------------------------------------------------------------------
+
+    def _wait_for_lock(self, seconds: float | None) -> None:
+        """Called by a worker thread while another process holds the library's write lock."""
+        me = threading.get_ident()
+        if seconds is None:
+            with self._waiting_lock:
+                self._waiting.pop(me, None)
+            return
+        what = self.lib.db.current_change
+        if self.forced_quit:
+            raise LibraryBusy(
+                f"{what} was not saved: another veille process held the library"
+            )
+        with self._waiting_lock:
+            first = me not in self._waiting
+            self._waiting[me] = what
+        if first:
+            self.app.call_from_thread(
+                self.notify, f"{WAITING} ({what})", severity="warning", markup=False
+            )
+
+    def unsaved(self) -> list[str]:
+        """The changes not yet written: waiting for the lock, or not started."""
+        with self._waiting_lock:
+            waiting = list(self._waiting.values())
+        running = [
+            w for w in self.app.workers
+            if w.group in SAVING_GROUPS and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        return waiting or (["a change"] if running else [])
+
+    def request_quit(self) -> None:
+        """Quit once every confirmed change is written; a second request quits without them."""
+        if self.quitting:
+            self.forced_quit = True
+            left = self.unsaved()
+            if left:
+                self.app.exit(
+                    return_code=1,
+                    message=f"veille: not saved: {', '.join(left)} (another veille process "
+                    "held the library)",
+                )
+                return
+            self.app.exit()
+            return
+        if not self.unsaved():
+            self.app.exit()
+            return
+        self.quitting = True
+        self.notify(
+            f"{WAITING} Quitting when it is saved; press q again to quit without it.",
+            severity="warning", timeout=30, markup=False,
+        )
+        self.set_interval(0.1, self._quit_when_saved)
+
+    def _quit_when_saved(self) -> None:
+        if not self.forced_quit and not self.unsaved():
+            self.app.exit()
 
     # Start and feeds ------------------------------------------------------------------------
 
@@ -190,10 +262,28 @@ class Tasks(Screen[None]):
             try:
                 from veille.fulltext.cache import open_cache
 
-                self.cache = open_cache(self.paths, self.settings).open()
-                self.lib.attach_cache(self.cache)
+                self.cache = open_cache(self.paths, self.settings)
+                problem = self.cache.problem
+                if problem is not None:
+                    self.cache_problem = problem
+                    self.cache = None
+                    self.fail("opening the full-text cache", ValueError(problem))
+                else:
+                    self.lib.attach_cache(self.cache)
             except Exception as error:  # the cache only adds full texts; reading goes on
+                self.cache = None
                 self.fail("opening the full-text cache", error)
+        self._check_library()
+
+    def _check_library(self) -> None:
+        """A damaged library is told at start (the list may still read): never written into."""
+        try:
+            damage = self.lib.db.check()
+        except Exception as error:
+            self.fail("checking the library", error)
+            return
+        if damage is not None:
+            self.post_message(TaskFailed("checking the library", damage))
 
     @on(_Started)
     def started(self, message: _Started) -> None:
@@ -324,10 +414,11 @@ class Tasks(Screen[None]):
         reload: bool = False,
     ) -> None:
         try:
-            if read is not None:
-                self.lib.set_read(ids, read)
-            if starred is not None:
-                self.lib.set_starred(ids, starred)
+            with self.lib.db.doing(_describe_marks(ids, read, starred)):
+                if read is not None:
+                    self.lib.set_read(ids, read)
+                if starred is not None:
+                    self.lib.set_starred(ids, starred)
         except Exception as error:
             self.fail("saving the change", error)
             reload = True  # show the library as it really is
@@ -356,7 +447,8 @@ class Tasks(Screen[None]):
     @work(thread=True, group="marks")
     def change_tags(self, ids: list[int], add: list[str], remove: list[str]) -> None:
         try:
-            self.lib.tag(ids, add=add, remove=remove)
+            with self.lib.db.doing(f"the tags of {len(ids)} item(s)"):
+                self.lib.tag(ids, add=add, remove=remove)
             for item in self.lib.items_by_id(ids):
                 self.post_message(self._ItemChanged(item))
         except Exception as error:
@@ -380,7 +472,8 @@ class Tasks(Screen[None]):
     @work(thread=True, group="marks")
     def save_note(self, item_id: int, text: str) -> None:
         try:
-            self.lib.set_note(item_id, text)
+            with self.lib.db.doing(f"the note of item {item_id}"):
+                self.lib.set_note(item_id, text)
             self.post_message(self._ItemChanged(self.lib.item(item_id)))
         except Exception as error:
             self.fail("saving the note", error)
@@ -426,6 +519,12 @@ class Tasks(Screen[None]):
 
     @work(group="fulltext", exclusive=True)
     async def fetch_full_text(self, item_id: int) -> None:
+        if self.cache is None and self.cache_problem:
+            self.notify(
+                f"The full text cannot be fetched: {self.cache_problem}.",
+                severity="warning", markup=False,
+            )
+            return
         if self.offline or self.cache is None:
             self.notify("Offline: the full text cannot be fetched now.", severity="warning")
             return
@@ -517,6 +616,13 @@ class Tasks(Screen[None]):
         self.reader_pane.offline = self.offline
         self.status_bar.finished("" if message.failed else f"{message.new_items} new")
         self.announce_errors(message.errors, message.titles)
+
+
+def _describe_marks(ids: Sequence[int], read: bool | None, starred: bool | None) -> str:
+    which = f"item {ids[0]}" if len(ids) == 1 else f"{len(ids)} items"
+    if starred is not None:
+        return f"the {'star' if starred else 'unstar'} of {which}"
+    return f"the {'read' if read else 'unread'} mark of {which}"
 
 
 def _int(value: str, default: int) -> int:

@@ -584,7 +584,7 @@ class MainScreen(EditTasks, Screen[None]):
         elif self.focused is not self.item_list and self.focused is not None:
             self.item_list.focus()
         else:
-            self.app.exit()
+            self.request_quit()
 
     def action_help(self) -> None:
         keymap = self.app_keymap

@@ -12,6 +12,7 @@ click); it never talks to the other panes.
 
 from __future__ import annotations
 
+import textwrap
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import ClassVar
@@ -43,6 +44,7 @@ class _Window:
     cursor: int
     pages: dict[int, list[ItemRow]]
     exact: bool = True  # False: `count` only says "more than a page", the real one follows
+    problem: str = ""  # why the rows could not be read: shown in their place
 
 
 class ItemList(ScrollView, can_focus=True):
@@ -109,6 +111,7 @@ class ItemList(ScrollView, can_focus=True):
         self.shown_generation = 0  # the load whose rows are on screen (counted or not)
         # Item ids, not row indexes: a selection survives reloads that move rows around.
         self.selection: dict[int, ItemRow] = {}
+        self.problem = ""  # shown instead of "No items here" when the rows cannot be read
 
     # Loading --------------------------------------------------------------------------------
 
@@ -144,9 +147,10 @@ class ItemList(ScrollView, can_focus=True):
             first = max(0, index - height) // PAGE
             last = min(count - 1, index + height) // PAGE if count else first
             pages = {p: source.rows(p * PAGE, PAGE) for p in range(first, last + 1)}
-        except Exception as error:  # one place shows failures; the list stays as it was
-            self.post_message(TaskFailed("loading the item list", str(error)))
-            self.post_message(self._Reloaded(_Window(generation, 0, 0, {})))
+        except Exception as error:  # one place shows failures; the list says why it is empty
+            problem = _plain(error, source)
+            self.post_message(TaskFailed("loading the item list", problem))
+            self.post_message(self._Reloaded(_Window(generation, 0, 0, {}, problem=problem)))
             return
         self.post_message(self._Reloaded(_Window(generation, count, index, pages)))
 
@@ -167,6 +171,7 @@ class ItemList(ScrollView, can_focus=True):
             return
         self.fetching = not window.exact  # still counting
         self.shown_generation = window.generation
+        self.problem = window.problem
         self._pages = OrderedDict(sorted(window.pages.items()))
         self._in_flight.clear()
         self.count = window.count
@@ -190,7 +195,7 @@ class ItemList(ScrollView, can_focus=True):
         try:
             rows = source.rows(page * PAGE, PAGE)
         except Exception as error:
-            self.post_message(TaskFailed("loading items", str(error)))
+            self.post_message(TaskFailed("loading items", _plain(error, source)))
             rows = []
         self.post_message(self._PageLoaded(generation, page, rows))
 
@@ -312,6 +317,12 @@ class ItemList(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         base = self.rich_style
         if index >= self.count:
+            if self.count == 0 and not self.fetching and self.problem:
+                said = clean_line(f"The items cannot be read: {self.problem}")
+                lines = textwrap.wrap(said, max(width - 2, 10))
+                if y < len(lines):
+                    return self._strip(Text(f" {lines[y]}", style="bold"), width, base)
+                return Strip.blank(width, base)
             if self.count == 0 and y == 0 and not self.fetching:
                 return self._strip(Text(" No items here.", style="italic"), width, base)
             return Strip.blank(width, base)
@@ -372,3 +383,10 @@ class ItemList(ScrollView, can_focus=True):
             text.append(" ")
             text.append(f"#{clean_line(tag)}", tag_style)
         return text
+
+
+def _plain(error: BaseException, source: RowSource) -> str:
+    """The failure in the library's own words when it is the library's (damaged, full…)."""
+    lib = getattr(source, "lib", None)
+    known = lib.db.problem(error) if lib is not None else None
+    return str(known) if known is not None else str(error) or type(error).__name__
