@@ -114,11 +114,23 @@ def explain(error: BaseException, path: Path, backups: Path | None = None) -> Li
     if code == SQLITE_CANTOPEN or "unable to open" in text:
         return LibraryError(f"the library {path} cannot be opened ({text}); nothing was changed")
     if code == SQLITE_IOERR or "I/O error" in text:
+        if _no_space_left(path):  # a full disk, told by SQLite as a failed write or mapping
+            return disk_full(path)
         return LibraryError(
             f"the disk holding the library {path} failed a read or a write ({text}); "
             "nothing was changed"
         )
     return None
+
+
+def _no_space_left(path: Path) -> bool:
+    import os
+
+    try:
+        found = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return found.f_bavail * found.f_frsize < 64 * 1024
 
 
 def _damage_reason(error: BaseException) -> str:
