@@ -24,7 +24,6 @@ from veille.library.problems import (
     damaged,
     disk_full,
     explain,
-    forget_damage,
     record_damage,
     recorded_damage,
 )
@@ -160,8 +159,6 @@ class Database:
         except BaseException:
             self.close()
             raise
-        if recorded_damage(path) is not None:
-            self.check()  # a sound file again (restored by hand, a false alarm) is written again
 
     def connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -244,9 +241,8 @@ class Database:
             return self._damage
         self._verified = True
         if result == "ok":
-            self._damage = None
-            forget_damage(self.path)
-            return None
+            # Damage already met stays known: text that is not UTF-8 passes this check.
+            return self.damage
         why = "its structure check failed"
         record_damage(self.path, why)
         self._damage = damaged(self.path, why, self.backups).args[0]

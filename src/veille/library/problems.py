@@ -8,7 +8,7 @@ itself, such as text that is not UTF-8).
 
 A damaged library is remembered in a marker file beside it (`library.sqlite.damaged`), so that
 every veille process stops writing into it, not only the one that met the damage; `veille
-restore` removes the marker, and so does an integrity check that finds the file sound again.
+restore` removes the marker. An integrity check does not: text that is not UTF-8 passes it.
 """
 
 from __future__ import annotations
