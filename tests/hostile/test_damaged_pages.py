@@ -135,7 +135,7 @@ def test_the_app_says_the_library_is_damaged(tmp_path: Path) -> None:
     """Through the app's own opening and list: a sentence instead of « No items here »."""
     import asyncio
 
-    from tests.tui.helpers import screen_text, until
+    from tests.tui.helpers import notices, screen_text, until
     from veille.settings import Settings
     from veille.tui.app import make_app
 
@@ -154,8 +154,9 @@ def test_the_app_says_the_library_is_damaged(tmp_path: Path) -> None:
             await until(pilot, lambda: "damaged" in screen_text(app), timeout=10)
             await pilot.press("s")  # star: refused, the file stays as it was
             await pilot.pause(0.5)
-            return screen_text(app)
+            return screen_text(app) + "\n" + notices(app)
 
     text = asyncio.run(run())
+    assert "The items cannot be read: the library" in text, text
     assert "damaged" in text and "No items here" not in text
     assert digest(paths.library) == before
