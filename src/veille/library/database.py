@@ -280,7 +280,7 @@ class Database:
             return
         started = time.monotonic()
         waited = False
-        conn.execute(f"PRAGMA busy_timeout = {WAIT_STEP_MS}")
+        conn.execute("PRAGMA busy_timeout = 0")  # the first try tells at once if it must wait
         try:
             while True:
                 try:
@@ -289,8 +289,10 @@ class Database:
                 except sqlite3.OperationalError as error:
                     if not isinstance(self.problem(error), LibraryBusy):
                         raise
-                    waited = True
                     hook(time.monotonic() - started)
+                    if not waited:
+                        waited = True
+                        conn.execute(f"PRAGMA busy_timeout = {WAIT_STEP_MS}")
         finally:
             with suppress(sqlite3.Error):
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

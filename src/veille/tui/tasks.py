@@ -202,7 +202,7 @@ class Tasks(Screen[None]):
     def unsaved(self) -> list[str]:
         """The changes not yet written: waiting for the lock, or not started."""
         with self._waiting_lock:
-            waiting = list(self._waiting.values())
+            waiting = list(dict.fromkeys(self._waiting.values()))
         running = [
             w for w in self.app.workers
             if w.group in SAVING_GROUPS and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
@@ -373,7 +373,8 @@ class Tasks(Screen[None]):
                 ids = [item_id]
                 if self.settings.cluster_mark_read and item.cluster_size > 1:
                     ids = self.lib.cluster_members(item_id) or ids
-                self.lib.set_read(ids)
+                with self.lib.db.doing(f"the read mark of item {item_id}"):
+                    self.lib.set_read(ids)
                 item.read = True
             body = render_body(item)
             if item.cluster_size > 1:
