@@ -25,7 +25,10 @@ from veille.settings import Paths, Settings, resolve_paths
 def veille(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "VEILLE_HOME": str(home)}
     return subprocess.run(
-        [sys.executable, "-m", "veille", *args], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "veille", *args],
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
@@ -102,11 +105,23 @@ def test_commands_without_the_cache(
 ) -> None:
     home, why = broken_home(tmp_path, case, read_only)
     feed = tmp_path / "feed.xml"
-    feed.write_text('<rss version="2.0"><channel><title>F</title><item><title>Nouveau</title>'
-                    "<guid>n1</guid><link>https://example.org/n1</link></item></channel></rss>")
-    for args in (("stats",), ("items",), ("star", "1"), ("tag", "2", "+gardé"),
-                 ("note", "3", "une note"), ("export",), ("feeds",), ("backup",),
-                 ("export-state",), ("unstar", "1"), ("add", feed.as_uri())):
+    feed.write_text(
+        '<rss version="2.0"><channel><title>F</title><item><title>Nouveau</title>'
+        "<guid>n1</guid><link>https://example.org/n1</link></item></channel></rss>"
+    )
+    for args in (
+        ("stats",),
+        ("items",),
+        ("star", "1"),
+        ("tag", "2", "+gardé"),
+        ("note", "3", "une note"),
+        ("export",),
+        ("feeds",),
+        ("backup",),
+        ("export-state",),
+        ("unstar", "1"),
+        ("add", feed.as_uri()),
+    ):
         done = veille(home, *args)
         assert done.returncode == 0, (args, done.stderr)
         assert "Traceback" not in done.stderr

@@ -31,7 +31,10 @@ def digest(path: Path) -> str:
 def veille(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "VEILLE_HOME": str(home)}
     return subprocess.run(
-        [sys.executable, "-m", "veille", *args], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "veille", *args],
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
@@ -39,8 +42,12 @@ def veille(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def pages_of(path: Path, table: str) -> list[int]:
     conn = sqlite3.connect(path)
     try:
-        return [r[0] for r in conn.execute(
-            "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,))]
+        return [
+            r[0]
+            for r in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (table,)
+            )
+        ]
     finally:
         conn.close()
 
@@ -52,7 +59,7 @@ def bad_titles(path: Path) -> None:
         needle = f"Article {n}".encode()
         at = data.find(needle)
         while at != -1:
-            data[at + 2:at + 4] = b"\xff\xfe"
+            data[at + 2 : at + 4] = b"\xff\xfe"
             at = data.find(needle, at + 1)
     path.write_bytes(bytes(data))
 
@@ -62,7 +69,7 @@ def scrambled_leaf(path: Path) -> None:
     page = pages_of(path, "items")[3]
     data = bytearray(path.read_bytes())
     start = (page - 1) * size
-    data[start:start + size] = random.Random(3).randbytes(size)
+    data[start : start + size] = random.Random(3).randbytes(size)
     path.write_bytes(bytes(data))
 
 
@@ -71,7 +78,7 @@ def scrambled_schema_name(path: Path) -> None:
     data = bytearray(path.read_bytes())
     at = data.find(b"tableitemsitems")  # the record's type, name and table name
     assert at > 100, "the schema record was not found"
-    data[at + 5:at + 7] = b"\xff\xfe"
+    data[at + 5 : at + 7] = b"\xff\xfe"
     path.write_bytes(bytes(data))
 
 
@@ -110,8 +117,14 @@ def test_damaged_pages(tmp_path: Path, case: str) -> None:
     assert "veille restore" in line
     if case != "scrambled-schema-name":  # that one cannot be opened at all
         assert str(good[0]) in line, line  # the good backup, named
-    for args in (("star", "1"), ("refresh",), ("note", "1", "texte"), ("tag", "2", "+x"),
-                 ("backup",), ("stats",)):
+    for args in (
+        ("star", "1"),
+        ("refresh",),
+        ("note", "1", "texte"),
+        ("tag", "2", "+x"),
+        ("backup",),
+        ("stats",),
+    ):
         done = veille(home, *args)
         if args == ("stats",) and done.returncode == 0:
             continue  # counting may not reach the damaged page; it writes nothing either

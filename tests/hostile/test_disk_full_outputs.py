@@ -47,8 +47,13 @@ def veille(
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     return subprocess.run(
-        [sys.executable, "-m", "veille", *args], env=env, stdout=stdout,  # type: ignore[arg-type]
-        stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=limited,
+        [sys.executable, "-m", "veille", *args],
+        env=env,
+        stdout=stdout,  # type: ignore[arg-type]
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        preexec_fn=limited,
     )
 
 
@@ -103,8 +108,12 @@ def test_output_that_is_a_folder_or_has_no_folder(
 
 @pytest.mark.parametrize(
     ("command", "private"),
-    [(("export", "--format", "json"), False), (("export-state", "--include-secrets"), True),
-     (("export", "--format", "atom"), False), (("backup",), True)],
+    [
+        (("export", "--format", "json"), False),
+        (("export-state", "--include-secrets"), True),
+        (("export", "--format", "atom"), False),
+        (("backup",), True),
+    ],
 )
 def test_file_size_limit_keeps_the_previous_file(
     home: Path, tmp_path: Path, command: tuple[str, ...], private: bool
@@ -184,9 +193,14 @@ def test_a_full_disk_under_the_library(tiny_disk: Path, tmp_path: Path) -> None:
         done = veille(home, *args)
         assert done.returncode == 0, (args, done.stderr)
     # Writing is refused in the right words, and changes nothing.
-    for args in (("star", "2"), ("note", "2", "une note " * 2000), ("tag", "2", "+x"),
-                 ("export", "--format", "html", "-o", str(tiny_disk / "review.md")),
-                 ("backup",), ("export-state", "-o", str(tiny_disk / "state.json"))):
+    for args in (
+        ("star", "2"),
+        ("note", "2", "une note " * 2000),
+        ("tag", "2", "+x"),
+        ("export", "--format", "html", "-o", str(tiny_disk / "review.md")),
+        ("backup",),
+        ("export-state", "-o", str(tiny_disk / "state.json")),
+    ):
         done = veille(home, *args)
         assert done.returncode == 1, (args, done.stdout)
         line = one_line(done)

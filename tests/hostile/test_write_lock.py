@@ -34,7 +34,9 @@ def home(tmp_path: Path) -> Paths:
 def starred(paths: Paths, item_id: int) -> bool:
     conn = sqlite3.connect(paths.library)
     try:
-        return bool(conn.execute("SELECT starred FROM items WHERE id = ?", (item_id,)).fetchone()[0])
+        return bool(
+            conn.execute("SELECT starred FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+        )
     finally:
         conn.close()
 
@@ -112,7 +114,10 @@ def digest(path: Path) -> str:
 def veille(paths: Paths, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "VEILLE_HOME": str(paths.library.parent.parent)}
     return subprocess.run(
-        [sys.executable, "-m", "veille", *args], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "veille", *args],
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
@@ -134,8 +139,10 @@ def test_restore_refuses_while_another_process_has_the_library_open(tmp_path: Pa
     assert veille(paths, "backup", str(tmp_path / "good.sqlite")).returncode == 0
     assert veille(paths, "star", "2").returncode == 0  # the library moves on from the backup
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(paths.library)], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", HOLDER, str(paths.library)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"

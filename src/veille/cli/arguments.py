@@ -63,16 +63,16 @@ def tag_words_last(argv: list[str]) -> list[str]:
     Only the `tag` command is rewritten, and only its words: its own options stay in front.
     """
     i = _command_index(argv)
-    if i >= len(argv) or argv[i] != "tag" or "--" in argv[i + 1:]:
+    if i >= len(argv) or argv[i] != "tag" or "--" in argv[i + 1 :]:
         return argv
     options: list[str] = []
     words: list[str] = []
-    rest = argv[i + 1:]
+    rest = argv[i + 1 :]
     j = 0
     while j < len(rest):
         token = rest[j]
         if token in ("--query", "-q") and j + 1 < len(rest):
-            options += rest[j:j + 2]
+            options += rest[j : j + 2]
             j += 2
             continue
         if token in ("-h", "--help") or token.startswith("--query="):
@@ -80,7 +80,7 @@ def tag_words_last(argv: list[str]) -> list[str]:
         else:
             words.append(token)
         j += 1
-    return [*argv[:i + 1], *options, "--", *words]
+    return [*argv[: i + 1], *options, "--", *words]
 
 
 def query_words_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
@@ -91,7 +91,7 @@ def query_words_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     in its original order. Nothing changes unless such a word is there.
     """
     i = _command_index(argv)
-    if i >= len(argv) or argv[i] not in QUERY_COMMANDS or "--" in argv[i + 1:]:
+    if i >= len(argv) or argv[i] not in QUERY_COMMANDS or "--" in argv[i + 1 :]:
         return argv
     sub = _subparser(parser, argv[i])
     if sub is None:
@@ -101,7 +101,7 @@ def query_words_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
     options: list[str] = []
     words: list[str] = []
     moved = False
-    rest = argv[i + 1:]
+    rest = argv[i + 1 :]
     j = 0
     while j < len(rest):
         token = rest[j]
@@ -114,7 +114,8 @@ def query_words_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
             continue
         options.append(token)
         takes_value = (
-            actions[name].nargs != 0 and "=" not in token
+            actions[name].nargs != 0
+            and "=" not in token
             and (token == name or token.startswith("--"))
         )
         if takes_value and j + 1 < len(rest):
@@ -123,12 +124,10 @@ def query_words_last(parser: argparse.ArgumentParser, argv: list[str]) -> list[s
         j += 1
     if not moved:
         return argv
-    return [*argv[:i + 1], *options, "--", *words]
+    return [*argv[: i + 1], *options, "--", *words]
 
 
-def _option_name(
-    token: str, actions: dict[str, argparse.Action], longs: list[str]
-) -> str | None:
+def _option_name(token: str, actions: dict[str, argparse.Action], longs: list[str]) -> str | None:
     if not token.startswith("-") or token == "-":
         return None
     if token in actions:
