@@ -8,7 +8,6 @@ that is empty or cannot hold folders, arguments that are not UTF-8, a query word
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
