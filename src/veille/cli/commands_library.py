@@ -197,6 +197,10 @@ def cmd_import_state(ctx: Context, args: argparse.Namespace) -> int:
                            "nothing was imported") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CommandError(f"cannot read {args.file}: {error}") from None
-    counts = import_state(ctx.library, data)
+    try:
+        counts = import_state(ctx.library, data)
+    except RecursionError:
+        raise CommandError(f"{args.file} is nested too deeply to be a state file; "
+                           "nothing was imported") from None
     ctx.print(", ".join(f"{n} {k}" for k, n in counts.items()) + " imported")
     return 0

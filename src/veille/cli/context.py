@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from veille.fulltext.cache import FullTextCache, open_cache
-from veille.library import Library, open_library
+from veille.library import Library, LibraryBusy, open_library
+from veille.library.database import BUSY_TIMEOUT_MS
 from veille.settings import Paths, Settings
 
 
@@ -29,6 +30,7 @@ class Context:
     err: IO[str] = field(default_factory=lambda: sys.stderr)
     _library: Library | None = None
     _cache: FullTextCache | None = None
+    _told_waiting: bool = False
 
     @property
     def library(self) -> Library:
@@ -39,7 +41,22 @@ class Context:
             )
             # Opened at its first read: a cache that cannot be used reads as empty.
             self._library.attach_cache(self.cache)
+            self._library.db.waiting = self._waiting
         return self._library
+
+    def _waiting(self, seconds: float | None) -> None:
+        """Another process holds the write lock: say so on a terminal (never in cron mail),
+        and give up after the usual busy timeout."""
+        if seconds is None:
+            return
+        if seconds >= BUSY_TIMEOUT_MS / 1000:
+            raise LibraryBusy(
+                f"another veille process kept the library {self.paths.library} busy too long; "
+                "nothing was changed"
+            )
+        if seconds >= 1 and not self._told_waiting and self.err.isatty():
+            self._told_waiting = True
+            self.warn("waiting for another veille process to release the library…")
 
     @property
     def cache(self) -> FullTextCache:
