@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from veille.fulltext.cache import CachedArticle, FullTextCache
 from veille.fulltext.extract import ExtractionError, SiteRule, extract
+from veille.fulltext.policy import feed_policy
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher
 from veille.library import Library
@@ -191,6 +192,4 @@ class FullTextService:
         return self._feed_policy(item.feed_url, policies.get(item.feed_id, ""))
 
     def _feed_policy(self, url: str, own: str) -> str:
-        """A feed's full-text policy: config.toml's for its address, else its own, else the
-        default."""
-        return self.settings.feeds.get(url) or own or self.settings.full_text
+        return feed_policy(self.settings, url, own).value
