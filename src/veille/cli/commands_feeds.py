@@ -226,22 +226,38 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
             "skipped": report.skipped, "elapsed": round(report.elapsed, 3),
             "errors": [{"feed_id": k, "feed": titles.get(k, ""), "error": v}
                        for k, v in sorted(report.errors.items())],
+            "timed_out": [{"feed_id": k, "feed": titles.get(k, ""), "error": v}
+                          for k, v in sorted(report.timed_out.items())],
+            "postponed": [{"feed_id": k, "feed": titles.get(k, ""), "reason": v}
+                          for k, v in sorted(report.postponed.items())],
             "moved": [{"feed_id": k, "to": redact_url(v)} for k, v in sorted(report.moved.items())],
             "full_texts": fetched.fetched if fetched else 0,
+            "full_text": {
+                "fetched": fetched.fetched if fetched else 0,
+                "failed": len(fetched.errors) if fetched else 0,
+                "postponed": fetched.postponed if fetched else 0,
+                "elapsed": round(report.prefetch_elapsed, 3),
+            },
         })
     else:
         ctx.print(f"{report.feeds} feeds refreshed in {report.elapsed:.1f} s: "
                   f"{report.new_items} new items, {report.not_modified} unchanged, "
                   f"{len(report.errors)} failed"
+                  + (f" ({len(report.timed_out)} timed out)" if report.timed_out else "")
+                  + (f", {len(report.postponed)} postponed" if report.postponed else "")
                   + (f", {report.skipped} resting after failures" if report.skipped else ""))
         for feed_id, error in sorted(report.errors.items()):
             ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {error}")
+        for feed_id, reason in sorted(report.postponed.items()):
+            ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {reason}")
         for feed_id, url in sorted(report.moved.items()):
             ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')} moved permanently to "
                       f"{redact_url(url)}")
-        if fetched and (fetched.fetched or fetched.errors):
+        if fetched and (fetched.fetched or fetched.errors or fetched.postponed):
             ctx.print(f"full text: {fetched.fetched} articles kept for offline reading, "
-                      f"{len(fetched.errors)} could not be fetched")
+                      f"{len(fetched.errors)} could not be fetched"
+                      + (f", {fetched.postponed} postponed" if fetched.postponed else "")
+                      + f" ({report.prefetch_elapsed:.1f} s of the {report.elapsed:.1f})")
         if report.offline:
             ctx.print("the network seems to be down: everything in the library still reads")
     return 0 if not report.errors or len(report.errors) < report.feeds else 1
