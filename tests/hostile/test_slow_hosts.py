@@ -3,7 +3,7 @@
 The issue's morning, at a smaller time scale: 21 feeds trickle a byte a second from 7 host names
 (127.0.0.2 to 127.0.0.8, three feeds each, more than the 16 slots of the default concurrency at
 the default 4 requests per host) beside 50 good feeds on 5 other names. With the timeouts cut
-down (6 s for a request, slow after 1 s) but the default concurrency, every good feed must be
+down (5 s for a request, slow after 1 s) but the default concurrency, every good feed must be
 stored well before any trickling request times out, and the refresh must end soon after the
 first timeouts instead of waiting for a second round of them. Then the command line's report,
 text and JSON: which feeds timed out, which were postponed, and a wall time that includes the
@@ -30,7 +30,7 @@ from veille.settings import Settings, resolve_paths
 
 SLOW_HOSTS = [f"127.0.0.{n}" for n in range(2, 9)]
 GOOD_HOSTS = ["127.0.0.1", *(f"127.0.0.{n}" for n in range(9, 13))]
-TOTAL_TIMEOUT = 6.0
+TOTAL_TIMEOUT = 5.0
 SLOW_AFTER = 1.0
 
 
@@ -91,15 +91,47 @@ def test_good_feeds_are_stored_while_slow_hosts_trickle(
         assert lib.count("") == 50
     assert set(stored) == good_ids
     last_good = max(stored.values())
-    # Before: the good feeds waited for the trickling ones to time out (6 s), and the refresh
-    # for a second round of them (12 s).
+    # Before: the good feeds waited for the trickling ones to time out (5 s), and the refresh
+    # for a second round of them (10 s).
     assert last_good < SLOW_AFTER + 3.0, last_good
     assert wall < TOTAL_TIMEOUT + SLOW_AFTER + 3.0, wall
     assert set(report.timed_out) | set(report.postponed) == slow_ids
     assert len(report.timed_out) == len(SLOW_HOSTS)  # one request per slow host, at a time
-    assert all(e.startswith("timed out after 6 s") for e in report.timed_out.values())
+    assert all(e.startswith("timed out after 5 s") for e in report.timed_out.values())
     assert all("timed out on another request" in r for r in report.postponed.values())
     assert report.elapsed == pytest.approx(wall, abs=0.5)
+
+
+def test_feeds_waiting_for_a_slow_host_keep_no_place_from_the_others(
+    tmp_path: Path, servers: dict[str, LocalServer]
+) -> None:
+    """Many feeds of one slow host wait for its one turn without filling the window of feeds
+    in progress (4 per slot: 8 here), so the feeds of a host that answers still start."""
+    slow, good = servers["127.0.0.2"], servers["127.0.0.9"]
+    for n in range(16):
+        slow.handle(f"/slow-{n}.xml", trickling)
+        good.add(f"/good-{n}.xml", rss(f"bon {n}"))
+    settings = Settings()
+    settings.refresh.concurrency = 2
+    settings.refresh.total_timeout = 4.0
+    settings.refresh.slow_after = 0.5
+    paths = resolve_paths(tmp_path / "home")
+    paths.ensure()
+    stored: list[float] = []
+    started = time.monotonic()
+
+    def progress(p: RefreshProgress) -> None:
+        if not p.error:
+            stored.append(time.monotonic() - started)
+
+    with open_library(paths.library) as lib:
+        for n in range(16):
+            lib.add_feed(slow.url(f"/slow-{n}.xml"))
+            lib.add_feed(good.url(f"/good-{n}.xml"))
+        started = time.monotonic()
+        report, _ = asyncio.run(refresh_all(lib, settings, None, on_progress=progress))
+    assert len(stored) == 16 and len(report.postponed) == 15
+    assert max(stored) < 3.0, max(stored)  # before: after the slow host's 4 s timeout
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ processes wait on the busy timeout). The writer takes every outcome waiting when
 and writes them in one transaction, a savepoint per feed: under load a commit (and the search
 index flush it implies) serves many feeds, while a lone feed is still written at once.
 
-Feeds are started host by host in turns, and at most a window of them is between its fetch and
-its store at any time: fetching is much faster than parsing, and without that bound a thousand
+Feeds are started host by host in turns, their fetches take their slots from `HostSlots` (so
+that slow hosts cannot hold them all), and at most a window of them is between the start of its
+fetch and its store at any time: fetching is much faster than parsing, and without that bound a thousand
 fetched documents (and their parsed items) would wait in memory for their turn. A failing feed
 records its error and never stops the others. Progress is reported per feed through a callback,
 which the CLI turns into a progress bar and the app into messages.
@@ -359,18 +360,29 @@ async def refresh(
             new = 0
             error = ""
             result: FetchResult | None = None
-            async with window:
+            in_window = False
+
+            async def fetch() -> FetchResult:
+                # A place in the window is taken with a fetch slot, and given back if the fetch
+                # is stopped: feeds waiting for a slow host's turn hold none, and so never keep
+                # the feeds of hosts that answer from starting.
+                nonlocal in_window
+                await window.acquire()
+                in_window = True
                 try:
-                    fetched = await slots.run(
+                    return await fetcher.fetch(
                         feed.url,
-                        partial(
-                            fetcher.fetch,
-                            feed.url,
-                            etag="" if force else feed.etag,
-                            last_modified="" if force else feed.last_modified,
-                        ),
-                        failed=lambda r: r.error,
+                        etag="" if force else feed.etag,
+                        last_modified="" if force else feed.last_modified,
                     )
+                except asyncio.CancelledError:
+                    in_window = False
+                    window.release()
+                    raise
+
+            try:
+                try:
+                    fetched = await slots.run(feed.url, fetch, failed=lambda r: r.error)
                     if isinstance(fetched, Postponed) and not fetched.started:
                         report.postponed[feed.id] = fetched.reason
                         _progress(feed, error=fetched.reason)
@@ -423,6 +435,9 @@ async def refresh(
                                retry_after=result.retry_after if result else None,
                                gone=bool(result and result.gone))
                     )
+            finally:
+                if in_window:
+                    window.release()
             _progress(feed, new_items=new, error=error,
                       not_modified=bool(result and result.not_modified))
 
