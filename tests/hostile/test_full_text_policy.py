@@ -173,3 +173,21 @@ def test_a_version_1_state_file_follows_config_too(
     exported = json.loads(cli(home, capsys, "export-state"))
     assert exported["version"] == 2
     assert [f["full_text"] for f in exported["feeds"]] == ["", "always"]
+
+
+async def test_the_app_refresh_fetches_no_page_either(
+    home: Path, local_server: LocalServer
+) -> None:
+    from tests.tui.helpers import until
+    from veille.settings import load_settings
+    from veille.tui.app import make_app
+
+    paths = resolve_paths(home)
+    app = make_app(paths, load_settings(paths))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: app.main.snapshot is not None)  # an empty library, shown
+        await pilot.press("R")
+        await until(pilot, lambda: not app.main.refreshing, timeout=15)
+        await until(pilot, lambda: app.main.item_list.count == 6)
+    assert len(local_server.requests_to("/alpha.xml")) == 1
+    assert page_requests(local_server) == []
