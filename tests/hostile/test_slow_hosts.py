@@ -23,7 +23,7 @@ import pytest
 from tests.httpserver import LocalServer, Response, trickle
 from veille.cli import main
 from veille.fulltext.cache import open_cache
-from veille.ingest.refresh import RefreshProgress
+from veille.ingest.refresh import RefreshProgress, RefreshReport
 from veille.library import open_library
 from veille.pipeline import refresh_all
 from veille.settings import Settings, resolve_paths
@@ -192,3 +192,14 @@ def test_the_text_report_lists_them_too(home: Path, capsys: pytest.CaptureFixtur
     assert ": timed out after 2 s" in out
     assert "not fetched: 127.0.0.3 timed out on another request" in out
     assert "1 could not be fetched, 2 postponed" in out
+
+
+def test_a_network_down_is_still_offline_when_feeds_were_postponed() -> None:
+    """Connections that time out give their host up, so its other feeds are postponed: the
+    report still says the network seems down rather than listing one failure."""
+    report = RefreshReport(
+        feeds=3,
+        errors={1: "timed out after 10 s connecting to a.example"},
+        postponed={2: "not fetched: a.example timed out on another request", 3: "…"},
+    )
+    assert report.offline

@@ -213,7 +213,8 @@ class FullTextService:
             else:
                 report.errors[item.id] = outcome.error
             if on_progress is not None:
-                on_progress(done, len(todo), outcome if isinstance(outcome, FullTextResult) else None)
+                shown = outcome if isinstance(outcome, FullTextResult) else None
+                on_progress(done, len(todo), shown)
 
         await asyncio.gather(*(one(item) for item in todo))
         report.elapsed = time.monotonic() - started

@@ -9,10 +9,10 @@ index flush it implies) serves many feeds, while a lone feed is still written at
 
 Feeds are started host by host in turns, their fetches take their slots from `HostSlots` (so
 that slow hosts cannot hold them all), and at most a window of them is between the start of its
-fetch and its store at any time: fetching is much faster than parsing, and without that bound a thousand
-fetched documents (and their parsed items) would wait in memory for their turn. A failing feed
-records its error and never stops the others. Progress is reported per feed through a callback,
-which the CLI turns into a progress bar and the app into messages.
+fetch and its store at any time: fetching is much faster than parsing, and without that bound a
+thousand fetched documents (and their parsed items) would wait in memory for their turn. A
+failing feed records its error and never stops the others. Progress is reported per feed through
+a callback, which the CLI turns into a progress bar and the app into messages.
 """
 
 from __future__ import annotations
@@ -86,8 +86,9 @@ class RefreshReport:
 
     @property
     def offline(self) -> bool:
-        """Every feed failed to connect: most likely the network is down, not the feeds."""
-        return bool(self.errors) and len(self.errors) == self.feeds and all(
+        """Every feed failed to connect (or was postponed after its host did): most likely the
+        network is down, not the feeds."""
+        return bool(self.errors) and len(self.errors) + len(self.postponed) == self.feeds and all(
             is_network_error(e) for e in self.errors.values()
         )
 

@@ -1,9 +1,9 @@
 """Moving a library: all of the user's state as one documented JSON file, and back.
 
-The file (`"format": "veille-state"`, `"version": 2`) holds feeds (URL, title, folder, full-text
-policy of their own, "" for none), saved searches, watch rules, and every item that carries user state — read, starred,
-hidden, tags, note — with enough of the item (guid, link, title, dates, feed content and pinned
-full text) to stand on its own before the feeds are fetched again. Items are matched by feed URL
+The file (`"format": "veille-state"`, `"version": 2`) holds feeds (URL, title, folder, their own
+full-text policy, "" for none), saved searches, watch rules, and every item that carries user
+state — read, starred, hidden, tags, note — with enough of the item (guid, link, title, dates,
+feed content and pinned full text) to stand on its own before the feeds are fetched again. Items are matched by feed URL
 and guid, so importing into a library that already has them updates their state in place, and
 importing the same file twice changes nothing.
 
