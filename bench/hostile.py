@@ -2,12 +2,19 @@
 
     uv run python bench/hostile.py
     uv run python bench/hostile.py --total-timeout 60 --only trickle
+    uv run python bench/hostile.py --only slowhosts
 
 The attacks are served from 127.0.0.1 by the test suite's loopback server, in this process. Each
 refresh runs in a child process with the default settings (16 MiB body cap) except the total
 timeout, which defaults to 10 s here so that the trickle does not take a minute. The child first
 refreshes one good feed, so every module is loaded, then reads its peak resident memory (VmHWM),
 refreshes the attacking feed, and reports how far the peak rose.
+
+`slowhosts` is the refresh of a morning when a few sites are in trouble: 21 feeds trickling one
+byte a second from 7 host names (127.0.0.2 to 127.0.0.8) beside 50 good feeds on 5 others, all
+refreshed at once with the default settings (its own timeouts included), as `veille refresh`
+would. It reports when the last good feed was stored, the wall time of the whole refresh (full
+text prefetch included) and what the refresh's report says of it.
 """
 
 from __future__ import annotations
@@ -117,6 +124,78 @@ ATTACKS: dict[str, Callable[[LocalServer], None]] = {
 }
 
 
+SLOW_CHILD = r"""
+import asyncio, json, sys, time
+from pathlib import Path
+from veille.library import open_library
+from veille.pipeline import refresh_all
+from veille.fulltext.cache import open_cache
+from veille.settings import Settings, resolve_paths
+
+home, urls = sys.argv[1], json.loads(sys.argv[2])
+paths = resolve_paths(home)
+paths.ensure()
+settings = Settings()
+lib = open_library(paths.library)
+good = {lib.add_feed(url).id for url in urls["good"]}
+for url in urls["slow"]:
+    lib.add_feed(url)
+stored = {}
+started = time.monotonic()
+
+def progress(p):
+    if p.feed_id in good and not p.error:
+        stored[p.feed_id] = time.monotonic() - started
+
+report, fetched = asyncio.run(refresh_all(lib, settings, open_cache(paths, settings),
+                                          on_progress=progress))
+wall = time.monotonic() - started
+print(json.dumps({
+    "goods_stored": len(stored), "goods": len(good),
+    "last_good": max(stored.values(), default=None), "wall": wall,
+    "reported": report.elapsed, "errors": len(report.errors),
+    "timed_out": len(getattr(report, "timed_out", {})),
+    "postponed": len(getattr(report, "postponed", {})),
+}))
+"""
+
+SLOW_HOSTS = [f"127.0.0.{n}" for n in range(2, 9)]
+GOOD_HOSTS = ["127.0.0.1", *(f"127.0.0.{n}" for n in range(9, 13))]
+
+
+def run_slow_hosts() -> dict[str, object]:
+    servers = [LocalServer(host) for host in (*SLOW_HOSTS, *GOOD_HOSTS)]
+    urls: dict[str, list[str]] = {"slow": [], "good": []}
+    try:
+        for server in servers:
+            server.start()
+            if server.host in SLOW_HOSTS:
+                for n in range(3):
+                    server.handle(
+                        f"/slow-{n}.xml",
+                        lambda r: Response(200, stream=trickle(GOOD), chunk_delay=1.0),
+                    )
+                    urls["slow"].append(server.url(f"/slow-{n}.xml"))
+            else:
+                for n in range(10):
+                    server.add(f"/good-{n}.xml", GOOD.replace(b"<guid>1", f"<guid>{n}".encode()))
+                    urls["good"].append(server.url(f"/good-{n}.xml"))
+        with tempfile.TemporaryDirectory() as home:
+            done = subprocess.run(
+                [sys.executable, "-c", SLOW_CHILD, home, json.dumps(urls)],
+                capture_output=True,
+                text=True,
+                timeout=900,
+            )
+    finally:
+        for server in servers:
+            server.stop()
+    if done.returncode != 0:
+        raise SystemExit(f"slowhosts: the child failed:\n{done.stderr}")
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
 def run(name: str, total_timeout: float) -> dict[str, object]:
     with LocalServer() as server, tempfile.TemporaryDirectory() as home:
         server.add("/good.xml", GOOD)
@@ -158,6 +237,16 @@ def main() -> None:
             print(
                 f"{name:<24} {r['elapsed']:>6.2f} s  {r['growth_mb']:>+7.1f} MB  "
                 f"(base {r['base_mb']:.0f} MB)  {outcome}",
+                flush=True,
+            )
+    if not args.only or args.only in "slowhosts":
+        results["slowhosts"] = r = run_slow_hosts()
+        if not args.json:
+            print(
+                f"{'slowhosts':<24} {r['goods_stored']}/{r['goods']} good feeds stored after "
+                f"{r['last_good']:.2f} s; refresh {r['wall']:.2f} s wall, "
+                f"{r['reported']:.2f} s reported; {r['errors']} errors "
+                f"({r['timed_out']} timed out, {r['postponed']} postponed)",
                 flush=True,
             )
     if args.json:

@@ -294,7 +294,7 @@ def test_export_opml_nests_folders_and_hides_secrets() -> None:
     assert presse.find("outline/outline").get("xmlUrl") == "https://a.example/rss"
     assert "T0K" not in text and "pw@" not in text
     assert root.xpath("//outline[@title='B <&>']/@xmlUrl") == [
-        "https://user:***@b.example/feed?token=***"
+        "https://***@b.example/feed?token=***"
     ]
     assert "token=T0K" in export_opml(feeds, include_secrets=True)
     assert root.xpath("//outline[@xmlUrl='https://c.example/atom']/@text") == [

@@ -17,6 +17,8 @@ from veille.redact import redact_url
 
 FullTextPolicy = Literal["auto", "always", "never"]
 FULL_TEXT_POLICIES: tuple[FullTextPolicy, ...] = ("auto", "always", "never")
+# A feed's own policy: one of those, or "" when it has none and follows config.toml's.
+FeedPolicy = Literal["", "auto", "always", "never"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ class Feed:
     failures: int = 0
     next_retry: datetime | None = None
     last_fetched: datetime | None = None
-    full_text: FullTextPolicy = "auto"
+    full_text: FeedPolicy = ""  # its own policy; "" follows config.toml (see fulltext.policy)
     gone: bool = False
     moved_to: str = ""
     language: str = ""

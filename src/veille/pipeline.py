@@ -8,6 +8,7 @@ offline on the train. The CLI and the app both call `refresh_all`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from veille.ingest.refresh import (
     make_fetcher,
     refresh,
 )
+from veille.ingest.schedule import HostSlots
 from veille.library import Library
 from veille.settings import Paths, Settings
 
@@ -46,9 +48,15 @@ async def refresh_all(
     on_progress: Callable[[RefreshProgress], None] | None = None,
     prefetch: bool = True,
 ) -> tuple[RefreshReport, PrefetchReport | None]:
-    """Refresh, apply rules, group stories, then prefetch full texts of new items."""
+    """Refresh, apply rules, group stories, then prefetch full texts of new items.
+
+    Both share one deadline and the same view of which hosts are slow (see `HostSlots`), and
+    the report's `elapsed` is the wall time of the whole.
+    """
+    started = time.monotonic()
+    slots = HostSlots.for_settings(settings.refresh, deadline=settings.refresh.deadline)
     report = await refresh(lib, settings, feed_ids, force=force, on_progress=on_progress,
-                           after=after_refresh(settings))
+                           after=after_refresh(settings), slots=slots)
     if not (prefetch and cache is not None and report.new_ids) or report.offline:
         return report, None
     from veille.fulltext.service import FullTextService  # page extraction: only when needed
@@ -56,7 +64,11 @@ async def refresh_all(
     service = FullTextService(lib, cache, settings)
     try:
         async with make_fetcher(settings) as fetcher:
-            fetched = await service.prefetch(report.new_ids, fetcher, flags=report.new_flags)
+            fetched = await service.prefetch(
+                report.new_ids, fetcher, flags=report.new_flags, slots=slots
+            )
     finally:
         service.close()
+    report.prefetch_elapsed = fetched.elapsed
+    report.elapsed = time.monotonic() - started
     return report, fetched

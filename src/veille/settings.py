@@ -112,6 +112,12 @@ class RefreshSettings:
     max_bytes: int = 16 * 1024 * 1024
     """Largest body accepted, counted after decompression."""
     max_redirects: int = 10
+    slow_after: float = 5.0
+    """Seconds after which a request still running marks its host slow: from then on the host
+    gets one request at a time, from a pool apart from the hosts that answer."""
+    deadline: float = 90.0
+    """Seconds a whole refresh may take, full-text prefetch included; what has not been fetched
+    by then waits for the next refresh."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +178,8 @@ read_timeout = 20.0         # seconds between two bytes
 total_timeout = 60.0        # seconds for a whole request
 max_bytes = 16777216        # largest response body, after decompression (16 MiB)
 max_redirects = 10
+slow_after = 5.0            # seconds before a host still answering counts as slow
+deadline = 90.0             # seconds for a whole refresh, full text included
 
 # [keys]                    # binding id = "keys"; see the help screen (?) for ids
 # star = "s"
@@ -287,7 +295,7 @@ def parse_settings(text: str) -> Settings:
     r = settings.refresh
     for name in ("concurrency", "per_host", "max_bytes"):
         setattr(r, name, refresh.positive(name, getattr(r, name)))
-    for name in ("connect_timeout", "read_timeout", "total_timeout"):
+    for name in ("connect_timeout", "read_timeout", "total_timeout", "slow_after", "deadline"):
         setattr(r, name, refresh.positive(name, getattr(r, name)))
     r.max_redirects = refresh.take("max_redirects", int, r.max_redirects)
     refresh.finish()

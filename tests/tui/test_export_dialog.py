@@ -40,7 +40,7 @@ async def test_preview_follows_the_options_and_the_file_is_written(
         assert "Article 1 from feed 0" in _preview(app)  # Markdown: the titles as links
         assert "](https://example.org/articles/1)" in _preview(app)
         dialog.query_one("#export-format", Select).value = "csv"
-        await until(pilot, lambda: _preview(app).startswith("id,"))
+        await until(pilot, lambda: _preview(app).startswith('"id","date",'))
         box = dialog.query_one("#export-path", Input)
         assert box.value.endswith(".csv")  # the name followed the format
         target = tmp_path / "out" / "review.csv"

@@ -10,9 +10,11 @@ from typing import Any
 from veille.cli.arguments import count, item_id
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
-from veille.model import FULL_TEXT_POLICIES, Feed
+from veille.fulltext.policy import feed_policy
+from veille.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
 from veille.outfile import write_output
 from veille.redact import redact_url
+from veille.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,8 +54,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("feed", help="feed id or URL")
     p.add_argument("--folder")
     p.add_argument("--title")
-    p.add_argument("--full-text", choices=FULL_TEXT_POLICIES,
-                   help="auto: fetch the article for truncated items; always; never")
+    p.add_argument("--full-text", choices=(*FULL_TEXT_POLICIES, "default", "inherit"),
+                   help="auto: fetch the article for truncated items; always; never; default "
+                   "(or inherit): follow config.toml's full_text")
     p.set_defaults(func=cmd_set_feed)
 
     p = sub.add_parser("refresh", help="fetch feeds and store new items",
@@ -146,14 +149,16 @@ def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def feed_json(feed: Feed) -> dict[str, Any]:
+def feed_json(feed: Feed, settings: Settings) -> dict[str, Any]:
+    policy = feed_policy(settings, feed.url, feed.full_text)
     return {
         "id": feed.id, "url": redact_url(feed.url), "title": feed.title, "folder": feed.folder,
         "site_url": feed.site_url, "unread": feed.unread, "items": feed.total,
         "status": feed.last_status, "error": feed.last_error, "failures": feed.failures,
         "next_retry": feed.next_retry.isoformat() if feed.next_retry else None,
         "last_fetched": feed.last_fetched.isoformat() if feed.last_fetched else None,
-        "full_text": feed.full_text, "gone": feed.gone,
+        "full_text": policy.value, "full_text_from": policy.origin,
+        "full_text_own": feed.full_text or None, "gone": feed.gone,
         "moved_to": redact_url(feed.moved_to) if feed.moved_to else "",
     }
 
@@ -161,13 +166,15 @@ def feed_json(feed: Feed) -> dict[str, Any]:
 def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
     feeds = [f for f in ctx.library.feeds() if f.failing or not args.failing]
     if args.json:
-        ctx.print_json([feed_json(f) for f in feeds])
+        ctx.print_json([feed_json(f, ctx.settings) for f in feeds])
         return 0
     for f in feeds:
         state = "gone" if f.gone else ("error" if f.failing else "ok")
         folder = f"{f.folder}/" if f.folder else ""
         ctx.print(f"[{f.id}] {folder}{f.display_title}  ({f.unread}/{f.total} unread)  {state}")
         ctx.print(f"     {redact_url(f.url)}")
+        policy = feed_policy(ctx.settings, f.url, f.full_text)
+        ctx.print(f"     full text: {policy.value} ({policy.origin_words})")
         if f.moved_to:
             ctx.print(f"     moved permanently to {redact_url(f.moved_to)}")
         if f.failing:
@@ -186,10 +193,12 @@ def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
     if args.title is not None:
         lib.set_feed_title(feed.id, args.title)
     if args.full_text is not None:
-        lib.set_feed_policy(feed.id, args.full_text)
+        own: FeedPolicy = "" if args.full_text in ("default", "inherit") else args.full_text
+        lib.set_feed_policy(feed.id, own)
     feed = lib.feed(feed.id)
+    policy = feed_policy(ctx.settings, feed.url, feed.full_text)
     ctx.print(f"[{feed.id}] {feed.display_title}: folder {feed.folder or '(none)'}, "
-              f"full text {feed.full_text}")
+              f"full text {policy.value} ({policy.origin_words})")
     return 0
 
 
@@ -221,22 +230,38 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
             "skipped": report.skipped, "elapsed": round(report.elapsed, 3),
             "errors": [{"feed_id": k, "feed": titles.get(k, ""), "error": v}
                        for k, v in sorted(report.errors.items())],
+            "timed_out": [{"feed_id": k, "feed": titles.get(k, ""), "error": v}
+                          for k, v in sorted(report.timed_out.items())],
+            "postponed": [{"feed_id": k, "feed": titles.get(k, ""), "reason": v}
+                          for k, v in sorted(report.postponed.items())],
             "moved": [{"feed_id": k, "to": redact_url(v)} for k, v in sorted(report.moved.items())],
             "full_texts": fetched.fetched if fetched else 0,
+            "full_text": {
+                "fetched": fetched.fetched if fetched else 0,
+                "failed": len(fetched.errors) if fetched else 0,
+                "postponed": fetched.postponed if fetched else 0,
+                "elapsed": round(report.prefetch_elapsed, 3),
+            },
         })
     else:
         ctx.print(f"{report.feeds} feeds refreshed in {report.elapsed:.1f} s: "
                   f"{report.new_items} new items, {report.not_modified} unchanged, "
                   f"{len(report.errors)} failed"
+                  + (f" ({len(report.timed_out)} timed out)" if report.timed_out else "")
+                  + (f", {len(report.postponed)} postponed" if report.postponed else "")
                   + (f", {report.skipped} resting after failures" if report.skipped else ""))
         for feed_id, error in sorted(report.errors.items()):
             ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {error}")
+        for feed_id, reason in sorted(report.postponed.items()):
+            ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {reason}")
         for feed_id, url in sorted(report.moved.items()):
             ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')} moved permanently to "
                       f"{redact_url(url)}")
-        if fetched and (fetched.fetched or fetched.errors):
+        if fetched and (fetched.fetched or fetched.errors or fetched.postponed):
             ctx.print(f"full text: {fetched.fetched} articles kept for offline reading, "
-                      f"{len(fetched.errors)} could not be fetched")
+                      f"{len(fetched.errors)} could not be fetched"
+                      + (f", {fetched.postponed} postponed" if fetched.postponed else "")
+                      + f" ({report.prefetch_elapsed:.1f} s of the {report.elapsed:.1f})")
         if report.offline:
             ctx.print("the network seems to be down: everything in the library still reads")
     return 0 if not report.errors or len(report.errors) < report.feeds else 1

@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.fulltext.service import FullTextService
+    from veille.fulltext.service import FullTextService, PrefetchReport
     from veille.ingest.refresh import make_fetcher
 
     if ctx.offline:
@@ -48,7 +48,7 @@ def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
     service = FullTextService(ctx.library, ctx.needed_cache(), ctx.settings)
     bar = ProgressBar("full text")
 
-    async def go() -> object:
+    async def go() -> PrefetchReport:
         async with make_fetcher(ctx.settings) as fetcher:
             return await service.prefetch(
                 ids, fetcher, only_wanted=not args.all,
@@ -60,9 +60,11 @@ def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
     finally:
         bar.close()
         service.close()
-    ctx.print(f"{report.fetched} full texts fetched, {report.cached} already kept, "  # type: ignore[attr-defined]
-              f"{len(report.errors)} failed")  # type: ignore[attr-defined]
-    for item_id, error in sorted(report.errors.items())[:20]:  # type: ignore[attr-defined]
+    ctx.print(f"{report.fetched} full texts fetched, {report.cached} already kept, "
+              f"{len(report.errors)} failed"
+              + (f", {report.postponed} postponed (their site timed out)"
+                 if report.postponed else ""))
+    for item_id, error in sorted(report.errors.items())[:20]:
         ctx.print(f"  item {item_id}: {error}")
     return 0
 

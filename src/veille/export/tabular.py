@@ -1,14 +1,20 @@
 """Exports for other tools: CSV for a spreadsheet, Netscape bookmarks for a browser.
 
 A spreadsheet runs a cell that starts with `=` (or `+`, `-`, `@`) as a formula, and a formula can
-reach the network or run commands; such cells get a leading apostrophe so they stay text. The
-bookmark file is HTML that browsers parse, so every string in it is escaped.
+reach the network or run commands. Every text cell is quoted, so a `;` or a `,` inside it
+separates nothing in a spreadsheet that reads the quotes. One that does not — French spreadsheets
+split on `;`, others on tabs, some ignore quotes — would start a new cell at any separator, so a
+formula start is defused wherever a cell could begin: at the start of the text and after each
+`,`, `;`, tab or line break, behind any spaces and quotes. Defusing puts an apostrophe before it,
+which spreadsheets read as "this is text". The bookmark file is HTML that browsers parse, so
+every string in it is escaped.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from html import escape
 
@@ -28,22 +34,39 @@ from veille.text import strip_controls
 __all__ = ["CSV_COLUMNS", "defuse_cell", "render_bookmarks", "render_csv"]
 
 CSV_COLUMNS = ("id", "date", "feed", "title", "url", "author", "tags", "starred", "read", "note")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet read a cell as a formula, full-width forms included (East Asian
+# spreadsheets treat them alike), and what a careless import may take for the end of a cell.
+_FORMULA_STARTS = "=+-@\uff1d\uff0b\uff0d\uff20"
+_CELL_BREAKS = re.compile(r"([,;\t\r\n])")
+# Spaces and quotes a spreadsheet may skip before it decides a cell is a formula.
+_SKIPPED = " \u00a0\u2007\u202f\"'\u2018\u2019\u201c\u201d\f\v"
+
+
+def _looks_like_formula(piece: str) -> bool:
+    rest = piece.lstrip(_SKIPPED)
+    return bool(rest) and rest[0] in _FORMULA_STARTS
 
 
 def defuse_cell(value: str) -> str:
-    """`value` made inert for spreadsheets: formula-like cells start with an apostrophe."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    """`value` made inert for spreadsheets: an apostrophe before every place a formula could
+    start (see the module's docstring)."""
+    if value.startswith(("\t", "\r")):
+        value = "'" + value
+    pieces = _CELL_BREAKS.split(value)
+    for n in range(0, len(pieces), 2):  # even indexes are text, odd ones the breaks
+        if _looks_like_formula(pieces[n]):
+            pieces[n] = "'" + pieces[n]
+    return "".join(pieces)
 
 
 def render_csv(items: Sequence[Item], options: ExportOptions) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # Text quoted whatever it holds; the id alone is a number, left bare.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(CSV_COLUMNS)
     for item in items:
         when = item_date(item)
-        row = [
-            str(item.id),
+        text = [
             rfc3339(when) if when else "",
             source_name(item),
             clean_line(item.title),
@@ -54,7 +77,7 @@ def render_csv(items: Sequence[Item], options: ExportOptions) -> str:
             "yes" if item.read else "no",
             strip_controls(item.note).strip(),
         ]
-        writer.writerow([defuse_cell(cell) for cell in row])
+        writer.writerow([item.id, *(defuse_cell(cell) for cell in text)])
     return buffer.getvalue()
 
 

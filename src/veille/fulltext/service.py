@@ -17,8 +17,10 @@ from urllib.parse import urlsplit
 
 from veille.fulltext.cache import CachedArticle, FullTextCache
 from veille.fulltext.extract import ExtractionError, SiteRule, extract
+from veille.fulltext.policy import feed_policy
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher
+from veille.ingest.schedule import HostSlots, Postponed
 from veille.library import Library
 from veille.model import Item
 from veille.settings import Settings
@@ -39,6 +41,7 @@ class PrefetchReport:
     fetched: int = 0
     cached: int = 0
     errors: dict[int, str] = field(default_factory=dict)
+    postponed: int = 0  # not fetched this time: their host timed out, or the deadline came
     elapsed: float = 0.0
 
 
@@ -82,10 +85,27 @@ class FullTextService:
 
     async def fetch(self, item: Item, fetcher: Fetcher) -> FullTextResult:
         """Fetch and extract `item`'s article now; never raises for a bad page."""
+        result = await self._fetch(item, fetcher, None)
+        assert isinstance(result, FullTextResult)  # only slots postpone
+        return result
+
+    async def _fetch(
+        self, item: Item, fetcher: Fetcher, slots: HostSlots | None
+    ) -> FullTextResult | Postponed:
+        """`fetch`, the page waiting for a slot in `slots` (where it may be postponed)."""
         loop = asyncio.get_running_loop()
         if not item.url:
             return await self._fail(item.id, "the item has no link to fetch")
-        result = await fetcher.fetch(item.url, accept=PAGE_ACCEPT)
+        get = partial(fetcher.fetch, item.url, accept=PAGE_ACCEPT)
+        if slots is None:
+            result = await get()
+        else:
+            fetched = await slots.run(item.url, get, failed=lambda r: r.error)
+            if isinstance(fetched, Postponed):
+                if not fetched.started:
+                    return fetched
+                return await self._fail(item.id, fetched.reason)
+            result = fetched
         if result.error or result.body is None:
             return await self._fail(item.id, result.error or "the page was empty")
         url = result.final_url or item.url
@@ -121,8 +141,11 @@ class FullTextService:
         only_wanted: bool = True,
         on_progress: Callable[[int, int, FullTextResult | None], None] | None = None,
         flags: Sequence[tuple[int, int, bool]] | None = None,
+        slots: HostSlots | None = None,
     ) -> PrefetchReport:
-        """Fetch full texts for `item_ids` concurrently (within the fetcher's limits).
+        """Fetch full texts for `item_ids` concurrently, pages taking turns in `slots` (a
+        refresh passes its own, with what remains of its deadline; by default, slots of the
+        settings' limits with no deadline).
 
         `flags`, when the caller knows them (a refresh does), are (id, feed id, looks truncated)
         of the items: otherwise they are read from the library, which for thousands of new items
@@ -130,6 +153,8 @@ class FullTextService:
         """
         started = time.monotonic()
         loop = asyncio.get_running_loop()
+        if slots is None:
+            slots = HostSlots.for_settings(self.settings.refresh, deadline=None)
         ids = list(item_ids)
         feeds = {
             f.id: f
@@ -166,22 +191,30 @@ class FullTextService:
 
         async def one(item: Item) -> None:
             nonlocal done
+            outcome: FullTextResult | Postponed
             host = (urlsplit(item.url).hostname or "").lower()
             turn = turns.setdefault(host, asyncio.Semaphore(self.settings.refresh.per_host))
             async with turn:
                 if unreachable.get(host, 0) >= UNREACHABLE_AFTER:
                     outcome = await self._fail(item.id, f"skipped: {host} could not be reached")
                 else:
-                    outcome = await self.fetch(item, fetcher)
-                    if not outcome.ok and is_network_error(outcome.error):
+                    outcome = await self._fetch(item, fetcher, slots)
+                    if (
+                        isinstance(outcome, FullTextResult)
+                        and not outcome.ok
+                        and is_network_error(outcome.error)
+                    ):
                         unreachable[host] = unreachable.get(host, 0) + 1
             done += 1
-            if outcome.ok:
+            if isinstance(outcome, Postponed):
+                report.postponed += 1
+            elif outcome.ok:
                 report.fetched += 1
             else:
                 report.errors[item.id] = outcome.error
             if on_progress is not None:
-                on_progress(done, len(todo), outcome)
+                shown = outcome if isinstance(outcome, FullTextResult) else None
+                on_progress(done, len(todo), shown)
 
         await asyncio.gather(*(one(item) for item in todo))
         report.elapsed = time.monotonic() - started
@@ -191,6 +224,4 @@ class FullTextService:
         return self._feed_policy(item.feed_url, policies.get(item.feed_id, ""))
 
     def _feed_policy(self, url: str, own: str) -> str:
-        """A feed's full-text policy: config.toml's for its address, else its own, else the
-        default."""
-        return self.settings.feeds.get(url) or own or self.settings.full_text
+        return feed_policy(self.settings, url, own).value

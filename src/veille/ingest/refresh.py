@@ -7,11 +7,12 @@ processes wait on the busy timeout). The writer takes every outcome waiting when
 and writes them in one transaction, a savepoint per feed: under load a commit (and the search
 index flush it implies) serves many feeds, while a lone feed is still written at once.
 
-Feeds are started host by host in turns, and at most a window of them is between its fetch and
-its store at any time: fetching is much faster than parsing, and without that bound a thousand
-fetched documents (and their parsed items) would wait in memory for their turn. A failing feed
-records its error and never stops the others. Progress is reported per feed through a callback,
-which the CLI turns into a progress bar and the app into messages.
+Feeds are started host by host in turns, their fetches take their slots from `HostSlots` (so
+that slow hosts cannot hold them all), and at most a window of them is between the start of its
+fetch and its store at any time: fetching is much faster than parsing, and without that bound a
+thousand fetched documents (and their parsed items) would wait in memory for their turn. A
+failing feed records its error and never stops the others. Progress is reported per feed through
+a callback, which the CLI turns into a progress bar and the app into messages.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import zip_longest
 from types import ModuleType
@@ -34,6 +35,7 @@ from urllib.parse import urlsplit
 from veille.entries import PreparedEntry
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
+from veille.ingest.schedule import HostSlots, Postponed, timed_out, total_connections
 from veille.library import Library
 from veille.library.store import (
     Failed,
@@ -75,12 +77,18 @@ class RefreshReport:
     # known at store time (reading it back means reading past every new item's body).
     new_flags: list[tuple[int, int, bool]] = field(default_factory=list)
     moved: dict[int, str] = field(default_factory=dict)
-    elapsed: float = 0.0
+    # Feeds whose fetch timed out (also in `errors`), and feeds not fetched at all this time —
+    # their host timed out on another feed, or the deadline came first — with the reason.
+    timed_out: dict[int, str] = field(default_factory=dict)
+    postponed: dict[int, str] = field(default_factory=dict)
+    elapsed: float = 0.0  # wall time, the full-text prefetch included when one followed
+    prefetch_elapsed: float = 0.0
 
     @property
     def offline(self) -> bool:
-        """Every feed failed to connect: most likely the network is down, not the feeds."""
-        return bool(self.errors) and len(self.errors) == self.feeds and all(
+        """Every feed failed to connect (or was postponed after its host did): most likely the
+        network is down, not the feeds."""
+        return bool(self.errors) and len(self.errors) + len(self.postponed) == self.feeds and all(
             is_network_error(e) for e in self.errors.values()
         )
 
@@ -99,8 +107,11 @@ def limits_from(settings: Settings) -> FetchLimits:
 
 
 def make_fetcher(settings: Settings) -> Fetcher:
+    """The fetcher of a refresh or a prefetch, whose slots `HostSlots` hands out: room for the
+    main pool and the slow hosts' pool together."""
+    limits = replace(limits_from(settings), concurrency=total_connections(settings.refresh))
     return Fetcher(
-        limits_from(settings),
+        limits,
         site_headers={host: site.headers for host, site in settings.sites.items() if site.headers},
         site_cookies={host: site.cookies for host, site in settings.sites.items() if site.cookies},
     )
@@ -314,11 +325,13 @@ async def refresh(
     on_progress: Callable[[RefreshProgress], None] | None = None,
     post_store: Sequence[PostStore] = (),
     after: AfterRefresh | None = None,
+    slots: HostSlots | None = None,
 ) -> RefreshReport:
     """Refresh `feed_ids` (all feeds when None) and return what happened.
 
     `post_store` hooks run after each feed is stored; `after` runs once at the end with every
     new item's id (watch rules and story grouping look across feeds, so they run there).
+    `slots` share fetches between hosts within the deadline (by default the settings' own).
     """
     started = time.monotonic()
     loop = asyncio.get_running_loop()
@@ -338,6 +351,8 @@ async def refresh(
         )
         report = RefreshReport(feeds=len(feeds), skipped=skipped)
         store = _BatchWriter(lib, writer)
+        if slots is None:
+            slots = HostSlots.for_settings(settings.refresh, deadline=settings.refresh.deadline)
         window = asyncio.Semaphore(max(1, settings.refresh.concurrency) * IN_FLIGHT_PER_SLOT)
         done = 0
 
@@ -346,13 +361,38 @@ async def refresh(
             new = 0
             error = ""
             result: FetchResult | None = None
-            async with window:
+            in_window = False
+
+            async def fetch() -> FetchResult:
+                # A place in the window is taken with a fetch slot, and given back if the fetch
+                # is stopped: feeds waiting for a slow host's turn hold none, and so never keep
+                # the feeds of hosts that answer from starting.
+                nonlocal in_window
+                await window.acquire()
+                in_window = True
                 try:
-                    result = await fetcher.fetch(
+                    return await fetcher.fetch(
                         feed.url,
                         etag="" if force else feed.etag,
                         last_modified="" if force else feed.last_modified,
                     )
+                except asyncio.CancelledError:
+                    in_window = False
+                    window.release()
+                    raise
+
+            try:
+                try:
+                    fetched = await slots.run(feed.url, fetch, failed=lambda r: r.error)
+                    if isinstance(fetched, Postponed) and not fetched.started:
+                        report.postponed[feed.id] = fetched.reason
+                        _progress(feed, error=fetched.reason)
+                        return
+                    if isinstance(fetched, Postponed):
+                        result = FetchResult(url=feed.url, status=None, body=None,
+                                             error=fetched.reason)
+                    else:
+                        result = fetched
                     moved = result.permanent_redirect
                     if moved:
                         report.moved[feed.id] = moved
@@ -389,18 +429,30 @@ async def refresh(
                 if error:
                     error = redact_url(error) if "://" in error else error
                     report.errors[feed.id] = error
+                    if timed_out(error):
+                        report.timed_out[feed.id] = error
                     await store.write(
                         Failed(feed.id, status=result.status if result else None, error=error,
                                retry_after=result.retry_after if result else None,
                                gone=bool(result and result.gone))
                     )
+            finally:
+                if in_window:
+                    window.release()
+            _progress(feed, new_items=new, error=error,
+                      not_modified=bool(result and result.not_modified))
+
+        def _progress(
+            feed: Feed, *, new_items: int = 0, error: str = "", not_modified: bool = False
+        ) -> None:
+            nonlocal done
             done += 1
             if on_progress is not None:
                 on_progress(
                     RefreshProgress(
                         done=done, total=len(feeds), feed_id=feed.id,
-                        feed_title=feed.display_title, new_items=new, error=error,
-                        not_modified=bool(result and result.not_modified),
+                        feed_title=feed.display_title, new_items=new_items, error=error,
+                        not_modified=not_modified,
                     )
                 )
 

@@ -14,7 +14,7 @@ from veille.library.store import StoreResult
 from veille.model import (
     FULL_TEXT_POLICIES,
     Feed,
-    FullTextPolicy,
+    FeedPolicy,
     ParsedFeed,
 )
 from veille.redact import is_secret_url, redact_url
@@ -46,7 +46,7 @@ def _feed(row: Sequence[object]) -> Feed:
         failures=int(row[9] or 0),  # type: ignore[call-overload]
         next_retry=dt(row[10]),  # type: ignore[arg-type]
         last_fetched=dt(row[11]),  # type: ignore[arg-type]
-        full_text=row[12],  # type: ignore[arg-type]
+        full_text=str(row[12] or ""),  # type: ignore[arg-type]
         gone=bool(row[13]),
         moved_to=str(row[14] or ""),
         language=str(row[15] or ""),
@@ -161,9 +161,12 @@ class FeedsLayer(LibraryBase):
         with self.db.write() as conn:
             conn.execute("UPDATE feeds SET user_title = ? WHERE id = ?", (title.strip(), feed_id))
 
-    def set_feed_policy(self, feed_id: int, policy: FullTextPolicy) -> None:
-        if policy not in FULL_TEXT_POLICIES:
-            raise LibraryError(f'full-text policy must be auto, always or never, not "{policy}"')
+    def set_feed_policy(self, feed_id: int, policy: FeedPolicy) -> None:
+        """Give the feed a full-text policy of its own, or with "" none: it follows config.toml."""
+        if policy and policy not in FULL_TEXT_POLICIES:
+            raise LibraryError(
+                f'full-text policy must be auto, always, never or default, not "{policy}"'
+            )
         with self.db.write() as conn:
             conn.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (policy, feed_id))
 

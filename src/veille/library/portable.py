@@ -1,9 +1,9 @@
 """Moving a library: all of the user's state as one documented JSON file, and back.
 
-The file (`"format": "veille-state"`, `"version": 1`) holds feeds (URL, title, folder, full-text
-policy), saved searches, watch rules, and every item that carries user state — read, starred,
-hidden, tags, note — with enough of the item (guid, link, title, dates, feed content and pinned
-full text) to stand on its own before the feeds are fetched again. Items are matched by feed URL
+The file (`"format": "veille-state"`, `"version": 2`) holds feeds (URL, title, folder, their own
+full-text policy, "" for none), saved searches, watch rules, and every item that carries user
+state — read, starred, hidden, tags, note — with enough of the item (guid, link, title, dates,
+feed content and pinned full text) to stand on its own before the feeds are fetched again. Items are matched by feed URL
 and guid, so importing into a library that already has them updates their state in place, and
 importing the same file twice changes nothing.
 
@@ -23,7 +23,10 @@ from veille.library.store import next_item_id, reindex
 from veille.redact import redact_url
 
 FORMAT = "veille-state"
-VERSION = 1
+VERSION = 2
+# Version 1 files were written when every feed stored "auto" whether chosen or not: read there,
+# "auto" means "no policy of its own", as the library's own migration decided.
+READABLE = (1, 2)
 
 
 def export_state(lib: Library, *, include_secrets: bool = False) -> dict[str, Any]:
@@ -80,11 +83,11 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
     """Merge a state file into the library; returns counts. Refuses a foreign file whole."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise LibraryError("not a veille state file (its \"format\" is not \"veille-state\")")
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE:
         raise LibraryError(f"unsupported veille state version {data.get('version')!r}")
     try:
         feeds = [(str(f["url"]), str(f.get("title", "")), str(f.get("folder", "")),
-                  str(f.get("full_text", "auto"))) for f in data.get("feeds", [])]
+                  str(f.get("full_text", ""))) for f in data.get("feeds", [])]
         items = list(data.get("items", []))
         for item in items:
             str(item["feed"]), str(item["guid"])
@@ -97,8 +100,8 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                 continue
             conn.execute(
                 "INSERT INTO feeds (url, title, folder_id, full_text, added) VALUES (?,?,?,?,?)",
-                (url, title, lib._folder_id(conn, folder),
-                 policy if policy in ("auto", "always", "never") else "auto", time.time()),
+                (url, title, lib._folder_id(conn, folder), _own_policy(policy, data["version"]),
+                 time.time()),
             )
             counts["feeds"] += 1
     feed_ids = dict(lib.conn.execute("SELECT url, id FROM feeds").fetchall())
@@ -154,3 +157,9 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                       hide=bool(rule.get("hide")), enabled=bool(rule.get("enabled", True)))
         counts["rules"] += 1
     return counts
+
+
+def _own_policy(policy: str, version: int) -> str:
+    if policy == "auto" and version == 1:
+        return ""
+    return policy if policy in ("auto", "always", "never") else ""

@@ -211,6 +211,19 @@ MIGRATIONS: list[str] = [
         WHERE rowid IN (SELECT id FROM items WHERE feed_id = new.id AND language = '');
     END;
     """,
+    # 7 → 8: a feed without a full-text policy of its own follows config.toml's `full_text`,
+    # stored as ''. Until now every feed stored 'auto', chosen or not (it was the default, and
+    # OPML imports wrote it too), so there is no telling which were chosen: 'auto' becomes
+    # "follow config.toml", which changes nothing for a config that keeps the default, and
+    # 'always' and 'never' stay the feed's own. SQLite cannot change a CHECK in place: the
+    # column is added anew (a column may be dropped with its own CHECK, not renamed into one).
+    """
+    ALTER TABLE feeds ADD COLUMN full_text_own TEXT NOT NULL DEFAULT ''
+        CHECK (full_text_own IN ('', 'auto', 'always', 'never'));
+    UPDATE feeds SET full_text_own = full_text WHERE full_text IN ('always', 'never');
+    ALTER TABLE feeds DROP COLUMN full_text;
+    ALTER TABLE feeds RENAME COLUMN full_text_own TO full_text;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

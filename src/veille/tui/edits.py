@@ -75,7 +75,7 @@ class EditTasks(Tasks):
                 lib.set_feed_title(feed_id, edit.name)
                 lib.set_feed_folder(feed_id, edit.folder)
                 lib.set_feed_policy(feed_id, edit.policy)  # type: ignore[arg-type]
-                message = f"Feed saved; full text: {edit.policy}."
+                message = f"Feed saved; full text: {edit.policy or 'as config.toml says'}."
                 select = f"feed:{feed_id}"
             snap = read_snapshot(lib)
         except Exception as error:

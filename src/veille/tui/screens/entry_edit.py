@@ -40,6 +40,7 @@ class EntryEdit:
 
 
 POLICIES = (
+    ("default: follow config.toml's full_text", ""),
     ("auto: fetch when the feed cuts articles short", "auto"),
     ("always: fetch every article", "always"),
     ("never: the feed's text only", "never"),

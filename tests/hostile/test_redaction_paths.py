@@ -1,0 +1,224 @@
+"""Credentials that no parameter name announces stay hidden too; readable addresses stay readable.
+
+Private feeds put their token in the path (`/feed/TOKEN/rss`, `/u/HEX/private.xml`) or in a
+parameter with an ordinary name (`?k=`, `?feed=`, `?feed_id=`), as well as in the usual
+`?token=` of FreshRSS and Miniflux. Each such feed is refreshed from the loopback server (some
+fail, one moves), then every token is looked for in what veille shows and writes: the feeds
+listing, the refresh report, the errors kept in the library, the logs and every export. Plain
+`export-opml` hides them, `--include-secrets` keeps them exact. Article addresses and real-world
+feed addresses (from the shared corpora) come out as they went in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.httpserver import LocalServer
+from veille.cli import main
+from veille.ingest.refresh import refresh
+from veille.library import open_library
+from veille.redact import redact_url
+from veille.settings import load_settings, resolve_paths
+
+PATH_TOKEN = "SECRET-TOKEN-ABC123"
+PATH_HEX = "1234567890abcdef1234"
+FRESHRSS = "f00ba7c0ffee1234beef"
+K = "Zk9vYmFyQmF6UXV4MTIz"
+FEED = "aGVsbG8td29ybGQtMTIzNDU2"
+FEED_ID = "8c1f0e5a7b9d4c3e2f1a"
+MOVED = "MOVED-SECRET-XYZ789"
+DEAD = "DEADBEEF0123456789ab"
+USER = "alice.private"
+SECRETS = (PATH_TOKEN, PATH_HEX, FRESHRSS, K, FEED, FEED_ID, MOVED, DEAD, USER)
+SLUG = "/2026/12/01/la-cnil-sanctionne-une-entreprise"
+READABLE_FEED = "/actualites/2026/rss-la-cnil-et-vous.xml"
+
+
+def rss(name: str) -> str:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel>'
+        f"<title>Privé {name}</title><item><title>Article {name}</title><guid>{name}</guid>"
+        f"<link>https://www.example.fr{SLUG}-{name}</link><description>texte</description>"
+        "</item></channel></rss>"
+    )
+
+
+def dead_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def home(tmp_path: Path, local_server: LocalServer) -> Path:
+    home = tmp_path / "home"
+    paths = resolve_paths(home)
+    paths.ensure()
+    paths.config.write_text(
+        'full_text = "never"\n[refresh]\nconnect_timeout = 2\nread_timeout = 2\ntotal_timeout = 4\n'
+    )
+    base = local_server.base
+    local_server.add(f"/feed/{PATH_TOKEN}/rss", rss("a"))
+    local_server.add(f"/u/{PATH_HEX}/private.xml", "<h1>erreur</h1>", status=500)
+    local_server.add("/i/", rss("b"))  # answers whatever the query
+    local_server.add("/rss", rss("c"))
+    local_server.add("/by-id", "<h1>non</h1>", status=403)
+    local_server.add("/moved", status=301, headers={"Location": f"/feed/{MOVED}/rss"})
+    local_server.add(f"/feed/{MOVED}/rss", rss("d"))
+    local_server.add(READABLE_FEED, rss("e"))
+    urls = [
+        f"{base}/feed/{PATH_TOKEN}/rss",
+        f"{base}/u/{PATH_HEX}/private.xml",
+        f"{base}/i/?a=rss&user=bob&token={FRESHRSS}&hours=168",
+        f"{base}/rss?k={K}",
+        f"{base}/by-id?feed={FEED}&feed_id={FEED_ID}",
+        f"{base}/moved",
+        f"http://127.0.0.1:{dead_port()}/{DEAD}/feed.xml",
+        f"http://{USER}@127.0.0.1:{local_server.port}/rss",
+        f"{base}{READABLE_FEED}",
+    ]
+    with open_library(paths.library, backups=paths.backups) as lib:
+        for url in urls:
+            lib.add_feed(url, folder="Abonnements")
+        report = asyncio.run(refresh(lib, load_settings(paths)))
+        assert len(report.errors) == 3, report.errors
+        lib.set_starred(lib.item_ids())
+    return home
+
+
+def cli(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    capsys.readouterr()
+    status = main(["--home", str(home), *args])
+    out, err = capsys.readouterr()
+    assert status in (0, 1), err  # refresh says 1 when some feeds failed
+    return out + err
+
+
+def assert_clean(text: str, where: str) -> None:
+    leaked = [s for s in SECRETS if s in text]
+    assert not leaked, f"{where} shows {leaked}"
+
+
+def test_feeds_listing_hides_path_and_plain_named_tokens(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = cli(home, capsys, "feeds")
+    assert "/feed/***/rss" in text and "/u/***/private.xml" in text
+    assert "user=bob&token=***&hours=168" in text and "?k=***" in text
+    assert "feed=***&feed_id=***" in text and "moved permanently to" in text
+    assert READABLE_FEED in text  # a readable address stays readable
+    assert_clean(text, "veille feeds")
+    assert_clean(cli(home, capsys, "feeds", "--json"), "veille feeds --json")
+
+
+def test_refresh_report_and_stored_errors_hide_them(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert_clean(cli(home, capsys, "refresh", "--force"), "veille refresh")
+    assert_clean(cli(home, capsys, "refresh", "--force", "--json"), "veille refresh --json")
+    conn = sqlite3.connect(resolve_paths(home).library)
+    try:
+        errors = "\n".join(r[0] for r in conn.execute("SELECT last_error FROM feeds"))
+    finally:
+        conn.close()
+    assert "HTTP 500" in errors and "connection refused" in errors
+    assert_clean(errors, "feeds.last_error")
+    log = resolve_paths(home).log
+    for path in log.rglob("*") if log.exists() else ():
+        if path.is_file():
+            assert_clean(path.read_text("utf-8", "replace"), str(path))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "csv", "atom", "bookmarks", "opml"])
+def test_exports_hide_them_and_keep_article_links(
+    home: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    text = cli(home, capsys, "export", "--format", fmt, "is:starred")
+    assert_clean(text, f"veille export --format {fmt}")
+    if fmt != "opml":
+        assert f"https://www.example.fr{SLUG}-a" in text  # article addresses, exact
+
+
+def test_opml_export_hides_them_unless_asked(
+    home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    plain = cli(home, capsys, "export-opml")
+    assert plain.count("xmlUrl=") == 9
+    assert_clean(plain, "veille export-opml")
+    target = tmp_path / "all.opml"
+    cli(home, capsys, "export-opml", "--include-secrets", "-o", str(target))
+    full = target.read_text()
+    assert all(s in full for s in SECRETS if s != MOVED)  # the moved feed keeps its address
+    assert f"{PATH_TOKEN}/rss" in full and f"token={FRESHRSS}&amp;hours=168" in full
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"https://www.lemonde.fr/pixels{SLUG}_6543210_4408996.html",
+        "https://www.liberation.fr/societe/2026/12/01/la-5g-arrive-rtx4090-le-test_ABCDEF/",
+        "https://www.example.fr/rss/une.xml?page=2&lang=fr",
+        "https://medium.com/@jane/pretty-and-fast-shell-97ea870f2805",
+        "https://www.youtube.com/feeds/videos.xml?channel_id=UCjOJvvYe6tyEHY21OD33h8A",
+        "https://www.example.org/status/1734567890123456789",
+        "https://cdn.example/wp-content/uploads/2016/10/shortsell2-578x400.png",
+    ],
+)
+def test_readable_addresses_are_unchanged(url: str) -> None:
+    assert redact_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://x.example/feed/SECRET-TOKEN-ABC123/rss", "https://x.example/feed/***/rss"),
+        (
+            "https://x.example/u/1234567890abcdef1234/private.xml",
+            "https://x.example/u/***/private.xml",
+        ),
+        ("https://x.example/f/550e8400-e29b-41d4-a716-446655440000", "https://x.example/f/***"),
+        ("https://x.example/p/ABCD-EFGH-1234-5678-IJKL.xml", "https://x.example/p/***.xml"),
+        ("https://x.example/rss?k=a1b2c3d4e5f6g7h8i9", "https://x.example/rss?k=***"),
+        ("https://x.example/rss?k=short", "https://x.example/rss?k=***"),
+        (
+            "https://x.example/rss?feed_id=42&feed=eyJhbGciOiJIUzI1NiJ9.e30.abc123",
+            "https://x.example/rss?feed_id=42&feed=***",
+        ),
+        ("https://x.example/rss?dGhpcyBpcyBhIHNlY3JldDEy", "https://x.example/rss?***"),
+        ("https://TOKEN123:x-oauth-basic@x.example/f", "https://***@x.example/f"),
+        ("https://x.example/f#feed=9f86d081884c7d659a2f", "https://x.example/f#feed=***"),
+    ],
+)
+def test_credentials_that_no_name_announces_are_masked(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+
+
+def test_real_world_feed_addresses_stay_readable(corpora: Path) -> None:
+    """The feeds of real OPML exports: none loses a part of its address to the token rule
+    (a parameter named like a secret may still be masked)."""
+    urls = {
+        u.replace("&amp;", "&")
+        for path in corpora.rglob("*.opml")
+        for u in re.findall(r'xmlUrl="(https?://[^"]+)"', path.read_text("utf-8", "replace"))
+    }
+    assert len(urls) > 200
+    for url in urls:
+        shown = redact_url(url)
+        if shown != url:
+            assert shown.split("?")[0] == url.split("?")[0], url
+            assert "=***" in shown, url
+
+
+def test_real_world_article_links_stay_readable(corpora: Path) -> None:
+    """Item links of real French feeds (Le Monde among them) are shown as they are."""
+    links = []
+    for path in corpora.rglob("*lemonde*.xml"):
+        links += re.findall(r"<link>(https?://[^<]+)</link>", path.read_text("utf-8", "replace"))
+    assert len(links) > 10
+    assert [u for u in links if redact_url(u) != u] == []
