@@ -32,6 +32,31 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+# Bidi embeddings, overrides and isolates: in prose written by the user (a note) or shown on a
+# terminal they only reorder what is displayed, so text reads differently from what it is.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# What a terminal must never receive from data: controls (which start escape sequences: ESC,
+# CSI `\x9b`, OSC `\x9d`, BEL ends an OSC) and bidi controls. Tabs and newlines stay.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+NOTE_LIMIT = 100_000
+"""Characters a note may hold: a page of quotes is a few thousand; more is a paste gone wrong."""
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with nothing a terminal would act on: no controls but tab and newline (`\r\n`
+    becomes a newline), no bidi controls. Spaces and everything printable stay as they are, so
+    it suits text being typed as well as text being printed."""
+    if not text or text.isprintable():
+        return text
+    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_note(text: str) -> str:
+    """A note as stored: no terminal controls, Windows line ends folded, no blank edges."""
+    return terminal_safe(text).strip("\n")
+
+
 def clean_line(text: str, limit: int = 2000) -> str:
     """A one-line field: no controls, no invisible characters, spaces folded, length capped.
 

@@ -36,6 +36,7 @@ from veille.library import LibraryError
 from veille.library.problems import explain
 from veille.outfile import OutputError, describe
 from veille.settings import ConfigError, Paths, load_settings, resolve_paths
+from veille.text import terminal_safe
 
 MODULES = [commands_feeds, commands_items, commands_actions, commands_export,
            commands_fulltext, commands_library]
@@ -135,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _say(text: str, status: int) -> int:
-    print(f"veille: {text}", file=sys.stderr)
+    print(f"veille: {terminal_safe(text)}", file=sys.stderr)
     return status
 
 

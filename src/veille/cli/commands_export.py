@@ -56,7 +56,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
         write_output(args.output, text)
         ctx.warn(f"exported {len(items)} items to {args.output}")
     else:
-        ctx.out.write(text)
+        ctx.write(text)
     return 0
 
 

@@ -145,7 +145,7 @@ def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:
     if args.output:
         write_output(args.output, text, private=args.include_secrets)
     else:
-        ctx.out.write(text)
+        ctx.write(text)
     return 0
 
 

@@ -183,7 +183,7 @@ def cmd_export_state(ctx: Context, args: argparse.Namespace) -> int:
     if args.output:
         write_output(args.output, text, private=True)  # feed URLs may carry keys
     else:
-        ctx.out.write(text)
+        ctx.write(text)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -11,6 +12,9 @@ from veille.fulltext.cache import FullTextCache, open_cache
 from veille.library import Library, LibraryBusy, open_library
 from veille.library.database import BUSY_TIMEOUT_MS
 from veille.settings import Paths, Settings
+from veille.text import terminal_safe
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class CommandError(Exception):
@@ -88,12 +92,19 @@ class Context:
             self._cache.close()
             self._cache = None
 
+    # Everything printed goes through these: text from the library (titles, notes, tags, names
+    # a state file brought) may hold what a terminal would obey, whoever wrote it and when.
+
     def print(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        self.out.write(terminal_safe(text) + "\n")
+
+    def write(self, text: str) -> None:
+        self.out.write(terminal_safe(text))
 
     def print_json(self, data: Any) -> None:
-        json.dump(data, self.out, ensure_ascii=False, indent=2)
-        self.out.write("\n")
+        # JSON escapes C0 controls itself; DEL, C1 and bidi controls are written as escapes too.
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        self.out.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
     def warn(self, text: str) -> None:
-        self.err.write(f"veille: {text}\n")
+        self.err.write(f"veille: {terminal_safe(text)}\n")

@@ -20,6 +20,7 @@ from veille.model import (
     SavedSearch,
 )
 from veille.settings import WatchSettings
+from veille.text import clean_line
 
 
 class Library(MarksLayer):
@@ -47,6 +48,7 @@ class Library(MarksLayer):
         return searches
 
     def save_search(self, name: str, query: str) -> SavedSearch:
+        name, query = clean_line(name, 200), clean_line(query)
         build_where(query, None)  # refuse a query that does not compile, before saving it
         with self.db.write() as conn:
             conn.execute(
@@ -59,6 +61,7 @@ class Library(MarksLayer):
 
     def update_search(self, search_id: int, name: str, query: str) -> None:
         """Change a saved search in place: its id (and the app's memory of it) stays."""
+        name, query = clean_line(name, 200), clean_line(query)
         build_where(query, None)
         try:
             with self.db.write() as conn:

@@ -18,6 +18,9 @@ from veille.model import (
     ParsedFeed,
 )
 from veille.redact import is_secret_url, redact_url
+from veille.text import clean_line
+
+TITLE_LIMIT = 300  # a feed title the user gives; longer ones are cut with "…"
 
 WRITER_CACHE_KIB = 65_536  # page cache of the connection that stores a refresh
 
@@ -57,7 +60,7 @@ class FeedsLayer(LibraryBase):
     # Feeds and folders -------------------------------------------------------------------
 
     def _folder_id(self, conn: sqlite3.Connection, folder: str) -> int | None:
-        folder = "/".join(part.strip() for part in folder.split("/") if part.strip())
+        folder = "/".join(p for p in (clean_line(part, 200) for part in folder.split("/")) if p)
         if not folder:
             return None
         conn.execute("INSERT OR IGNORE INTO folders (path) VALUES (?)", (folder,))
@@ -73,7 +76,8 @@ class FeedsLayer(LibraryBase):
                 raise LibraryError(f"already subscribed: {url}")
             cursor = conn.execute(
                 "INSERT INTO feeds (url, title, user_title, folder_id, added) VALUES (?, ?, ?, ?, ?)",
-                (url, _stand_in_title(url), title.strip(), self._folder_id(conn, folder),
+                (url, _stand_in_title(url), clean_line(title, TITLE_LIMIT),
+                 self._folder_id(conn, folder),
                  time.time()),
             )
         return self.feed(int(cursor.lastrowid or 0))
@@ -92,7 +96,8 @@ class FeedsLayer(LibraryBase):
                 conn.execute(
                     "INSERT INTO feeds (url, title, user_title, folder_id, added) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (url, sub.title or _stand_in_title(url), "", self._folder_id(conn, sub.folder),
+                    (url, clean_line(sub.title, TITLE_LIMIT) or _stand_in_title(url), "",
+                     self._folder_id(conn, sub.folder),
                      time.time()),
                 )
                 added += 1
@@ -159,7 +164,10 @@ class FeedsLayer(LibraryBase):
 
     def set_feed_title(self, feed_id: int, title: str) -> None:
         with self.db.write() as conn:
-            conn.execute("UPDATE feeds SET user_title = ? WHERE id = ?", (title.strip(), feed_id))
+            conn.execute(
+                "UPDATE feeds SET user_title = ? WHERE id = ?",
+                (clean_line(title, TITLE_LIMIT), feed_id),
+            )
 
     def set_feed_policy(self, feed_id: int, policy: FeedPolicy) -> None:
         """Give the feed a full-text policy of its own, or with "" none: it follows config.toml."""

@@ -20,7 +20,9 @@ from typing import Any
 from veille.library.core import Library
 from veille.library.database import LibraryError
 from veille.library.store import next_item_id, reindex
+from veille.query import normalize_tag
 from veille.redact import redact_url
+from veille.text import NOTE_LIMIT, clean_line, clean_note, strip_controls
 
 FORMAT = "veille-state"
 VERSION = 2
@@ -86,8 +88,9 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
     if data.get("version") not in READABLE:
         raise LibraryError(f"unsupported veille state version {data.get('version')!r}")
     try:
-        feeds = [(str(f["url"]), str(f.get("title", "")), str(f.get("folder", "")),
-                  str(f.get("full_text", ""))) for f in data.get("feeds", [])]
+        feeds = [(clean_line(str(f["url"])), clean_line(str(f.get("title", "")), 300),
+                  str(f.get("folder", "")), str(f.get("full_text", "")))
+                 for f in data.get("feeds", [])]
         items = list(data.get("items", []))
         for item in items:
             str(item["feed"]), str(item["guid"])
@@ -120,10 +123,11 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                     """INSERT INTO items (id, feed_id, guid, url, title, author, published,
                            first_seen, sort_ts, summary, content, full_text, has_full_text)
                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (item_id, feed_id, item["guid"], item.get("url", ""), item.get("title", ""),
-                     item.get("author", ""), item.get("published"), now,
-                     float(item.get("sort_ts") or now), item.get("summary", ""),
-                     item.get("content", ""), item.get("full_text", ""),
+                    (item_id, feed_id, item["guid"], _web_link(item.get("url")),
+                     clean_line(str(item.get("title", ""))),
+                     clean_line(str(item.get("author", ""))), item.get("published"), now,
+                     float(item.get("sort_ts") or now), _body(item.get("summary")),
+                     _body(item.get("content")), _body(item.get("full_text")),
                      int(bool(item.get("full_text")))),
                 )
             else:
@@ -133,18 +137,19 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                 (int(bool(item.get("read"))), int(bool(item.get("starred"))),
                  int(bool(item.get("hidden"))), item_id),
             )
-            if item.get("note"):
+            note = clean_note(str(item.get("note") or ""))[:NOTE_LIMIT]
+            if note.strip():
                 conn.execute(
                     "INSERT INTO notes (item_id, body, updated) VALUES (?, ?, ?) ON CONFLICT"
                     "(item_id) DO UPDATE SET body = excluded.body",
-                    (item_id, str(item["note"]), time.time()),
+                    (item_id, note, time.time()),
                 )
-            for name in item.get("tags", []):
-                conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (str(name),))
+            for name in {normalize_tag(str(raw)) for raw in item.get("tags", [])} - {""}:
+                conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
                 conn.execute(
                     "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
                     "SELECT ?, id FROM tags WHERE name = ?",
-                    (item_id, str(name)),
+                    (item_id, name),
                 )
             reindex(conn, item_id)
             counts["items"] += 1
@@ -163,3 +168,13 @@ def _own_policy(policy: str, version: int) -> str:
     if policy == "auto" and version == 1:
         return ""
     return policy if policy in ("auto", "always", "never") else ""
+
+
+def _web_link(value: Any) -> str:
+    """An item's link from a state file: a web address, or none (a `file:` link is not one)."""
+    link = clean_line(str(value or ""))
+    return link if link.lower().startswith(("http://", "https://")) else ""
+
+
+def _body(value: Any) -> str:
+    return strip_controls(str(value or ""))

@@ -14,6 +14,7 @@ from veille.library.database import Database, LibraryError, placeholders
 from veille.library.store import reindex
 from veille.model import TagCount
 from veille.query import normalize_tag
+from veille.text import NOTE_LIMIT, clean_note
 
 FLAGS = {"read", "starred", "hidden"}
 
@@ -131,7 +132,12 @@ def delete_tag(db: Database, name: str) -> int:
 
 
 def set_note(db: Database, item_id: int, text: str) -> None:
-    text = text.replace("\r\n", "\n").strip("\n")
+    text = clean_note(text)
+    if len(text) > NOTE_LIMIT:
+        raise LibraryError(
+            f"a note holds at most {NOTE_LIMIT:,} characters; this one has {len(text):,} "
+            "(nothing was saved)"
+        )
     with db.write() as conn:
         if conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
             raise LibraryError(f"no item with id {item_id}")

@@ -25,6 +25,7 @@ from veille.model import Feed, SavedSearch
 from veille.redact import redact_url
 from veille.text import clean_line
 from veille.tui.screens.watch import query_problem
+from veille.tui.widgets.inputs import SafeInput
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class TagDialog(_Dialog):
                 ),
                 classes="dialog-hint",
             )
-            yield Input(value=self.tag, compact=True, id="entry-name")
+            yield SafeInput(value=self.tag, compact=True, id="entry-name")
             yield Label(Content(""), id="entry-problem")
             yield from self.buttons(delete="Delete tag")
 
@@ -134,8 +135,8 @@ class SearchDialog(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog entry-dialog"):
             yield Label(Content("Saved search"), classes="dialog-title")
-            yield Input(value=self.search.name, placeholder="name", compact=True, id="entry-name")
-            yield Input(
+            yield SafeInput(value=self.search.name, placeholder="name", compact=True, id="entry-name")
+            yield SafeInput(
                 value=self.search.query, placeholder="query", compact=True, id="entry-query"
             )
             yield Label(Content(""), id="entry-problem")
@@ -178,8 +179,8 @@ class FeedDialog(_Dialog):
         with Vertical(classes="dialog entry-dialog"):
             yield Label(Content("Feed"), classes="dialog-title")
             yield Label(Content(clean_line(redact_url(self.feed.url))), classes="dialog-hint")
-            yield Input(value=self.feed.title, placeholder="title", compact=True, id="entry-name")
-            yield Input(
+            yield SafeInput(value=self.feed.title, placeholder="title", compact=True, id="entry-name")
+            yield SafeInput(
                 value=self.feed.folder,
                 placeholder="folder (Presse, Presse/Tech…); empty: top level",
                 suggester=SuggestFromList(self.folders, case_sensitive=False),

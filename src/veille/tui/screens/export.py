@@ -27,6 +27,7 @@ from veille.export import FORMATS, ExportOptions, export_items
 from veille.library import Library, View
 from veille.model import Item
 from veille.tui.display import literal
+from veille.tui.widgets.inputs import SafeInput
 
 PREVIEW_ITEMS = 20  # enough to judge the layout, cheap enough to redo on every change
 PREVIEW_LINES = 200
@@ -126,7 +127,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
                     compact=True,
                     id="export-lang",
                 )
-            yield Input(value=str(default_path("md")), compact=True, id="export-path")
+            yield SafeInput(value=str(default_path("md")), compact=True, id="export-path")
             yield Label(Content(""), id="export-preview-title", classes="dialog-hint")
             with VerticalScroll(id="export-preview-pane"):
                 yield Static(Text(""), id="export-preview")

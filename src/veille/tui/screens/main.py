@@ -38,6 +38,7 @@ from veille.tui.screens.tags import TagChange, TagEditor
 from veille.tui.screens.watch import WatchEdit, WatchEditor, query_problem
 from veille.tui.source import LibrarySource
 from veille.tui.widgets.feeds import Entry, FeedTree
+from veille.tui.widgets.inputs import SafeInput
 from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Reader
 from veille.tui.widgets.status import StatusBar
@@ -98,7 +99,7 @@ class MainScreen(EditTasks, Screen[None]):
             yield FeedTree(id="feeds")
             with Container(id="content"):
                 with Vertical(id="list-pane"):
-                    yield Input(placeholder="search (tag:, is:starred, since:7d…)", id="search")
+                    yield SafeInput(placeholder="search (tag:, is:starred, since:7d…)", id="search")
                     yield Label(Content(""), id="search-problem")
                     yield ItemList(lang=self.settings.lang, id="items")
                 yield Reader(id="reader")

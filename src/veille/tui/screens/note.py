@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
 from veille.text import strip_controls
+from veille.tui.widgets.inputs import SafeTextArea
 
 
 def edit_externally(text: str, editor: str) -> str | None:
@@ -53,7 +54,7 @@ class NoteEditor(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
             yield Label(Content("Note (ctrl+s saves, escape cancels)"), classes="dialog-title")
-            yield TextArea(self.note, id="note-text", soft_wrap=True)
+            yield SafeTextArea(self.note, id="note-text", soft_wrap=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save", variant="primary", id="note-save")
                 yield Button("Cancel", id="note-cancel")

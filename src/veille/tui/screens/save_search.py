@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from veille.text import clean_line
+from veille.tui.widgets.inputs import SafeInput
 
 
 class SaveSearchPrompt(ModalScreen[str | None]):
@@ -30,7 +31,7 @@ class SaveSearchPrompt(ModalScreen[str | None]):
         with Vertical(id="save-search-dialog", classes="dialog"):
             yield Label(Content("Save this search as"), classes="dialog-title")
             yield Label(Content(self.search_query), classes="dialog-hint")
-            yield Input(value=clean_line(self.search_query, 60), id="save-search-name")
+            yield SafeInput(value=clean_line(self.search_query, 60), id="save-search-name")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from veille.text import clean_line
+from veille.tui.widgets.inputs import SafeInput
 
 TagChange = tuple[list[str], list[str]]
 
@@ -46,7 +47,7 @@ class TagEditor(ModalScreen[TagChange | None]):
             yield SelectionList[str](
                 *(Selection(Content(tag), tag, True) for tag in self.current), id="tag-list"
             )
-            yield Input(
+            yield SafeInput(
                 placeholder="new tags, separated by commas",
                 suggester=SuggestFromList(self.known, case_sensitive=False),
                 id="tag-input",

@@ -25,6 +25,7 @@ from veille.model import Rule
 from veille.query import QueryError, parse
 from veille.text import clean_line
 from veille.tui.screens.tags import split_tags
+from veille.tui.widgets.inputs import SafeInput
 
 NEW = "new"
 
@@ -82,14 +83,14 @@ class WatchEditor(ModalScreen[WatchEdit | None]):
                 ]
                 yield OptionList(*options, id="watch-list")
                 with Vertical(id="watch-form"):
-                    yield Input(placeholder="name", compact=True, id="watch-name")
-                    yield Input(
+                    yield SafeInput(placeholder="name", compact=True, id="watch-name")
+                    yield SafeInput(
                         placeholder='query, e.g. "reconnaissance faciale" OR biométrie',
                         compact=True,
                         id="watch-query",
                     )
                     yield Label(Content(""), id="watch-problem")
-                    yield Input(
+                    yield SafeInput(
                         placeholder="tags to add, separated by commas",
                         suggester=SuggestFromList(self.known_tags, case_sensitive=False),
                         compact=True,
