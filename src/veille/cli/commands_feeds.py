@@ -83,8 +83,10 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         from veille.ingest.discover import DiscoveryError, discover
         from veille.ingest.refresh import make_fetcher
 
+        feeds = [f.url for f in ctx.library.feeds(counts=False)]
+
         async def find() -> list[Any]:
-            async with make_fetcher(ctx.settings) as fetcher:
+            async with make_fetcher(ctx.settings, feeds) as fetcher:
                 return await discover(fetcher, url)
 
         try:

@@ -22,7 +22,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,6 +32,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from veille.entries import PreparedEntry
+from veille.ingest.addresses import NetworkPolicy
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.library import Library
@@ -98,9 +99,12 @@ def limits_from(settings: Settings) -> FetchLimits:
     )
 
 
-def make_fetcher(settings: Settings) -> Fetcher:
+def make_fetcher(settings: Settings, feeds: Iterable[str] = ()) -> Fetcher:
+    """A fetcher for `settings`; `feeds` are the URLs of the subscriptions, whose hosts are the
+    user's own (pages on them may be fetched even on a private address)."""
     return Fetcher(
         limits_from(settings),
+        policy=NetworkPolicy.build(settings.allow, feeds),
         site_headers={host: site.headers for host, site in settings.sites.items() if site.headers},
         site_cookies={host: site.cookies for host, site in settings.sites.items() if site.cookies},
     )
@@ -327,6 +331,7 @@ async def refresh(
     try:
         # No lasting thread before the parser processes may start (see `_start_method`).
         every = await _in_passing_thread(partial(lib.feeds, counts=False))
+        subscribed = [f.url for f in every]
         if feed_ids is not None:
             wanted = set(feed_ids)
             every = [f for f in every if f.id in wanted]
@@ -404,7 +409,7 @@ async def refresh(
                     )
                 )
 
-        async with make_fetcher(settings) as fetcher:
+        async with make_fetcher(settings, subscribed) as fetcher:
             await asyncio.gather(*(one(feed, fetcher) for feed in feeds))
         if after is not None and report.new_ids:
             await loop.run_in_executor(writer, after, lib, list(report.new_ids))

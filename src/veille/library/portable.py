@@ -17,6 +17,7 @@ import json
 import time
 from typing import Any
 
+from veille.ingest.addresses import web_link
 from veille.library.core import Library
 from veille.library.database import LibraryError
 from veille.library.store import next_item_id, reindex
@@ -117,7 +118,8 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                     """INSERT INTO items (id, feed_id, guid, url, title, author, published,
                            first_seen, sort_ts, summary, content, full_text, has_full_text)
                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (item_id, feed_id, item["guid"], item.get("url", ""), item.get("title", ""),
+                    (item_id, feed_id, item["guid"], web_link(str(item.get("url", ""))),
+                     item.get("title", ""),
                      item.get("author", ""), item.get("published"), now,
                      float(item.get("sort_ts") or now), item.get("summary", ""),
                      item.get("content", ""), item.get("full_text", ""),
