@@ -49,7 +49,7 @@ from veille.ingest.failures import (
     parse_retry_after,
     status_words,
 )
-from veille.ingest.guard import AddressRefused, GuardedBackend, Hop, Resolver, current_hop
+from veille.ingest.guard import AddressRefused, GuardedBackend, Hop, current_hop
 from veille.redact import redact_url
 from veille.text import clean_line
 
@@ -158,8 +158,8 @@ class Fetcher:
     exactly, and sent only to that host over https — including after a redirect, which is checked
     hop by hop. They hold credentials, so they are never logged nor quoted in an error.
 
-    `policy` names the user's own hosts (see `veille.ingest.addresses`); `resolver` replaces the
-    system's name resolution (tests map names to chosen addresses with it).
+    `policy` names the user's own hosts (see `veille.ingest.addresses`); `backend` and `verify`
+    replace the guarded backend (its resolver, say) and the TLS settings, for tests.
     """
 
     def __init__(
@@ -170,11 +170,13 @@ class Fetcher:
         site_headers: Mapping[str, Mapping[str, str]] | None = None,
         site_cookies: Mapping[str, Mapping[str, str]] | None = None,
         policy: NetworkPolicy | None = None,
-        resolver: Resolver | None = None,
+        backend: GuardedBackend | None = None,
+        verify: ssl.SSLContext | None = None,
     ) -> None:
         self.limits = limits
         self.policy = policy or NetworkPolicy()
-        self._backend = GuardedBackend(resolver) if resolver else GuardedBackend()
+        self._backend = backend or GuardedBackend()
+        self._verify = verify
         self.user_agent = user_agent
         self._site_headers = {k.lower(): dict(v) for k, v in (site_headers or {}).items()}
         self._site_cookies = {k.lower(): dict(v) for k, v in (site_cookies or {}).items()}
@@ -188,7 +190,7 @@ class Fetcher:
         # Cookies set by servers are not kept from one fetch to the next: refreshing feeds should
         # not build a tracking profile. Cookies the user configured are sent per host instead.
         jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-        verify = await asyncio.to_thread(tls_context)
+        verify = self._verify or await asyncio.to_thread(tls_context)
         transport = httpx.AsyncHTTPTransport(verify=verify)
         # httpx takes no network backend: its pool is rebuilt around the guarded one, with the
         # settings httpx would give it. (A transport of our own also means proxies from the
