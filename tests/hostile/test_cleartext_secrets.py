@@ -16,7 +16,10 @@ import httpx
 import pytest
 
 from tests.httpserver import LocalServer, self_signed
+from veille.cli import main
 from veille.ingest.fetch import Fetcher, FetchLimits
+from veille.library import open_library
+from veille.settings import resolve_paths
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=4)
 FEED = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
@@ -45,7 +48,8 @@ def fetcher_for(key: str, client: ssl.SSLContext) -> Fetcher:
 
 def leaked(server: LocalServer) -> list[str]:
     return [
-        r.path for r in server.requests
+        r.path
+        for r in server.requests
         if COOKIE in r.header("Cookie") or TOKEN in r.header("Authorization")
     ]
 
@@ -110,6 +114,35 @@ def test_a_key_without_port_means_443() -> None:
 
     assert cookie("https://example.org/feed") == f"session={COOKIE}"
     assert cookie("https://example.org:443/feed") == f"session={COOKIE}"
-    for url in ("https://example.org:8443/", "http://example.org/", "http://example.org:443/",
-                "https://www.example.org/", "https://example.org.evil.test/"):
+    for url in (
+        "https://example.org:8443/",
+        "http://example.org/",
+        "http://example.org:443/",
+        "https://www.example.org/",
+        "https://example.org.evil.test/",
+    ):
         assert cookie(url) == "", url
+
+
+def test_http_subscriptions_with_credentials_are_named_once(
+    tmp_path: Path, local_server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    home = tmp_path / "home"
+    paths = resolve_paths(home)
+    paths.ensure()
+    paths.config.write_text(f'[sites."127.0.0.1"]\ncookies = {{ session = "{COOKIE}" }}\n')
+    local_server.add("/a.xml", FEED)
+    local_server.add("/b.xml", FEED)
+    with open_library(paths.library, backups=paths.backups) as lib:
+        lib.add_feed(local_server.url("/a.xml"))
+        lib.add_feed(local_server.url("/b.xml"))
+    note = (
+        "note: the cookies and headers config.toml gives 127.0.0.1 are not sent to its http:// "
+        "feeds: they travel over https only (subscribe with https://)"
+    )
+    for command in ("refresh", "feeds"):
+        capsys.readouterr()
+        assert main(["--home", str(home), command]) == 0
+        out = capsys.readouterr().out
+        assert out.count(note) == 1 and COOKIE not in out, command
+    assert leaked(local_server) == [] and len(local_server.requests) == 2

@@ -54,19 +54,41 @@ def setup_home(tmp_path: Path, local_server: LocalServer) -> Path:
     )
     # An RSS guid that is a permalink stands for the link when there is none.
     items += f"<item><title>Guid</title><guid>{secret.as_uri()}</guid></item>"
-    local_server.add("/feed.xml", f"<rss version='2.0'><channel><title>F</title>{items}"
-                     "</channel></rss>")
-    local_server.add("/feed.json", json.dumps({
-        "version": "https://jsonfeed.org/version/1.1", "title": "J",
-        "items": [
-            {"id": "j1", "title": "Json url", "url": secret.as_uri(), "content_text": "court"},
-            {"id": "j2", "title": "Json external", "external_url": paths.config.as_uri(),
-             "content_text": "court"},
-            {"id": "j3", "title": "Json both", "url": secret.as_uri(),
-             "external_url": "https://example.org/vrai", "content_text": "court",
-             "attachments": [{"url": secret.as_uri(), "mime_type": "text/plain"}]},
-        ],
-    }), content_type="application/feed+json")
+    local_server.add(
+        "/feed.xml", f"<rss version='2.0'><channel><title>F</title>{items}</channel></rss>"
+    )
+    local_server.add(
+        "/feed.json",
+        json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "J",
+                "items": [
+                    {
+                        "id": "j1",
+                        "title": "Json url",
+                        "url": secret.as_uri(),
+                        "content_text": "court",
+                    },
+                    {
+                        "id": "j2",
+                        "title": "Json external",
+                        "external_url": paths.config.as_uri(),
+                        "content_text": "court",
+                    },
+                    {
+                        "id": "j3",
+                        "title": "Json both",
+                        "url": secret.as_uri(),
+                        "external_url": "https://example.org/vrai",
+                        "content_text": "court",
+                        "attachments": [{"url": secret.as_uri(), "mime_type": "text/plain"}],
+                    },
+                ],
+            }
+        ),
+        content_type="application/feed+json",
+    )
     with open_library(paths.library, backups=paths.backups) as lib:
         lib.add_feed(local_server.url("/feed.xml"))
         lib.add_feed(local_server.url("/feed.json"))
@@ -133,8 +155,17 @@ def test_full_texts_read_from_files_by_earlier_versions_are_dropped(tmp_path: Pa
     with sqlite3.connect(paths.library) as conn:
         conn.execute("PRAGMA user_version = 7")
     cache = open_cache(paths, Settings())
-    cache.put_article(1, CachedArticle(url="file:///etc/passwd", html=SECRET, title="",
-                                       byline="", lead_image="", fetched=time.time()))
+    cache.put_article(
+        1,
+        CachedArticle(
+            url="file:///etc/passwd",
+            html=SECRET,
+            title="",
+            byline="",
+            lead_image="",
+            fetched=time.time(),
+        ),
+    )
     with open_library(paths.library, backups=paths.backups) as lib:
         old, good = lib.item(1), lib.item(2)
     assert (old.url, old.full_text) == ("", "")

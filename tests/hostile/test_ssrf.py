@@ -34,7 +34,9 @@ ARTICLE = (
     + "<p>{t}. Un paragraphe assez long pour être pris pour un article, avec des mots. </p>" * 8
     + "</article></body></html>"
 )
-REFUSED = "a private address you did not subscribe to (allow it in config.toml under [network] allow)"
+REFUSED = (
+    "a private address you did not subscribe to (allow it in config.toml under [network] allow)"
+)
 
 
 @pytest.fixture
@@ -103,12 +105,18 @@ def items(home: Path) -> dict[str, tuple[str, str]]:
         for item_id in lib.item_ids():
             item = lib.item(item_id)
             kept = cache.article(item_id)
-            found[item.title] = (item.full_text_error, item.full_text or (kept.html if kept else ""))
+            found[item.title] = (
+                item.full_text_error,
+                item.full_text or (kept.html if kept else ""),
+            )
         return found
 
 
 def test_item_links_to_private_addresses_are_refused_before_any_request(
-    tmp_path: Path, local_server: LocalServer, internal: LocalServer, internal2: LocalServer,
+    tmp_path: Path,
+    local_server: LocalServer,
+    internal: LocalServer,
+    internal2: LocalServer,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     links = hostile_links(internal, internal2)
@@ -136,7 +144,10 @@ def test_item_links_to_private_addresses_are_refused_before_any_request(
 
 
 def test_an_allow_listed_host_is_fetched(
-    tmp_path: Path, local_server: LocalServer, internal: LocalServer, internal2: LocalServer,
+    tmp_path: Path,
+    local_server: LocalServer,
+    internal: LocalServer,
+    internal2: LocalServer,
 ) -> None:
     local_server.add("/feed.xml", rss([internal.url("/"), internal2.url("/")], internal.url("/")))
     config = f'[network]\nallow = ["127.0.0.1:{internal.port}", "127.0.0.2/32"]\n'
@@ -148,7 +159,9 @@ def test_an_allow_listed_host_is_fetched(
 
 
 def test_a_feed_redirecting_to_an_unsubscribed_local_origin_is_refused(
-    tmp_path: Path, local_server: LocalServer, internal: LocalServer,
+    tmp_path: Path,
+    local_server: LocalServer,
+    internal: LocalServer,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     local_server.add("/feed.xml", status=302, headers={"Location": internal.url("/")})
@@ -177,9 +190,24 @@ def ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
 
 
 def test_private_means_not_global() -> None:
-    for text in ("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-                 "0.0.0.0", "100.64.0.1", "224.0.0.1", "240.0.0.1", "::1", "::", "fe80::1",
-                 "fc00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "ff02::1"):
+    for text in (
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "0.0.0.0",
+        "100.64.0.1",
+        "224.0.0.1",
+        "240.0.0.1",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "ff02::1",
+    ):
         assert is_private(ip(text)), text
     for text in ("93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "::ffff:93.184.216.34"):
         assert not is_private(ip(text)), text
@@ -212,15 +240,22 @@ class LoopbackOnly(httpcore.AsyncNetworkBackend):
         self.inner = httpcore.AnyIOBackend()
         self.asked: list[str] = []
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: object = None) -> httpcore.AsyncNetworkStream:
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: object = None,
+    ) -> httpcore.AsyncNetworkStream:
         self.asked.append(host)
         assert is_private(ip(host)) or host.startswith("93.184.216."), host
         return await self.inner.connect_tcp("127.0.0.1", port, timeout)
 
 
-def fetcher_with(answers: dict[str, list[list[str]]], own: list[str]) -> tuple[Fetcher, LoopbackOnly]:
+def fetcher_with(
+    answers: dict[str, list[list[str]]], own: list[str]
+) -> tuple[Fetcher, LoopbackOnly]:
     async def resolve(host: str, port: int) -> list[str]:
         turns = answers[host]
         return turns.pop(0) if len(turns) > 1 else turns[0]
@@ -237,15 +272,18 @@ async def test_public_page_redirecting_to_an_own_host_is_refused(
     fetcher, inner = fetcher_with({"public.test": [["93.184.216.34"]]}, [internal.url("/feed")])
     async with fetcher:
         result = await fetcher.fetch(f"http://public.test:{local_server.port}/go")
-    assert result.error == "refused to fetch 127.0.0.1: a public address redirected to a private one"
+    assert (
+        result.error == "refused to fetch 127.0.0.1: a public address redirected to a private one"
+    )
     assert internal.requests == [] and inner.asked == ["93.184.216.34"]
 
 
 async def test_dns_rebinding_between_hops_is_refused(local_server: LocalServer) -> None:
     # The name answers with a public address, then with loopback; the server closes each
     # connection, so the second hop connects again and meets the second answer.
-    local_server.handle("/a", lambda r: Response(302, headers={"Location": "/b",
-                                                              "Connection": "close"}))
+    local_server.handle(
+        "/a", lambda r: Response(302, headers={"Location": "/b", "Connection": "close"})
+    )
     local_server.add("/b", INTERNAL, content_type="text/plain")
     answers = {"rebind.test": [["93.184.216.34"], ["127.0.0.1"]]}
     fetcher, inner = fetcher_with(answers, [f"http://127.0.0.1:{local_server.port}/"])

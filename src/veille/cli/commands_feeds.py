@@ -157,6 +157,14 @@ def feed_json(feed: Feed) -> dict[str, Any]:
     }
 
 
+def _warn_cleartext(ctx: Context) -> None:
+    from veille.ingest.refresh import cleartext_warning
+
+    warning = cleartext_warning(ctx.settings, (f.url for f in ctx.library.feeds(counts=False)))
+    if warning:
+        ctx.print(warning)
+
+
 def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
     feeds = [f for f in ctx.library.feeds() if f.failing or not args.failing]
     if args.json:
@@ -174,6 +182,7 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
             ctx.print(f"     last error: {f.last_error} ({f.failures} in a row{retry})")
     if not feeds:
         ctx.print("no feeds" + (" failing" if args.failing else "; `veille add URL` subscribes"))
+    _warn_cleartext(ctx)
     return 0
 
 
@@ -237,4 +246,5 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
                       f"{len(fetched.errors)} could not be fetched")
         if report.offline:
             ctx.print("the network seems to be down: everything in the library still reads")
+        _warn_cleartext(ctx)
     return 0 if not report.errors or len(report.errors) < report.feeds else 1

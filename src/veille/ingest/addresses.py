@@ -159,9 +159,7 @@ def refusal(
             continue
         shown = host if host.lower().strip("[]") == str(address) else f"{host} ({address})"
         if after_public:
-            return (
-                f"refused to fetch {shown}: a public address redirected to a private one"
-            )
+            return f"refused to fetch {shown}: a public address redirected to a private one"
         if not policy.owns(host, port, address):
             return (
                 f"refused to fetch {shown}: a private address you did not subscribe to "

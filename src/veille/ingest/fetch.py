@@ -190,7 +190,7 @@ class Fetcher:
         # Cookies set by servers are not kept from one fetch to the next: refreshing feeds should
         # not build a tracking profile. Cookies the user configured are sent per host instead.
         jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-        verify = self._verify or await asyncio.to_thread(tls_context)
+        verify = self._verify if self._verify is not None else await asyncio.to_thread(tls_context)
         transport = httpx.AsyncHTTPTransport(verify=verify)
         # httpx takes no network backend: its pool is rebuilt around the guarded one, with the
         # settings httpx would give it. (A transport of our own also means proxies from the
@@ -375,9 +375,8 @@ class Fetcher:
             if hops > limits.max_redirects:
                 raise FetchFailure(f"too many redirects (more than {limits.max_redirects})")
             target = _web_url(urljoin(str(current), location), redirect=True)
-            if current.scheme == "https" and target.scheme == "http" and (
-                self.carries_secrets(current)
-            ):
+            downgrade = current.scheme == "https" and target.scheme == "http"
+            if downgrade and self.carries_secrets(current):
                 raise FetchFailure(
                     f"refused a redirect from https to http for {clean_line(current.host)}: "
                     "its cookies or headers from config.toml would travel unencrypted"

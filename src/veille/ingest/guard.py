@@ -48,9 +48,7 @@ class Hop:
     private: bool | None = None  # set once the addresses are known
 
 
-current_hop: contextvars.ContextVar[Hop | None] = contextvars.ContextVar(
-    "veille_hop", default=None
-)
+current_hop: contextvars.ContextVar[Hop | None] = contextvars.ContextVar("veille_hop", default=None)
 
 
 async def system_resolver(host: str, port: int) -> list[str]:

@@ -110,6 +110,28 @@ def make_fetcher(settings: Settings, feeds: Iterable[str] = ()) -> Fetcher:
     )
 
 
+def cleartext_warning(settings: Settings, feeds: Iterable[str]) -> str:
+    """A sentence naming the hosts whose config.toml cookies or headers are not sent because the
+    user subscribed to them over http; "" when there are none."""
+    secret = {key for key, site in settings.sites.items() if site.cookies or site.headers}
+    hosts: set[str] = set()
+    for url in feeds:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        try:
+            port = parts.port or 80
+        except ValueError:
+            continue
+        if parts.scheme.lower() == "http" and secret & {host, f"{host}:{port}"}:
+            hosts.add(host)
+    if not hosts:
+        return ""
+    return (
+        f"note: the cookies and headers config.toml gives {', '.join(sorted(hosts))} are not "
+        "sent to its http:// feeds: they travel over https only (subscribe with https://)"
+    )
+
+
 def due_feeds(feeds: Sequence[Feed], *, force: bool, now: float) -> tuple[list[Feed], int]:
     """Feeds to fetch now: those not resting after failures (unless forced)."""
     due = [
