@@ -171,3 +171,15 @@ def test_full_texts_read_from_files_by_earlier_versions_are_dropped(tmp_path: Pa
     assert (old.url, old.full_text) == ("", "")
     assert good.full_text == "<p>bon</p>" and good.url == "https://example.org/a"
     assert cache.article(1) is None
+
+
+def test_the_demo_reads_its_pages_without_file_links(tmp_path: Path) -> None:
+    from veille.demo import PAGES_SITE, prepare_demo
+
+    paths = prepare_demo(tmp_path / "demo")
+    cache = open_cache(paths, load_settings(paths))
+    with open_library(paths.library, backups=paths.backups) as lib:
+        urls = dict(lib.conn.execute("SELECT id, url FROM items").fetchall())
+    assert not [u for u in urls.values() if not u.startswith(("https://", "http://")) and u]
+    kept = [i for i, u in urls.items() if u.startswith(PAGES_SITE) and cache.article(i)]
+    assert len(kept) >= 8
