@@ -16,6 +16,8 @@ import contextlib
 import gzip as gzip_module
 import itertools
 import socket
+import ssl
+import subprocess
 import sys
 import threading
 import time
@@ -23,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import brotli
@@ -226,8 +229,9 @@ def _not_modified(request: Request, etag: str | None, last_modified: str | None)
 class LocalServer:
     """A threaded HTTP server on `host`:random-port. Use as a context manager."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
         self.host = host
+        self.tls = tls
         self.requests: list[Request] = []
         self.max_in_flight = 0
         self._in_flight = 0
@@ -245,6 +249,9 @@ class LocalServer:
         self._server = _Server(self, (self.host, 0))
         port = self._server.server_address[1]
         self.base = f"http://{self.host}:{port}"
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
+            self.base = f"https://{self.host}:{port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -383,6 +390,22 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
 
 
 # fixtures ------------------------------------------------------------------------------------
+
+
+def self_signed(folder: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """(server, client) TLS contexts for a certificate of 127.0.0.1 made with `openssl`."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    client = ssl.create_default_context(cafile=str(cert))
+    return server, client
+
 
 
 @pytest.fixture

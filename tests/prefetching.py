@@ -19,7 +19,8 @@ def prefetch_now(
     service = FullTextService(lib, cache, settings)
 
     async def go() -> PrefetchReport:
-        async with make_fetcher(settings) as fetcher:
+        feeds = [f.url for f in lib.feeds(counts=False)]
+        async with make_fetcher(settings, feeds) as fetcher:
             return await service.prefetch(list(ids), fetcher)
 
     try:

@@ -12,11 +12,19 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from veille.settings import Paths, load_settings, resolve_paths
 
+if TYPE_CHECKING:
+    from veille.fulltext.cache import FullTextCache
+    from veille.library import Library
+
 PLACEHOLDER = "{DEMO}"
+# Item links must be web addresses (a feed may not make veille read files): the demo's items link
+# to this made-up site, whose pages are read from the demo folder into the cache at set-up.
+PAGES_SITE = "https://demo.veille.example/pages/"
 
 
 def demo_assets() -> Path:
@@ -60,11 +68,40 @@ def prepare_demo(home: str | Path | None = None) -> Paths:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             if PLACEHOLDER in text:
+                text = text.replace(PLACEHOLDER + "/pages/", PAGES_SITE)
                 path.write_text(text.replace(PLACEHOLDER, base), encoding="utf-8")
     state = json.loads((copy / "state.json").read_text(encoding="utf-8"))
     paths.config.write_text(_config_text(state), encoding="utf-8")
     load_demo(paths, copy, state)
     return paths
+
+
+def _keep_pages(lib: Library, cache: FullTextCache, pages: Path) -> None:
+    """The full texts of the demo's cut items, from its own pages, as a prefetch would keep them."""
+    import time
+
+    from veille.fulltext.cache import CachedArticle
+    from veille.fulltext.extract import ExtractionError, extract
+
+    rows = lib.conn.execute(
+        "SELECT id, url FROM items WHERE url LIKE ?", (PAGES_SITE + "%",)
+    ).fetchall()
+    for item_id, url in rows:
+        page = pages / url.removeprefix(PAGES_SITE).split("?", 1)[0]
+        try:
+            article = extract(page.read_bytes(), url)
+        except (OSError, ExtractionError):
+            continue
+        kept = CachedArticle(
+            url=url,
+            html=article.html,
+            title=article.title,
+            byline=article.byline,
+            lead_image=article.lead_image,
+            fetched=time.time(),
+        )
+        cache.put_article(item_id, kept)
+        lib.record_full_text(item_id, article.html, pin=False)
 
 
 def load_demo(paths: Paths, folder: Path, state: dict[str, object]) -> None:
@@ -78,7 +115,8 @@ def load_demo(paths: Paths, folder: Path, state: dict[str, object]) -> None:
     with open_library(paths.library, backups=paths.backups) as lib:
         lib.attach_cache(cache)
         lib.add_feeds(read_subscriptions((folder / "demo.opml").read_bytes(), "demo.opml"))
-        asyncio.run(refresh_all(lib, settings, cache))
+        asyncio.run(refresh_all(lib, settings, cache, prefetch=False))
+        _keep_pages(lib, cache, folder / "pages")
         by_guid = dict(lib.conn.execute("SELECT guid, id FROM items").fetchall())
         marks: dict[str, dict[str, object]] = state.get("items", {})  # type: ignore[assignment]
         for guid, mark in marks.items():

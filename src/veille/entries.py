@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
+from veille.ingest.addresses import web_link
 from veille.model import ParsedEntry, ParsedFeed
 from veille.text import clean_line, fold, html_to_text
 
@@ -63,7 +64,7 @@ def prepare_entries(
         published = _ts(entry.published)
         title = clean_line(entry.title, 1000)
         author = clean_line(entry.author, 300)
-        url = (entry.link or "").strip()
+        url = web_link(entry.link)  # a `file:` or `javascript:` link is the feed's, not ours
         body = html_to_text(entry.content or entry.summary, clean=True)  # parsed: no controls
         truncated = int(bool(is_truncated and is_truncated(entry, typical, body)))
         text = body[:FTS_TEXT_LIMIT]
@@ -108,7 +109,11 @@ def _ts(value: datetime | None) -> float | None:
 
 def _enclosures(entry: ParsedEntry) -> str:
     return json.dumps(
-        [{"url": e.url, "type": e.type, "length": e.length} for e in entry.enclosures],
+        [
+            {"url": e.url, "type": e.type, "length": e.length}
+            for e in entry.enclosures
+            if web_link(e.url)
+        ],
         ensure_ascii=False,
     )
 

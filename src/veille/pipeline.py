@@ -63,7 +63,8 @@ async def refresh_all(
 
     service = FullTextService(lib, cache, settings)
     try:
-        async with make_fetcher(settings) as fetcher:
+        feeds = [f.url for f in lib.feeds(counts=False)]
+        async with make_fetcher(settings, feeds) as fetcher:
             fetched = await service.prefetch(
                 report.new_ids, fetcher, flags=report.new_flags, slots=slots
             )

@@ -153,6 +153,9 @@ class Settings:
     cluster_mark_read: bool = True
     """Reading one item of a story marks its other sources read."""
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
+    allow: tuple[str, ...] = ()
+    """[network] allow: private hosts pages may be fetched from besides those of the user's
+    feeds: "nas.local" (any port), "wiki.lan:8080", "192.168.1.0/24"."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id → keys, e.g. star = "s,f2"."""
     sites: dict[str, SiteSettings] = field(default_factory=dict)
@@ -181,10 +184,15 @@ max_redirects = 10
 slow_after = 5.0            # seconds before a host still answering counts as slow
 deadline = 90.0             # seconds for a whole refresh, full text included
 
+[network]
+allow = []                  # private hosts full texts may come from, besides your feeds' own:
+                            # "nas.local" (any port), "wiki.lan:8080", "192.168.1.0/24"
+
 # [keys]                    # binding id = "keys"; see the help screen (?) for ids
 # star = "s"
 
-# [sites."www.example.fr"]  # full-text rule and subscriber access for one host
+# [sites."www.example.fr"]  # full-text rule and subscriber access for one host (port 443;
+#                           # "host:port" for another); cookies and headers go over https only
 # content = "article .body" # CSS selector of the article
 # remove = [".related", ".newsletter"]
 # cookies = { session = "..." }    # kept secret: never printed, logged or exported
@@ -299,6 +307,16 @@ def parse_settings(text: str) -> Settings:
         setattr(r, name, refresh.positive(name, getattr(r, name)))
     r.max_redirects = refresh.take("max_redirects", int, r.max_redirects)
     refresh.finish()
+
+    network = _Reader(text, top.take("network", dict, {}), "network.")
+    settings.allow = _str_list(network, "allow")
+    try:
+        from veille.ingest.addresses import parse_allow
+
+        parse_allow(settings.allow)
+    except ValueError as problem:
+        raise network.error("allow", str(problem)) from None
+    network.finish()
 
     keys = _Reader(text, top.take("keys", dict, {}), "keys.")
     for binding_id in list(keys.table):

@@ -12,7 +12,7 @@ from tests.tui.conftest import entry
 from tests.tui.helpers import ready, screen_text, static_text, until
 from veille.library import open_library
 from veille.model import ParsedFeed
-from veille.settings import Paths
+from veille.settings import Paths, Settings
 from veille.tui.app import VeilleApp
 
 
@@ -245,7 +245,8 @@ async def test_f_fetches_the_full_text_now_and_offline_says_it_cannot(
         await pilot.press("f")
         await until(pilot, lambda: "Offline" in screen_text(app))
         assert not local_server.requests_to("/articles/cut")
-    app = app_factory()
+    # The site is on loopback, a private address: the user allows it in config.toml.
+    app = app_factory(Settings(lang="en", allow=(f"127.0.0.1:{local_server.port}",)))
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
         await pilot.press("enter")

@@ -91,8 +91,10 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
         from veille.ingest.discover import DiscoveryError, discover
         from veille.ingest.refresh import make_fetcher
 
+        feeds = [f.url for f in ctx.library.feeds(counts=False)]
+
         async def find() -> list[Any]:
-            async with make_fetcher(ctx.settings) as fetcher:
+            async with make_fetcher(ctx.settings, feeds) as fetcher:
                 return await discover(fetcher, url)
 
         try:
@@ -163,6 +165,14 @@ def feed_json(feed: Feed, settings: Settings) -> dict[str, Any]:
     }
 
 
+def _warn_cleartext(ctx: Context) -> None:
+    from veille.ingest.refresh import cleartext_warning
+
+    warning = cleartext_warning(ctx.settings, (f.url for f in ctx.library.feeds(counts=False)))
+    if warning:
+        ctx.print(warning)
+
+
 def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
     feeds = [f for f in ctx.library.feeds() if f.failing or not args.failing]
     if args.json:
@@ -182,6 +192,7 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
             ctx.print(f"     last error: {f.last_error} ({f.failures} in a row{retry})")
     if not feeds:
         ctx.print("no feeds" + (" failing" if args.failing else "; `veille add URL` subscribes"))
+    _warn_cleartext(ctx)
     return 0
 
 
@@ -264,4 +275,5 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
                       + f" ({report.prefetch_elapsed:.1f} s of the {report.elapsed:.1f})")
         if report.offline:
             ctx.print("the network seems to be down: everything in the library still reads")
+        _warn_cleartext(ctx)
     return 0 if not report.errors or len(report.errors) < report.feeds else 1

@@ -49,7 +49,8 @@ def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
     bar = ProgressBar("full text")
 
     async def go() -> PrefetchReport:
-        async with make_fetcher(ctx.settings) as fetcher:
+        feeds = [f.url for f in ctx.library.feeds(counts=False)]
+        async with make_fetcher(ctx.settings, feeds) as fetcher:
             return await service.prefetch(
                 ids, fetcher, only_wanted=not args.all,
                 on_progress=lambda done, total, _r: bar.update(done, total),
@@ -85,7 +86,9 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
 
         async def get() -> tuple[bytes, str, str]:
             async with make_fetcher(ctx.settings) as fetcher:
-                result = await fetcher.fetch(url, accept="text/html,*/*;q=0.5")
+                # Typed by the user: its host is theirs for this request, but only on the web.
+                result = await fetcher.fetch_page(url, accept="text/html,*/*;q=0.5",
+                                                  trusted=(url,))
             if result.error or result.body is None:
                 raise CommandError(result.error or "the page was empty")
             return result.body, result.content_type, result.final_url or url

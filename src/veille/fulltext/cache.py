@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from veille.ingest.addresses import web_link
 from veille.settings import Paths, Settings
 
 if TYPE_CHECKING:
@@ -133,7 +134,11 @@ class FullTextCache:
             data: Any = self._cache.get(f"article:{item_id}")
         except Exception:  # a damaged cache reads as empty: everything in it can be re-fetched
             return None
-        return CachedArticle(**data) if isinstance(data, dict) else None
+        if not isinstance(data, dict) or not web_link(str(data.get("url", ""))):
+            # Only pages fetched from the web are full texts: a file read for a `file:` item
+            # link (as versions before this check did) is not shown nor exported.
+            return None
+        return CachedArticle(**data)
 
     def put_article(self, item_id: int, article: CachedArticle) -> None:
         data = asdict(article)

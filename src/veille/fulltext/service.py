@@ -1,7 +1,8 @@
 """Getting an item's full text: fetch its page, extract the article, keep it for offline reading.
 
 Pages are fetched with the same `Fetcher` as feeds (same limits, timeouts, politeness, and the
-per-site cookies and headers of subscribers). Extraction runs in a worker thread. A failure is
+per-site cookies and headers of subscribers), as pages: http or https only, never a local file,
+and a private address only when it is one of the user's hosts. Extraction runs in a worker thread. A failure is
 stored on the item in plain words, and the feed's own content stays what the reader shows.
 """
 
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from veille.fulltext.cache import CachedArticle, FullTextCache
 from veille.fulltext.extract import ExtractionError, SiteRule, extract
 from veille.fulltext.policy import feed_policy
+from veille.ingest.addresses import web_link
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher
 from veille.ingest.schedule import HostSlots, Postponed
@@ -46,7 +48,7 @@ class PrefetchReport:
 
 
 def wants_full_text(item: Item, policy: str) -> bool:
-    if policy == "never" or not item.url.startswith(("http://", "https://", "file://")):
+    if policy == "never" or not web_link(item.url):
         return False
     return policy == "always" or item.truncated
 
@@ -96,7 +98,9 @@ class FullTextService:
         loop = asyncio.get_running_loop()
         if not item.url:
             return await self._fail(item.id, "the item has no link to fetch")
-        get = partial(fetcher.fetch, item.url, accept=PAGE_ACCEPT)
+        # A link comes from the feed's author, not the user: http(s) only, and a private
+        # address only if it is one of the user's hosts.
+        get = partial(fetcher.fetch_page, item.url, accept=PAGE_ACCEPT)
         if slots is None:
             result = await get()
         else:

@@ -141,7 +141,7 @@ def _page_links(result: FetchResult) -> list[Candidate]:
     for element in root.iter("title"):
         page_title = clean_line(element.text_content())
         break
-    schemes = {"http", "https"} | ({"file"} if base.startswith("file:") else set())
+    schemes = {"http", "https"}
     found: dict[str, Candidate] = {}
     for link in root.iter("link"):
         rels = (link.get("rel") or "").lower().split()
@@ -163,8 +163,8 @@ def _page_links(result: FetchResult) -> list[Candidate]:
     return list(found.values())
 
 
-async def _probe(fetcher: Fetcher, url: str) -> tuple[Candidate, str] | None:
-    result = await fetcher.fetch(url, accept=DISCOVER_ACCEPT)
+async def _probe(fetcher: Fetcher, url: str, typed: str) -> tuple[Candidate, str] | None:
+    result = await fetcher.fetch_page(url, accept=DISCOVER_ACCEPT, trusted=(typed,))
     kind = sniff_feed(result.body) if result.ok else ""
     if not kind or result.body is None:
         return None
@@ -184,7 +184,13 @@ async def discover(fetcher: Fetcher, url: str) -> list[Candidate]:
     the usual addresses. Raises DiscoveryError, in plain words, when there are none."""
     url = _normalise(url)
     shown = redact_url(url)
-    result = await fetcher.fetch(url, accept=DISCOVER_ACCEPT)
+    # The address typed is the user's (its host may be on their LAN, or it may be a file of
+    # theirs); what it links to is checked as any page would be, and only web addresses are
+    # opened.
+    if url.startswith(("file:", "/")):
+        result = await fetcher.fetch(url, accept=DISCOVER_ACCEPT)
+    else:
+        result = await fetcher.fetch_page(url, accept=DISCOVER_ACCEPT, trusted=(url,))
     if not result.ok or result.body is None:
         raise DiscoveryError(f"could not open {shown}: {result.error or 'no content'}")
     kind = sniff_feed(result.body)
@@ -198,7 +204,7 @@ async def discover(fetcher: Fetcher, url: str) -> list[Candidate]:
     if parts.scheme not in ("http", "https"):
         raise DiscoveryError(f"no feed found in {shown}")
     origin = f"{parts.scheme}://{parts.netloc}"
-    probes = await asyncio.gather(*(_probe(fetcher, origin + path) for path in COMMON_PATHS))
+    probes = await asyncio.gather(*(_probe(fetcher, origin + path, url) for path in COMMON_PATHS))
     found: list[Candidate] = []
     seen: set[str] = set()
     for probe in probes:

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import httpx
 
+from veille.ingest.addresses import host_port
 from veille.redact import redact_url
 from veille.text import clean_line
 
@@ -121,7 +122,7 @@ def describe_transport_error(exc: BaseException, url: httpx.URL, limits: FetchLi
     if any(isinstance(c, socket.gaierror) for c in causes):
         return f"could not resolve host {host}"
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
-        return f"connection refused by {host}:{port}"
+        return f"connection refused by {host_port(host, port)}"
     for cause in causes:
         if isinstance(cause, ssl.SSLCertVerificationError):
             reason = clean_line(str(cause.verify_message or ""), limit=200)
@@ -140,7 +141,7 @@ def describe_transport_error(exc: BaseException, url: httpx.URL, limits: FetchLi
     ):
         return "the server closed the connection"
     if isinstance(exc, httpx.ConnectError):
-        return f"could not connect to {host}:{port}"
+        return f"could not connect to {host_port(host, port)}"
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return f"not a valid address: {redact_url(str(url))}"
     if isinstance(exc, OSError) and exc.strerror:

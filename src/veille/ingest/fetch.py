@@ -8,6 +8,13 @@ because one 64 KB network read of gzip or brotli can inflate to gigabytes; and r
 by hand, so their number, loops, permanence and scheme (never from the web to `file:`) are
 checked. Conditional GET is always used when validators are known.
 
+Every connection goes through `veille.ingest.guard`, which resolves the host and checks each
+address against the `NetworkPolicy` (`veille.ingest.addresses`) before connecting: a feed's own
+origin is trusted for its fetch, a page found in a feed reaches a private address only when it is
+one of the user's, and nothing that started on the web reaches the LAN. Site cookies and headers
+hold credentials: they are sent over https only, and a redirect that would carry them from https
+to http is refused.
+
 `Fetcher.fetch` never raises for network or HTTP trouble: it returns a `FetchResult` whose
 `error` is a sentence a user can read, naming no secret (URLs pass through `redact_url`; site
 cookies and headers never appear).
@@ -28,9 +35,11 @@ from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
+import httpcore
 import httpx
 
 from veille import __version__
+from veille.ingest.addresses import NetworkPolicy
 from veille.ingest.decode import DecodeError, Decoder, decoder_for, supported_encodings
 from veille.ingest.failures import (
     FetchFailure,
@@ -40,6 +49,7 @@ from veille.ingest.failures import (
     parse_retry_after,
     status_words,
 )
+from veille.ingest.guard import AddressRefused, GuardedBackend, Hop, current_hop
 from veille.redact import redact_url
 from veille.text import clean_line
 
@@ -129,6 +139,10 @@ def _web_url(url: str, *, redirect: bool) -> httpx.URL:
     raise FetchFailure(f"not a valid address: {redact_url(url)}")
 
 
+def _port(url: httpx.URL) -> int:
+    return url.port or (443 if url.scheme == "https" else 80)
+
+
 @functools.cache
 def tls_context() -> ssl.SSLContext:
     """The TLS settings every client of this process verifies servers with (httpx's defaults,
@@ -140,9 +154,12 @@ def tls_context() -> ssl.SSLContext:
 class Fetcher:
     """Fetches URLs within `limits`; an async context manager owning one HTTP client.
 
-    `site_headers` and `site_cookies` are keyed by host name (or `host:port`), matched exactly,
-    and sent only to that host — including after a redirect, which is checked hop by hop. They
-    hold credentials, so they are never logged nor quoted in an error.
+    `site_headers` and `site_cookies` are keyed by host name (port 443) or `host:port`, matched
+    exactly, and sent only to that host over https — including after a redirect, which is checked
+    hop by hop. They hold credentials, so they are never logged nor quoted in an error.
+
+    `policy` names the user's own hosts (see `veille.ingest.addresses`); `backend` and `verify`
+    replace the guarded backend (its resolver, say) and the TLS settings, for tests.
     """
 
     def __init__(
@@ -152,8 +169,14 @@ class Fetcher:
         user_agent: str = DEFAULT_USER_AGENT,
         site_headers: Mapping[str, Mapping[str, str]] | None = None,
         site_cookies: Mapping[str, Mapping[str, str]] | None = None,
+        policy: NetworkPolicy | None = None,
+        backend: GuardedBackend | None = None,
+        verify: ssl.SSLContext | None = None,
     ) -> None:
         self.limits = limits
+        self.policy = policy or NetworkPolicy()
+        self._backend = backend or GuardedBackend()
+        self._verify = verify
         self.user_agent = user_agent
         self._site_headers = {k.lower(): dict(v) for k, v in (site_headers or {}).items()}
         self._site_cookies = {k.lower(): dict(v) for k, v in (site_cookies or {}).items()}
@@ -167,9 +190,20 @@ class Fetcher:
         # Cookies set by servers are not kept from one fetch to the next: refreshing feeds should
         # not build a tracking profile. Cookies the user configured are sent per host instead.
         jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-        verify = await asyncio.to_thread(tls_context)
+        verify = self._verify if self._verify is not None else await asyncio.to_thread(tls_context)
+        transport = httpx.AsyncHTTPTransport(verify=verify)
+        # httpx takes no network backend: its pool is rebuilt around the guarded one, with the
+        # settings httpx would give it. (A transport of our own also means proxies from the
+        # environment are not used: a proxy resolves names where no address can be checked.)
+        transport._pool = httpcore.AsyncConnectionPool(
+            ssl_context=verify,
+            max_connections=max(1, limits.concurrency),
+            max_keepalive_connections=max(1, limits.concurrency),
+            keepalive_expiry=5.0,
+            network_backend=self._backend,
+        )
         self._client = httpx.AsyncClient(
-            verify=verify,
+            transport=transport,
             follow_redirects=False,
             timeout=httpx.Timeout(
                 connect=limits.connect_timeout,
@@ -209,7 +243,30 @@ class Fetcher:
         last_modified: str = "",
         accept: str = FEED_ACCEPT,
     ) -> FetchResult:
-        """Fetch `url` (http, https or file). Never raises for network or HTTP problems."""
+        """Fetch the feed (or the address the user gave) at `url`: http, https or file.
+
+        Its origin is trusted, since the user chose it; its redirects are checked like a page's.
+        Never raises for network or HTTP problems."""
+        return await self._fetch(url, etag, last_modified, accept, (url,), allow_file=True)
+
+    async def fetch_page(
+        self, url: str, *, accept: str = PAGE_ACCEPT, trusted: tuple[str, ...] = ()
+    ) -> FetchResult:
+        """Fetch a page a document links to (an item's article): http or https only, and a
+        private address only if it is one of the user's (`trusted`: addresses the user gave for
+        this request, whose origins count as theirs). Never raises."""
+        return await self._fetch(url, "", "", accept, trusted, allow_file=False)
+
+    async def _fetch(
+        self,
+        url: str,
+        etag: str,
+        last_modified: str,
+        accept: str,
+        trusted: tuple[str, ...],
+        *,
+        allow_file: bool,
+    ) -> FetchResult:
         result = FetchResult(url=url, status=None, body=None, final_url=url)
         started = time.monotonic()
         try:
@@ -217,10 +274,13 @@ class Fetcher:
                 scheme = urlsplit(url.strip()).scheme.lower()
             except ValueError:
                 raise FetchFailure(f"not a valid address: {redact_url(url)}") from None
-            if scheme == "file":
+            if scheme == "file" and allow_file:
                 await self._fetch_file(url, last_modified, result)
             elif scheme in ("http", "https"):
-                await self._fetch_http(url.strip(), etag, last_modified, accept, result)
+                policy = self.policy.trusting(trusted)
+                await self._fetch_http(url.strip(), etag, last_modified, accept, policy, result)
+            elif scheme == "file":
+                raise FetchFailure(f"refused to read {redact_url(url)}: not a web address")
             else:
                 raise FetchFailure(f"cannot fetch {redact_url(url)}: not a web or file address")
         except FetchFailure as failure:
@@ -240,10 +300,20 @@ class Fetcher:
         return sem
 
     def _site(self, table: Mapping[str, dict[str, str]], url: httpx.URL) -> dict[str, str]:
+        """The site's secrets for `url`: over https only; a key without a port means 443."""
+        if url.scheme != "https":
+            return {}
         host = url.host.lower()
-        if url.port is not None and f"{host}:{url.port}" in table:
-            return table[f"{host}:{url.port}"]
-        return table.get(host, {})
+        port = url.port or 443
+        if ":" in host:
+            host = f"[{host}]"
+        found = table.get(f"{host}:{port}")
+        if found is None and port == 443:
+            found = table.get(host)
+        return found or {}
+
+    def carries_secrets(self, url: httpx.URL) -> bool:
+        return bool(self._site(self._site_headers, url) or self._site(self._site_cookies, url))
 
     def _headers(
         self, url: httpx.URL, accept: str, etag: str, last_modified: str
@@ -260,7 +330,13 @@ class Fetcher:
         return headers
 
     async def _fetch_http(
-        self, url: str, etag: str, last_modified: str, accept: str, result: FetchResult
+        self,
+        url: str,
+        etag: str,
+        last_modified: str,
+        accept: str,
+        policy: NetworkPolicy,
+        result: FetchResult,
     ) -> None:
         if self._client is None:
             raise RuntimeError("use `async with Fetcher(...)` before fetching")
@@ -271,19 +347,27 @@ class Fetcher:
         permanent = True
         spent = 0.0  # time spent holding a slot, measured against the total deadline
         hops = 0
+        after_public = False
         while True:
             headers = self._headers(current, accept, etag, last_modified)
+            rule = Hop(policy, after_public=after_public)
             async with self._slot(current.host.lower()), self._global:
                 began = time.monotonic()
+                token = current_hop.set(rule)
                 try:
+                    self._backend.precheck(current.host, _port(current), rule)
                     async with asyncio.timeout(max(0.0, limits.total_timeout - spent)):
                         hop = await self._request(current, headers, etag, last_modified, result)
+                except AddressRefused as refused:
+                    raise FetchFailure(refused.message) from None
                 except TimeoutError:
                     raise FetchFailure(
                         f"timed out after {human_seconds(limits.total_timeout)} s"
                     ) from None
                 finally:
+                    current_hop.reset(token)
                     spent += time.monotonic() - began
+            after_public = after_public or rule.private is False
             if hop is None:
                 break
             status, location = hop
@@ -291,6 +375,12 @@ class Fetcher:
             if hops > limits.max_redirects:
                 raise FetchFailure(f"too many redirects (more than {limits.max_redirects})")
             target = _web_url(urljoin(str(current), location), redirect=True)
+            downgrade = current.scheme == "https" and target.scheme == "http"
+            if downgrade and self.carries_secrets(current):
+                raise FetchFailure(
+                    f"refused a redirect from https to http for {clean_line(current.host)}: "
+                    "its cookies or headers from config.toml would travel unencrypted"
+                )
             if str(target) in seen:
                 raise FetchFailure("redirect loop")
             seen.add(str(target))

@@ -36,6 +36,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from veille.ingest.addresses import web_link
 from veille.ingest.dates import parse_date
 from veille.ingest.parse_xml import (
     MAX_BODY,
@@ -175,13 +176,15 @@ def _json_author(data: dict[str, Any]) -> str:
 
 
 def _json_item(raw: dict[str, Any], url: str, feed_author: str) -> ParsedEntry:
-    link = _str(raw.get("url")) or _str(raw.get("external_url"))
+    # The first of `url` and `external_url` that is a web address: a `file:` one is dropped.
+    given = (strip_controls(_str(raw.get(key))).strip() for key in ("url", "external_url"))
+    link = next((web_link(urljoin(url, v)) for v in given if v and web_link(urljoin(url, v))), "")
     ident = raw.get("id")
     entry = ParsedEntry(
         guid=clean_line(str(ident), 2000)
         if isinstance(ident, (str, int)) and ident != ""
         else None,
-        link=urljoin(url, strip_controls(link).strip()) if link else None,
+        link=link or None,
         title=clean_line(_str(raw.get("title")), MAX_TITLE),
         author=_json_author(raw) or feed_author,
         summary=_str(raw.get("summary")),

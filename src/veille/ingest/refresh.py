@@ -23,7 +23,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -33,6 +33,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from veille.entries import PreparedEntry
+from veille.ingest.addresses import NetworkPolicy
 from veille.ingest.failures import is_network_error
 from veille.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.ingest.schedule import HostSlots, Postponed, timed_out, total_connections
@@ -106,14 +107,38 @@ def limits_from(settings: Settings) -> FetchLimits:
     )
 
 
-def make_fetcher(settings: Settings) -> Fetcher:
+def make_fetcher(settings: Settings, feeds: Iterable[str] = ()) -> Fetcher:
     """The fetcher of a refresh or a prefetch, whose slots `HostSlots` hands out: room for the
-    main pool and the slow hosts' pool together."""
+    main pool and the slow hosts' pool together. `feeds` are the URLs of the subscriptions,
+    whose hosts are the user's own (pages on them may be fetched even on a private address)."""
     limits = replace(limits_from(settings), concurrency=total_connections(settings.refresh))
     return Fetcher(
         limits,
+        policy=NetworkPolicy.build(settings.allow, feeds),
         site_headers={host: site.headers for host, site in settings.sites.items() if site.headers},
         site_cookies={host: site.cookies for host, site in settings.sites.items() if site.cookies},
+    )
+
+
+def cleartext_warning(settings: Settings, feeds: Iterable[str]) -> str:
+    """A sentence naming the hosts whose config.toml cookies or headers are not sent because the
+    user subscribed to them over http; "" when there are none."""
+    secret = {key for key, site in settings.sites.items() if site.cookies or site.headers}
+    hosts: set[str] = set()
+    for url in feeds:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        try:
+            port = parts.port or 80
+        except ValueError:
+            continue
+        if parts.scheme.lower() == "http" and secret & {host, f"{host}:{port}"}:
+            hosts.add(host)
+    if not hosts:
+        return ""
+    return (
+        f"note: the cookies and headers config.toml gives {', '.join(sorted(hosts))} are not "
+        "sent to its http:// feeds: they travel over https only (subscribe with https://)"
     )
 
 
@@ -340,6 +365,7 @@ async def refresh(
     try:
         # No lasting thread before the parser processes may start (see `_start_method`).
         every = await _in_passing_thread(partial(lib.feeds, counts=False))
+        subscribed = [f.url for f in every]
         if feed_ids is not None:
             wanted = set(feed_ids)
             every = [f for f in every if f.id in wanted]
@@ -456,7 +482,7 @@ async def refresh(
                     )
                 )
 
-        async with make_fetcher(settings) as fetcher:
+        async with make_fetcher(settings, subscribed) as fetcher:
             await asyncio.gather(*(one(feed, fetcher) for feed in feeds))
         if after is not None and report.new_ids:
             await loop.run_in_executor(writer, after, lib, list(report.new_ids))

@@ -17,6 +17,7 @@ import json
 import time
 from typing import Any
 
+from veille.ingest.addresses import web_link
 from veille.library.core import Library
 from veille.library.database import LibraryError
 from veille.library.store import next_item_id, reindex
@@ -123,7 +124,8 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                     """INSERT INTO items (id, feed_id, guid, url, title, author, published,
                            first_seen, sort_ts, summary, content, full_text, has_full_text)
                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (item_id, feed_id, item["guid"], _web_link(item.get("url")),
+                    (item_id, feed_id, item["guid"],
+                     web_link(clean_line(str(item.get("url") or ""))),
                      clean_line(str(item.get("title", ""))),
                      clean_line(str(item.get("author", ""))), item.get("published"), now,
                      float(item.get("sort_ts") or now), _body(item.get("summary")),
@@ -168,12 +170,6 @@ def _own_policy(policy: str, version: int) -> str:
     if policy == "auto" and version == 1:
         return ""
     return policy if policy in ("auto", "always", "never") else ""
-
-
-def _web_link(value: Any) -> str:
-    """An item's link from a state file: a web address, or none (a `file:` link is not one)."""
-    link = clean_line(str(value or ""))
-    return link if link.lower().startswith(("http://", "https://")) else ""
 
 
 def _body(value: Any) -> str:

@@ -224,6 +224,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE feeds DROP COLUMN full_text;
     ALTER TABLE feeds RENAME COLUMN full_text_own TO full_text;
     """,
+    # 8 → 9: item links are web addresses only. A `file:` (or other) link stored by an earlier
+    # version is dropped, with any full text read through it (a local file's contents), from
+    # the search index too; the cache ignores such articles by itself.
+    """
+    UPDATE items_fts SET text = ''
+    WHERE rowid IN (SELECT id FROM items WHERE url != '' AND full_text != ''
+                    AND NOT (url LIKE 'http://%' OR url LIKE 'https://%'));
+    UPDATE items SET url = '', canonical_url = '', full_text = '', has_full_text = 0
+    WHERE url != '' AND NOT (url LIKE 'http://%' OR url LIKE 'https://%');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -535,9 +535,10 @@ class Tasks(Screen[None]):
 
             self.notify("Fetching the full text…")
             item = await _in_thread(self.lib.item, item_id)
+            feeds = await _in_thread(lambda: self.lib.feeds(counts=False))
             service = FullTextService(self.lib, self.cache, self.settings)
             try:
-                async with make_fetcher(self.settings) as fetcher:
+                async with make_fetcher(self.settings, (f.url for f in feeds)) as fetcher:
                     result = await service.fetch(item, fetcher)
             finally:
                 await _in_thread(service.close)
