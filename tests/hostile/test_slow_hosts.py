@@ -155,6 +155,8 @@ def home(tmp_path: Path, servers: dict[str, LocalServer]) -> Path:
     paths.config.write_text(
         "[refresh]\nconnect_timeout = 2\nread_timeout = 2\ntotal_timeout = 2\n"
         "slow_after = 0.5\ndeadline = 8\n"
+        # The article pages are on a host of their own, which the user allows by name.
+        '[network]\nallow = ["127.0.0.2"]\n'
     )
     with open_library(paths.library) as lib:
         lib.add_feed(good.url("/alpha.xml"))

@@ -29,8 +29,9 @@ from veille.library.problems import (
 )
 from veille.library.schema import MIGRATIONS, SCHEMA_VERSION
 from veille.outfile import OutputError, check_target, write_with
+from veille.query import normalize_tag
 from veille.redact import redact_url
-from veille.text import fold
+from veille.text import clean_line, clean_note, fold
 
 __all__ = ["Database", "LibraryBusy", "LibraryDamaged", "LibraryError", "placeholders"]
 
@@ -207,6 +208,10 @@ class Database:
         conn.create_function("veille_fold", 1, fold, deterministic=True)
         # A feed without a title is shown by its address, which must not show its key.
         conn.create_function("veille_redact", 1, redact_url, deterministic=True)
+        # For the migration that cleans what users typed before their inputs were cleaned.
+        conn.create_function("veille_clean_line", 2, _clean_line, deterministic=True)
+        conn.create_function("veille_clean_note", 1, _clean_note, deterministic=True)
+        conn.create_function("veille_clean_tag", 1, _clean_tag, deterministic=True)
         with suppress(OSError):
             self.path.chmod(0o600)
         return conn
@@ -436,3 +441,15 @@ class Database:
 
 def _no_backup(why: str) -> str:
     return "no backup was written: " + why
+
+
+def _clean_line(text: object, limit: int) -> object:
+    return clean_line(text, limit) if isinstance(text, str) else text
+
+
+def _clean_note(text: object) -> object:
+    return clean_note(text) if isinstance(text, str) else text
+
+
+def _clean_tag(text: object) -> object:
+    return normalize_tag(text) or text if isinstance(text, str) else text

@@ -234,6 +234,23 @@ MIGRATIONS: list[str] = [
     UPDATE items SET url = '', canonical_url = '', full_text = '', has_full_text = 0
     WHERE url != '' AND NOT (url LIKE 'http://%' OR url LIKE 'https://%');
     """,
+    # 9 → 10: what users typed is now cleaned where it enters the library (no control or bidi
+    # character, a terminal would obey them); text stored before is cleaned once here. A name
+    # whose clean form is already taken keeps its old spelling (OR IGNORE) rather than merging.
+    """
+    UPDATE notes SET body = veille_clean_note(body) WHERE body != veille_clean_note(body);
+    UPDATE feeds SET user_title = veille_clean_line(user_title, 300)
+    WHERE user_title != veille_clean_line(user_title, 300);
+    UPDATE OR IGNORE folders SET path = veille_clean_line(path, 2000)
+    WHERE path != veille_clean_line(path, 2000);
+    UPDATE OR IGNORE saved_searches
+    SET name = veille_clean_line(name, 200), query = veille_clean_line(query, 2000)
+    WHERE name != veille_clean_line(name, 200) OR query != veille_clean_line(query, 2000);
+    UPDATE OR IGNORE rules
+    SET name = veille_clean_line(name, 200), query = veille_clean_line(query, 2000)
+    WHERE name != veille_clean_line(name, 200) OR query != veille_clean_line(query, 2000);
+    UPDATE OR IGNORE tags SET name = veille_clean_tag(name) WHERE name != veille_clean_tag(name);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
