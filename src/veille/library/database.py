@@ -443,13 +443,13 @@ def _no_backup(why: str) -> str:
     return "no backup was written: " + why
 
 
-def _clean_line(text: object, limit: int) -> object:
+def _clean_line(text: str | None, limit: int) -> str | None:
     return clean_line(text, limit) if isinstance(text, str) else text
 
 
-def _clean_note(text: object) -> object:
+def _clean_note(text: str | None) -> str | None:
     return clean_note(text) if isinstance(text, str) else text
 
 
-def _clean_tag(text: object) -> object:
-    return normalize_tag(text) or text if isinstance(text, str) else text
+def _clean_tag(text: str | None) -> str | None:
+    return (normalize_tag(text) or text) if isinstance(text, str) else text
