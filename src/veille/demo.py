@@ -78,7 +78,6 @@ def prepare_demo(home: str | Path | None = None) -> Paths:
 
 def _keep_pages(lib: Library, cache: FullTextCache, pages: Path) -> None:
     """The full texts of the demo's cut items, from its own pages, as a prefetch would keep them."""
-    import time
 
     from veille.fulltext.cache import CachedArticle
     from veille.fulltext.extract import ExtractionError, extract
@@ -92,15 +91,7 @@ def _keep_pages(lib: Library, cache: FullTextCache, pages: Path) -> None:
             article = extract(page.read_bytes(), url)
         except (OSError, ExtractionError):
             continue
-        kept = CachedArticle(
-            url=url,
-            html=article.html,
-            title=article.title,
-            byline=article.byline,
-            lead_image=article.lead_image,
-            fetched=time.time(),
-        )
-        cache.put_article(item_id, kept)
+        cache.put_article(item_id, CachedArticle.of(url, article))
         lib.record_full_text(item_id, article.html, pin=False)
 
 

@@ -12,25 +12,18 @@ import asyncio
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.hostile.process import run_veille
 from tests.hostile.test_corrupt import real_library
 from veille.settings import Paths, Settings, resolve_paths
 
 
 def veille(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "VEILLE_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "veille", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_veille(home, *args)
 
 
 def file_instead_of_folder(paths: Paths) -> str:

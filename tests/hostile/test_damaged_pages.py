@@ -10,16 +10,15 @@ damage and keeps the good copies, and `restore` brings the library back.
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.hostile.process import run_veille
 from tests.hostile.test_corrupt import real_library
 from veille.settings import resolve_paths
 
@@ -29,14 +28,7 @@ def digest(path: Path) -> str:
 
 
 def veille(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "VEILLE_HOME": str(home)}
-    return subprocess.run(
-        [sys.executable, "-m", "veille", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_veille(home, *args)
 
 
 def pages_of(path: Path, table: str) -> list[int]:

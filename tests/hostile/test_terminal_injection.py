@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.hostile.process import run_veille
 from tests.tui.helpers import press_for, ready, until
 from veille.cli import main
 from veille.library import open_library
@@ -104,23 +103,9 @@ def test_inputs_from_the_command_line_are_stored_and_printed_clean(
 
 def test_a_note_from_a_pipe_is_stored_clean(home: Path) -> None:
     item = _library_with_an_item(home)
-    piped = subprocess.run(
-        [sys.executable, "-m", "veille", "note", str(item), "-"],
-        input=f"{HOSTILE}\r\nseconde ligne\n".encode(),
-        capture_output=True,
-        env={**os.environ, "VEILLE_HOME": str(home)},
-        timeout=60,
-        check=False,
-    )
+    piped = run_veille(home, "note", str(item), "-", stdin=f"{HOSTILE}\r\nseconde ligne\n")
     assert piped.returncode == 0, piped.stderr
-    shown = subprocess.run(
-        [sys.executable, "-m", "veille", "note", str(item)],
-        capture_output=True,
-        env={**os.environ, "VEILLE_HOME": str(home)},
-        timeout=60,
-        check=False,
-    )
-    text = shown.stdout.decode()
+    text = run_veille(home, "note", str(item)).stdout
     assert_clean(text)
     assert "après\nseconde ligne" in text  # the line break is kept, the carriage return folded
 
@@ -151,8 +136,15 @@ def test_a_state_file_cannot_bring_escapes_in(
     path.write_text(json.dumps(state), encoding="utf-8")
     status, _, err = veille(capsys, "import-state", str(path))
     assert status == 0, err
-    for command in (["items", "--json"], ["items"], ["feeds"], ["tags"], ["search", "list"],
-                    ["watch", "list"], ["note", "1"]):
+    for command in (
+        ["items", "--json"],
+        ["items"],
+        ["feeds"],
+        ["tags"],
+        ["search", "list"],
+        ["watch", "list"],
+        ["note", "1"],
+    ):
         status, out, err = veille(capsys, *command)
         assert status == 0, (command, err)
         assert_clean(out + err)
@@ -176,8 +168,15 @@ def test_a_library_written_before_cleaning_prints_clean(
         raw.execute("INSERT INTO tags (name) VALUES (?)", (HOSTILE,))
         raw.execute("INSERT INTO item_tags (item_id, tag_id) SELECT ?, id FROM tags", (item,))
     raw.close()  # the same version: nothing cleans these rows before they are printed
-    for command in (["note", str(item)], ["items"], ["items", "--json"], ["feeds"], ["tags"],
-                    ["search", "list"], ["export", "--format", "json", "is:unread"]):
+    for command in (
+        ["note", str(item)],
+        ["items"],
+        ["items", "--json"],
+        ["feeds"],
+        ["tags"],
+        ["search", "list"],
+        ["export", "--format", "json", "is:unread"],
+    ):
         status, out, err = veille(capsys, *command)
         assert status == 0, (command, err)
         assert_clean(out + err)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.hostile.process import run_veille
 from tests.tui.conftest import build_library
 from tests.tui.helpers import notices, ready, until
 from veille.settings import Paths, Settings, resolve_paths
@@ -112,14 +112,7 @@ def digest(path: Path) -> str:
 
 
 def veille(paths: Paths, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "VEILLE_HOME": str(paths.library.parent.parent)}
-    return subprocess.run(
-        [sys.executable, "-m", "veille", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_veille(paths.library.parent.parent, *args)
 
 
 HOLDER = """

@@ -24,6 +24,8 @@ from veille.settings import Paths, Settings
 if TYPE_CHECKING:
     import diskcache
 
+    from veille.fulltext.extract import Article
+
 PAGE_TTL = 7 * 24 * 3600  # raw pages only help to re-extract; articles stay until evicted
 
 
@@ -59,6 +61,18 @@ class CachedArticle:
     byline: str = ""
     lead_image: str = ""
     fetched: float = 0.0
+
+    @classmethod
+    def of(cls, url: str, article: Article) -> CachedArticle:
+        """What is kept of an article extracted from the page at `url`, fetched now."""
+        return cls(
+            url=url,
+            html=article.html,
+            title=article.title,
+            byline=article.byline,
+            lead_image=article.lead_image,
+            fetched=time.time(),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -76,14 +76,7 @@ class FullTextService:
 
     def _extract(self, page: bytes, url: str, content_type: str) -> CachedArticle:
         article = extract(page, url, rule=rule_for(self.settings, url), content_type=content_type)
-        return CachedArticle(
-            url=url,
-            html=article.html,
-            title=article.title,
-            byline=article.byline,
-            lead_image=article.lead_image,
-            fetched=time.time(),
-        )
+        return CachedArticle.of(url, article)
 
     async def fetch(self, item: Item, fetcher: Fetcher) -> FullTextResult:
         """Fetch and extract `item`'s article now; never raises for a bad page."""
