@@ -25,6 +25,35 @@ _NOT_IN_A_LINE = re.compile(
 )
 
 
+# Bidi embeddings, overrides and isolates: in a note they can make a line read backwards.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Combining marks kept on one base character: enough for every written language (Vietnamese
+# stacks two), too few for a "Zalgo" run that terminals draw in the wrong cells.
+MAX_MARKS = 3
+_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARK_RUN = re.compile(f"[{_MARKS}]{{{MAX_MARKS + 1},}}")
+
+
+def limit_marks(text: str) -> str:
+    """`text` with each run of combining marks cut to `MAX_MARKS`."""
+    if text.isascii():
+        return text
+    return _MARK_RUN.sub(lambda m: m.group(0)[:MAX_MARKS], text)
+
+
+def clean_text(text: str) -> str:
+    """Multi-line text from the user (a note): no controls, no bidi overrides, marks limited."""
+    return limit_marks(_BIDI.sub("", strip_controls(text)))
+
+
+def for_terminal(text: str) -> str:
+    """Text about to be written to a terminal: whatever a library of any age holds, no escape
+    sequence, no bidi override and no mark run leaves with it. Tabs and newlines stay."""
+    if text.isascii() and text.isprintable():
+        return text
+    return clean_text(text)
+
+
 def strip_controls(text: str) -> str:
     """Remove C0/C1 control characters, keeping tabs and newlines; `\\r\\n` becomes `\\n`."""
     if not text:
@@ -47,7 +76,7 @@ def clean_line(text: str, limit: int = 2000) -> str:
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", limit_marks(text))
 
 
 _BLOCKS = (

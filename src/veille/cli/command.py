@@ -23,6 +23,7 @@ from veille.cli import (
 from veille.cli.context import CommandError, Context
 from veille.library import LibraryError
 from veille.settings import ConfigError, load_settings, resolve_paths
+from veille.text import for_terminal
 
 MODULES = [commands_feeds, commands_items, commands_actions, commands_export,
            commands_fulltext, commands_library]
@@ -118,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:
             ctx.close()
     except (CommandError, LibraryError, ConfigError, ValueError) as error:
-        print(f"veille: {error}", file=sys.stderr)
+        print(f"veille: {for_terminal(str(error))}", file=sys.stderr)
         return getattr(error, "status", 1)
     except KeyboardInterrupt:
         print("veille: interrupted", file=sys.stderr)

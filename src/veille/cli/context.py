@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -10,6 +11,9 @@ from typing import IO, Any
 from veille.fulltext.cache import FullTextCache, open_cache
 from veille.library import Library, open_library
 from veille.settings import Paths, Settings
+from veille.text import for_terminal
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class CommandError(Exception):
@@ -54,11 +58,15 @@ class Context:
             self._cache = None
 
     def print(self, text: str = "") -> None:
-        self.out.write(text + "\n")
+        """The one way a command prints text: whatever the library holds (an older version may
+        have stored escape sequences), nothing the terminal would obey leaves with it."""
+        self.out.write(for_terminal(text) + "\n")
 
     def print_json(self, data: Any) -> None:
-        json.dump(data, self.out, ensure_ascii=False, indent=2)
-        self.out.write("\n")
+        # json escapes C0 controls itself; C1 ones and bidi overrides pass as they are
+        # with `ensure_ascii=False`, so they are escaped here: the data is unchanged.
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        self.out.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text) + "\n")
 
     def warn(self, text: str) -> None:
-        self.err.write(f"veille: {text}\n")
+        self.err.write(f"veille: {for_terminal(text)}\n")

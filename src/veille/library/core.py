@@ -20,6 +20,7 @@ from veille.model import (
     SavedSearch,
 )
 from veille.settings import WatchSettings
+from veille.text import clean_line
 
 
 class Library(MarksLayer):
@@ -47,18 +48,20 @@ class Library(MarksLayer):
         return searches
 
     def save_search(self, name: str, query: str) -> SavedSearch:
+        name, query = clean_line(name), clean_line(query)
         build_where(query, None)  # refuse a query that does not compile, before saving it
         with self.db.write() as conn:
             conn.execute(
                 "INSERT INTO saved_searches (name, query) VALUES (?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET query = excluded.query",
-                (name.strip(), query.strip()),
+                (name, query),
             )
-            sid = conn.execute("SELECT id FROM saved_searches WHERE name = ?", (name.strip(),))
-            return SavedSearch(id=sid.fetchone()[0], name=name.strip(), query=query.strip())
+            sid = conn.execute("SELECT id FROM saved_searches WHERE name = ?", (name,))
+            return SavedSearch(id=sid.fetchone()[0], name=name, query=query)
 
     def update_search(self, search_id: int, name: str, query: str) -> None:
         """Change a saved search in place: its id (and the app's memory of it) stays."""
+        name, query = clean_line(name), clean_line(query)
         build_where(query, None)
         try:
             with self.db.write() as conn:

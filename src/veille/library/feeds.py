@@ -18,6 +18,7 @@ from veille.model import (
     ParsedFeed,
 )
 from veille.redact import is_secret_url, redact_url
+from veille.text import clean_line
 
 WRITER_CACHE_KIB = 65_536  # page cache of the connection that stores a refresh
 
@@ -159,7 +160,7 @@ class FeedsLayer(LibraryBase):
 
     def set_feed_title(self, feed_id: int, title: str) -> None:
         with self.db.write() as conn:
-            conn.execute("UPDATE feeds SET user_title = ? WHERE id = ?", (title.strip(), feed_id))
+            conn.execute("UPDATE feeds SET user_title = ? WHERE id = ?", (clean_line(title), feed_id))
 
     def set_feed_policy(self, feed_id: int, policy: FullTextPolicy) -> None:
         if policy not in FULL_TEXT_POLICIES:

@@ -20,7 +20,10 @@ from typing import Any
 from veille.library.core import Library
 from veille.library.database import LibraryError
 from veille.library.store import next_item_id, reindex
+from veille.library.userstate import clean_note
+from veille.query import normalize_tag
 from veille.redact import redact_url
+from veille.text import clean_line, clean_text
 
 FORMAT = "veille-state"
 VERSION = 1
@@ -83,7 +86,8 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
     if data.get("version") != VERSION:
         raise LibraryError(f"unsupported veille state version {data.get('version')!r}")
     try:
-        feeds = [(str(f["url"]), str(f.get("title", "")), str(f.get("folder", "")),
+        feeds = [(clean_line(str(f["url"])), clean_line(str(f.get("title", ""))),
+                  clean_line(str(f.get("folder", ""))),
                   str(f.get("full_text", "auto"))) for f in data.get("feeds", [])]
         items = list(data.get("items", []))
         for item in items:
@@ -117,10 +121,12 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                     """INSERT INTO items (id, feed_id, guid, url, title, author, published,
                            first_seen, sort_ts, summary, content, full_text, has_full_text)
                        VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (item_id, feed_id, item["guid"], item.get("url", ""), item.get("title", ""),
-                     item.get("author", ""), item.get("published"), now,
-                     float(item.get("sort_ts") or now), item.get("summary", ""),
-                     item.get("content", ""), item.get("full_text", ""),
+                    (item_id, feed_id, item["guid"], clean_line(str(item.get("url", ""))),
+                     clean_line(str(item.get("title", ""))),
+                     clean_line(str(item.get("author", ""))), item.get("published"), now,
+                     float(item.get("sort_ts") or now), clean_text(str(item.get("summary", ""))),
+                     clean_text(str(item.get("content", ""))),
+                     clean_text(str(item.get("full_text", ""))),
                      int(bool(item.get("full_text")))),
                 )
             else:
@@ -134,14 +140,14 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                 conn.execute(
                     "INSERT INTO notes (item_id, body, updated) VALUES (?, ?, ?) ON CONFLICT"
                     "(item_id) DO UPDATE SET body = excluded.body",
-                    (item_id, str(item["note"]), time.time()),
+                    (item_id, clean_note(str(item["note"])), time.time()),
                 )
-            for name in item.get("tags", []):
-                conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (str(name),))
+            for name in {normalize_tag(str(t)) for t in item.get("tags", [])} - {""}:
+                conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
                 conn.execute(
                     "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
                     "SELECT ?, id FROM tags WHERE name = ?",
-                    (item_id, str(name)),
+                    (item_id, name),
                 )
             reindex(conn, item_id)
             counts["items"] += 1

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from veille.library.database import Database, LibraryError
 from veille.library.views import build_where
 from veille.model import Rule
+from veille.query import normalize_tag
+from veille.text import clean_line
 
 
 def _rule(row: Sequence[object]) -> Rule:
@@ -50,7 +52,8 @@ def save_rule(
     hide: bool = False,
     enabled: bool = True,
 ) -> Rule:
-    name, query = name.strip(), query.strip()
+    name, query = clean_line(name), clean_line(query)
+    add_tags = [tag for tag in (normalize_tag(t) for t in add_tags) if tag]
     if not name or not query:
         raise LibraryError("a watch rule needs a name and a query")
     build_where(query, None)  # refuse a query that does not compile before saving it

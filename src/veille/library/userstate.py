@@ -14,10 +14,22 @@ from veille.library.database import Database, LibraryError, placeholders
 from veille.library.store import reindex
 from veille.model import TagCount
 from veille.query import normalize_tag
+from veille.text import clean_text
 
 FLAGS = {"read", "starred", "hidden"}
 
-__all__ = ["TagCount", "delete_tag", "rename_tag", "set_flag", "set_note", "tag", "tag_counts"]
+__all__ = [
+    "NOTE_LIMIT",
+    "NoteTooLong",
+    "TagCount",
+    "clean_note",
+    "delete_tag",
+    "rename_tag",
+    "set_flag",
+    "set_note",
+    "tag",
+    "tag_counts",
+]
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
@@ -97,9 +109,10 @@ def rename_tag(db: Database, old: str, new: str) -> int:
         if not family:
             raise LibraryError(f"no tag named {old!r}")
         for tag_id, name in family:
-            target = new + name[len(old):]
+            target = new + name[len(old) :]
             touched.update(
-                r[0] for r in conn.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", (tag_id,))
+                r[0]
+                for r in conn.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", (tag_id,))
             )
             if target == name:
                 continue
@@ -123,15 +136,37 @@ def delete_tag(db: Database, name: str) -> int:
             raise LibraryError(f"no tag named {name!r}")
         for tag_id, _ in family:
             touched.update(
-                r[0] for r in conn.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", (tag_id,))
+                r[0]
+                for r in conn.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", (tag_id,))
             )
             conn.execute("DELETE FROM item_tags WHERE tag_id = ?", (tag_id,))
         _drop_unused_tags(conn)
     return len(touched)
 
 
+NOTE_LIMIT = 100_000
+"""The longest note, in characters: far more than anyone writes about one item, and small enough
+that the reader, the search index and every export handle it at once."""
+
+
+class NoteTooLong(LibraryError):
+    def __init__(self, length: int) -> None:
+        super().__init__(
+            f"the note is too long ({length:,} characters; at most {NOTE_LIMIT:,}); "
+            "nothing was saved"
+        )
+
+
+def clean_note(text: str) -> str:
+    """The stored form of a note; refuses one past `NOTE_LIMIT` rather than cut what was meant."""
+    text = clean_text(text).strip("\n")
+    if len(text) > NOTE_LIMIT:
+        raise NoteTooLong(len(text))
+    return text
+
+
 def set_note(db: Database, item_id: int, text: str) -> None:
-    text = text.replace("\r\n", "\n").strip("\n")
+    text = clean_note(text)
     with db.write() as conn:
         if conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
             raise LibraryError(f"no item with id {item_id}")

@@ -17,13 +17,12 @@ fragments.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from veille.query.statewords import language_word, phrase
 from veille.query.syntax import Everything, Filter, Node, Not, Or, QueryError, Term, parse
-from veille.text import fold, strip_controls
+from veille.text import clean_line, fold, strip_controls
 
 FTS = "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
 _WORD = re.compile(r"\w", re.UNICODE)
@@ -70,7 +69,7 @@ def normalize_tag(name: str) -> str:
 
     `Sécurité / CNIL` and `#sécurité/cnil` are the same tag. Returns "" when nothing is left.
     """
-    text = unicodedata.normalize("NFC", strip_controls(name)).strip().lstrip("#").lower()
+    text = clean_line(name).lstrip("#").lower()
     parts = (" ".join(part.split()) for part in text.split("/"))
     return "/".join(part for part in parts if part)
 

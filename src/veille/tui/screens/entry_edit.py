@@ -94,7 +94,7 @@ class TagDialog(_Dialog):
                 ),
                 classes="dialog-hint",
             )
-            yield Input(value=self.tag, compact=True, id="entry-name")
+            yield Input(value=clean_line(self.tag), compact=True, id="entry-name")
             yield Label(Content(""), id="entry-problem")
             yield from self.buttons(delete="Delete tag")
 
@@ -133,9 +133,9 @@ class SearchDialog(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog entry-dialog"):
             yield Label(Content("Saved search"), classes="dialog-title")
-            yield Input(value=self.search.name, placeholder="name", compact=True, id="entry-name")
+            yield Input(value=clean_line(self.search.name), placeholder="name", compact=True, id="entry-name")
             yield Input(
-                value=self.search.query, placeholder="query", compact=True, id="entry-query"
+                value=clean_line(self.search.query), placeholder="query", compact=True, id="entry-query"
             )
             yield Label(Content(""), id="entry-problem")
             yield from self.buttons(delete="Delete search")
@@ -177,9 +177,9 @@ class FeedDialog(_Dialog):
         with Vertical(classes="dialog entry-dialog"):
             yield Label(Content("Feed"), classes="dialog-title")
             yield Label(Content(clean_line(redact_url(self.feed.url))), classes="dialog-hint")
-            yield Input(value=self.feed.title, placeholder="title", compact=True, id="entry-name")
+            yield Input(value=clean_line(self.feed.title), placeholder="title", compact=True, id="entry-name")
             yield Input(
-                value=self.feed.folder,
+                value=clean_line(self.feed.folder),
                 placeholder="folder (Presse, Presse/Tech…); empty: top level",
                 suggester=SuggestFromList(self.folders, case_sensitive=False),
                 compact=True,
