@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from textual import events
+from textual.widgets import Input
 
 from tests.hostile.test_terminal_injection import build
 from tests.tui.helpers import press_for, ready, until
@@ -63,5 +64,17 @@ async def test_double_enter_saves_once_and_later_keys_stay_off_the_item(tmp_path
         await pilot.press("enter", "enter", "x", "y", "enter")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
         await pilot.pause(0.3)
+        # Under load the second save and the next keys reach the editor before it has gone:
+        # the same turns of the loop, without waiting between them.
+        editor = await press_for(pilot, "t", TagEditor)
+        field = editor.query_one("#tag-input", Input)
+        field.value = "later"
+        editor.action_save()
+        field.value = "typed-after-saving"
+        editor.post_message(Input.Submitted(field, field.value))
+        editor.action_save()
+        await until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.pause(0.3)
+        assert app._exception is None
     with open_library(paths.library) as lib:
-        assert [t.name for t in lib.tags()] == ["cnil"]
+        assert [t.name for t in lib.tags()] == ["cnil", "later"]
