@@ -103,7 +103,10 @@ def html_to_text(html: str, *, clean: bool = False) -> str:
     except Exception:  # lxml raises several types on hopeless input; fall back to a crude strip
         return " ".join(re.sub(r"<[^>]*>", " ", html).split())
     parts = [body.text or ""]
-    block_text(body, parts)
+    try:
+        block_text(body, parts)
+    except RecursionError:  # nested deeper than Python recurses: the words, without the layout
+        parts = [f" {t} " for e in body.iter() if e.tag not in _UNREAD for t in (e.text, e.tail) if t]
     text = "".join(parts)
     if "&#" in html:  # a character reference (`&#1;`) can bring a control character back
         text = strip_controls(text)
@@ -122,14 +125,22 @@ def _parse_body(html: str) -> Any:
 
     parser = getattr(_parsers, "html", None)
     if parser is None:
-        parser = _parsers.html = etree.HTMLParser()
+        # Without `huge_tree` libxml2 drops everything nested deeper than 256 levels.
+        parser = _parsers.html = etree.HTMLParser(huge_tree=True)
     if not _FULL_DOCUMENT.match(html):
         html = f"<html><body>{html}</body></html>"
     root = etree.fromstring(html, parser)
+    if too_deep(parser):
+        raise ValueError("nested too deep")  # what is past the limit is lost: strip tags instead
     bodies = [e for e in root if e.tag == "body"] if root is not None else []
     if len(bodies) != 1:
         raise ValueError("not one body")  # as lxml.html would refuse it
     return bodies[0]
+
+
+def too_deep(parser: Any) -> bool:
+    """Whether libxml2 gave up on nesting (even `huge_tree` stops near 2,048 levels)."""
+    return any("Excessive depth" in error.message for error in parser.error_log)
 
 
 _BLOCK_SET = frozenset(_BLOCKS)

@@ -6,7 +6,6 @@ import contextlib
 from pathlib import Path
 
 import pytest
-
 from textual import events
 from textual.widgets import Input
 
