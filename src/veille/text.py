@@ -24,6 +24,19 @@ _NOT_IN_A_LINE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
 )
 
+# Combining marks kept on one base character: enough for every written language (Vietnamese
+# stacks two), too few for a "Zalgo" run that terminals draw in the wrong cells.
+MAX_MARKS = 3
+_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARK_RUN = re.compile(f"[{_MARKS}]{{{MAX_MARKS + 1},}}")
+
+
+def limit_marks(text: str) -> str:
+    """`text` with each run of combining marks cut to `MAX_MARKS`."""
+    if text.isascii():
+        return text
+    return _MARK_RUN.sub(lambda m: m.group(0)[:MAX_MARKS], text)
+
 
 def strip_controls(text: str) -> str:
     """Remove C0/C1 control characters, keeping tabs and newlines; `\\r\\n` becomes `\\n`."""
@@ -32,9 +45,6 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-# Bidi embeddings, overrides and isolates: in prose written by the user (a note) or shown on a
-# terminal they only reorder what is displayed, so text reads differently from what it is.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # What a terminal must never receive from data: controls (which start escape sequences: ESC,
 # CSI `\x9b`, OSC `\x9d`, BEL ends an OSC) and bidi controls. Tabs and newlines stay.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -44,12 +54,15 @@ NOTE_LIMIT = 100_000
 
 
 def terminal_safe(text: str) -> str:
-    """`text` with nothing a terminal would act on: no controls but tab and newline (`\r\n`
-    becomes a newline), no bidi controls. Spaces and everything printable stay as they are, so
-    it suits text being typed as well as text being printed."""
-    if not text or text.isprintable():
+    """`text` with nothing a terminal would act on: no controls but tab and newline (`\\r\\n`
+    becomes a newline), no bidi controls, no run of combining marks longer than `MAX_MARKS`.
+    Spaces and everything printable stay as they are, so it suits text being typed as well as
+    text being printed."""
+    if not text or (text.isascii() and text.isprintable()):
         return text
-    return _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if not text.isprintable():
+        text = _UNSAFE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return limit_marks(text)
 
 
 def clean_note(text: str) -> str:
@@ -72,7 +85,7 @@ def clean_line(text: str, limit: int = 2000) -> str:
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    return text if text.isascii() else unicodedata.normalize("NFC", limit_marks(text))
 
 
 _BLOCKS = (
@@ -99,7 +112,10 @@ def html_to_text(html: str, *, clean: bool = False) -> str:
     except Exception:  # lxml raises several types on hopeless input; fall back to a crude strip
         return " ".join(re.sub(r"<[^>]*>", " ", html).split())
     parts = [body.text or ""]
-    block_text(body, parts)
+    try:
+        block_text(body, parts)
+    except RecursionError:  # nested deeper than Python recurses: the words, without the layout
+        parts = [f" {t} " for e in body.iter() if e.tag not in _UNREAD for t in (e.text, e.tail) if t]
     text = "".join(parts)
     if "&#" in html:  # a character reference (`&#1;`) can bring a control character back
         text = strip_controls(text)
@@ -118,14 +134,22 @@ def _parse_body(html: str) -> Any:
 
     parser = getattr(_parsers, "html", None)
     if parser is None:
-        parser = _parsers.html = etree.HTMLParser()
+        # Without `huge_tree` libxml2 drops everything nested deeper than 256 levels.
+        parser = _parsers.html = etree.HTMLParser(huge_tree=True)
     if not _FULL_DOCUMENT.match(html):
         html = f"<html><body>{html}</body></html>"
     root = etree.fromstring(html, parser)
+    if too_deep(parser):
+        raise ValueError("nested too deep")  # what is past the limit is lost: strip tags instead
     bodies = [e for e in root if e.tag == "body"] if root is not None else []
     if len(bodies) != 1:
         raise ValueError("not one body")  # as lxml.html would refuse it
     return bodies[0]
+
+
+def too_deep(parser: Any) -> bool:
+    """Whether libxml2 gave up on nesting (even `huge_tree` stops near 2,048 levels)."""
+    return any("Excessive depth" in error.message for error in parser.error_log)
 
 
 _BLOCK_SET = frozenset(_BLOCKS)

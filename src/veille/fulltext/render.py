@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 from rich.text import Text
 
 from veille.fulltext.layout import BIDI, HTML_SPACE, MARKER, Writer, clean
-from veille.text import strip_controls
+from veille.text import strip_controls, too_deep
 
 __all__ = ["Rendered", "render_html", "safe_link"]
 
@@ -363,12 +363,17 @@ def _parse(html: str) -> lxml_html.HtmlElement | None:
     """The HTML's body as one element, or None if lxml cannot make anything of it."""
     if "&#" in html:
         html = _CHAR_REF.sub(_drop_control_ref, html)
+    # libxml2 stops at 256 levels without `huge_tree` and silently drops the rest: text nested
+    # deeper must still be read (the renderer flattens past its own depth limit).
+    parser = lxml_html.HTMLParser(huge_tree=True)
     try:
         if _FULL_DOCUMENT.match(html):
-            document = lxml_html.document_fromstring(html)
+            document = lxml_html.document_fromstring(html, parser=parser)
             body = document.find("body")
-            return body if body is not None else document
-        return lxml_html.fragment_fromstring(html, create_parent="div")
+            root = body if body is not None else document
+        else:
+            root = lxml_html.fragment_fromstring(html, create_parent="div", parser=parser)
+        return None if too_deep(parser) else root
     except (ValueError, TypeError, lxml_html.etree.LxmlError):
         return None
 

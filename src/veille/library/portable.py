@@ -23,7 +23,7 @@ from veille.library.database import LibraryError
 from veille.library.store import next_item_id, reindex
 from veille.query import normalize_tag
 from veille.redact import redact_url
-from veille.text import NOTE_LIMIT, clean_line, clean_note, strip_controls
+from veille.text import NOTE_LIMIT, clean_line, clean_note, terminal_safe
 
 FORMAT = "veille-state"
 VERSION = 2
@@ -173,4 +173,4 @@ def _own_policy(policy: str, version: int) -> str:
 
 
 def _body(value: Any) -> str:
-    return strip_controls(str(value or ""))
+    return terminal_safe(str(value or ""))

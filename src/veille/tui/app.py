@@ -44,6 +44,11 @@ class VeilleApp(App[None]):
         self._theme_ready = False
 
     @property
+    def closing(self) -> bool:
+        """True once the app is leaving: actions still queued then are ignored."""
+        return bool(self._exit)
+
+    @property
     def main(self) -> MainScreen:
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
@@ -78,6 +83,19 @@ class VeilleApp(App[None]):
             self.exit()
         else:
             main.request_quit()
+
+    def _fatal_error(self) -> None:
+        """Textual's crash screen, without its local variables: they could show settings that
+        hold cookies or passwords. (Textual 8 hard-codes `show_locals=True` in this method.)"""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     def on_task_failed(self, message: TaskFailed) -> None:
         """The one place background failures are shown; the app carries on."""

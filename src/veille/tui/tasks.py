@@ -403,6 +403,8 @@ class Tasks(Screen[None]):
 
     @on(_Call)
     def call(self, message: _Call) -> None:
+        if getattr(self.app, "closing", False):
+            return  # an editor asked for before `q` is not opened on the way out
         message.callback(message.item)
 
     @work(thread=True, group="marks")

@@ -209,6 +209,8 @@ class MainScreen(EditTasks, Screen[None]):
             super().refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if getattr(self.app, "closing", False):
+            return False  # keys typed after `q` find no screen to open: the app is leaving
         needs_row = {
             "star",
             "tags",

@@ -1,7 +1,9 @@
 """The note editor: a multi-line text area, or the user's own `$EDITOR`.
 
 `$EDITOR` runs with the app suspended, given the note in a private temporary file; it is started
-as a program with arguments, never through a shell.
+as a program with arguments, never through a shell. The file is removed when the editor returns;
+if the app is killed first, its name holds the app's process id, and the next editing session
+removes the files whose process is gone, so a note never lingers in the temporary folder.
 """
 
 from __future__ import annotations
@@ -21,13 +23,44 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
-from veille.text import strip_controls
+from veille.text import NOTE_LIMIT, clean_note, terminal_safe
 from veille.tui.widgets.inputs import SafeTextArea
+
+_PREFIX = "veille-note-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive, and not ours to judge
+        return True
+    return True
+
+
+def sweep_stale_notes(folder: Path | None = None) -> int:
+    """Remove note files left by an app that was killed while `$EDITOR` ran; how many."""
+    folder = folder or Path(tempfile.gettempdir())
+    removed = 0
+    for path in folder.glob(f"{_PREFIX}*.md"):
+        pid = path.name[len(_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        try:
+            if path.stat().st_uid != os.getuid():
+                continue
+            path.unlink()
+            removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def edit_externally(text: str, editor: str) -> str | None:
     """Run `editor` on `text`; the edited text, or None if the editor failed."""
-    fd, name = tempfile.mkstemp(prefix="veille-note-", suffix=".md")
+    sweep_stale_notes()
+    fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".md")
     path = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -35,7 +68,7 @@ def edit_externally(text: str, editor: str) -> str | None:
         result = subprocess.run([*shlex.split(editor), str(path)], check=False)
         if result.returncode != 0:
             return None
-        return strip_controls(path.read_text(encoding="utf-8"))
+        return terminal_safe(path.read_text(encoding="utf-8"))
     finally:
         path.unlink(missing_ok=True)
 
@@ -49,7 +82,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def __init__(self, note: str) -> None:
         super().__init__()
-        self.note = note
+        self.note = terminal_safe(note)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
@@ -90,7 +123,15 @@ class NoteEditor(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#note-save")
     def action_save(self) -> None:
-        self.dismiss(strip_controls(self.query_one(TextArea).text).strip())
+        text = clean_note(self.query_one(TextArea).text).strip()
+        if len(text) > NOTE_LIMIT:  # kept open: a note is never cut without the user knowing
+            self.notify(
+                f"The note is too long ({len(text):,} characters; at most {NOTE_LIMIT:,}).",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.dismiss(text)
 
     @on(Button.Pressed, "#note-cancel")
     def action_cancel(self) -> None:

@@ -37,9 +37,12 @@ class TagEditor(ModalScreen[TagChange | None]):
 
     def __init__(self, current: list[str], known: list[str], *, title: str = "Tags") -> None:
         super().__init__()
-        self.title_text = title
-        self.current = list(current)
-        self.known = sorted(set(known) | set(current))
+        self.title_text = clean_line(title)
+        # Tags a library of any age holds, made safe to draw; a changed name is then saved
+        # cleaned, which is what the library would store today.
+        self.current = [clean_line(t) for t in current]
+        self.known = sorted({clean_line(t) for t in known} | set(self.current))
+        self.closing = False  # set by the first save or cancel: later keys belong elsewhere
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-dialog", classes="dialog"):
@@ -61,6 +64,8 @@ class TagEditor(ModalScreen[TagChange | None]):
 
     @on(Input.Submitted, "#tag-input")
     def add_typed(self, event: Input.Submitted) -> None:
+        if self.closing:
+            return
         names = split_tags(event.value)
         if not names:
             self.action_save()
@@ -77,13 +82,22 @@ class TagEditor(ModalScreen[TagChange | None]):
 
     @on(Button.Pressed, "#tag-save")
     def action_save(self) -> None:
+        if self.closing:
+            return
+        self.closing = True
         selections = self.query_one("#tag-list", SelectionList)
         pending = split_tags(self.query_one("#tag-input", Input).value)
         chosen = set(selections.selected) | set(pending)
         add = sorted(chosen - set(self.current))
         remove = sorted(set(self.current) - chosen)
+        # Dismissal completes on a later turn of the loop: until then, keys typed next must
+        # not land in this editor (and from there, on this item).
+        self.query_one("#tag-input", Input).disabled = True
         self.dismiss((add, remove))
 
     @on(Button.Pressed, "#tag-cancel")
     def action_cancel(self) -> None:
+        if self.closing:
+            return
+        self.closing = True
         self.dismiss(None)

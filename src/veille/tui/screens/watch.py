@@ -111,7 +111,7 @@ class WatchEditor(ModalScreen[WatchEdit | None]):
     def on_mount(self) -> None:
         self.load(None)
         if self.initial_query:
-            self.query_one("#watch-query", Input).value = self.initial_query
+            self.query_one("#watch-query", Input).value = clean_line(self.initial_query)
             self.query_one("#watch-name", Input).focus()
         else:
             self.query_one("#watch-list", OptionList).focus()
@@ -120,9 +120,9 @@ class WatchEditor(ModalScreen[WatchEdit | None]):
 
     def load(self, rule: Rule | None) -> None:
         self.current = rule
-        self.query_one("#watch-name", Input).value = rule.name if rule else ""
-        self.query_one("#watch-query", Input).value = rule.query if rule else ""
-        self.query_one("#watch-tags", Input).value = ", ".join(rule.add_tags) if rule else ""
+        self.query_one("#watch-name", Input).value = clean_line(rule.name) if rule else ""
+        self.query_one("#watch-query", Input).value = clean_line(rule.query) if rule else ""
+        self.query_one("#watch-tags", Input).value = clean_line(", ".join(rule.add_tags)) if rule else ""
         self.query_one("#watch-star", Checkbox).value = bool(rule and rule.star)
         self.query_one("#watch-read", Checkbox).value = bool(rule and rule.mark_read)
         self.query_one("#watch-hide", Checkbox).value = bool(rule and rule.hide)
