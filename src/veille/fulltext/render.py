@@ -38,6 +38,13 @@ _FULL_DOCUMENT = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body)
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 MAX_URL = 4096
 _MAX_DEPTH = 200  # deeper than any real article; past it, a subtree is read as plain text
+# Rendering work per item is bounded: wrapping a two-million-character line takes the terminal
+# seconds, during which the app answers nothing. The library and exports keep the whole text.
+MAX_CHARS = 200_000
+MAX_HTML = 10 * MAX_CHARS  # markup read at most; the rest could not be shown anyway
+MAX_COLUMNS = 50
+# libxml2 otherwise drops text nodes over 10 MB and everything nested past 256 levels.
+_PARSER = lxml_html.HTMLParser(huge_tree=True)
 
 _SKIP = frozenset(
     {
@@ -327,6 +334,8 @@ class _Renderer:
         cells = [cell for cell in row if cell.tag in ("td", "th")]
         if not cells:
             return
+        hidden = len(cells) - MAX_COLUMNS
+        cells = cells[:MAX_COLUMNS]
         out = self.out
         header = header or all(cell.tag == "th" for cell in cells)
         out.block(1)
@@ -338,6 +347,8 @@ class _Renderer:
                 out.raw(" │ ", "dim")
             self.children(cell, depth + 1)
             out.space = False
+        if hidden > 0:
+            out.raw(f" │ … {hidden:,} more columns", "dim")
         if header:
             out.pop()
         out.inline_only -= 1
@@ -365,10 +376,10 @@ def _parse(html: str) -> lxml_html.HtmlElement | None:
         html = _CHAR_REF.sub(_drop_control_ref, html)
     try:
         if _FULL_DOCUMENT.match(html):
-            document = lxml_html.document_fromstring(html)
+            document = lxml_html.document_fromstring(html, parser=_PARSER)
             body = document.find("body")
             return body if body is not None else document
-        return lxml_html.fragment_fromstring(html, create_parent="div")
+        return lxml_html.fragment_fromstring(html, create_parent="div", parser=_PARSER)
     except (ValueError, TypeError, lxml_html.etree.LxmlError):
         return None
 
@@ -377,6 +388,9 @@ def render_html(html: str, *, base_url: str = "", width: int | None = None) -> R
     """`html` as styled text for a reader `width` columns wide (the width only sizes rules)."""
     if not html or not isinstance(html, str):
         return Rendered(Text(), ())
+    cut = max(0, len(html) - MAX_HTML)
+    if cut:
+        html = html[:MAX_HTML]
     html = BIDI.sub("", strip_controls(html))
     writer = Writer(base_url or "", width)
     root = _parse(html)
@@ -384,4 +398,13 @@ def render_html(html: str, *, base_url: str = "", width: int | None = None) -> R
         writer.write(_TAGS.sub(" ", html))
     else:
         _Renderer(writer).children(root, 0)
-    return Rendered(writer.text, tuple(writer.links))
+    text = writer.text
+    hidden = max(0, len(text) - MAX_CHARS)
+    if hidden or cut:
+        text = text[:MAX_CHARS]
+        about = "about " if cut else ""
+        text.append(
+            f"\n\n… {about}{hidden + cut:,} more characters not shown (open in browser with o)",
+            "dim italic",
+        )
+    return Rendered(text, tuple(writer.links))
