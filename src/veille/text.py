@@ -32,6 +32,20 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+MAX_MARKS = 3  # combining marks kept on one character: enough for any language's accents
+# The combining diacritical blocks, where the marks stacked in « Zalgo » text come from.
+_MARKS = "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+_MARK_RUN = re.compile(f"({_MARKS}{{{MAX_MARKS}}}){_MARKS}+")
+
+
+def limit_marks(text: str) -> str:
+    """At most `MAX_MARKS` combining marks per character: longer runs (« Zalgo » text) make
+    terminals disagree on cell widths and leave stale cells on screen."""
+    if text.isascii():
+        return text
+    return _MARK_RUN.sub(r"\1", text)
+
+
 def clean_line(text: str, limit: int = 2000) -> str:
     """A one-line field: no controls, no invisible characters, spaces folded, length capped.
 
@@ -47,7 +61,7 @@ def clean_line(text: str, limit: int = 2000) -> str:
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
+    return text if text.isascii() else limit_marks(unicodedata.normalize("NFC", text))
 
 
 _BLOCKS = (
@@ -74,8 +88,17 @@ def html_to_text(html: str, *, clean: bool = False) -> str:
     except Exception:  # lxml raises several types on hopeless input; fall back to a crude strip
         return " ".join(re.sub(r"<[^>]*>", " ", html).split())
     parts = [body.text or ""]
-    block_text(body, parts)
+    try:
+        block_text(body, parts)
+    except RecursionError:  # nested deeper than Python's stack: the words still count, in order
+        from lxml import etree
+
+        etree.strip_elements(body, *_UNREAD, with_tail=False)
+        parts = [" ".join(body.itertext())]
     text = "".join(parts)
+    # libxml2 gives up on markup nested past about 2,000 levels and drops it all: keep the words.
+    if not text.strip() and html.count("<") > 2000:
+        text = re.sub(r"<[^>]*>", " ", html)
     if "&#" in html:  # a character reference (`&#1;`) can bring a control character back
         text = strip_controls(text)
     return " ".join(text.split())
@@ -93,7 +116,7 @@ def _parse_body(html: str) -> Any:
 
     parser = getattr(_parsers, "html", None)
     if parser is None:
-        parser = _parsers.html = etree.HTMLParser()
+        parser = _parsers.html = etree.HTMLParser(huge_tree=True)  # else: no text past 256 levels
     if not _FULL_DOCUMENT.match(html):
         html = f"<html><body>{html}</body></html>"
     root = etree.fromstring(html, parser)

@@ -398,6 +398,9 @@ def render_html(html: str, *, base_url: str = "", width: int | None = None) -> R
         writer.write(_TAGS.sub(" ", html))
     else:
         _Renderer(writer).children(root, 0)
+        # libxml2 gives up on markup nested past about 2,000 levels and drops it all.
+        if not writer.text.plain.strip() and html.count("<") > 2000:
+            writer.write(_TAGS.sub(" ", html))
     text = writer.text
     hidden = max(0, len(text) - MAX_CHARS)
     if hidden or cut:
