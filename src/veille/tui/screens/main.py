@@ -33,7 +33,7 @@ from veille.tui.screens.entry_edit import EntryEdit, FeedDialog, SearchDialog, T
 from veille.tui.screens.export import ExportChoice, ExportDialog, ExportSelection
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.link import LinkPrompt
-from veille.tui.screens.note import NoteEditor
+from veille.tui.screens.note import NoteEditor, editing_folder
 from veille.tui.screens.save_search import SaveSearchPrompt
 from veille.tui.screens.tags import TagChange, TagEditor
 from veille.tui.screens.watch import WatchEdit, WatchEditor, query_problem
@@ -398,7 +398,8 @@ class MainScreen(EditTasks, Screen[None]):
                 if text is not None and text != item.note:
                     self.save_note(item_id, text)
 
-            self.open_dialog(NoteEditor(item.note), done)
+            folder = editing_folder(self.paths.data) if self.paths is not None else None
+            self.open_dialog(NoteEditor(item.note, folder=folder), done)
 
         self.with_item(item_id, edit)
 

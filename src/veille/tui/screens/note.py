@@ -23,10 +23,24 @@ from textual.widgets import Button, Label, TextArea
 
 from veille.text import strip_controls
 
+EDITING = "editing"  # the folder, inside the library's own, of notes open in $EDITOR
+_PREFIX = "note-"
 
-def edit_externally(text: str, editor: str) -> str | None:
-    """Run `editor` on `text`; the edited text, or None if the editor failed."""
-    fd, name = tempfile.mkstemp(prefix="veille-note-", suffix=".md")
+
+def editing_folder(data: Path) -> Path:
+    return data / EDITING
+
+
+def edit_externally(text: str, editor: str, folder: Path | None = None) -> str | None:
+    """Run `editor` on `text`; the edited text, or None if the editor failed.
+
+    The note goes to a file private to the user (0600, in a 0700 folder of the library's own
+    unless `folder` is None) named for this process, so that a run killed while the editor was
+    open leaves a file the next run can recognise as nobody's and remove (`sweep_notes`).
+    """
+    if folder is not None:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".md", dir=folder)
     path = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -39,6 +53,41 @@ def edit_externally(text: str, editor: str) -> str | None:
         path.unlink(missing_ok=True)
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
+
+
+def sweep_notes(folder: Path) -> int:
+    """Remove the notes left by runs that were killed with their editor open; say how many.
+
+    A file whose process still runs belongs to another veille window and is left alone.
+    """
+    removed = 0
+    try:
+        names = list(folder.glob(f"{_PREFIX}*.md"))
+    except OSError:
+        return 0
+    for path in names:
+        pid_text = path.name[len(_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        if pid == os.getpid() or (pid < 2**22 and _running(pid)):
+            continue
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 class NoteEditor(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note-cancel"),
@@ -46,9 +95,10 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("ctrl+e", "external", "$EDITOR", id="note-editor", priority=True),
     ]
 
-    def __init__(self, note: str) -> None:
+    def __init__(self, note: str, *, folder: Path | None = None) -> None:
         super().__init__()
         self.note = note
+        self.folder = folder
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
@@ -72,11 +122,11 @@ class NoteEditor(ModalScreen[str | None]):
             return
         area = self.query_one(TextArea)
         if self.app.is_headless:  # no terminal to hand over (tests, scripted runs)
-            edited = edit_externally(area.text, editor)
+            edited = edit_externally(area.text, editor, self.folder)
         else:
             try:
                 with self.app.suspend():
-                    edited = edit_externally(area.text, editor)
+                    edited = edit_externally(area.text, editor, self.folder)
             except SuspendNotSupported:
                 self.notify("This terminal cannot hand over to $EDITOR.", severity="warning")
                 return
