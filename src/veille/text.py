@@ -85,7 +85,7 @@ def clean_line(text: str, limit: int = 2000) -> str:
     text = " ".join(text.split())
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return text if text.isascii() else unicodedata.normalize("NFC", limit_marks(text))
+    return text if text.isascii() else limit_marks(unicodedata.normalize("NFC", text))
 
 
 _BLOCKS = (
@@ -114,8 +114,11 @@ def html_to_text(html: str, *, clean: bool = False) -> str:
     parts = [body.text or ""]
     try:
         block_text(body, parts)
-    except RecursionError:  # nested deeper than Python recurses: the words, without the layout
-        parts = [f" {t} " for e in body.iter() if e.tag not in _UNREAD for t in (e.text, e.tail) if t]
+    except RecursionError:  # nested deeper than Python's stack: the words still count, in order
+        from lxml import etree
+
+        etree.strip_elements(body, *_UNREAD, with_tail=False)
+        parts = [" ".join(body.itertext())]
     text = "".join(parts)
     if "&#" in html:  # a character reference (`&#1;`) can bring a control character back
         text = strip_controls(text)

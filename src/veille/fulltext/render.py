@@ -38,6 +38,11 @@ _FULL_DOCUMENT = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body)
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 MAX_URL = 4096
 _MAX_DEPTH = 200  # deeper than any real article; past it, a subtree is read as plain text
+# Rendering work per item is bounded: wrapping a two-million-character line takes the terminal
+# seconds, during which the app answers nothing. The library and exports keep the whole text.
+MAX_CHARS = 200_000
+MAX_HTML = 10 * MAX_CHARS  # markup read at most; the rest could not be shown anyway
+MAX_COLUMNS = 50
 
 _SKIP = frozenset(
     {
@@ -327,6 +332,8 @@ class _Renderer:
         cells = [cell for cell in row if cell.tag in ("td", "th")]
         if not cells:
             return
+        hidden = len(cells) - MAX_COLUMNS
+        cells = cells[:MAX_COLUMNS]
         out = self.out
         header = header or all(cell.tag == "th" for cell in cells)
         out.block(1)
@@ -338,6 +345,8 @@ class _Renderer:
                 out.raw(" │ ", "dim")
             self.children(cell, depth + 1)
             out.space = False
+        if hidden > 0:
+            out.raw(f" │ … {hidden:,} more columns", "dim")
         if header:
             out.pop()
         out.inline_only -= 1
@@ -363,8 +372,9 @@ def _parse(html: str) -> lxml_html.HtmlElement | None:
     """The HTML's body as one element, or None if lxml cannot make anything of it."""
     if "&#" in html:
         html = _CHAR_REF.sub(_drop_control_ref, html)
-    # libxml2 stops at 256 levels without `huge_tree` and silently drops the rest: text nested
-    # deeper must still be read (the renderer flattens past its own depth limit).
+    # Without `huge_tree` libxml2 drops text nodes over 10 MB and everything nested past 256
+    # levels (the renderer flattens past its own depth limit). A parser of its own each time:
+    # its error log says whether even `huge_tree` gave up.
     parser = lxml_html.HTMLParser(huge_tree=True)
     try:
         if _FULL_DOCUMENT.match(html):
@@ -382,6 +392,9 @@ def render_html(html: str, *, base_url: str = "", width: int | None = None) -> R
     """`html` as styled text for a reader `width` columns wide (the width only sizes rules)."""
     if not html or not isinstance(html, str):
         return Rendered(Text(), ())
+    cut = max(0, len(html) - MAX_HTML)
+    if cut:
+        html = html[:MAX_HTML]
     html = BIDI.sub("", strip_controls(html))
     writer = Writer(base_url or "", width)
     root = _parse(html)
@@ -389,4 +402,16 @@ def render_html(html: str, *, base_url: str = "", width: int | None = None) -> R
         writer.write(_TAGS.sub(" ", html))
     else:
         _Renderer(writer).children(root, 0)
-    return Rendered(writer.text, tuple(writer.links))
+        # libxml2 gives up on markup nested past about 2,000 levels and drops it all.
+        if not writer.text.plain.strip() and html.count("<") > 2000:
+            writer.write(_TAGS.sub(" ", html))
+    text = writer.text
+    hidden = max(0, len(text) - MAX_CHARS)
+    if hidden or cut:
+        text = text[:MAX_CHARS]
+        about = "about " if cut else ""
+        text.append(
+            f"\n\n… {about}{hidden + cut:,} more characters not shown (open in browser with o)",
+            "dim italic",
+        )
+    return Rendered(text, tuple(writer.links))

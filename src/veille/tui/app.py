@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import rich
+from rich.console import RenderableType
+from rich.segment import Segments
+from rich.traceback import Traceback
 from textual.app import App
 from textual.content import Content
 from textual.theme import Theme
@@ -42,11 +46,28 @@ class VeilleApp(App[None]):
         self.offline = offline
         self._own_library = own_library
         self._theme_ready = False
+        self.closing = False
 
-    @property
-    def closing(self) -> bool:
-        """True once the app is leaving: actions still queued then are ignored."""
-        return bool(self._exit)
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Keys and workers that arrive after this are ignored (see `check_action`)."""
+        self.closing = True
+        super().exit(result, return_code, message)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.closing:
+            return False
+        return super().check_action(action, parameters)
+
+    def _fatal_error(self) -> None:
+        """Crash reports without local variables: they could hold settings such as cookies."""
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
 
     @property
     def main(self) -> MainScreen:
@@ -83,19 +104,6 @@ class VeilleApp(App[None]):
             self.exit()
         else:
             main.request_quit()
-
-    def _fatal_error(self) -> None:
-        """Textual's crash screen, without its local variables: they could show settings that
-        hold cookies or passwords. (Textual 8 hard-codes `show_locals=True` in this method.)"""
-        from rich.segment import Segments
-        from rich.traceback import Traceback
-
-        self.bell()
-        traceback = Traceback(show_locals=False, width=None)
-        self._exit_renderables.append(
-            Segments(self.console.render(traceback, self.console.options))
-        )
-        self._close_messages_no_wait()
 
     def on_task_failed(self, message: TaskFailed) -> None:
         """The one place background failures are shown; the app carries on."""

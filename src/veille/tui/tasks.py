@@ -188,9 +188,7 @@ class Tasks(Screen[None]):
             return
         what = self.lib.db.current_change
         if self.forced_quit:
-            raise LibraryBusy(
-                f"{what} was not saved: another veille process held the library"
-            )
+            raise LibraryBusy(f"{what} was not saved: another veille process held the library")
         with self._waiting_lock:
             first = me not in self._waiting
             self._waiting[me] = what
@@ -204,7 +202,8 @@ class Tasks(Screen[None]):
         with self._waiting_lock:
             waiting = list(dict.fromkeys(self._waiting.values()))
         running = [
-            w for w in self.app.workers
+            w
+            for w in self.app.workers
             if w.group in SAVING_GROUPS and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
         ]
         return waiting or (["a change"] if running else [])
@@ -229,7 +228,9 @@ class Tasks(Screen[None]):
         self.quitting = True
         self.notify(
             f"{WAITING} Quitting when it is saved; press q again to quit without it.",
-            severity="warning", timeout=30, markup=False,
+            severity="warning",
+            timeout=30,
+            markup=False,
         )
         self.set_interval(0.1, self._quit_when_saved)
 
@@ -253,6 +254,10 @@ class Tasks(Screen[None]):
             self.fail("reading the library", error)
             return
         self.post_message(self._Started(state))
+        if self.paths is not None:
+            from veille.tui.screens.note import editing_folder, sweep_notes
+
+            sweep_notes(editing_folder(self.paths.data))
         try:
             self.lib.sync_watch(self.settings.watch)  # config.toml's [[watch]] entries win
             self.post_message(self._FeedsLoaded(read_snapshot(self.lib)))
@@ -525,7 +530,8 @@ class Tasks(Screen[None]):
         if self.cache is None and self.cache_problem:
             self.notify(
                 f"The full text cannot be fetched: {self.cache_problem}.",
-                severity="warning", markup=False,
+                severity="warning",
+                markup=False,
             )
             return
         if self.offline or self.cache is None:

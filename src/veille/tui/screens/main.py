@@ -10,8 +10,9 @@ layout, bindings and routing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -32,7 +33,7 @@ from veille.tui.screens.entry_edit import EntryEdit, FeedDialog, SearchDialog, T
 from veille.tui.screens.export import ExportChoice, ExportDialog, ExportSelection
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.link import LinkPrompt
-from veille.tui.screens.note import NoteEditor
+from veille.tui.screens.note import NoteEditor, editing_folder
 from veille.tui.screens.save_search import SaveSearchPrompt
 from veille.tui.screens.tags import TagChange, TagEditor
 from veille.tui.screens.watch import WatchEdit, WatchEditor, query_problem
@@ -43,6 +44,7 @@ from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Reader
 from veille.tui.widgets.status import StatusBar
 
+T = TypeVar("T")
 WIDE = 120  # columns from which the three panes stand side by side
 SEARCH_DELAY = 0.15  # seconds of quiet typing before the list follows the search box
 
@@ -208,6 +210,18 @@ class MainScreen(EditTasks, Screen[None]):
             self._footer_state = shown
             super().refresh_bindings()
 
+    def open_dialog(
+        self, dialog: Screen[T], done: Callable[[T | None], None] | None = None
+    ) -> None:
+        """Show `dialog` unless the app is quitting or this screen is no longer the one shown.
+
+        Keys are read ahead: `q` then `t` typed quickly reach here after the quit began, and a
+        worker may answer once the screen is gone; neither may open a dialog.
+        """
+        if getattr(self.app, "closing", False) or not self.is_mounted or not self.is_active:
+            return
+        self.app.push_screen(dialog, done)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if getattr(self.app, "closing", False):
             return False  # keys typed after `q` find no screen to open: the app is leaving
@@ -372,7 +386,7 @@ class MainScreen(EditTasks, Screen[None]):
                 self.change_tags(ids, *change)
 
         title = f"Tags of {len(rows)} items" if len(rows) > 1 else "Tags"
-        self.app.push_screen(TagEditor(shared, self.known_tags, title=title), done)
+        self.open_dialog(TagEditor(shared, self.known_tags, title=title), done)
 
     def action_note(self) -> None:
         row = self._current()
@@ -385,7 +399,8 @@ class MainScreen(EditTasks, Screen[None]):
                 if text is not None and text != item.note:
                     self.save_note(item_id, text)
 
-            self.app.push_screen(NoteEditor(item.note), done)
+            folder = editing_folder(self.paths.data) if self.paths is not None else None
+            self.open_dialog(NoteEditor(item.note, folder=folder), done)
 
         self.with_item(item_id, edit)
 
@@ -419,7 +434,7 @@ class MainScreen(EditTasks, Screen[None]):
             if number is not None:
                 self.action_link(number)
 
-        self.app.push_screen(LinkPrompt(len(self.reader_pane.links)), done)
+        self.open_dialog(LinkPrompt(len(self.reader_pane.links)), done)
 
     def action_export(self) -> None:
         selected = self.item_list.selected_rows()
@@ -447,7 +462,7 @@ class MainScreen(EditTasks, Screen[None]):
             if choice is not None:
                 self.export_to_file(selection, choice)
 
-        self.app.push_screen(ExportDialog(selection, lang=self.settings.lang), done)
+        self.open_dialog(ExportDialog(selection, lang=self.settings.lang), done)
 
     def action_watches(self) -> None:
         rules = self.snapshot.watches if self.snapshot else []
@@ -462,7 +477,7 @@ class MainScreen(EditTasks, Screen[None]):
             known_tags=self.known_tags,
             query=self.search_text,
         )
-        self.app.push_screen(editor, done)
+        self.open_dialog(editor, done)
 
     def action_edit_entry(self) -> None:
         entry, snap = self.entry, self.snapshot
@@ -470,14 +485,14 @@ class MainScreen(EditTasks, Screen[None]):
         if entry.feed is not None:
             folders = sorted({f.folder for f in snap.feeds if f.folder}) if snap else []
             feed = next((f for f in snap.feeds if f.id == entry.feed.id), None) if snap else None
-            self.app.push_screen(FeedDialog(feed or entry.feed, folders), done)
+            self.open_dialog(FeedDialog(feed or entry.feed, folders), done)
         elif entry.view.tag is not None:
             count = next((t.items for t in snap.tags if t.name == entry.view.tag), 0) if snap else 0
-            self.app.push_screen(TagDialog(entry.view.tag, count), done)
+            self.open_dialog(TagDialog(entry.view.tag, count), done)
         elif entry.view.saved_search_id is not None and snap is not None:
             search = next((s for s in snap.searches if s.id == entry.view.saved_search_id), None)
             if search is not None:
-                self.app.push_screen(SearchDialog(search), done)
+                self.open_dialog(SearchDialog(search), done)
         elif entry.view.rule_id is not None:
             self.action_watches()
         else:
@@ -501,7 +516,7 @@ class MainScreen(EditTasks, Screen[None]):
             if name:
                 self.save_search(name, query)
 
-        self.app.push_screen(SaveSearchPrompt(query), done)
+        self.open_dialog(SaveSearchPrompt(query), done)
 
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
@@ -596,7 +611,7 @@ class MainScreen(EditTasks, Screen[None]):
             if isinstance(binding, Binding) and binding.id:
                 keys = keymap.get(binding.id, binding.key)
                 rows.append((keys, binding.description, binding.id))
-        self.app.push_screen(HelpScreen(rows))
+        self.open_dialog(HelpScreen(rows))
 
     def action_resize(self, pane: str, delta: int) -> None:
         if pane == "feeds":

@@ -1,9 +1,7 @@
 """The note editor: a multi-line text area, or the user's own `$EDITOR`.
 
 `$EDITOR` runs with the app suspended, given the note in a private temporary file; it is started
-as a program with arguments, never through a shell. The file is removed when the editor returns;
-if the app is killed first, its name holds the app's process id, and the next editing session
-removes the files whose process is gone, so a note never lingers in the temporary folder.
+as a program with arguments, never through a shell.
 """
 
 from __future__ import annotations
@@ -26,41 +24,24 @@ from textual.widgets import Button, Label, TextArea
 from veille.text import NOTE_LIMIT, clean_note, terminal_safe
 from veille.tui.widgets.inputs import SafeTextArea
 
-_PREFIX = "veille-note-"
+EDITING = "editing"  # the folder, inside the library's own, of notes open in $EDITOR
+_PREFIX = "note-"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: alive, and not ours to judge
-        return True
-    return True
+def editing_folder(data: Path) -> Path:
+    return data / EDITING
 
 
-def sweep_stale_notes(folder: Path | None = None) -> int:
-    """Remove note files left by an app that was killed while `$EDITOR` ran; how many."""
-    folder = folder or Path(tempfile.gettempdir())
-    removed = 0
-    for path in folder.glob(f"{_PREFIX}*.md"):
-        pid = path.name[len(_PREFIX) :].split("-", 1)[0]
-        if not pid.isdigit() or _alive(int(pid)):
-            continue
-        try:
-            if path.stat().st_uid != os.getuid():
-                continue
-            path.unlink()
-            removed += 1
-        except OSError:
-            continue
-    return removed
+def edit_externally(text: str, editor: str, folder: Path | None = None) -> str | None:
+    """Run `editor` on `text`; the edited text, or None if the editor failed.
 
-
-def edit_externally(text: str, editor: str) -> str | None:
-    """Run `editor` on `text`; the edited text, or None if the editor failed."""
-    sweep_stale_notes()
-    fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".md")
+    The note goes to a file private to the user (0600, in a 0700 folder of the library's own
+    unless `folder` is None) named for this process, so that a run killed while the editor was
+    open leaves a file the next run can recognise as nobody's and remove (`sweep_notes`).
+    """
+    if folder is not None:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".md", dir=folder)
     path = Path(name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -73,6 +54,41 @@ def edit_externally(text: str, editor: str) -> str | None:
         path.unlink(missing_ok=True)
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process: alive
+        return True
+    return True
+
+
+def sweep_notes(folder: Path) -> int:
+    """Remove the notes left by runs that were killed with their editor open; say how many.
+
+    A file whose process still runs belongs to another veille window and is left alone.
+    """
+    removed = 0
+    try:
+        names = list(folder.glob(f"{_PREFIX}*.md"))
+    except OSError:
+        return 0
+    for path in names:
+        pid_text = path.name[len(_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        if pid == os.getpid() or (pid < 2**22 and _running(pid)):
+            continue
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 class NoteEditor(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note-cancel"),
@@ -80,9 +96,10 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("ctrl+e", "external", "$EDITOR", id="note-editor", priority=True),
     ]
 
-    def __init__(self, note: str) -> None:
+    def __init__(self, note: str, *, folder: Path | None = None) -> None:
         super().__init__()
         self.note = terminal_safe(note)
+        self.folder = folder
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
@@ -106,11 +123,11 @@ class NoteEditor(ModalScreen[str | None]):
             return
         area = self.query_one(TextArea)
         if self.app.is_headless:  # no terminal to hand over (tests, scripted runs)
-            edited = edit_externally(area.text, editor)
+            edited = edit_externally(area.text, editor, self.folder)
         else:
             try:
                 with self.app.suspend():
-                    edited = edit_externally(area.text, editor)
+                    edited = edit_externally(area.text, editor, self.folder)
             except SuspendNotSupported:
                 self.notify("This terminal cannot hand over to $EDITOR.", severity="warning")
                 return

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from veille.text import clean_line
+from veille.tui.screens.dialog import Dialog
 from veille.tui.widgets.inputs import SafeInput
 
 TagChange = tuple[list[str], list[str]]
@@ -29,7 +29,36 @@ def split_tags(text: str) -> list[str]:
     return [t for t in (clean_line(p) for p in text.split(",")) if t]
 
 
-class TagEditor(ModalScreen[TagChange | None]):
+class TagInput(SafeInput):
+    """The editor's input: Enter is acted on in the order the keys were typed.
+
+    Textual's own Enter posts a message that the screen reads later, by which time the next
+    keys may already be in the box (they would become tags of this item), or a second Enter has
+    posted the same text again (nothing saved). Handling Enter on the key itself keeps the
+    order; keys still arriving once the editor has answered are dropped.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        screen = self.screen
+        if not isinstance(screen, TagEditor):
+            return
+        if screen.answered:
+            event.stop()
+            event.prevent_default()
+        elif event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            screen.enter(self.value)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        screen = self.screen
+        if isinstance(screen, TagEditor) and screen.answered:
+            event.stop()
+            event.prevent_default()
+
+
+class TagEditor(Dialog[TagChange]):
+    AUTO_FOCUS = "#tag-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="tags-cancel"),
         Binding("ctrl+s", "save", "Save", id="tags-save"),
@@ -37,20 +66,18 @@ class TagEditor(ModalScreen[TagChange | None]):
 
     def __init__(self, current: list[str], known: list[str], *, title: str = "Tags") -> None:
         super().__init__()
-        self.title_text = clean_line(title)
-        # Tags a library of any age holds, made safe to draw; a changed name is then saved
-        # cleaned, which is what the library would store today.
-        self.current = [clean_line(t) for t in current]
-        self.known = sorted({clean_line(t) for t in known} | set(self.current))
-        self.closing = False  # set by the first save or cancel: later keys belong elsewhere
+        self.title_text = title
+        self.current = list(current)
+        self.known = sorted(set(known) | set(current))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-dialog", classes="dialog"):
-            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Label(Content(clean_line(self.title_text)), classes="dialog-title")
             yield SelectionList[str](
-                *(Selection(Content(tag), tag, True) for tag in self.current), id="tag-list"
+                *(Selection(Content(clean_line(tag)), tag, True) for tag in self.current),
+                id="tag-list",
             )
-            yield SafeInput(
+            yield TagInput(
                 placeholder="new tags, separated by commas",
                 suggester=SuggestFromList(self.known, case_sensitive=False),
                 id="tag-input",
@@ -59,14 +86,9 @@ class TagEditor(ModalScreen[TagChange | None]):
                 yield Button("Save", variant="primary", id="tag-save")
                 yield Button("Cancel", id="tag-cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#tag-input", Input).focus()
-
-    @on(Input.Submitted, "#tag-input")
-    def add_typed(self, event: Input.Submitted) -> None:
-        if self.closing:
-            return
-        names = split_tags(event.value)
+    def enter(self, typed: str) -> None:
+        """Enter adds what was typed to the list; Enter on an empty box saves."""
+        names = split_tags(typed)
         if not names:
             self.action_save()
             return
@@ -78,26 +100,19 @@ class TagEditor(ModalScreen[TagChange | None]):
             else:
                 selections.add_option(Selection(Content(name), name, True))
                 present.add(name)
-        event.input.value = ""
+        self.query_one("#tag-input", Input).value = ""
 
     @on(Button.Pressed, "#tag-save")
     def action_save(self) -> None:
-        if self.closing:
+        if self.answered or not self.is_mounted:
             return
-        self.closing = True
         selections = self.query_one("#tag-list", SelectionList)
         pending = split_tags(self.query_one("#tag-input", Input).value)
         chosen = set(selections.selected) | set(pending)
         add = sorted(chosen - set(self.current))
         remove = sorted(set(self.current) - chosen)
-        # Dismissal completes on a later turn of the loop: until then, keys typed next must
-        # not land in this editor (and from there, on this item).
-        self.query_one("#tag-input", Input).disabled = True
-        self.dismiss((add, remove))
+        self.answer((add, remove))
 
     @on(Button.Pressed, "#tag-cancel")
     def action_cancel(self) -> None:
-        if self.closing:
-            return
-        self.closing = True
-        self.dismiss(None)
+        self.answer(None)

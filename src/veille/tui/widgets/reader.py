@@ -40,33 +40,15 @@ class Body:
     sources: list[Source] = field(default_factory=list)
 
 
-MAX_SHOWN = 200_000
-"""Characters of one body the reader lays out: a long article is ~50,000; past this, laying out
-and wrapping (not parsing) is what freezes the screen. The library keeps the whole text."""
-
-
-def bounded(text: Text) -> Text:
-    """`text` cut at `MAX_SHOWN` characters, with a line saying how much is not shown."""
-    extra = len(text) - MAX_SHOWN
-    if extra <= 0:
-        return text
-    text.right_crop(extra)
-    text.append(
-        f"\n\n… truncated, {extra:,} more characters; open in the browser to read it all.",
-        "dim italic",
-    )
-    return text
-
-
 def render_body(item: Item, width: int | None = None) -> Body:
     """Render the best text the library holds for `item` (blocking: call from a worker)."""
     html = item.full_text or item.content or item.summary
     render = optional("veille.fulltext.render")
     if render is None:  # the renderer is optional: plain paragraphs still read
         plain = html_to_text(html)
-        return Body(bounded(literal(plain, one_line=False)), [], bool(item.full_text))
+        return Body(literal(plain, one_line=False), [], bool(item.full_text))
     rendered = render.render_html(html, base_url=item.url or item.feed_url, width=width)
-    return Body(bounded(rendered.text), list(rendered.links), bool(item.full_text))
+    return Body(rendered.text, list(rendered.links), bool(item.full_text))
 
 
 def header_text(item: Item, lang: str) -> Text:
