@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.hostile.test_secrets import dead_port
 from tests.httpserver import LocalServer
 from veille.cli import main
 from veille.ingest.refresh import refresh
@@ -47,12 +47,6 @@ def rss(name: str) -> str:
         f"<link>https://www.example.fr{SLUG}-{name}</link><description>texte</description>"
         "</item></channel></rss>"
     )
-
-
-def dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
