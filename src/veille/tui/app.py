@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import rich
 from rich.console import RenderableType
-from rich.segment import Segments
-from rich.traceback import Traceback
 from textual.app import App
 from textual.content import Content
 from textual.theme import Theme
@@ -61,7 +58,13 @@ class VeilleApp(App[None]):
         return super().check_action(action, parameters)
 
     def _fatal_error(self) -> None:
-        """Crash reports without local variables: they could hold settings such as cookies."""
+        """Crash reports without local variables: they could hold settings such as cookies.
+        (Textual 8 hard-codes `show_locals=True` here.) Imported only on a crash: the traceback
+        module brings in a syntax highlighter the app has no other use for."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
         self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
         self._exit_renderables.append(
