@@ -17,11 +17,54 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from veille.library import open_library
-from veille.query.statewords import state
-from veille.settings import Paths, resolve_paths
+from veille.core.library import open_library
+from veille.core.query.statewords import state
+from veille.core.settings import Paths, resolve_paths
 
-WORDS = ["données", "sécurité", "régulation", "ville", "climat", "énergie", "marché", "santé", "justice", "école", "réseau", "public", "analyse", "rapport", "commission", "projet", "budget", "transport", "culture", "recherche", "numérique", "loi", "vote", "accord", "biométrie", "reconnaissance", "faciale", "surveillance", "intelligence", "artificielle", "cnil", "europe", "parlement", "sénat", "décret", "amende", "plateforme", "algorithme", "transparence", "citoyen", "données", "personnelles"]
+WORDS = [
+    "données",
+    "sécurité",
+    "régulation",
+    "ville",
+    "climat",
+    "énergie",
+    "marché",
+    "santé",
+    "justice",
+    "école",
+    "réseau",
+    "public",
+    "analyse",
+    "rapport",
+    "commission",
+    "projet",
+    "budget",
+    "transport",
+    "culture",
+    "recherche",
+    "numérique",
+    "loi",
+    "vote",
+    "accord",
+    "biométrie",
+    "reconnaissance",
+    "faciale",
+    "surveillance",
+    "intelligence",
+    "artificielle",
+    "cnil",
+    "europe",
+    "parlement",
+    "sénat",
+    "décret",
+    "amende",
+    "plateforme",
+    "algorithme",
+    "transparence",
+    "citoyen",
+    "données",
+    "personnelles",
+]
 TAGS = ["cnil/sanctions", "ue/ai-act", "surveillance/biométrie", "climat", "à-lire", "ia"]
 FOLDERS = ["Presse", "Presse/Climat", "Institutions", "Tech & société", ""]
 
@@ -41,9 +84,17 @@ def build(home: Path, *, items: int = 100_000, feeds: int = 1_000, seed: int = 7
         folder_ids = [r[0] for r in conn.execute("SELECT id FROM folders")] + [None]
         conn.executemany(
             "INSERT INTO feeds (id, url, title, folder_id, added, language) VALUES (?,?,?,?,?,?)",
-            [(n + 1, f"https://site{n}.example/feed.xml", f"Source {n} — {WORDS[n % len(WORDS)]}",
-              folder_ids[n % len(folder_ids)], 0.0, "fr" if n % 3 else "en")
-             for n in range(feeds)],
+            [
+                (
+                    n + 1,
+                    f"https://site{n}.example/feed.xml",
+                    f"Source {n} — {WORDS[n % len(WORDS)]}",
+                    folder_ids[n % len(folder_ids)],
+                    0.0,
+                    "fr" if n % 3 else "en",
+                )
+                for n in range(feeds)
+            ],
         )
         now = 1_795_000_000.0
         rows = []
@@ -55,11 +106,34 @@ def build(home: Path, *, items: int = 100_000, feeds: int = 1_000, seed: int = 7
             text = " ".join(rng.choice(WORDS) for _ in range(120))
             ts = now - rng.random() * 365 * 86400
             language = "fr" if (feed_id - 1) % 3 else "en"
-            rows.append((i, feed_id, f"g{i}", f"https://site{feed_id}.example/a/{i}", title,
-                         "Rédaction", f"<p>{text}</p>", ts, ts, ts, int(rng.random() < 0.7),
-                         int(rng.random() < 0.02), language))
-            fts.append((i, title, text, "Rédaction", f"Source {feed_id - 1}", "",
-                        state(hidden=False, head=True, language=language)))
+            rows.append(
+                (
+                    i,
+                    feed_id,
+                    f"g{i}",
+                    f"https://site{feed_id}.example/a/{i}",
+                    title,
+                    "Rédaction",
+                    f"<p>{text}</p>",
+                    ts,
+                    ts,
+                    ts,
+                    int(rng.random() < 0.7),
+                    int(rng.random() < 0.02),
+                    language,
+                )
+            )
+            fts.append(
+                (
+                    i,
+                    title,
+                    text,
+                    "Rédaction",
+                    f"Source {feed_id - 1}",
+                    "",
+                    state(hidden=False, head=True, language=language),
+                )
+            )
         conn.executemany(
             "INSERT INTO items (id, feed_id, guid, url, title, author, content, published, "
             "first_seen, sort_ts, read, starred, language) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -82,8 +156,11 @@ def build(home: Path, *, items: int = 100_000, feeds: int = 1_000, seed: int = 7
         )
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
-    print(f"built {items} items over {feeds} feeds in {time.perf_counter() - started:.1f} s "
-          f"at {paths.library}", file=sys.stderr)
+    print(
+        f"built {items} items over {feeds} feeds in {time.perf_counter() - started:.1f} s "
+        f"at {paths.library}",
+        file=sys.stderr,
+    )
     return paths
 
 

@@ -36,8 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from lxml import html as lxml_html
 
-from veille.fulltext.cleanup import to_text
-from veille.fulltext.extract import ExtractionError, extract
+from veille.core.fulltext.cleanup import to_text
+from veille.core.fulltext.extract import ExtractionError, extract
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 BENCHMARK = CORPORA / "article-extraction-benchmark"

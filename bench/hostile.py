@@ -50,9 +50,9 @@ GOOD = (
 CHILD = r"""
 import asyncio, json, sys, time
 from pathlib import Path
-from veille.ingest.refresh import refresh
-from veille.library import open_library
-from veille.settings import Settings
+from veille.core.ingest.refresh import refresh
+from veille.core.library import open_library
+from veille.core.settings import Settings
 
 def hwm():
     with open("/proc/self/status") as status:
@@ -127,10 +127,10 @@ ATTACKS: dict[str, Callable[[LocalServer], None]] = {
 SLOW_CHILD = r"""
 import asyncio, json, sys, time
 from pathlib import Path
-from veille.library import open_library
-from veille.pipeline import refresh_all
-from veille.fulltext.cache import open_cache
-from veille.settings import Settings, resolve_paths
+from veille.core.library import open_library
+from veille.core.pipeline import refresh_all
+from veille.core.fulltext.cache import open_cache
+from veille.core.settings import Settings, resolve_paths
 
 home, urls = sys.argv[1], json.loads(sys.argv[2])
 paths = resolve_paths(home)

@@ -14,7 +14,7 @@ import time
 
 import feedparser
 
-from veille.ingest.parse import parse_feed
+from veille.core.ingest.parse import parse_feed
 
 PARAGRAPH = (
     "<p>La Commission nationale de l'informatique et des libertés a publié jeudi une "

@@ -45,9 +45,34 @@ def host_of(n: int, hosts: int) -> str:
     """Feed n's host: one loopback address per site, 127.1.0.1 upwards."""
     h = n % hosts
     return f"127.1.{h // 250}.{h % 250 + 1}"
-WORDS = ("données", "régulation", "sécurité", "ville", "climat", "énergie", "marché", "santé",
-         "justice", "école", "réseau", "public", "analyse", "rapport", "commission", "projet",
-         "budget", "transport", "culture", "recherche", "numérique", "loi", "vote", "accord")
+
+
+WORDS = (
+    "données",
+    "régulation",
+    "sécurité",
+    "ville",
+    "climat",
+    "énergie",
+    "marché",
+    "santé",
+    "justice",
+    "école",
+    "réseau",
+    "public",
+    "analyse",
+    "rapport",
+    "commission",
+    "projet",
+    "budget",
+    "transport",
+    "culture",
+    "recherche",
+    "numérique",
+    "loi",
+    "vote",
+    "accord",
+)
 
 
 def paragraph(seed: int, words: int = 60) -> str:
@@ -84,7 +109,12 @@ def make_feed(n: int, items: int = 50) -> bytes:
 
 
 def serve(
-    share: int, port: int, feeds: int, hosts: int, latency: float, ready: multiprocessing.Event  # type: ignore[valid-type]
+    share: int,
+    port: int,
+    feeds: int,
+    hosts: int,
+    latency: float,
+    ready: multiprocessing.Event,  # type: ignore[valid-type]
 ) -> None:
     """Serve the feeds of every host h with h % SERVERS == share, one listening socket each."""
     mine = sorted({n % hosts for n in range(feeds) if (n % hosts) % SERVERS == share})
@@ -155,7 +185,10 @@ def run_refresh(home: Path) -> tuple[float, float, int, dict[str, object]]:
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "veille", "--home", str(home), "refresh", "--json"],
-        capture_output=True, text=True, check=False, env=_with_bytecode(),
+        capture_output=True,
+        text=True,
+        check=False,
+        env=_with_bytecode(),
     )
     elapsed = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -169,8 +202,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.1, help="seconds before each reply")
-    parser.add_argument("--hosts", type=int, default=1000,
-                        help="sites the feeds are spread over, at most 62,500 (default 1000)")
+    parser.add_argument(
+        "--hosts",
+        type=int,
+        default=1000,
+        help="sites the feeds are spread over, at most 62,500 (default 1000)",
+    )
     parser.add_argument("--port", type=int, default=18_080)
     args = parser.parse_args()
     hosts = max(1, min(args.hosts, args.feeds, 62_500))
@@ -179,7 +216,8 @@ def main() -> None:
     for share in range(SERVERS):
         ready = multiprocessing.Event()
         proc = multiprocessing.Process(
-            target=serve, args=(share, args.port, args.feeds, hosts, args.latency, ready),
+            target=serve,
+            args=(share, args.port, args.feeds, hosts, args.latency, ready),
             daemon=True,
         )
         proc.start()
@@ -191,26 +229,41 @@ def main() -> None:
             opml = ["<opml version='2.0'><body>"]
             for n in range(args.feeds):
                 host = host_of(n, hosts)
-                opml.append(f"<outline text='f{n}' xmlUrl='http://{host}:{args.port}/feed/{n}.xml'/>")
+                opml.append(
+                    f"<outline text='f{n}' xmlUrl='http://{host}:{args.port}/feed/{n}.xml'/>"
+                )
             opml.append("</body></opml>")
             (home / "subs.opml").write_text("".join(opml))
             env = {**_with_bytecode(), "VEILLE_HOME": str(home)}
             import veille  # compiled once here, as installing veille would have done
 
-            subprocess.run([sys.executable, "-m", "compileall", "-q",
-                            str(Path(veille.__file__).parent)], check=True, env=env)
-            subprocess.run([sys.executable, "-m", "veille", "import", str(home / "subs.opml")],
-                           check=True, env=env, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "compileall", "-q", str(Path(veille.__file__).parent)],
+                check=True,
+                env=env,
+            )
+            subprocess.run(
+                [sys.executable, "-m", "veille", "import", str(home / "subs.opml")],
+                check=True,
+                env=env,
+                capture_output=True,
+            )
             cold, cold_cpu, cold_peak, cold_report = run_refresh(home)
             warm, warm_cpu, warm_peak, warm_report = run_refresh(home)
-            print(f"{args.feeds} feeds × 50 items on {hosts} hosts, "
-                  f"latency {args.latency * 1000:.0f} ms")
-            print(f"  cold: {cold:6.2f} s  (cpu {cold_cpu:5.2f} s)  "
-                  f"new items {cold_report['new_items']}, "
-                  f"errors {len(cold_report['errors'])}")  # type: ignore[arg-type]
-            print(f"  warm: {warm:6.2f} s  (cpu {warm_cpu:5.2f} s)  "
-                  f"not modified {warm_report['not_modified']}, "
-                  f"errors {len(warm_report['errors'])}")  # type: ignore[arg-type]
+            print(
+                f"{args.feeds} feeds × 50 items on {hosts} hosts, "
+                f"latency {args.latency * 1000:.0f} ms"
+            )
+            print(
+                f"  cold: {cold:6.2f} s  (cpu {cold_cpu:5.2f} s)  "
+                f"new items {cold_report['new_items']}, "
+                f"errors {len(cold_report['errors'])}"
+            )  # type: ignore[arg-type]
+            print(
+                f"  warm: {warm:6.2f} s  (cpu {warm_cpu:5.2f} s)  "
+                f"not modified {warm_report['not_modified']}, "
+                f"errors {len(warm_report['errors'])}"
+            )  # type: ignore[arg-type]
             print(f"  peak memory: {max(cold_peak, warm_peak) / 1024:.0f} MB")
             if cold_report["errors"]:
                 print("  first errors:", cold_report["errors"][:3])  # type: ignore[index]

@@ -3,7 +3,7 @@
     uv run python bench/render.py [--runs 200]
 
 The reader renders an article every time one is opened, so it must stay well under a frame of
-perceived latency (~15 ms is the target). `veille.text.html_to_text`, which only extracts plain
+perceived latency (~15 ms is the target). `veille.core.text.html_to_text`, which only extracts plain
 text, is timed on the same input as a floor: the difference is the price of structure and styles.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from veille.fulltext.render import render_html
-from veille.text import html_to_text
+from veille.core.text import html_to_text
+from veille.tui.render.terminal import render_html
 
 SENTENCES = [
     "La formation restreinte de la CNIL a prononcé une sanction de {n} millions d’euros.",

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from biglib import build
 
-from veille.library import open_library
+from veille.core.library import open_library
 
 QUERIES = [
     "",
@@ -63,8 +63,9 @@ def main() -> None:
     home = args.home or Path(tempfile.gettempdir()) / "veille-bench-100k"
     paths = build(home)
     with open_library(paths.library, backups=paths.backups) as lib:
-        print(f"{'query':<45} {'p50 ms':>8} {'p95 ms':>8} {'window':>8} {'count':>8} "
-              f"{'matches':>8}")
+        print(
+            f"{'query':<45} {'p50 ms':>8} {'p95 ms':>8} {'window':>8} {'count':>8} {'matches':>8}"
+        )
         worst = 0.0
         for query in QUERIES:
             p50, p95 = timed(lambda q=query: (lib.rows(q, limit=100), lib.count(q)))
@@ -72,18 +73,23 @@ def main() -> None:
             _, window = timed(lambda q=query: lib.rows(q, limit=100))
             _, count = timed(lambda q=query: lib.count(q))
             worst = max(worst, p95)
-            print(f"{query or '(all)':<45} {p50:8.1f} {p95:8.1f} {window:8.1f} {count:8.1f} "
-                  f"{lib.count(query):8d}")
+            print(
+                f"{query or '(all)':<45} {p50:8.1f} {p95:8.1f} {window:8.1f} {count:8.1f} "
+                f"{lib.count(query):8d}"
+            )
         print(f"worst p95: {worst:.1f} ms (window and count: p95 of each alone)")
 
-        lib.save_rule("bench", '"reconnaissance faciale" OR biométrie',
-                      add_tags=["surveillance/biométrie"])
+        lib.save_rule(
+            "bench", '"reconnaissance faciale" OR biométrie', add_tags=["surveillance/biométrie"]
+        )
         started = time.perf_counter()
         counts = lib.apply_rules(name="bench")
-        print(f"watch apply over the library: {time.perf_counter() - started:.2f} s "
-              f"({counts['bench']} items matched)")
+        print(
+            f"watch apply over the library: {time.perf_counter() - started:.2f} s "
+            f"({counts['bench']} items matched)"
+        )
 
-        from veille.export import FORMATS, ExportOptions, export_items
+        from veille.core.export import FORMATS, ExportOptions, export_items
 
         started = time.perf_counter()
         items = lib.items("", limit=10_000)
@@ -92,11 +98,20 @@ def main() -> None:
         print(f"load 10,000 items: {load:.2f} s")
         for fmt in FORMATS:
             started = time.perf_counter()
-            text = export_items(items, fmt, ExportOptions(
-                lang="fr", group_by="tag" if fmt in ("md", "html") else "none",
-                generated=datetime(2026, 11, 22, tzinfo=UTC)), feeds)
-            print(f"export {fmt:<9} {time.perf_counter() - started + load:6.2f} s "
-                  f"(with loading), {len(text) / 1e6:.1f} MB")
+            text = export_items(
+                items,
+                fmt,
+                ExportOptions(
+                    lang="fr",
+                    group_by="tag" if fmt in ("md", "html") else "none",
+                    generated=datetime(2026, 11, 22, tzinfo=UTC),
+                ),
+                feeds,
+            )
+            print(
+                f"export {fmt:<9} {time.perf_counter() - started + load:6.2f} s "
+                f"(with loading), {len(text) / 1e6:.1f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from biglib import build
 
-from veille.settings import Paths, Settings
+from veille.core.settings import Paths, Settings
 from veille.tui.app import VeilleApp, make_app
 from veille.tui.screens.main import SEARCH_DELAY
 
@@ -55,13 +55,15 @@ def tmux_launch(paths: Paths, home: Path) -> tuple[float, float, float] | None:
     base = ["tmux", "-L", socket, "-f", "/dev/null"]
     command = f"{sys.executable} -m veille --home {home}"
     started = time.perf_counter()
-    subprocess.run([*base, "new-session", "-d", "-s", "b", "-x", "160", "-y", "48", command],
-                   check=True)
+    subprocess.run(
+        [*base, "new-session", "-d", "-s", "b", "-x", "160", "-y", "48", command], check=True
+    )
     try:
         listed = whole = None
         while time.perf_counter() - started < 30:
-            screen = subprocess.run([*base, "capture-pane", "-p", "-t", "b"], capture_output=True,
-                                    text=True).stdout
+            screen = subprocess.run(
+                [*base, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True
+            ).stdout
             # The status bar's count and the list's column rule; then the feeds pane's names.
             if listed is None and " items" in screen and "│" in screen:
                 listed = time.perf_counter() - started
@@ -70,8 +72,11 @@ def tmux_launch(paths: Paths, home: Path) -> tuple[float, float, float] | None:
                 break
             time.sleep(0.01)
         time.sleep(2)
-        pid = subprocess.run([*base, "display-message", "-p", "-t", "b", "#{pane_pid}"],
-                             capture_output=True, text=True).stdout.strip()
+        pid = subprocess.run(
+            [*base, "display-message", "-p", "-t", "b", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         rss = 0.0
         status = Path(f"/proc/{pid}/status")
         if status.exists():
@@ -97,13 +102,26 @@ async def until(
 async def pilot_figures(paths: Paths) -> dict[str, float]:
     app: VeilleApp = make_app(paths, Settings(lang="fr"))
     figures: dict[str, list[float]] = {
-        "200 j": [], "open": [], "switch feed": [], "search rows": [], "search count": [], "enter to list": [], "pilot key": []
+        "200 j": [],
+        "open": [],
+        "switch feed": [],
+        "search rows": [],
+        "search count": [],
+        "enter to list": [],
+        "pilot key": [],
     }
     async with app.run_test(size=(160, 48)) as pilot:
         main = app.main
         items = main.item_list
-        await until(pilot, lambda: items.count and items.current_row is not None
-                    and main.snapshot is not None and not items.fetching)
+        await until(
+            pilot,
+            lambda: (
+                items.count
+                and items.current_row is not None
+                and main.snapshot is not None
+                and not items.fetching
+            ),
+        )
         await pilot.pause(1.0)  # the remembered item reopens; let the first screen settle
         for _ in range(5):  # what the pilot itself spends on a key no binding uses
             started = time.perf_counter()
@@ -115,14 +133,19 @@ async def pilot_figures(paths: Paths) -> dict[str, float]:
             for _ in range(200):  # the key's action, as a burst of key events would run it
                 await main.run_action("cursor(1)")
             await pilot.pause()
-            await until(pilot, lambda s=start_row: items.cursor == s + 200,
-                        what=lambda s=start_row: f"cursor {items.cursor}, wanted {s + 200}")
+            await until(
+                pilot,
+                lambda s=start_row: items.cursor == s + 200,
+                what=lambda s=start_row: f"cursor {items.cursor}, wanted {s + 200}",
+            )
             figures["200 j"].append(time.perf_counter() - started)
         for _ in range(5):
             row = items.current_row
             started = time.perf_counter()
             await pilot.press("enter")
-            await until(pilot, lambda r=row: (i := main.reader_pane.item) is not None and i.id == r.id)
+            await until(
+                pilot, lambda r=row: (i := main.reader_pane.item) is not None and i.id == r.id
+            )
             figures["open"].append(time.perf_counter() - started)
             await pilot.press("j")
         for _ in range(5):
@@ -160,8 +183,10 @@ def main() -> None:
     if launch is None:
         print("tmux is not installed: launch time not measured")
     else:
-        print(f"launch to the list filled (tmux): {launch[0]:.2f} s; to the feeds pane filled: "
-              f"{launch[1]:.2f} s; peak RSS {launch[2]:.0f} MB")
+        print(
+            f"launch to the list filled (tmux): {launch[0]:.2f} s; to the feeds pane filled: "
+            f"{launch[1]:.2f} s; peak RSS {launch[2]:.0f} MB"
+        )
     figures = asyncio.run(pilot_figures(paths))
     overhead = figures.pop("pilot key")
     print(f"(the pilot's own cost of pressing a key: {overhead:.0f} ms; 'net' removes it)")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from veille.library import Library, open_library
-from veille.settings import Paths, resolve_paths
+from veille.core.library import Library, open_library
+from veille.core.settings import Paths, resolve_paths
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 

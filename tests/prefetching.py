@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from veille.fulltext.cache import FullTextCache
-from veille.fulltext.service import FullTextService, PrefetchReport
-from veille.ingest.refresh import make_fetcher
-from veille.library import Library
-from veille.settings import Settings
+from veille.core.fulltext.cache import FullTextCache
+from veille.core.fulltext.service import FullTextService, PrefetchReport
+from veille.core.ingest.refresh import make_fetcher
+from veille.core.library import Library
+from veille.core.settings import Settings
 
 
 def prefetch_now(

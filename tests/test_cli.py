@@ -75,8 +75,9 @@ def test_export_markdown_press_review(
     assert "Reconnaissance faciale" not in out  # the default selection is is:starred
 
 
-def test_bad_input_gets_one_clear_line(capsys: pytest.CaptureFixture[str],
-                                       subscribed: list[int]) -> None:
+def test_bad_input_gets_one_clear_line(
+    capsys: pytest.CaptureFixture[str], subscribed: list[int]
+) -> None:
     status, _, err = veille(capsys, "star", "999999")
     assert status == 1 and err.startswith("veille: no item with id 999999")
     status, _, err = veille(capsys, "items", "tag:")
@@ -85,11 +86,15 @@ def test_bad_input_gets_one_clear_line(capsys: pytest.CaptureFixture[str],
     assert status == 1 and "cannot read" in err
 
 
-def test_import_refuses_a_broken_file_whole(capsys: pytest.CaptureFixture[str],
-                                            tmp_path: Path) -> None:
+def test_import_refuses_a_broken_file_whole(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.opml"
-    broken.write_text('<opml version="2.0"><body><outline xmlUrl="https://a.example/feed"/>'
-                      '<outline xmlUrl="https://b.example/feed">', encoding="utf-8")
+    broken.write_text(
+        '<opml version="2.0"><body><outline xmlUrl="https://a.example/feed"/>'
+        '<outline xmlUrl="https://b.example/feed">',
+        encoding="utf-8",
+    )
     status, _, err = veille(capsys, "import", str(broken))
     assert status == 1 and "nothing was imported" in err
     assert json.loads(veille(capsys, "feeds", "--json")[1]) == []
@@ -104,21 +109,30 @@ def test_opml_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
         '<outline text="Registre" xmlUrl="https://registre.example/feed"/></outline>'
         '<outline text="Seul" xmlUrl="https://seul.example/atom"/>'
         '<outline text="Doublon" xmlUrl="https://seul.example/atom"/>'
-        "</body></opml>", encoding="utf-8")
+        "</body></opml>",
+        encoding="utf-8",
+    )
     assert "imported 3 feeds" in veille(capsys, "import", str(opml))[1]
     out_file = tmp_path / "out.opml"
     assert veille(capsys, "export-opml", "-o", str(out_file))[0] == 0
     feeds = {f["url"]: f["folder"] for f in json.loads(veille(capsys, "feeds", "--json")[1])}
-    assert feeds == {"https://gazette.example/rss": "Presse/Climat",
-                     "https://registre.example/feed": "Presse", "https://seul.example/atom": ""}
+    assert feeds == {
+        "https://gazette.example/rss": "Presse/Climat",
+        "https://registre.example/feed": "Presse",
+        "https://seul.example/atom": "",
+    }
     assert "imported 0 feeds (3 already subscribed)" in veille(capsys, "import", str(out_file))[1]
 
 
-def test_add_discovers_the_feed_of_a_site(capsys: pytest.CaptureFixture[str],
-                                          local_server: LocalServer) -> None:
-    local_server.add("/", '<html><head><link rel="alternate" type="application/rss+xml" '
-                     'href="/rss.xml" title="Le fil"></head><body>Accueil</body></html>',
-                     content_type="text/html")
+def test_add_discovers_the_feed_of_a_site(
+    capsys: pytest.CaptureFixture[str], local_server: LocalServer
+) -> None:
+    local_server.add(
+        "/",
+        '<html><head><link rel="alternate" type="application/rss+xml" '
+        'href="/rss.xml" title="Le fil"></head><body>Accueil</body></html>',
+        content_type="text/html",
+    )
     local_server.add("/rss.xml", FEED, content_type="application/rss+xml")
     status, out, err = veille(capsys, "add", local_server.url("/"))
     assert status == 0, err

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import LocalServer
-from veille.ingest.discover import Candidate, DiscoveryError, discover, feed_title, sniff_feed
-from veille.ingest.fetch import Fetcher, FetchLimits
+from veille.core.ingest.discover import Candidate, DiscoveryError, discover, feed_title, sniff_feed
+from veille.core.ingest.fetch import Fetcher, FetchLimits
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <?xml-stylesheet href="/style.xsl" type="text/xsl"?>

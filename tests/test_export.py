@@ -12,8 +12,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from veille.export import FORMATS, ExportOptions, export_items, export_opml
-from veille.model import Enclosure, Feed, Item
+from veille.core.export import FORMATS, ExportOptions, export_items, export_opml
+from veille.core.model import Enclosure, Feed, Item
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 GENERATED = datetime(2026, 2, 5, tzinfo=UTC)
@@ -303,7 +303,7 @@ def test_export_opml_nests_folders_and_hides_secrets() -> None:
 
 
 def test_opml_export_reads_back_as_the_same_subscriptions() -> None:
-    from veille.ingest.opml import read_subscriptions
+    from veille.core.ingest.opml import read_subscriptions
 
     feeds = [
         Feed(id=1, url="https://a.example/rss", title="A", folder="Presse/Climat"),

@@ -1,6 +1,6 @@
 """The exporters' fast paths give exactly what the general functions give; body text is clean.
 
-Exports read tens of thousands of titles and links, so `veille.export` has quicker versions of
+Exports read tens of thousands of titles and links, so `veille.core.export` has quicker versions of
 `safe_link`'s parsing, `xml_safe` and French typesetting, and `clean_line` skips its removals on
 printable text. Each one promises the same result as the plain definition it stands in for; these
 properties hold it to that, on hostile input as well as ordinary. Bodies go through `html_to_text`, which must read any input into one clean line.
@@ -14,9 +14,9 @@ import unicodedata
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from veille.export.common import safe_link, typeset, xml_safe
-from veille.i18n import french_typography
-from veille.text import clean_line, html_to_text
+from veille.core.export.common import safe_link, typeset, xml_safe
+from veille.core.i18n import french_typography
+from veille.core.text import clean_line, html_to_text
 
 HTML_BITS = st.sampled_from(
     [
@@ -51,7 +51,7 @@ def _through_lxml_html(html: str) -> str:
 
     from lxml import html as lxml_html
 
-    from veille.text import block_text, strip_controls
+    from veille.core.text import block_text, strip_controls
 
     if not html:
         return ""
@@ -74,8 +74,11 @@ _NOT_XML = ("&#1;", "\ud800", "\uffff")
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.one_of(HTML_BITS, st.text(alphabet="<>&;#/ abpé", max_size=8)), max_size=40)
-       .map("".join).filter(lambda h: not any(bad in h for bad in _NOT_XML)))
+@given(
+    st.lists(st.one_of(HTML_BITS, st.text(alphabet="<>&;#/ abpé", max_size=8)), max_size=40)
+    .map("".join)
+    .filter(lambda h: not any(bad in h for bad in _NOT_XML))
+)
 @example("<p>a</p><p>b</p><a>reference</a>.")
 @example("<!doctype html><title>t</title><p>whole</p>")
 @example("<title>never closed")
@@ -91,8 +94,11 @@ def test_html_to_text_reads_bodies_as_lxml_html_does(html: str) -> None:
 def test_clean_line_is_its_plain_definition(text: str, limit: int) -> None:
     # Controls become spaces, invisible characters go, whitespace runs fold into one space, the
     # ends are trimmed, the length is capped, the characters are composed (NFC).
-    plain = re.sub("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]", "",
-                   re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f]", " ", text))
+    plain = re.sub(
+        "[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]",
+        "",
+        re.sub("[\x00-\x08\x0b-\x1f\x7f-\x9f]", " ", text),
+    )
     plain = re.sub(r"\s+", " ", plain).strip()
     if len(plain) > limit:
         plain = plain[: limit - 1].rstrip() + "…"
@@ -135,7 +141,7 @@ def test_safe_link_fast_path_agrees_with_the_parser(url: str) -> None:
 @given(TEXT)
 @example("a\ud800b\uffff\x0c\x85c")
 def test_xml_safe_fast_path_removes_what_the_general_one_does(text: str) -> None:
-    from veille.export.common import _XML_INVALID
-    from veille.text import strip_controls
+    from veille.core.export.common import _XML_INVALID
+    from veille.core.text import strip_controls
 
     assert xml_safe(text) == _XML_INVALID.sub("", strip_controls(text))

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from tests.httpserver import LocalServer
-from veille.fulltext.cleanup import clean_article, to_text
-from veille.fulltext.extract import Article, ExtractionError, SiteRule, extract
-from veille.ingest.fetch import Fetcher
+from veille.core.fulltext.cleanup import clean_article, to_text
+from veille.core.fulltext.extract import Article, ExtractionError, SiteRule, extract
+from veille.core.ingest.fetch import Fetcher
 
 URL = "https://journal.example.fr/societe/2026/03/article.html"
 

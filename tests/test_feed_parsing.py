@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veille.ingest.parse import NotAFeedError, parse_date, parse_feed
-from veille.ingest.parse_xml import MAX_ENTRIES
-from veille.model import Enclosure
+from veille.core.ingest.parse import NotAFeedError, parse_date, parse_feed
+from veille.core.ingest.parse_xml import MAX_ENTRIES
+from veille.core.model import Enclosure
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -51,7 +51,11 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 def test_rss_fields_are_normalised() -> None:
     feed = parse_feed(RSS, "https://www.example.fr/rss.xml")
     assert (feed.title, feed.site_url, feed.language, feed.kind) == (
-        "Le Quotidien & fils", "https://www.example.fr/", "fr-FR", "rss")
+        "Le Quotidien & fils",
+        "https://www.example.fr/",
+        "fr-FR",
+        "rss",
+    )
     first, second = feed.entries
     assert first.title == "La CNIL « sanctionne »"
     assert first.link == "https://www.example.fr/articles/cnil"
@@ -92,7 +96,9 @@ def test_rss_1_0() -> None:
     assert feed.entries[0].published == datetime(2026, 2, 5, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("version", ["https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1"])
+@pytest.mark.parametrize(
+    "version", ["https://jsonfeed.org/version/1", "https://jsonfeed.org/version/1.1"]
+)
 def test_json_feed(version: str) -> None:
     body = (
         '{"version": "%s", "title": "Carnet", "home_page_url": "https://c.example/",'
@@ -103,7 +109,12 @@ def test_json_feed(version: str) -> None:
     ).replace("%s", version)
     feed = parse_feed(body.encode(), "https://c.example/feed.json", "application/feed+json")
     [entry] = feed.entries
-    assert (feed.kind, feed.title, entry.guid, entry.link) == ("json", "Carnet", "7", "https://c.example/p/7")
+    assert (feed.kind, feed.title, entry.guid, entry.link) == (
+        "json",
+        "Carnet",
+        "7",
+        "https://c.example/p/7",
+    )
     assert entry.content == "<p>Un.</p><p>Deux &lt;b&gt;</p>"
     assert entry.author == "Léa" and entry.categories == ["a", "b"]
     assert entry.published == datetime(2026, 2, 5, 15, 20, tzinfo=UTC)
@@ -112,12 +123,18 @@ def test_json_feed(version: str) -> None:
 def test_fast_path_and_feedparser_agree_on_a_well_formed_feed() -> None:
     fast = parse_feed(RSS, "https://www.example.fr/rss.xml")
     # An undefined HTML entity makes the XML invalid, which sends the same feed to feedparser.
-    slow = parse_feed(RSS.replace(b"<title>Sans lien", b"<title>Sans&nbsp;lien"),
-                      "https://www.example.fr/rss.xml")
+    slow = parse_feed(
+        RSS.replace(b"<title>Sans lien", b"<title>Sans&nbsp;lien"), "https://www.example.fr/rss.xml"
+    )
     assert slow.warning  # bozo is a warning, not a failure
     for a, b in zip(fast.entries, slow.entries, strict=True):
         assert (a.guid, a.link, a.published, a.author, a.categories) == (
-            b.guid, b.link, b.published, b.author, b.categories)
+            b.guid,
+            b.link,
+            b.published,
+            b.author,
+            b.categories,
+        )
         assert a.title.replace("\xa0", " ") == b.title.replace("\xa0", " ")
         assert a.enclosures == b.enclosures
 
@@ -146,7 +163,9 @@ def test_dates_french_and_english(raw: str, expected: datetime) -> None:
     assert parse_date(raw) == expected.replace(tzinfo=UTC)
 
 
-@pytest.mark.parametrize("raw", ["", "demain", "32 janvier 2026", "Fri, 31 Dec 9999 23:59:59 -2359"])
+@pytest.mark.parametrize(
+    "raw", ["", "demain", "32 janvier 2026", "Fri, 31 Dec 9999 23:59:59 -2359"]
+)
 def test_unreadable_dates_are_none(raw: str) -> None:
     assert parse_date(raw) is None
 
@@ -203,8 +222,10 @@ def test_entity_bombs_and_external_entities_stay_inert(tmp_path: Path) -> None:
 
 def test_control_characters_are_stripped_and_titles_capped() -> None:
     title = "Bon\x1b]0;pwned\x07jour\x00 " + "x" * 100_000
-    body = (f'<rss version="2.0"><channel><title>Flux\x1b[2J</title><item><title>{title}</title>'
-            "<guid>1</guid></item></channel></rss>").encode()
+    body = (
+        f'<rss version="2.0"><channel><title>Flux\x1b[2J</title><item><title>{title}</title>'
+        "<guid>1</guid></item></channel></rss>"
+    ).encode()
     feed = parse_feed(body, "https://example.org/feed")
     entry = feed.entries[0]
     assert "\x1b" not in feed.title and "\x1b" not in entry.title and "\x00" not in entry.title
@@ -213,9 +234,13 @@ def test_control_characters_are_stripped_and_titles_capped() -> None:
 
 
 def test_huge_feeds_are_capped() -> None:
-    items = b"".join(b"<item><guid>%d</guid><title>t</title></item>" % n for n in range(MAX_ENTRIES + 500))
-    feed = parse_feed(b'<rss version="2.0"><channel><title>big</title>' + items + b"</channel></rss>",
-                      "https://example.org/feed")
+    items = b"".join(
+        b"<item><guid>%d</guid><title>t</title></item>" % n for n in range(MAX_ENTRIES + 500)
+    )
+    feed = parse_feed(
+        b'<rss version="2.0"><channel><title>big</title>' + items + b"</channel></rss>",
+        "https://example.org/feed",
+    )
     assert len(feed.entries) == MAX_ENTRIES
 
 

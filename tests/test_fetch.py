@@ -27,7 +27,7 @@ from tests.httpserver import (
     gzip_bomb,
     trickle,
 )
-from veille.ingest.fetch import DEFAULT_USER_AGENT, Fetcher, FetchLimits, parse_retry_after
+from veille.core.ingest.fetch import DEFAULT_USER_AGENT, Fetcher, FetchLimits, parse_retry_after
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 LAST_MODIFIED = "Wed, 21 Oct 2015 07:28:00 GMT"
@@ -588,7 +588,7 @@ def test_one_tls_context_serves_every_client_and_still_verifies() -> None:
     later refreshes share one context, which checks certificates and host names."""
     import ssl
 
-    from veille.ingest.fetch import tls_context
+    from veille.core.ingest.fetch import tls_context
 
     context = tls_context()
     assert context is tls_context()

@@ -18,10 +18,10 @@ import pytest
 
 from tests.httpserver import LocalServer, Request, Response
 from tests.prefetching import prefetch_now
-from veille.fulltext.cache import CachedArticle, FullTextCache, open_cache
-from veille.library import Library
-from veille.pipeline import refresh_all
-from veille.settings import Paths, Settings, SiteSettings
+from veille.core.fulltext.cache import CachedArticle, FullTextCache, open_cache
+from veille.core.library import Library
+from veille.core.pipeline import refresh_all
+from veille.core.settings import Paths, Settings, SiteSettings
 
 PARAGRAPHS = [
     "La commission a rendu public mardi un rapport de cent vingt pages sur la surveillance "
@@ -71,15 +71,27 @@ COMPLETE = "".join(f"&lt;p&gt;{p}&lt;/p&gt;" for p in PARAGRAPHS * 3)
 
 
 def news_site(server: LocalServer) -> None:
-    server.add("/feed.xml", feed(server, [
-        ("paywall", "Caméras : le rapport qui dérange", PAYWALL),
-        ("complete", "Un article complet", COMPLETE),
-        ("subscribers", "Les contrats des caméras", READ_MORE),
-    ]))
-    server.add("/articles/paywall", article_page("Caméras : le rapport qui dérange", PARAGRAPHS),
-               content_type="text/html; charset=utf-8")
-    server.add("/articles/complete", article_page("Un article complet", PARAGRAPHS),
-               content_type="text/html; charset=utf-8")
+    server.add(
+        "/feed.xml",
+        feed(
+            server,
+            [
+                ("paywall", "Caméras : le rapport qui dérange", PAYWALL),
+                ("complete", "Un article complet", COMPLETE),
+                ("subscribers", "Les contrats des caméras", READ_MORE),
+            ],
+        ),
+    )
+    server.add(
+        "/articles/paywall",
+        article_page("Caméras : le rapport qui dérange", PARAGRAPHS),
+        content_type="text/html; charset=utf-8",
+    )
+    server.add(
+        "/articles/complete",
+        article_page("Un article complet", PARAGRAPHS),
+        content_type="text/html; charset=utf-8",
+    )
 
     def subscribers(request: Request) -> Response:
         # The whole article for a subscriber's session, the teaser for anybody else.
@@ -231,19 +243,28 @@ def test_the_cache_opens_at_first_use_and_a_damaged_one_reads_as_empty(tmp_path:
 def test_pages_that_are_not_articles_leave_a_reason_and_the_feed_text(
     lib: Library, cache: FullTextCache, local_server: LocalServer
 ) -> None:
-    local_server.add("/feed.xml", feed(local_server, [
-        ("pdf", "Un rapport en PDF", PAYWALL),
-        ("missing", "Une page disparue", PAYWALL),
-        ("loop", "Une boucle", PAYWALL),
-        ("image", "Une image", PAYWALL),
-    ]))
-    local_server.add("/articles/pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
-                     content_type="application/pdf")
+    local_server.add(
+        "/feed.xml",
+        feed(
+            local_server,
+            [
+                ("pdf", "Un rapport en PDF", PAYWALL),
+                ("missing", "Une page disparue", PAYWALL),
+                ("loop", "Une boucle", PAYWALL),
+                ("image", "Une image", PAYWALL),
+            ],
+        ),
+    )
+    local_server.add(
+        "/articles/pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", content_type="application/pdf"
+    )
     local_server.add("/articles/missing", "gone", status=404, content_type="text/plain")
-    local_server.add("/articles/loop", "", status=302,
-                     headers={"Location": local_server.url("/articles/loop")})
-    local_server.add("/articles/image", b"\x89PNG\r\n\x1a\n" + bytes(2000),
-                     content_type="image/png")
+    local_server.add(
+        "/articles/loop", "", status=302, headers={"Location": local_server.url("/articles/loop")}
+    )
+    local_server.add(
+        "/articles/image", b"\x89PNG\r\n\x1a\n" + bytes(2000), content_type="image/png"
+    )
     lib.add_feed(local_server.url("/feed.xml"))
     fetched = refresh(lib, settings_for(local_server), cache)
     assert fetched.fetched == 0 and len(fetched.errors) == 4  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from veille.i18n import LABELS, format_date, format_datetime, french_typography, month_name
+from veille.core.i18n import LABELS, format_date, format_datetime, french_typography, month_name
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -6,10 +6,21 @@ import subprocess
 import sys
 
 CORE = [
-    "veille", "veille.model", "veille.settings", "veille.text", "veille.library",
-    "veille.ingest.refresh", "veille.ingest.parse", "veille.ingest.fetch", "veille.query",
-    "veille.export", "veille.pipeline", "veille.demo", "veille.fulltext.render",
-    "veille.fulltext.service", "veille.ingest.opml", "veille.i18n",
+    "veille",
+    "veille.core.model",
+    "veille.core.settings",
+    "veille.core.text",
+    "veille.core.library",
+    "veille.core.ingest.refresh",
+    "veille.core.ingest.parse",
+    "veille.core.ingest.fetch",
+    "veille.core.query",
+    "veille.core.export",
+    "veille.core.pipeline",
+    "veille.cli.demo",
+    "veille.core.fulltext.service",
+    "veille.core.ingest.opml",
+    "veille.core.i18n",
 ]
 
 
@@ -19,14 +30,15 @@ def _imported_after(script: str, *prefixes: str) -> list[str]:
         f"import sys\n{script}\n"
         f"print(','.join(sorted(m for m in sys.modules if m.startswith({prefixes!r}))))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     return [name for name in result.stdout.strip().split(",") if name]
 
 
 # What a refresh worker has no use for: the network client, the library, the event loop, the UI,
 # and feedparser (needed only for broken feeds).
-HEAVY = ("httpx", "feedparser", "veille.library", "asyncio", "sqlite3", "textual")
+HEAVY = ("httpx", "feedparser", "veille.core.library", "asyncio", "sqlite3", "textual")
 
 
 def test_core_does_not_import_textual() -> None:
@@ -37,8 +49,8 @@ def test_core_does_not_import_textual() -> None:
 def test_a_refresh_worker_imports_only_what_parsing_needs() -> None:
     """Each parser process imports its task's module before its first feed."""
     script = (
-        "from veille.ingest.prepare import parse_and_prepare\n"
-        "parse_and_prepare(b'<rss version=\"2.0\"><channel><title>t</title><item><title>i</title>"
+        "from veille.core.ingest.prepare import parse_and_prepare\n"
+        'parse_and_prepare(b\'<rss version="2.0"><channel><title>t</title><item><title>i</title>'
         "<description>&lt;p&gt;Lire la suite&lt;/p&gt;</description></item></channel></rss>',"
         " 'https://a.example/rss', 'application/rss+xml')"
     )
@@ -56,10 +68,18 @@ def test_a_command_imports_the_parser_and_the_cache_only_when_it_needs_them(tmp_
     script = (
         "import contextlib, io\n"
         "from veille.cli.command import main\n"
-        "from veille.pipeline import refresh_all\n"
+        "from veille.core.pipeline import refresh_all\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    main(['--home', {str(tmp_path)!r}, 'stats'])\n"
     )
-    assert _imported_after(
-        script, "lxml", "diskcache", "readability", "veille.ingest.parse", "veille.fulltext.service"
-    ) == []
+    assert (
+        _imported_after(
+            script,
+            "lxml",
+            "diskcache",
+            "readability",
+            "veille.core.ingest.parse",
+            "veille.core.fulltext.service",
+        )
+        == []
+    )

@@ -8,17 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from veille.library import Library, LibraryError, View, open_library
-from veille.library.schema import SCHEMA_VERSION
-from veille.model import ParsedEntry, ParsedFeed
+from veille.core.library import Library, LibraryError, View, open_library
+from veille.core.library.schema import SCHEMA_VERSION
+from veille.core.model import ParsedEntry, ParsedFeed
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def entry(n: int, **kw: object) -> ParsedEntry:
     base: dict[str, object] = {
-        "guid": f"g{n}", "link": f"https://example.org/{n}", "title": f"Titre {n}",
-        "summary": f"<p>Résumé {n}</p>", "published": NOW - timedelta(hours=n),
+        "guid": f"g{n}",
+        "link": f"https://example.org/{n}",
+        "title": f"Titre {n}",
+        "summary": f"<p>Résumé {n}</p>",
+        "published": NOW - timedelta(hours=n),
     }
     base.update(kw)
     return ParsedEntry(**base)  # type: ignore[arg-type]
@@ -74,8 +77,13 @@ def test_item_identity_and_update_in_place_keep_user_state(lib: Library) -> None
     # The same items again: nothing new; a changed title is updated in place.
     again = lib.ingest(
         feed.id,
-        ParsedFeed(entries=[entry(1, title="Titre corrigé"), entry(2, guid=None),
-                            entry(3, guid=None, link=None)]),
+        ParsedFeed(
+            entries=[
+                entry(1, title="Titre corrigé"),
+                entry(2, guid=None),
+                entry(3, guid=None, link=None),
+            ]
+        ),
         status=200,
     )
     assert again.new_ids == []
@@ -83,7 +91,11 @@ def test_item_identity_and_update_in_place_keep_user_state(lib: Library) -> None
     item = lib.item(first)
     assert item.title == "Titre corrigé"
     assert (item.read, item.starred, item.tags, item.note) == (
-        True, True, ["cnil/sanctions"], "à citer lundi")
+        True,
+        True,
+        ["cnil/sanctions"],
+        "à citer lundi",
+    )
     assert lib.item(second).guid == "https://example.org/2"
     assert lib.item(third).guid.startswith("veille:")
 
@@ -95,8 +107,13 @@ def test_duplicate_guids_in_one_document_store_once(lib: Library) -> None:
 
 def test_accent_insensitive_search(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/feed.xml")
-    store(lib, feed.id, entry(1, title="La sécurité des données"),
-          entry(2, title="Ägypten und ägyptische Funde"), entry(3, title="Autre chose"))
+    store(
+        lib,
+        feed.id,
+        entry(1, title="La sécurité des données"),
+        entry(2, title="Ägypten und ägyptische Funde"),
+        entry(3, title="Autre chose"),
+    )
     assert [r.title for r in lib.rows("securite")] == ["La sécurité des données"]
     assert [r.title for r in lib.rows("SÉCURITÉ")] == ["La sécurité des données"]
     assert len(lib.rows("Ägy*")) == 1
@@ -114,7 +131,6 @@ def test_rows_are_newest_first_with_windows_and_positions(lib: Library) -> None:
     assert lib.position(ids[0], view=View(unread_only=True)) is None
 
 
-
 def test_a_long_feed_beside_updates_is_stored_and_indexed_row_for_row(lib: Library) -> None:
     # More new items than one INSERT statement carries, an update among them, after a removed
     # feed: every item is found by its own word under its own id, and no id is given twice (the
@@ -127,8 +143,12 @@ def test_a_long_feed_beside_updates_is_stored_and_indexed_row_for_row(lib: Libra
     words = [f"mot{n}" for n in range(75)]
     result = lib.ingest(
         feed.id,
-        ParsedFeed(entries=[entry(n, title=f"Titre {w}", summary=f"<p>corps {w}x</p>")
-                            for n, w in enumerate(words)]),
+        ParsedFeed(
+            entries=[
+                entry(n, title=f"Titre {w}", summary=f"<p>corps {w}x</p>")
+                for n, w in enumerate(words)
+            ]
+        ),
         status=200,
     )
     assert result.updated_ids == [first]
@@ -143,10 +163,15 @@ def test_a_long_feed_beside_updates_is_stored_and_indexed_row_for_row(lib: Libra
     assert lib.conn.execute("SELECT count(*) FROM items_fts").fetchone()[0] == 75
     assert min(first, *result.new_ids) > max(gone, kept)
 
+
 def test_far_future_dates_do_not_float_to_the_top(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/feed.xml")
-    store(lib, feed.id, entry(1, published=datetime(9999, 1, 1, tzinfo=UTC), title="futur"),
-          entry(2, title="normal"))
+    store(
+        lib,
+        feed.id,
+        entry(1, published=datetime(9999, 1, 1, tzinfo=UTC), title="futur"),
+        entry(2, title="normal"),
+    )
     assert lib.rows()[0].title == "futur"  # sorted by first-seen time (now), not year 9999
     assert lib.rows()[0].sort_date is not None
     assert lib.rows()[0].sort_date.year < 9999  # type: ignore[union-attr]
@@ -256,7 +281,7 @@ def test_state_and_saved_searches(lib: Library) -> None:
 def test_a_version_1_library_migrates_with_a_backup_and_keeps_everything(tmp_path: Path) -> None:
     """A library written by the first schema: opening it takes it to the current version, a
     copy of the old file is kept first, and every read mark, star, tag and note survives."""
-    from veille.library.schema import MIGRATIONS
+    from veille.core.library.schema import MIGRATIONS
 
     path = tmp_path / "library.sqlite"
     old = sqlite3.connect(path)
@@ -268,8 +293,11 @@ def test_a_version_1_library_migrates_with_a_backup_and_keeps_everything(tmp_pat
             "starred) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)",
             (n, f"g{n}", title, f"<p>{title}</p>", n, n, int(n == 1), int(n == 2)),
         )
-        old.execute("INSERT INTO items_fts (rowid, title, text, author, feed, note) "
-                    "VALUES (?, ?, ?, '', 'A', '')", (n, title, title))
+        old.execute(
+            "INSERT INTO items_fts (rowid, title, text, author, feed, note) "
+            "VALUES (?, ?, ?, '', 'A', '')",
+            (n, title, title),
+        )
     old.execute("INSERT INTO tags (id, name) VALUES (1, 'climat')")
     old.execute("INSERT INTO item_tags (item_id, tag_id) VALUES (2, 1)")
     old.execute("INSERT INTO notes (item_id, body, updated) VALUES (3, 'à relire', 0)")
@@ -305,7 +333,7 @@ def test_closing_while_another_thread_queries_does_not_crash(tmp_path: Path) -> 
     script = f"""
 import threading
 from pathlib import Path
-from veille.library import open_library
+from veille.core.library import open_library
 
 lib = open_library(Path({str(tmp_path / "library.sqlite")!r}))
 reading = threading.Event()
@@ -335,7 +363,8 @@ closed.set()
 thread.join()
 print(result)
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[5000]"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veille.ingest.opml import Subscription, SubscriptionFileError, read_subscriptions
+from veille.core.ingest.opml import Subscription, SubscriptionFileError, read_subscriptions
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 

@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veille.ingest import parse as parse_module
-from veille.ingest.parse import NotAFeedError, parse_date, parse_feed
-from veille.ingest.parse_xml import MAX_BODY, MAX_ENTRIES, parse_xml
-from veille.model import Enclosure, ParsedFeed
+from veille.core.ingest import parse as parse_module
+from veille.core.ingest.parse import NotAFeedError, parse_date, parse_feed
+from veille.core.ingest.parse_xml import MAX_BODY, MAX_ENTRIES, parse_xml
+from veille.core.model import Enclosure, ParsedFeed
 
 URL = "https://www.example.fr/flux/rss.xml"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from veille.ingest.parse import NotAFeedError, parse_feed
+from veille.core.ingest.parse import NotAFeedError, parse_feed
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 SOURCES = (

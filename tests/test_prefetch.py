@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from tests.httpserver import LocalServer
 from tests.prefetching import prefetch_now
-from veille.fulltext.cache import open_cache
-from veille.fulltext.service import UNREACHABLE_AFTER
-from veille.library import Library
-from veille.model import ParsedEntry, ParsedFeed
-from veille.settings import Paths, Settings
+from veille.core.fulltext.cache import open_cache
+from veille.core.fulltext.service import UNREACHABLE_AFTER
+from veille.core.library import Library
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.settings import Paths, Settings
 
 
 def test_an_unreachable_host_is_skipped_after_a_few_failures(
@@ -16,8 +16,10 @@ def test_an_unreachable_host_is_skipped_after_a_few_failures(
 ) -> None:
     feed = lib.add_feed(local_server.url("/feed.xml"))
     lib.set_feed_policy(feed.id, "always")
-    entries = [ParsedEntry(guid=f"g{n}", link=f"http://127.0.0.1:9/article/{n}", title=f"T{n}")
-               for n in range(40)]
+    entries = [
+        ParsedEntry(guid=f"g{n}", link=f"http://127.0.0.1:9/article/{n}", title=f"T{n}")
+        for n in range(40)
+    ]
     ids = lib.ingest(feed.id, ParsedFeed(title="Flux", entries=entries), status=200).new_ids
     settings = Settings()
     cache = open_cache(paths, settings)

@@ -8,20 +8,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veille.query import QueryError, compile_query, normalize_tag, parse, unparse
-from veille.query.syntax import And, Filter, Not, Or, Term
+from veille.core.query import QueryError, compile_query, normalize_tag, parse, unparse
+from veille.core.query.syntax import And, Filter, Not, Or, Term
 
 
 def test_words_filters_and_operators_build_the_expected_tree() -> None:
     tree = parse('cnil (amende OR sanction) -tag:lu "données personnelles" secur* is:Starred')
-    assert tree == And((
-        Term("cnil"),
-        Or((Term("amende"), Term("sanction"))),
-        Not(Filter("tag", "lu")),
-        Term("données personnelles", phrase=True),
-        Term("secur", prefix=True),
-        Filter("is", "starred"),
-    ))
+    assert tree == And(
+        (
+            Term("cnil"),
+            Or((Term("amende"), Term("sanction"))),
+            Not(Filter("tag", "lu")),
+            Term("données personnelles", phrase=True),
+            Term("secur", prefix=True),
+            Filter("is", "starred"),
+        )
+    )
 
 
 def test_implicit_and_binds_tighter_than_or() -> None:
@@ -99,8 +101,14 @@ def test_compiled_sql_binds_every_user_value() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "stored"),
-    [("CNIL", "cnil"), ("#Sécurité / CNIL", "sécurité/cnil"), ("a//b/", "a/b"),
-     ("Se\u0301curite\u0301", "sécurité"), ("  deux   mots ", "deux mots"), ("\x1b[31m", "[31m")],
+    [
+        ("CNIL", "cnil"),
+        ("#Sécurité / CNIL", "sécurité/cnil"),
+        ("a//b/", "a/b"),
+        ("Se\u0301curite\u0301", "sécurité"),
+        ("  deux   mots ", "deux mots"),
+        ("\x1b[31m", "[31m"),
+    ],
 )
 def test_tags_are_normalised(raw: str, stored: str) -> None:
     assert normalize_tag(raw) == stored
@@ -108,11 +116,42 @@ def test_tags_are_normalised(raw: str, stored: str) -> None:
 
 # Property tests -------------------------------------------------------------------------------
 
-WORDS = st.sampled_from([
-    "cnil", "sécurité", "OR", "AND", "NOT", "-", "(", ")", '"', "*", "tag:", "tag:cnil", "is:",
-    "is:starred", "is:nope", "since:7d", "since:2026-02-01", "before:", "feed:next", "a*", "-b",
-    "lang:fr", "id:3", ":", "x:y", "16:20", "«", "»", "é", "\u202e", "title:\"a b\"", "note:lire",
-])
+WORDS = st.sampled_from(
+    [
+        "cnil",
+        "sécurité",
+        "OR",
+        "AND",
+        "NOT",
+        "-",
+        "(",
+        ")",
+        '"',
+        "*",
+        "tag:",
+        "tag:cnil",
+        "is:",
+        "is:starred",
+        "is:nope",
+        "since:7d",
+        "since:2026-02-01",
+        "before:",
+        "feed:next",
+        "a*",
+        "-b",
+        "lang:fr",
+        "id:3",
+        ":",
+        "x:y",
+        "16:20",
+        "«",
+        "»",
+        "é",
+        "\u202e",
+        'title:"a b"',
+        "note:lire",
+    ]
+)
 QUERIES = st.one_of(
     st.text(max_size=60),
     st.lists(WORDS, max_size=12).map(" ".join),

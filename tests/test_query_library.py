@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from veille.library import Library
-from veille.model import ParsedEntry, ParsedFeed
-from veille.query import QueryError
+from veille.core.library import Library
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.query import QueryError
 
 NOW = datetime.now(UTC)
 
@@ -21,23 +21,61 @@ def titles(lib: Library) -> dict[str, int]:
     bbc = lib.add_feed("https://feeds.bbci.co.uk/news/rss.xml", folder="Presse/Anglais")
 
     def e(title: str, days: float, text: str = "", author: str = "", lang: str = "") -> ParsedEntry:
-        return ParsedEntry(guid=title, link=f"https://example.org/{abs(hash(title))}", title=title,
-                           summary=f"<p>{text}</p>", author=author,
-                           published=NOW - timedelta(days=days), language=lang)
+        return ParsedEntry(
+            guid=title,
+            link=f"https://example.org/{abs(hash(title))}",
+            title=title,
+            summary=f"<p>{text}</p>",
+            author=author,
+            published=NOW - timedelta(days=days),
+            language=lang,
+        )
 
-    lib.ingest(monde.id, ParsedFeed(title="Le Monde", language="fr-FR", entries=[
-        e("La CNIL sanctionne un géant du numérique", 1, "Une amende pour la sécurité des données.",
-          author="Martine Dupont"),
-        e("Reconnaissance faciale : le débat revient", 10, "La biométrie dans les gares."),
-    ]), status=200)
-    lib.ingest(ink.id, ParsedFeed(title="Next", entries=[
-        e("Sécurité des mots de passe", 2, "Des conseils pratiques.", lang="fr"),
-        e("Un pare-feu pour tous", 40, "Réseau et securite."),
-    ]), status=200)
-    lib.ingest(bbc.id, ParsedFeed(title="BBC News", language="en-GB", entries=[
-        e("Facial recognition in stations", 3, "Biometric checks expand.", author="Jo Smith"),
-        e("Ägypten and the Nile", 5, "A report on Ägy."),
-    ]), status=200)
+    lib.ingest(
+        monde.id,
+        ParsedFeed(
+            title="Le Monde",
+            language="fr-FR",
+            entries=[
+                e(
+                    "La CNIL sanctionne un géant du numérique",
+                    1,
+                    "Une amende pour la sécurité des données.",
+                    author="Martine Dupont",
+                ),
+                e("Reconnaissance faciale : le débat revient", 10, "La biométrie dans les gares."),
+            ],
+        ),
+        status=200,
+    )
+    lib.ingest(
+        ink.id,
+        ParsedFeed(
+            title="Next",
+            entries=[
+                e("Sécurité des mots de passe", 2, "Des conseils pratiques.", lang="fr"),
+                e("Un pare-feu pour tous", 40, "Réseau et securite."),
+            ],
+        ),
+        status=200,
+    )
+    lib.ingest(
+        bbc.id,
+        ParsedFeed(
+            title="BBC News",
+            language="en-GB",
+            entries=[
+                e(
+                    "Facial recognition in stations",
+                    3,
+                    "Biometric checks expand.",
+                    author="Jo Smith",
+                ),
+                e("Ägypten and the Nile", 5, "A report on Ägy."),
+            ],
+        ),
+        status=200,
+    )
     ids = {item.title: item.id for item in lib.items("")}
     lib.tag([ids["La CNIL sanctionne un géant du numérique"]], add=["CNIL/Sanctions"])
     lib.tag([ids["Reconnaissance faciale : le débat revient"]], add=["surveillance/biométrie"])
@@ -54,13 +92,22 @@ def found(lib: Library, query: str) -> set[str]:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("securite", {"La CNIL sanctionne un géant du numérique", "Sécurité des mots de passe",
-                      "Un pare-feu pour tous"}),
+        (
+            "securite",
+            {
+                "La CNIL sanctionne un géant du numérique",
+                "Sécurité des mots de passe",
+                "Un pare-feu pour tous",
+            },
+        ),
         ("SÉCURITÉ mots", {"Sécurité des mots de passe"}),
         ("ägy", {"Ägypten and the Nile"}),
         ("agy*", {"Ägypten and the Nile"}),
         ('"reconnaissance faciale" OR biometrie', {"Reconnaissance faciale : le débat revient"}),
-        ("biometri*", {"Reconnaissance faciale : le débat revient", "Facial recognition in stations"}),
+        (
+            "biometri*",
+            {"Reconnaissance faciale : le débat revient", "Facial recognition in stations"},
+        ),
         ("securite -passe", {"La CNIL sanctionne un géant du numérique", "Un pare-feu pour tous"}),
         ("tag:cnil", {"La CNIL sanctionne un géant du numérique"}),
         ("tag:cnil/sanctions", {"La CNIL sanctionne un géant du numérique"}),
@@ -73,8 +120,13 @@ def found(lib: Library, query: str) -> set[str]:
         ("note:reunion", {"Sécurité des mots de passe"}),
         ("feed:next", {"Sécurité des mots de passe", "Un pare-feu pour tous"}),
         ("feed:bbci.co.uk", {"Facial recognition in stations", "Ägypten and the Nile"}),
-        ("folder:presse -folder:presse/anglais",
-         {"La CNIL sanctionne un géant du numérique", "Reconnaissance faciale : le débat revient"}),
+        (
+            "folder:presse -folder:presse/anglais",
+            {
+                "La CNIL sanctionne un géant du numérique",
+                "Reconnaissance faciale : le débat revient",
+            },
+        ),
         ("author:dupont", {"La CNIL sanctionne un géant du numérique"}),
         ("title:securite", {"Sécurité des mots de passe"}),
         ("cnil author:dupont", {"La CNIL sanctionne un géant du numérique"}),
@@ -82,8 +134,10 @@ def found(lib: Library, query: str) -> set[str]:
         ("securite title:mots", {"Sécurité des mots de passe"}),
         ("securite title:pare -author:dupont", {"Un pare-feu pour tous"}),
         ("passe title:cnil", set()),
-        ("since:4d lang:fr", {"La CNIL sanctionne un géant du numérique",
-                              "Sécurité des mots de passe"}),
+        (
+            "since:4d lang:fr",
+            {"La CNIL sanctionne un géant du numérique", "Sécurité des mots de passe"},
+        ),
         ("before:30d", {"Un pare-feu pour tous"}),
         ("lang:en (facial OR nile)", {"Facial recognition in stations", "Ägypten and the Nile"}),
         ("(cnil OR is:starred) -tag:cnil", {"Facial recognition in stations"}),
@@ -97,11 +151,24 @@ def test_each_filter_finds_what_a_reader_expects(
 
 def test_lang_takes_any_case_and_subtag_and_falls_back_to_the_feed(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/mixed.xml")
-    lib.ingest(feed.id, ParsedFeed(title="Mixed", language="FR", entries=[
-        ParsedEntry(guid=lang or "none", link=f"https://example.org/{lang}", title=lang or "none",
-                    published=NOW, language=lang)
-        for lang in ("EN-us", "en", "english", "eng", "fr-CA", "")
-    ]), status=200)
+    lib.ingest(
+        feed.id,
+        ParsedFeed(
+            title="Mixed",
+            language="FR",
+            entries=[
+                ParsedEntry(
+                    guid=lang or "none",
+                    link=f"https://example.org/{lang}",
+                    title=lang or "none",
+                    published=NOW,
+                    language=lang,
+                )
+                for lang in ("EN-us", "en", "english", "eng", "fr-CA", "")
+            ],
+        ),
+        status=200,
+    )
     # An entry without a language was stored with its feed's; one stored before the feed said
     # which it was takes the feed's at query time.
     lib.conn.execute("UPDATE items SET language = '' WHERE title = 'none'")

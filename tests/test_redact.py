@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from veille.redact import is_secret_url, redact_url
+from veille.core.redact import is_secret_url, redact_url
 
 
 @pytest.mark.parametrize(

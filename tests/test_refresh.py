@@ -11,9 +11,9 @@ import sys
 from pathlib import Path
 
 from tests.httpserver import LocalServer
-from veille.ingest.refresh import RefreshProgress, refresh
-from veille.library import Library
-from veille.settings import Settings
+from veille.core.ingest.refresh import RefreshProgress, refresh
+from veille.core.library import Library
+from veille.core.settings import Settings
 
 
 def rss(title: str, items: list[tuple[str, str]], *, channel: str = "Le Guetteur") -> str:
@@ -42,11 +42,13 @@ def run(lib: Library, **kw: object) -> object:
 
 
 def test_refresh_stores_items_and_records_errors(lib: Library, local_server: LocalServer) -> None:
-    local_server.add("/good.xml", rss("x", [("a", "Sécurité des données"), ("b", "Climat")]),
-                     etag='"v1"')
+    local_server.add(
+        "/good.xml", rss("x", [("a", "Sécurité des données"), ("b", "Climat")]), etag='"v1"'
+    )
     local_server.add("/missing.xml", "gone fishing", status=404, content_type="text/plain")
-    local_server.add("/page.html", "<html><body><p>Bienvenue</p></body></html>",
-                     content_type="text/html")
+    local_server.add(
+        "/page.html", "<html><body><p>Bienvenue</p></body></html>", content_type="text/html"
+    )
     good = lib.add_feed(local_server.url("/good.xml"), folder="Presse")
     missing = lib.add_feed(local_server.url("/missing.xml"))
     page = lib.add_feed(local_server.url("/page.html"))
@@ -63,8 +65,12 @@ def test_refresh_stores_items_and_records_errors(lib: Library, local_server: Loc
 
 
 def test_second_refresh_is_conditional_and_cheap(lib: Library, local_server: LocalServer) -> None:
-    local_server.add("/feed.xml", rss("x", [("a", "Un"), ("b", "Deux")]), etag='"v1"',
-                     last_modified="Sat, 21 Nov 2026 10:00:00 GMT")
+    local_server.add(
+        "/feed.xml",
+        rss("x", [("a", "Un"), ("b", "Deux")]),
+        etag='"v1"',
+        last_modified="Sat, 21 Nov 2026 10:00:00 GMT",
+    )
     feed = lib.add_feed(local_server.url("/feed.xml"))
     run(lib)
     report = run(lib)
@@ -93,8 +99,9 @@ def test_changed_item_is_updated_in_place(lib: Library, local_server: LocalServe
 def test_failing_feed_backs_off_and_force_ignores_it(
     lib: Library, local_server: LocalServer
 ) -> None:
-    local_server.add("/busy.xml", "busy", status=503, headers={"Retry-After": "3600"},
-                     content_type="text/plain")
+    local_server.add(
+        "/busy.xml", "busy", status=503, headers={"Retry-After": "3600"}, content_type="text/plain"
+    )
     feed = lib.add_feed(local_server.url("/busy.xml"))
     run(lib)
     assert lib.feed(feed.id).next_retry is not None
@@ -126,34 +133,51 @@ def test_two_processes_refreshing_at_once(tmp_path: Path, local_server: LocalSer
     home = tmp_path / "shared-home"
     env = {**os.environ, "VEILLE_HOME": str(home)}
     for n in range(12):
-        local_server.add(f"/f{n}.xml", rss("x", [(f"{n}-{k}", f"Article {n}.{k}") for k in range(30)]),
-                         delay=0.02)
-    opml = "".join(f'<outline text="f{n}" xmlUrl="{local_server.url(f"/f{n}.xml")}"/>'
-                   for n in range(12))
+        local_server.add(
+            f"/f{n}.xml",
+            rss("x", [(f"{n}-{k}", f"Article {n}.{k}") for k in range(30)]),
+            delay=0.02,
+        )
+    opml = "".join(
+        f'<outline text="f{n}" xmlUrl="{local_server.url(f"/f{n}.xml")}"/>' for n in range(12)
+    )
     (tmp_path / "subs.opml").write_text(f'<opml version="2.0"><body>{opml}</body></opml>')
     veille = [sys.executable, "-m", "veille"]
-    subprocess.run([*veille, "import", str(tmp_path / "subs.opml")], env=env, check=True,
-                   capture_output=True)
-    procs = [subprocess.Popen([*veille, "refresh", "--force"], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    subprocess.run(
+        [*veille, "import", str(tmp_path / "subs.opml")], env=env, check=True, capture_output=True
+    )
+    procs = [
+        subprocess.Popen(
+            [*veille, "refresh", "--force"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outputs = [p.communicate(timeout=60) for p in procs]
     for proc, (out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
         assert "locked" not in out + err
-    stats = subprocess.run([*veille, "stats", "--json"], env=env, check=True,
-                           capture_output=True, text=True)
+    stats = subprocess.run(
+        [*veille, "stats", "--json"], env=env, check=True, capture_output=True, text=True
+    )
     assert '"items": 360' in stats.stdout
 
 
 def test_many_feeds_are_parsed_in_worker_processes(lib: Library, local_server: LocalServer) -> None:
-    from veille.ingest.refresh import PROCESS_POOL_FROM
+    from veille.core.ingest.refresh import PROCESS_POOL_FROM
 
     count = PROCESS_POOL_FROM + 2
     for n in range(count):
-        local_server.add(f"/many/{n}.xml", rss("x", [(f"{n}-a", f"Nouvelle {n}"), (f"{n}-b", "Autre")]))
+        local_server.add(
+            f"/many/{n}.xml", rss("x", [(f"{n}-a", f"Nouvelle {n}"), (f"{n}-b", "Autre")])
+        )
         lib.add_feed(local_server.url(f"/many/{n}.xml"))
-    local_server.add("/many/bad.xml", "<html><body>not a feed</body></html>",
-                     content_type="text/html")
+    local_server.add(
+        "/many/bad.xml", "<html><body>not a feed</body></html>", content_type="text/html"
+    )
     bad = lib.add_feed(local_server.url("/many/bad.xml"))
     report = run(lib)
     assert report.new_items == 2 * count  # type: ignore[attr-defined]
@@ -165,7 +189,7 @@ def test_many_feeds_are_parsed_in_worker_processes(lib: Library, local_server: L
 # it starts its parser processes. Which way they were started is written to stderr.
 _CLI_REFRESH = """
 import sys
-import veille.ingest.refresh as refresh
+import veille.core.ingest.refresh as refresh
 started = []
 def recorded(pick=refresh._start_method):
     started.append(pick())
@@ -183,22 +207,32 @@ def test_the_command_line_forks_its_parser_processes(
 ) -> None:
     """A first refresh of many feeds starts its workers by forking (no interpreter to start,
     nothing to import again); they parse, fail and store as spawned ones do."""
-    from veille.ingest.refresh import PROCESS_POOL_FROM
+    from veille.core.ingest.refresh import PROCESS_POOL_FROM
 
     count = PROCESS_POOL_FROM + 2
     outlines = []
     for n in range(count):
-        local_server.add(f"/forked/{n}.xml", rss("x", [(f"{n}-a", f"Fourche {n}"), (f"{n}-b", "Autre")]))
+        local_server.add(
+            f"/forked/{n}.xml", rss("x", [(f"{n}-a", f"Fourche {n}"), (f"{n}-b", "Autre")])
+        )
         outlines.append(f'<outline text="f{n}" xmlUrl="{local_server.url(f"/forked/{n}.xml")}"/>')
-    local_server.add("/forked/bad.xml", "<html><body>not a feed</body></html>",
-                     content_type="text/html")
+    local_server.add(
+        "/forked/bad.xml", "<html><body>not a feed</body></html>", content_type="text/html"
+    )
     outlines.append(f'<outline text="bad" xmlUrl="{local_server.url("/forked/bad.xml")}"/>')
-    (tmp_path / "subs.opml").write_text(f'<opml version="2.0"><body>{"".join(outlines)}</body></opml>')
+    (tmp_path / "subs.opml").write_text(
+        f'<opml version="2.0"><body>{"".join(outlines)}</body></opml>'
+    )
     env = {**os.environ, "VEILLE_HOME": str(tmp_path / "home")}
-    subprocess.run([sys.executable, "-m", "veille", "import", str(tmp_path / "subs.opml")],
-                   env=env, check=True, capture_output=True)
-    done = subprocess.run([sys.executable, "-c", _CLI_REFRESH], env=env, capture_output=True,
-                          text=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "veille", "import", str(tmp_path / "subs.opml")],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI_REFRESH], env=env, capture_output=True, text=True, timeout=120
+    )
     report = json.loads(done.stdout)
     assert report["new_items"] == 2 * count
     assert [e["feed"] for e in report["errors"]] == ["bad"]
@@ -211,7 +245,7 @@ def test_parser_processes_are_spawned_beside_other_threads() -> None:
     """Where another thread runs (the app's screen), a fork could copy a lock it holds: spawn."""
     import threading
 
-    from veille.ingest.refresh import _start_method
+    from veille.core.ingest.refresh import _start_method
 
     release = threading.Event()
     other = threading.Thread(target=release.wait)
@@ -226,7 +260,7 @@ def test_parser_processes_are_spawned_beside_other_threads() -> None:
 async def test_start_up_work_leaves_no_thread_behind() -> None:
     import threading
 
-    from veille.ingest.refresh import _in_passing_thread
+    from veille.core.ingest.refresh import _in_passing_thread
 
     assert await _in_passing_thread(lambda: threading.current_thread().name) == "veille-start"
     assert "veille-start" not in {t.name for t in threading.enumerate()}
@@ -243,15 +277,29 @@ async def test_start_up_work_leaves_no_thread_behind() -> None:
 
 
 def test_feeds_are_started_one_host_at_a_time() -> None:
-    from veille.ingest.refresh import in_host_turns
-    from veille.model import Feed
+    from veille.core.ingest.refresh import in_host_turns
+    from veille.core.model import Feed
 
-    urls = ["http://a.fr/1", "http://a.fr/2", "http://a.fr/3", "http://B.fr/1", "http://c.fr/1",
-            "http://b.fr/2", "not a url"]
+    urls = [
+        "http://a.fr/1",
+        "http://a.fr/2",
+        "http://a.fr/3",
+        "http://B.fr/1",
+        "http://c.fr/1",
+        "http://b.fr/2",
+        "not a url",
+    ]
     feeds = [Feed(id=n, url=u) for n, u in enumerate(urls)]
     order = [f.url for f in in_host_turns(feeds)]
-    assert order == ["http://a.fr/1", "http://B.fr/1", "http://c.fr/1", "not a url",
-                     "http://a.fr/2", "http://b.fr/2", "http://a.fr/3"]
+    assert order == [
+        "http://a.fr/1",
+        "http://B.fr/1",
+        "http://c.fr/1",
+        "not a url",
+        "http://a.fr/2",
+        "http://b.fr/2",
+        "http://a.fr/3",
+    ]
 
 
 def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(
@@ -259,8 +307,8 @@ def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(
 ) -> None:
     """Outcomes are written several per transaction; one that the library refuses is rolled
     back to its savepoint and reported, and the feeds around it land."""
-    from veille.ingest.prepare import parse_and_prepare
-    from veille.library.store import Failed, Fetched, NotModified, StoreResult
+    from veille.core.ingest.prepare import parse_and_prepare
+    from veille.core.library.store import Failed, Fetched, NotModified, StoreResult
 
     first = lib.add_feed(local_server.url("/one.xml"))
     second = lib.add_feed(local_server.url("/two.xml"))
@@ -268,12 +316,14 @@ def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(
     meta, prepared = parse_and_prepare(
         rss("x", [("a", "Un"), ("b", "Deux")]).encode(), first.url, "application/rss+xml"
     )
-    results = lib.record_refresh([
-        Fetched(first.id, meta, prepared, status=200, etag='"e1"'),
-        Fetched(99_999, meta, prepared, status=200),  # no such feed: the foreign key refuses it
-        NotModified(second.id),
-        Failed(third.id, status=503, error="the server is busy", retry_after=60),
-    ])
+    results = lib.record_refresh(
+        [
+            Fetched(first.id, meta, prepared, status=200, etag='"e1"'),
+            Fetched(99_999, meta, prepared, status=200),  # no such feed: the foreign key refuses it
+            NotModified(second.id),
+            Failed(third.id, status=503, error="the server is busy", retry_after=60),
+        ]
+    )
     assert isinstance(results[0], StoreResult) and len(results[0].new_ids) == 2
     assert isinstance(results[1], sqlite3.IntegrityError)
     assert results[2] is None and isinstance(results[3], float)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from veille.fulltext.render import Rendered, render_html, safe_link
+from veille.tui.render.terminal import Rendered, render_html, safe_link
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -310,7 +310,7 @@ def test_twenty_kilobyte_article_renders_and_rich_prints_it() -> None:
 
 def test_renderer_does_not_import_textual() -> None:
     code = (
-        "import sys, veille.fulltext.render\n"
+        "import sys, veille.tui.render.terminal\n"
         "print(any(m.split('.')[0] == 'textual' for m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -1,6 +1,6 @@
 """Every fast plan lists and counts exactly what the plainest plan does, for generated queries.
 
-`veille.library.plans` rewrites a search's SQL by what the library holds (sets of feeds become
+`veille.core.library.plans` rewrites a search's SQL by what the library holds (sets of feeds become
 ids, excluded words join or leave the MATCH, rare words drive the window, common ones are asked
 row by row); each rewrite must keep the meaning. Queries are drawn from the words and filters of
 a small library in which some words are in every item, some in a few, and one in none.
@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_search_plan import plain_ids
-from veille.library import Library, View, open_library
-from veille.model import Enclosure, ParsedEntry, ParsedFeed
+from veille.core.library import Library, View, open_library
+from veille.core.model import Enclosure, ParsedEntry, ParsedFeed
 
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
 COMMON = ("sécurité", "climat", "énergie", "données")
@@ -47,16 +47,18 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
                     published=BASE - timedelta(hours=number % 400, minutes=f),
                     language=("en", "fr", "")[number % 3],
                     enclosures=[Enclosure(url=f"https://f{f}.example.org/{n}.mp3")]
-                    if number % 9 == 0 else [],
+                    if number % 9 == 0
+                    else [],
                 )
             )
-        lib.ingest(feed.id, ParsedFeed(title=f"Source {f}", language="fr", entries=entries),
-                   status=200)
+        lib.ingest(
+            feed.id, ParsedFeed(title=f"Source {f}", language="fr", entries=entries), status=200
+        )
     lib.tag(range(1, 200, 3), add=["à-lire"])
     lib.set_read(range(1, 720, 4))
     lib.set_starred(range(5, 720, 11), True)
     # Hidden items, stories' other sources, and a feed whose items take its language: the
-    # search index counts from its own words for these (`veille.query.statewords`).
+    # search index counts from its own words for these (`veille.core.query.statewords`).
     lib.set_hidden(range(3, 720, 17))
     with lib.db.write() as conn:
         conn.execute("UPDATE items SET cluster_id = id - 1, cluster_head = 0 WHERE id % 13 = 0")
@@ -68,13 +70,31 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
     lib.close()
 
 
-WORDS = st.sampled_from([*COMMON, "securite", "rarissime", "absent", "algo*", "donn*",
-                         '"sécurité climat"', "article"])
-FILTERS = st.sampled_from([
-    "is:unread", "is:starred", "is:read", "tag:à-lire", "has:enclosure", "feed:source",
-    "feed:f1.example", "feed:nowhere", "folder:presse", "folder:blogs", "lang:en", "lang:fr",
-    "title:article", "title:climat", "author:dupont", "since:5d", "before:10d", "is:hidden",
-])
+WORDS = st.sampled_from(
+    [*COMMON, "securite", "rarissime", "absent", "algo*", "donn*", '"sécurité climat"', "article"]
+)
+FILTERS = st.sampled_from(
+    [
+        "is:unread",
+        "is:starred",
+        "is:read",
+        "tag:à-lire",
+        "has:enclosure",
+        "feed:source",
+        "feed:f1.example",
+        "feed:nowhere",
+        "folder:presse",
+        "folder:blogs",
+        "lang:en",
+        "lang:fr",
+        "title:article",
+        "title:climat",
+        "author:dupont",
+        "since:5d",
+        "before:10d",
+        "is:hidden",
+    ]
+)
 
 
 @st.composite
@@ -96,10 +116,16 @@ def queries(draw: st.DrawFn) -> str:
     return " ".join(parts)
 
 
-VIEWS = st.sampled_from([
-    None, View(feed_id=2), View(folder="Presse"), View(tag="à-lire"), View(unread_only=True),
-    View(starred_only=True),
-])
+VIEWS = st.sampled_from(
+    [
+        None,
+        View(feed_id=2),
+        View(folder="Presse"),
+        View(tag="à-lire"),
+        View(unread_only=True),
+        View(starred_only=True),
+    ]
+)
 
 
 # The autouse home fixture is per test; this library is shared and never written to.

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from veille.library import Library, View
-from veille.library.plans import PROBE_WINDOW, source
-from veille.model import Enclosure, ParsedEntry, ParsedFeed
+from veille.core.library import Library, View
+from veille.core.library.plans import PROBE_WINDOW, source
+from veille.core.model import Enclosure, ParsedEntry, ParsedFeed
 
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
 WORDS = ("sécurité", "climat", "énergie", "données", "transparence", "algorithme")
@@ -139,7 +139,7 @@ def test_a_common_word_is_counted_from_the_narrow_index(lib: Library) -> None:
 def test_a_folder_is_counted_from_a_covering_index(lib: Library) -> None:
     """A folder of many feeds is a set each item is tested against: looking items up feed by
     feed would visit every item row for the flags the feed index lacks."""
-    from veille.library.plans import resolving_feed_sets
+    from veille.core.library.plans import resolving_feed_sets
 
     _fill(lib)
     lib.tune()
@@ -193,8 +193,14 @@ def test_an_index_without_statistics_is_analysed_and_never_drives_the_list(lib: 
 
 @pytest.mark.parametrize(
     ("query", "probed"),
-    [("securite", True), ("climat OR énergie", True), ("rarissime", False), ("algo*", False),
-     ('"securite climat"', False), ("securite -climat", True)],
+    [
+        ("securite", True),
+        ("climat OR énergie", True),
+        ("rarissime", False),
+        ("algo*", False),
+        ('"securite climat"', False),
+        ("securite -climat", True),
+    ],
 )
 def test_a_common_word_walks_the_list_and_a_rare_one_falls_back(
     lib: Library, query: str, probed: bool
@@ -213,13 +219,20 @@ def test_a_common_word_walks_the_list_and_a_rare_one_falls_back(
     assert shown == plain[:100] and later == plain[20:50]
     ours = [sql for sql in seen if not sql.startswith("--")]  # not the index's own statements
     asked = sum("MATCH" in sql and "rowid =" in sql for sql in ours)
-    complete = sum("ORDER BY i.sort_ts" in sql and f"LIMIT {PROBE_WINDOW}" not in sql for sql in ours)
+    complete = sum(
+        "ORDER BY i.sort_ts" in sql and f"LIMIT {PROBE_WINDOW}" not in sql for sql in ours
+    )
     assert (asked > 0 and complete == 0) if probed else complete == 2
 
 
 @pytest.mark.parametrize(
-    "query", ["securite (climat OR énergie)", "(climat OR énergie) (données OR rarissime)",
-              "(climat OR énergie) -tag:à-lire", "(climat OR is:starred) securite"],
+    "query",
+    [
+        "securite (climat OR énergie)",
+        "(climat OR énergie) (données OR rarissime)",
+        "(climat OR énergie) -tag:à-lire",
+        "(climat OR is:starred) securite",
+    ],
 )
 def test_alternative_words_join_the_match_and_mean_the_same(lib: Library, query: str) -> None:
     """Groups of alternative words join the other words' MATCH; the results are what the
@@ -231,8 +244,8 @@ def test_alternative_words_join_the_match_and_mean_the_same(lib: Library, query:
 
     expected = {
         "securite (climat OR énergie)": ids("securite") & (ids("climat") | ids("énergie")),
-        "(climat OR énergie) (données OR rarissime)":
-            (ids("climat") | ids("énergie")) & (ids("données") | ids("rarissime")),
+        "(climat OR énergie) (données OR rarissime)": (ids("climat") | ids("énergie"))
+        & (ids("données") | ids("rarissime")),
         "(climat OR énergie) -tag:à-lire": (ids("climat") | ids("énergie")) - ids("tag:à-lire"),
         "(climat OR is:starred) securite": (ids("climat") | ids("is:starred")) & ids("securite"),
     }[query]
@@ -244,9 +257,12 @@ def test_free_words_within_a_view_are_counted_from_the_index_alike(lib: Library)
 
     _fill(lib)
     search = lib.save_search("sécurité non lue", "securite is:unread")
-    for query, view in (("climat", View(folder="Presse")), ("", View(saved_search_id=search.id)),
-                        ("énergie", View(saved_search_id=search.id)),
-                        ("rarissime", View(tag="à-lire"))):
+    for query, view in (
+        ("climat", View(folder="Presse")),
+        ("", View(saved_search_id=search.id)),
+        ("énergie", View(saved_search_id=search.id)),
+        ("rarissime", View(tag="à-lire")),
+    ):
         cond = lib._where(query, view, collapse=True)
         assert cond.lead is not None
         plain = lib.conn.execute(
@@ -270,7 +286,7 @@ def test_free_words_within_a_view_are_counted_from_the_index_alike(lib: Library)
 def test_excluded_words_are_asked_item_by_item_only_of_a_few_items(
     lib: Library, query: str, probed: bool
 ) -> None:
-    from veille.library.plans import EXCLUDED_PROBE, FEW, probing_exclusions
+    from veille.core.library.plans import EXCLUDED_PROBE, FEW, probing_exclusions
 
     _fill(lib, items=3 * FEW)
     cond = lib._where(query, None, collapse=True)
@@ -283,13 +299,17 @@ def test_sets_of_feeds_are_asked_first_and_planned_by_their_size(lib: Library) -
     """`feed:`, `folder:` and `lang:` become the ids of their feeds before SQLite plans the
     query: a set of every feed tests nothing, one feed among many is looked up in the feed
     index, and the rows and counts stay those of the plain plan."""
-    from veille.library.plans import resolving_feed_sets
+    from veille.core.library.plans import resolving_feed_sets
 
     for f in range(40):
         feed = lib.add_feed(f"https://f{f}.example.org/rss", title=f"Journal {f}")
         entries = [
-            ParsedEntry(guid=f"{f}-{n}", link=f"https://f{f}.example.org/{n}",
-                        title=f"Brève {f}-{n}", published=BASE - timedelta(minutes=f * 40 + n))
+            ParsedEntry(
+                guid=f"{f}-{n}",
+                link=f"https://f{f}.example.org/{n}",
+                title=f"Brève {f}-{n}",
+                published=BASE - timedelta(minutes=f * 40 + n),
+            )
             for n in range(20)
         ]
         lib.ingest(feed.id, ParsedFeed(entries=entries), status=200)
@@ -323,10 +343,13 @@ def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library)
     feed = lib.add_feed("https://podcast.example/rss", title="Balado")
     entries = [
         ParsedEntry(
-            guid=f"e{n}", link=f"https://podcast.example/{n}", title=f"Épisode {n}",
+            guid=f"e{n}",
+            link=f"https://podcast.example/{n}",
+            title=f"Épisode {n}",
             published=BASE - timedelta(hours=n),
             enclosures=[Enclosure(url=f"https://podcast.example/{n}.mp3", type="audio/mpeg")]
-            if n % 4 == 0 else [],
+            if n % 4 == 0
+            else [],
         )
         for n in range(40)
     ]
@@ -340,7 +363,9 @@ def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library)
         plan = " ".join(str(s[3]) for s in lib.conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
         assert "items_enclosed" in plan, plan
     assert [r.title for r in lib.rows("has:enclosure", limit=3)] == [
-        "Épisode 0", "Épisode 4", "Épisode 8"
+        "Épisode 0",
+        "Épisode 4",
+        "Épisode 8",
     ]
     assert lib.count("has:enclosure") == 10
 
@@ -348,10 +373,11 @@ def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library)
 def test_a_walk_asks_about_the_words_to_find_and_the_excluded_ones_apart() -> None:
     """Excluded words join the MATCH for counting, but asked of one row at a time FTS5's NOT
     costs several times a plain word: the walk asks about each separately."""
-    from veille.library.plans import probed_words
+    from veille.core.library.plans import probed_words
 
     assert probed_words('("securite" AND ("a" OR "b")) NOT ("climat") NOT (title : "brève"*)') == (
-        '"securite" AND ("a" OR "b")', ['"climat"', 'title : "brève"*']
+        '"securite" AND ("a" OR "b")',
+        ['"climat"', 'title : "brève"*'],
     )
     assert probed_words('"securite"') == ('"securite"', [])
     for match in ('("securite") NOT ("a) NOT (b")', '"reconnaissance faciale"', '"algo"*'):
@@ -362,7 +388,7 @@ def test_a_walk_for_a_rare_word_gives_up_early(lib: Library) -> None:
     """A walk asking row by row only pays for words found in most items: for a rare one it
     stops after `PROBE_CHECK` rows rather than the full bound. A common word with an excluded
     one asks about each apart, never about FTS5's NOT of the two."""
-    from veille.library.plans import PROBE_CHECK
+    from veille.core.library.plans import PROBE_CHECK
 
     _fill(lib, items=900)
 

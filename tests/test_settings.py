@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from veille.settings import (
+from veille.core.settings import (
     DEFAULT_CONFIG,
     ConfigError,
     Settings,
@@ -55,7 +55,10 @@ def test_full_config() -> None:
         ('lang = "de"', "lang (line 1): must be"),
         ('\n\ncolour = "red"', "colour (line 3): unknown setting"),
         ("[refresh]\nconcurrency = -1", "refresh.concurrency (line 2): must be greater than 0"),
-        ('[refresh]\nconcurrency = "many"', "refresh.concurrency (line 2): expected a whole number"),
+        (
+            '[refresh]\nconcurrency = "many"',
+            "refresh.concurrency (line 2): expected a whole number",
+        ),
         ('full_text = "sometimes"', 'full_text (line 1): must be "auto", "always" or "never"'),
         ("lang = ", "not valid TOML"),
         ('[[watch]]\nname = "x"', "every [[watch]] needs a name and a query"),

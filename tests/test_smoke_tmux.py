@@ -66,8 +66,17 @@ def test_app_in_a_real_terminal(tmp_path: Path, tmux: Callable[..., str]) -> Non
     subprocess.run([*veille, "refresh"], env=env, check=True, capture_output=True)
 
     command = " ".join(shlex.quote(part) for part in [*veille, "--home", str(home)])
-    tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "36",
-         f"env TERM=xterm-256color {command}")
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "120",
+        "-y",
+        "36",
+        f"env TERM=xterm-256color {command}",
+    )
     tmux("set-option", "-t", "t", "allow-rename", "on")
     tmux("select-pane", "-t", "t", "-T", "veille-smoke")
 
@@ -93,6 +102,7 @@ def test_app_in_a_real_terminal(tmp_path: Path, tmux: Callable[..., str]) -> Non
         time.sleep(0.2)
     else:
         raise AssertionError("veille did not quit on q")
-    starred = subprocess.run([*veille, "items", "is:starred"], env=env, check=True,
-                             capture_output=True, text=True).stdout
+    starred = subprocess.run(
+        [*veille, "items", "is:starred"], env=env, check=True, capture_output=True, text=True
+    ).stdout
     assert "Première nouvelle" in starred

@@ -1,7 +1,7 @@
 """The search index's `state` words stay true to the library whatever changes an item.
 
 Counts of free words, of excluded words and of `lang:` are answered by the index alone from
-these words (`veille.query.statewords`); a word left stale would count a hidden item, miss a
+these words (`veille.core.query.statewords`); a word left stale would count a hidden item, miss a
 story's other source or put an item in the wrong language, silently. Each step below changes an
 item the way the app or a refresh does, then every search row is checked against its item, and
 the counts the user sees against the plainest SQL.
@@ -17,16 +17,18 @@ from pathlib import Path
 import pytest
 
 from tests.test_search_plan import plain_ids
-from veille.library import Library, open_library
-from veille.library.portable import export_state, import_state
-from veille.library.schema import MIGRATIONS, SCHEMA_VERSION
-from veille.model import ParsedEntry, ParsedFeed
-from veille.query.statewords import language_word, state
+from veille.core.library import Library, open_library
+from veille.core.library.portable import export_state, import_state
+from veille.core.library.schema import MIGRATIONS, SCHEMA_VERSION
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.query.statewords import language_word, state
 
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
 
 
-def _entries(prefix: str, count: int, languages: tuple[str, ...], body: str = "") -> list[ParsedEntry]:
+def _entries(
+    prefix: str, count: int, languages: tuple[str, ...], body: str = ""
+) -> list[ParsedEntry]:
     return [
         ParsedEntry(
             guid=f"{prefix}{n}",
@@ -58,8 +60,18 @@ def _stale_rows(lib: Library) -> list[tuple[int, str, str]]:
     return stale
 
 
-QUERIES = ("sécurité", "securite -climat", "-données", "-publiques sécurité", "lang:fr",
-           "lang:en sécurité", "lang:de", "-lang:fr", "numéro OR climat", "is:hidden sécurité")
+QUERIES = (
+    "sécurité",
+    "securite -climat",
+    "-données",
+    "-publiques sécurité",
+    "lang:fr",
+    "lang:en sécurité",
+    "lang:de",
+    "-lang:fr",
+    "numéro OR climat",
+    "is:hidden sécurité",
+)
 
 
 def _counts_agree(lib: Library) -> None:
@@ -77,10 +89,16 @@ def lib(tmp_path: Path) -> Iterator[Library]:
 def test_state_words_follow_every_change_of_an_item(lib: Library, tmp_path: Path) -> None:
     plain = lib.add_feed("https://plain.example.org/rss", title="Sans langue")
     english = lib.add_feed("https://en.example.org/rss", title="English")
-    lib.ingest(plain.id, ParsedFeed(title="Sans langue", entries=_entries("p", 12, ("", "fr-CA"))),
-               status=200)
-    wire = lib.ingest(english.id, ParsedFeed(title="English", language="EN-gb",
-                                             entries=_entries("e", 12, ("",))), status=200)
+    lib.ingest(
+        plain.id,
+        ParsedFeed(title="Sans langue", entries=_entries("p", 12, ("", "fr-CA"))),
+        status=200,
+    )
+    wire = lib.ingest(
+        english.id,
+        ParsedFeed(title="English", language="EN-gb", entries=_entries("e", 12, ("",))),
+        status=200,
+    )
     assert _stale_rows(lib) == []
     assert lib.count("lang:fr") == 6  # fr-CA is French; the others have no language yet
     assert lib.count("lang:en") == 12  # EN-gb, from the feed, whatever its case
@@ -92,10 +110,21 @@ def test_state_words_follow_every_change_of_an_item(lib: Library, tmp_path: Path
     assert _stale_rows(lib) == [] and lib.count("sécurité") == 22
 
     # The same story in both feeds: one row in the list, and one in the counts.
-    twin = lib.ingest(plain.id, ParsedFeed(entries=[
-        ParsedEntry(guid="twin", link="https://e.example.org/3?utm_source=x",
-                    title="Article e 3 sécurité", content="<p>données publiques numéro 3</p>",
-                    published=BASE)]), status=200)
+    twin = lib.ingest(
+        plain.id,
+        ParsedFeed(
+            entries=[
+                ParsedEntry(
+                    guid="twin",
+                    link="https://e.example.org/3?utm_source=x",
+                    title="Article e 3 sécurité",
+                    content="<p>données publiques numéro 3</p>",
+                    published=BASE,
+                )
+            ]
+        ),
+        status=200,
+    )
     lib.cluster(twin.new_ids + wire.new_ids)
     heads = lib.conn.execute("SELECT count(*) FROM items WHERE cluster_head = 0").fetchone()[0]
     assert heads == 1
@@ -103,8 +132,11 @@ def test_state_words_follow_every_change_of_an_item(lib: Library, tmp_path: Path
     assert lib.count("sécurité") == 22
 
     # The feed names its language at last: items that had none take it.
-    lib.ingest(plain.id, ParsedFeed(title="Sans langue", language="de",
-                                    entries=_entries("p", 12, ("", "fr-CA"))), status=200)
+    lib.ingest(
+        plain.id,
+        ParsedFeed(title="Sans langue", language="de", entries=_entries("p", 12, ("", "fr-CA"))),
+        status=200,
+    )
     assert _stale_rows(lib) == []
     # Six stored without a language and the twin; one of the six is hidden, the twin is its
     # story's other source.
@@ -115,8 +147,9 @@ def test_state_words_follow_every_change_of_an_item(lib: Library, tmp_path: Path
     changed = _entries("p", 12, ("", "fr-CA"))
     changed[1].content = "<p>climat</p>"
     changed[1].language = "en"
-    lib.ingest(plain.id, ParsedFeed(title="Sans langue", language="de", entries=changed),
-               status=200)
+    lib.ingest(
+        plain.id, ParsedFeed(title="Sans langue", language="de", entries=changed), status=200
+    )
     lib.set_note(3, "une note sur le climat")
     lib.set_feed_title(english.id, "Anglais")
     assert _stale_rows(lib) == []
@@ -136,16 +169,21 @@ def test_a_library_migrates_to_state_words_and_counts_alike(tmp_path: Path) -> N
     old = sqlite3.connect(path)
     for step, script in enumerate(MIGRATIONS[:6]):
         old.executescript(script + f"\nPRAGMA user_version = {step + 1};")
-    old.execute("INSERT INTO feeds (id, url, title, added, language) "
-                "VALUES (1, 'https://a.fr/rss', 'A', 0, 'fr')")
+    old.execute(
+        "INSERT INTO feeds (id, url, title, added, language) "
+        "VALUES (1, 'https://a.fr/rss', 'A', 0, 'fr')"
+    )
     for n in range(1, 7):
         old.execute(
             "INSERT INTO items (id, feed_id, guid, title, first_seen, sort_ts, hidden, "
             "cluster_head, language) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)",
             (n, f"g{n}", f"Sécurité {n}", n, n, int(n == 2), int(n != 3), "en" if n == 4 else ""),
         )
-        old.execute("INSERT INTO items_fts (rowid, title, text, author, feed, note) "
-                    "VALUES (?, ?, 'données', '', 'A', '')", (n, f"Sécurité {n}"))
+        old.execute(
+            "INSERT INTO items_fts (rowid, title, text, author, feed, note) "
+            "VALUES (?, ?, 'données', '', 'A', '')",
+            (n, f"Sécurité {n}"),
+        )
     old.execute("INSERT INTO items_fts (rowid, title) VALUES (99, 'orphelin')")  # no item
     old.commit()
     old.close()
@@ -162,6 +200,6 @@ def test_a_language_is_one_word_whatever_its_tag_holds() -> None:
     assert language_word("fr") == language_word("FR-ca") == language_word("fr-FR")
     assert language_word("fr") != language_word("fra")
     assert language_word("en_US") != language_word("en")  # as `lang:en` compares in SQL
-    for odd in ("en US", "zh-Hant-TW", "ελ", "x\"y", ""):
+    for odd in ("en US", "zh-Hant-TW", "ελ", 'x"y', ""):
         word = language_word(odd)
         assert " " not in word and '"' not in word

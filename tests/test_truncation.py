@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from veille.fulltext.truncation import detect_truncation
+from veille.core.ingest.truncation import detect_truncation
 
 # Long, complete bodies: what a feed that publishes whole articles sends.
 LONG_FR = " ".join(
@@ -217,8 +217,17 @@ def test_markup_in_the_summary_is_judged_as_text() -> None:
     assert detect_truncation("t", "", html) is None
 
 
-_PHRASES = ("Lire la suite", "la suite de l'article", "continuer la lecture", "voir la suite",
-            "READ MORE", "Continue reading", "read the full story", "Keep Reading", "read full article")
+_PHRASES = (
+    "Lire la suite",
+    "la suite de l'article",
+    "continuer la lecture",
+    "voir la suite",
+    "READ MORE",
+    "Continue reading",
+    "read the full story",
+    "Keep Reading",
+    "read full article",
+)
 
 
 @given(
@@ -231,6 +240,6 @@ _PHRASES = ("Lire la suite", "la suite de l'article", "continuer la lecture", "v
     ).map("".join)
 )
 def test_the_read_more_shortcut_never_skips_a_phrase_the_pattern_finds(tail: str) -> None:
-    from veille.fulltext.truncation import _READ_MORE, _may_read_more
+    from veille.core.ingest.truncation import _READ_MORE, _may_read_more
 
     assert _may_read_more(tail) or not _READ_MORE.search(tail)

@@ -18,12 +18,12 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from tests.httpserver import LocalServer
-from veille.entries import LEAD_CHARS, lead_hash
-from veille.library import Library
-from veille.model import ParsedEntry, ParsedFeed
-from veille.pipeline import refresh_all
-from veille.settings import Settings, WatchSettings
-from veille.text import fold
+from veille.core.ingest.entries import LEAD_CHARS, lead_hash
+from veille.core.library import Library
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.pipeline import refresh_all
+from veille.core.settings import Settings, WatchSettings
+from veille.core.text import fold
 
 DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -91,22 +91,34 @@ def watch_feed(server: LocalServer, titles: list[str]) -> str:
 def test_watch_rules_act_on_new_items_at_refresh_and_on_the_library_on_demand(
     lib: Library, local_server: LocalServer
 ) -> None:
-    local_server.add("/feed.xml", watch_feed(local_server, [
-        "La reconnaissance faciale testée dans les gares",
-        "Biométrie : un fichier national contesté",
-        "Le budget de la culture adopté",
-    ]))
+    local_server.add(
+        "/feed.xml",
+        watch_feed(
+            local_server,
+            [
+                "La reconnaissance faciale testée dans les gares",
+                "Biométrie : un fichier national contesté",
+                "Le budget de la culture adopté",
+            ],
+        ),
+    )
     lib.add_feed(local_server.url("/feed.xml"))
     settings = Settings()
     settings.watch = [
-        WatchSettings("surveillance", '"reconnaissance faciale" OR biométrie',
-                      add_tags=("surveillance/biométrie",), star=True),
+        WatchSettings(
+            "surveillance",
+            '"reconnaissance faciale" OR biométrie',
+            add_tags=("surveillance/biométrie",),
+            star=True,
+        ),
     ]
     report, _ = asyncio.run(refresh_all(lib, settings, None))
     assert report.new_items == 3
     tagged = {r.title for r in lib.rows("tag:surveillance")}
-    assert tagged == {"La reconnaissance faciale testée dans les gares",
-                      "Biométrie : un fichier national contesté"}
+    assert tagged == {
+        "La reconnaissance faciale testée dans les gares",
+        "Biométrie : un fichier national contesté",
+    }
     assert {r.title for r in lib.rows("is:starred")} == tagged
     assert lib.rows("tag:surveillance/biométrie") and not lib.rows("tag:culture")
 
@@ -134,17 +146,36 @@ WIRE = (
 def either_way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Shared links and openings are found by a look-up per value or by one pass over the
     column's index, depending on the refresh's size: both ways group the same."""
-    from veille.library import clusters
+    from veille.core.library import clusters
 
     monkeypatch.setattr(clusters, "WHOLE_INDEX_SHARE", 0 if request.param == "look-ups" else 10**9)
 
 
 def test_the_same_story_from_several_feeds_is_one_cluster(lib: Library, either_way: None) -> None:
     # The same article behind links that differ only by tracking parameters.
-    [a] = add(lib, "Presse A", [story("a1", "Le Sénat vote la loi sur les plateformes",
-                                      link="https://site.example/loi?utm_source=rss&id=7")])
-    [b] = add(lib, "Presse B", [story("b1", "Loi plateformes : le vote du Sénat",
-                                      link="https://site.example/loi?id=7&fbclid=XYZ", hours=2)])
+    [a] = add(
+        lib,
+        "Presse A",
+        [
+            story(
+                "a1",
+                "Le Sénat vote la loi sur les plateformes",
+                link="https://site.example/loi?utm_source=rss&id=7",
+            )
+        ],
+    )
+    [b] = add(
+        lib,
+        "Presse B",
+        [
+            story(
+                "b1",
+                "Loi plateformes : le vote du Sénat",
+                link="https://site.example/loi?id=7&fbclid=XYZ",
+                hours=2,
+            )
+        ],
+    )
     # The same wire copy under two different headlines.
     [c] = add(lib, "Agence C", [story("c1", "IA : le règlement adopté", text=WIRE, hours=1)])
     [d] = add(lib, "Journal D", [story("d1", "Strasbourg dit oui à l'AI Act", text=WIRE, hours=3)])
@@ -174,7 +205,7 @@ def test_an_opening_shared_by_dozens_of_feeds_is_boilerplate_not_a_story(
 ) -> None:
     """A cookie notice or a paywall teaser opens many items alike: past `MAX_SOURCES` other
     items, the same opening groups nothing (and costs no quadratic work)."""
-    from veille.library.clusters import MAX_SOURCES
+    from veille.core.library.clusters import MAX_SOURCES
 
     notice = (
         "Ce site utilise des cookies pour mesurer l'audience et proposer des contenus adaptés. "
@@ -182,8 +213,11 @@ def test_an_opening_shared_by_dozens_of_feeds_is_boilerplate_not_a_story(
         "prévues par notre politique de confidentialité."
     )
     ids = [
-        add(lib, f"Titre {n}", [story(f"n{n}", f"Sujet numéro {n} sans rapport", text=notice,
-                                      hours=n % 24)])[0]
+        add(
+            lib,
+            f"Titre {n}",
+            [story(f"n{n}", f"Sujet numéro {n} sans rapport", text=notice, hours=n % 24)],
+        )[0]
         for n in range(MAX_SOURCES + 2)
     ]
     lib.cluster(ids)
@@ -193,15 +227,26 @@ def test_an_opening_shared_by_dozens_of_feeds_is_boilerplate_not_a_story(
 
 def test_similar_titles_about_different_things_stay_apart(lib: Library) -> None:
     [a] = add(lib, "Presse A", [story("a1", "Le Sénat adopte le budget de la santé pour 2027")])
-    [b] = add(lib, "Presse B", [story("b1", "Le Sénat rejette le budget de la culture pour 2027",
-                                      hours=1)])
+    [b] = add(
+        lib,
+        "Presse B",
+        [story("b1", "Le Sénat rejette le budget de la culture pour 2027", hours=1)],
+    )
     # A near-identical title, but a week later: another year's debate, another story.
-    [c] = add(lib, "Presse C", [story("c1", "Le Sénat adopte le budget de la santé pour 2027",
-                                      hours=24 * 7)])
+    [c] = add(
+        lib,
+        "Presse C",
+        [story("c1", "Le Sénat adopte le budget de la santé pour 2027", hours=24 * 7)],
+    )
     # Two items of one feed are never one story told by several sources.
-    e, f = add(lib, "Presse E", [story("e1", "Grève des contrôleurs aériens ce jeudi"),
-                                 story("e2", "Grève des contrôleurs aériens ce jeudi (suite)",
-                                       hours=1)])
+    e, f = add(
+        lib,
+        "Presse E",
+        [
+            story("e1", "Grève des contrôleurs aériens ce jeudi"),
+            story("e2", "Grève des contrôleurs aériens ce jeudi (suite)", hours=1),
+        ],
+    )
     lib.cluster([a, b, c, e, f])
     for item in (a, b, c, e, f):
         assert lib.cluster_members(item) in ([], [item])
@@ -210,8 +255,11 @@ def test_similar_titles_about_different_things_stay_apart(lib: Library) -> None:
 
 def test_near_identical_titles_in_two_feeds_within_days_merge(lib: Library) -> None:
     [a] = add(lib, "Presse A", [story("a1", "Incendie géant dans l'entrepôt logistique de Rungis")])
-    [b] = add(lib, "Presse B", [story("b1", "Rungis : incendie géant dans un entrepôt logistique",
-                                      hours=5)])
+    [b] = add(
+        lib,
+        "Presse B",
+        [story("b1", "Rungis : incendie géant dans un entrepôt logistique", hours=5)],
+    )
     lib.cluster([a, b])
     assert sorted(lib.cluster_members(a)) == sorted([a, b])
 
@@ -219,20 +267,28 @@ def test_near_identical_titles_in_two_feeds_within_days_merge(lib: Library) -> N
 def test_a_lookalike_title_days_away_from_the_new_item_is_another_story(lib: Library) -> None:
     """New items from a whole week arrive at once: each is compared with what surrounds its own
     date, not with everything between the oldest and the newest of them."""
-    [old] = add(lib, "Presse A", [story("a1", "Incendie géant dans l'entrepôt logistique de Rungis",
-                                        hours=24 * 9)])
-    [fresh] = add(lib, "Presse B", [story("b1", "Rungis : incendie géant dans un entrepôt "
-                                                "logistique")])
-    [later] = add(lib, "Presse C", [story("c1", "Le conseil municipal vote son budget",
-                                          hours=24 * 10)])
+    [old] = add(
+        lib,
+        "Presse A",
+        [story("a1", "Incendie géant dans l'entrepôt logistique de Rungis", hours=24 * 9)],
+    )
+    [fresh] = add(
+        lib, "Presse B", [story("b1", "Rungis : incendie géant dans un entrepôt logistique")]
+    )
+    [later] = add(
+        lib, "Presse C", [story("c1", "Le conseil municipal vote son budget", hours=24 * 10)]
+    )
     lib.cluster([fresh, later])
     assert lib.cluster_members(fresh) in ([], [fresh])
     assert lib.cluster_members(old) in ([], [old])
 
 
-@given(st.text(alphabet=st.sampled_from("aeé É\u0301ﬁßİıſK'’«».,-\n0123456789x"), max_size=1200)
-       | st.lists(st.sampled_from(["mot", "é", "sécurité", "x" * 33, "!!", "l'État", "ﬁn"]),
-                  max_size=220).map(" ".join))
+@given(
+    st.text(alphabet=st.sampled_from("aeé É\u0301ﬁßİıſK'’«».,-\n0123456789x"), max_size=1200)
+    | st.lists(
+        st.sampled_from(["mot", "é", "sécurité", "x" * 33, "!!", "l'État", "ﬁn"]), max_size=220
+    ).map(" ".join)
+)
 @hyp_settings(max_examples=300, deadline=None)
 def test_a_stories_fingerprint_reads_the_opening_as_it_always_did(text: str) -> None:
     # Stored items keep the fingerprint computed when they arrived: new ones must agree with

@@ -11,8 +11,8 @@ from textual.widgets import Input
 
 from tests.hostile.test_user_input_escapes import build
 from tests.tui.helpers import press_for, ready, until
-from veille.library import open_library
-from veille.settings import Settings
+from veille.core.library import open_library
+from veille.core.settings import Settings
 from veille.tui.app import make_app
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.tags import TagEditor

@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 
 from tests.tui.conftest import build_library
 from tests.tui.helpers import ready, until
-from veille.library import open_library
-from veille.settings import Paths, Settings, SiteSettings, resolve_paths
+from veille.core.library import open_library
+from veille.core.settings import Paths, Settings, SiteSettings, resolve_paths
 from veille.tui.app import VeilleApp, make_app
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.tags import TagEditor

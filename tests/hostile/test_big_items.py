@@ -13,11 +13,11 @@ from textual.widgets import Static
 
 from tests.tui.conftest import BASE, build_library, entry
 from tests.tui.helpers import ready, screen_text, until
-from veille.fulltext.render import render_html
-from veille.library import open_library
-from veille.model import ParsedFeed
-from veille.settings import Paths, Settings, resolve_paths
+from veille.core.library import open_library
+from veille.core.model import ParsedFeed
+from veille.core.settings import Paths, Settings, resolve_paths
 from veille.tui.app import make_app
+from veille.tui.render.terminal import render_html
 
 TEN_MB_LINE = "<p>" + "mot " * 2_500_000 + "</p>"
 WIDE_TABLE = (

@@ -19,7 +19,7 @@ import pytest
 
 from tests.hostile.process import run_veille
 from tests.hostile.test_corrupt import real_library
-from veille.settings import Paths, Settings, resolve_paths
+from veille.core.settings import Paths, Settings, resolve_paths
 
 
 def veille(home: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -17,9 +17,9 @@ import pytest
 
 from tests.httpserver import LocalServer, self_signed
 from veille.cli import main
-from veille.ingest.fetch import Fetcher, FetchLimits
-from veille.library import open_library
-from veille.settings import resolve_paths
+from veille.core.ingest.fetch import Fetcher, FetchLimits
+from veille.core.library import open_library
+from veille.core.settings import resolve_paths
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=4)
 FEED = b"<rss version='2.0'><channel><title>t</title></channel></rss>"

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import LocalServer
-from veille.ingest.refresh import refresh
-from veille.library import open_library
-from veille.settings import load_settings, resolve_paths
+from veille.core.ingest.refresh import refresh
+from veille.core.library import open_library
+from veille.core.settings import load_settings, resolve_paths
 
 pytestmark = pytest.mark.slow
 FEEDS = 8

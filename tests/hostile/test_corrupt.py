@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from veille.library import open_library
-from veille.library.schema import SCHEMA_VERSION
-from veille.model import ParsedEntry, ParsedFeed
-from veille.settings import resolve_paths
+from veille.core.library import open_library
+from veille.core.library.schema import SCHEMA_VERSION
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.settings import resolve_paths
 
 
 def digest(path: Path) -> str:

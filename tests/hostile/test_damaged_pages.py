@@ -20,7 +20,7 @@ import pytest
 
 from tests.hostile.process import run_veille
 from tests.hostile.test_corrupt import real_library
-from veille.settings import resolve_paths
+from veille.core.settings import resolve_paths
 
 
 def digest(path: Path) -> str:
@@ -141,7 +141,7 @@ def test_the_app_says_the_library_is_damaged(tmp_path: Path) -> None:
     import asyncio
 
     from tests.tui.helpers import notices, screen_text, until
-    from veille.settings import Settings
+    from veille.core.settings import Settings
     from veille.tui.app import make_app
 
     paths = resolve_paths(tmp_path / "home")

@@ -6,17 +6,21 @@ from datetime import UTC, datetime
 
 import pytest
 
-from veille.library import Library, LibraryError
-from veille.model import ParsedEntry, ParsedFeed
+from veille.core.library import Library, LibraryError
+from veille.core.model import ParsedEntry, ParsedFeed
 
 
 def big_feed(n: int) -> ParsedFeed:
     return ParsedFeed(
         title="Gros flux",
         entries=[
-            ParsedEntry(guid=f"g{k}", link=f"https://example.org/{k}", title=f"Article {k}",
-                        content="<p>" + "texte long " * 2000 + "</p>",
-                        published=datetime(2026, 11, 20, tzinfo=UTC))
+            ParsedEntry(
+                guid=f"g{k}",
+                link=f"https://example.org/{k}",
+                title=f"Article {k}",
+                content="<p>" + "texte long " * 2000 + "</p>",
+                published=datetime(2026, 11, 20, tzinfo=UTC),
+            )
             for k in range(n)
         ],
     )

@@ -18,9 +18,9 @@ import pytest
 
 from tests.httpserver import LocalServer
 from veille.cli import main
-from veille.library import open_library
-from veille.library.schema import MIGRATIONS
-from veille.settings import resolve_paths
+from veille.core.library import open_library
+from veille.core.library.schema import MIGRATIONS
+from veille.core.settings import resolve_paths
 
 PAGE = (
     "<html><head><title>Article</title></head><body><article><h1>Article complet</h1>"
@@ -179,7 +179,7 @@ async def test_the_app_refresh_fetches_no_page_either(
     home: Path, local_server: LocalServer
 ) -> None:
     from tests.tui.helpers import until
-    from veille.settings import load_settings
+    from veille.core.settings import load_settings
     from veille.tui.app import make_app
 
     paths = resolve_paths(home)

@@ -19,10 +19,10 @@ import pytest
 
 from tests.httpserver import LocalServer
 from veille.cli import main
-from veille.fulltext.cache import CachedArticle, open_cache
-from veille.ingest.fetch import Fetcher
-from veille.library import open_library
-from veille.settings import Settings, load_settings, resolve_paths
+from veille.core.fulltext.cache import CachedArticle, open_cache
+from veille.core.ingest.fetch import Fetcher
+from veille.core.library import open_library
+from veille.core.settings import Settings, load_settings, resolve_paths
 
 SECRET = "PASSWD-SECRET-0451"
 COOKIE = "COOKIE-SECRET-2213"
@@ -174,7 +174,7 @@ def test_full_texts_read_from_files_by_earlier_versions_are_dropped(tmp_path: Pa
 
 
 def test_the_demo_reads_its_pages_without_file_links(tmp_path: Path) -> None:
-    from veille.demo import PAGES_SITE, prepare_demo
+    from veille.cli.demo import PAGES_SITE, prepare_demo
 
     paths = prepare_demo(tmp_path / "demo")
     cache = open_cache(paths, load_settings(paths))

@@ -13,12 +13,12 @@ import pytest
 
 from tests.tui.conftest import BASE, build_library, entry
 from tests.tui.helpers import ready, screen_text, until
-from veille.fulltext.render import render_html
-from veille.library import open_library
-from veille.model import ParsedFeed
-from veille.settings import Paths, Settings, resolve_paths
-from veille.text import clean_line, html_to_text
+from veille.core.library import open_library
+from veille.core.model import ParsedFeed
+from veille.core.settings import Paths, Settings, resolve_paths
+from veille.core.text import clean_line, html_to_text
 from veille.tui.app import make_app
+from veille.tui.render.terminal import render_html
 from veille.tui.screens.note import edit_externally, editing_folder
 
 ZALGO = "Z" + "\u0301" * 60 + "algo" + "\u0336\u0335\u0334\u0337\u0338" * 8 + " fin"

@@ -21,10 +21,10 @@ import pytest
 from tests.hostile.test_secrets import dead_port
 from tests.httpserver import LocalServer
 from veille.cli import main
-from veille.ingest.refresh import refresh
-from veille.library import open_library
-from veille.redact import redact_url
-from veille.settings import load_settings, resolve_paths
+from veille.core.ingest.refresh import refresh
+from veille.core.library import open_library
+from veille.core.redact import redact_url
+from veille.core.settings import load_settings, resolve_paths
 
 PATH_TOKEN = "SECRET-TOKEN-ABC123"
 PATH_HEX = "1234567890abcdef1234"

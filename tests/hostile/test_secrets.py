@@ -20,9 +20,9 @@ import pytest
 
 from tests.httpserver import LocalServer
 from veille.cli import main
-from veille.ingest.refresh import refresh
-from veille.library import open_library
-from veille.settings import load_settings, resolve_paths
+from veille.core.ingest.refresh import refresh
+from veille.core.library import open_library
+from veille.core.settings import load_settings, resolve_paths
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "veille"
 

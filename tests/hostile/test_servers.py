@@ -29,10 +29,10 @@ from tests.httpserver import (
     gzip_bomb,
     trickle,
 )
-from veille.ingest.refresh import RefreshReport, refresh
-from veille.library import Library
-from veille.model import Feed
-from veille.settings import Settings
+from veille.core.ingest.refresh import RefreshReport, refresh
+from veille.core.library import Library
+from veille.core.model import Feed
+from veille.core.settings import Settings
 
 MIB = 1024 * 1024
 GB = 1024 * MIB
@@ -158,19 +158,19 @@ def attack(
 
 
 def _feed_view(feed_id: int) -> object:
-    from veille.library.views import View
+    from veille.core.library.views import View
 
     return View(feed_id=feed_id)
 
 
 def stored(lib: Library, feed_id: int) -> int:
-    from veille.library.views import View
+    from veille.core.library.views import View
 
     return lib.count(view=View(feed_id=feed_id))
 
 
 def titles(lib: Library, feed_id: int) -> list[str]:
-    from veille.library.views import View
+    from veille.core.library.views import View
 
     return [r.title for r in lib.rows(view=View(feed_id=feed_id), limit=100_000)]
 
@@ -372,7 +372,7 @@ def test_dates_9999_and_1970(lib: Library, local_server: LocalServer) -> None:
     )
     local_server.add("/dates.xml", rss(items))
     _, bad, _, _ = attack(lib, local_server, "/dates.xml")
-    from veille.library.views import View
+    from veille.core.library.views import View
 
     rows = lib.rows(view=View(feed_id=bad.id))
     assert [r.title for r in rows][-1] == "Époque"
@@ -503,9 +503,9 @@ def test_retry_after_pushes_next_retry(
 CHILD = r"""
 import asyncio, json, sys, time
 from pathlib import Path
-from veille.ingest.refresh import refresh
-from veille.library import open_library
-from veille.settings import Settings
+from veille.core.ingest.refresh import refresh
+from veille.core.library import open_library
+from veille.core.settings import Settings
 
 def hwm():
     with open("/proc/self/status") as status:

@@ -22,11 +22,11 @@ import pytest
 
 from tests.httpserver import LocalServer, Response, trickle
 from veille.cli import main
-from veille.fulltext.cache import open_cache
-from veille.ingest.refresh import RefreshProgress, RefreshReport
-from veille.library import open_library
-from veille.pipeline import refresh_all
-from veille.settings import Settings, resolve_paths
+from veille.core.fulltext.cache import open_cache
+from veille.core.ingest.refresh import RefreshProgress, RefreshReport
+from veille.core.library import open_library
+from veille.core.pipeline import refresh_all
+from veille.core.settings import Settings, resolve_paths
 
 SLOW_HOSTS = [f"127.0.0.{n}" for n in range(2, 9)]
 GOOD_HOSTS = ["127.0.0.1", *(f"127.0.0.{n}" for n in range(9, 13))]

@@ -20,12 +20,12 @@ import pytest
 
 from tests.httpserver import LocalServer, Response
 from veille.cli import main
-from veille.fulltext.cache import open_cache
-from veille.ingest.addresses import NetworkPolicy, is_private, refusal
-from veille.ingest.fetch import Fetcher, FetchLimits
-from veille.ingest.guard import GuardedBackend
-from veille.library import open_library
-from veille.settings import ConfigError, load_settings, parse_settings, resolve_paths
+from veille.core.fulltext.cache import open_cache
+from veille.core.ingest.addresses import NetworkPolicy, is_private, refusal
+from veille.core.ingest.fetch import Fetcher, FetchLimits
+from veille.core.ingest.guard import GuardedBackend
+from veille.core.library import open_library
+from veille.core.settings import ConfigError, load_settings, parse_settings, resolve_paths
 
 FAST = FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=4)
 INTERNAL = "INTERNAL-ADMIN-PAGE-4242"

@@ -18,9 +18,9 @@ import pytest
 from tests.hostile.process import run_veille
 from tests.tui.helpers import press_for, ready, until
 from veille.cli import main
-from veille.library import open_library
-from veille.model import ParsedEntry, ParsedFeed
-from veille.settings import Settings, resolve_paths
+from veille.core.library import open_library
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.settings import Settings, resolve_paths
 from veille.tui.app import make_app
 from veille.tui.screens.note import NoteEditor
 from veille.tui.screens.tags import TagEditor

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.tui.helpers import press_for, ready, screen_text
-from veille.library import open_library
-from veille.model import ParsedEntry, ParsedFeed
-from veille.settings import Paths, Settings, resolve_paths
+from veille.core.library import open_library
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.settings import Paths, Settings, resolve_paths
 from veille.tui.app import make_app
 from veille.tui.screens.note import NoteEditor
 from veille.tui.screens.tags import TagEditor

@@ -19,7 +19,7 @@ from pathlib import Path
 from tests.hostile.process import run_veille
 from tests.tui.conftest import build_library
 from tests.tui.helpers import notices, ready, until
-from veille.settings import Paths, Settings, resolve_paths
+from veille.core.settings import Paths, Settings, resolve_paths
 from veille.tui.app import make_app
 
 WAITING = "Waiting for another veille process to release the library…"
@@ -118,7 +118,7 @@ def veille(paths: Paths, *args: str) -> subprocess.CompletedProcess[str]:
 HOLDER = """
 import sys, time
 from pathlib import Path
-from veille.library import open_library
+from veille.core.library import open_library
 lib = open_library(Path(sys.argv[1]))
 lib.item_ids()
 print("open", flush=True)

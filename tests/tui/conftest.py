@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from veille.library import open_library
-from veille.model import ParsedEntry, ParsedFeed
-from veille.settings import Paths, Settings, resolve_paths
+from veille.core.library import open_library
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.settings import Paths, Settings, resolve_paths
 from veille.tui.app import VeilleApp, make_app
 
 BASE = datetime(2026, 2, 5, 16, 20, tzinfo=UTC)

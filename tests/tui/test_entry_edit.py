@@ -8,14 +8,13 @@ from collections.abc import Callable
 from textual.widgets import Input, Select
 
 from tests.tui.helpers import notices, press_for, ready, screen_text, static_text, until
-from veille.library import open_library
-from veille.settings import Paths
+from veille.core.library import open_library
+from veille.core.settings import Paths
 from veille.tui.app import VeilleApp
 from veille.tui.screens.entry_edit import FeedDialog, SearchDialog, TagDialog
 from veille.tui.screens.main import MainScreen
 
 Factory = Callable[..., VeilleApp]
-
 
 
 async def _go_to(pilot: object, app: VeilleApp, key: str) -> None:

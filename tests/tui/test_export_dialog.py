@@ -18,7 +18,6 @@ from veille.tui.screens.main import MainScreen
 Factory = Callable[..., VeilleApp]
 
 
-
 def _preview(app: VeilleApp) -> str:
     return str(app.screen.query_one("#export-preview").render())
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from textual.app import App, ComposeResult
 
 from tests.tui.helpers import until
-from veille.model import ItemRow
+from veille.core.model import ItemRow
 from veille.tui.widgets.items import PAGE, ItemList
 
 WHEN = datetime(2026, 2, 5, 16, 20, tzinfo=UTC)

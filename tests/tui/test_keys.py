@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from tests.tui.helpers import press_for, ready, screen_text, static_text, until
-from veille.library import open_library
-from veille.settings import Paths, Settings
+from veille.core.library import open_library
+from veille.core.settings import Paths, Settings
 from veille.tui.app import VeilleApp
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.main import MainScreen
@@ -254,7 +254,7 @@ async def test_verbs_grey_out_where_they_do_not_apply(app_factory: Factory) -> N
 async def test_footnote_links_open_by_number(
     app_factory: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pytest.importorskip("veille.fulltext.render")
+    pytest.importorskip("veille.tui.render.terminal")
     opened: list[str] = []
     monkeypatch.setattr(Tasks, "open_url", staticmethod(opened.append))
     app = app_factory()

@@ -10,9 +10,9 @@ from textual import events
 from tests.httpserver import LocalServer
 from tests.tui.conftest import entry
 from tests.tui.helpers import ready, screen_text, static_text, until
-from veille.library import open_library
-from veille.model import ParsedFeed
-from veille.settings import Paths, Settings
+from veille.core.library import open_library
+from veille.core.model import ParsedFeed
+from veille.core.settings import Paths, Settings
 from veille.tui.app import VeilleApp
 
 
@@ -123,8 +123,8 @@ async def test_narrow_terminal_stacks_the_list_above_the_reader(
 
 
 async def test_a_story_from_several_feeds_lists_its_other_sources(home: Paths) -> None:
-    from veille.model import ParsedEntry
-    from veille.settings import Settings
+    from veille.core.model import ParsedEntry
+    from veille.core.settings import Settings
     from veille.tui.app import make_app
 
     with open_library(home.library) as lib:
@@ -227,15 +227,23 @@ async def test_f_fetches_the_full_text_now_and_offline_says_it_cannot(
     soon as it arrives; offline, the reader says the full text is not available."""
     from tests.test_fulltext import PARAGRAPHS, article_page
 
-    local_server.add("/articles/cut", article_page("Coupé court", PARAGRAPHS),
-                     content_type="text/html; charset=utf-8")
+    local_server.add(
+        "/articles/cut",
+        article_page("Coupé court", PARAGRAPHS),
+        content_type="text/html; charset=utf-8",
+    )
     with open_library(home.library) as lib:
         feed = lib.feeds()[0]
-        newest = entry(0, "Coupé court", link=local_server.url("/articles/cut"),
-                       content="<p>Le début.</p><p>Lire la suite</p>",
-                       published=datetime(2026, 2, 6, tzinfo=UTC))
-        lib.ingest(feed.id, ParsedFeed(entries=[newest]), status=200,
-                   is_truncated=lambda e, n, text: True)
+        newest = entry(
+            0,
+            "Coupé court",
+            link=local_server.url("/articles/cut"),
+            content="<p>Le début.</p><p>Lire la suite</p>",
+            published=datetime(2026, 2, 6, tzinfo=UTC),
+        )
+        lib.ingest(
+            feed.id, ParsedFeed(entries=[newest]), status=200, is_truncated=lambda e, n, text: True
+        )
     app = app_factory(offline=True)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(pilot)
@@ -250,7 +258,9 @@ async def test_f_fetches_the_full_text_now_and_offline_says_it_cannot(
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
         await pilot.press("enter")
-        await until(pilot, lambda: "press f for the full text" in static_text(app, "#reader-status"))
+        await until(
+            pilot, lambda: "press f for the full text" in static_text(app, "#reader-status")
+        )
         await pilot.press("f")
         await until(pilot, lambda: "moratoire" in static_text(app, "#reader-body"), timeout=10)
         assert static_text(app, "#reader-status").startswith("Full text")

@@ -9,11 +9,11 @@ import pytest
 
 from tests.httpserver import LocalServer
 from tests.tui.helpers import notices, ready, screen_text, until
-from veille.library import open_library
-from veille.settings import Paths, Settings
+from veille.core.library import open_library
+from veille.core.settings import Paths, Settings
 from veille.tui.app import VeilleApp, make_app
 
-pytest.importorskip("veille.ingest.parse")
+pytest.importorskip("veille.core.ingest.parse")
 
 Factory = Callable[..., VeilleApp]
 
@@ -29,7 +29,6 @@ def rss(*titles: str) -> str:
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>Local news</title>'
         f"<link>https://example.org/</link>{items}</channel></rss>"
     )
-
 
 
 async def test_refresh_all_adds_items_and_reports_failing_feeds(

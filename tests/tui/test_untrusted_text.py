@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.tui.helpers import notices, press_for, ready, screen_text, until
-from veille.library import open_library
-from veille.model import ParsedEntry, ParsedFeed
-from veille.settings import Paths, Settings, resolve_paths
+from veille.core.library import open_library
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.settings import Paths, Settings, resolve_paths
 from veille.tui.app import make_app
 from veille.tui.messages import TaskFailed
 from veille.tui.screens.help import HelpScreen
@@ -21,7 +21,6 @@ HOSTILE_BODY = (
     "<a href='javascript:alert(1)'>js link</a> and <script>alert(2)</script>"
     "<img src=x onerror=alert(3) alt='[b]alt[/b]'></p>"
 )
-
 
 
 def build(tmp_path: Path) -> Paths:

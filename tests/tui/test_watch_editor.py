@@ -7,14 +7,13 @@ from collections.abc import Callable
 from textual.widgets import Checkbox, Input, OptionList
 
 from tests.tui.helpers import notices, press_for, ready, screen_text, until
-from veille.library import open_library
-from veille.settings import Paths, Settings, WatchSettings
+from veille.core.library import open_library
+from veille.core.settings import Paths, Settings, WatchSettings
 from veille.tui.app import VeilleApp
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.watch import WatchEditor
 
 Factory = Callable[..., VeilleApp]
-
 
 
 async def test_a_new_watch_tags_and_stars_the_library_and_shows_in_the_pane(

@@ -31,15 +31,21 @@ from veille.cli import (
 )
 from veille.cli.arguments import non_utf8, query_words_last, tag_words_last
 from veille.cli.context import CommandError, Context
-from veille.fulltext.cache import CacheUnavailable
-from veille.library import LibraryError
-from veille.library.problems import explain
-from veille.outfile import OutputError, describe
-from veille.settings import ConfigError, Paths, load_settings, resolve_paths
-from veille.text import terminal_safe
+from veille.core.fulltext.cache import CacheUnavailable
+from veille.core.library import LibraryError
+from veille.core.library.problems import explain
+from veille.core.outfile import OutputError, describe
+from veille.core.settings import ConfigError, Paths, load_settings, resolve_paths
+from veille.core.text import terminal_safe
 
-MODULES = [commands_feeds, commands_items, commands_actions, commands_export,
-           commands_fulltext, commands_library]
+MODULES = [
+    commands_feeds,
+    commands_items,
+    commands_actions,
+    commands_export,
+    commands_fulltext,
+    commands_library,
+]
 
 DESCRIPTION = """\
 veille: a terminal news reader for keeping a veille.
@@ -66,15 +72,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"veille {__version__}")
     parser.add_argument(
-        "--home", metavar="DIR",
+        "--home",
+        metavar="DIR",
         help="keep config, library, cache and logs in DIR (also: $VEILLE_HOME)",
     )
     parser.add_argument(
-        "--demo", action="store_true",
+        "--demo",
+        action="store_true",
         help="open a fresh copy of the demo library in a temporary folder",
     )
     parser.add_argument(
-        "--offline", action="store_true",
+        "--offline",
+        action="store_true",
         help="read only from the library and the cache; never touch the network",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -87,8 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     raw = list(sys.argv[1:] if argv is None else argv)
     bad = non_utf8(raw)
     if bad is not None:
-        print(f"veille: argument {bad} is not valid UTF-8 text; veille reads its arguments as "
-              "UTF-8", file=sys.stderr)
+        print(
+            f"veille: argument {bad} is not valid UTF-8 text; veille reads its arguments as UTF-8",
+            file=sys.stderr,
+        )
         return 2
     parser = build_parser()
     args = parser.parse_args(query_words_last(parser, tag_words_last(raw)))
@@ -96,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx: Context | None = None
     try:
         if args.demo:
-            from veille.demo import prepare_demo
+            from veille.cli.demo import prepare_demo
 
             paths = prepare_demo(args.home)
         else:
@@ -148,8 +159,11 @@ def _os_error(error: OSError) -> str:
     if error.filename is None:
         # Only the standard streams fail without a file name here.
         _silence_stdout()
-        reason = "the disk is full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else (
-            error.strerror or str(error))
+        reason = (
+            "the disk is full"
+            if error.errno in (errno.ENOSPC, errno.EDQUOT)
+            else (error.strerror or str(error))
+        )
         return f"cannot write to standard output: {reason}"
     return describe(error, error.filename)
 

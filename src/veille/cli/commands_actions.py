@@ -11,29 +11,40 @@ from veille.cli.context import CommandError, Context
 
 
 def _targets(p: argparse.ArgumentParser) -> None:
-    p.add_argument("items", nargs="*", type=item_id, metavar="ITEM",
-                   help="item ids (shown by `veille items`)")
+    p.add_argument(
+        "items", nargs="*", type=item_id, metavar="ITEM", help="item ids (shown by `veille items`)"
+    )
     p.add_argument("--query", "-q", help="act on every item matching QUERY instead")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    for name, text in (("star", "star items"), ("unstar", "remove the star from items"),
-                       ("read", "mark items read"), ("unread", "mark items unread")):
+    for name, text in (
+        ("star", "star items"),
+        ("unstar", "remove the star from items"),
+        ("read", "mark items read"),
+        ("unread", "mark items unread"),
+    ):
         p = sub.add_parser(name, help=text)
         _targets(p)
         p.set_defaults(func=cmd_flag, flag=name)
 
-    p = sub.add_parser("tag", help="add (+tag) and remove (-tag) tags on items",
-                       description="veille tag 12 15 +cnil/sanctions -a-lire\n"
-                       "veille tag --query 'feed:next is:unread' +numérique",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "tag",
+        help="add (+tag) and remove (-tag) tags on items",
+        description="veille tag 12 15 +cnil/sanctions -a-lire\n"
+        "veille tag --query 'feed:next is:unread' +numérique",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("words", nargs="+", metavar="ITEM|+TAG|-TAG")
     p.add_argument("--query", "-q", help="act on every item matching QUERY")
     p.set_defaults(func=cmd_tag)
 
-    p = sub.add_parser("note", help="set, print or delete an item's note",
-                       description="veille note ITEM TEXT sets the note; veille note ITEM - reads "
-                       "it from standard input; veille note ITEM prints it; an empty TEXT deletes.")
+    p = sub.add_parser(
+        "note",
+        help="set, print or delete an item's note",
+        description="veille note ITEM TEXT sets the note; veille note ITEM - reads "
+        "it from standard input; veille note ITEM prints it; an empty TEXT deletes.",
+    )
     p.add_argument("item", type=item_id)
     p.add_argument("text", nargs="?")
     p.set_defaults(func=cmd_note)
@@ -115,8 +126,11 @@ def cmd_tag(ctx: Context, args: argparse.Namespace) -> int:
         raise CommandError("nothing to do: add +tag or -tag")
     targets = resolve_items(ctx, ids, args.query)
     ctx.library.tag(targets, add=add, remove=remove)
-    ctx.print(f"tagged {len(targets)} items" + (f" +{' +'.join(add)}" if add else "")
-              + (f" -{' -'.join(remove)}" if remove else ""))
+    ctx.print(
+        f"tagged {len(targets)} items"
+        + (f" +{' +'.join(add)}" if add else "")
+        + (f" -{' -'.join(remove)}" if remove else "")
+    )
     return 0
 
 
@@ -164,10 +178,15 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     for rule in lib.rules():
         actions = [f"+{t}" for t in rule.add_tags]
-        actions += [word for word, on in (("star", rule.star), ("read", rule.mark_read),
-                                          ("hide", rule.hide)) if on]
-        ctx.print(f"{rule.name}: {rule.query}  → {' '.join(actions) or '(no action)'}  "
-                  f"({rule.unread} unread)")
+        actions += [
+            word
+            for word, on in (("star", rule.star), ("read", rule.mark_read), ("hide", rule.hide))
+            if on
+        ]
+        ctx.print(
+            f"{rule.name}: {rule.query}  → {' '.join(actions) or '(no action)'}  "
+            f"({rule.unread} unread)"
+        )
     return 0
 
 

@@ -7,14 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from veille.cli.context import CommandError, Context
-from veille.outfile import check_target, write_output
+from veille.core.outfile import check_target, write_output
 
 FORMATS = ("md", "html", "json", "csv", "atom", "bookmarks", "opml")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "export", help="export items matching a query (default: is:starred)",
+        "export",
+        help="export items matching a query (default: is:starred)",
         description="Export the items matching QUERY (default: is:starred) as a Markdown press "
         "review, a printable HTML page, JSON Feed 1.1, CSV, Atom 1.0, Netscape bookmarks, or "
         "the OPML of their feeds. Same library and query give the same bytes.",
@@ -22,8 +23,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("query", nargs="*", help='a query, e.g. "tag:cnil since:7d"')
     p.add_argument("--format", "-f", choices=FORMATS, default="md")
     p.add_argument("--group-by", choices=("tag", "feed", "day", "none"), default="none")
-    p.add_argument("--lang", choices=("fr", "en"), help="language of dates and headings "
-                   "(default: the config's lang)")
+    p.add_argument(
+        "--lang",
+        choices=("fr", "en"),
+        help="language of dates and headings (default: the config's lang)",
+    )
     p.add_argument("--title", help="title of the review")
     p.add_argument("--saved", metavar="NAME", help="use a saved search as the selection")
     p.add_argument("-o", "--output", type=Path, help="write to FILE instead of standard output")
@@ -31,7 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.export import ExportOptions, export_items
+    from veille.core.export import ExportOptions, export_items
 
     if args.output:
         check_target(args.output)  # before the work: a folder or a missing one is told at once
@@ -45,8 +49,7 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     query = query or "is:starred"
     items = lib.items(query)
     lang = args.lang or ctx.settings.lang
-    options = ExportOptions(lang=lang, group_by=args.group_by, query=query,
-                            generated=_today())
+    options = ExportOptions(lang=lang, group_by=args.group_by, query=query, generated=_today())
     if args.title:
         options.title = args.title
     feed_ids = {item.feed_id for item in items}

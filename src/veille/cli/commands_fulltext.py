@@ -8,22 +8,25 @@ from pathlib import Path
 
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
-from veille.redact import redact_url
+from veille.core.redact import redact_url
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "fulltext", help="fetch full texts now, for reading offline",
+        "fulltext",
+        help="fetch full texts now, for reading offline",
         description="Fetch the articles of items matching QUERY (default: unread items whose "
         "feed policy asks for full text) and keep them in the cache.",
     )
     p.add_argument("query", nargs="*", help="which items (default: is:unread)")
-    p.add_argument("--all", action="store_true",
-                   help="fetch every matching item, whatever its feed's policy")
+    p.add_argument(
+        "--all", action="store_true", help="fetch every matching item, whatever its feed's policy"
+    )
     p.set_defaults(func=cmd_fulltext)
 
     p = sub.add_parser(
-        "extract", help="show how veille extracts an article from a page",
+        "extract",
+        help="show how veille extracts an article from a page",
         description="Fetch URL (or read --html FILE) and print the extracted article, to see "
         "why an article came out wrong.",
     )
@@ -38,8 +41,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.fulltext.service import FullTextService, PrefetchReport
-    from veille.ingest.refresh import make_fetcher
+    from veille.core.fulltext.service import FullTextService, PrefetchReport
+    from veille.core.ingest.refresh import make_fetcher
 
     if ctx.offline:
         raise CommandError("--offline: fetching full texts needs the network")
@@ -52,7 +55,9 @@ def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
         feeds = [f.url for f in ctx.library.feeds(counts=False)]
         async with make_fetcher(ctx.settings, feeds) as fetcher:
             return await service.prefetch(
-                ids, fetcher, only_wanted=not args.all,
+                ids,
+                fetcher,
+                only_wanted=not args.all,
                 on_progress=lambda done, total, _r: bar.update(done, total),
             )
 
@@ -61,18 +66,19 @@ def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
     finally:
         bar.close()
         service.close()
-    ctx.print(f"{report.fetched} full texts fetched, {report.cached} already kept, "
-              f"{len(report.errors)} failed"
-              + (f", {report.postponed} postponed (their site timed out)"
-                 if report.postponed else ""))
+    ctx.print(
+        f"{report.fetched} full texts fetched, {report.cached} already kept, "
+        f"{len(report.errors)} failed"
+        + (f", {report.postponed} postponed (their site timed out)" if report.postponed else "")
+    )
     for item_id, error in sorted(report.errors.items())[:20]:
         ctx.print(f"  item {item_id}: {error}")
     return 0
 
 
 def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.fulltext.extract import ExtractionError, extract
-    from veille.ingest.refresh import make_fetcher
+    from veille.core.fulltext.extract import ExtractionError, extract
+    from veille.core.ingest.refresh import make_fetcher
 
     content_type = ""
     if args.html:
@@ -87,8 +93,7 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
         async def get() -> tuple[bytes, str, str]:
             async with make_fetcher(ctx.settings) as fetcher:
                 # Typed by the user: its host is theirs for this request, but only on the web.
-                result = await fetcher.fetch_page(url, accept="text/html,*/*;q=0.5",
-                                                  trusted=(url,))
+                result = await fetcher.fetch_page(url, accept="text/html,*/*;q=0.5", trusted=(url,))
             if result.error or result.body is None:
                 raise CommandError(result.error or "the page was empty")
             return result.body, result.content_type, result.final_url or url
@@ -96,7 +101,7 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
         page, content_type, url = asyncio.run(get())
     else:
         raise CommandError("give a URL or --html FILE")
-    from veille.fulltext.service import rule_for
+    from veille.core.fulltext.service import rule_for
 
     try:
         article = extract(page, url, rule=rule_for(ctx.settings, url), content_type=content_type)
@@ -105,7 +110,7 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
     if args.format == "html":
         ctx.print(article.html)
     elif args.format == "markdown":
-        from veille.fulltext.markdown import html_to_markdown
+        from veille.core.fulltext.markdown import html_to_markdown
 
         ctx.print(f"# {article.title}\n" if article.title else "")
         ctx.print(html_to_markdown(article.html))

@@ -7,13 +7,14 @@ from typing import Any
 
 from veille.cli.arguments import count
 from veille.cli.context import Context
-from veille.model import Item
+from veille.core.model import Item
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "items", help="list or search items, newest first",
-        description="List items matching QUERY (see README: free words, \"phrases\", prefix*, "
+        "items",
+        help="list or search items, newest first",
+        description='List items matching QUERY (see README: free words, "phrases", prefix*, '
         "-word, OR, tag:, is:starred, is:unread, feed:, folder:, since:7d …).",
     )
     p.add_argument("query", nargs="*", help="search query; all items when empty")
@@ -28,16 +29,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def item_json(item: Item) -> dict[str, Any]:
     return {
-        "id": item.id, "feed_id": item.feed_id, "feed": item.feed_title, "title": item.title,
-        "url": item.url, "author": item.author,
+        "id": item.id,
+        "feed_id": item.feed_id,
+        "feed": item.feed_title,
+        "title": item.title,
+        "url": item.url,
+        "author": item.author,
         "published": item.published.isoformat() if item.published else None,
         "date": item.sort_date.isoformat() if item.sort_date else None,
-        "read": item.read, "starred": item.starred, "truncated": item.truncated,
-        "tags": item.tags, "note": item.note, "categories": item.categories,
-        "language": item.language, "summary": item.summary, "content": item.content,
+        "read": item.read,
+        "starred": item.starred,
+        "truncated": item.truncated,
+        "tags": item.tags,
+        "note": item.note,
+        "categories": item.categories,
+        "language": item.language,
+        "summary": item.summary,
+        "content": item.content,
         "full_text": item.full_text,
-        "enclosures": [{"url": e.url, "type": e.type, "length": e.length}
-                       for e in item.enclosures],
+        "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in item.enclosures],
     }
 
 
@@ -61,8 +71,14 @@ def cmd_items(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     s = ctx.library.stats()
-    data = {"feeds": s.feeds, "failing_feeds": s.failing_feeds, "items": s.items,
-            "unread": s.unread, "starred": s.starred, "tagged": s.tagged}
+    data = {
+        "feeds": s.feeds,
+        "failing_feeds": s.failing_feeds,
+        "items": s.items,
+        "unread": s.unread,
+        "starred": s.starred,
+        "tagged": s.tagged,
+    }
     if args.json:
         ctx.print_json(data)
     else:

@@ -10,36 +10,47 @@ import time
 from pathlib import Path
 
 from veille.cli.context import CommandError, Context
-from veille.outfile import check_target, write_output, write_with
-from veille.settings import DEFAULT_CONFIG, Paths
+from veille.core.outfile import check_target, write_output, write_with
+from veille.core.settings import DEFAULT_CONFIG, Paths
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("locate", help="print where veille keeps its files")
-    p.add_argument("what", nargs="?", choices=["config", "library", "cache", "log", "all"],
-                   default="all")
+    p.add_argument(
+        "what", nargs="?", choices=["config", "library", "cache", "log", "all"], default="all"
+    )
     p.set_defaults(func=cmd_locate)
 
     p = sub.add_parser("config", help="print the default config.toml, with every setting")
     p.set_defaults(func=cmd_config)
 
     p = sub.add_parser("backup", help="copy the library safely, even while the app runs")
-    p.add_argument("file", nargs="?",
-                   help="where to write: a file, or a folder for a dated copy "
-                   "(default: the backups folder)")
+    p.add_argument(
+        "file",
+        nargs="?",
+        help="where to write: a file, or a folder for a dated copy (default: the backups folder)",
+    )
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", help="replace the library with a backup",
-                       description="Check FILE is a sound veille library, keep a copy of the "
-                       "current library in the backups folder, then put FILE in its place.")
+    p = sub.add_parser(
+        "restore",
+        help="replace the library with a backup",
+        description="Check FILE is a sound veille library, keep a copy of the "
+        "current library in the backups folder, then put FILE in its place.",
+    )
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("export-state", help="write all your state (feeds, marks, tags, notes, "
-                       "rules, saved searches) as JSON")
+    p = sub.add_parser(
+        "export-state",
+        help="write all your state (feeds, marks, tags, notes, rules, saved searches) as JSON",
+    )
     p.add_argument("-o", "--output", type=Path)
-    p.add_argument("--include-secrets", action="store_true",
-                   help="keep keys and passwords in feed addresses (needed to move such feeds)")
+    p.add_argument(
+        "--include-secrets",
+        action="store_true",
+        help="keep keys and passwords in feed addresses (needed to move such feeds)",
+    )
     p.set_defaults(func=cmd_export_state)
 
     p = sub.add_parser("import-state", help="merge a JSON state file into the library")
@@ -48,8 +59,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_locate(ctx: Context, args: argparse.Namespace) -> int:
-    paths = {"config": ctx.paths.config, "library": ctx.paths.library,
-             "cache": ctx.paths.cache, "log": ctx.paths.log}
+    paths = {
+        "config": ctx.paths.config,
+        "library": ctx.paths.library,
+        "cache": ctx.paths.cache,
+        "log": ctx.paths.log,
+    }
     if args.what == "all":
         for name, path in paths.items():
             ctx.print(f"{name:<8} {path}")
@@ -70,8 +85,9 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
         ctx.paths.backups.mkdir(parents=True, exist_ok=True, mode=0o700)
         target = db.backup_into(ctx.paths.backups, "library")
     elif not args.file.strip():
-        raise CommandError("the backup file name is empty; give a file, or nothing for the "
-                           "backups folder")
+        raise CommandError(
+            "the backup file name is empty; give a file, or nothing for the backups folder"
+        )
     else:
         named = Path(args.file).expanduser()
         if named.is_dir():  # as `cp`: a folder receives a dated copy
@@ -84,8 +100,8 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _check_backup(path: Path) -> None:
-    from veille.library.database import SQLITE_MAGIC
-    from veille.library.schema import SCHEMA_VERSION
+    from veille.core.library.database import SQLITE_MAGIC
+    from veille.core.library.schema import SCHEMA_VERSION
 
     try:
         with path.open("rb") as handle:
@@ -116,8 +132,8 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     as `library-damaged-….sqlite` (never taken for a good backup), since a damaged library is
     what one restores over and may still hold something worth salvaging.
     """
-    from veille.library.lease import exclusive
-    from veille.library.problems import forget_damage
+    from veille.core.library.lease import exclusive
+    from veille.core.library.problems import forget_damage
 
     _check_backup(args.file)
     paths = ctx.paths
@@ -175,7 +191,7 @@ def _keep_current(paths: Paths) -> Path:
 
 
 def cmd_export_state(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.library.portable import dumps_state
+    from veille.core.library.portable import dumps_state
 
     if args.output:
         check_target(args.output)
@@ -188,19 +204,21 @@ def cmd_export_state(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import_state(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.library.portable import import_state
+    from veille.core.library.portable import import_state
 
     try:
         data = json.loads(args.file.read_text(encoding="utf-8"))
     except RecursionError:
-        raise CommandError(f"{args.file} is nested too deeply to be a state file; "
-                           "nothing was imported") from None
+        raise CommandError(
+            f"{args.file} is nested too deeply to be a state file; nothing was imported"
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise CommandError(f"cannot read {args.file}: {error}") from None
     try:
         counts = import_state(ctx.library, data)
     except RecursionError:
-        raise CommandError(f"{args.file} is nested too deeply to be a state file; "
-                           "nothing was imported") from None
+        raise CommandError(
+            f"{args.file} is nested too deeply to be a state file; nothing was imported"
+        ) from None
     ctx.print(", ".join(f"{n} {k}" for k, n in counts.items()) + " imported")
     return 0

@@ -8,11 +8,11 @@ import sys
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from veille.fulltext.cache import FullTextCache, open_cache
-from veille.library import Library, LibraryBusy, open_library
-from veille.library.database import BUSY_TIMEOUT_MS
-from veille.settings import Paths, Settings
-from veille.text import terminal_safe
+from veille.core.fulltext.cache import FullTextCache, open_cache
+from veille.core.library import Library, LibraryBusy, open_library
+from veille.core.library.database import BUSY_TIMEOUT_MS
+from veille.core.settings import Paths, Settings
+from veille.core.text import terminal_safe
 
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

@@ -14,8 +14,8 @@ from textual.app import App
 from textual.content import Content
 from textual.theme import Theme
 
-from veille.library import Library, open_library
-from veille.settings import Paths, Settings
+from veille.core.library import Library, open_library
+from veille.core.settings import Paths, Settings
 from veille.tui.commands.providers import PROVIDERS
 from veille.tui.display import clean_line
 from veille.tui.messages import TaskFailed

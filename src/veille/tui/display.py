@@ -6,7 +6,7 @@ a label and `[@click=app.quit]` would become a live action. Every such string go
 `literal()` (a Rich `Text`, never parsed) or `content()` (a Textual `Content`, never parsed), and
 loses its control characters on the way, so an ESC sequence cannot reach the terminal.
 
-Dates are formatted here too, through `veille.i18n` when it is available.
+Dates are formatted here too, through `veille.core.i18n` when it is available.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.content import Content
 
-from veille.text import clean_line, strip_controls
+from veille.core.text import clean_line, strip_controls
 
 __all__ = [
     "checked_link",
@@ -63,7 +63,7 @@ def long_date(when: datetime | None, lang: str) -> str:
     """The reader's date, in words of the configured language."""
     if when is None:
         return ""
-    i18n = optional("veille.i18n")
+    i18n = optional("veille.core.i18n")
     if i18n is None:  # the language module is optional for the app to start
         return when.astimezone().strftime("%Y-%m-%d %H:%M")
     return str(i18n.format_datetime(when, lang))
@@ -71,7 +71,7 @@ def long_date(when: datetime | None, lang: str) -> str:
 
 def checked_link(url: str) -> str | None:
     """`url` if it may be opened or copied (http, https, mailto only), else None."""
-    render = optional("veille.fulltext.render")
+    render = optional("veille.tui.render.terminal")
     if render is not None:
         checked = render.safe_link(url)
         return str(checked) if checked else None

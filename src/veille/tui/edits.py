@@ -86,9 +86,9 @@ class EditTasks(Tasks):
 
     @work(thread=True, group="export")
     def export_to_file(self, selection: ExportSelection, choice: ExportChoice) -> None:
-        """Write the export whole or not at all (see `veille.outfile`)."""
-        from veille.export import export_items
-        from veille.outfile import OutputError, describe, write_output
+        """Write the export whole or not at all (see `veille.core.outfile`)."""
+        from veille.core.export import export_items
+        from veille.core.outfile import OutputError, describe, write_output
 
         try:
             items = selection.items()

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from veille.library import Library, View
-from veille.model import ItemRow
+from veille.core.library import Library, View
+from veille.core.model import ItemRow
 
 
 class RowSource(Protocol):

@@ -20,9 +20,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import WorkerState
 
-from veille.library import Library, LibraryBusy, View
-from veille.model import Item
-from veille.settings import Paths, Settings
+from veille.core.library import Library, LibraryBusy, View
+from veille.core.model import Item
+from veille.core.settings import Paths, Settings
 from veille.tui.display import literal
 from veille.tui.messages import LibraryChanged, TaskFailed
 from veille.tui.widgets.feeds import Entry, FeedsSnapshot, FeedTree, entry_from_key
@@ -31,8 +31,8 @@ from veille.tui.widgets.reader import Body, Reader, Source, render_body
 from veille.tui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
-    from veille.fulltext.cache import FullTextCache
-    from veille.ingest.refresh import RefreshProgress
+    from veille.core.fulltext.cache import FullTextCache
+    from veille.core.ingest.refresh import RefreshProgress
 
 STATE_KEYS = ("tui.view", "tui.item", "tui.feeds_width", "tui.list_size")
 FEEDS_DELAY = 0.5  # seconds: unread counts follow reading without a query per keypress
@@ -265,7 +265,7 @@ class Tasks(Screen[None]):
             self.fail("reading the feeds", error)
         if self.paths is not None:
             try:
-                from veille.fulltext.cache import open_cache
+                from veille.core.fulltext.cache import open_cache
 
                 self.cache = open_cache(self.paths, self.settings)
                 problem = self.cache.problem
@@ -538,8 +538,8 @@ class Tasks(Screen[None]):
             self.notify("Offline: the full text cannot be fetched now.", severity="warning")
             return
         try:
-            from veille.fulltext.service import FullTextService
-            from veille.ingest.refresh import make_fetcher
+            from veille.core.fulltext.service import FullTextService
+            from veille.core.ingest.refresh import make_fetcher
 
             self.notify("Fetching the full text…")
             item = await _in_thread(self.lib.item, item_id)
@@ -581,7 +581,7 @@ class Tasks(Screen[None]):
             self.post_message(self._Progress(report))
 
         try:
-            from veille.pipeline import refresh_all
+            from veille.core.pipeline import refresh_all
 
             report, _prefetch = await refresh_all(
                 self.lib, self.settings, self.cache, feed_ids, on_progress=progress

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from veille.text import clean_line
+from veille.core.text import clean_line
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen

@@ -21,9 +21,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from veille.model import Feed, SavedSearch
-from veille.redact import redact_url
-from veille.text import clean_line
+from veille.core.model import Feed, SavedSearch
+from veille.core.redact import redact_url
+from veille.core.text import clean_line
 from veille.tui.screens.watch import query_problem
 from veille.tui.widgets.inputs import SafeInput
 
@@ -135,7 +135,9 @@ class SearchDialog(_Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog entry-dialog"):
             yield Label(Content("Saved search"), classes="dialog-title")
-            yield SafeInput(value=self.search.name, placeholder="name", compact=True, id="entry-name")
+            yield SafeInput(
+                value=self.search.name, placeholder="name", compact=True, id="entry-name"
+            )
             yield SafeInput(
                 value=self.search.query, placeholder="query", compact=True, id="entry-query"
             )
@@ -179,7 +181,9 @@ class FeedDialog(_Dialog):
         with Vertical(classes="dialog entry-dialog"):
             yield Label(Content("Feed"), classes="dialog-title")
             yield Label(Content(clean_line(redact_url(self.feed.url))), classes="dialog-hint")
-            yield SafeInput(value=self.feed.title, placeholder="title", compact=True, id="entry-name")
+            yield SafeInput(
+                value=self.feed.title, placeholder="title", compact=True, id="entry-name"
+            )
             yield SafeInput(
                 value=self.feed.folder,
                 placeholder="folder (Presse, Presse/Tech…); empty: top level",

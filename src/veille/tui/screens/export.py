@@ -23,9 +23,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from veille.export import FORMATS, ExportOptions, export_items
-from veille.library import Library, View
-from veille.model import Item
+from veille.core.export import FORMATS, ExportOptions, export_items
+from veille.core.library import Library, View
+from veille.core.model import Item
 from veille.tui.display import literal
 from veille.tui.widgets.inputs import SafeInput
 

@@ -24,8 +24,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 
-from veille.library import View
-from veille.model import Item, ItemRow
+from veille.core.library import View
+from veille.core.model import Item, ItemRow
 from veille.tui.display import checked_link, literal
 from veille.tui.edits import EditTasks
 from veille.tui.messages import LibraryChanged

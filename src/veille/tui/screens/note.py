@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
-from veille.text import NOTE_LIMIT, clean_note, terminal_safe
+from veille.core.text import NOTE_LIMIT, clean_note, terminal_safe
 from veille.tui.widgets.inputs import SafeTextArea
 
 EDITING = "editing"  # the folder, inside the library's own, of notes open in $EDITOR

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from veille.text import clean_line
+from veille.core.text import clean_line
 from veille.tui.widgets.inputs import SafeInput
 
 

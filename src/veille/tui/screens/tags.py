@@ -18,7 +18,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
-from veille.text import clean_line
+from veille.core.text import clean_line
 from veille.tui.screens.dialog import Dialog
 from veille.tui.widgets.inputs import SafeInput
 

@@ -21,9 +21,9 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from veille.model import Rule
-from veille.query import QueryError, parse
-from veille.text import clean_line
+from veille.core.model import Rule
+from veille.core.query import QueryError, parse
+from veille.core.text import clean_line
 from veille.tui.screens.tags import split_tags
 from veille.tui.widgets.inputs import SafeInput
 
@@ -122,7 +122,9 @@ class WatchEditor(ModalScreen[WatchEdit | None]):
         self.current = rule
         self.query_one("#watch-name", Input).value = clean_line(rule.name) if rule else ""
         self.query_one("#watch-query", Input).value = clean_line(rule.query) if rule else ""
-        self.query_one("#watch-tags", Input).value = clean_line(", ".join(rule.add_tags)) if rule else ""
+        self.query_one("#watch-tags", Input).value = (
+            clean_line(", ".join(rule.add_tags)) if rule else ""
+        )
         self.query_one("#watch-star", Checkbox).value = bool(rule and rule.star)
         self.query_one("#watch-read", Checkbox).value = bool(rule and rule.mark_read)
         self.query_one("#watch-hide", Checkbox).value = bool(rule and rule.hide)

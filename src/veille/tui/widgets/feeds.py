@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from veille.library import View
-from veille.model import Feed, Rule, SavedSearch, TagCount
+from veille.core.library import View
+from veille.core.model import Feed, Rule, SavedSearch, TagCount
 from veille.tui.display import literal
 
 

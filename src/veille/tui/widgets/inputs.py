@@ -13,7 +13,7 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, TextArea
 
-from veille.text import terminal_safe
+from veille.core.text import terminal_safe
 
 
 class SafeInput(Input):

@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from veille.model import ItemRow
+from veille.core.model import ItemRow
 from veille.tui.display import clean_line, short_date
 from veille.tui.messages import TaskFailed
 from veille.tui.source import EmptySource, RowSource

@@ -1,6 +1,6 @@
 """The reader pane: an item's header (title, feed, author, date, tags, star, note) and its body.
 
-The body is HTML turned straight into a Rich `Text` by `veille.fulltext.render` (a Markdown widget
+The body is HTML turned straight into a Rich `Text` by `veille.tui.render.terminal` (a Markdown widget
 would cost a widget per block), with links numbered as footnotes so they can be opened by number.
 The reader says clearly whether it shows the full text or only what the feed gave, and when the
 feed's text is cut short.
@@ -16,8 +16,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from veille.model import Item
-from veille.text import html_to_text
+from veille.core.model import Item
+from veille.core.text import html_to_text
 from veille.tui.display import literal, long_date, optional
 
 
@@ -43,7 +43,7 @@ class Body:
 def render_body(item: Item, width: int | None = None) -> Body:
     """Render the best text the library holds for `item` (blocking: call from a worker)."""
     html = item.full_text or item.content or item.summary
-    render = optional("veille.fulltext.render")
+    render = optional("veille.tui.render.terminal")
     if render is None:  # the renderer is optional: plain paragraphs still read
         plain = html_to_text(html)
         return Body(literal(plain, one_line=False), [], bool(item.full_text))

@@ -1,0 +1,1 @@
+"""veille's headless core: everything the app and the command line do, without a screen."""

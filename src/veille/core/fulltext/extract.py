@@ -1,0 +1,274 @@
+"""Full-text extraction: from a fetched page to the article's clean HTML and plain text.
+
+The pipeline is: refuse what is not an HTML page (PDF, image, binary), decode it as a browser
+would, read the page's own metadata, then pick the article body from up to three candidates —
+the user's per-site rule (CSS selectors, which always win when they match), readability's guess
+from the layout, and the JSON-LD `articleBody` that news sites publish for search engines. The
+JSON-LD text is plain and loses links and images, so it is only preferred when readability found
+little more than a teaser of it. Whatever the source, the result is sanitised (see `cleanup`)
+before anyone stores or renders it.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.etree import XPathError
+
+from veille.core.fulltext.cleanup import clean_article, drop_title, to_text
+from veille.core.fulltext.metadata import PageMetadata, read_metadata
+from veille.core.fulltext.page import (
+    ExtractionError,
+    clean_source,
+    decode_page,
+    parse_page,
+    sniff_page,
+)
+from veille.core.text import strip_controls
+
+__all__ = ["Article", "ExtractionError", "SiteRule", "extract"]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRule:
+    """A site's own selectors: `content` picks the article, `remove` drops parts of it."""
+
+    content: str = ""
+    remove: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    html: str
+    text: str
+    title: str = ""
+    byline: str = ""
+    lead_image: str = ""
+    lang: str = ""
+    source: str = ""  # "rule", "json-ld" or "readability": where the body came from
+
+
+_WORD = re.compile(r"\w+")
+_EMBEDDED_POST = re.compile(r"tweet|twitter|instagram|tiktok|bluesky|mastodon", re.IGNORECASE)
+_NOT_CONTENT = (
+    "//*[@hidden] | //script | //style | //link | //template | //comment() "
+    "| //processing-instruction()"
+)
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+_TAGS = re.compile(r"<(?:p|br|div|a|em|strong|b|i|h[1-6]|ul|li|span)\b[^>]*>", re.IGNORECASE)
+
+
+def _select(root: lxml_html.HtmlElement, selector: str) -> list[lxml_html.HtmlElement]:
+    """Elements matching a user's CSS selector; a broken selector matches nothing."""
+    if not selector.strip():
+        return []
+    try:
+        found: list[lxml_html.HtmlElement] = root.cssselect(selector)
+    except (SyntaxError, XPathError, ValueError, NotImplementedError):
+        return []  # cssselect's SelectorError is a SyntaxError
+    return found
+
+
+def _base_url(root: lxml_html.HtmlElement, url: str) -> str:
+    """The address relative links are resolved against: the page's `<base>` if it is a web one."""
+    for base in root.iter("base"):
+        href = (base.get("href") or "").strip()
+        if not href:
+            continue
+        try:
+            joined = urljoin(url, href)
+        except ValueError:
+            return url
+        return joined if joined.startswith(("http://", "https://")) else url
+    return url
+
+
+def _apply_removals(root: lxml_html.HtmlElement, rule: SiteRule | None) -> None:
+    if rule is None:
+        return
+    for selector in rule.remove:
+        for element in _select(root, selector):
+            if element is not root and element.getparent() is not None:
+                element.drop_tree()
+
+
+def _from_rule(root: lxml_html.HtmlElement, rule: SiteRule) -> lxml_html.HtmlElement | None:
+    matches = _select(root, rule.content)
+    # Keep only outermost matches, so a selector like `.content, .content p` takes text once.
+    outer = [m for m in matches if not any(a in matches for a in m.iterancestors())]
+    if not outer:
+        return None
+    container: lxml_html.HtmlElement = lxml_html.Element("div")
+    for match in outer:
+        match.tail = None
+        container.append(match)  # moves the element out of the page: it is not needed again
+    return container
+
+
+def _readability_document(tree: lxml_html.HtmlElement) -> Any:
+    from readability import Document  # imported lazily: it is slow to import and rarely needed
+
+    class _TreeDocument(Document):  # type: ignore[misc]
+        """readability on an already parsed page, with a fresh copy for each of its passes.
+
+        Its own preparation re-parses the page, runs a general-purpose cleaner and rewrites every
+        link of the page, which is half its running time; only hidden elements, scripts and
+        styles matter to its scoring, and links are resolved later on the article alone.
+        """
+
+        def _parse(self, input: Any) -> Any:
+            doc = copy.deepcopy(input)
+            for element in doc.xpath(_NOT_CONTENT):
+                if element.getparent() is not None:
+                    element.drop_tree()
+            for element in doc.xpath("//*[@style]"):
+                if _HIDDEN_STYLE.search(element.get("style") or "") and (
+                    element.getparent() is not None
+                ):
+                    element.drop_tree()
+            return doc
+
+    return _TreeDocument(tree)
+
+
+def _prepare(root: lxml_html.HtmlElement) -> None:
+    """Keep readability from discarding embedded posts, which are part of the story.
+
+    Its "unlikely candidate" pattern matches `twitter-tweet` and `instagram-media`; quoted posts
+    are what the article is about more often than not.
+    """
+    for quote in list(root.iter("blockquote")):
+        if not _EMBEDDED_POST.search(quote.get("class") or ""):
+            continue
+        quote.set("class", "quoted-post")
+        # Its wrappers ("social-media-embed") look like furniture to readability's scoring:
+        # unwrap the ones that hold nothing else.
+        size = len(quote.text_content()) + 80
+        parent = quote.getparent()
+        while (
+            parent is not None
+            and parent.tag in ("div", "figure", "section", "aside", "span")
+            and parent.getparent() is not None
+            and len(parent.text_content()) <= size
+        ):
+            above = parent.getparent()
+            parent.drop_tag()
+            parent = above
+
+
+def _from_readability(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    from readability.readability import Unparseable
+
+    try:
+        summary = _readability_document(root).summary(html_partial=True)
+    except (Unparseable, ValueError, etree.LxmlError):
+        return None
+    except (AttributeError, IndexError, KeyError, TypeError, RecursionError):
+        return None  # its heuristics trip over some odd pages; JSON-LD may still have the text
+    if not summary or not summary.strip():
+        return None
+    try:
+        fragment: lxml_html.HtmlElement = lxml_html.fragment_fromstring(
+            summary, create_parent="div"
+        )
+    except (etree.ParserError, ValueError):
+        return None
+    return fragment
+
+
+def _from_json_ld(body: str) -> lxml_html.HtmlElement:
+    """The JSON-LD `articleBody` as HTML: parsed if it is markup, else one paragraph per line."""
+    body = html.unescape(body) if _TAGS.search(html.unescape(body[:5000])) else body
+    if _TAGS.search(body):
+        try:
+            fragment: lxml_html.HtmlElement = lxml_html.fragment_fromstring(
+                body, create_parent="div"
+            )
+            return fragment
+        except (etree.ParserError, ValueError):
+            pass
+    container: lxml_html.HtmlElement = lxml_html.Element("div")
+    for line in html.unescape(body).split("\n"):
+        if line.strip():
+            paragraph = etree.SubElement(container, "p")
+            paragraph.text = line.strip()
+    return container
+
+
+def _shingles(text: str) -> Counter[tuple[str, ...]]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    return Counter(tuple(words[i : i + 3]) for i in range(max(1, len(words) - 2)))
+
+
+def _prefer_json_ld(body: str, dom_text: str) -> bool:
+    """Whether the JSON-LD body beats what was found in the layout.
+
+    It does when it is clearly longer and the layout's text is mostly part of it (a teaser, or
+    the first paragraphs before a paywall); a JSON-LD body that is merely a description does not.
+    """
+    body_words = len(_WORD.findall(body))
+    dom_words = len(_WORD.findall(dom_text))
+    if body_words < 40:
+        return False
+    if dom_words < 25:
+        return True
+    if body_words < dom_words * 1.3:
+        return False
+    dom = _shingles(dom_text)
+    shared = sum((dom & _shingles(body)).values())
+    return shared >= 0.6 * sum(dom.values())
+
+
+def extract(
+    page: bytes, url: str, *, rule: SiteRule | None = None, content_type: str = ""
+) -> Article:
+    """The article in `page`, fetched from `url`; `ExtractionError` when there is none."""
+    sniff_page(page, content_type)
+    decoded = clean_source(decode_page(page, content_type))
+    root = parse_page(decoded)
+    base = _base_url(root, url)
+    meta: PageMetadata = read_metadata(root, base)
+    body: lxml_html.HtmlElement | None = None
+    source = ""
+    if rule is not None and rule.content:
+        _apply_removals(root, rule)
+        body = _from_rule(root, rule)
+        source = "rule"
+    if body is None:
+        _apply_removals(root, rule)
+        _prepare(root)
+        body = _from_readability(root)
+        source = "readability"
+    text = ""
+    if body is not None:
+        _apply_removals(body, rule)
+        clean_article(body, base)
+        drop_title(body, meta.title, meta.byline)
+        text = to_text(body)
+    if source != "rule" and meta.body:
+        # Bodies in markup carry the same furniture as the page; plain ones have none to match.
+        ld_body = _from_json_ld(meta.body)
+        clean_article(ld_body, base)
+        ld_text = to_text(ld_body)
+        if _prefer_json_ld(ld_text, text):
+            body, text, source = ld_body, ld_text, "json-ld"
+    if body is None or not text.strip():
+        raise ExtractionError("no article text found on the page")
+    markup = strip_controls(lxml_html.tostring(body, encoding="unicode", method="html"))
+    return Article(
+        html=markup,
+        text=text,
+        title=meta.title,
+        byline=meta.byline,
+        lead_image=meta.lead_image,
+        lang=meta.lang,
+        source=source,
+    )

@@ -1,0 +1,54 @@
+"""Which full-text policy applies to a feed, and where it comes from.
+
+A feed may have a policy of its own (chosen with `veille set-feed --full-text` or in the app's
+feed editor); config.toml may name one for its address (`[feeds."URL"] full_text = …`); and
+config.toml's top-level `full_text` is the policy of every other feed. A feed with no policy of
+its own stores none, so changing the global setting changes every such feed at once — including
+feeds imported from OPML, which have never been given one.
+
+This one function decides for the refresh's prefetch, `veille fulltext` and the app, and the
+listings show its answer, so what is shown is what is done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from veille.core.model import FeedPolicy, FullTextPolicy
+from veille.core.settings import Settings
+
+__all__ = ["EffectivePolicy", "PolicyOrigin", "feed_policy"]
+
+# "feed": its own; "config-feed": config.toml's [feeds."URL"]; "config": config.toml's full_text.
+PolicyOrigin = Literal["feed", "config-feed", "config"]
+
+_ORIGIN_WORDS = {
+    "feed": "its own",
+    "config-feed": 'config.toml [feeds."…"]',
+    "config": "config.toml full_text",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EffectivePolicy:
+    value: FullTextPolicy
+    origin: PolicyOrigin
+
+    @property
+    def origin_words(self) -> str:
+        return _ORIGIN_WORDS[self.origin]
+
+
+def feed_policy(settings: Settings, url: str, own: FeedPolicy | str) -> EffectivePolicy:
+    """The policy that applies to the feed at `url` whose own policy is `own` ("" for none).
+
+    config.toml's entry for the address wins, since the user wrote it down for that feed; then
+    the feed's own choice; then the global setting.
+    """
+    configured = settings.feeds.get(url)
+    if configured:
+        return EffectivePolicy(configured, "config-feed")
+    if own in ("auto", "always", "never"):
+        return EffectivePolicy(own, "feed")
+    return EffectivePolicy(settings.full_text, "config")

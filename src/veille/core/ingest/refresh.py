@@ -1,0 +1,511 @@
+"""Refreshing feeds: fetch concurrently, parse off the event loop, store in batches.
+
+The pipeline per feed is fetch (async, bounded by the fetcher's global and per-host limits) →
+parse and prepare the rows (worker processes for many feeds, threads for a few) → store (one
+writer thread, so this process never contends with itself for SQLite's write lock; other
+processes wait on the busy timeout). The writer takes every outcome waiting when it becomes free
+and writes them in one transaction, a savepoint per feed: under load a commit (and the search
+index flush it implies) serves many feeds, while a lone feed is still written at once.
+
+Feeds are started host by host in turns, their fetches take their slots from `HostSlots` (so
+that slow hosts cannot hold them all), and at most a window of them is between the start of its
+fetch and its store at any time: fetching is much faster than parsing, and without that bound a
+thousand fetched documents (and their parsed items) would wait in memory for their turn. A
+failing feed records its error and never stops the others. Progress is reported per feed through
+a callback, which the CLI turns into a progress bar and the app into messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import zip_longest
+from types import ModuleType
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from veille.core.ingest.addresses import NetworkPolicy
+from veille.core.ingest.entries import PreparedEntry
+from veille.core.ingest.failures import is_network_error
+from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
+from veille.core.ingest.schedule import HostSlots, Postponed, timed_out, total_connections
+from veille.core.library import Library
+from veille.core.library.store import (
+    Failed,
+    Fetched,
+    NotModified,
+    Outcome,
+    StoreResult,
+)
+from veille.core.model import Feed, NotAFeedError, ParsedFeed
+from veille.core.redact import redact_url
+from veille.core.settings import Settings
+
+PostStore = Callable[[Library, Feed, StoreResult], None]
+AfterRefresh = Callable[[Library, list[int]], None]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshProgress:
+    done: int
+    total: int
+    feed_id: int
+    feed_title: str
+    new_items: int = 0
+    error: str = ""
+    not_modified: bool = False
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    feeds: int = 0
+    new_items: int = 0
+    updated_items: int = 0
+    not_modified: int = 0
+    skipped: int = 0
+    errors: dict[int, str] = field(default_factory=dict)
+    new_ids: list[int] = field(default_factory=list)
+    # (id, feed id, looks truncated) of each new item: what the full-text prefetch decides on,
+    # known at store time (reading it back means reading past every new item's body).
+    new_flags: list[tuple[int, int, bool]] = field(default_factory=list)
+    moved: dict[int, str] = field(default_factory=dict)
+    # Feeds whose fetch timed out (also in `errors`), and feeds not fetched at all this time —
+    # their host timed out on another feed, or the deadline came first — with the reason.
+    timed_out: dict[int, str] = field(default_factory=dict)
+    postponed: dict[int, str] = field(default_factory=dict)
+    elapsed: float = 0.0  # wall time, the full-text prefetch included when one followed
+    prefetch_elapsed: float = 0.0
+
+    @property
+    def offline(self) -> bool:
+        """Every feed failed to connect (or was postponed after its host did): most likely the
+        network is down, not the feeds."""
+        return (
+            bool(self.errors)
+            and len(self.errors) + len(self.postponed) == self.feeds
+            and all(is_network_error(e) for e in self.errors.values())
+        )
+
+
+def limits_from(settings: Settings) -> FetchLimits:
+    r = settings.refresh
+    return FetchLimits(
+        concurrency=r.concurrency,
+        per_host=r.per_host,
+        connect_timeout=r.connect_timeout,
+        read_timeout=r.read_timeout,
+        total_timeout=r.total_timeout,
+        max_bytes=r.max_bytes,
+        max_redirects=r.max_redirects,
+    )
+
+
+def make_fetcher(settings: Settings, feeds: Iterable[str] = ()) -> Fetcher:
+    """The fetcher of a refresh or a prefetch, whose slots `HostSlots` hands out: room for the
+    main pool and the slow hosts' pool together. `feeds` are the URLs of the subscriptions,
+    whose hosts are the user's own (pages on them may be fetched even on a private address)."""
+    limits = replace(limits_from(settings), concurrency=total_connections(settings.refresh))
+    return Fetcher(
+        limits,
+        policy=NetworkPolicy.build(settings.allow, feeds),
+        site_headers={host: site.headers for host, site in settings.sites.items() if site.headers},
+        site_cookies={host: site.cookies for host, site in settings.sites.items() if site.cookies},
+    )
+
+
+def cleartext_warning(settings: Settings, feeds: Iterable[str]) -> str:
+    """A sentence naming the hosts whose config.toml cookies or headers are not sent because the
+    user subscribed to them over http; "" when there are none."""
+    secret = {key for key, site in settings.sites.items() if site.cookies or site.headers}
+    hosts: set[str] = set()
+    for url in feeds:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        try:
+            port = parts.port or 80
+        except ValueError:
+            continue
+        if parts.scheme.lower() == "http" and secret & {host, f"{host}:{port}"}:
+            hosts.add(host)
+    if not hosts:
+        return ""
+    return (
+        f"note: the cookies and headers config.toml gives {', '.join(sorted(hosts))} are not "
+        "sent to its http:// feeds: they travel over https only (subscribe with https://)"
+    )
+
+
+def due_feeds(feeds: Sequence[Feed], *, force: bool, now: float) -> tuple[list[Feed], int]:
+    """Feeds to fetch now: those not resting after failures (unless forced)."""
+    due = [f for f in feeds if force or f.next_retry is None or f.next_retry.timestamp() <= now]
+    return due, len(feeds) - len(due)
+
+
+PROCESS_POOL_FROM = 40  # feeds still to parse from which parsing moves to worker processes
+IN_FLIGHT_PER_SLOT = 4  # feeds between fetch and store, per slot of the global fetch limit
+BATCH_ITEMS = 2_000  # prepared items per write transaction, at most (a few dozen feeds)
+
+
+def _parse_pool(feeds: int) -> Executor:
+    """Threads for a few feeds; for many, processes, so parsing runs beside the writer.
+
+    Parsing and preparing items is pure Python for the most part and holds the GIL: in threads
+    it takes turns with the writer, in processes it uses the second core. A worker process only
+    pays off past a few dozen feeds (see `_start_method` for what one costs).
+    """
+    workers = _workers()
+    if feeds >= PROCESS_POOL_FROM and workers > 1:
+        # Imported here: a refresh that parses little never needs them (~12 ms at start-up).
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        from veille.core.ingest.prepare import worker_started
+
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=get_context(_start_method()),
+            initializer=worker_started,
+        )
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-parse")
+
+
+def _start_method() -> str:
+    """How parser processes start: forked where that is safe, spawned elsewhere.
+
+    A spawned worker is a new interpreter that imports lxml and the parser again: ~140 ms of
+    CPU each, on the cores a cold refresh is waiting for, before its first feed. A forked one is
+    ready in ~10 ms with what this process has imported. But a fork copies every lock as it is,
+    and a lock held by another thread stays held forever in the child: so only on Linux (macOS
+    system libraries do not survive a fork) and only while this thread is the process's only
+    one. That is the command line's refresh when it starts its workers with its first requests
+    (see `refresh`); the app, whose screen has threads of its own, spawns them.
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+async def _in_passing_thread(call: Callable[[], T]) -> T:
+    """`call()` off the event loop, in a thread that ends with it.
+
+    Not in an executor, whose threads outlive their work: until the parser processes are
+    started, the process should keep no thread but this one (see `_start_method`).
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[T] = loop.create_future()
+
+    def run() -> None:
+        try:
+            result = call()
+        except BaseException as problem:  # handed over to the awaiting task, whatever it is
+            loop.call_soon_threadsafe(_settle, done, partial(done.set_exception, problem))
+        else:
+            loop.call_soon_threadsafe(_settle, done, partial(done.set_result, result))
+
+    thread = threading.Thread(target=run, name="veille-start", daemon=True)
+    thread.start()
+    result = await done
+    thread.join()  # it has handed its result over: these are its last instants
+    return result
+
+
+def _settle(future: asyncio.Future[T], settle: Callable[[], None]) -> None:
+    if not future.done():  # else the awaiting task was cancelled
+        settle()
+
+
+def _workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def in_host_turns(feeds: Sequence[Feed]) -> list[Feed]:
+    """Feeds reordered one host at a time, round after round (a, b, c, a, b, a, …).
+
+    Feeds enter the in-flight window in this order; twenty feeds of one site in a row would fill
+    it with fetches waiting for that site's few slots while other sites wait idle.
+    """
+    by_host: dict[str, list[Feed]] = {}
+    for feed in feeds:
+        by_host.setdefault(_host(feed.url), []).append(feed)
+    return [f for turn in zip_longest(*by_host.values()) for f in turn if f is not None]
+
+
+class _Parsers:
+    """The parse executor, made when the first document arrives (a refresh of feeds that all
+    answer 304 never pays for worker processes), sized by the feeds still to come then.
+
+    When many feeds have never been fetched (the first refresh after an import) or `--force`
+    ignores what they sent last, documents are certain: the workers are started at once, so that
+    they are ready when the first arrives instead of starting then.
+    """
+
+    def __init__(self) -> None:
+        self.executor: Executor | None = None
+        self._module: ModuleType | None = None
+
+    def get(self, remaining: int) -> Executor:
+        if self.executor is None:
+            self.executor = _parse_pool(remaining)
+        return self.executor
+
+    async def _prepare(self) -> ModuleType:
+        """`veille.core.ingest.prepare`, imported off the event loop the first time it is needed
+        (with lxml and the parser: tens of milliseconds the app's screen would freeze for), and
+        never by a refresh where every feed answers 304."""
+        if self._module is None:
+            self._module = await _in_passing_thread(
+                partial(importlib.import_module, "veille.core.ingest.prepare")
+            )
+        return self._module
+
+    async def parse(
+        self, remaining: int, body: bytes, url: str, content_type: str
+    ) -> tuple[ParsedFeed, list[PreparedEntry]]:
+        """Parse and prepare one document in the executor (see `parse_and_prepare`)."""
+        prepare = await self._prepare()
+        loop = asyncio.get_running_loop()
+        done: tuple[ParsedFeed, list[PreparedEntry]] = await loop.run_in_executor(
+            self.get(remaining), prepare.parse_and_prepare, body, url, content_type
+        )
+        return done
+
+    async def start_early(self, feeds: Sequence[Feed], *, force: bool) -> None:
+        new = sum(1 for feed in feeds if force or not (feed.etag or feed.last_modified))
+        if new >= PROCESS_POOL_FROM:
+            prepare = await self._prepare()
+            executor = self.get(len(feeds))
+            for _ in range(_workers()):
+                executor.submit(prepare.ready)
+
+    def shutdown(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
+
+
+class _BatchWriter:
+    """Hands outcomes to the writer thread, as many per transaction as are waiting."""
+
+    def __init__(self, lib: Library, executor: Executor) -> None:
+        self._lib = lib
+        self._executor = executor
+        self._waiting: list[tuple[Outcome, asyncio.Future[StoreResult | float | None]]] = []
+        self._draining: asyncio.Task[None] | None = None
+
+    async def write(self, outcome: Outcome) -> StoreResult | float | None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[StoreResult | float | None] = loop.create_future()
+        self._waiting.append((outcome, future))
+        if self._draining is None or self._draining.done():
+            self._draining = loop.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._waiting:
+            batch: list[tuple[Outcome, asyncio.Future[StoreResult | float | None]]] = []
+            items = 0
+            while self._waiting and (not batch or items < BATCH_ITEMS):
+                outcome, future = self._waiting.pop(0)
+                batch.append((outcome, future))
+                if isinstance(outcome, Fetched):
+                    items += len(outcome.prepared)
+            try:
+                results = await loop.run_in_executor(
+                    self._executor, self._lib.record_refresh, [o for o, _ in batch]
+                )
+            except Exception as problem:  # the file failed: every feed of the batch did
+                results = [problem] * len(batch)
+            for (_, future), result in zip(batch, results, strict=True):
+                if future.done():  # its feed was cancelled
+                    continue
+                if isinstance(result, Exception):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+
+async def refresh(
+    lib: Library,
+    settings: Settings,
+    feed_ids: Sequence[int] | None = None,
+    *,
+    force: bool = False,
+    on_progress: Callable[[RefreshProgress], None] | None = None,
+    post_store: Sequence[PostStore] = (),
+    after: AfterRefresh | None = None,
+    slots: HostSlots | None = None,
+) -> RefreshReport:
+    """Refresh `feed_ids` (all feeds when None) and return what happened.
+
+    `post_store` hooks run after each feed is stored; `after` runs once at the end with every
+    new item's id (watch rules and story grouping look across feeds, so they run there).
+    `slots` share fetches between hosts within the deadline (by default the settings' own).
+    """
+    started = time.monotonic()
+    loop = asyncio.get_running_loop()
+    parsers = _Parsers()
+    started_writer: ThreadPoolExecutor | None = None
+    try:
+        # No lasting thread before the parser processes may start (see `_start_method`).
+        every = await _in_passing_thread(partial(lib.feeds, counts=False))
+        subscribed = [f.url for f in every]
+        if feed_ids is not None:
+            wanted = set(feed_ids)
+            every = [f for f in every if f.id in wanted]
+        feeds, skipped = due_feeds(every, force=force, now=time.time())
+        feeds = in_host_turns(feeds)
+        await parsers.start_early(feeds, force=force)
+        writer = started_writer = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="veille-store"
+        )
+        report = RefreshReport(feeds=len(feeds), skipped=skipped)
+        store = _BatchWriter(lib, writer)
+        if slots is None:
+            slots = HostSlots.for_settings(settings.refresh, deadline=settings.refresh.deadline)
+        window = asyncio.Semaphore(max(1, settings.refresh.concurrency) * IN_FLIGHT_PER_SLOT)
+        done = 0
+
+        async def one(feed: Feed, fetcher: Fetcher) -> None:
+            nonlocal done
+            new = 0
+            error = ""
+            result: FetchResult | None = None
+            in_window = False
+
+            async def fetch() -> FetchResult:
+                # A place in the window is taken with a fetch slot, and given back if the fetch
+                # is stopped: feeds waiting for a slow host's turn hold none, and so never keep
+                # the feeds of hosts that answer from starting.
+                nonlocal in_window
+                await window.acquire()
+                in_window = True
+                try:
+                    return await fetcher.fetch(
+                        feed.url,
+                        etag="" if force else feed.etag,
+                        last_modified="" if force else feed.last_modified,
+                    )
+                except asyncio.CancelledError:
+                    in_window = False
+                    window.release()
+                    raise
+
+            try:
+                try:
+                    fetched = await slots.run(feed.url, fetch, failed=lambda r: r.error)
+                    if isinstance(fetched, Postponed) and not fetched.started:
+                        report.postponed[feed.id] = fetched.reason
+                        _progress(feed, error=fetched.reason)
+                        return
+                    if isinstance(fetched, Postponed):
+                        result = FetchResult(
+                            url=feed.url, status=None, body=None, error=fetched.reason
+                        )
+                    else:
+                        result = fetched
+                    moved = result.permanent_redirect
+                    if moved:
+                        report.moved[feed.id] = moved
+                    if result.not_modified:
+                        report.not_modified += 1
+                        await store.write(NotModified(feed.id, moved_to=moved))
+                    elif result.error or result.body is None:
+                        error = result.error or "the server sent no content"
+                    else:
+                        body, result.body = result.body, None  # the parser owns it now
+                        meta, prepared = await parsers.parse(
+                            len(feeds) - done,
+                            body,
+                            result.final_url or feed.url,
+                            result.content_type,
+                        )
+                        del body
+                        stored = await store.write(
+                            Fetched(
+                                feed.id,
+                                meta,
+                                prepared,
+                                status=result.status,
+                                etag=result.etag,
+                                last_modified=result.last_modified,
+                                moved_to=moved,
+                            )
+                        )
+                        assert isinstance(stored, StoreResult)
+                        new = len(stored.new_ids)
+                        report.new_items += new
+                        report.updated_items += len(stored.updated_ids)
+                        report.new_ids.extend(stored.new_ids)
+                        cut = set(stored.truncated_ids)
+                        report.new_flags.extend((i, feed.id, i in cut) for i in stored.new_ids)
+                        for hook in post_store:
+                            await loop.run_in_executor(writer, hook, lib, feed, stored)
+                except NotAFeedError as problem:
+                    error = str(problem)
+                except Exception as problem:  # one feed's surprise must not stop the others
+                    error = f"unexpected error: {type(problem).__name__}: {problem}"
+                if error:
+                    error = redact_url(error) if "://" in error else error
+                    report.errors[feed.id] = error
+                    if timed_out(error):
+                        report.timed_out[feed.id] = error
+                    await store.write(
+                        Failed(
+                            feed.id,
+                            status=result.status if result else None,
+                            error=error,
+                            retry_after=result.retry_after if result else None,
+                            gone=bool(result and result.gone),
+                        )
+                    )
+            finally:
+                if in_window:
+                    window.release()
+            _progress(
+                feed, new_items=new, error=error, not_modified=bool(result and result.not_modified)
+            )
+
+        def _progress(
+            feed: Feed, *, new_items: int = 0, error: str = "", not_modified: bool = False
+        ) -> None:
+            nonlocal done
+            done += 1
+            if on_progress is not None:
+                on_progress(
+                    RefreshProgress(
+                        done=done,
+                        total=len(feeds),
+                        feed_id=feed.id,
+                        feed_title=feed.display_title,
+                        new_items=new_items,
+                        error=error,
+                        not_modified=not_modified,
+                    )
+                )
+
+        async with make_fetcher(settings, subscribed) as fetcher:
+            await asyncio.gather(*(one(feed, fetcher) for feed in feeds))
+        if after is not None and report.new_ids:
+            await loop.run_in_executor(writer, after, lib, list(report.new_ids))
+        report.elapsed = time.monotonic() - started
+        return report
+    finally:
+        if started_writer is not None:
+            started_writer.shutdown(wait=True)
+        parsers.shutdown()

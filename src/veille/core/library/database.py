@@ -1,0 +1,458 @@
+"""Opening the library file: one connection per thread, migrations, and refusing foreign files.
+
+The app, a cron `veille refresh` and a `veille export` may all use the library at once. WAL lets
+readers and one writer work together, and a generous busy timeout makes writers queue instead of
+failing with "database is locked". Writes take the lock up front (`BEGIN IMMEDIATE`) so that a
+transaction never has to upgrade from reader to writer halfway, which is where SQLite would give
+up without waiting.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from veille.core.library.lease import Lease
+from veille.core.library.problems import (
+    LibraryBusy,
+    LibraryDamaged,
+    LibraryError,
+    damaged,
+    disk_full,
+    explain,
+    record_damage,
+    recorded_damage,
+)
+from veille.core.library.schema import MIGRATIONS, SCHEMA_VERSION
+from veille.core.outfile import OutputError, check_target, write_with
+from veille.core.query import normalize_tag
+from veille.core.redact import redact_url
+from veille.core.text import clean_line, clean_note, fold
+
+__all__ = ["Database", "LibraryBusy", "LibraryDamaged", "LibraryError", "placeholders"]
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 60_000
+WAIT_STEP_MS = 1_000  # with a `waiting` hook: how often the wait for the write lock is reported
+KEEP_BACKUPS = 5
+
+
+def placeholders(values: Sequence[object]) -> str:
+    """`?,?,?` for an `IN (…)` of `values`."""
+    return ",".join("?" * len(values))
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, without touching it, a file that is not a veille library this version can open.
+
+    Everything here reads: the header by hand, then the schema through a read-only connection.
+    Only then may a normal connection switch the file to WAL, which rewrites its header, so a
+    foreign, newer or damaged file keeps every byte it had.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(100)
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise LibraryError(f"cannot open the library {path}: {error.strerror}") from None
+    if not head:
+        raise LibraryError(
+            f"{path} is empty (0 bytes), perhaps an interrupted copy; it was left untouched. "
+            "Delete it to start a new library, or `veille restore FILE` puts a backup in its place."
+        )
+    if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
+        raise LibraryError(
+            f"{path} is not a veille library (not an SQLite database); it was left untouched. "
+            "Move it away or choose another folder with --home."
+        )
+    # While a WAL file exists a checkpoint may be growing the file past its new header: only a
+    # file standing alone is judged by its length.
+    wal = path.with_name(path.name + "-wal")
+    if _shorter_than_its_header(head, size) and not wal.exists():
+        raise _damaged(path, "the file is shorter than its header says")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise LibraryError(f"cannot open the library {path}: {error}") from None
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+        known = explain(error, path)
+        if known is None or isinstance(known, LibraryDamaged):
+            raise _damaged(path, _reason(error)) from None
+        raise known from None
+    finally:
+        conn.close()
+    _refuse_foreign(path, version, tables)
+
+
+def _shorter_than_its_header(head: bytes, size: int) -> bool:
+    """A truncated copy: the header's page count (when SQLite vouches for it) exceeds the file."""
+    if len(head) < 100:
+        return True
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    vouched = head[24:28] == head[92:96]  # the count is valid only if these two agree
+    return vouched and pages > 0 and size < pages * page_size
+
+
+def _damaged(path: Path, why: str) -> LibraryError:
+    return LibraryDamaged(
+        f"{path} is damaged or not a library ({why}); it was left untouched. "
+        "`veille restore FILE` puts a backup in its place."
+    )
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error)
+    if isinstance(error, UnicodeDecodeError) or "decode" in text.lower():
+        return "its list of tables is not readable"
+    return text if len(text) < 80 and "'" not in text else "its pages do not read back"
+
+
+def _refuse_foreign(path: Path, version: int, tables: set[str]) -> None:
+    if version == 0 and tables:
+        raise LibraryError(
+            f"{path} is an SQLite database that veille did not create; it was left untouched."
+        )
+    if version > SCHEMA_VERSION:
+        raise LibraryError(
+            f"{path} was written by a newer veille (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade veille to open it."
+        )
+
+
+class Database:
+    """The library file, with one sqlite3 connection per thread.
+
+    Writes refuse, without touching the file, once the library is known to be damaged: by this
+    process, or by another one (see `veille.core.library.problems`). With `verify_writes`, the first
+    write of the process checks the file's structure first (`PRAGMA quick_check`, ~70 ms for a
+    135 MB library): a command never starts writing into a damaged file it has not read yet.
+    """
+
+    def __init__(
+        self, path: Path, *, backups: Path | None = None, verify_writes: bool = False
+    ) -> None:
+        self.path = path
+        self.backups = backups or path.parent / "backups"
+        self.verify_writes = verify_writes
+        self._verified = False
+        self._damage: str | None = None
+        self._local = threading.local()
+        self._all: list[tuple[sqlite3.Connection, threading.Thread]] = []
+        self._lock = threading.Lock()
+        self._lease = Lease(path)
+        self.waiting: Callable[[float | None], None] | None = None
+        _check_file(path)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._lease.hold()
+        try:
+            self._migrate(self.connection())
+        except BaseException:
+            self.close()
+            raise
+
+    def connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            self._lease.hold()
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._close_ended()
+                self._all.append((conn, threading.current_thread()))
+        return conn
+
+    def _close_ended(self) -> None:
+        """Close the connections of threads that have ended (under `_lock`).
+
+        Each refresh reads and writes from threads of its own, which end with it: in the app,
+        which refreshes all day, their connections (three open files each) would otherwise
+        pile up until it quits. Nothing can be running on them any more.
+        """
+        alive = []
+        for conn, owner in self._all:
+            if owner.is_alive():
+                alive.append((conn, owner))
+            else:
+                with suppress(sqlite3.Error):
+                    conn.close()
+        self._all = alive
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(
+                self.path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            known = explain(error, self.path, self.backups)
+            if known is not None:
+                raise known from None
+            raise LibraryError(
+                f"{self.path} cannot be opened as a library ({error}); it was left untouched."
+            ) from None
+        conn.create_function("veille_fold", 1, fold, deterministic=True)
+        # A feed without a title is shown by its address, which must not show its key.
+        conn.create_function("veille_redact", 1, redact_url, deterministic=True)
+        # For the migration that cleans what users typed before their inputs were cleaned.
+        conn.create_function("veille_clean_line", 2, _clean_line, deterministic=True)
+        conn.create_function("veille_clean_note", 1, _clean_note, deterministic=True)
+        conn.create_function("veille_clean_tag", 1, _clean_tag, deterministic=True)
+        with suppress(OSError):
+            self.path.chmod(0o600)
+        return conn
+
+    # Problems ---------------------------------------------------------------------------
+
+    def problem(self, error: BaseException) -> LibraryError | None:
+        """`error` in plain words if it is the library's (see `problems.explain`)."""
+        known = explain(error, self.path, self.backups)
+        if isinstance(known, LibraryDamaged):
+            self._damage = known.args[0]
+        return known
+
+    @property
+    def damage(self) -> str | None:
+        """Why the library is known to be damaged (here or by another process), or None."""
+        if self._damage is None:
+            why = recorded_damage(self.path)
+            if why is not None:
+                self._damage = damaged(self.path, why, self.backups).args[0]
+        return self._damage
+
+    def check(self) -> str | None:
+        """Check the file's structure; the damage found (and remembered), or None if sound."""
+        try:
+            rows = self.connection().execute("PRAGMA quick_check").fetchall()
+            result = "; ".join(str(r[0]) for r in rows[:3])
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            known = self.problem(error)
+            if known is None or not isinstance(known, LibraryDamaged):
+                raise known or error from None
+            return self._damage
+        self._verified = True
+        if result == "ok":
+            # Damage already met stays known: text that is not UTF-8 passes this check.
+            return self.damage
+        why = "its structure check failed"
+        record_damage(self.path, why)
+        self._damage = damaged(self.path, why, self.backups).args[0]
+        return self._damage
+
+    def refuse_if_damaged(self) -> None:
+        if self.verify_writes and not self._verified:
+            self.check()
+        if self.damage is not None:
+            raise LibraryDamaged(self.damage)
+
+    @contextmanager
+    def doing(self, what: str) -> Iterator[None]:
+        """Name the change this thread is about to write, for `waiting` to tell the user."""
+        self._local.doing = what
+        try:
+            yield
+        finally:
+            self._local.doing = None
+
+    @property
+    def current_change(self) -> str:
+        return getattr(self._local, "doing", None) or "a change"
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        """Take the write lock; with a `waiting` hook, in short steps that report the wait.
+
+        Without the hook (the command line) SQLite waits up to the busy timeout on its own.
+        With it (the app), each step that finds another process holding the lock calls
+        `waiting(seconds so far)`, which may raise to give up; `waiting(None)` says it is over.
+        """
+        hook = self.waiting
+        if hook is None:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        started = time.monotonic()
+        waited = False
+        conn.execute("PRAGMA busy_timeout = 0")  # the first try tells at once if it must wait
+        try:
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as error:
+                    if not isinstance(self.problem(error), LibraryBusy):
+                        raise
+                    hook(time.monotonic() - started)
+                    if not waited:
+                        waited = True
+                        conn.execute(f"PRAGMA busy_timeout = {WAIT_STEP_MS}")
+        finally:
+            with suppress(sqlite3.Error):
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if waited:
+            hook(None)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction: all of it lands, or none of it."""
+        self.refuse_if_damaged()
+        conn = self.connection()
+        try:
+            self._begin(conn)
+        except sqlite3.DatabaseError as error:
+            raise self.problem(error) or error from None
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as error:
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            if isinstance(error, (sqlite3.DatabaseError, UnicodeDecodeError)):
+                known = self.problem(error)
+                if known is not None:
+                    raise known from None
+            raise
+
+    def close(self) -> None:
+        """Close this thread's connection and those of threads that have ended.
+
+        A connection of a thread still alive is only let go of: that thread may be in the middle
+        of a query (the app quitting while a worker counts the feeds), and closing a connection
+        under a running statement crashes the process. Python closes it as soon as nothing uses
+        it any more, which for an idle worker is at once.
+        """
+        me = threading.current_thread()
+        with self._lock:
+            for conn, owner in self._all:
+                if owner is me or not owner.is_alive():
+                    with suppress(sqlite3.Error):
+                        conn.close()
+            self._all.clear()
+        self._local = threading.local()
+        self._lease.release()
+
+    # Migrations -------------------------------------------------------------------------
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            raise _damaged(self.path, _reason(error)) from None
+        _refuse_foreign(self.path, version, tables)
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:
+            self.backup_before_migration(version)
+        try:
+            for step in range(version, SCHEMA_VERSION):
+                # executescript commits on its own; wrap each step so it lands whole.
+                conn.executescript(
+                    "BEGIN IMMEDIATE;\n"
+                    + MIGRATIONS[step]
+                    + f"\nPRAGMA user_version = {step + 1};\nCOMMIT;"
+                )
+            if version > 0:
+                # A migration may add indexes the planner has no statistics for; unknown, one
+                # can look cheaper than the right one (bounded: ~0.1 s at 100,000 items).
+                conn.executescript("PRAGMA analysis_limit = 1000; ANALYZE;")
+        except sqlite3.DatabaseError as error:
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise self.problem(error) or error from None
+
+    def backup_before_migration(self, version: int) -> Path:
+        self.backups.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target = self.backup_into(self.backups, f"library-v{version}")
+        # Only copies checked sound are ever written here, so rotating keeps good ones.
+        old = sorted(self.backups.glob("library-v*.sqlite"), key=lambda p: p.stat().st_mtime)
+        for stale in old[:-KEEP_BACKUPS]:
+            stale.unlink(missing_ok=True)
+        return target
+
+    # Backups ----------------------------------------------------------------------------
+
+    def backup_into(self, folder: Path, prefix: str) -> Path:
+        """A backup in `folder` under a dated name no other backup has; its path.
+
+        Two backups in the same second get `-2`, `-3`…: the final name is taken with a hard
+        link, which fails rather than replace a file another process just wrote.
+        """
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        n = 1
+        while True:
+            target = folder / f"{prefix}-{stamp}{'' if n == 1 else f'-{n}'}.sqlite"
+            n += 1
+            if target.exists():
+                continue
+            try:
+                self.backup_to(target, replace=False)
+            except FileExistsError:
+                continue
+            return target
+
+    def backup_to(self, target: Path, *, replace: bool = True) -> None:
+        """A consistent copy with SQLite's backup API, safe while others write.
+
+        The copy is checked (`PRAGMA quick_check`) before it takes its name: a damaged library
+        is never copied over a good backup, and a backup is always one that can be restored.
+        """
+        if self.damage is not None:
+            raise LibraryDamaged(_no_backup(self.damage))
+        check_target(target)
+
+        def fill(tmp: Path) -> None:
+            dest = sqlite3.connect(tmp)
+            try:
+                self.connection().backup(dest)
+                sound = dest.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+                known = self.problem(error)
+                if isinstance(known, LibraryDamaged):
+                    raise LibraryDamaged(_no_backup(known.args[0])) from None
+                if isinstance(known, LibraryError) and "disk is full" in str(known):
+                    raise disk_full(target) from None
+                raise OutputError(f"cannot write the backup {target}: {error}") from None
+            finally:
+                dest.close()
+            if not sound:
+                if self.check() is not None:
+                    raise LibraryDamaged(_no_backup(self._damage or ""))
+                raise OutputError(f"the copy written to {target} did not read back sound")
+
+        write_with(target, fill, private=True, replace=replace)
+
+
+def _no_backup(why: str) -> str:
+    return "no backup was written: " + why
+
+
+def _clean_line(text: str | None, limit: int) -> str | None:
+    return clean_line(text, limit) if isinstance(text, str) else text
+
+
+def _clean_note(text: str | None) -> str | None:
+    return clean_note(text) if isinstance(text, str) else text
+
+
+def _clean_tag(text: str | None) -> str | None:
+    return (normalize_tag(text) or text) if isinstance(text, str) else text

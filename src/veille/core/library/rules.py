@@ -1,0 +1,93 @@
+"""Watch rules: a name, a query, and what to do with the items it matches.
+
+Rules live in the library so the app can list and edit them; `[[watch]]` entries of config.toml
+are copied in at start (the config file wins for the names it defines). A rule runs on new items
+at every refresh and on the whole library on demand, and reports how many items it matched.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from veille.core.library.database import Database, LibraryError
+from veille.core.library.views import build_where
+from veille.core.model import Rule
+from veille.core.query import normalize_tag
+from veille.core.text import clean_line
+
+
+def _rule(row: Sequence[object]) -> Rule:
+    actions = json.loads(str(row[3]) or "{}")
+    return Rule(
+        id=int(row[0]),  # type: ignore[call-overload]
+        name=str(row[1]),
+        query=str(row[2]),
+        add_tags=list(actions.get("add_tags", [])),
+        star=bool(actions.get("star")),
+        mark_read=bool(actions.get("read")),
+        hide=bool(actions.get("hide")),
+        enabled=bool(row[4]),
+    )
+
+
+def list_rules(conn: sqlite3.Connection) -> list[Rule]:
+    return [
+        _rule(r)
+        for r in conn.execute(
+            "SELECT id, name, query, actions, enabled FROM rules ORDER BY position, name"
+        )
+    ]
+
+
+def save_rule(
+    db: Database,
+    name: str,
+    query: str,
+    *,
+    add_tags: Iterable[str] = (),
+    star: bool = False,
+    mark_read: bool = False,
+    hide: bool = False,
+    enabled: bool = True,
+) -> Rule:
+    name, query = clean_line(name, 200), clean_line(query)
+    add_tags = [tag for tag in (normalize_tag(t) for t in add_tags) if tag]
+    if not name or not query:
+        raise LibraryError("a watch rule needs a name and a query")
+    build_where(query, None)  # refuse a query that does not compile before saving it
+    actions = json.dumps(
+        {"add_tags": sorted(set(add_tags)), "star": star, "read": mark_read, "hide": hide},
+        ensure_ascii=False,
+    )
+    with db.write() as conn:
+        conn.execute(
+            "INSERT INTO rules (name, query, actions, enabled) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET query = excluded.query, actions = excluded.actions, "
+            "enabled = excluded.enabled",
+            (name, query, actions, int(enabled)),
+        )
+        row = conn.execute(
+            "SELECT id, name, query, actions, enabled FROM rules WHERE name = ?", (name,)
+        ).fetchone()
+    return _rule(row)
+
+
+def delete_rule(db: Database, rule_id: int) -> None:
+    with db.write() as conn:
+        conn.execute("DELETE FROM rules WHERE id = ?", (rule_id,))
+
+
+def matching_ids(conn: sqlite3.Connection, rule: Rule, within: Sequence[int] | None) -> list[int]:
+    cond = build_where(rule.query, None)
+    sql = f"SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {cond.sql}"
+    params: tuple[object, ...] = cond.params
+    if within is None:
+        return [r[0] for r in conn.execute(sql, params)]
+    found: list[int] = []
+    for start in range(0, len(within), 500):
+        chunk = list(within[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        found.extend(r[0] for r in conn.execute(f"{sql} AND i.id IN ({marks})", (*params, *chunk)))
+    return found

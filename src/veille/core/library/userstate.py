@@ -1,0 +1,165 @@
+"""The user's judgement: read marks, stars, hidden items, tags and notes.
+
+These are the rows a refresh never touches and a crash must never lose; each change is one
+short transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Sequence
+
+from veille.core.library.database import Database, LibraryError, placeholders
+from veille.core.library.store import reindex
+from veille.core.model import TagCount
+from veille.core.query import normalize_tag
+from veille.core.text import NOTE_LIMIT, clean_note
+
+FLAGS = {"read", "starred", "hidden"}
+
+__all__ = ["TagCount", "delete_tag", "rename_tag", "set_flag", "set_note", "tag", "tag_counts"]
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
+    return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
+
+
+def set_flag(db: Database, flag: str, ids: Sequence[int], value: bool) -> int:
+    if flag not in FLAGS:
+        raise ValueError(flag)
+    changed = 0
+    with db.write() as conn:
+        for chunk in _chunks(ids):
+            extra = ", starred_at = ?" if flag == "starred" else ""
+            params: list[object] = [int(value)]
+            if extra:
+                params.append(time.time() if value else None)
+            cursor = conn.execute(
+                f"UPDATE items SET {flag} = ?{extra} WHERE id IN ({placeholders(chunk)}) "
+                f"AND {flag} != ?",
+                (*params, *chunk, int(value)),
+            )
+            changed += cursor.rowcount
+    return changed
+
+
+def _tag_id(conn: sqlite3.Connection, name: str) -> int:
+    conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+    return int(conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0])
+
+
+def tag(db: Database, ids: Sequence[int], add: Sequence[str], remove: Sequence[str]) -> None:
+    to_add = sorted({normalize_tag(name) for name in add} - {""})
+    to_remove = sorted({normalize_tag(name) for name in remove} - {""})
+    if not ids or not (to_add or to_remove):
+        return
+    with db.write() as conn:
+        for name in to_add:
+            tag_id = _tag_id(conn, name)
+            conn.executemany(
+                "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
+                "SELECT id, ? FROM items WHERE id = ?",
+                [(tag_id, item_id) for item_id in ids],
+            )
+        for name in to_remove:
+            row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                continue
+            for chunk in _chunks(ids):
+                conn.execute(
+                    f"DELETE FROM item_tags WHERE tag_id = ? AND item_id IN ({placeholders(chunk)})",
+                    (row[0], *chunk),
+                )
+        _drop_unused_tags(conn)
+
+
+def _drop_unused_tags(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM item_tags)")
+
+
+def _family(conn: sqlite3.Connection, name: str) -> list[tuple[int, str]]:
+    """The tag `name` and its children (`name/…`)."""
+    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return conn.execute(
+        "SELECT id, name FROM tags WHERE name = ? OR name LIKE ? ESCAPE '\\' ORDER BY name",
+        (name, escaped + "/%"),
+    ).fetchall()
+
+
+def rename_tag(db: Database, old: str, new: str) -> int:
+    """Rename `old` (and its children) to `new`, merging into tags that already exist."""
+    old, new = normalize_tag(old), normalize_tag(new)
+    if not old or not new:
+        raise ValueError("a tag name cannot be empty")
+    touched: set[int] = set()
+    with db.write() as conn:
+        family = _family(conn, old)
+        if not family:
+            raise LibraryError(f"no tag named {old!r}")
+        for tag_id, name in family:
+            target = new + name[len(old) :]
+            touched.update(
+                r[0]
+                for r in conn.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", (tag_id,))
+            )
+            if target == name:
+                continue
+            target_id = _tag_id(conn, target)
+            conn.execute(
+                "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
+                "SELECT item_id, ? FROM item_tags WHERE tag_id = ?",
+                (target_id, tag_id),
+            )
+            conn.execute("DELETE FROM item_tags WHERE tag_id = ?", (tag_id,))
+        _drop_unused_tags(conn)
+    return len(touched)
+
+
+def delete_tag(db: Database, name: str) -> int:
+    name = normalize_tag(name)
+    touched: set[int] = set()
+    with db.write() as conn:
+        family = _family(conn, name)
+        if not family:
+            raise LibraryError(f"no tag named {name!r}")
+        for tag_id, _ in family:
+            touched.update(
+                r[0]
+                for r in conn.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", (tag_id,))
+            )
+            conn.execute("DELETE FROM item_tags WHERE tag_id = ?", (tag_id,))
+        _drop_unused_tags(conn)
+    return len(touched)
+
+
+def set_note(db: Database, item_id: int, text: str) -> None:
+    text = clean_note(text)
+    if len(text) > NOTE_LIMIT:
+        raise LibraryError(
+            f"a note holds at most {NOTE_LIMIT:,} characters; this one has {len(text):,} "
+            "(nothing was saved)"
+        )
+    with db.write() as conn:
+        if conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
+            raise LibraryError(f"no item with id {item_id}")
+        if text.strip():
+            conn.execute(
+                "INSERT INTO notes (item_id, body, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT(item_id) DO UPDATE SET body = excluded.body, updated = excluded.updated",
+                (item_id, text, time.time()),
+            )
+        else:
+            conn.execute("DELETE FROM notes WHERE item_id = ?", (item_id,))
+        reindex(conn, item_id)
+
+
+def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
+    return [
+        TagCount(name=name, items=items, unread=unread or 0)
+        for name, items, unread in conn.execute(
+            """SELECT t.name, count(*), sum(i.read = 0 AND i.hidden = 0)
+               FROM tags t JOIN item_tags it ON it.tag_id = t.id JOIN items i ON i.id = it.item_id
+               GROUP BY t.id ORDER BY t.name"""
+        )
+    ]
