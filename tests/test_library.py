@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from veille.core.library import Library, LibraryError, View, open_library
-from veille.core.library.schema import SCHEMA_VERSION
+from tests.storing import ingest, ingest_failure
+from veille.core.library import SCHEMA_VERSION, Library, LibraryError, View, open_library
 from veille.core.model import ParsedEntry, ParsedFeed
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -28,7 +28,7 @@ def entry(n: int, **kw: object) -> ParsedEntry:
 
 
 def store(lib: Library, feed_id: int, *entries: ParsedEntry, title: str = "Le Flux") -> list[int]:
-    result = lib.ingest(feed_id, ParsedFeed(title=title, entries=list(entries)), status=200)
+    result = ingest(lib, feed_id, ParsedFeed(title=title, entries=list(entries)), status=200)
     return result.new_ids
 
 
@@ -75,7 +75,8 @@ def test_item_identity_and_update_in_place_keep_user_state(lib: Library) -> None
     lib.tag([first], add=["CNIL/Sanctions"])
     lib.set_note(first, "à citer lundi")
     # The same items again: nothing new; a changed title is updated in place.
-    again = lib.ingest(
+    again = ingest(
+        lib,
         feed.id,
         ParsedFeed(
             entries=[
@@ -141,7 +142,8 @@ def test_a_long_feed_beside_updates_is_stored_and_indexed_row_for_row(lib: Libra
     feed = lib.add_feed("https://example.org/feed.xml")
     [first] = store(lib, feed.id, entry(0, title="Titre mot0"))
     words = [f"mot{n}" for n in range(75)]
-    result = lib.ingest(
+    result = ingest(
+        lib,
         feed.id,
         ParsedFeed(
             entries=[
@@ -229,10 +231,10 @@ def test_duplicate_subscription_is_refused(lib: Library) -> None:
 def test_failures_back_off_and_success_resets(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/feed.xml")
     for _ in range(2):
-        assert lib.ingest_failure(feed.id, status=500, error="HTTP 500") is None
-    assert lib.ingest_failure(feed.id, status=500, error="HTTP 500") is not None
+        assert ingest_failure(lib, feed.id, status=500, error="HTTP 500") is None
+    assert ingest_failure(lib, feed.id, status=500, error="HTTP 500") is not None
     assert lib.feed(feed.id).failures == 3
-    assert lib.ingest_failure(feed.id, status=429, error="HTTP 429", retry_after=7200) is not None
+    assert ingest_failure(lib, feed.id, status=429, error="HTTP 429", retry_after=7200) is not None
     failing = lib.feed(feed.id)
     assert failing.last_error == "HTTP 429" and failing.next_retry is not None
     store(lib, feed.id, entry(1))
@@ -281,7 +283,7 @@ def test_state_and_saved_searches(lib: Library) -> None:
 def test_a_version_1_library_migrates_with_a_backup_and_keeps_everything(tmp_path: Path) -> None:
     """A library written by the first schema: opening it takes it to the current version, a
     copy of the old file is kept first, and every read mark, star, tag and note survives."""
-    from veille.core.library.schema import MIGRATIONS
+    from veille.core.library._schema import MIGRATIONS
 
     path = tmp_path / "library.sqlite"
     old = sqlite3.connect(path)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.storing import ingest
 from veille.core.library import Library
 from veille.core.model import ParsedEntry, ParsedFeed
 from veille.core.query import QueryError
@@ -31,7 +32,8 @@ def titles(lib: Library) -> dict[str, int]:
             language=lang,
         )
 
-    lib.ingest(
+    ingest(
+        lib,
         monde.id,
         ParsedFeed(
             title="Le Monde",
@@ -48,7 +50,8 @@ def titles(lib: Library) -> dict[str, int]:
         ),
         status=200,
     )
-    lib.ingest(
+    ingest(
+        lib,
         ink.id,
         ParsedFeed(
             title="Next",
@@ -59,7 +62,8 @@ def titles(lib: Library) -> dict[str, int]:
         ),
         status=200,
     )
-    lib.ingest(
+    ingest(
+        lib,
         bbc.id,
         ParsedFeed(
             title="BBC News",
@@ -151,7 +155,8 @@ def test_each_filter_finds_what_a_reader_expects(
 
 def test_lang_takes_any_case_and_subtag_and_falls_back_to_the_feed(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/mixed.xml")
-    lib.ingest(
+    ingest(
+        lib,
         feed.id,
         ParsedFeed(
             title="Mixed",
