@@ -196,3 +196,18 @@ def test_a_bad_query_reaches_the_library_caller_as_a_located_error(
 ) -> None:
     with pytest.raises(QueryError, match="at column 5"):
         lib.items("tag:")
+
+
+def test_hidden_items_show_only_where_the_query_names_them(
+    lib: Library, titles: dict[str, int]
+) -> None:
+    """Whether hidden items are wanted is read from the parsed query, not its text: any
+    spelling of the filter names them, a phrase that reads like it does not."""
+    hidden = titles["Un pare-feu pour tous"]
+    lib.set_hidden([hidden])
+    lib.set_note(hidden, "is:hidden")
+    for query in ("is:hidden", "IS:Hidden", "is:hidden OR tag:nulle-part"):
+        assert [r.id for r in lib.rows(query)] == [hidden], query
+    assert hidden in [r.id for r in lib.rows("-is:hidden OR is:hidden")]
+    assert lib.count('"is:hidden"') == 0  # the note's words, but the item stays hidden
+    assert lib.count('note:"is hidden"') == 0

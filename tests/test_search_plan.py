@@ -11,6 +11,7 @@ from veille.core.library import Library, View
 from veille.core.library._lists import condition
 from veille.core.library._plans import PROBE_WINDOW, source
 from veille.core.model import Enclosure, ParsedEntry, ParsedFeed
+from veille.core.query.condition import render
 
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
 WORDS = ("sécurité", "climat", "énergie", "données", "transparence", "algorithme")
@@ -146,7 +147,7 @@ def test_a_folder_is_counted_from_a_covering_index(lib: Library) -> None:
     _fill(lib)
     lib.tune()
     cond = condition(lib.conn, "", View(folder="Presse"), collapse=True)
-    where, params = resolving_feed_sets(lib.conn, cond.sql, cond.params)
+    where, params = render(resolving_feed_sets(lib.conn, cond.part))
     plan = " ".join(
         str(step[3])
         for step in lib.conn.execute(
@@ -292,9 +293,9 @@ def test_excluded_words_are_asked_item_by_item_only_of_a_few_items(
 
     _fill(lib, items=3 * FEW)
     cond = condition(lib.conn, query, None, collapse=True)
-    where = probing_exclusions(lib.conn, cond.sql, cond.params)
+    where, params = render(probing_exclusions(lib.conn, cond.part))
     assert (EXCLUDED_PROBE in where) is probed
-    assert where.count("?") == len(cond.params)
+    assert where.count("?") == len(params) == len(cond.params)
 
 
 def test_sets_of_feeds_are_asked_first_and_planned_by_their_size(lib: Library) -> None:
@@ -319,7 +320,7 @@ def test_sets_of_feeds_are_asked_first_and_planned_by_their_size(lib: Library) -
 
     def resolved(query: str) -> tuple[str, str]:
         cond = condition(lib.conn, query, None, collapse=True)
-        where, params = resolving_feed_sets(lib.conn, cond.sql, cond.params)
+        where, params = render(resolving_feed_sets(lib.conn, cond.part))
         plan = " ".join(
             str(step[3])
             for step in lib.conn.execute(
@@ -375,15 +376,23 @@ def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library)
 def test_a_walk_asks_about_the_words_to_find_and_the_excluded_ones_apart() -> None:
     """Excluded words join the MATCH for counting, but asked of one row at a time FTS5's NOT
     costs several times a plain word: the walk asks about each separately."""
-    from veille.core.library._plans import probed_words
+    from veille.core.query import compile_query
 
-    assert probed_words('("securite" AND ("a" OR "b")) NOT ("climat") NOT (title : "brève"*)') == (
+    def probe(query: str) -> tuple[str, tuple[str, ...]] | None:
+        compiled = compile_query(query)
+        assert compiled.lead is not None
+        return compiled.lead.probe
+
+    assert probe("securite (a OR b) -climat -title:brève") == (
         '"securite" AND ("a" OR "b")',
-        ['"climat"', 'title : "brève"*'],
+        ('"climat"', 'title : "brève"*'),
     )
-    assert probed_words('"securite"') == ('"securite"', [])
-    for match in ('("securite") NOT ("a) NOT (b")', '"reconnaissance faciale"', '"algo"*'):
-        assert probed_words(match) is None
+    assert compile_query("securite (a OR b) -climat -title:brève").params[0] == (
+        '("securite" AND ("a" OR "b")) NOT ("climat") NOT (title : "brève"*)'
+    )
+    assert probe("securite") == ('"securite"', ())
+    for query in ('securite -"a) NOT (b"', '"reconnaissance faciale"', "algo*"):
+        assert probe(query) is None
 
 
 def test_a_walk_for_a_rare_word_gives_up_early(lib: Library) -> None:

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 PAGE_TTL = 7 * 24 * 3600  # raw pages only help to re-extract; articles stay until evicted
 
 
-
 class CacheUnavailable(Exception):
     """The full-text cache cannot be used; the message says why, in plain words."""
 

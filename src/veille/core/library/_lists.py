@@ -13,20 +13,20 @@ from typing import Any
 from veille.core.library._plans import (
     PROBE_CHECK,
     PROBE_WINDOW,
-    WALK_FTS,
     WITHOUT,
     complementing_exclusions,
     few_hits,
     index_count,
     most_items,
-    probed_words,
     probing_exclusions,
     resolving_feed_sets,
     source,
+    walking,
 )
 from veille.core.library._sql import ROW_COLUMNS, dt, placeholders
 from veille.core.library._views import Condition, View, build_where
 from veille.core.model import ItemRow
+from veille.core.query.condition import Part, Sql, conjunction, render
 
 
 def _row(row: Sequence[object], cluster_sizes: dict[int, int]) -> ItemRow:
@@ -69,8 +69,8 @@ def count(
     if cond.index is not None:  # nothing but words, languages and which items show
         return index_count(conn, cond.index)
     if cond.lead is not None:  # every result matches free words
-        match, rest, params = cond.lead
-        where, params = resolving_feed_sets(conn, rest, params)
+        match = cond.lead.match.expression
+        where, params = render(resolving_feed_sets(conn, cond.lead.rest))
         if most_items(conn, match):
             # Each hit would be checked against the rest; the few items of the list
             # without the words are fewer to set aside.
@@ -83,9 +83,8 @@ def count(
             f"{feeds} WHERE items_fts MATCH ? AND {where}"
         )
         return int(conn.execute(sql, (match, *params)).fetchone()[0])
-    where, params = resolving_feed_sets(conn, cond.sql, cond.params)
-    where = probing_exclusions(conn, where, params)
-    where, params = complementing_exclusions(conn, where, params, cond.scope)
+    part = probing_exclusions(conn, resolving_feed_sets(conn, cond.part))
+    where, params = render(complementing_exclusions(conn, part, cond.scope))
     sql = f"SELECT count(*) FROM {source(where)} WHERE {where}"
     return int(conn.execute(sql, params).fetchone()[0])
 
@@ -101,48 +100,45 @@ def rows(
     """A window of the item list, newest first; a story from several feeds shows once."""
     cond = condition(conn, query, view, collapse=True)
     rare = False
-    where, params = cond.sql, cond.params
+    part = cond.part
     if cond.lead is not None:
-        match, rest, rest_params = cond.lead
-        words = probed_words(match)
-        if words is not None and offset + limit <= PROBE_WINDOW // 3:
-            found, slow = _probed_rows(conn, *words, rest, rest_params, offset, limit)
+        lead = cond.lead.match
+        if lead.probe is not None and offset + limit <= PROBE_WINDOW // 3:
+            found, slow = _probed_rows(conn, lead.probe, cond.lead.rest, offset, limit)
             if found is not None:
                 return found
-            rare = slow and few_hits(conn, match, offset + limit)
-        elif words is None and most_items(conn, match):
+            rare = slow and few_hits(conn, lead.expression, offset + limit)
+        elif lead.probe is None and most_items(conn, lead.expression):
             # A prefix or a phrase that most items have, which the index answers slowly
             # row by row: the list is walked past the few items without it (`algo*` on
             # 100,000 items: its 95,000 hits gathered, ~25 ms; the 4,500 others, ~8).
-            where = f"{rest} AND {WITHOUT}"
-            params = (*rest_params, f"{cond.scope} NOT ({match})")
+            without = Sql(WITHOUT, (f"{cond.scope} NOT ({lead.expression})",))
+            part = conjunction([cond.lead.rest, without])
     # Walking the list in order and testing each item against the search's id set (`+`
     # keeps SQLite from looking up every hit by id instead) stops after a window: ~20 ms
     # whether a word is in ten items or in all of them. Looking hits up by id and sorting
     # them cost up to 150 ms for a word found in nearly every item, but next to nothing
     # for a rare one (`few_hits`): those drive the plan. An excluded word (`NOT (…)`)
     # never does; `_plans` decides how it is tested.
-    where, params = resolving_feed_sets(conn, where, params)
-    where = probing_exclusions(conn, where, params)
+    part = probing_exclusions(conn, resolving_feed_sets(conn, part))
     if not rare:
-        where = WALK_FTS.sub(r"+\g<0>", where)
-    where, params = complementing_exclusions(conn, where, params, cond.scope, offset + limit)
+        part = walking(part)
+    part = complementing_exclusions(conn, part, cond.scope, offset + limit)
+    where, params = render(part)
     # CROSS JOIN keeps the items outermost whatever the statistics say: driven from the
     # feeds, the window is a sort of every matching item (250 ms for the whole library).
-    rows = conn.execute(
+    found_rows = conn.execute(
         f"SELECT {ROW_COLUMNS} FROM items i CROSS JOIN feeds f ON f.id = i.feed_id "
         f"WHERE {where} ORDER BY i.sort_ts DESC, i.id DESC LIMIT ? OFFSET ?",
         (*params, limit, offset),
     ).fetchall()
-    return _with_sizes(conn, rows)
+    return _with_sizes(conn, found_rows)
 
 
 def _probed_rows(
     conn: sqlite3.Connection,
-    match: str,
-    excluded: list[str],
-    rest: str,
-    params: tuple[object, ...],
+    probe: tuple[str, tuple[str, ...]],
+    rest: Part,
     offset: int,
     limit: int,
 ) -> tuple[list[ItemRow] | None, bool]:
@@ -153,43 +149,43 @@ def _probed_rows(
     for a word found in most items answers a window in a few milliseconds, where collecting
     every hit first takes 20. Each question costs ~50 µs, so the walk stops at
     `PROBE_WINDOW` rows, or at `PROBE_CHECK` rows when it goes at less than half the pace
-    it needs; a window it did not fill goes to the general plan. A row that has the words is
-    then asked about each excluded word (`securite -climat`).
+    it needs; a window it did not fill goes to the general plan. A row that has the words
+    (`probe`'s first half) is then asked about each excluded word (`securite -climat`).
     """
-    rest, params = resolving_feed_sets(conn, rest, params)
+    match, excluded = probe
     # Other index tests are sets each row is looked up in: driven by one, SQLite would
     # gather and sort all its hits before the walk could begin.
-    rest = WALK_FTS.sub(r"+\g<0>", rest)
+    where, params = render(walking(resolving_feed_sets(conn, rest)))
     walk = conn.execute(
         f"SELECT {ROW_COLUMNS} FROM items i CROSS JOIN feeds f ON f.id = i.feed_id "
-        f"WHERE {rest} ORDER BY i.sort_ts DESC, i.id DESC LIMIT {PROBE_WINDOW}",
+        f"WHERE {where} ORDER BY i.sort_ts DESC, i.id DESC LIMIT {PROBE_WINDOW}",
         params,
     )
-    probe = "SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = ?"
-    rows: list[Any] = []
+    question = "SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = ?"
+    found: list[Any] = []
     skip = offset
     walked = 0
     ask = conn.cursor()
     for row in walk:
         walked += 1
-        if walked == PROBE_CHECK and 2 * (len(rows) + offset - skip) * PROBE_WINDOW < (
+        if walked == PROBE_CHECK and 2 * (len(found) + offset - skip) * PROBE_WINDOW < (
             (offset + limit) * PROBE_CHECK
         ):
             walk.close()
             return None, True  # too few so far to fill the window within the bound
-        if ask.execute(probe, (match, row[0])).fetchone() is None:
+        if ask.execute(question, (match, row[0])).fetchone() is None:
             continue
-        if any(ask.execute(probe, (out, row[0])).fetchone() for out in excluded):
+        if any(ask.execute(question, (out, row[0])).fetchone() for out in excluded):
             continue
         if skip:
             skip -= 1
             continue
-        rows.append(row)
-        if len(rows) == limit:
+        found.append(row)
+        if len(found) == limit:
             walk.close()
-            return _with_sizes(conn, rows), False
+            return _with_sizes(conn, found), False
     if walked < PROBE_WINDOW:  # the whole list was walked: this is all there is
-        return _with_sizes(conn, rows), False
+        return _with_sizes(conn, found), False
     return None, False  # the bound came first
 
 

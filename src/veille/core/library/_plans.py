@@ -1,24 +1,36 @@
 """How a search's list window and count are asked of SQLite.
 
-The compiler (`veille.core.query`) writes one condition whatever the library holds; which way SQLite
-should answer it depends on how many items each part selects, which only the library knows. The
-rewrites here keep the condition's meaning and change only the plan: a set of feeds is worked out
-first and written as its ids, so that SQLite knows how many there are (`resolving_feed_sets`);
-`+` in front of a set test keeps SQLite from driving the query by that set (gathering its items,
-then sorting them) and makes it walk the list in order instead, which a rare word's few hits do
-not need (`few_hits`); the first rows of a search for common words are found by asking the index
-about each row of the list (`probed_words`); an excluded word with no words to find is either
-collected once into the set of its hits, or asked of the index item by item
-(`probing_exclusions`).
+The compiler (`veille.core.query`) writes one condition whatever the library holds, as parts
+(`veille.core.query.condition`); which way SQLite should answer it depends on how many items each
+part selects, which only the library knows. The rewrites here replace parts by parts of the same
+meaning and change only the plan: a set of feeds is worked out first and written as its ids, so
+that SQLite knows how many there are (`resolving_feed_sets`); `+` in front of a set test
+(`walking`) keeps SQLite from driving the query by that set (gathering its items, then sorting
+them) and makes it walk the list in order instead, which a rare word's few hits do not need
+(`few_hits`); the first rows of a search for common words are found by asking the index about
+each row of the list (`Match.probe`); an excluded word with no words to find is either collected
+once into the set of its hits, asked of the index item by item (`probing_exclusions`), or turned
+round into the set of items without it (`complementing_exclusions`). Last, the library's
+statistics, which SQLite plans with (`tune`).
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
+from dataclasses import replace
 
 from veille.core.library._db import Database
-from veille.core.query.compile import FTS
+from veille.core.query.condition import (
+    TRUE,
+    FeedSet,
+    Match,
+    Not,
+    Part,
+    Sql,
+    render,
+    rewrite,
+    walk,
+)
 
 PROBE_WINDOW = 300  # list rows a search for common words asks the index about, at most
 # After this many rows, a walk that has found less than half its pace gives up: most words are
@@ -29,41 +41,16 @@ FEW = 300  # items the rest of a query may select for its excluded words to be p
 # the list is walked; a smaller one is looked up feed by feed in the feed index.
 WALK_FEEDS_FROM = 1 / 16
 
-# Quoted single words joined by AND/OR: a phrase or a prefix costs the index far more per
-# question (a prefix is expanded anew each time), and a phrase is rarely common anyway.
-_WORD = r'"[^"\s]+"'
-_ALTERNATIVES = rf"{_WORD}(?: OR {_WORD})*"
-_ITEM = rf"(?:{_WORD}|\({_ALTERNATIVES}\))"
-_WORDS = rf"{_ITEM}(?: (?:AND|OR) {_ITEM})*"
-SINGLE_WORDS = re.compile(_WORDS)
-# Such words with words or a column's words excluded (`securite -climat -title:brève`), as the
-# compiler joins them.
-_OUT = rf'(?:{_ALTERNATIVES}|(?:title|author|note) : "[^"]*"\*?)'
-_EXCLUDING = re.compile(rf"\(({_WORDS})\)((?: NOT \({_OUT}\))+)")
-_EXCLUDED_ONE = re.compile(rf" NOT \(({_OUT})\)")
-
-FEED_SET = re.compile(r"\+?i\.feed_id IN \((?=SELECT id FROM feeds WHERE )")
-WALK_FTS = re.compile(rf"(?<!NOT \(){re.escape(FTS)}")
-EXCLUDED = f"NOT ({FTS})"
 # Items of the list outside a (small) set of search hits; `+`: the set never drives the query.
 WITHOUT = "+i.id NOT IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
 EXCLUDED_PROBE = "NOT EXISTS (SELECT 1 FROM items_fts WHERE items_fts MATCH ? AND rowid = i.id)"
 
 
-def probed_words(match: str) -> tuple[str, list[str]] | None:
-    """The words a walk down the list can ask the index about row by row, and the words it
-    excluded; None when the MATCH is not plain words.
-
-    Asked of one row, FTS5's `"securite" NOT "données"` costs four times `"securite"` (~200 µs),
-    so the words to find and each excluded one are asked apart (~50 µs each), the latter only of
-    rows that have the former. Counting, the joined expression is the fastest there is.
-    """
-    if SINGLE_WORDS.fullmatch(match):
-        return match, []
-    found = _EXCLUDING.fullmatch(match)
-    if found is None:
-        return None
-    return found.group(1), _EXCLUDED_ONE.findall(found.group(2))
+def _excluded(part: Part) -> Match | None:
+    """The index test `part` excludes, when it is `NOT (an index test)`."""
+    if isinstance(part, Not) and isinstance(part.child, Match):
+        return part.child
+    return None
 
 
 def few_hits(conn: sqlite3.Connection, match: str, rows: int) -> bool:
@@ -125,11 +112,8 @@ def at_most(conn: sqlite3.Connection, where: str, params: tuple[object, ...], bo
     return int(row[0])
 
 
-def resolving_feed_sets(
-    conn: sqlite3.Connection, where: str, params: tuple[object, ...]
-) -> tuple[str, tuple[object, ...]]:
-    """`where` and its parameters with every set of feeds (`feed:`, `folder:`, `lang:`) replaced
-    by the ids it holds.
+def resolving_feed_sets(conn: sqlite3.Connection, part: Part) -> Part:
+    """`part` with every set of feeds (`feed:`, `folder:`, `lang:`) replaced by the ids it holds.
 
     Behind a subquery, SQLite cannot tell a set of one feed from a set of every feed, and plans
     both alike: `feed:site` (every feed) gathered and sorted the whole library for its first
@@ -137,31 +121,19 @@ def resolving_feed_sets(
     (16 ms). Asking the feeds table first costs a millisecond or two. A set of every feed tests
     nothing and goes; a large one is walked (see `WALK_FEEDS_FROM`); a small one is looked up.
     """
-    out: list[str] = []
-    kept: list[object] = []
-    done = 0  # characters of `where` handled
-    used = 0  # parameters handled
     every: int | None = None
-    for found in FEED_SET.finditer(where):
-        opened = found.end() - 1
-        closed = _closing(where, opened)
-        before = where[done : found.start()]
-        ahead = before.count("?")
-        kept.extend(params[used : used + ahead])
-        used += ahead
-        subquery = where[opened + 1 : closed]
-        taken = subquery.count("?")
-        ids = [int(row[0]) for row in conn.execute(subquery, params[used : used + taken])]
-        used += taken
+
+    def resolved(inner: Part, _: bool) -> Part | None:
+        nonlocal every
+        if not isinstance(inner, FeedSet):
+            return None
+        found = conn.execute(f"SELECT id FROM feeds WHERE {inner.where}", inner.params)
+        ids = [int(row[0]) for row in found]
         if every is None:
             every = int(conn.execute("SELECT count(*) FROM feeds").fetchone()[0])
-        out.append(before + _feeds_test(ids, every))
-        done = closed + 1
-    if not out:
-        return where, params
-    out.append(where[done:])
-    kept.extend(params[used:])
-    return "".join(out), tuple(kept)
+        return Sql(_feeds_test(ids, every))
+
+    return rewrite(part, resolved)
 
 
 def _feeds_test(ids: list[int], every: int) -> str:
@@ -173,21 +145,8 @@ def _feeds_test(ids: list[int], every: int) -> str:
     return f"{walk}i.feed_id IN ({','.join(map(str, ids))})"
 
 
-def _closing(sql: str, opened: int) -> int:
-    """Where the parenthesis opened at `opened` closes (the compiled SQL has no literal ones)."""
-    depth = 0
-    for at in range(opened, len(sql)):
-        if sql[at] == "(":
-            depth += 1
-        elif sql[at] == ")":
-            depth -= 1
-            if depth == 0:
-                return at
-    raise ValueError(f"unbalanced parentheses in {sql!r}")
-
-
-def probing_exclusions(conn: sqlite3.Connection, where: str, params: tuple[object, ...]) -> str:
-    """`where` with its excluded words asked item by item when the rest selects few items.
+def probing_exclusions(conn: sqlite3.Connection, part: Part) -> Part:
+    """`part` with its excluded words asked item by item when the rest selects few items.
 
     The set of a common word's hits costs ~20 ms to build; asking the index whether one item
     has the word costs 20–50 µs, so up to `FEW` items are cheaper asked (`is:starred tag:cnil
@@ -197,23 +156,24 @@ def probing_exclusions(conn: sqlite3.Connection, where: str, params: tuple[objec
     test); a query with words to find subtracts its excluded words inside its own MATCH. The
     rest is counted up to `FEW` only, so a broad one costs a short walk of the list to find out.
     """
-    if EXCLUDED not in where:
-        return where
-    rest = _without_exclusions(where, params)
-    if rest is None or at_most(conn, *rest, FEW + 1) > FEW:
-        return where
-    return where.replace(EXCLUDED, EXCLUDED_PROBE)
+    if not any(_excluded(inner) for inner, _ in walk(part)):
+        return part
+    rest = _without_exclusions(part)
+    if rest is None or at_most(conn, *render(rest), FEW + 1) > FEW:
+        return part
+
+    def probed(inner: Part, _: bool) -> Part | None:
+        out = _excluded(inner)
+        return None if out is None else Sql(EXCLUDED_PROBE, (out.expression,))
+
+    return rewrite(part, probed)
 
 
 def complementing_exclusions(
-    conn: sqlite3.Connection,
-    where: str,
-    params: tuple[object, ...],
-    scope: str,
-    rows: int | None = None,
-) -> tuple[str, tuple[object, ...]]:
-    """`where` with each word it excludes that most items have asked the other way round:
-    the items in `scope` (every item `where` can select) without the word.
+    conn: sqlite3.Connection, part: Part, scope: str, rows: int | None = None
+) -> Part:
+    """`part` with each word it excludes that most items have asked the other way round:
+    the items in `scope` (every item `part` can select) without the word.
 
     "Not one of the 95,000 items that say « données »" built the set of those 95,000 (~40 ms
     on 100,000 items) to test the list against; "one of the 180 shown items that do not" is
@@ -221,66 +181,53 @@ def complementing_exclusions(
     window of `rows` (None: a count), such a set drives the query when it holds few items
     (`few_hits`), and is tested as the list is walked otherwise.
     """
-    out: list[str] = []
-    kept = list(params)
-    done = 0
-    for found in re.finditer(re.escape(EXCLUDED), where):
-        at = where.count("?", 0, found.start())
-        match = params[at]
-        if not isinstance(match, str) or not most_items(conn, match):
-            continue
-        complement = f"{scope} NOT ({match})"
-        kept[at] = complement
-        walk = "" if rows is None or few_hits(conn, complement, rows) else "+"
-        out.append(where[done : found.start()] + walk + FTS)
-        done = found.end()
-    if not out:
-        return where, params
-    out.append(where[done:])
-    return "".join(out), tuple(kept)
+
+    def complemented(inner: Part, _: bool) -> Part | None:
+        out = _excluded(inner)
+        if out is None:
+            return None
+        if not most_items(conn, out.expression):
+            return inner
+        complement = f"{scope} NOT ({out.expression})"
+        walk = rows is not None and not few_hits(conn, complement, rows)
+        return Match(complement, walk=walk)
+
+    return rewrite(part, complemented)
 
 
-_FTS_PARTS = re.compile(rf"{re.escape(EXCLUDED)}|{re.escape(FTS)}|NOT \(|\(|\)")
+def walking(part: Part) -> Part:
+    """`part` with every index test it must pass marked `walk` (`+`): the list is walked in
+    order and each row tested against the set of hits, instead of SQLite gathering the hits
+    and sorting them. Excluded words are not: `_plans` decides how each is tested."""
+
+    def walked(inner: Part, _: bool) -> Part | None:
+        if _excluded(inner) is not None:
+            return inner
+        return replace(inner, walk=True) if isinstance(inner, Match) else None
+
+    return rewrite(part, walked)
 
 
-def _without_exclusions(
-    where: str, params: tuple[object, ...]
-) -> tuple[str, tuple[object, ...]] | None:
-    """`where` with its excluded words taken as true, and the parameters left.
+def _without_exclusions(part: Part) -> Part | None:
+    """`part` with its excluded words taken as true.
 
     None when it has words to find, or an excluded MATCH is not plain words or sits inside
-    another negation. The compiled SQL holds no `?` but its parameters' (see
-    `veille.core.query.compile`), so parameters are matched to the SQL by counting them.
+    another negation.
     """
-    out: list[str] = []
-    kept: list[object] = []
-    negations: list[bool] = []  # for each open parenthesis: whether it opened a NOT
-    at = 0
-    done = 0
-    for found in _FTS_PARTS.finditer(where):
-        part = found.group()
-        if part in ("(", "NOT ("):
-            negations.append(part == "NOT (")
-            continue
-        if part == ")":
-            if negations:
-                negations.pop()
-            continue
-        before = where[done : found.start()]
-        used = before.count("?")
-        kept.extend(params[at : at + used])
-        at += used
-        match = params[at]
-        at += 1
-        if part != EXCLUDED or any(negations):
-            return None
-        if not isinstance(match, str) or not SINGLE_WORDS.fullmatch(match):
-            return None
-        out.append(before + "1")
-        done = found.end()
-    out.append(where[done:])
-    kept.extend(params[at:])
-    return "".join(out), tuple(kept)
+    sound = True
+
+    def dropped(inner: Part, negated: bool) -> Part | None:
+        nonlocal sound
+        out = _excluded(inner)
+        if out is not None:
+            sound = sound and out.plain and not negated
+            return TRUE
+        if isinstance(inner, Match):
+            sound = False
+        return None
+
+    rest = rewrite(part, dropped)
+    return rest if sound else None
 
 
 def tune(db: Database) -> bool:
