@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from tests.storing import ingest, ingest_failure
-from veille.core.library import SCHEMA_VERSION, Library, LibraryError, View, open_library
+from veille.core.library import (
+    SCHEMA_VERSION,
+    Library,
+    LibraryError,
+    View,
+    check_library_file,
+    open_library,
+)
 from veille.core.model import ParsedEntry, ParsedFeed
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -248,6 +255,42 @@ def test_foreign_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     with pytest.raises(LibraryError, match="not a veille library"):
         open_library(path)
     assert path.read_bytes() == b"not a database at all" * 10
+
+
+def test_only_a_sound_library_may_be_restored(tmp_path: Path) -> None:
+    """One rule for "is this a sound library?", stricter for a file that is to take the
+    library's place: it must exist and be a library veille wrote, whole."""
+    good = tmp_path / "good.sqlite"
+    with open_library(good) as lib:
+        lib.add_feed("https://example.org/feed.xml")
+    check_library_file(good, restoring=True)
+    check_library_file(tmp_path / "missing.sqlite")  # to open: a new library is made there
+    with pytest.raises(LibraryError, match="cannot read"):
+        check_library_file(tmp_path / "missing.sqlite", restoring=True)
+    empty = tmp_path / "empty.sqlite"
+    conn = sqlite3.connect(empty)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("DROP TABLE t")
+    conn.close()
+    with pytest.raises(LibraryError, match="not a sound veille library; nothing was changed"):
+        check_library_file(empty, restoring=True)
+    check_library_file(empty)  # to open: an empty database becomes a new library
+    (json := tmp_path / "state.json").write_text("{}")
+    with pytest.raises(LibraryError, match="not a veille library; nothing was changed"):
+        check_library_file(json, restoring=True)
+    newer = tmp_path / "newer.sqlite"
+    newer.write_bytes(good.read_bytes())
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    for path, why in ((newer, "newer veille"), (good, None)):
+        before = path.read_bytes()
+        if why is None:
+            check_library_file(path, restoring=True)
+        else:
+            with pytest.raises(LibraryError, match=why):
+                check_library_file(path, restoring=True)
+        assert path.read_bytes() == before
 
 
 def test_someone_elses_sqlite_is_refused(tmp_path: Path) -> None:
