@@ -20,9 +20,8 @@ def check_library_file(path: Path, *, restoring: bool = False) -> None:
     """Refuse, without touching it, a file that is not a veille library this version can open;
     with `restoring`, one that cannot take the library's place (see `_check_backup`).
 
-    Everything here reads: the header by hand, then the schema through a read-only connection.
-    Only then may a normal connection switch the file to WAL, which rewrites its header, so a
-    foreign, newer or damaged file keeps every byte it had.
+    Only once this passed may a normal connection switch the file to WAL, which rewrites its
+    header.
     """
     try:
         with path.open("rb") as handle:
@@ -120,7 +119,10 @@ def _check_backup(path: Path, head: bytes, size: int) -> None:
         raise LibraryError(f"{path} is not a veille library; nothing was changed")
     if _shorter_than_its_header(head, size):
         raise LibraryDamaged(f"{path} is damaged; nothing was changed")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise LibraryError(f"cannot read {path}: {error}") from None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]

@@ -244,7 +244,7 @@ def index_match(tree: Node, universe: str) -> str | None:
         return None
     if isinstance(tree, Not):
         if isinstance(tree.child, Term) and _fts_term(tree.child) is None:
-            return universe  # as `_sql`: nothing to look for, so nothing to exclude either
+            return universe  # as `_part`: nothing to look for, so nothing to exclude either
         child = index_match(tree.child, universe)
         return None if child is None else f"({universe}) NOT ({child})"
     parts = [index_match(c, universe) for c in tree.children]
