@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from veille.core.library import Library, LibraryError, View, open_library
-from veille.core.library.schema import SCHEMA_VERSION
+from tests.storing import ingest, ingest_failure
+from veille.core.library import (
+    SCHEMA_VERSION,
+    Library,
+    LibraryError,
+    View,
+    check_library_file,
+    open_library,
+)
 from veille.core.model import ParsedEntry, ParsedFeed
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -28,7 +35,7 @@ def entry(n: int, **kw: object) -> ParsedEntry:
 
 
 def store(lib: Library, feed_id: int, *entries: ParsedEntry, title: str = "Le Flux") -> list[int]:
-    result = lib.ingest(feed_id, ParsedFeed(title=title, entries=list(entries)), status=200)
+    result = ingest(lib, feed_id, ParsedFeed(title=title, entries=list(entries)), status=200)
     return result.new_ids
 
 
@@ -75,7 +82,8 @@ def test_item_identity_and_update_in_place_keep_user_state(lib: Library) -> None
     lib.tag([first], add=["CNIL/Sanctions"])
     lib.set_note(first, "à citer lundi")
     # The same items again: nothing new; a changed title is updated in place.
-    again = lib.ingest(
+    again = ingest(
+        lib,
         feed.id,
         ParsedFeed(
             entries=[
@@ -141,7 +149,8 @@ def test_a_long_feed_beside_updates_is_stored_and_indexed_row_for_row(lib: Libra
     feed = lib.add_feed("https://example.org/feed.xml")
     [first] = store(lib, feed.id, entry(0, title="Titre mot0"))
     words = [f"mot{n}" for n in range(75)]
-    result = lib.ingest(
+    result = ingest(
+        lib,
         feed.id,
         ParsedFeed(
             entries=[
@@ -229,10 +238,10 @@ def test_duplicate_subscription_is_refused(lib: Library) -> None:
 def test_failures_back_off_and_success_resets(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/feed.xml")
     for _ in range(2):
-        assert lib.ingest_failure(feed.id, status=500, error="HTTP 500") is None
-    assert lib.ingest_failure(feed.id, status=500, error="HTTP 500") is not None
+        assert ingest_failure(lib, feed.id, status=500, error="HTTP 500") is None
+    assert ingest_failure(lib, feed.id, status=500, error="HTTP 500") is not None
     assert lib.feed(feed.id).failures == 3
-    assert lib.ingest_failure(feed.id, status=429, error="HTTP 429", retry_after=7200) is not None
+    assert ingest_failure(lib, feed.id, status=429, error="HTTP 429", retry_after=7200) is not None
     failing = lib.feed(feed.id)
     assert failing.last_error == "HTTP 429" and failing.next_retry is not None
     store(lib, feed.id, entry(1))
@@ -246,6 +255,42 @@ def test_foreign_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     with pytest.raises(LibraryError, match="not a veille library"):
         open_library(path)
     assert path.read_bytes() == b"not a database at all" * 10
+
+
+def test_only_a_sound_library_may_be_restored(tmp_path: Path) -> None:
+    """One rule for "is this a sound library?", stricter for a file that is to take the
+    library's place: it must exist and be a library veille wrote, whole."""
+    good = tmp_path / "good.sqlite"
+    with open_library(good) as lib:
+        lib.add_feed("https://example.org/feed.xml")
+    check_library_file(good, restoring=True)
+    check_library_file(tmp_path / "missing.sqlite")  # to open: a new library is made there
+    with pytest.raises(LibraryError, match="cannot read"):
+        check_library_file(tmp_path / "missing.sqlite", restoring=True)
+    empty = tmp_path / "empty.sqlite"
+    conn = sqlite3.connect(empty)
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("DROP TABLE t")
+    conn.close()
+    with pytest.raises(LibraryError, match="not a sound veille library; nothing was changed"):
+        check_library_file(empty, restoring=True)
+    check_library_file(empty)  # to open: an empty database becomes a new library
+    (json := tmp_path / "state.json").write_text("{}")
+    with pytest.raises(LibraryError, match="not a veille library; nothing was changed"):
+        check_library_file(json, restoring=True)
+    newer = tmp_path / "newer.sqlite"
+    newer.write_bytes(good.read_bytes())
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    for path, why in ((newer, "newer veille"), (good, None)):
+        before = path.read_bytes()
+        if why is None:
+            check_library_file(path, restoring=True)
+        else:
+            with pytest.raises(LibraryError, match=why):
+                check_library_file(path, restoring=True)
+        assert path.read_bytes() == before
 
 
 def test_someone_elses_sqlite_is_refused(tmp_path: Path) -> None:
@@ -281,7 +326,7 @@ def test_state_and_saved_searches(lib: Library) -> None:
 def test_a_version_1_library_migrates_with_a_backup_and_keeps_everything(tmp_path: Path) -> None:
     """A library written by the first schema: opening it takes it to the current version, a
     copy of the old file is kept first, and every read mark, star, tag and note survives."""
-    from veille.core.library.schema import MIGRATIONS
+    from veille.core.library._schema import MIGRATIONS
 
     path = tmp_path / "library.sqlite"
     old = sqlite3.connect(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.httpserver import LocalServer
 from tests.prefetching import prefetch_now
+from tests.storing import ingest
 from veille.core.fulltext.cache import open_cache
 from veille.core.fulltext.service import UNREACHABLE_AFTER
 from veille.core.library import Library
@@ -20,7 +21,7 @@ def test_an_unreachable_host_is_skipped_after_a_few_failures(
         ParsedEntry(guid=f"g{n}", link=f"http://127.0.0.1:9/article/{n}", title=f"T{n}")
         for n in range(40)
     ]
-    ids = lib.ingest(feed.id, ParsedFeed(title="Flux", entries=entries), status=200).new_ids
+    ids = ingest(lib, feed.id, ParsedFeed(title="Flux", entries=entries), status=200).new_ids
     settings = Settings()
     cache = open_cache(paths, settings)
     try:

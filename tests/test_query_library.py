@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.storing import ingest
 from veille.core.library import Library
 from veille.core.model import ParsedEntry, ParsedFeed
 from veille.core.query import QueryError
@@ -31,7 +32,8 @@ def titles(lib: Library) -> dict[str, int]:
             language=lang,
         )
 
-    lib.ingest(
+    ingest(
+        lib,
         monde.id,
         ParsedFeed(
             title="Le Monde",
@@ -48,7 +50,8 @@ def titles(lib: Library) -> dict[str, int]:
         ),
         status=200,
     )
-    lib.ingest(
+    ingest(
+        lib,
         ink.id,
         ParsedFeed(
             title="Next",
@@ -59,7 +62,8 @@ def titles(lib: Library) -> dict[str, int]:
         ),
         status=200,
     )
-    lib.ingest(
+    ingest(
+        lib,
         bbc.id,
         ParsedFeed(
             title="BBC News",
@@ -151,7 +155,8 @@ def test_each_filter_finds_what_a_reader_expects(
 
 def test_lang_takes_any_case_and_subtag_and_falls_back_to_the_feed(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/mixed.xml")
-    lib.ingest(
+    ingest(
+        lib,
         feed.id,
         ParsedFeed(
             title="Mixed",
@@ -191,3 +196,18 @@ def test_a_bad_query_reaches_the_library_caller_as_a_located_error(
 ) -> None:
     with pytest.raises(QueryError, match="at column 5"):
         lib.items("tag:")
+
+
+def test_hidden_items_show_only_where_the_query_names_them(
+    lib: Library, titles: dict[str, int]
+) -> None:
+    """Whether hidden items are wanted is read from the parsed query, not its text: any
+    spelling of the filter names them, a phrase that reads like it does not."""
+    hidden = titles["Un pare-feu pour tous"]
+    lib.set_hidden([hidden])
+    lib.set_note(hidden, "is:hidden")
+    for query in ("is:hidden", "IS:Hidden", "is:hidden OR tag:nulle-part"):
+        assert [r.id for r in lib.rows(query)] == [hidden], query
+    assert hidden in [r.id for r in lib.rows("-is:hidden OR is:hidden")]
+    assert lib.count('"is:hidden"') == 0  # the note's words, but the item stays hidden
+    assert lib.count('note:"is hidden"') == 0

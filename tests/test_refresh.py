@@ -308,7 +308,7 @@ def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(
     """Outcomes are written several per transaction; one that the library refuses is rolled
     back to its savepoint and reported, and the feeds around it land."""
     from veille.core.ingest.prepare import parse_and_prepare
-    from veille.core.library.store import Failed, Fetched, NotModified, StoreResult
+    from veille.core.library import Failed, Fetched, NotModified, StoreResult
 
     first = lib.add_feed(local_server.url("/one.xml"))
     second = lib.add_feed(local_server.url("/two.xml"))

@@ -1,6 +1,6 @@
 """Every fast plan lists and counts exactly what the plainest plan does, for generated queries.
 
-`veille.core.library.plans` rewrites a search's SQL by what the library holds (sets of feeds become
+`veille.core.library._plans` rewrites a search's SQL by what the library holds (sets of feeds become
 ids, excluded words join or leave the MATCH, rare words drive the window, common ones are asked
 row by row); each rewrite must keep the meaning. Queries are drawn from the words and filters of
 a small library in which some words are in every item, some in a few, and one in none.
@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.storing import ingest
 from tests.test_search_plan import plain_ids
 from veille.core.library import Library, View, open_library
 from veille.core.model import Enclosure, ParsedEntry, ParsedFeed
@@ -51,8 +52,11 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
                     else [],
                 )
             )
-        lib.ingest(
-            feed.id, ParsedFeed(title=f"Source {f}", language="fr", entries=entries), status=200
+        ingest(
+            lib,
+            feed.id,
+            ParsedFeed(title=f"Source {f}", language="fr", entries=entries),
+            status=200,
         )
     lib.tag(range(1, 200, 3), add=["à-lire"])
     lib.set_read(range(1, 720, 4))

@@ -6,9 +6,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.storing import ingest
 from veille.core.library import Library, View
-from veille.core.library.plans import PROBE_WINDOW, source
+from veille.core.library._lists import condition
+from veille.core.library._plans import PROBE_WINDOW, source
 from veille.core.model import Enclosure, ParsedEntry, ParsedFeed
+from veille.core.query.condition import render
 
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
 WORDS = ("sécurité", "climat", "énergie", "données", "transparence", "algorithme")
@@ -35,14 +38,14 @@ def _fill(lib: Library, items: int = 240) -> None:
                     language="en" if number % 2 else "fr",
                 )
             )
-        lib.ingest(feed.id, ParsedFeed(title=f"Source {f}", entries=entries), status=200)
+        ingest(lib, feed.id, ParsedFeed(title=f"Source {f}", entries=entries), status=200)
     lib.tag(range(1, 40), add=["à-lire"])
     lib.set_read(range(1, items, 3))
 
 
 def plain_ids(lib: Library, query: str, view: View | None = None) -> list[int]:
     """The ids `query` lists in `view`, by the plainest plan: every match, sorted."""
-    cond = lib._where(query, view, collapse=True)
+    cond = condition(lib.conn, query, view, collapse=True)
     return [
         row[0]
         for row in lib.conn.execute(
@@ -118,14 +121,14 @@ def test_statistics_are_renewed_when_the_library_grows(lib: Library) -> None:
         ],
     )
     feed = lib.add_feed("https://m.org/rss", title="More")
-    lib.ingest(feed.id, _fill_more, status=200)
+    ingest(lib, feed.id, _fill_more, status=200)
     assert lib.tune()  # half as many items again: looked at anew
 
 
 def test_a_common_word_is_counted_from_the_narrow_index(lib: Library) -> None:
     _fill(lib)
     lib.tune()
-    cond = lib._where("securite", None, collapse=True)
+    cond = condition(lib.conn, "securite", None, collapse=True)
     plan = " ".join(
         str(step[3])
         for step in lib.conn.execute(
@@ -139,12 +142,12 @@ def test_a_common_word_is_counted_from_the_narrow_index(lib: Library) -> None:
 def test_a_folder_is_counted_from_a_covering_index(lib: Library) -> None:
     """A folder of many feeds is a set each item is tested against: looking items up feed by
     feed would visit every item row for the flags the feed index lacks."""
-    from veille.core.library.plans import resolving_feed_sets
+    from veille.core.library._plans import resolving_feed_sets
 
     _fill(lib)
     lib.tune()
-    cond = lib._where("", View(folder="Presse"), collapse=True)
-    where, params = resolving_feed_sets(lib.conn, cond.sql, cond.params)
+    cond = condition(lib.conn, "", View(folder="Presse"), collapse=True)
+    where, params = render(resolving_feed_sets(lib.conn, cond.part))
     plan = " ".join(
         str(step[3])
         for step in lib.conn.execute(
@@ -263,7 +266,7 @@ def test_free_words_within_a_view_are_counted_from_the_index_alike(lib: Library)
         ("énergie", View(saved_search_id=search.id)),
         ("rarissime", View(tag="à-lire")),
     ):
-        cond = lib._where(query, view, collapse=True)
+        cond = condition(lib.conn, query, view, collapse=True)
         assert cond.lead is not None
         plain = lib.conn.execute(
             f"SELECT count(*) FROM {source(cond.sql)} WHERE {cond.sql}", cond.params
@@ -286,20 +289,20 @@ def test_free_words_within_a_view_are_counted_from_the_index_alike(lib: Library)
 def test_excluded_words_are_asked_item_by_item_only_of_a_few_items(
     lib: Library, query: str, probed: bool
 ) -> None:
-    from veille.core.library.plans import EXCLUDED_PROBE, FEW, probing_exclusions
+    from veille.core.library._plans import EXCLUDED_PROBE, FEW, probing_exclusions
 
     _fill(lib, items=3 * FEW)
-    cond = lib._where(query, None, collapse=True)
-    where = probing_exclusions(lib.conn, cond.sql, cond.params)
+    cond = condition(lib.conn, query, None, collapse=True)
+    where, params = render(probing_exclusions(lib.conn, cond.part))
     assert (EXCLUDED_PROBE in where) is probed
-    assert where.count("?") == len(cond.params)
+    assert where.count("?") == len(params) == len(cond.params)
 
 
 def test_sets_of_feeds_are_asked_first_and_planned_by_their_size(lib: Library) -> None:
     """`feed:`, `folder:` and `lang:` become the ids of their feeds before SQLite plans the
     query: a set of every feed tests nothing, one feed among many is looked up in the feed
     index, and the rows and counts stay those of the plain plan."""
-    from veille.core.library.plans import resolving_feed_sets
+    from veille.core.library._plans import resolving_feed_sets
 
     for f in range(40):
         feed = lib.add_feed(f"https://f{f}.example.org/rss", title=f"Journal {f}")
@@ -312,12 +315,12 @@ def test_sets_of_feeds_are_asked_first_and_planned_by_their_size(lib: Library) -
             )
             for n in range(20)
         ]
-        lib.ingest(feed.id, ParsedFeed(entries=entries), status=200)
+        ingest(lib, feed.id, ParsedFeed(entries=entries), status=200)
     lib.tune()
 
     def resolved(query: str) -> tuple[str, str]:
-        cond = lib._where(query, None, collapse=True)
-        where, params = resolving_feed_sets(lib.conn, cond.sql, cond.params)
+        cond = condition(lib.conn, query, None, collapse=True)
+        where, params = render(resolving_feed_sets(lib.conn, cond.part))
         plan = " ".join(
             str(step[3])
             for step in lib.conn.execute(
@@ -353,9 +356,9 @@ def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library)
         )
         for n in range(40)
     ]
-    lib.ingest(feed.id, ParsedFeed(entries=entries), status=200)
+    ingest(lib, feed.id, ParsedFeed(entries=entries), status=200)
     lib.tune()
-    cond = lib._where("has:enclosure", None, collapse=True)
+    cond = condition(lib.conn, "has:enclosure", None, collapse=True)
     for sql in (
         f"SELECT i.id FROM items i WHERE {cond.sql} ORDER BY i.sort_ts DESC, i.id DESC LIMIT 5",
         f"SELECT count(*) FROM items i WHERE {cond.sql}",
@@ -373,22 +376,30 @@ def test_items_with_an_enclosure_are_found_through_their_own_index(lib: Library)
 def test_a_walk_asks_about_the_words_to_find_and_the_excluded_ones_apart() -> None:
     """Excluded words join the MATCH for counting, but asked of one row at a time FTS5's NOT
     costs several times a plain word: the walk asks about each separately."""
-    from veille.core.library.plans import probed_words
+    from veille.core.query import compile_query
 
-    assert probed_words('("securite" AND ("a" OR "b")) NOT ("climat") NOT (title : "brève"*)') == (
+    def probe(query: str) -> tuple[str, tuple[str, ...]] | None:
+        compiled = compile_query(query)
+        assert compiled.lead is not None
+        return compiled.lead.probe
+
+    assert probe("securite (a OR b) -climat -title:brève") == (
         '"securite" AND ("a" OR "b")',
-        ['"climat"', 'title : "brève"*'],
+        ('"climat"', 'title : "brève"*'),
     )
-    assert probed_words('"securite"') == ('"securite"', [])
-    for match in ('("securite") NOT ("a) NOT (b")', '"reconnaissance faciale"', '"algo"*'):
-        assert probed_words(match) is None
+    assert compile_query("securite (a OR b) -climat -title:brève").params[0] == (
+        '("securite" AND ("a" OR "b")) NOT ("climat") NOT (title : "brève"*)'
+    )
+    assert probe("securite") == ('"securite"', ())
+    for query in ('securite -"a) NOT (b"', '"reconnaissance faciale"', "algo*"):
+        assert probe(query) is None
 
 
 def test_a_walk_for_a_rare_word_gives_up_early(lib: Library) -> None:
     """A walk asking row by row only pays for words found in most items: for a rare one it
     stops after `PROBE_CHECK` rows rather than the full bound. A common word with an excluded
     one asks about each apart, never about FTS5's NOT of the two."""
-    from veille.core.library.plans import PROBE_CHECK
+    from veille.core.library._plans import PROBE_CHECK
 
     _fill(lib, items=900)
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.storing import ingest
 from tests.test_search_plan import plain_ids
-from veille.core.library import Library, open_library
-from veille.core.library.portable import export_state, import_state
-from veille.core.library.schema import MIGRATIONS, SCHEMA_VERSION
+from veille.core.library import Library, export_state, import_state, open_library
+from veille.core.library._schema import MIGRATIONS, SCHEMA_VERSION
 from veille.core.model import ParsedEntry, ParsedFeed
 from veille.core.query.statewords import language_word, state
 
@@ -89,12 +89,14 @@ def lib(tmp_path: Path) -> Iterator[Library]:
 def test_state_words_follow_every_change_of_an_item(lib: Library, tmp_path: Path) -> None:
     plain = lib.add_feed("https://plain.example.org/rss", title="Sans langue")
     english = lib.add_feed("https://en.example.org/rss", title="English")
-    lib.ingest(
+    ingest(
+        lib,
         plain.id,
         ParsedFeed(title="Sans langue", entries=_entries("p", 12, ("", "fr-CA"))),
         status=200,
     )
-    wire = lib.ingest(
+    wire = ingest(
+        lib,
         english.id,
         ParsedFeed(title="English", language="EN-gb", entries=_entries("e", 12, ("",))),
         status=200,
@@ -110,7 +112,8 @@ def test_state_words_follow_every_change_of_an_item(lib: Library, tmp_path: Path
     assert _stale_rows(lib) == [] and lib.count("sécurité") == 22
 
     # The same story in both feeds: one row in the list, and one in the counts.
-    twin = lib.ingest(
+    twin = ingest(
+        lib,
         plain.id,
         ParsedFeed(
             entries=[
@@ -132,7 +135,8 @@ def test_state_words_follow_every_change_of_an_item(lib: Library, tmp_path: Path
     assert lib.count("sécurité") == 22
 
     # The feed names its language at last: items that had none take it.
-    lib.ingest(
+    ingest(
+        lib,
         plain.id,
         ParsedFeed(title="Sans langue", language="de", entries=_entries("p", 12, ("", "fr-CA"))),
         status=200,
@@ -147,8 +151,8 @@ def test_state_words_follow_every_change_of_an_item(lib: Library, tmp_path: Path
     changed = _entries("p", 12, ("", "fr-CA"))
     changed[1].content = "<p>climat</p>"
     changed[1].language = "en"
-    lib.ingest(
-        plain.id, ParsedFeed(title="Sans langue", language="de", entries=changed), status=200
+    ingest(
+        lib, plain.id, ParsedFeed(title="Sans langue", language="de", entries=changed), status=200
     )
     lib.set_note(3, "une note sur le climat")
     lib.set_feed_title(english.id, "Anglais")

@@ -18,6 +18,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from tests.httpserver import LocalServer
+from tests.storing import ingest
 from veille.core.ingest.entries import LEAD_CHARS, lead_hash
 from veille.core.library import Library
 from veille.core.model import ParsedEntry, ParsedFeed
@@ -30,7 +31,7 @@ DAY = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 def add(lib: Library, feed_title: str, entries: list[ParsedEntry]) -> list[int]:
     feed = lib.add_feed(f"https://{feed_title.lower().replace(' ', '-')}.example/rss")
-    return lib.ingest(feed.id, ParsedFeed(title=feed_title, entries=entries), status=200).new_ids
+    return ingest(lib, feed.id, ParsedFeed(title=feed_title, entries=entries), status=200).new_ids
 
 
 def story(guid: str, title: str, *, link: str = "", text: str = "", hours: int = 0) -> ParsedEntry:
@@ -146,7 +147,7 @@ WIRE = (
 def either_way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Shared links and openings are found by a look-up per value or by one pass over the
     column's index, depending on the refresh's size: both ways group the same."""
-    from veille.core.library import clusters
+    from veille.core.library import _stories as clusters
 
     monkeypatch.setattr(clusters, "WHOLE_INDEX_SHARE", 0 if request.param == "look-ups" else 10**9)
 
@@ -205,7 +206,7 @@ def test_an_opening_shared_by_dozens_of_feeds_is_boilerplate_not_a_story(
 ) -> None:
     """A cookie notice or a paywall teaser opens many items alike: past `MAX_SOURCES` other
     items, the same opening groups nothing (and costs no quadratic work)."""
-    from veille.core.library.clusters import MAX_SOURCES
+    from veille.core.library._stories import MAX_SOURCES
 
     notice = (
         "Ce site utilise des cookies pour mesurer l'audience et proposer des contenus adaptés. "

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from tests.storing import ingest
 from tests.tui.conftest import BASE, build_library, entry
 from tests.tui.helpers import ready, screen_text, until
 from veille.core.library import open_library
@@ -36,8 +37,8 @@ def library_with(tmp_path: Path, content: str) -> Paths:
         feed = lib.add_feed("https://big.example.org/rss.xml", title="Big")
         # Newest of all, so it is the first row and the one the reader opens.
         big = entry(100, "Huge body", content=content, published=BASE)
-        lib.ingest(
-            feed.id, ParsedFeed(title="Big", entries=[big]), status=200, now=BASE.timestamp()
+        ingest(
+            lib, feed.id, ParsedFeed(title="Big", entries=[big]), status=200, now=BASE.timestamp()
         )
     return paths
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from veille.core.library import open_library
-from veille.core.library.schema import SCHEMA_VERSION
+from tests.storing import ingest
+from veille.core.library import SCHEMA_VERSION, open_library
 from veille.core.model import ParsedEntry, ParsedFeed
 from veille.core.settings import resolve_paths
 
@@ -41,7 +41,7 @@ def real_library(path: Path, items: int = 300) -> None:
             )
             for n in range(items)
         ]
-        lib.ingest(feed.id, ParsedFeed(title="Flux", entries=entries), status=200)
+        ingest(lib, feed.id, ParsedFeed(title="Flux", entries=entries), status=200)
         lib.set_starred(lib.item_ids()[:5])
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from tests.storing import ingest
 from veille.core.library import Library, LibraryError
 from veille.core.model import ParsedEntry, ParsedFeed
 
@@ -28,7 +29,7 @@ def big_feed(n: int) -> ParsedFeed:
 
 def test_full_disk_is_reported_and_nothing_is_lost(lib: Library) -> None:
     feed = lib.add_feed("https://example.org/feed.xml")
-    first = lib.ingest(feed.id, big_feed(3), status=200).new_ids
+    first = ingest(lib, feed.id, big_feed(3), status=200).new_ids
     lib.set_starred(first[:1])
     lib.tag(first, add=["garder"])
     lib.set_note(first[0], "note précieuse")
@@ -36,10 +37,10 @@ def test_full_disk_is_reported_and_nothing_is_lost(lib: Library) -> None:
     # The disk "fills up": SQLite may not grow the file past a few more pages.
     lib.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
     with pytest.raises(LibraryError, match=r"the disk is full \(.*\); nothing was changed"):
-        lib.ingest(feed.id, big_feed(200), status=200)
+        ingest(lib, feed.id, big_feed(200), status=200)
     assert lib.count() == 3
     item = lib.item(first[0])
     assert (item.starred, item.tags, item.note) == (True, ["garder"], "note précieuse")
     assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     lib.conn.execute("PRAGMA max_page_count = 1073741823")
-    assert len(lib.ingest(feed.id, big_feed(5), status=200).new_ids) == 2
+    assert len(ingest(lib, feed.id, big_feed(5), status=200).new_ids) == 2

@@ -19,7 +19,7 @@ import pytest
 from tests.httpserver import LocalServer
 from veille.cli import main
 from veille.core.library import open_library
-from veille.core.library.schema import MIGRATIONS
+from veille.core.library._schema import MIGRATIONS
 from veille.core.settings import resolve_paths
 
 PAGE = (

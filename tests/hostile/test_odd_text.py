@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.storing import ingest
 from tests.tui.conftest import BASE, build_library, entry
 from tests.tui.helpers import ready, screen_text, until
 from veille.core.library import open_library
@@ -52,7 +53,8 @@ def home(tmp_path: Path) -> Paths:
 async def test_zalgo_title_shown_with_few_marks(home: Paths) -> None:
     with open_library(home.library, backups=home.backups) as lib:
         feed = lib.add_feed("https://z.example.org/rss.xml", title="Z")
-        lib.ingest(
+        ingest(
+            lib,
             feed.id,
             ParsedFeed(title="Z", entries=[entry(50, ZALGO, published=BASE)]),
             status=200,
@@ -79,7 +81,8 @@ def test_deep_item_is_found_by_search(home: Paths) -> None:
     html = "<div>" * 1000 + "introuvable" + "</div>" * 1000
     with open_library(home.library, backups=home.backups) as lib:
         feed = lib.add_feed("https://deep.example.org/rss.xml", title="Deep")
-        lib.ingest(
+        ingest(
+            lib,
             feed.id,
             ParsedFeed(title="Deep", entries=[entry(60, "Deep one", content=html)]),
             status=200,

@@ -158,19 +158,19 @@ def attack(
 
 
 def _feed_view(feed_id: int) -> object:
-    from veille.core.library.views import View
+    from veille.core.library import View
 
     return View(feed_id=feed_id)
 
 
 def stored(lib: Library, feed_id: int) -> int:
-    from veille.core.library.views import View
+    from veille.core.library import View
 
     return lib.count(view=View(feed_id=feed_id))
 
 
 def titles(lib: Library, feed_id: int) -> list[str]:
-    from veille.core.library.views import View
+    from veille.core.library import View
 
     return [r.title for r in lib.rows(view=View(feed_id=feed_id), limit=100_000)]
 
@@ -372,7 +372,7 @@ def test_dates_9999_and_1970(lib: Library, local_server: LocalServer) -> None:
     )
     local_server.add("/dates.xml", rss(items))
     _, bad, _, _ = attack(lib, local_server, "/dates.xml")
-    from veille.core.library.views import View
+    from veille.core.library import View
 
     rows = lib.rows(view=View(feed_id=bad.id))
     assert [r.title for r in rows][-1] == "Époque"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.process import run_veille
+from tests.storing import ingest
 from tests.tui.helpers import press_for, ready, until
 from veille.cli import main
 from veille.core.library import open_library
@@ -57,9 +58,9 @@ def _library_with_an_item(home: Path) -> int:
     with open_library(paths.library, backups=paths.backups) as lib:
         feed = lib.add_feed("https://example.org/feed.xml")
         entry = ParsedEntry(guid="1", link="https://example.org/1", title="Un article")
-        return lib.ingest(feed.id, ParsedFeed(title="Source", entries=[entry]), status=200).new_ids[
-            0
-        ]
+        return ingest(
+            lib, feed.id, ParsedFeed(title="Source", entries=[entry]), status=200
+        ).new_ids[0]
 
 
 @pytest.fixture

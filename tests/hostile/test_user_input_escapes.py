@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.storing import ingest
 from tests.tui.helpers import press_for, ready, screen_text
 from veille.core.library import open_library
 from veille.core.model import ParsedEntry, ParsedFeed
@@ -49,7 +50,7 @@ def build(tmp_path: Path) -> Paths:
                 published=when,
             )
         ]
-        lib.ingest(feed.id, ParsedFeed(title="Feed", entries=entries), status=200)
+        ingest(lib, feed.id, ParsedFeed(title="Feed", entries=entries), status=200)
     return paths
 
 

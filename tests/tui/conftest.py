@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.storing import ingest, ingest_failure
 from veille.core.library import open_library
 from veille.core.model import ParsedEntry, ParsedFeed
 from veille.core.settings import Paths, Settings, resolve_paths
@@ -48,7 +49,8 @@ def build_library(paths: Paths, *, feeds: int = 3, per_feed: int = 6) -> None:
             for _ in range(per_feed):
                 n += 1
                 entries.append(entry(n, f"Article {n} from feed {f}"))
-            lib.ingest(
+            ingest(
+                lib,
                 feed.id,
                 ParsedFeed(title=f"Feed {f}", entries=entries),
                 status=200,
@@ -59,7 +61,7 @@ def build_library(paths: Paths, *, feeds: int = 3, per_feed: int = 6) -> None:
         lib.set_note(2, "Relire avant lundi")
         lib.set_read([4, 5])
         failing = lib.add_feed("https://down.example.org/rss.xml", title="Down feed")
-        lib.ingest_failure(failing.id, status=500, error="server error (HTTP 500)")
+        ingest_failure(lib, failing.id, status=500, error="server error (HTTP 500)")
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from textual import events
 
 from tests.httpserver import LocalServer
+from tests.storing import ingest
 from tests.tui.conftest import entry
 from tests.tui.helpers import ready, screen_text, static_text, until
 from veille.core.library import open_library
@@ -56,7 +57,8 @@ async def test_reader_shows_the_note_and_a_truncation_mark(
 ) -> None:
     with open_library(home.library) as lib:
         feed = lib.feeds()[0]
-        lib.ingest(
+        ingest(
+            lib,
             feed.id,
             ParsedFeed(entries=[entry(99, "Cut short", content="")]),
             status=200,
@@ -137,7 +139,7 @@ async def test_a_story_from_several_feeds_lists_its_other_sources(home: Paths) -
                 title=f"La même histoire racontée par {name}",
                 published=datetime(2026, 2, 6, 9, n, tzinfo=UTC),
             )
-            ids += lib.ingest(feed.id, ParsedFeed(title=name, entries=[entry]), status=200).new_ids
+            ids += ingest(lib, feed.id, ParsedFeed(title=name, entries=[entry]), status=200).new_ids
         lib.cluster(ids)
     app = make_app(home, Settings(lang="fr"))
     async with app.run_test(size=(160, 48)) as pilot:
@@ -241,8 +243,12 @@ async def test_f_fetches_the_full_text_now_and_offline_says_it_cannot(
             content="<p>Le début.</p><p>Lire la suite</p>",
             published=datetime(2026, 2, 6, tzinfo=UTC),
         )
-        lib.ingest(
-            feed.id, ParsedFeed(entries=[newest]), status=200, is_truncated=lambda e, n, text: True
+        ingest(
+            lib,
+            feed.id,
+            ParsedFeed(entries=[newest]),
+            status=200,
+            is_truncated=lambda e, n, text: True,
         )
     app = app_factory(offline=True)
     async with app.run_test(size=(160, 48), notifications=True) as pilot:

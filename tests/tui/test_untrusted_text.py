@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.storing import ingest
 from tests.tui.helpers import notices, press_for, ready, screen_text, until
 from veille.core.library import open_library
 from veille.core.model import ParsedEntry, ParsedFeed
@@ -47,8 +48,8 @@ def build(tmp_path: Path) -> Paths:
                 published=when,
             ),
         ]
-        ids = lib.ingest(
-            feed.id, ParsedFeed(title=HOSTILE_FEED, entries=entries), status=200
+        ids = ingest(
+            lib, feed.id, ParsedFeed(title=HOSTILE_FEED, entries=entries), status=200
         ).new_ids
         lib.tag([ids[0]], add=["[b]tag[/b]"])
         lib.set_note(ids[0], "note [@click=app.quit]q[/] \x1b[31mred")

@@ -32,8 +32,7 @@ from veille.cli import (
 from veille.cli.arguments import non_utf8, query_words_last, tag_words_last
 from veille.cli.context import CommandError, Context
 from veille.core.fulltext.cache import CacheUnavailable
-from veille.core.library import LibraryError
-from veille.core.library.problems import explain
+from veille.core.library import LibraryError, explain
 from veille.core.outfile import OutputError, describe
 from veille.core.settings import ConfigError, Paths, load_settings, resolve_paths
 from veille.core.text import terminal_safe

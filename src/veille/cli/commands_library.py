@@ -99,32 +99,6 @@ def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_backup(path: Path) -> None:
-    from veille.core.library.database import SQLITE_MAGIC
-    from veille.core.library.schema import SCHEMA_VERSION
-
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-    except OSError as error:
-        raise CommandError(f"cannot read {path}: {error.strerror}") from None
-    if head != SQLITE_MAGIC:
-        raise CommandError(f"{path} is not a veille library; nothing was changed")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        check = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        has_items = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name IN ('feeds', 'items')"
-        ).fetchone()[0]
-    except (sqlite3.DatabaseError, UnicodeDecodeError):
-        raise CommandError(f"{path} is damaged; nothing was changed") from None
-    finally:
-        conn.close()
-    if check != "ok" or has_items != 2 or not 0 < version <= SCHEMA_VERSION:
-        raise CommandError(f"{path} is not a sound veille library; nothing was changed")
-
-
 def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     """Swap the library for a backup, only while no other veille process has it open.
 
@@ -132,10 +106,9 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     as `library-damaged-….sqlite` (never taken for a good backup), since a damaged library is
     what one restores over and may still hold something worth salvaging.
     """
-    from veille.core.library.lease import exclusive
-    from veille.core.library.problems import forget_damage
+    from veille.core.library import check_library_file, exclusive, forget_damage
 
-    _check_backup(args.file)
+    check_library_file(args.file, restoring=True)
     paths = ctx.paths
     ctx.close()  # this process's own lease would be in the way
     paths.ensure()
@@ -191,7 +164,7 @@ def _keep_current(paths: Paths) -> Path:
 
 
 def cmd_export_state(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.library.portable import dumps_state
+    from veille.core.library import dumps_state
 
     if args.output:
         check_target(args.output)
@@ -204,7 +177,7 @@ def cmd_export_state(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import_state(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.library.portable import import_state
+    from veille.core.library import import_state
 
     try:
         data = json.loads(args.file.read_text(encoding="utf-8"))

@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from veille.core.fulltext.cache import FullTextCache, open_cache
-from veille.core.library import Library, LibraryBusy, open_library
-from veille.core.library.database import BUSY_TIMEOUT_MS
+from veille.core.library import BUSY_TIMEOUT_MS, Library, LibraryBusy, open_library
 from veille.core.settings import Paths, Settings
 from veille.core.text import terminal_safe
 

@@ -3,7 +3,7 @@
 Storing an entry is half computing (its plain text for the search index, hashes, a canonical
 link, whether it looks cut short) and half SQL. This module is the computing half. Refresh runs
 it in worker processes beside parsing, so it imports nothing of the library or the network: a
-worker that starts quickly starts parsing sooner. `veille.core.library.store` writes the result.
+worker that starts quickly starts parsing sooner. `veille.core.library._store` writes the result.
 """
 
 from __future__ import annotations

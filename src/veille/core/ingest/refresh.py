@@ -37,14 +37,7 @@ from veille.core.ingest.entries import PreparedEntry
 from veille.core.ingest.failures import is_network_error
 from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.core.ingest.schedule import HostSlots, Postponed, timed_out, total_connections
-from veille.core.library import Library
-from veille.core.library.store import (
-    Failed,
-    Fetched,
-    NotModified,
-    Outcome,
-    StoreResult,
-)
+from veille.core.library import Failed, Fetched, Library, NotModified, Outcome, StoreResult
 from veille.core.model import Feed, NotAFeedError, ParsedFeed
 from veille.core.redact import redact_url
 from veille.core.settings import Settings

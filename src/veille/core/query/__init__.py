@@ -1,7 +1,8 @@
 """The search language used by search, saved searches, watch rules and exports.
 
-`parse` turns text into a tree, `unparse` prints it back, `compile_query` turns it into SQL over
-the library. See README's "Search language" section for the reference.
+`parse` turns text into a tree, `unparse` prints it back, `compile_query` turns it into a
+condition over the library: parts a planner can read (`veille.core.query.condition`), and their
+SQL. See README's "Search language" section for the reference.
 """
 
 from veille.core.query.compile import Compiled, compile_query, compile_tree, normalize_tag

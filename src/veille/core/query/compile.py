@@ -1,4 +1,4 @@
-"""From a query tree to one SQL condition over `items i JOIN feeds f`.
+"""From a query tree to one SQL condition over `items i JOIN feeds f`, as structure.
 
 Free text goes to the FTS5 index (`items_fts`, whose rowid is the item id, tokenised with
 `unicode61 remove_diacritics 2`, so `securite` finds « sécurité » without any folding here). The
@@ -10,8 +10,10 @@ a substring scan over 100,000 rows through a Python fold function would cost far
 index lookup. `index_match` writes a query made only of such words and of `lang:` as one FTS5
 expression besides, for counts the index answers alone.
 
-Everything user-typed travels as a bound parameter; the SQL text itself only ever holds fixed
-fragments.
+The condition comes as parts (`veille.core.query.condition`): the index tests (`Match`, with
+what a planner needs to know of each), the sets of feeds (`FeedSet`), negations and groups, and
+fixed SQL. Everything user-typed travels as a bound parameter of its part; the SQL text itself
+only ever holds fixed fragments.
 """
 
 from __future__ import annotations
@@ -20,38 +22,66 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from veille.core.query import condition as sql
+from veille.core.query.condition import TRUE, FeedSet, Group, Match, Part, Seq, Sql, render
 from veille.core.query.statewords import language_word, phrase
 from veille.core.query.syntax import Everything, Filter, Node, Not, Or, QueryError, Term, parse
 from veille.core.text import clean_line, fold, strip_controls
 
-FTS = "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
 _WORD = re.compile(r"\w", re.UNICODE)
+# One word the index answers row by row cheaply: quoted, no space, no inner quote, no prefix.
+_PLAIN = re.compile(r'"[^"\s]+"')
+# An excluded column filter a walk can ask about on its own.
+_PLAIN_COLUMN = re.compile(r'(?:title|author|note) : "[^"]*"\*?')
 _UNITS = {"h": 3600.0, "d": 86400.0, "w": 7 * 86400.0, "m": 30 * 86400.0, "y": 365 * 86400.0}
 
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    where: str
-    params: tuple[object, ...]
-    # True when every result must match free words: `where` then opens with that FTS test and
-    # `params` with its MATCH string, so a count can start from the index's hits (see
-    # `Condition.lead`) instead of collecting them into a set to test each item against.
-    leads_with_words: bool = False
+    part: Part
+    # The index test every result must pass, when there is one (free words): a count can
+    # start from the index's hits (see `Condition.lead`) instead of collecting them into a set
+    # to test each item against. It is `part` itself or one of its children.
+    lead: Match | None = None
+    # Whether the query names hidden items (`is:hidden`, `-is:hidden`): only then are they
+    # not left out of the list.
+    hidden: bool = False
+
+    @property
+    def where(self) -> str:
+        return render(self.part)[0]
+
+    @property
+    def params(self) -> tuple[object, ...]:
+        return render(self.part)[1]
+
+    @property
+    def leads_with_words(self) -> bool:
+        return self.lead is not None
 
 
 def compile_query(query: str, now: datetime | None = None) -> Compiled:
-    """SQL for `query`; `now` anchors relative dates (`since:7d`). Raises QueryError."""
+    """The condition for `query`; `now` anchors relative dates (`since:7d`). Raises QueryError."""
     return compile_tree(parse(query), now or datetime.now(UTC))
 
 
 def compile_tree(tree: Node, now: datetime) -> Compiled:
-    params: list[object] = []
-    where = _sql(tree, params, now)
-    return Compiled(where, tuple(params), _leads_with_words(tree))
+    part = _part(tree, now)
+    return Compiled(part, _lead(tree, part), names_hidden(tree))
+
+
+def _lead(tree: Node, part: Part) -> Match | None:
+    """The index test `_part` put first in `part`, when every result must pass it."""
+    if not _leads_with_words(tree):
+        return None
+    if isinstance(part, Match):  # a word, or alternative words
+        return part
+    assert isinstance(part, Group) and isinstance(part.children[0], Match)
+    return part.children[0]  # a group's words come first
 
 
 def _leads_with_words(tree: Node) -> bool:
-    """Whether `_sql` put a MATCH every result must pass first in the condition."""
+    """Whether `_part` put an index test every result must pass first in the condition."""
     if isinstance(tree, Term):
         return _fts_term(tree) is not None
     if isinstance(tree, Or):
@@ -62,6 +92,17 @@ def _leads_with_words(tree: Node) -> bool:
         (isinstance(c, Term) and _fts_term(c)) or (isinstance(c, Or) and _fts_either(c))
         for c in tree.children
     )
+
+
+def names_hidden(tree: Node) -> bool:
+    """Whether `is:hidden` appears anywhere in `tree`, negated or not."""
+    if isinstance(tree, Filter):
+        return tree.name == "is" and tree.value == "hidden"
+    if isinstance(tree, Not):
+        return names_hidden(tree.child)
+    if isinstance(tree, (Term, Everything)):
+        return False
+    return any(names_hidden(c) for c in tree.children)
 
 
 def normalize_tag(name: str) -> str:
@@ -112,54 +153,74 @@ def _prefix_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
 
 
-def _sql(node: Node, params: list[object], now: datetime) -> str:
+def _plain(expression: str) -> bool:
+    return _PLAIN.fullmatch(expression) is not None
+
+
+def _plain_words(expression: str) -> bool:
+    """Whether a word or alternative words (`a OR b`) are plain words each."""
+    return all(_plain(word) for word in expression.split(" OR "))
+
+
+def _words(expression: str) -> Match:
+    """The test of a word or of alternative words (`a OR b`)."""
+    plain = _plain_words(expression)
+    return Match(expression, plain=plain, probe=(expression, ()) if plain else None)
+
+
+def _part(node: Node, now: datetime) -> Part:
     if isinstance(node, Everything):
-        return "1"
+        return TRUE
     if isinstance(node, Term):
         expression = _fts_term(node)
         if expression is None:
-            return "1"  # punctuation only: nothing to look for, so it narrows nothing
-        params.append(expression)
-        return FTS
+            return TRUE  # punctuation only: nothing to look for, so it narrows nothing
+        return _words(expression)
     if isinstance(node, Filter):
-        return _filter(node, params, now)
+        return _filter(node, now)
     if isinstance(node, Not):
         if isinstance(node.child, Term) and _fts_term(node.child) is None:
-            return "1"  # punctuation only: nothing to look for, so nothing to exclude either
-        return f"NOT ({_sql(node.child, params, now)})"
+            return TRUE  # punctuation only: nothing to look for, so nothing to exclude either
+        return sql.Not(_part(node.child, now))
     if isinstance(node, Or):
         either = _fts_either(node)
         if either is not None:
-            params.append(either)
-            return FTS
-        return "(" + " OR ".join(_sql(c, params, now) for c in node.children) + ")"
+            return _words(either)
+        return Group(" OR ", tuple(_part(c, now) for c in node.children))
     # And: the positive free words (and groups of alternative words) together in one MATCH,
     # everything else on its own. Column filters (`author:`) join the words when there are
     # some: the index intersects them itself, where two MATCHes would each gather its hits
     # (`author:rédaction securite` on 100,000 items: ~140 → 31 ms for the first rows).
-    words = [e for c in node.children if isinstance(c, Term) and (e := _fts_term(c))]
-    words += [f"({e})" for c in node.children if isinstance(c, Or) and (e := _fts_either(c))]
+    terms = [e for c in node.children if isinstance(c, Term) and (e := _fts_term(c))]
+    eithers = [e for c in node.children if isinstance(c, Or) and (e := _fts_either(c))]
+    words = terms + [f"({e})" for e in eithers]
+    plain = all(_plain(t) for t in terms) and all(_plain_words(e) for e in eithers)
     merged = [c for c in node.children if words and _fts_filter(c)]
     words += [f"({_fts_filter(c)})" for c in merged]
+    plain = plain and not merged
     # Excluded words too: FTS5's NOT takes them out of the hits in the index itself, where a
     # separate test first gathered every item that has them (`securite -climat`, counted on
     # 100,000 items: 74 → 10 ms).
     excluded = [c for c in node.children if words and _fts_excluded(c)]
     merged += excluded
-    parts: list[str] = []
+    parts: list[Part] = []
     if words:
         match = " AND ".join(words)
         if excluded:
-            match = f"({match})" + "".join(f" NOT ({_fts_excluded(c)})" for c in excluded)
-        params.append(match)
-        parts.append(FTS)
+            outs = [e for c in excluded if (e := _fts_excluded(c))]
+            # A walk asks about the words, then about each excluded one (see `Match.probe`).
+            alone = all(_plain_words(e) or _PLAIN_COLUMN.fullmatch(e) for e in outs)
+            probe = (match, tuple(outs)) if plain and alone else None
+            parts.append(Match(f"({match})" + "".join(f" NOT ({e})" for e in outs), probe=probe))
+        else:
+            parts.append(Match(match, plain=plain, probe=(match, ()) if plain else None))
     for child in node.children:
         if isinstance(child, Term) or (isinstance(child, Or) and _fts_either(child)):
             continue
         if any(child is m for m in merged):
             continue
-        parts.append(_sql(child, params, now))
-    return "(" + " AND ".join(parts) + ")" if parts else "1"
+        parts.append(_part(child, now))
+    return Group(" AND ", tuple(parts)) if parts else TRUE
 
 
 def index_match(tree: Node, universe: str) -> str | None:
@@ -183,7 +244,7 @@ def index_match(tree: Node, universe: str) -> str | None:
         return None
     if isinstance(tree, Not):
         if isinstance(tree.child, Term) and _fts_term(tree.child) is None:
-            return universe  # as `_sql`: nothing to look for, so nothing to exclude either
+            return universe  # as `_part`: nothing to look for, so nothing to exclude either
         child = index_match(tree.child, universe)
         return None if child is None else f"({universe}) NOT ({child})"
     parts = [index_match(c, universe) for c in tree.children]
@@ -220,61 +281,62 @@ def _fts_either(node: Or) -> str | None:
     return None
 
 
-def _filter(node: Filter, params: list[object], now: datetime) -> str:
+def _filter(node: Filter, now: datetime) -> Part:
     name, value = node.name, node.value
     if name == "tag":
         tag = normalize_tag(value)
-        params.extend((tag, _prefix_like(tag)))
         # A set membership, not a per-row EXISTS: the tag's items are found once through the
         # tag index, and each list row is a lookup in that set.
-        return (
+        return Sql(
             "i.id IN (SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-            "WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')"
+            "WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')",
+            (tag, _prefix_like(tag)),
         )
     if name == "is":
-        return {
-            "starred": "i.starred = 1",
-            "unread": "i.read = 0",
-            "read": "i.read = 1",
-            "truncated": "i.truncated = 1",
-            "hidden": "i.hidden = 1",
-            "fulltext": "i.has_full_text = 1",
-        }[value]
+        return Sql(
+            {
+                "starred": "i.starred = 1",
+                "unread": "i.read = 0",
+                "read": "i.read = 1",
+                "truncated": "i.truncated = 1",
+                "hidden": "i.hidden = 1",
+                "fulltext": "i.has_full_text = 1",
+            }[value]
+        )
     if name == "has":
-        return {
-            "note": "i.id IN (SELECT item_id FROM notes WHERE body != '')",
-            "fulltext": "i.has_full_text = 1",
-            "tag": "i.id IN (SELECT item_id FROM item_tags)",
-            # Exactly the WHERE of the `items_enclosed` index, which SQLite then walks.
-            "enclosure": "i.enclosures != '[]'",
-        }[value]
+        return Sql(
+            {
+                "note": "i.id IN (SELECT item_id FROM notes WHERE body != '')",
+                "fulltext": "i.has_full_text = 1",
+                "tag": "i.id IN (SELECT item_id FROM item_tags)",
+                # Exactly the WHERE of the `items_enclosed` index, which SQLite then walks.
+                "enclosure": "i.enclosures != '[]'",
+            }[value]
+        )
     if name in ("title", "author", "note"):
         expression = _fts_column(name, value)
-        if expression is None:
-            return "1"
-        params.append(expression)
-        return FTS
+        return TRUE if expression is None else Match(expression)
     if name == "feed":
         folded = _like(fold(value))
-        params.extend((_like(value), folded, folded))
         # The URL first and a user title only where there is one: folding is a Python call.
-        return (
-            "i.feed_id IN (SELECT id FROM feeds WHERE url LIKE ? ESCAPE '\\' "
-            "OR veille_fold(title) LIKE ? ESCAPE '\\' "
-            "OR (user_title != '' AND veille_fold(user_title) LIKE ? ESCAPE '\\'))"
+        return FeedSet(
+            "url LIKE ? ESCAPE '\\' OR veille_fold(title) LIKE ? ESCAPE '\\' "
+            "OR (user_title != '' AND veille_fold(user_title) LIKE ? ESCAPE '\\')",
+            (_like(value), folded, folded),
         )
     if name == "folder":
         folded = fold(value.strip("/"))
-        params.extend((folded, _prefix_like(folded)))
-        return (
-            # `+`: a folder holds many feeds, so the list is walked in its order and each item
-            # tested against the set, rather than gathered feed by feed and sorted.
-            "+i.feed_id IN (SELECT id FROM feeds WHERE folder_id IN (SELECT id FROM folders "
-            "WHERE veille_fold(path) = ? OR veille_fold(path) LIKE ? ESCAPE '\\'))"
+        # `walk`: a folder holds many feeds, so the list is walked in its order and each item
+        # tested against the set, rather than gathered feed by feed and sorted.
+        return FeedSet(
+            "folder_id IN (SELECT id FROM folders "
+            "WHERE veille_fold(path) = ? OR veille_fold(path) LIKE ? ESCAPE '\\')",
+            (folded, _prefix_like(folded)),
+            walk=True,
         )
     if name in ("since", "before"):
-        params.append(_moment(value, now, name == "before"))
-        return "i.sort_ts >= ?" if name == "since" else "i.sort_ts < ?"
+        moment = _moment(value, now, name == "before")
+        return Sql("i.sort_ts >= ?" if name == "since" else "i.sort_ts < ?", (moment,))
     if name == "lang":
         # An item's own language wins over its feed's; `fr` also matches `fr-FR`. Language tags
         # are ASCII, so NOCASE comparisons (`fr-` ≤ tag < `fr.` is "starts with fr-") test each
@@ -282,14 +344,16 @@ def _filter(node: Filter, params: list[object], now: datetime) -> str:
         # counting a common word's hits. The feeds' side, for items stored without a language,
         # is a set of feed ids worked out once.
         tag = value.lower()
-        params.extend((tag, f"{tag}-", f"{tag}.") * 2)
-        return (
-            "CASE i.language WHEN '' THEN +i.feed_id IN (SELECT id FROM feeds WHERE "
-            f"{_language_is('language')}) ELSE {_language_is('i.language')} END"
+        bounds = (tag, f"{tag}-", f"{tag}.")
+        return Seq(
+            (
+                Sql("CASE i.language WHEN '' THEN "),
+                FeedSet(_language_is("language"), bounds, walk=True),
+                Sql(f" ELSE {_language_is('i.language')} END", bounds),
+            )
         )
     if name == "id":
-        params.append(int(value))
-        return "i.id = ?"
+        return Sql("i.id = ?", (int(value),))
     raise QueryError(f"unknown filter `{name}:`", 1)  # pragma: no cover - the parser checks
 
 

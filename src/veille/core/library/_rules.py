@@ -11,10 +11,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from veille.core.library.database import Database, LibraryError
-from veille.core.library.views import build_where
+from veille.core.library._db import Database
+from veille.core.library._problems import LibraryError
+from veille.core.library._views import build_where
 from veille.core.model import Rule
 from veille.core.query import normalize_tag
+from veille.core.settings import WatchSettings
 from veille.core.text import clean_line
 
 
@@ -91,3 +93,27 @@ def matching_ids(conn: sqlite3.Connection, rule: Rule, within: Sequence[int] | N
         marks = ",".join("?" * len(chunk))
         found.extend(r[0] for r in conn.execute(f"{sql} AND i.id IN ({marks})", (*params, *chunk)))
     return found
+
+
+def sync_watch(db: Database, watches: Iterable[WatchSettings]) -> None:
+    """Copy config.toml's [[watch]] entries into the library (the file wins)."""
+    for w in watches:
+        save_rule(
+            db,
+            w.name,
+            w.query,
+            add_tags=w.add_tags,
+            star=w.star,
+            mark_read=w.mark_read,
+            hide=w.hide,
+        )
+
+
+def chosen_rules(conn: sqlite3.Connection, name: str | None) -> list[Rule]:
+    """The enabled rules, or the one named (enabled or not)."""
+    chosen = [r for r in list_rules(conn) if r.enabled or r.name == name]
+    if name is not None:
+        chosen = [r for r in chosen if r.name.casefold() == name.casefold()]
+        if not chosen:
+            raise LibraryError(f"no watch rule named {name!r}")
+    return chosen

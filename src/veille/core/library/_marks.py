@@ -1,4 +1,4 @@
-"""The user's judgement: read marks, stars, hidden items, tags and notes.
+"""The user's judgement — read marks, stars, hidden items, tags, notes — and full texts.
 
 These are the rows a refresh never touches and a crash must never lose; each change is one
 short transaction.
@@ -10,19 +10,16 @@ import sqlite3
 import time
 from collections.abc import Sequence
 
-from veille.core.library.database import Database, LibraryError, placeholders
-from veille.core.library.store import reindex
+from veille.core.library._db import Database
+from veille.core.library._items import FullTextSource
+from veille.core.library._problems import LibraryError
+from veille.core.library._sql import chunks, placeholders
+from veille.core.library._store import reindex
 from veille.core.model import TagCount
 from veille.core.query import normalize_tag
 from veille.core.text import NOTE_LIMIT, clean_note
 
 FLAGS = {"read", "starred", "hidden"}
-
-__all__ = ["TagCount", "delete_tag", "rename_tag", "set_flag", "set_note", "tag", "tag_counts"]
-
-
-def _chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
-    return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
 def set_flag(db: Database, flag: str, ids: Sequence[int], value: bool) -> int:
@@ -30,7 +27,7 @@ def set_flag(db: Database, flag: str, ids: Sequence[int], value: bool) -> int:
         raise ValueError(flag)
     changed = 0
     with db.write() as conn:
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             extra = ", starred_at = ?" if flag == "starred" else ""
             params: list[object] = [int(value)]
             if extra:
@@ -66,7 +63,7 @@ def tag(db: Database, ids: Sequence[int], add: Sequence[str], remove: Sequence[s
             row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
             if row is None:
                 continue
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 conn.execute(
                     f"DELETE FROM item_tags WHERE tag_id = ? AND item_id IN ({placeholders(chunk)})",
                     (row[0], *chunk),
@@ -163,3 +160,36 @@ def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
                GROUP BY t.id ORDER BY t.name"""
         )
     ]
+
+
+def pin_full_texts(db: Database, cache: FullTextSource | None, ids: Sequence[int]) -> None:
+    """Copy starred items' full texts from the cache into the library: a press review of
+    starred items must never depend on a cache that may be evicted or deleted."""
+    if cache is None or not ids:
+        return
+    conn = db.connection()
+    for item_id in ids:
+        row = conn.execute(
+            "SELECT has_full_text, full_text FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        if row is None or not row[0] or row[1]:
+            continue
+        article = cache.article(item_id)
+        if article is not None:
+            record_full_text(db, item_id, article.html, pin=True)
+
+
+def record_full_text(db: Database, item_id: int, html: str, *, pin: bool) -> None:
+    with db.write() as conn:
+        conn.execute(
+            "UPDATE items SET has_full_text = 1, full_text_error = '', "
+            "full_text = CASE WHEN ? THEN ? ELSE full_text END WHERE id = ?",
+            (int(pin), html, item_id),
+        )
+        if pin:
+            reindex(conn, item_id)
+
+
+def record_full_text_error(db: Database, item_id: int, error: str) -> None:
+    with db.write() as conn:
+        conn.execute("UPDATE items SET full_text_error = ? WHERE id = ?", (error, item_id))

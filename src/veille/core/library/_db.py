@@ -12,12 +12,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from veille.core.library.lease import Lease
-from veille.core.library.problems import (
+from veille.core.library._lease import Lease
+from veille.core.library._problems import (
     LibraryBusy,
     LibraryDamaged,
     LibraryError,
@@ -27,116 +27,32 @@ from veille.core.library.problems import (
     record_damage,
     recorded_damage,
 )
-from veille.core.library.schema import MIGRATIONS, SCHEMA_VERSION
+from veille.core.library._schema import MIGRATIONS, SCHEMA_VERSION
+from veille.core.library._sound import (
+    check_library_file,
+    damaged_file,
+    refuse_foreign,
+    unreadable_reason,
+)
 from veille.core.outfile import OutputError, check_target, write_with
 from veille.core.query import normalize_tag
 from veille.core.redact import redact_url
 from veille.core.text import clean_line, clean_note, fold
 
-__all__ = ["Database", "LibraryBusy", "LibraryDamaged", "LibraryError", "placeholders"]
+__all__ = ["BUSY_TIMEOUT_MS", "Database"]
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 60_000
 WAIT_STEP_MS = 1_000  # with a `waiting` hook: how often the wait for the write lock is reported
 KEEP_BACKUPS = 5
-
-
-def placeholders(values: Sequence[object]) -> str:
-    """`?,?,?` for an `IN (…)` of `values`."""
-    return ",".join("?" * len(values))
-
-
-def _check_file(path: Path) -> None:
-    """Refuse, without touching it, a file that is not a veille library this version can open.
-
-    Everything here reads: the header by hand, then the schema through a read-only connection.
-    Only then may a normal connection switch the file to WAL, which rewrites its header, so a
-    foreign, newer or damaged file keeps every byte it had.
-    """
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(100)
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise LibraryError(f"cannot open the library {path}: {error.strerror}") from None
-    if not head:
-        raise LibraryError(
-            f"{path} is empty (0 bytes), perhaps an interrupted copy; it was left untouched. "
-            "Delete it to start a new library, or `veille restore FILE` puts a backup in its place."
-        )
-    if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
-        raise LibraryError(
-            f"{path} is not a veille library (not an SQLite database); it was left untouched. "
-            "Move it away or choose another folder with --home."
-        )
-    # While a WAL file exists a checkpoint may be growing the file past its new header: only a
-    # file standing alone is judged by its length.
-    wal = path.with_name(path.name + "-wal")
-    if _shorter_than_its_header(head, size) and not wal.exists():
-        raise _damaged(path, "the file is shorter than its header says")
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        raise LibraryError(f"cannot open the library {path}: {error}") from None
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
-        known = explain(error, path)
-        if known is None or isinstance(known, LibraryDamaged):
-            raise _damaged(path, _reason(error)) from None
-        raise known from None
-    finally:
-        conn.close()
-    _refuse_foreign(path, version, tables)
-
-
-def _shorter_than_its_header(head: bytes, size: int) -> bool:
-    """A truncated copy: the header's page count (when SQLite vouches for it) exceeds the file."""
-    if len(head) < 100:
-        return True
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(head[28:32], "big")
-    vouched = head[24:28] == head[92:96]  # the count is valid only if these two agree
-    return vouched and pages > 0 and size < pages * page_size
-
-
-def _damaged(path: Path, why: str) -> LibraryError:
-    return LibraryDamaged(
-        f"{path} is damaged or not a library ({why}); it was left untouched. "
-        "`veille restore FILE` puts a backup in its place."
-    )
-
-
-def _reason(error: BaseException) -> str:
-    text = str(error)
-    if isinstance(error, UnicodeDecodeError) or "decode" in text.lower():
-        return "its list of tables is not readable"
-    return text if len(text) < 80 and "'" not in text else "its pages do not read back"
-
-
-def _refuse_foreign(path: Path, version: int, tables: set[str]) -> None:
-    if version == 0 and tables:
-        raise LibraryError(
-            f"{path} is an SQLite database that veille did not create; it was left untouched."
-        )
-    if version > SCHEMA_VERSION:
-        raise LibraryError(
-            f"{path} was written by a newer veille (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}); upgrade veille to open it."
-        )
 
 
 class Database:
     """The library file, with one sqlite3 connection per thread.
 
     Writes refuse, without touching the file, once the library is known to be damaged: by this
-    process, or by another one (see `veille.core.library.problems`). With `verify_writes`, the first
-    write of the process checks the file's structure first (`PRAGMA quick_check`, ~70 ms for a
-    135 MB library): a command never starts writing into a damaged file it has not read yet.
+    process, or by another one (see `_problems`). With `verify_writes`, the first write of the
+    process checks the file's structure first (`PRAGMA quick_check`, ~70 ms for a 135 MB
+    library): a command never starts writing into a damaged file it has not read yet.
     """
 
     def __init__(
@@ -152,7 +68,7 @@ class Database:
         self._lock = threading.Lock()
         self._lease = Lease(path)
         self.waiting: Callable[[float | None], None] | None = None
-        _check_file(path)
+        check_library_file(path)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._lease.hold()
         try:
@@ -221,7 +137,7 @@ class Database:
     # Problems ---------------------------------------------------------------------------
 
     def problem(self, error: BaseException) -> LibraryError | None:
-        """`error` in plain words if it is the library's (see `problems.explain`)."""
+        """`error` in plain words if it is the library's (see `_problems.explain`)."""
         known = explain(error, self.path, self.backups)
         if isinstance(known, LibraryDamaged):
             self._damage = known.args[0]
@@ -356,8 +272,8 @@ class Database:
                 for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
-            raise _damaged(self.path, _reason(error)) from None
-        _refuse_foreign(self.path, version, tables)
+            raise damaged_file(self.path, unreadable_reason(error)) from None
+        refuse_foreign(self.path, version, tables)
         if version == SCHEMA_VERSION:
             return
         if version > 0:

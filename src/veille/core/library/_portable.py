@@ -18,9 +18,10 @@ import time
 from typing import Any
 
 from veille.core.ingest.addresses import web_link
-from veille.core.library.core import Library
-from veille.core.library.database import LibraryError
-from veille.core.library.store import next_item_id, reindex
+from veille.core.library._feeds import folder_id
+from veille.core.library._problems import LibraryError
+from veille.core.library._store import next_item_id, reindex
+from veille.core.library.library import Library
 from veille.core.query import normalize_tag
 from veille.core.redact import redact_url
 from veille.core.text import NOTE_LIMIT, clean_line, clean_note, terminal_safe
@@ -133,7 +134,7 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                 (
                     url,
                     title,
-                    lib._folder_id(conn, folder),
+                    folder_id(conn, folder),
                     _own_policy(policy, data["version"]),
                     time.time(),
                 ),

@@ -1,8 +1,9 @@
 """What the item list is looking at: a view (a feed, a folder, a tag…) narrowed by a query.
 
-Both become one SQL condition over `items i JOIN feeds f`. The query language lives in
-`veille.core.query`; this module only adds the view's own narrowing and the rule that hidden items stay
-out of sight unless the query asks for them.
+Both become one condition over `items i JOIN feeds f`, as parts (`veille.core.query.condition`)
+that `_plans` reads and rewrites. The query language lives in `veille.core.query`; this module
+only adds the view's own narrowing and the rule that hidden items stay out of sight unless the
+query names them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from veille.core.query import compile_tree, parse
-from veille.core.query.compile import FTS, index_match
+from veille.core.query.compile import index_match
+from veille.core.query.condition import (
+    TRUE,
+    Group,
+    Match,
+    Part,
+    Sql,
+    conjunction,
+    render,
+)
 from veille.core.query.statewords import EVERY, KEPT, SHOWN, phrase
 from veille.core.query.syntax import Filter
 
@@ -30,13 +40,22 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
+class Lead:
+    """The free words every result must match (`match`), and the condition without them
+    (`rest`): counting from the FTS index's hits, one probe of a narrow index each, is cheaper
+    than building the set of hits first (100,000 hits: ~25 ms instead of ~50)."""
+
+    match: Match
+    rest: Part
+
+
+@dataclass(frozen=True, slots=True)
 class Condition:
+    part: Part
+    # `part` as SQL and its parameters, planned by nothing but SQLite.
     sql: str
     params: tuple[object, ...]
-    # The free words every result must match, when there are some, and the condition without
-    # them: counting from the FTS index's hits, one probe of a narrow index each, is cheaper
-    # than building the set of hits first (100,000 hits: ~25 ms instead of ~50).
-    lead: tuple[str, str, tuple[object, ...]] | None = None
+    lead: Lead | None = None
     # An FTS5 expression for the items this list can show at all, hidden ones and stories'
     # other sources aside (see `veille.core.query.statewords`): every item the condition selects
     # has it. `index` is the whole condition as one, when the search index can answer it
@@ -45,19 +64,14 @@ class Condition:
     index: str | None = None
 
 
-def tag_condition(name: str) -> Condition:
+def tag_condition(name: str) -> Part:
     """Items tagged `name` or one of its child tags (`cnil` also finds `cnil/sanctions`)."""
-    return _filter_condition("tag", name)
+    return compile_tree(Filter("tag", name), datetime.now(UTC)).part
 
 
-def folder_condition(path: str) -> Condition:
+def folder_condition(path: str) -> Part:
     """Items of feeds in folder `path` or one of its subfolders."""
-    return _filter_condition("folder", path)
-
-
-def _filter_condition(name: str, value: str) -> Condition:
-    compiled = compile_tree(Filter(name, value), datetime.now(UTC))
-    return Condition(compiled.where, compiled.params)
+    return compile_tree(Filter("folder", path), datetime.now(UTC)).part
 
 
 def build_where(
@@ -68,45 +82,38 @@ def build_where(
     now: datetime | None = None,
     collapse: bool = False,
 ) -> Condition:
-    """The SQL condition for `query` within `view` (raises veille.core.query.QueryError)."""
-    parts: list[str] = []
-    params: list[object] = []
+    """The condition for `query` within `view` (raises veille.core.query.QueryError)."""
+    parts: list[Part] = []
     moment = now or datetime.now(UTC)
     wants_hidden = False
-    lead_at: tuple[int, int] | None = None  # (part, parameter) where the leading MATCH is
+    lead: tuple[Match, int, Part] | None = None  # the first query's words, where, and the rest
     trees = []
     for text in (query, *extra_queries):
         if text and text.strip():
             trees.append(tree := parse(text))
             compiled = compile_tree(tree, moment)
-            if compiled.leads_with_words and lead_at is None:
-                lead_at = (len(parts), len(params))
-            parts.append(f"({compiled.where})")
-            params.extend(compiled.params)
-            wants_hidden = wants_hidden or "is:hidden" in text
+            if lead is None and compiled.lead is not None:
+                lead = (compiled.lead, len(parts), _without_lead(compiled.part, compiled.lead))
+            parts.append(Group(" AND ", (compiled.part,)))
+            wants_hidden = wants_hidden or compiled.hidden
     if view is not None:
         if view.feed_id is not None:
-            parts.append("i.feed_id = ?")
-            params.append(view.feed_id)
+            parts.append(Sql("i.feed_id = ?", (view.feed_id,)))
         if view.folder is not None:
-            cond = folder_condition(view.folder)
-            parts.append(cond.sql)
-            params.extend(cond.params)
+            parts.append(folder_condition(view.folder))
         if view.tag is not None:
-            cond = tag_condition(view.tag)
-            parts.append(cond.sql)
-            params.extend(cond.params)
+            parts.append(tag_condition(view.tag))
         if view.unread_only:
-            parts.append("i.read = 0")
+            parts.append(Sql("i.read = 0"))
         if view.starred_only:
-            parts.append("i.starred = 1")
+            parts.append(Sql("i.starred = 1"))
     heads = collapse and (view is None or view.feed_id is None)
     if not wants_hidden:
-        parts.append("i.hidden = 0")
+        parts.append(Sql("i.hidden = 0"))
     if heads:
         # A story told by several feeds shows once, on its oldest item, except in a feed's
         # own view where each feed shows what it published.
-        parts.append("i.cluster_head = 1")
+        parts.append(Sql("i.cluster_head = 1"))
     # The state word that says exactly what the two tests above say. "A story's first item,
     # hidden or not" has none: `EVERY` holds those items and more, which a superset may.
     scope, exact = {
@@ -115,12 +122,13 @@ def build_where(
         (True, False): (EVERY, True),
         (True, True): (EVERY, False),
     }[(wants_hidden, heads)]
-    lead = None
-    if lead_at is not None:
-        part, at = lead_at
-        rest = list(parts)
-        rest[part] = rest[part].replace(FTS, "1", 1)  # the first FTS test of the part is the lead
-        lead = (str(params[at]), " AND ".join(rest), (*params[:at], *params[at + 1 :]))
+    part = conjunction(parts)
+    found = None
+    if lead is not None:
+        match, at, without = lead
+        found = Lead(
+            match, conjunction([*parts[:at], Group(" AND ", (without,)), *parts[at + 1 :]])
+        )
     index = None
     narrows = view is not None and (
         view.feed_id is not None
@@ -133,4 +141,12 @@ def build_where(
         matches = [index_match(tree, phrase(scope)) for tree in trees]
         if all(m is not None for m in matches):
             index = " AND ".join(f"({m})" for m in (phrase(scope), *matches))
-    return Condition(" AND ".join(parts) or "1", tuple(params), lead, phrase(scope), index)
+    return Condition(part, *render(part), found, phrase(scope), index)
+
+
+def _without_lead(part: Part, lead: Match) -> Part:
+    """`part` with its leading words taken as true (the compiler puts them first)."""
+    if part is lead:
+        return TRUE
+    assert isinstance(part, Group) and part.children[0] is lead
+    return Group(part.op, (TRUE, *part.children[1:]))

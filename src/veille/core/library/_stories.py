@@ -20,7 +20,8 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from veille.core.library.database import Database, placeholders
+from veille.core.library._db import Database
+from veille.core.library._sql import placeholders
 from veille.core.text import fold
 
 WINDOW = 3 * 24 * 3600
@@ -342,10 +343,3 @@ def cluster_members(conn: sqlite3.Connection, item_id: int) -> list[int]:
         r[0]
         for r in conn.execute("SELECT id FROM items WHERE cluster_id = ? ORDER BY id", (row[0],))
     ]
-
-
-def recluster_all(db: Database, ids: Iterable[int] | None = None) -> int:
-    """Group the whole library (or `ids`) from scratch; for `veille` maintenance commands."""
-    conn = db.connection()
-    every = list(ids) if ids is not None else [r[0] for r in conn.execute("SELECT id FROM items")]
-    return cluster_new_items(db, every)

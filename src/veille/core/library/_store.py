@@ -4,7 +4,7 @@ An item's identity is the feed's guid/id, else its link, else a hash of its titl
 item that changes upstream is updated in place: its read mark, star, tags and note belong to the
 user and are never touched here. One feed's items are written in one transaction; a refresh
 writes several feeds' outcomes in one transaction, each feed in a savepoint of its own, so that a
-feed that cannot be stored fails alone (see `FeedsLayer.record_refresh`).
+feed that cannot be stored fails alone (see `_refresh.record_refresh`).
 """
 
 from __future__ import annotations
@@ -13,15 +13,9 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from veille.core.ingest.entries import (
-    FTS_TEXT_LIMIT,
-    PreparedEntry,
-    TruncationCheck,
-    prepare_entries,
-)
-from veille.core.model import ParsedFeed
+from veille.core.ingest.entries import FTS_TEXT_LIMIT, PreparedEntry
 from veille.core.query.statewords import state
-from veille.core.text import clean_line, html_to_text
+from veille.core.text import html_to_text
 
 # Dates further ahead than this are a feed's mistake (or mischief): such items sort by when they
 # were first seen instead of floating above everything for years.
@@ -33,43 +27,6 @@ class StoreResult:
     new_ids: list[int] = field(default_factory=list)
     updated_ids: list[int] = field(default_factory=list)
     truncated_ids: list[int] = field(default_factory=list)  # among the new ones
-
-
-@dataclass(frozen=True, slots=True)
-class Fetched:
-    """A feed that answered with a document. `meta` holds its title, site and language only:
-    the entries travel as `prepared`, already turned into rows by a parser process."""
-
-    feed_id: int
-    meta: ParsedFeed
-    prepared: list[PreparedEntry]
-    status: int | None
-    etag: str = ""
-    last_modified: str = ""
-    moved_to: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class NotModified:
-    """A feed that answered 304: only its bookkeeping changes."""
-
-    feed_id: int
-    status: int | None = 304
-    moved_to: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Failed:
-    """A feed that could not be fetched or read; `error` is the sentence the user sees."""
-
-    feed_id: int
-    status: int | None
-    error: str
-    retry_after: float | None = None
-    gone: bool = False
-
-
-Outcome = Fetched | NotModified | Failed
 
 
 def _feed_search_fields(conn: sqlite3.Connection, feed_id: int) -> tuple[str, str]:
@@ -91,13 +48,7 @@ ROWS_PER_INSERT = 32
 
 
 def store_entries(
-    conn: sqlite3.Connection,
-    feed_id: int,
-    parsed: ParsedFeed,
-    *,
-    now: float,
-    is_truncated: TruncationCheck | None = None,
-    prepared: list[PreparedEntry] | None = None,
+    conn: sqlite3.Connection, feed_id: int, entries: list[PreparedEntry], *, now: float
 ) -> StoreResult:
     """Insert new entries and update changed ones. Call inside a write transaction.
 
@@ -107,7 +58,6 @@ def store_entries(
     row, a 50-item feed took 100 such steps, now 4.
     """
     result = StoreResult()
-    entries = prepared if prepared is not None else prepare_entries(parsed, is_truncated)
     if not entries:
         return result
     existing = _known(conn, feed_id, [e.guid for e in entries])
@@ -242,87 +192,3 @@ def reindex(conn: sqlite3.Connection, item_id: int) -> None:
         "VALUES (?,?,?,?,?,?,?)",
         (item_id, title, text, author, feed, note, state(bool(hidden), bool(head), language)),
     )
-
-
-def update_feed_meta(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed) -> None:
-    conn.execute(
-        """UPDATE feeds SET title = CASE WHEN ? != '' THEN ? ELSE title END,
-               site_url = CASE WHEN ? != '' THEN ? ELSE site_url END,
-               language = CASE WHEN ? != '' THEN ? ELSE language END WHERE id = ?""",
-        (
-            parsed.title,
-            clean_line(parsed.title, 300),
-            parsed.site_url,
-            parsed.site_url,
-            parsed.language,
-            parsed.language,
-            feed_id,
-        ),
-    )
-
-
-# A 429 without Retry-After still says "slow down": rest this long rather than ask again at the
-# next refresh (a cron job every few minutes would otherwise hammer a server that said stop).
-RATE_LIMITED_WAIT = 30 * 60.0
-
-
-def backoff_seconds(failures: int) -> float:
-    """How long a failing feed rests: nothing for a blip, then doubling up to a day."""
-    if failures < 3:
-        return 0.0
-    return float(min(30 * 60 * 2 ** (failures - 3), 24 * 3600))
-
-
-def record_success(
-    conn: sqlite3.Connection,
-    feed_id: int,
-    *,
-    now: float,
-    status: int | None,
-    etag: str,
-    last_modified: str,
-    moved_to: str = "",
-    warning: str = "",
-) -> None:
-    conn.execute(
-        """UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, last_error = '',
-               failures = 0, next_retry = NULL, last_fetched = ?, gone = 0,
-               moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
-        (etag, last_modified, status, now, moved_to, moved_to, feed_id),
-    )
-
-
-def record_not_modified(
-    conn: sqlite3.Connection, feed_id: int, *, now: float, status: int | None, moved_to: str = ""
-) -> None:
-    conn.execute(
-        """UPDATE feeds SET last_status = ?, last_error = '', failures = 0,
-               next_retry = NULL, last_fetched = ?,
-               moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
-        (status, now, moved_to, moved_to, feed_id),
-    )
-
-
-def record_failure(
-    conn: sqlite3.Connection,
-    feed_id: int,
-    *,
-    now: float,
-    status: int | None,
-    error: str,
-    retry_after: float | None = None,
-    gone: bool = False,
-) -> float | None:
-    """Note a failed fetch and push the next try back; returns the next retry time."""
-    row = conn.execute("SELECT failures FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-    failures = (row[0] if row else 0) + 1
-    if retry_after is None and status == 429:
-        retry_after = RATE_LIMITED_WAIT
-    wait = max(backoff_seconds(failures), retry_after or 0.0)
-    next_retry = now + wait if wait > 0 else None
-    conn.execute(
-        """UPDATE feeds SET last_status = ?, last_error = ?, failures = ?, next_retry = ?,
-               last_fetched = ?, gone = ? WHERE id = ?""",
-        (status, error, failures, next_retry, now, int(gone), feed_id),
-    )
-    return next_retry

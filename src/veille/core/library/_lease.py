@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from veille.core.library.problems import LibraryError
+from veille.core.library._problems import LibraryError
 
 RESTORE_WAIT = 10.0  # seconds an open waits for a restore to finish
 
