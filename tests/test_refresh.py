@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.httpserver import LocalServer
 from veille.core.ingest.refresh import RefreshProgress, refresh
 from veille.core.library import Library
@@ -129,6 +131,7 @@ def test_file_urls_refresh(lib: Library, tmp_path: Path) -> None:
     assert [r.title for r in lib.rows()] == ["Depuis le disque"]
 
 
+@pytest.mark.slow
 def test_two_processes_refreshing_at_once(tmp_path: Path, local_server: LocalServer) -> None:
     home = tmp_path / "shared-home"
     env = {**os.environ, "VEILLE_HOME": str(home)}
@@ -166,6 +169,7 @@ def test_two_processes_refreshing_at_once(tmp_path: Path, local_server: LocalSer
     assert '"items": 360' in stats.stdout
 
 
+@pytest.mark.slow
 def test_many_feeds_are_parsed_in_worker_processes(lib: Library, local_server: LocalServer) -> None:
     from veille.core.ingest.refresh import PROCESS_POOL_FROM
 
@@ -202,6 +206,7 @@ sys.exit(status)
 """
 
 
+@pytest.mark.slow
 def test_the_command_line_forks_its_parser_processes(
     tmp_path: Path, local_server: LocalServer
 ) -> None:
@@ -334,6 +339,7 @@ def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(
     assert lib.db.connection().execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+@pytest.mark.slow
 def test_a_large_refresh_is_written_in_batches_without_losing_a_feed(
     lib: Library, local_server: LocalServer
 ) -> None:

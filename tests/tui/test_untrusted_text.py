@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from tests.tui.helpers import notices, press_for, ready, screen_text, until
 from veille.core.library import open_library
 from veille.core.model import ParsedEntry, ParsedFeed
@@ -13,6 +15,8 @@ from veille.tui.app import make_app
 from veille.tui.messages import TaskFailed
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.tags import TagEditor
+
+pytestmark = pytest.mark.slow
 
 HOSTILE_TITLE = "a[/i] [@click=app.quit]boom[/] [bold red]x[/]"
 HOSTILE_FEED = "Feed [link=https://evil.example]here[/link] \x1b]0;pwned\x07"
