@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -32,6 +33,7 @@ HTML_BITS = st.sampled_from(
 TEXT = st.one_of(st.text(max_size=60), st.lists(HTML_BITS, max_size=25).map("".join))
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.one_of(HTML_BITS, st.text(max_size=8)), max_size=40).map("".join))
 @example("<p>a</p><p>b</p><a>reference</a>.")

@@ -564,6 +564,7 @@ def test_french_pages_match_readability_js(corpora: Path, name: str) -> None:
     assert_inert(article)
 
 
+@pytest.mark.slow
 @pytest.mark.corpus
 def test_real_pages_never_fail_and_stay_inert(corpora: Path) -> None:
     folder = corpora / "graby" / "tests" / "fixtures" / "content"

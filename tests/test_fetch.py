@@ -159,6 +159,7 @@ async def test_read_timeout(srv: LocalServer) -> None:
     assert result.elapsed < 1.5
 
 
+@pytest.mark.slow
 async def test_trickling_server_is_cut_at_total_deadline_and_frees_slot(srv: LocalServer) -> None:
     # One byte every 50 ms never trips the read timeout, only the total deadline can stop it.
     srv.handle("/trickle", lambda r: Response(stream=trickle(FEED * 10), chunk_delay=0.05))
@@ -472,6 +473,7 @@ class _InFlight:
         return Response(body=FEED)
 
 
+@pytest.mark.slow
 async def test_per_host_limit(srv: LocalServer) -> None:
     counter = _InFlight()
     srv.handle("/f", counter.route)
@@ -481,6 +483,7 @@ async def test_per_host_limit(srv: LocalServer) -> None:
     assert counter.peak == 2
 
 
+@pytest.mark.slow
 async def test_global_limit_across_hosts(srv: LocalServer, srv2: LocalServer) -> None:
     counter = _InFlight()
     srv.handle("/f", counter.route)

@@ -278,6 +278,7 @@ def test_pages_that_are_not_articles_leave_a_reason_and_the_feed_text(
     assert "pdf" in errors["Un rapport en PDF"].lower()
 
 
+@pytest.mark.slow
 def test_cache_commands_and_offline_reading(tmp_path: Path, local_server: LocalServer) -> None:
     """`veille cache stats|clear` from the command line, and `--offline` refusing the network
     while the library still reads."""

@@ -182,6 +182,7 @@ def test_hostile_titles_lose_their_control_characters() -> None:
     assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in sub.title + sub.url)
 
 
+@pytest.mark.slow
 def test_too_many_feeds_are_refused() -> None:
     body = "".join(f'<outline xmlUrl="https://a.example/{n}"/>' for n in range(100_001))
     with pytest.raises(SubscriptionFileError, match="more than 100,000"):

@@ -443,6 +443,7 @@ def test_year_9999_when_representable() -> None:
     assert parse_date("9999-12-31T23:59:59Z") == datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(
     st.text(max_size=80)

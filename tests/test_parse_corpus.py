@@ -54,6 +54,7 @@ def parse_all(files: list[Path]) -> Counter[str]:
     return outcome
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", SOURCES)
 def test_every_file_parses_or_is_refused_in_plain_words(source: str) -> None:
     files = corpus_files(source)
@@ -70,6 +71,7 @@ def test_every_file_parses_or_is_refused_in_plain_words(source: str) -> None:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "source",
     ["feed-rs/feed-rs/fixture", "prof18-rss-parser", "feeder"],

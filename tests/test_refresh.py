@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.httpserver import LocalServer
 from veille.core.ingest.refresh import RefreshProgress, refresh
 from veille.core.library import Library
@@ -129,6 +131,7 @@ def test_file_urls_refresh(lib: Library, tmp_path: Path) -> None:
     assert [r.title for r in lib.rows()] == ["Depuis le disque"]
 
 
+@pytest.mark.slow
 def test_two_processes_refreshing_at_once(tmp_path: Path, local_server: LocalServer) -> None:
     home = tmp_path / "shared-home"
     env = {**os.environ, "VEILLE_HOME": str(home)}
@@ -166,6 +169,7 @@ def test_two_processes_refreshing_at_once(tmp_path: Path, local_server: LocalSer
     assert '"items": 360' in stats.stdout
 
 
+@pytest.mark.slow
 def test_many_feeds_are_parsed_in_worker_processes(lib: Library, local_server: LocalServer) -> None:
     from veille.core.ingest.refresh import PROCESS_POOL_FROM
 
@@ -189,12 +193,12 @@ def test_many_feeds_are_parsed_in_worker_processes(lib: Library, local_server: L
 # it starts its parser processes. Which way they were started is written to stderr.
 _CLI_REFRESH = """
 import sys
-import veille.core.ingest.refresh as refresh
+import veille.core.ingest.workers as workers
 started = []
-def recorded(pick=refresh._start_method):
+def recorded(pick=workers.start_method):
     started.append(pick())
     return started[-1]
-refresh._start_method = recorded
+workers.start_method = recorded
 from veille.cli import main
 status = main(["refresh", "--json"])
 print("started:" + ",".join(started), file=sys.stderr)
@@ -202,6 +206,7 @@ sys.exit(status)
 """
 
 
+@pytest.mark.slow
 def test_the_command_line_forks_its_parser_processes(
     tmp_path: Path, local_server: LocalServer
 ) -> None:
@@ -245,13 +250,13 @@ def test_parser_processes_are_spawned_beside_other_threads() -> None:
     """Where another thread runs (the app's screen), a fork could copy a lock it holds: spawn."""
     import threading
 
-    from veille.core.ingest.refresh import _start_method
+    from veille.core.ingest.workers import start_method
 
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
     try:
-        assert _start_method() == "spawn"
+        assert start_method() == "spawn"
     finally:
         release.set()
         other.join()
@@ -260,16 +265,16 @@ def test_parser_processes_are_spawned_beside_other_threads() -> None:
 async def test_start_up_work_leaves_no_thread_behind() -> None:
     import threading
 
-    from veille.core.ingest.refresh import _in_passing_thread
+    from veille.core.ingest.workers import in_passing_thread
 
-    assert await _in_passing_thread(lambda: threading.current_thread().name) == "veille-start"
+    assert await in_passing_thread(lambda: threading.current_thread().name) == "veille-start"
     assert "veille-start" not in {t.name for t in threading.enumerate()}
 
     def fails() -> None:
         raise LookupError("no such feed")
 
     try:
-        await _in_passing_thread(fails)
+        await in_passing_thread(fails)
     except LookupError as problem:
         assert str(problem) == "no such feed"
     else:
@@ -334,6 +339,7 @@ def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(
     assert lib.db.connection().execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+@pytest.mark.slow
 def test_a_large_refresh_is_written_in_batches_without_losing_a_feed(
     lib: Library, local_server: LocalServer
 ) -> None:

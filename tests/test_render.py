@@ -364,6 +364,7 @@ def test_arbitrary_text_never_raises(html: str) -> None:
     assert not set(BIDI) & set(rendered.text.plain)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(tag_soup(), st.one_of(st.none(), st.integers(1, 200)))
 def test_random_tag_soup_never_raises_nor_leaks(html: str, width: int | None) -> None:

@@ -21,6 +21,8 @@ from tests.test_search_plan import plain_ids
 from veille.core.library import Library, View, open_library
 from veille.core.model import Enclosure, ParsedEntry, ParsedFeed
 
+pytestmark = pytest.mark.slow
+
 BASE = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
 COMMON = ("sécurité", "climat", "énergie", "données")
 

@@ -17,6 +17,8 @@ from veille.tui.app import make_app
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.tags import TagEditor
 
+pytestmark = pytest.mark.slow
+
 
 async def test_keys_after_quit_are_ignored(tmp_path: Path) -> None:
     paths = build(tmp_path)

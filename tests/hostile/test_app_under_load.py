@@ -20,6 +20,8 @@ from veille.tui.app import VeilleApp, make_app
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.tags import TagEditor
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Paths:

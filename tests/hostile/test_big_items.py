@@ -60,6 +60,7 @@ def test_five_thousand_columns_are_capped() -> None:
     assert "… 4,950 more columns" in plain
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content", [TEN_MB_LINE, WIDE_TABLE], ids=["10MB-line", "5000-columns"])
 async def test_app_opens_a_huge_item_quickly(tmp_path: Path, content: str) -> None:
     paths = library_with(tmp_path, content)

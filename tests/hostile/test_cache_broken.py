@@ -21,6 +21,8 @@ from tests.hostile.process import run_veille
 from tests.hostile.test_corrupt import real_library
 from veille.core.settings import Paths, Settings, resolve_paths
 
+pytestmark = pytest.mark.slow
+
 
 def veille(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return run_veille(home, *args)

@@ -108,6 +108,7 @@ def veille(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_file_gets_one_clear_line_and_stays_untouched(tmp_path: Path, case: str) -> None:
     make, words = CASES[case]

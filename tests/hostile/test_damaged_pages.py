@@ -22,6 +22,8 @@ from tests.hostile.process import run_veille
 from tests.hostile.test_corrupt import real_library
 from veille.core.settings import resolve_paths
 
+pytestmark = pytest.mark.slow
+
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -175,6 +175,7 @@ def test_a_version_1_state_file_follows_config_too(
     assert [f["full_text"] for f in exported["feeds"]] == ["", "always"]
 
 
+@pytest.mark.slow
 async def test_the_app_refresh_fetches_no_page_either(
     home: Path, local_server: LocalServer
 ) -> None:

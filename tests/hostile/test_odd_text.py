@@ -50,6 +50,7 @@ def home(tmp_path: Path) -> Paths:
     return paths
 
 
+@pytest.mark.slow
 async def test_zalgo_title_shown_with_few_marks(home: Paths) -> None:
     with open_library(home.library, backups=home.backups) as lib:
         feed = lib.add_feed("https://z.example.org/rss.xml", title="Z")
@@ -113,6 +114,7 @@ def test_editor_file_is_private_and_in_the_library_folder(tmp_path: Path) -> Non
     assert not list(folder.iterdir())
 
 
+@pytest.mark.slow
 async def test_notes_left_by_a_killed_run_are_swept(home: Paths) -> None:
     folder = editing_folder(home.data)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

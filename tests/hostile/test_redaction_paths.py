@@ -111,6 +111,7 @@ def test_feeds_listing_hides_path_and_plain_named_tokens(
     assert_clean(cli(home, capsys, "feeds", "--json"), "veille feeds --json")
 
 
+@pytest.mark.slow
 def test_refresh_report_and_stored_errors_hide_them(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

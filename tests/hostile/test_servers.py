@@ -192,6 +192,7 @@ def test_gzip_bomb(lib: Library, local_server: LocalServer) -> None:
     assert stored(lib, bad.id) == 0 and report.errors[bad.id] == bad.last_error
 
 
+@pytest.mark.slow
 def test_brotli_bomb(lib: Library, local_server: LocalServer) -> None:
     body = brotli_bomb(1 * GB)
     assert len(body) < 1 * MIB
@@ -206,6 +207,7 @@ def test_endless_body(lib: Library, local_server: LocalServer) -> None:
     assert bad.last_error == "the response is larger than 4 MiB"
 
 
+@pytest.mark.slow
 def test_trickle_ends_at_total_timeout(lib: Library, local_server: LocalServer) -> None:
     local_server.handle("/slow.xml", lambda r: Response(200, stream=trickle(GOOD), chunk_delay=1.0))
     _, bad, _, elapsed = attack(lib, local_server, "/slow.xml")

@@ -56,6 +56,7 @@ def servers() -> Iterator[dict[str, LocalServer]]:
             server.stop()
 
 
+@pytest.mark.slow
 def test_good_feeds_are_stored_while_slow_hosts_trickle(
     tmp_path: Path, servers: dict[str, LocalServer]
 ) -> None:
@@ -102,6 +103,7 @@ def test_good_feeds_are_stored_while_slow_hosts_trickle(
     assert report.elapsed == pytest.approx(wall, abs=0.5)
 
 
+@pytest.mark.slow
 def test_feeds_waiting_for_a_slow_host_keep_no_place_from_the_others(
     tmp_path: Path, servers: dict[str, LocalServer]
 ) -> None:
@@ -165,6 +167,7 @@ def home(tmp_path: Path, servers: dict[str, LocalServer]) -> Path:
     return home
 
 
+@pytest.mark.slow
 def test_the_report_says_what_timed_out_and_how_long_it_all_took(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -186,6 +189,7 @@ def test_the_report_says_what_timed_out_and_how_long_it_all_took(
     assert wall < 8.0
 
 
+@pytest.mark.slow
 def test_the_text_report_lists_them_too(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     main(["--home", str(home), "refresh"])

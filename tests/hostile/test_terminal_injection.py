@@ -193,6 +193,7 @@ def test_a_note_too_long_is_refused_whole(capsys: pytest.CaptureFixture[str], ho
     assert veille(capsys, "note", str(item))[1].strip() == "gardée"
 
 
+@pytest.mark.slow
 async def test_the_app_editors_never_hold_escapes(home: Path) -> None:
     item = _library_with_an_item(home)
     raw = sqlite3.connect(resolve_paths(home).library)

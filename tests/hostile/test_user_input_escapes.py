@@ -27,6 +27,8 @@ from veille.tui.app import make_app
 from veille.tui.screens.note import NoteEditor
 from veille.tui.screens.tags import TagEditor
 
+pytestmark = pytest.mark.slow
+
 # Clear the screen, set the window title, rewrite the clipboard, C1 CSI and OSC, a bidi override.
 HOSTILE = (
     "x\x1b[2J\x1b]0;title\x07\x1b]52;c;cHduZWQ=\x07\x9b2J\x9d0;t\x9c\u202eevil [bold]b "

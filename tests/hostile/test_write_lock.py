@@ -16,11 +16,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.hostile.process import run_veille
 from tests.tui.conftest import build_library
 from tests.tui.helpers import notices, ready, until
 from veille.core.settings import Paths, Settings, resolve_paths
 from veille.tui.app import make_app
+
+pytestmark = pytest.mark.slow
 
 WAITING = "Waiting for another veille process to release the library…"
 

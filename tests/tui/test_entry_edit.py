@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.widgets import Input, Select
 
 from tests.tui.helpers import notices, press_for, ready, screen_text, static_text, until
@@ -13,6 +14,8 @@ from veille.core.settings import Paths
 from veille.tui.app import VeilleApp
 from veille.tui.screens.entry_edit import FeedDialog, SearchDialog, TagDialog
 from veille.tui.screens.main import MainScreen
+
+pytestmark = pytest.mark.slow
 
 Factory = Callable[..., VeilleApp]
 

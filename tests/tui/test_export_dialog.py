@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
@@ -14,6 +15,8 @@ from tests.tui.helpers import notices, press_for, ready, screen_text, until
 from veille.tui.app import VeilleApp
 from veille.tui.screens.export import ExportDialog
 from veille.tui.screens.main import MainScreen
+
+pytestmark = pytest.mark.slow
 
 Factory = Callable[..., VeilleApp]
 

@@ -19,6 +19,7 @@ from veille.tui.tasks import Tasks
 Factory = Callable[..., VeilleApp]
 
 
+@pytest.mark.slow
 async def test_star_and_read_toggles(app_factory: Factory, home: Paths) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -34,6 +35,7 @@ async def test_star_and_read_toggles(app_factory: Factory, home: Paths) -> None:
         assert not lib.item(1).starred
 
 
+@pytest.mark.slow
 async def test_tag_editor_adds_and_removes_several_tags(app_factory: Factory, home: Paths) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -55,6 +57,7 @@ async def test_tag_editor_adds_and_removes_several_tags(app_factory: Factory, ho
         assert set(lib.item(2).tags) == {"ue/ai-act", "nouveau"}
 
 
+@pytest.mark.slow
 async def test_tag_editor_completes_from_known_tags(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -67,6 +70,7 @@ async def test_tag_editor_completes_from_known_tags(app_factory: Factory) -> Non
         assert isinstance(app.screen, MainScreen)
 
 
+@pytest.mark.slow
 async def test_note_editor_saves_a_multiline_note(app_factory: Factory, home: Paths) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -82,6 +86,7 @@ async def test_note_editor_saves_a_multiline_note(app_factory: Factory, home: Pa
         assert lib.item(1).note == "Première ligne\nseconde [b]ligne[/b]"
 
 
+@pytest.mark.slow
 async def test_note_editor_uses_the_editor_from_the_environment(
     app_factory: Factory,
     home: Paths,
@@ -104,6 +109,7 @@ async def test_note_editor_uses_the_editor_from_the_environment(
         assert lib.item(1).note == ""
 
 
+@pytest.mark.slow
 async def test_mark_all_read_and_undo(app_factory: Factory, home: Paths) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -118,6 +124,7 @@ async def test_mark_all_read_and_undo(app_factory: Factory, home: Paths) -> None
         assert lib.stats().unread == 16
 
 
+@pytest.mark.slow
 async def test_next_unread_skips_read_items(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -133,6 +140,7 @@ async def test_next_unread_skips_read_items(app_factory: Factory) -> None:
         await until(pilot, lambda: items.cursor == 2)
 
 
+@pytest.mark.slow
 async def test_space_opens_then_pages(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -143,6 +151,7 @@ async def test_space_opens_then_pages(app_factory: Factory) -> None:
         await until(pilot, lambda: app.main.item_list.cursor == 1)
 
 
+@pytest.mark.slow
 async def test_open_in_browser_and_copy_link(
     app_factory: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,6 +167,7 @@ async def test_open_in_browser_and_copy_link(
         assert app.clipboard == "https://example.org/articles/1"
 
 
+@pytest.mark.slow
 async def test_search_narrows_the_list_as_you_type(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -172,6 +182,7 @@ async def test_search_narrows_the_list_as_you_type(app_factory: Factory) -> None
         await until(pilot, lambda: items.count == 18)
 
 
+@pytest.mark.slow
 async def test_a_bad_query_says_where_and_keeps_the_last_good_list(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
@@ -188,6 +199,7 @@ async def test_a_bad_query_says_where_and_keeps_the_last_good_list(app_factory: 
         assert "column" not in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_help_lists_every_binding_with_its_keys(app_factory: Factory) -> None:
     app = app_factory(Settings(lang="en", keymap={"star": "x"}))
     async with app.run_test(size=(160, 48)) as pilot:
@@ -212,6 +224,7 @@ async def test_help_lists_every_binding_with_its_keys(app_factory: Factory) -> N
         assert isinstance(app.screen, MainScreen)
 
 
+@pytest.mark.slow
 async def test_keymap_from_settings_remaps_a_binding(app_factory: Factory, home: Paths) -> None:
     app = app_factory(Settings(lang="en", keymap={"star": "x"}))
     async with app.run_test(size=(160, 48)) as pilot:
@@ -221,6 +234,7 @@ async def test_keymap_from_settings_remaps_a_binding(app_factory: Factory, home:
         assert row is not None and row.starred
 
 
+@pytest.mark.slow
 async def test_q_leaves_zoom_then_quits(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -234,6 +248,7 @@ async def test_q_leaves_zoom_then_quits(app_factory: Factory) -> None:
     assert app.return_code == 0
 
 
+@pytest.mark.slow
 async def test_verbs_grey_out_where_they_do_not_apply(app_factory: Factory) -> None:
     app = app_factory(offline=True)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -251,6 +266,7 @@ async def test_verbs_grey_out_where_they_do_not_apply(app_factory: Factory) -> N
         assert isinstance(app.screen, MainScreen)
 
 
+@pytest.mark.slow
 async def test_footnote_links_open_by_number(
     app_factory: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -270,6 +286,7 @@ async def test_footnote_links_open_by_number(
         await until(pilot, lambda: len(opened) == 2)
 
 
+@pytest.mark.slow
 async def test_current_search_is_saved_in_one_key(app_factory: Factory, home: Paths) -> None:
     from veille.tui.screens.save_search import SaveSearchPrompt
 
@@ -287,6 +304,7 @@ async def test_current_search_is_saved_in_one_key(app_factory: Factory, home: Pa
         assert [(s.name, s.query) for s in lib.saved_searches()] == [("Mes flux", "feed")]
 
 
+@pytest.mark.slow
 async def test_searching_leaves_the_footer_alone(app_factory: Factory) -> None:
     """The search box takes the letters while it has the focus; the footer keeps showing the
     verbs instead of being rebuilt without them (a quarter of a second on a large library)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from textual import events
 
 from tests.httpserver import LocalServer
@@ -17,6 +18,7 @@ from veille.core.settings import Paths, Settings
 from veille.tui.app import VeilleApp
 
 
+@pytest.mark.slow
 async def test_first_screen_lists_items_newest_first(app_factory: Callable[..., VeilleApp]) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -31,6 +33,7 @@ async def test_first_screen_lists_items_newest_first(app_factory: Callable[..., 
         assert "18 items" in text
 
 
+@pytest.mark.slow
 async def test_enter_opens_the_item_and_marks_it_read(
     app_factory: Callable[..., VeilleApp], home: Paths
 ) -> None:
@@ -52,6 +55,7 @@ async def test_enter_opens_the_item_and_marks_it_read(
         assert lib.item(3).read
 
 
+@pytest.mark.slow
 async def test_reader_shows_the_note_and_a_truncation_mark(
     app_factory: Callable[..., VeilleApp], home: Paths
 ) -> None:
@@ -76,6 +80,7 @@ async def test_reader_shows_the_note_and_a_truncation_mark(
         await until(pilot, lambda: "Relire" in static_text(app, "#reader-header"))
 
 
+@pytest.mark.slow
 async def test_click_opens_and_wheel_scrolls(app_factory: Callable[..., VeilleApp]) -> None:
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -91,6 +96,7 @@ async def test_click_opens_and_wheel_scrolls(app_factory: Callable[..., VeilleAp
         assert items.scroll_offset.y > 0
 
 
+@pytest.mark.slow
 async def test_next_and_previous_feed(app_factory: Callable[..., VeilleApp]) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
@@ -107,6 +113,7 @@ async def test_next_and_previous_feed(app_factory: Callable[..., VeilleApp]) -> 
         await until(pilot, lambda: main.entry.title == "Down feed")
 
 
+@pytest.mark.slow
 async def test_narrow_terminal_stacks_the_list_above_the_reader(
     app_factory: Callable[..., VeilleApp],
 ) -> None:
@@ -124,6 +131,7 @@ async def test_narrow_terminal_stacks_the_list_above_the_reader(
         assert not main.has_class("-zoomed")
 
 
+@pytest.mark.slow
 async def test_a_story_from_several_feeds_lists_its_other_sources(home: Paths) -> None:
     from veille.core.model import ParsedEntry
     from veille.core.settings import Settings
@@ -159,6 +167,7 @@ async def test_a_story_from_several_feeds_lists_its_other_sources(home: Paths) -
         assert all(lib.item(i).read for i in ids)  # reading one source reads the story
 
 
+@pytest.mark.slow
 async def test_the_view_item_and_pane_sizes_come_back_at_the_next_start(
     app_factory: Callable[..., VeilleApp],
 ) -> None:
@@ -195,6 +204,7 @@ async def test_a_remembered_feed_that_is_gone_falls_back_to_all(
         await until(pilot, lambda: app.main.item_list.count == 18)
 
 
+@pytest.mark.slow
 async def test_feed_counts_follow_reading_without_rebuilding_the_pane(
     app_factory: Callable[..., VeilleApp], home: Paths
 ) -> None:
@@ -222,6 +232,7 @@ async def test_feed_counts_follow_reading_without_rebuilding_the_pane(
         assert tree._by_key[key] is not node
 
 
+@pytest.mark.slow
 async def test_f_fetches_the_full_text_now_and_offline_says_it_cannot(
     app_factory: Callable[..., VeilleApp], home: Paths, local_server: LocalServer
 ) -> None:

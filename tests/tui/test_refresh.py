@@ -13,6 +13,8 @@ from veille.core.library import open_library
 from veille.core.settings import Paths, Settings
 from veille.tui.app import VeilleApp, make_app
 
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("veille.core.ingest.parse")
 
 Factory = Callable[..., VeilleApp]

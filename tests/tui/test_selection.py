@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from tests.tui.helpers import press_for, ready, screen_text, static_text, until
 from veille.core.library import open_library
 from veille.core.settings import Paths
 from veille.tui.app import VeilleApp
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.tags import TagEditor
+
+pytestmark = pytest.mark.slow
 
 Factory = Callable[..., VeilleApp]
 

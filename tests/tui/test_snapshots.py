@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -16,6 +17,8 @@ from tests.tui.helpers import ready, until
 from veille.tui.app import VeilleApp
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.tags import TagEditor
+
+pytestmark = pytest.mark.slow
 
 Factory = Callable[..., VeilleApp]
 Compare = Callable[..., bool]

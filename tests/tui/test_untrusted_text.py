@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from tests.storing import ingest
 from tests.tui.helpers import notices, press_for, ready, screen_text, until
 from veille.core.library import open_library
@@ -14,6 +16,8 @@ from veille.tui.app import make_app
 from veille.tui.messages import TaskFailed
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.tags import TagEditor
+
+pytestmark = pytest.mark.slow
 
 HOSTILE_TITLE = "a[/i] [@click=app.quit]boom[/] [bold red]x[/]"
 HOSTILE_FEED = "Feed [link=https://evil.example]here[/link] \x1b]0;pwned\x07"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from textual.widgets import Checkbox, Input, OptionList
 
 from tests.tui.helpers import notices, press_for, ready, screen_text, until
@@ -12,6 +13,8 @@ from veille.core.settings import Paths, Settings, WatchSettings
 from veille.tui.app import VeilleApp
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.watch import WatchEditor
+
+pytestmark = pytest.mark.slow
 
 Factory = Callable[..., VeilleApp]
 

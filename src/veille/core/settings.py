@@ -5,7 +5,7 @@ data, cache, logs) under one folder: tests, benchmarks and `--demo` use that so 
 the user's own folders.
 
 `config.toml` is optional; every setting has a documented default (see `DEFAULT_CONFIG`, which
-`veille config --default` prints). A wrong key or value is reported with the key and its line,
+`veille config` prints). A wrong key or value is reported with the key and its line,
 never as a traceback.
 """
 
@@ -29,8 +29,8 @@ class Paths:
     config: Path  # config.toml
     data: Path  # folder of the library
     library: Path  # the SQLite file
-    cache: Path  # diskcache folder (full texts, pages)
-    log: Path  # folder of log files
+    cache: Path  # diskcache folder (full texts)
+    log: Path  # where the command line writes errors.log: tracebacks of unexpected errors
     backups: Path  # automatic backups before migrations
 
     def ensure(self) -> None:

@@ -190,15 +190,6 @@ def block_text(parent: Any, parts: list[str]) -> None:
                 parts.append(child.tail)
 
 
-def excerpt(html: str, length: int = 300) -> str:
-    """A short plain-text excerpt, cut on a word boundary."""
-    text = html_to_text(html)
-    if len(text) <= length:
-        return text
-    cut = text[:length].rsplit(" ", 1)[0].rstrip(",;:.-–— ")
-    return cut + "…"
-
-
 def fold(text: str | None) -> str:
     """Case- and accent-insensitive form of `text`: « Sécurité » and `securite` fold alike.
 

@@ -121,7 +121,8 @@ def item_text(item: Item) -> str:
 def item_excerpt(item: Item, length: int = EXCERPT_LENGTH) -> str:
     """Plain text from the item's body, one paragraph, cut on a word.
 
-    The same as `veille.core.text.excerpt` of the body, cut again after cleaning the line.
+    The text is shortened first with room to spare, so that a long body is not cleaned whole,
+    then cut again once it is one clean line.
     """
     return cut_text(_shorten(item_text(item), length + 200), length)
 

@@ -1,4 +1,4 @@
-"""The full-text cache: extracted articles and page HTML, for reading offline.
+"""The full-text cache: extracted articles, for reading offline.
 
 It lives in the cache folder, has a size limit and evicts the least recently read entries.
 Everything in it can be fetched again, so deleting it loses no user data: a starred item's full
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     import diskcache
 
     from veille.core.fulltext.extract import Article
-
-PAGE_TTL = 7 * 24 * 3600  # raw pages only help to re-extract; articles stay until evicted
 
 
 class CacheUnavailable(Exception):
@@ -153,33 +151,20 @@ class FullTextCache:
             return None
         if not isinstance(data, dict) or not web_link(str(data.get("url", ""))):
             # Only pages fetched from the web are full texts: a file read for a `file:` item
-            # link (as versions before this check did) is not shown nor exported.
+            # link, which a cache written by an older veille may hold, is not shown nor exported.
             return None
         return CachedArticle(**data)
 
     def put_article(self, item_id: int, article: CachedArticle) -> None:
         data = asdict(article)
         data["fetched"] = data["fetched"] or time.time()
-        self._store(f"article:{item_id}", data, None)
-
-    def put_page(self, url: str, html: bytes) -> None:
-        self._store(f"page:{url}", html, PAGE_TTL)
-
-    def _store(self, key: str, value: Any, expire: float | None) -> None:
         import sqlite3
 
         cache = self._cache
         try:
-            cache.set(key, value, expire=expire)
+            cache.set(f"article:{item_id}", data)
         except (OSError, sqlite3.Error) as error:
             raise CacheUnavailable(_why(self.folder, error)) from None
-
-    def page(self, url: str) -> bytes | None:
-        try:
-            data = self._cache.get(f"page:{url}")
-        except Exception:  # as for articles: an unreadable cache holds nothing
-            return None
-        return data if isinstance(data, bytes) else None
 
     def stats(self) -> CacheStats:
         articles = sum(1 for key in self._cache.iterkeys() if str(key).startswith("article:"))

@@ -2,8 +2,9 @@
 
 Pages are fetched with the same `Fetcher` as feeds (same limits, timeouts, politeness, and the
 per-site cookies and headers of subscribers), as pages: http or https only, never a local file,
-and a private address only when it is one of the user's hosts. Extraction runs in a worker thread. A failure is
-stored on the item in plain words, and the feed's own content stays what the reader shows.
+and a private address only when it is one of the user's hosts. Extraction runs in a worker
+thread. A failure is stored on the item in plain words, and the feed's own content stays what
+the reader shows.
 """
 
 from __future__ import annotations

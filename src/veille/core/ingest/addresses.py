@@ -1,4 +1,4 @@
-"""Which addresses a fetch may reach: web links only, and private hosts only when they are the user's.
+"""Which addresses a fetch may reach: web links, and private hosts only when they are the user's.
 
 A feed is written by someone else, and so are the links in it. Fetching them for full text must
 not turn veille into a way for that someone to read the user's files (`file:` links), nor to reach
@@ -15,8 +15,8 @@ the machines only the user can reach: the router, a NAS, the cloud metadata serv
 - once a request has reached a public address, none of its redirects may reach a private one,
   the user's own included: a page on the web must not be able to point veille at the LAN.
 
-The decision (`refusal`) is pure: the network backend of `veille.core.ingest.guard` applies it to the
-resolved addresses of every connection before connecting.
+The decision (`refusal`) is pure: the network backend of `veille.core.ingest.guard` applies it to
+the resolved addresses of every connection before connecting.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 A general-purpose HTTP decoder inflates each network read in one go: 64 KB of gzip can become
 64 MB, and of brotli far more, before anyone gets to count. These decoders produce pieces of about
-`STEP` bytes at most (brotli may overshoot by half) and are generators, so the caller sees every piece and can stop as soon as
-its budget is spent; nothing beyond one step is ever allocated.
+`STEP` bytes at most (brotli may overshoot by half) and are generators, so the caller sees every
+piece and can stop as soon as its budget is spent; nothing beyond one step is ever allocated.
 """
 
 from __future__ import annotations

@@ -32,8 +32,8 @@ class PreparedEntry(NamedTuple):
     """One entry with everything computed that needs no database: made in a parser process.
 
     A named tuple rather than a dataclass: fifty of them come back from a worker per feed, and
-    a tuple unpickles in C while a slotted dataclass sets its fields one by one in Python (0.67
-    → 0.43 ms per feed, spent in the refreshing process beside its writer).
+    a tuple unpickles in C while a slotted dataclass sets its fields one by one in Python, in
+    the refreshing process, beside its writer.
     """
 
     guid: str

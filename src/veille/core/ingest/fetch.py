@@ -3,17 +3,17 @@
 A feed reader talks to hundreds of servers it does not control, some slow, some broken, a few
 hostile. So every fetch is bounded: a global and a per-host concurrency limit; connect and read
 timeouts plus a total deadline, so a server trickling one byte a second cannot hold a slot; a cap
-on the *decompressed* size, enforced while streaming, with decompression done here in small steps
-because one 64 KB network read of gzip or brotli can inflate to gigabytes; and redirects followed
-by hand, so their number, loops, permanence and scheme (never from the web to `file:`) are
-checked. Conditional GET is always used when validators are known.
+on the *decompressed* size, enforced while streaming (`veille.core.ingest.body`); and redirects
+followed by hand, so their number, loops, permanence and scheme (never from the web to `file:`)
+are checked. Conditional GET is always used when validators are known. The HTTP client itself is
+built in `veille.core.ingest.client`; `file:` feeds are read by `veille.core.ingest.local_files`.
 
 Every connection goes through `veille.core.ingest.guard`, which resolves the host and checks each
 address against the `NetworkPolicy` (`veille.core.ingest.addresses`) before connecting: a feed's own
 origin is trusted for its fetch, a page found in a feed reaches a private address only when it is
 one of the user's, and nothing that started on the web reaches the LAN. Site cookies and headers
-hold credentials: they are sent over https only, and a redirect that would carry them from https
-to http is refused.
+hold credentials: they are sent over https only (`veille.core.ingest.sites`), and a redirect that
+would carry them from https to http is refused.
 
 `Fetcher.fetch` never raises for network or HTTP trouble: it returns a `FetchResult` whose
 `error` is a sentence a user can read, naming no secret (URLs pass through `redact_url`; site
@@ -23,33 +23,30 @@ cookies and headers never appear).
 from __future__ import annotations
 
 import asyncio
-import functools
 import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.utils import formatdate
-from http.cookiejar import CookieJar, DefaultCookiePolicy
-from pathlib import Path
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
-from urllib.request import url2pathname
 
-import httpcore
 import httpx
 
 from veille import __version__
 from veille.core.ingest.addresses import NetworkPolicy
-from veille.core.ingest.decode import DecodeError, Decoder, decoder_for, supported_encodings
+from veille.core.ingest.body import read_body
+from veille.core.ingest.client import open_client, tls_context
+from veille.core.ingest.decode import supported_encodings
 from veille.core.ingest.failures import (
     FetchFailure,
     describe_transport_error,
     human_seconds,
-    human_size,
     parse_retry_after,
     status_words,
 )
 from veille.core.ingest.guard import AddressRefused, GuardedBackend, Hop, current_hop
+from veille.core.ingest.local_files import read_file
+from veille.core.ingest.sites import SiteSecrets
 from veille.core.redact import redact_url
 from veille.core.text import clean_line
 
@@ -62,6 +59,7 @@ __all__ = [
     "FetchResult",
     "Fetcher",
     "parse_retry_after",
+    "tls_context",
 ]
 
 # Placeholder until the project has a public home; servers' admins read it in their logs.
@@ -143,20 +141,12 @@ def _port(url: httpx.URL) -> int:
     return url.port or (443 if url.scheme == "https" else 80)
 
 
-@functools.cache
-def tls_context() -> ssl.SSLContext:
-    """The TLS settings every client of this process verifies servers with (httpx's defaults,
-    `SSL_CERT_FILE`/`SSL_CERT_DIR` included). Loading the CA bundle costs ~35 ms: once per
-    process rather than once per refresh, prefetch or discovery, and off the event loop."""
-    return httpx.create_ssl_context()
-
-
 class Fetcher:
     """Fetches URLs within `limits`; an async context manager owning one HTTP client.
 
     `site_headers` and `site_cookies` are keyed by host name (port 443) or `host:port`, matched
-    exactly, and sent only to that host over https — including after a redirect, which is checked
-    hop by hop. They hold credentials, so they are never logged nor quoted in an error.
+    exactly, and sent only to that host over https (see `SiteSecrets`) — including after a
+    redirect, which is checked hop by hop.
 
     `policy` names the user's own hosts (see `veille.core.ingest.addresses`); `backend` and `verify`
     replace the guarded backend (its resolver, say) and the TLS settings, for tests.
@@ -178,45 +168,15 @@ class Fetcher:
         self._backend = backend or GuardedBackend()
         self._verify = verify
         self.user_agent = user_agent
-        self._site_headers = {k.lower(): dict(v) for k, v in (site_headers or {}).items()}
-        self._site_cookies = {k.lower(): dict(v) for k, v in (site_cookies or {}).items()}
+        self._secrets = SiteSecrets(site_headers, site_cookies)
         self._global = asyncio.Semaphore(max(1, limits.concurrency))
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._client: httpx.AsyncClient | None = None
         self._accept_encoding = ", ".join(supported_encodings())
 
     async def __aenter__(self) -> Fetcher:
-        limits = self.limits
-        # Cookies set by servers are not kept from one fetch to the next: refreshing feeds should
-        # not build a tracking profile. Cookies the user configured are sent per host instead.
-        jar = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-        verify = self._verify if self._verify is not None else await asyncio.to_thread(tls_context)
-        transport = httpx.AsyncHTTPTransport(verify=verify)
-        # httpx takes no network backend: its pool is rebuilt around the guarded one, with the
-        # settings httpx would give it. (A transport of our own also means proxies from the
-        # environment are not used: a proxy resolves names where no address can be checked.)
-        transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=verify,
-            max_connections=max(1, limits.concurrency),
-            max_keepalive_connections=max(1, limits.concurrency),
-            keepalive_expiry=5.0,
-            network_backend=self._backend,
-        )
-        self._client = httpx.AsyncClient(
-            transport=transport,
-            follow_redirects=False,
-            timeout=httpx.Timeout(
-                connect=limits.connect_timeout,
-                read=limits.read_timeout,
-                write=limits.read_timeout,
-                pool=limits.total_timeout,
-            ),
-            limits=httpx.Limits(
-                max_connections=max(1, limits.concurrency),
-                max_keepalive_connections=max(1, limits.concurrency),
-            ),
-            cookies=jar,
-            headers={"User-Agent": self.user_agent},
+        self._client = await open_client(
+            self.limits, backend=self._backend, verify=self._verify, user_agent=self.user_agent
         )
         return self
 
@@ -275,7 +235,11 @@ class Fetcher:
             except ValueError:
                 raise FetchFailure(f"not a valid address: {redact_url(url)}") from None
             if scheme == "file" and allow_file:
-                await self._fetch_file(url, last_modified, result)
+                limits = self.limits
+                result.body, result.last_modified = await read_file(
+                    url, last_modified, max_bytes=limits.max_bytes, timeout=limits.total_timeout
+                )
+                result.not_modified = result.body is None
             elif scheme in ("http", "https"):
                 policy = self.policy.trusting(trusted)
                 await self._fetch_http(url.strip(), etag, last_modified, accept, policy, result)
@@ -299,22 +263,6 @@ class Fetcher:
             sem = self._hosts[host] = asyncio.Semaphore(max(1, self.limits.per_host))
         return sem
 
-    def _site(self, table: Mapping[str, dict[str, str]], url: httpx.URL) -> dict[str, str]:
-        """The site's secrets for `url`: over https only; a key without a port means 443."""
-        if url.scheme != "https":
-            return {}
-        host = url.host.lower()
-        port = url.port or 443
-        if ":" in host:
-            host = f"[{host}]"
-        found = table.get(f"{host}:{port}")
-        if found is None and port == 443:
-            found = table.get(host)
-        return found or {}
-
-    def carries_secrets(self, url: httpx.URL) -> bool:
-        return bool(self._site(self._site_headers, url) or self._site(self._site_cookies, url))
-
     def _headers(
         self, url: httpx.URL, accept: str, etag: str, last_modified: str
     ) -> dict[str, str]:
@@ -323,10 +271,7 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        headers.update(self._site(self._site_headers, url))
-        cookies = self._site(self._site_cookies, url)
-        if cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        headers.update(self._secrets.headers_for(url))
         return headers
 
     async def _fetch_http(
@@ -376,7 +321,7 @@ class Fetcher:
                 raise FetchFailure(f"too many redirects (more than {limits.max_redirects})")
             target = _web_url(urljoin(str(current), location), redirect=True)
             downgrade = current.scheme == "https" and target.scheme == "http"
-            if downgrade and self.carries_secrets(current):
+            if downgrade and self._secrets.sent_to(current):
                 raise FetchFailure(
                     f"refused a redirect from https to http for {clean_line(current.host)}: "
                     "its cookies or headers from config.toml would travel unencrypted"
@@ -436,79 +381,9 @@ class Fetcher:
             result.etag = _header(headers.get("etag"))
             result.last_modified = _header(headers.get("last-modified"))
             result.content_type = _header(headers.get("content-type"))
-            result.body = await self._read_body(response)
+            result.body = await read_body(response, self.limits.max_bytes)
             return None
         if "retry-after" in headers and status in (429, 503):
             result.retry_after = parse_retry_after(headers["retry-after"])
         result.gone = status == 410
         raise FetchFailure(status_words(status))
-
-    async def _read_body(self, response: httpx.Response) -> bytes:
-        limit = self.limits.max_bytes
-        too_large = f"the response is larger than {human_size(limit)}"
-        declared = response.headers.get("content-length", "").strip()
-        if declared.isdigit() and int(declared) > limit:
-            raise FetchFailure(too_large)
-        try:
-            decoder: Decoder = decoder_for(response.headers.get("content-encoding", ""))
-        except DecodeError as exc:
-            raise FetchFailure(str(exc)) from None
-        body = bytearray()
-        received = 0
-        try:
-            async for chunk in response.aiter_raw():
-                received += len(chunk)
-                if received > limit:
-                    raise FetchFailure(too_large)
-                # The decoder yields small pieces, so a bomb stops at the limit, not after it.
-                for piece in decoder.feed(chunk):
-                    if len(body) + len(piece) > limit:
-                        raise FetchFailure(too_large)
-                    body += piece
-            for piece in decoder.flush():
-                if len(body) + len(piece) > limit:
-                    raise FetchFailure(too_large)
-                body += piece
-        except DecodeError as exc:
-            raise FetchFailure(str(exc)) from None
-        return bytes(body)
-
-    # file ----------------------------------------------------------------------------------
-
-    async def _fetch_file(self, url: str, last_modified: str, result: FetchResult) -> None:
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost"):
-            raise FetchFailure(f"cannot read a file on another machine: {redact_url(url)}")
-        path = Path(url2pathname(parts.path))
-        limit = self.limits.max_bytes
-
-        def read() -> tuple[bytes | None, str]:
-            stamp = formatdate(path.stat().st_mtime, usegmt=True)
-            if last_modified and last_modified == stamp:
-                return None, stamp
-            with path.open("rb") as handle:
-                data = handle.read(limit + 1)
-            return data, stamp
-
-        try:
-            async with asyncio.timeout(self.limits.total_timeout):
-                data, stamp = await asyncio.to_thread(read)
-        except TimeoutError:
-            raise FetchFailure(
-                f"timed out after {human_seconds(self.limits.total_timeout)} s"
-            ) from None
-        except FileNotFoundError:
-            raise FetchFailure(f"no such file: {path}") from None
-        except IsADirectoryError:
-            raise FetchFailure(f"{path} is a folder, not a file") from None
-        except PermissionError:
-            raise FetchFailure(f"permission denied: {path}") from None
-        except OSError as exc:
-            raise FetchFailure(f"could not read {path}: {exc.strerror or 'error'}") from None
-        result.last_modified = stamp
-        if data is None:
-            result.not_modified = True
-            return
-        if len(data) > limit:
-            raise FetchFailure(f"the file is larger than {human_size(limit)}")
-        result.body = data

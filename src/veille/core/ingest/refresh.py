@@ -1,11 +1,11 @@
 """Refreshing feeds: fetch concurrently, parse off the event loop, store in batches.
 
 The pipeline per feed is fetch (async, bounded by the fetcher's global and per-host limits) →
-parse and prepare the rows (worker processes for many feeds, threads for a few) → store (one
-writer thread, so this process never contends with itself for SQLite's write lock; other
-processes wait on the busy timeout). The writer takes every outcome waiting when it becomes free
-and writes them in one transaction, a savepoint per feed: under load a commit (and the search
-index flush it implies) serves many feeds, while a lone feed is still written at once.
+parse and prepare the rows (worker processes for many feeds, threads for a few:
+`veille.core.ingest.workers`) → store (one writer thread, so this process never contends with
+itself for SQLite's write lock; other processes wait on the busy timeout). The writer takes every
+outcome waiting when it becomes free and writes them in one transaction, a savepoint per feed
+(`veille.core.ingest.batches`).
 
 Feeds are started host by host in turns, their fetches take their slots from `HostSlots` (so
 that slow hosts cannot hold them all), and at most a window of them is between the start of its
@@ -18,33 +18,39 @@ a callback, which the CLI turns into a progress bar and the app into messages.
 from __future__ import annotations
 
 import asyncio
-import importlib
-import os
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import zip_longest
-from types import ModuleType
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 from veille.core.ingest.addresses import NetworkPolicy
-from veille.core.ingest.entries import PreparedEntry
+from veille.core.ingest.batches import BatchWriter
 from veille.core.ingest.failures import is_network_error
 from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.core.ingest.schedule import HostSlots, Postponed, timed_out, total_connections
-from veille.core.library import Failed, Fetched, Library, NotModified, Outcome, StoreResult
-from veille.core.model import Feed, NotAFeedError, ParsedFeed
+from veille.core.ingest.workers import PROCESS_POOL_FROM, Parsers, in_passing_thread
+from veille.core.library import Failed, Fetched, Library, NotModified, StoreResult
+from veille.core.model import Feed, NotAFeedError
 from veille.core.redact import redact_url
 from veille.core.settings import Settings
 
-PostStore = Callable[[Library, Feed, StoreResult], None]
+__all__ = [
+    "PROCESS_POOL_FROM",
+    "AfterRefresh",
+    "RefreshProgress",
+    "RefreshReport",
+    "cleartext_warning",
+    "due_feeds",
+    "in_host_turns",
+    "limits_from",
+    "make_fetcher",
+    "refresh",
+]
+
 AfterRefresh = Callable[[Library, list[int]], None]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,81 +149,7 @@ def due_feeds(feeds: Sequence[Feed], *, force: bool, now: float) -> tuple[list[F
     return due, len(feeds) - len(due)
 
 
-PROCESS_POOL_FROM = 40  # feeds still to parse from which parsing moves to worker processes
 IN_FLIGHT_PER_SLOT = 4  # feeds between fetch and store, per slot of the global fetch limit
-BATCH_ITEMS = 2_000  # prepared items per write transaction, at most (a few dozen feeds)
-
-
-def _parse_pool(feeds: int) -> Executor:
-    """Threads for a few feeds; for many, processes, so parsing runs beside the writer.
-
-    Parsing and preparing items is pure Python for the most part and holds the GIL: in threads
-    it takes turns with the writer, in processes it uses the second core. A worker process only
-    pays off past a few dozen feeds (see `_start_method` for what one costs).
-    """
-    workers = _workers()
-    if feeds >= PROCESS_POOL_FROM and workers > 1:
-        # Imported here: a refresh that parses little never needs them (~12 ms at start-up).
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        from veille.core.ingest.prepare import worker_started
-
-        return ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=get_context(_start_method()),
-            initializer=worker_started,
-        )
-    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-parse")
-
-
-def _start_method() -> str:
-    """How parser processes start: forked where that is safe, spawned elsewhere.
-
-    A spawned worker is a new interpreter that imports lxml and the parser again: ~140 ms of
-    CPU each, on the cores a cold refresh is waiting for, before its first feed. A forked one is
-    ready in ~10 ms with what this process has imported. But a fork copies every lock as it is,
-    and a lock held by another thread stays held forever in the child: so only on Linux (macOS
-    system libraries do not survive a fork) and only while this thread is the process's only
-    one. That is the command line's refresh when it starts its workers with its first requests
-    (see `refresh`); the app, whose screen has threads of its own, spawns them.
-    """
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "spawn"
-
-
-async def _in_passing_thread(call: Callable[[], T]) -> T:
-    """`call()` off the event loop, in a thread that ends with it.
-
-    Not in an executor, whose threads outlive their work: until the parser processes are
-    started, the process should keep no thread but this one (see `_start_method`).
-    """
-    loop = asyncio.get_running_loop()
-    done: asyncio.Future[T] = loop.create_future()
-
-    def run() -> None:
-        try:
-            result = call()
-        except BaseException as problem:  # handed over to the awaiting task, whatever it is
-            loop.call_soon_threadsafe(_settle, done, partial(done.set_exception, problem))
-        else:
-            loop.call_soon_threadsafe(_settle, done, partial(done.set_result, result))
-
-    thread = threading.Thread(target=run, name="veille-start", daemon=True)
-    thread.start()
-    result = await done
-    thread.join()  # it has handed its result over: these are its last instants
-    return result
-
-
-def _settle(future: asyncio.Future[T], settle: Callable[[], None]) -> None:
-    if not future.done():  # else the awaiting task was cancelled
-        settle()
-
-
-def _workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
 
 
 def _host(url: str) -> str:
@@ -239,100 +171,6 @@ def in_host_turns(feeds: Sequence[Feed]) -> list[Feed]:
     return [f for turn in zip_longest(*by_host.values()) for f in turn if f is not None]
 
 
-class _Parsers:
-    """The parse executor, made when the first document arrives (a refresh of feeds that all
-    answer 304 never pays for worker processes), sized by the feeds still to come then.
-
-    When many feeds have never been fetched (the first refresh after an import) or `--force`
-    ignores what they sent last, documents are certain: the workers are started at once, so that
-    they are ready when the first arrives instead of starting then.
-    """
-
-    def __init__(self) -> None:
-        self.executor: Executor | None = None
-        self._module: ModuleType | None = None
-
-    def get(self, remaining: int) -> Executor:
-        if self.executor is None:
-            self.executor = _parse_pool(remaining)
-        return self.executor
-
-    async def _prepare(self) -> ModuleType:
-        """`veille.core.ingest.prepare`, imported off the event loop the first time it is needed
-        (with lxml and the parser: tens of milliseconds the app's screen would freeze for), and
-        never by a refresh where every feed answers 304."""
-        if self._module is None:
-            self._module = await _in_passing_thread(
-                partial(importlib.import_module, "veille.core.ingest.prepare")
-            )
-        return self._module
-
-    async def parse(
-        self, remaining: int, body: bytes, url: str, content_type: str
-    ) -> tuple[ParsedFeed, list[PreparedEntry]]:
-        """Parse and prepare one document in the executor (see `parse_and_prepare`)."""
-        prepare = await self._prepare()
-        loop = asyncio.get_running_loop()
-        done: tuple[ParsedFeed, list[PreparedEntry]] = await loop.run_in_executor(
-            self.get(remaining), prepare.parse_and_prepare, body, url, content_type
-        )
-        return done
-
-    async def start_early(self, feeds: Sequence[Feed], *, force: bool) -> None:
-        new = sum(1 for feed in feeds if force or not (feed.etag or feed.last_modified))
-        if new >= PROCESS_POOL_FROM:
-            prepare = await self._prepare()
-            executor = self.get(len(feeds))
-            for _ in range(_workers()):
-                executor.submit(prepare.ready)
-
-    def shutdown(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
-
-
-class _BatchWriter:
-    """Hands outcomes to the writer thread, as many per transaction as are waiting."""
-
-    def __init__(self, lib: Library, executor: Executor) -> None:
-        self._lib = lib
-        self._executor = executor
-        self._waiting: list[tuple[Outcome, asyncio.Future[StoreResult | float | None]]] = []
-        self._draining: asyncio.Task[None] | None = None
-
-    async def write(self, outcome: Outcome) -> StoreResult | float | None:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[StoreResult | float | None] = loop.create_future()
-        self._waiting.append((outcome, future))
-        if self._draining is None or self._draining.done():
-            self._draining = loop.create_task(self._drain())
-        return await future
-
-    async def _drain(self) -> None:
-        loop = asyncio.get_running_loop()
-        while self._waiting:
-            batch: list[tuple[Outcome, asyncio.Future[StoreResult | float | None]]] = []
-            items = 0
-            while self._waiting and (not batch or items < BATCH_ITEMS):
-                outcome, future = self._waiting.pop(0)
-                batch.append((outcome, future))
-                if isinstance(outcome, Fetched):
-                    items += len(outcome.prepared)
-            try:
-                results = await loop.run_in_executor(
-                    self._executor, self._lib.record_refresh, [o for o, _ in batch]
-                )
-            except Exception as problem:  # the file failed: every feed of the batch did
-                results = [problem] * len(batch)
-            for (_, future), result in zip(batch, results, strict=True):
-                if future.done():  # its feed was cancelled
-                    continue
-                if isinstance(result, Exception):
-                    future.set_exception(result)
-                else:
-                    future.set_result(result)
-
-
 async def refresh(
     lib: Library,
     settings: Settings,
@@ -340,23 +178,22 @@ async def refresh(
     *,
     force: bool = False,
     on_progress: Callable[[RefreshProgress], None] | None = None,
-    post_store: Sequence[PostStore] = (),
     after: AfterRefresh | None = None,
     slots: HostSlots | None = None,
 ) -> RefreshReport:
     """Refresh `feed_ids` (all feeds when None) and return what happened.
 
-    `post_store` hooks run after each feed is stored; `after` runs once at the end with every
-    new item's id (watch rules and story grouping look across feeds, so they run there).
+    `after` runs once at the end, in the writer thread, with every new item's id (watch rules
+    and story grouping look across feeds, so they run there).
     `slots` share fetches between hosts within the deadline (by default the settings' own).
     """
     started = time.monotonic()
     loop = asyncio.get_running_loop()
-    parsers = _Parsers()
+    parsers = Parsers()
     started_writer: ThreadPoolExecutor | None = None
     try:
-        # No lasting thread before the parser processes may start (see `_start_method`).
-        every = await _in_passing_thread(partial(lib.feeds, counts=False))
+        # No lasting thread before the parser processes may start (see `start_method`).
+        every = await in_passing_thread(partial(lib.feeds, counts=False))
         subscribed = [f.url for f in every]
         if feed_ids is not None:
             wanted = set(feed_ids)
@@ -368,7 +205,7 @@ async def refresh(
             max_workers=1, thread_name_prefix="veille-store"
         )
         report = RefreshReport(feeds=len(feeds), skipped=skipped)
-        store = _BatchWriter(lib, writer)
+        store = BatchWriter(lib, writer)
         if slots is None:
             slots = HostSlots.for_settings(settings.refresh, deadline=settings.refresh.deadline)
         window = asyncio.Semaphore(max(1, settings.refresh.concurrency) * IN_FLIGHT_PER_SLOT)
@@ -447,8 +284,6 @@ async def refresh(
                         report.new_ids.extend(stored.new_ids)
                         cut = set(stored.truncated_ids)
                         report.new_flags.extend((i, feed.id, i in cut) for i in stored.new_ids)
-                        for hook in post_store:
-                            await loop.run_in_executor(writer, hook, lib, feed, stored)
                 except NotAFeedError as problem:
                     error = str(problem)
                 except Exception as problem:  # one feed's surprise must not stop the others

@@ -1,9 +1,9 @@
 """Sharing fetch slots between hosts, so that slow hosts cannot hold them all.
 
 The fetcher's limits bound how much veille asks of the network and of each server, but not who
-gets the slots: 21 feeds trickling a byte a second from 7 hosts, a few requests each, once held
-all 16 slots for a minute while 47 good feeds waited, and the refresh took two. A refresh (and the
-full-text prefetch after it) hands its slots out here instead:
+gets the slots: on their own, 21 feeds trickling a byte a second from 7 hosts, a few requests
+each, would hold all 16 slots for a minute while 47 good feeds wait, and the refresh would take
+two. A refresh (and the full-text prefetch after it) hands its slots out here instead:
 
 - hosts that answer share the main pool (`concurrency` slots, at most half of them per host);
 - a request still running after `slow_after` seconds marks its host slow and leaves the main
@@ -109,10 +109,6 @@ class HostSlots:
             slow_after=settings.slow_after,
             deadline=deadline,
         )
-
-    @property
-    def slow_hosts(self) -> frozenset[str]:
-        return frozenset(self._slow_hosts)
 
     def remaining(self) -> float | None:
         """Seconds left before the deadline (None: no deadline)."""
