@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from veille.core.export import EXTENSIONS, FORMATS, ExportOptions, review_date
     from veille.core.fulltext.cache import CacheStats
     from veille.core.fulltext.extract import Article
+    from veille.core.fulltext.markdown import html_to_markdown
     from veille.core.fulltext.policy import EffectivePolicy
     from veille.core.fulltext.service import FullTextResult, PrefetchReport
     from veille.core.ingest.discover import Candidate
@@ -103,6 +104,7 @@ _HOMES: dict[str, str] = {
     ),
     "CacheStats": "veille.core.fulltext.cache",
     "Article": "veille.core.fulltext.extract",
+    "html_to_markdown": "veille.core.fulltext.markdown",
     "EffectivePolicy": "veille.core.fulltext.policy",
     **dict.fromkeys(("FullTextResult", "PrefetchReport"), "veille.core.fulltext.service"),
     "Candidate": "veille.core.ingest.discover",
@@ -206,6 +208,7 @@ __all__ = [
     "View",
     "clean_line",
     "clean_note",
+    "html_to_markdown",
     "html_to_text",
     "load_settings",
     "normalize_tag",

@@ -12,6 +12,7 @@ settings'…) and are re-exported here, resolved on first use: a refresh's parse
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ __all__ = [
     "SubscriptionFileError",
     "UsageError",
     "VeilleError",
+    "describe_os_error",
+    "explain",
 ]
 
 
@@ -60,6 +63,21 @@ class NotFound(VeilleError):
 
 class UsageError(VeilleError):
     """The request cannot be carried out as asked (offline, nothing to do, both or neither…)."""
+
+
+def explain(error: BaseException, library: Path, backups: Path | None = None) -> VeilleError | None:
+    """`error` (SQLite's, or text that does not decode) in plain words when it is the library
+    file's problem — full, busy, read-only, damaged — else None."""
+    from veille.core.library.problems import explain as known
+
+    return known(error, library, backups)
+
+
+def describe_os_error(error: OSError, path: Path | str) -> str:
+    """What happened to `path`, in words a user can act on."""
+    from veille.core.outfile import describe
+
+    return describe(error, path)
 
 
 _HOMES = {

@@ -31,7 +31,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from veille.core import network
-from veille.core.errors import NotFound, UsageError, VeilleError
+from veille.core.errors import NotFound, UsageError, VeilleError, explain
 from veille.core.library import Library, View, open_library
 from veille.core.model import Feed, FeedPolicy, Item, ItemRow, Rule, SavedSearch, Stats, TagCount
 from veille.core.outcomes import Discovery, Exported, Opened, Refreshed, Restored, Snapshot
@@ -187,7 +187,9 @@ class Veille:
 
     def explain(self, error: BaseException) -> VeilleError | None:
         """`error` in plain words when it is the library's (damaged, full, busy…), else None."""
-        return self.library.db.problem(error)
+        if self._library is None:
+            return explain(error, self.paths.library, self.paths.backups)
+        return self._library.db.problem(error)
 
     def check(self) -> str | None:
         """Check the library file's structure: the damage found (and remembered), or None."""
@@ -535,6 +537,15 @@ class Veille:
         """The article `page` holds, as the full-text fetcher would extract it."""
         return network.extract(self, page, url, content_type)
 
+    def keep_page(self, item_id: int, page: bytes, url: str, content_type: str = "") -> None:
+        """Keep the article of a page already at hand as `item_id`'s full text (in the cache,
+        and in the library's own copy); VeilleError when the page holds no article."""
+        from veille.core.fulltext.cache import CachedArticle
+
+        article = self.extract(page, url, content_type)
+        self.cache.put_article(item_id, CachedArticle.of(url, article))
+        self.library.record_full_text(item_id, article.html, pin=False)
+
     def cache_stats(self) -> CacheStats:
         return self.needed_cache().stats()
 
@@ -542,6 +553,13 @@ class Veille:
         return self.needed_cache().clear()
 
     # Exports, backups, state --------------------------------------------------------------------
+
+    def check_output(self, path: Path) -> None:
+        """Refuse, before any work, a file name that cannot be written: empty, a folder, in a
+        folder that does not exist (the verbs that write files check it too)."""
+        from veille.core.outfile import check_target
+
+        check_target(path)
 
     def export_options(
         self, *, lang: str | None = None, group_by: str = "none", query: str = "", title: str = ""
