@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
+
+if TYPE_CHECKING:
+    from veille.core import Article
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,10 +73,14 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
         page, content_type, url = ctx.veille.fetch_page(args.url)
     else:
         raise CommandError("give a URL or --html FILE")
-    article = ctx.veille.extract(page, url, content_type)
-    if args.format == "html":
+    _print_article(ctx, ctx.veille.extract(page, url, content_type), args.format)
+    return 0
+
+
+def _print_article(ctx: Context, article: Article, fmt: str) -> None:
+    if fmt == "html":
         ctx.print(article.html)
-    elif args.format == "markdown":
+    elif fmt == "markdown":
         from veille.core import html_to_markdown  # lxml: only for this format
 
         ctx.print(f"# {article.title}\n" if article.title else "")
@@ -83,7 +91,6 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
             ctx.print(article.byline)
         ctx.print()
         ctx.print(article.text)
-    return 0
 
 
 def cmd_cache(ctx: Context, args: argparse.Namespace) -> int:

@@ -20,11 +20,11 @@ from veille.core.outfile import OutputError, check_target, describe, write_outpu
 
 if TYPE_CHECKING:
     from veille.core.export import ExportOptions
-    from veille.core.veille import Veille
+    from veille.core.home import Home
 
 
 def export(
-    v: Veille,
+    v: Home,
     fmt: str,
     options: ExportOptions,
     query: str,
@@ -53,7 +53,7 @@ def export(
     return Exported(len(items), path=to)
 
 
-def subscriptions(v: Veille, include_secrets: bool, to: Path | None) -> str:
+def subscriptions(v: Home, include_secrets: bool, to: Path | None) -> str:
     from veille.core.export import export_opml
 
     if to is not None:
@@ -64,7 +64,7 @@ def subscriptions(v: Veille, include_secrets: bool, to: Path | None) -> str:
     return text
 
 
-def state(v: Veille, include_secrets: bool, to: Path | None) -> str:
+def state(v: Home, include_secrets: bool, to: Path | None) -> str:
     from veille.core.library.portable import dumps_state
 
     if to is not None:
@@ -75,7 +75,7 @@ def state(v: Veille, include_secrets: bool, to: Path | None) -> str:
     return text
 
 
-def import_state(v: Veille, file: Path) -> dict[str, int]:
+def import_state(v: Home, file: Path) -> dict[str, int]:
     from veille.core.library.portable import import_state as merge
 
     too_deep = f"{file} is nested too deeply to be a state file; nothing was imported"

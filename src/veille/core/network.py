@@ -17,13 +17,13 @@ from veille.core.outcomes import Discovery, Refreshed
 if TYPE_CHECKING:
     from veille.core.fulltext.extract import Article
     from veille.core.fulltext.service import FullTextResult, PrefetchReport
+    from veille.core.home import Home
     from veille.core.ingest.fetch import Fetcher
     from veille.core.ingest.opml import Subscription
     from veille.core.ingest.refresh import RefreshProgress
-    from veille.core.veille import Veille
 
 
-def _fetcher(v: Veille, feeds: bool = True) -> Fetcher:
+def _fetcher(v: Home, feeds: bool = True) -> Fetcher:
     """The network client of one verb; the subscriptions' hosts are the user's own (pages on
     them may be fetched even on a private address)."""
     from veille.core.ingest.refresh import make_fetcher
@@ -32,13 +32,13 @@ def _fetcher(v: Veille, feeds: bool = True) -> Fetcher:
     return make_fetcher(v.settings, subscribed)
 
 
-def _online(v: Veille, what: str) -> None:
+def _online(v: Home, what: str) -> None:
     if v.offline:
         raise UsageError(f"--offline: {what} needs the network")
 
 
 async def refresh(
-    v: Veille,
+    v: Home,
     feed_ids: Sequence[int] | None,
     force: bool,
     on_progress: Callable[[RefreshProgress], None] | None,
@@ -59,7 +59,7 @@ async def refresh(
     return Refreshed(report, fetched)
 
 
-async def fetch_full_text(v: Veille, item_id: int) -> FullTextResult:
+async def fetch_full_text(v: Home, item_id: int) -> FullTextResult:
     from veille.core.fulltext.service import FullTextService
 
     _online(v, "fetching full texts")
@@ -73,7 +73,7 @@ async def fetch_full_text(v: Veille, item_id: int) -> FullTextResult:
 
 
 async def prefetch(
-    v: Veille, query: str, every: bool, on_progress: Callable[[int, int], None] | None
+    v: Home, query: str, every: bool, on_progress: Callable[[int, int], None] | None
 ) -> PrefetchReport:
     from veille.core.fulltext.service import FullTextService
 
@@ -98,7 +98,7 @@ def feed_address(typed: str) -> str:
     return url if "://" in url else "https://" + url
 
 
-async def discover(v: Veille, typed: str) -> Discovery:
+async def discover(v: Home, typed: str) -> Discovery:
     url = feed_address(typed)
     if url.startswith("file://") or v.offline:
         return Discovery(url)
@@ -108,7 +108,7 @@ async def discover(v: Veille, typed: str) -> Discovery:
         return Discovery(url, await find(fetcher, url))
 
 
-async def fetch_page(v: Veille, url: str) -> tuple[bytes, str, str]:
+async def fetch_page(v: Home, url: str) -> tuple[bytes, str, str]:
     from veille.core.ingest.refresh import make_fetcher
 
     async with make_fetcher(v.settings) as fetcher:
@@ -119,7 +119,7 @@ async def fetch_page(v: Veille, url: str) -> tuple[bytes, str, str]:
     return result.body, result.content_type, result.final_url or url
 
 
-def extract(v: Veille, page: bytes, url: str, content_type: str) -> Article:
+def extract(v: Home, page: bytes, url: str, content_type: str) -> Article:
     from veille.core.fulltext.extract import ExtractionError
     from veille.core.fulltext.extract import extract as read_article
     from veille.core.fulltext.service import rule_for
@@ -144,7 +144,7 @@ def read_subscription_file(file: Path) -> list[Subscription]:
         raise VeilleError(f"{file}: {error}; nothing was imported") from None
 
 
-def cleartext_warning(v: Veille) -> str:
+def cleartext_warning(v: Home) -> str:
     from veille.core.ingest.refresh import cleartext_warning as warning
 
     return warning(v.settings, (f.url for f in v.library.feeds(counts=False)))
