@@ -31,11 +31,8 @@ from veille.cli import (
 )
 from veille.cli.arguments import non_utf8, query_words_last, tag_words_last
 from veille.cli.context import CommandError, Context
-from veille.core.fulltext.cache import CacheUnavailable
-from veille.core.library import LibraryError, explain
-from veille.core.outfile import OutputError, describe
-from veille.core.settings import ConfigError, Paths, load_settings, resolve_paths
-from veille.core.text import terminal_safe
+from veille.core import Paths, Veille, VeilleError, load_settings, resolve_paths, terminal_safe
+from veille.core.errors import describe_os_error, explain
 
 MODULES = [
     commands_feeds,
@@ -101,7 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     parser = build_parser()
-    args = parser.parse_args(query_words_last(parser, tag_words_last(raw)))
+    return _run(parser.parse_args(query_words_last(parser, tag_words_last(raw))))
+
+
+def _run(args: argparse.Namespace) -> int:
     paths: Paths | None = None
     ctx: Context | None = None
     try:
@@ -112,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             paths = resolve_paths(args.home)
         settings = load_settings(paths)
-        ctx = Context(paths=paths, settings=settings, offline=args.offline)
+        ctx = Context(Veille(paths, settings, offline=args.offline, verify_writes=True))
         try:
             if args.command is None:
                 return run_app(ctx)
@@ -121,28 +121,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             return status
         finally:
             ctx.close()
-    except (CommandError, LibraryError, ConfigError, OutputError, CacheUnavailable) as error:
-        return _say(str(error), getattr(error, "status", 1))
-    except KeyboardInterrupt:
+    except (Exception, KeyboardInterrupt) as error:
+        return _failed(error, paths, ctx)
+
+
+def _failed(error: BaseException, paths: Paths | None, ctx: Context | None) -> int:
+    """The exit status for `error`, after one line on stderr (and a log entry for a bug)."""
+    if isinstance(error, VeilleError):
+        return _say(str(error), error.status)
+    if isinstance(error, KeyboardInterrupt):
         print("veille: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `veille items | head`
+    if isinstance(error, BrokenPipeError):  # `veille items | head`
         _silence_stdout()
         return 0
-    except (sqlite3.Error, UnicodeDecodeError) as error:
+    if isinstance(error, (sqlite3.Error, UnicodeDecodeError)):
         opened = paths is not None and (isinstance(error, sqlite3.Error) or _library_opened(ctx))
         known = explain(error, paths.library, paths.backups) if opened and paths else None
-        if known is not None:
-            return _say(str(known), 1)
-        return _unexpected(error, paths)
-    except OSError as error:
+        return _say(str(known), 1) if known is not None else _unexpected(error, paths)
+    if isinstance(error, OSError):
         return _say(_os_error(error), 1)
-    except OverflowError:
+    if isinstance(error, OverflowError):
         return _say("a number is too large (ids and counts go up to 9223372036854775807)", 1)
-    except ValueError as error:
+    if isinstance(error, ValueError):
         return _say(str(error), 1)
-    except Exception as error:
-        return _unexpected(error, paths)
+    return _unexpected(error, paths)
 
 
 def _say(text: str, status: int) -> int:
@@ -151,7 +154,7 @@ def _say(text: str, status: int) -> int:
 
 
 def _library_opened(ctx: Context | None) -> bool:
-    return ctx is not None and ctx._library is not None
+    return ctx is not None and ctx.veille.opened
 
 
 def _os_error(error: OSError) -> str:
@@ -164,7 +167,7 @@ def _os_error(error: OSError) -> str:
             else (error.strerror or str(error))
         )
         return f"cannot write to standard output: {reason}"
-    return describe(error, error.filename)
+    return describe_os_error(error, error.filename)
 
 
 def _silence_stdout() -> None:

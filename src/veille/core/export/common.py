@@ -15,12 +15,15 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from veille.core.i18n import format_date, french_typography, label
+from veille.core.model import EXPORT_EXTENSIONS as EXTENSIONS
+from veille.core.model import EXPORT_FORMATS as FORMATS
 from veille.core.model import Item
 from veille.core.redact import redact_url
 from veille.core.text import clean_line, html_to_text, strip_controls
 
 __all__ = [
     "EXCERPT_LENGTH",
+    "EXTENSIONS",
     "FORMATS",
     "ExportOptions",
     "clean_line",
@@ -39,7 +42,6 @@ __all__ = [
     "xml_safe",
 ]
 
-FORMATS: tuple[str, ...] = ("md", "html", "json", "csv", "atom", "bookmarks", "opml")
 EXCERPT_LENGTH = 400
 GROUPINGS = ("tag", "feed", "day", "none")
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from veille.core.errors import VeilleError
 from veille.core.ingest.addresses import web_link
 from veille.core.settings import Paths, Settings
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from veille.core.fulltext.extract import Article
 
 
-class CacheUnavailable(Exception):
+class CacheUnavailable(VeilleError):
     """The full-text cache cannot be used; the message says why, in plain words."""
 
 
