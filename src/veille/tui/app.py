@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import RenderableType
 from textual.app import App
 from textual.content import Content
 from textual.theme import Theme
@@ -43,18 +42,10 @@ class VeilleApp(App[None]):
         self.offline = offline
         self._own_library = own_library
         self._theme_ready = False
-        self.closing = False
-
-    def exit(
-        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
-    ) -> None:
-        """Keys and workers that arrive after this are ignored (see `check_action`)."""
-        self.closing = True
-        super().exit(result, return_code, message)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.closing:
-            return False
+        if self.return_code is not None:
+            return False  # keys read ahead after `q`: the app is leaving
         return super().check_action(action, parameters)
 
     def _fatal_error(self) -> None:
@@ -98,15 +89,15 @@ class VeilleApp(App[None]):
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._theme_ready:
-            self.main.save_state("tui.theme", theme.name)
+            self.main.jobs.save_state("tui.theme", theme.name)
 
     async def action_quit(self) -> None:
-        """`ctrl+q` too waits for the changes the user confirmed (see `Tasks.request_quit`)."""
+        """`ctrl+q` too waits for the changes the user confirmed (see `SaveGuard`)."""
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is None:
             self.exit()
         else:
-            main.request_quit()
+            main.guard.request_quit()
 
     def on_task_failed(self, message: TaskFailed) -> None:
         """The one place background failures are shown; the app carries on."""
@@ -117,8 +108,8 @@ class VeilleApp(App[None]):
 
     def on_unmount(self) -> None:
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
-        if main is not None and main.cache is not None:
-            main.cache.close()
+        if main is not None and main.follower.cache is not None:
+            main.follower.cache.close()
         if self._own_library:
             self.lib.close()
 

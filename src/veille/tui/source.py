@@ -52,3 +52,30 @@ class EmptySource:
 
     def position(self, item_id: int) -> int | None:
         return None
+
+
+def first_unread(
+    source: RowSource, start: int, direction: int, count: int
+) -> tuple[int, int] | None:
+    """The index and id of the first unread row after (or before) `start`, read in chunks."""
+    chunk = 200
+    if direction > 0:
+        offset = start + 1
+        while offset < count:
+            rows = source.rows(offset, chunk)
+            for n, row in enumerate(rows):
+                if not row.read:
+                    return offset + n, int(row.id)
+            if not rows:
+                return None
+            offset += chunk
+        return None
+    end = start
+    while end > 0:
+        offset = max(0, end - chunk)
+        rows = source.rows(offset, end - offset)
+        for n in range(len(rows) - 1, -1, -1):
+            if not rows[n].read:
+                return offset + n, int(rows[n].id)
+        end = offset
+    return None

@@ -79,7 +79,7 @@ class TagsProvider(_Listing):
         where = f"on {len(rows)} selected items" if len(rows) > 1 else ""
         for tag in main.known_tags:
             if any(tag not in row.tags for row in rows):
-                yield clean_line(tag), partial(main.change_tags, ids, [tag], []), where
+                yield clean_line(tag), partial(main.marker.change_tags, ids, [tag], []), where
 
 
 class SearchesProvider(_Listing):
