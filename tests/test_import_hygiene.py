@@ -7,6 +7,8 @@ import sys
 
 CORE = [
     "veille",
+    "veille.core",
+    "veille.core.veille",
     "veille.core.model",
     "veille.core.settings",
     "veille.core.text",
@@ -46,6 +48,15 @@ def test_core_does_not_import_textual() -> None:
     assert _imported_after(script, "textual", "veille.tui") == []
 
 
+def test_the_front_door_is_light_until_a_verb_needs_more() -> None:
+    """`veille.core`'s face resolves its names on first use; the front door itself brings the
+    library, never the network client, the parsers or page extraction."""
+    assert _imported_after("import veille.core", *HEAVY) == []
+    script = "from veille.core import Veille, View, Item, VeilleError, LibraryError, FORMATS"
+    heavy = ("httpx", "feedparser", "lxml", "readability", "diskcache", "textual", "rich")
+    assert _imported_after(script, *heavy) == []
+
+
 def test_a_refresh_worker_imports_only_what_parsing_needs() -> None:
     """Each parser process imports its task's module before its first feed."""
     script = (
@@ -68,6 +79,7 @@ def test_a_command_imports_the_parser_and_the_cache_only_when_it_needs_them(tmp_
     script = (
         "import contextlib, io\n"
         "from veille.cli.command import main\n"
+        "from veille.core import Veille\n"
         "from veille.core.pipeline import refresh_all\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    main(['--home', {str(tmp_path)!r}, 'stats'])\n"

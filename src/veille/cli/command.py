@@ -31,12 +31,8 @@ from veille.cli import (
 )
 from veille.cli.arguments import non_utf8, query_words_last, tag_words_last
 from veille.cli.context import CommandError, Context
-from veille.core.fulltext.cache import CacheUnavailable
-from veille.core.library import LibraryError
-from veille.core.library.problems import explain
-from veille.core.outfile import OutputError, describe
-from veille.core.settings import ConfigError, Paths, load_settings, resolve_paths
-from veille.core.text import terminal_safe
+from veille.core import Paths, Veille, VeilleError, load_settings, resolve_paths, terminal_safe
+from veille.core.errors import describe_os_error, explain
 
 MODULES = [
     commands_feeds,
@@ -113,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             paths = resolve_paths(args.home)
         settings = load_settings(paths)
-        ctx = Context(paths=paths, settings=settings, offline=args.offline)
+        ctx = Context(Veille(paths, settings, offline=args.offline, verify_writes=True))
         try:
             if args.command is None:
                 return run_app(ctx)
@@ -122,8 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return status
         finally:
             ctx.close()
-    except (CommandError, LibraryError, ConfigError, OutputError, CacheUnavailable) as error:
-        return _say(str(error), getattr(error, "status", 1))
+    except VeilleError as error:
+        return _say(str(error), error.status)
     except KeyboardInterrupt:
         print("veille: interrupted", file=sys.stderr)
         return 130
@@ -152,7 +148,7 @@ def _say(text: str, status: int) -> int:
 
 
 def _library_opened(ctx: Context | None) -> bool:
-    return ctx is not None and ctx._library is not None
+    return ctx is not None and ctx.veille.opened
 
 
 def _os_error(error: OSError) -> str:
@@ -165,7 +161,7 @@ def _os_error(error: OSError) -> str:
             else (error.strerror or str(error))
         )
         return f"cannot write to standard output: {reason}"
-    return describe(error, error.filename)
+    return describe_os_error(error, error.filename)
 
 
 def _silence_stdout() -> None:

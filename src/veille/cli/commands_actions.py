@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 
 from veille.cli.arguments import item_id
 from veille.cli.context import CommandError, Context
+from veille.core import Rule
 
 
 def _targets(p: argparse.ArgumentParser) -> None:
@@ -81,36 +81,29 @@ def resolve_items(ctx: Context, ids: list[int], query: str | None) -> list[int]:
     if query is not None:
         if ids:
             raise CommandError("give item ids or --query, not both")
-        return ctx.library.item_ids(query)
+        return ctx.veille.item_ids(query)
     if not ids:
         raise CommandError("which items? give their ids or --query QUERY")
-    known = {item.id for item in ctx.library.items_by_id(ids)}
-    missing = [i for i in ids if i not in known]
-    if missing:
-        raise CommandError(f"no item with id {', '.join(map(str, missing))}")
-    return ids
+    return ctx.veille.known_items(ids)
 
 
 def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
     ids = resolve_items(ctx, args.items, args.query)
-    lib = ctx.library
-    actions: dict[str, Callable[[], int]] = {
-        "star": lambda: lib.set_starred(ids, True),
-        "unstar": lambda: lib.set_starred(ids, False),
-        "read": lambda: lib.set_read(ids, True),
-        "unread": lambda: lib.set_read(ids, False),
-    }
-    action = actions[args.flag]
-    changed = action()
+    on = args.flag in ("star", "read")
+    if args.flag in ("star", "unstar"):
+        changed = ctx.veille.set_marks(ids, starred=on)
+    else:
+        changed = ctx.veille.set_marks(ids, read=on)
     ctx.print(f"{args.flag}: {changed} of {len(ids)} items changed")
     return 0
 
 
-def cmd_tag(ctx: Context, args: argparse.Namespace) -> int:
+def _tag_words(words: list[str]) -> tuple[list[int], list[str], list[str]]:
+    """`12 +cnil -a-lire` as (item ids, tags to add, tags to remove)."""
     ids: list[int] = []
     add: list[str] = []
     remove: list[str] = []
-    for word in args.words:
+    for word in words:
         if word.startswith("+") and len(word) > 1:
             add.append(word[1:])
         elif word.startswith("-") and len(word) > 1 and not word[1:].isdigit():
@@ -124,8 +117,13 @@ def cmd_tag(ctx: Context, args: argparse.Namespace) -> int:
             raise CommandError(f"{word!r} is neither an item id nor +tag / -tag")
     if not add and not remove:
         raise CommandError("nothing to do: add +tag or -tag")
+    return ids, add, remove
+
+
+def cmd_tag(ctx: Context, args: argparse.Namespace) -> int:
+    ids, add, remove = _tag_words(args.words)
     targets = resolve_items(ctx, ids, args.query)
-    ctx.library.tag(targets, add=add, remove=remove)
+    ctx.veille.tag(targets, add=add, remove=remove)
     ctx.print(
         f"tagged {len(targets)} items"
         + (f" +{' +'.join(add)}" if add else "")
@@ -135,29 +133,28 @@ def cmd_tag(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_note(ctx: Context, args: argparse.Namespace) -> int:
-    lib = ctx.library
-    item = lib.item(args.item)
+    item = ctx.veille.item(args.item)
     if args.text is None:
         if item.note:
             ctx.print(item.note)
         return 0
     text = sys.stdin.read() if args.text == "-" else args.text
-    lib.set_note(item.id, text)
+    ctx.veille.set_note(item.id, text)
     ctx.print(f"note {'saved' if text.strip() else 'deleted'} on item {item.id}")
     return 0
 
 
 def cmd_tags(ctx: Context, args: argparse.Namespace) -> int:
-    lib = ctx.library
+    v = ctx.veille
     command = args.tags_command or "list"
     if command == "rename":
-        moved = lib.rename_tag(args.old, args.new)
+        moved = v.rename_tag(args.old, args.new)
         ctx.print(f"renamed {args.old} → {args.new} on {moved} items")
     elif command == "delete":
-        removed = lib.delete_tag(args.name)
+        removed = v.delete_tag(args.name)
         ctx.print(f"deleted {args.name} from {removed} items")
     else:
-        counts = lib.tags()
+        counts = v.tags()
         width = max((len(t.name) for t in counts), default=0)
         for t in counts:
             ctx.print(f"{t.name:<{width}}  {t.items:>6} items  {t.unread:>6} unread")
@@ -167,41 +164,35 @@ def cmd_tags(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
-    lib = ctx.library
-    lib.sync_watch(ctx.settings.watch)
     if args.watch_command == "apply":
-        counts = lib.apply_rules(name=args.name)
+        counts = ctx.veille.apply_watches(args.name)
         for name, count in counts.items():
             ctx.print(f"{name}: {count} items matched")
         if not counts:
             ctx.print("no watch rules: add [[watch]] entries to config.toml")
         return 0
-    for rule in lib.rules():
-        actions = [f"+{t}" for t in rule.add_tags]
-        actions += [
-            word
-            for word, on in (("star", rule.star), ("read", rule.mark_read), ("hide", rule.hide))
-            if on
-        ]
+    for rule in ctx.veille.watches():
         ctx.print(
-            f"{rule.name}: {rule.query}  → {' '.join(actions) or '(no action)'}  "
+            f"{rule.name}: {rule.query}  → {' '.join(_actions(rule)) or '(no action)'}  "
             f"({rule.unread} unread)"
         )
     return 0
 
 
+def _actions(rule: Rule) -> list[str]:
+    flags = (("star", rule.star), ("read", rule.mark_read), ("hide", rule.hide))
+    return [f"+{t}" for t in rule.add_tags] + [word for word, on in flags if on]
+
+
 def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
-    lib = ctx.library
+    v = ctx.veille
     if args.search_command == "save":
-        saved = lib.save_search(args.name, args.query)
+        saved = v.save_search(args.name, args.query)
         ctx.print(f"saved search {saved.name!r}: {saved.query}")
     elif args.search_command == "delete":
-        found = [s for s in lib.saved_searches() if s.name == args.name]
-        if not found:
-            raise CommandError(f"no saved search named {args.name!r}")
-        lib.delete_search(found[0].id)
+        v.delete_search(args.name)
         ctx.print(f"deleted saved search {args.name!r}")
     else:
-        for s in lib.saved_searches():
+        for s in v.saved_searches():
             ctx.print(f"{s.name}: {s.query}  ({s.unread} unread)")
     return 0

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 from pathlib import Path
 
-from veille.cli.context import CommandError, Context
-from veille.core.outfile import check_target, write_output
-
-FORMATS = ("md", "html", "json", "csv", "atom", "bookmarks", "opml")
+from veille.cli.context import Context
+from veille.core import FORMATS
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,35 +32,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.export import ExportOptions, export_items
-
+    v = ctx.veille
     if args.output:
-        check_target(args.output)  # before the work: a folder or a missing one is told at once
-    lib = ctx.library
+        v.check_output(args.output)  # before the work: a folder or a missing one is told at once
     query = " ".join(args.query).strip()
     if args.saved:
-        found = [s for s in lib.saved_searches() if s.name == args.saved]
-        if not found:
-            raise CommandError(f"no saved search named {args.saved!r}")
-        query = found[0].query
+        query = v.saved_search(args.saved).query
     query = query or "is:starred"
-    items = lib.items(query)
-    lang = args.lang or ctx.settings.lang
-    options = ExportOptions(lang=lang, group_by=args.group_by, query=query, generated=_today())
-    if args.title:
-        options.title = args.title
-    feed_ids = {item.feed_id for item in items}
-    feeds = [f for f in lib.feeds() if f.id in feed_ids]
-    text = export_items(items, args.format, options, feeds)
+    options = v.export_options(
+        lang=args.lang, group_by=args.group_by, query=query, title=args.title or ""
+    )
+    done = v.export(args.format, options, query=query, to=args.output)
     if args.output:
-        write_output(args.output, text)
-        ctx.warn(f"exported {len(items)} items to {args.output}")
+        ctx.warn(f"exported {done.count} items to {args.output}")
     else:
-        ctx.write(text)
+        ctx.write(done.text)
     return 0
-
-
-def _today() -> datetime:
-    """The review's date: today, at midnight UTC, so a day's exports are byte-identical."""
-    now = datetime.now(UTC)
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)

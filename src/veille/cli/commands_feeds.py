@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from veille.cli.arguments import count, item_id
+from veille.cli.arguments import count
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
-from veille.core.fulltext.policy import feed_policy
 from veille.core.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
-from veille.core.outfile import write_output
 from veille.core.redact import redact_url
-from veille.core.settings import Settings
+
+if TYPE_CHECKING:
+    from veille.core import EffectivePolicy, Refreshed, RefreshProgress
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -94,48 +93,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_refresh)
 
 
-def find_feed(ctx: Context, ref: str) -> Feed:
-    lib = ctx.library
-    if ref.isdigit():
-        try:
-            return lib.feed(item_id(ref))
-        except argparse.ArgumentTypeError as error:
-            raise CommandError(str(error)) from None
-    feed = lib.feed_by_url(ref)
-    if feed is None:
-        raise CommandError(f"no feed {ref!r}; `veille feeds` lists them")
-    return feed
-
-
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
-    url = args.url.strip()
-    if "://" not in url:
-        url = "https://" + url
-    if not url.startswith("file://") and not ctx.offline:
-        from veille.core.ingest.discover import DiscoveryError, discover
-        from veille.core.ingest.refresh import make_fetcher
-
-        feeds = [f.url for f in ctx.library.feeds(counts=False)]
-
-        async def find() -> list[Any]:
-            async with make_fetcher(ctx.settings, feeds) as fetcher:
-                return await discover(fetcher, url)
-
-        try:
-            candidates = asyncio.run(find())
-        except DiscoveryError as error:
-            raise CommandError(str(error)) from None
-        if len(candidates) > 1 and args.pick is None:
-            ctx.print(f"{len(candidates)} feeds found on {redact_url(url)}:")
-            for n, c in enumerate(candidates, 1):
-                ctx.print(f"  {n}. {c.title or '(untitled)'}  {redact_url(c.url)}")
-            ctx.print("Run again with --pick N to choose one.")
-            return 2
+    found = ctx.veille.discover(args.url)
+    url, candidates = found.url, found.candidates
+    if len(candidates) > 1 and args.pick is None:
+        ctx.print(f"{len(candidates)} feeds found on {redact_url(url)}:")
+        for n, c in enumerate(candidates, 1):
+            ctx.print(f"  {n}. {c.title or '(untitled)'}  {redact_url(c.url)}")
+        ctx.print("Run again with --pick N to choose one.")
+        return 2
+    if candidates:
         index = (args.pick or 1) - 1
         if not 0 <= index < len(candidates):
             raise CommandError(f"--pick must be between 1 and {len(candidates)}")
         url = candidates[index].url
-    feed = ctx.library.add_feed(url, title=args.title, folder=args.folder)
+    feed = ctx.veille.subscribe(url, title=args.title, folder=args.folder)
     ctx.print(
         f"subscribed [{feed.id}] {redact_url(feed.url)}"
         + (f" in {feed.folder}" if feed.folder else "")
@@ -144,41 +116,25 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
-    feed = find_feed(ctx, args.feed)
-    ctx.library.remove_feed(feed.id)
+    feed = ctx.veille.remove_feed(args.feed)
     ctx.print(f"removed [{feed.id}] {redact_url(feed.url)}")
     return 0
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.ingest.opml import SubscriptionFileError, read_subscriptions
-
-    try:
-        data = args.file.read_bytes()
-    except OSError as error:
-        raise CommandError(f"cannot read {args.file}: {error.strerror}") from None
-    try:
-        subscriptions = read_subscriptions(data, args.file.name)
-    except SubscriptionFileError as error:
-        raise CommandError(f"{args.file}: {error}; nothing was imported") from None
-    added, known = ctx.library.add_feeds(subscriptions)
+    added, known = ctx.veille.import_subscriptions(args.file)
     ctx.print(f"imported {added} feeds ({known} already subscribed) from {args.file}")
     return 0
 
 
 def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.export import export_opml
-
-    text = export_opml(ctx.library.feeds(), include_secrets=args.include_secrets)
-    if args.output:
-        write_output(args.output, text, private=args.include_secrets)
-    else:
+    text = ctx.veille.export_subscriptions(include_secrets=args.include_secrets, to=args.output)
+    if not args.output:
         ctx.write(text)
     return 0
 
 
-def feed_json(feed: Feed, settings: Settings) -> dict[str, Any]:
-    policy = feed_policy(settings, feed.url, feed.full_text)
+def feed_json(feed: Feed, policy: EffectivePolicy) -> dict[str, Any]:
     return {
         "id": feed.id,
         "url": redact_url(feed.url),
@@ -201,48 +157,47 @@ def feed_json(feed: Feed, settings: Settings) -> dict[str, Any]:
 
 
 def _warn_cleartext(ctx: Context) -> None:
-    from veille.core.ingest.refresh import cleartext_warning
-
-    warning = cleartext_warning(ctx.settings, (f.url for f in ctx.library.feeds(counts=False)))
+    warning = ctx.veille.cleartext_warning()
     if warning:
         ctx.print(warning)
 
 
 def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
-    feeds = [f for f in ctx.library.feeds() if f.failing or not args.failing]
+    v = ctx.veille
+    feeds = [f for f in v.feeds() if f.failing or not args.failing]
     if args.json:
-        ctx.print_json([feed_json(f, ctx.settings) for f in feeds])
+        ctx.print_json([feed_json(f, v.feed_policy(f)) for f in feeds])
         return 0
     for f in feeds:
-        state = "gone" if f.gone else ("error" if f.failing else "ok")
-        folder = f"{f.folder}/" if f.folder else ""
-        ctx.print(f"[{f.id}] {folder}{f.display_title}  ({f.unread}/{f.total} unread)  {state}")
-        ctx.print(f"     {redact_url(f.url)}")
-        policy = feed_policy(ctx.settings, f.url, f.full_text)
-        ctx.print(f"     full text: {policy.value} ({policy.origin_words})")
-        if f.moved_to:
-            ctx.print(f"     moved permanently to {redact_url(f.moved_to)}")
-        if f.failing:
-            retry = f", next try {f.next_retry:%Y-%m-%d %H:%M} UTC" if f.next_retry else ""
-            ctx.print(f"     last error: {f.last_error} ({f.failures} in a row{retry})")
+        _print_feed(ctx, f)
     if not feeds:
         ctx.print("no feeds" + (" failing" if args.failing else "; `veille add URL` subscribes"))
     _warn_cleartext(ctx)
     return 0
 
 
+def _print_feed(ctx: Context, f: Feed) -> None:
+    state = "gone" if f.gone else ("error" if f.failing else "ok")
+    folder = f"{f.folder}/" if f.folder else ""
+    ctx.print(f"[{f.id}] {folder}{f.display_title}  ({f.unread}/{f.total} unread)  {state}")
+    ctx.print(f"     {redact_url(f.url)}")
+    policy = ctx.veille.feed_policy(f)
+    ctx.print(f"     full text: {policy.value} ({policy.origin_words})")
+    if f.moved_to:
+        ctx.print(f"     moved permanently to {redact_url(f.moved_to)}")
+    if f.failing:
+        retry = f", next try {f.next_retry:%Y-%m-%d %H:%M} UTC" if f.next_retry else ""
+        ctx.print(f"     last error: {f.last_error} ({f.failures} in a row{retry})")
+
+
 def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
-    feed = find_feed(ctx, args.feed)
-    lib = ctx.library
-    if args.folder is not None:
-        lib.set_feed_folder(feed.id, args.folder)
-    if args.title is not None:
-        lib.set_feed_title(feed.id, args.title)
-    if args.full_text is not None:
-        own: FeedPolicy = "" if args.full_text in ("default", "inherit") else args.full_text
-        lib.set_feed_policy(feed.id, own)
-    feed = lib.feed(feed.id)
-    policy = feed_policy(ctx.settings, feed.url, feed.full_text)
+    v = ctx.veille
+    own: FeedPolicy | None = args.full_text
+    if args.full_text in ("default", "inherit"):
+        own = ""
+    feed = v.feed(args.feed)
+    feed = v.set_feed(feed.id, folder=args.folder, title=args.title, policy=own)
+    policy = v.feed_policy(feed)
     ctx.print(
         f"[{feed.id}] {feed.display_title}: folder {feed.folder or '(none)'}, "
         f"full text {policy.value} ({policy.origin_words})"
@@ -251,89 +206,79 @@ def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.ingest.refresh import RefreshProgress
-    from veille.core.pipeline import refresh_all
-
+    v = ctx.veille
     if ctx.offline:
         raise CommandError("--offline: refresh needs the network")
-    ids = [find_feed(ctx, ref).id for ref in args.feed] or None
+    ids = [v.feed(ref).id for ref in args.feed] or None
     bar = ProgressBar("refreshing")
 
     def progress(p: RefreshProgress) -> None:
         bar.update(p.done, p.total, f"feeds, {p.new_items} new" if p.new_items else "feeds")
 
+    ctx.usable_cache("full texts are not fetched")
     try:
-        report, fetched = asyncio.run(
-            refresh_all(
-                ctx.library,
-                ctx.settings,
-                ctx.usable_cache("full texts are not fetched"),
-                ids,
-                force=args.force,
-                on_progress=progress,
-            )
-        )
+        done = v.refresh(ids, force=args.force, on_progress=progress)
     finally:
         bar.close()
-    titles = {f.id: f.display_title for f in ctx.library.feeds(counts=False)}
+    titles = {f.id: f.display_title for f in v.feeds(counts=False)}
     if args.json:
-        ctx.print_json(
-            {
-                "feeds": report.feeds,
-                "new_items": report.new_items,
-                "updated_items": report.updated_items,
-                "not_modified": report.not_modified,
-                "skipped": report.skipped,
-                "elapsed": round(report.elapsed, 3),
-                "errors": [
-                    {"feed_id": k, "feed": titles.get(k, ""), "error": v}
-                    for k, v in sorted(report.errors.items())
-                ],
-                "timed_out": [
-                    {"feed_id": k, "feed": titles.get(k, ""), "error": v}
-                    for k, v in sorted(report.timed_out.items())
-                ],
-                "postponed": [
-                    {"feed_id": k, "feed": titles.get(k, ""), "reason": v}
-                    for k, v in sorted(report.postponed.items())
-                ],
-                "moved": [
-                    {"feed_id": k, "to": redact_url(v)} for k, v in sorted(report.moved.items())
-                ],
-                "full_texts": fetched.fetched if fetched else 0,
-                "full_text": {
-                    "fetched": fetched.fetched if fetched else 0,
-                    "failed": len(fetched.errors) if fetched else 0,
-                    "postponed": fetched.postponed if fetched else 0,
-                    "elapsed": round(report.prefetch_elapsed, 3),
-                },
-            }
-        )
+        ctx.print_json(refresh_json(done, titles))
     else:
-        ctx.print(
-            f"{report.feeds} feeds refreshed in {report.elapsed:.1f} s: "
-            f"{report.new_items} new items, {report.not_modified} unchanged, "
-            f"{len(report.errors)} failed"
-            + (f" ({len(report.timed_out)} timed out)" if report.timed_out else "")
-            + (f", {len(report.postponed)} postponed" if report.postponed else "")
-            + (f", {report.skipped} resting after failures" if report.skipped else "")
-        )
-        for feed_id, error in sorted(report.errors.items()):
-            ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {error}")
-        for feed_id, reason in sorted(report.postponed.items()):
-            ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {reason}")
-        for feed_id, url in sorted(report.moved.items()):
-            ctx.print(
-                f"  [{feed_id}] {titles.get(feed_id, '')} moved permanently to {redact_url(url)}"
-            )
-        if fetched and (fetched.fetched or fetched.errors or fetched.postponed):
-            ctx.print(
-                f"full text: {fetched.fetched} articles kept for offline reading, "
-                f"{len(fetched.errors)} could not be fetched"
-                + (f", {fetched.postponed} postponed" if fetched.postponed else "")
-                + f" ({report.prefetch_elapsed:.1f} s of the {report.elapsed:.1f})"
-            )
-        if report.offline:
-            ctx.print("the network seems to be down: everything in the library still reads")
+        print_refresh(ctx, done, titles)
         _warn_cleartext(ctx)
+    report = done.report
     return 0 if not report.errors or len(report.errors) < report.feeds else 1
+
+
+def refresh_json(done: Refreshed, titles: dict[int, str]) -> dict[str, Any]:
+    report, fetched = done.report, done.full_text
+
+    def listed(found: dict[int, str], key: str = "error") -> list[dict[str, Any]]:
+        return [{"feed_id": k, "feed": titles.get(k, ""), key: v} for k, v in sorted(found.items())]
+
+    return {
+        "feeds": report.feeds,
+        "new_items": report.new_items,
+        "updated_items": report.updated_items,
+        "not_modified": report.not_modified,
+        "skipped": report.skipped,
+        "elapsed": round(report.elapsed, 3),
+        "errors": listed(report.errors),
+        "timed_out": listed(report.timed_out),
+        "postponed": listed(report.postponed, "reason"),
+        "moved": [{"feed_id": k, "to": redact_url(v)} for k, v in sorted(report.moved.items())],
+        "full_texts": fetched.fetched if fetched else 0,
+        "full_text": {
+            "fetched": fetched.fetched if fetched else 0,
+            "failed": len(fetched.errors) if fetched else 0,
+            "postponed": fetched.postponed if fetched else 0,
+            "elapsed": round(report.prefetch_elapsed, 3),
+        },
+    }
+
+
+def print_refresh(ctx: Context, done: Refreshed, titles: dict[int, str]) -> None:
+    report, fetched = done.report, done.full_text
+    ctx.print(
+        f"{report.feeds} feeds refreshed in {report.elapsed:.1f} s: "
+        f"{report.new_items} new items, {report.not_modified} unchanged, "
+        f"{len(report.errors)} failed"
+        + (f" ({len(report.timed_out)} timed out)" if report.timed_out else "")
+        + (f", {len(report.postponed)} postponed" if report.postponed else "")
+        + (f", {report.skipped} resting after failures" if report.skipped else "")
+    )
+    for feed_id, error in sorted(report.errors.items()):
+        ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {error}")
+    for feed_id, reason in sorted(report.postponed.items()):
+        ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {reason}")
+    for feed_id, url in sorted(report.moved.items()):
+        ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')} moved permanently to {redact_url(url)}")
+    if fetched and (fetched.fetched or fetched.errors or fetched.postponed):
+        ctx.print(
+            f"full text: {fetched.fetched} articles kept for offline reading, "
+            f"{len(fetched.errors)} could not be fetched"
+            + (f", {fetched.postponed} postponed" if fetched.postponed else "")
+            + f" ({report.prefetch_elapsed:.1f} s of the {report.elapsed:.1f})"
+        )
+    if report.offline:
+        ctx.print("the network seems to be down: everything in the library still reads")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
-from veille.core.redact import redact_url
+
+if TYPE_CHECKING:
+    from veille.core import Article
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,31 +43,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.fulltext.service import FullTextService, PrefetchReport
-    from veille.core.ingest.refresh import make_fetcher
-
     if ctx.offline:
         raise CommandError("--offline: fetching full texts needs the network")
     query = " ".join(args.query) or "is:unread"
-    ids = ctx.library.item_ids(query)
-    service = FullTextService(ctx.library, ctx.needed_cache(), ctx.settings)
     bar = ProgressBar("full text")
-
-    async def go() -> PrefetchReport:
-        feeds = [f.url for f in ctx.library.feeds(counts=False)]
-        async with make_fetcher(ctx.settings, feeds) as fetcher:
-            return await service.prefetch(
-                ids,
-                fetcher,
-                only_wanted=not args.all,
-                on_progress=lambda done, total, _r: bar.update(done, total),
-            )
-
     try:
-        report = asyncio.run(go())
+        report = ctx.veille.prefetch(query, every=args.all, on_progress=bar.update)
     finally:
         bar.close()
-        service.close()
     ctx.print(
         f"{report.fetched} full texts fetched, {report.cached} already kept, "
         f"{len(report.errors)} failed"
@@ -77,9 +62,6 @@ def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.fulltext.extract import ExtractionError, extract
-    from veille.core.ingest.refresh import make_fetcher
-
     content_type = ""
     if args.html:
         try:
@@ -88,29 +70,18 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
             raise CommandError(f"cannot read {args.html}: {error.strerror}") from None
         url = args.url or args.html.resolve().as_uri()
     elif args.url:
-        url = args.url
-
-        async def get() -> tuple[bytes, str, str]:
-            async with make_fetcher(ctx.settings) as fetcher:
-                # Typed by the user: its host is theirs for this request, but only on the web.
-                result = await fetcher.fetch_page(url, accept="text/html,*/*;q=0.5", trusted=(url,))
-            if result.error or result.body is None:
-                raise CommandError(result.error or "the page was empty")
-            return result.body, result.content_type, result.final_url or url
-
-        page, content_type, url = asyncio.run(get())
+        page, content_type, url = ctx.veille.fetch_page(args.url)
     else:
         raise CommandError("give a URL or --html FILE")
-    from veille.core.fulltext.service import rule_for
+    _print_article(ctx, ctx.veille.extract(page, url, content_type), args.format)
+    return 0
 
-    try:
-        article = extract(page, url, rule=rule_for(ctx.settings, url), content_type=content_type)
-    except ExtractionError as error:
-        raise CommandError(f"{redact_url(url)}: {error}") from None
-    if args.format == "html":
+
+def _print_article(ctx: Context, article: Article, fmt: str) -> None:
+    if fmt == "html":
         ctx.print(article.html)
-    elif args.format == "markdown":
-        from veille.core.fulltext.markdown import html_to_markdown
+    elif fmt == "markdown":
+        from veille.core import html_to_markdown  # lxml: only for this format
 
         ctx.print(f"# {article.title}\n" if article.title else "")
         ctx.print(html_to_markdown(article.html))
@@ -120,16 +91,17 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
             ctx.print(article.byline)
         ctx.print()
         ctx.print(article.text)
-    return 0
 
 
 def cmd_cache(ctx: Context, args: argparse.Namespace) -> int:
-    cache = ctx.needed_cache()
+    v = ctx.veille
     if args.action == "clear":
-        removed = cache.clear()
-        ctx.print(f"cleared {removed} entries from {cache.folder} (starred items keep their text)")
+        removed = v.clear_cache()
+        ctx.print(
+            f"cleared {removed} entries from {v.cache.folder} (starred items keep their text)"
+        )
         return 0
-    stats = cache.stats()
+    stats = v.cache_stats()
     ctx.print(f"folder    {stats.folder}")
     ctx.print(f"articles  {stats.articles}")
     ctx.print(f"entries   {stats.entries}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from veille.cli.arguments import count
 from veille.cli.context import Context
-from veille.core.model import Item
+from veille.core import Item
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,12 +53,11 @@ def item_json(item: Item) -> dict[str, Any]:
 
 def cmd_items(ctx: Context, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    lib = ctx.library
     limit = args.limit if args.limit > 0 else None
     if args.json:
-        ctx.print_json([item_json(item) for item in lib.items(query, limit=limit)])
+        ctx.print_json([item_json(item) for item in ctx.veille.items(query, limit=limit)])
         return 0
-    rows = lib.rows(query, limit=limit or 1_000_000_000)
+    rows = ctx.veille.rows(query, limit=limit or 1_000_000_000)
     for row in rows:
         marks = ("*" if row.starred else " ") + ("N" if not row.read else " ")
         date = f"{row.sort_date:%Y-%m-%d %H:%M}" if row.sort_date else " " * 16
@@ -70,7 +69,7 @@ def cmd_items(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
-    s = ctx.library.stats()
+    s = ctx.veille.stats()
     data = {
         "feeds": s.feeds,
         "failing_feeds": s.failing_feeds,

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import sqlite3
-import time
 from pathlib import Path
 
-from veille.cli.context import CommandError, Context
-from veille.core.outfile import check_target, write_output, write_with
-from veille.core.settings import DEFAULT_CONFIG, Paths
+from veille.cli.context import Context
+from veille.core import DEFAULT_CONFIG
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -79,146 +74,28 @@ def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
-    db = ctx.library.db
-    if args.file is None:
-        # Only the backups folder of veille's own is created; a folder the user names must exist.
-        ctx.paths.backups.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target = db.backup_into(ctx.paths.backups, "library")
-    elif not args.file.strip():
-        raise CommandError(
-            "the backup file name is empty; give a file, or nothing for the backups folder"
-        )
-    else:
-        named = Path(args.file).expanduser()
-        if named.is_dir():  # as `cp`: a folder receives a dated copy
-            target = db.backup_into(named, "library")
-        else:
-            db.backup_to(named)
-            target = named
+    target = ctx.veille.backup(args.file)
     ctx.print(f"backed up to {target}")
     return 0
 
 
-def _check_backup(path: Path) -> None:
-    from veille.core.library.database import SQLITE_MAGIC
-    from veille.core.library.schema import SCHEMA_VERSION
-
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-    except OSError as error:
-        raise CommandError(f"cannot read {path}: {error.strerror}") from None
-    if head != SQLITE_MAGIC:
-        raise CommandError(f"{path} is not a veille library; nothing was changed")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        check = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        has_items = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE name IN ('feeds', 'items')"
-        ).fetchone()[0]
-    except (sqlite3.DatabaseError, UnicodeDecodeError):
-        raise CommandError(f"{path} is damaged; nothing was changed") from None
-    finally:
-        conn.close()
-    if check != "ok" or has_items != 2 or not 0 < version <= SCHEMA_VERSION:
-        raise CommandError(f"{path} is not a sound veille library; nothing was changed")
-
-
 def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
-    """Swap the library for a backup, only while no other veille process has it open.
-
-    The current library is kept first: as a checked backup if it is sound, else byte for byte
-    as `library-damaged-….sqlite` (never taken for a good backup), since a damaged library is
-    what one restores over and may still hold something worth salvaging.
-    """
-    from veille.core.library.lease import exclusive
-    from veille.core.library.problems import forget_damage
-
-    _check_backup(args.file)
-    paths = ctx.paths
-    ctx.close()  # this process's own lease would be in the way
-    paths.ensure()
-    with exclusive(paths.library):
-        if paths.library.exists():
-            keep = _keep_current(paths)
-            ctx.print(f"the current library was kept as {keep}")
-
-        def fill(tmp: Path) -> None:
-            shutil.copyfile(args.file, tmp)
-
-        write_with(paths.library, fill, private=True)
-        for suffix in ("-wal", "-shm"):
-            Path(str(paths.library) + suffix).unlink(missing_ok=True)
-        forget_damage(paths.library)
+    """Swap the library for a backup, only while no other veille process has it open."""
+    done = ctx.veille.restore(args.file)
+    if done.kept is not None:
+        ctx.print(f"the current library was kept as {done.kept}")
     ctx.print(f"restored {args.file}; it is opened (and migrated if older) on next use")
     return 0
 
 
-def _keep_current(paths: Paths) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    source = sqlite3.connect(f"{paths.library.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        try:
-            sound = source.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        except (sqlite3.DatabaseError, UnicodeDecodeError):
-            sound = False
-
-        def fill(tmp: Path) -> None:
-            if sound:
-                dest = sqlite3.connect(tmp)
-                try:
-                    source.backup(dest)
-                finally:
-                    dest.close()
-            else:
-                shutil.copyfile(paths.library, tmp)
-
-        prefix = "library-before-restore" if sound else "library-damaged"
-        n = 1
-        while True:
-            keep = paths.backups / f"{prefix}-{stamp}{'' if n == 1 else f'-{n}'}.sqlite"
-            n += 1
-            if keep.exists():
-                continue
-            try:
-                write_with(keep, fill, private=True, replace=False)
-            except FileExistsError:
-                continue
-            return keep
-    finally:
-        source.close()
-
-
 def cmd_export_state(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.library.portable import dumps_state
-
-    if args.output:
-        check_target(args.output)
-    text = dumps_state(ctx.library, include_secrets=args.include_secrets)
-    if args.output:
-        write_output(args.output, text, private=True)  # feed URLs may carry keys
-    else:
+    text = ctx.veille.export_state(include_secrets=args.include_secrets, to=args.output)
+    if not args.output:
         ctx.write(text)
     return 0
 
 
 def cmd_import_state(ctx: Context, args: argparse.Namespace) -> int:
-    from veille.core.library.portable import import_state
-
-    try:
-        data = json.loads(args.file.read_text(encoding="utf-8"))
-    except RecursionError:
-        raise CommandError(
-            f"{args.file} is nested too deeply to be a state file; nothing was imported"
-        ) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CommandError(f"cannot read {args.file}: {error}") from None
-    try:
-        counts = import_state(ctx.library, data)
-    except RecursionError:
-        raise CommandError(
-            f"{args.file} is nested too deeply to be a state file; nothing was imported"
-        ) from None
+    counts = ctx.veille.import_state(args.file)
     ctx.print(", ".join(f"{n} {k}" for k, n in counts.items()) + " imported")
     return 0

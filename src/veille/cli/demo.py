@@ -7,7 +7,6 @@ without the network and without touching the user's own library.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
 import tempfile
@@ -15,11 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from veille.core.settings import Paths, load_settings, resolve_paths
+from veille.core import Paths, load_settings, resolve_paths
 
 if TYPE_CHECKING:
-    from veille.core.fulltext.cache import FullTextCache
-    from veille.core.library import Library
+    from veille.core import Item, Veille
 
 PLACEHOLDER = "{DEMO}"
 # Item links must be web addresses (a feed may not make veille read files): the demo's items link
@@ -76,52 +74,41 @@ def prepare_demo(home: str | Path | None = None) -> Paths:
     return paths
 
 
-def _keep_pages(lib: Library, cache: FullTextCache, pages: Path) -> None:
+def _keep_pages(v: Veille, items: list[Item], pages: Path) -> None:
     """The full texts of the demo's cut items, from its own pages, as a prefetch would keep them."""
+    from veille.core import VeilleError
 
-    from veille.core.fulltext.cache import CachedArticle
-    from veille.core.fulltext.extract import ExtractionError, extract
-
-    rows = lib.conn.execute(
-        "SELECT id, url FROM items WHERE url LIKE ?", (PAGES_SITE + "%",)
-    ).fetchall()
-    for item_id, url in rows:
-        page = pages / url.removeprefix(PAGES_SITE).split("?", 1)[0]
-        try:
-            article = extract(page.read_bytes(), url)
-        except (OSError, ExtractionError):
+    for item in items:
+        if not item.url.startswith(PAGES_SITE):
             continue
-        cache.put_article(item_id, CachedArticle.of(url, article))
-        lib.record_full_text(item_id, article.html, pin=False)
+        page = pages / item.url.removeprefix(PAGES_SITE).split("?", 1)[0]
+        try:
+            v.keep_page(item.id, page.read_bytes(), item.url)
+        except (OSError, VeilleError):
+            continue
 
 
 def load_demo(paths: Paths, folder: Path, state: dict[str, object]) -> None:
-    from veille.core.fulltext.cache import open_cache
-    from veille.core.ingest.opml import read_subscriptions
-    from veille.core.library import open_library
-    from veille.core.pipeline import refresh_all
+    from veille.core import Veille
 
-    settings = load_settings(paths)
-    cache = open_cache(paths, settings)
-    with open_library(paths.library, backups=paths.backups) as lib:
-        lib.attach_cache(cache)
-        lib.add_feeds(read_subscriptions((folder / "demo.opml").read_bytes(), "demo.opml"))
-        asyncio.run(refresh_all(lib, settings, cache, prefetch=False))
-        _keep_pages(lib, cache, folder / "pages")
-        by_guid = dict(lib.conn.execute("SELECT guid, id FROM items").fetchall())
+    with Veille(paths, load_settings(paths)) as v:
+        v.import_subscriptions(folder / "demo.opml")
+        v.refresh(prefetch=False)
+        items = v.items()
+        _keep_pages(v, items, folder / "pages")
+        by_guid = {item.guid: item.id for item in items}
         marks: dict[str, dict[str, object]] = state.get("items", {})  # type: ignore[assignment]
         for guid, mark in marks.items():
             item_id = by_guid.get(guid)
             if item_id is None:
                 continue
             if mark.get("read"):
-                lib.set_read([item_id])
+                v.set_marks([item_id], read=True)
             if mark.get("starred"):
-                lib.set_starred([item_id])
+                v.set_marks([item_id], starred=True)
             if mark.get("tags"):
-                lib.tag([item_id], add=mark["tags"])  # type: ignore[arg-type]
+                v.tag([item_id], add=mark["tags"])  # type: ignore[arg-type]
             if mark.get("note"):
-                lib.set_note(item_id, str(mark["note"]))
+                v.set_note(item_id, str(mark["note"]))
         for search in state.get("saved_searches", []):  # type: ignore[attr-defined]
-            lib.save_search(search["name"], search["query"])
-    cache.close()
+            v.save_search(search["name"], search["query"])

@@ -19,11 +19,13 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from veille.core.errors import VeilleError
+
 PRIVATE = 0o600
 PUBLIC = 0o666  # narrowed by the umask, as any file the user creates
 
 
-class OutputError(Exception):
+class OutputError(VeilleError):
     """An output file could not be written; nothing was changed."""
 
 

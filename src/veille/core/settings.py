@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from veille.core.errors import VeilleError
 from veille.core.model import FULL_TEXT_POLICIES, FullTextPolicy
 from veille.core.query.syntax import QueryError
 from veille.core.query.syntax import parse as parse_query
@@ -52,7 +53,7 @@ class Paths:
                 pass
 
 
-class PathError(ValueError):
+class PathError(VeilleError, ValueError):
     """A folder veille needs cannot be made or used, in plain words."""
 
 
@@ -95,7 +96,7 @@ def resolve_paths(home: str | Path | None = None) -> Paths:
     )
 
 
-class ConfigError(ValueError):
+class ConfigError(VeilleError, ValueError):
     """A problem in config.toml, in plain words, naming the key and line."""
 
 

@@ -8,12 +8,27 @@ produce the same bytes from the same items. Each format lives in its own module;
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
-from veille.core.export.common import FORMATS, ExportOptions
+from veille.core.export.common import EXTENSIONS, FORMATS, ExportOptions
 from veille.core.export.opml import export_opml
 from veille.core.model import Feed, Item
 
-__all__ = ["FORMATS", "ExportOptions", "export_items", "export_opml"]
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "ExportOptions",
+    "export_items",
+    "export_opml",
+    "review_date",
+]
+
+
+def review_date(now: datetime | None = None) -> datetime:
+    """A review's date: today at midnight UTC, so that a day's exports are byte-identical.
+
+    The exporters never read the clock themselves; this is the date callers give them."""
+    return (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _renderer(fmt: str) -> Callable[[Sequence[Item], ExportOptions], str]:

@@ -21,6 +21,7 @@ from veille.core.text import clean_line, html_to_text, strip_controls
 
 __all__ = [
     "EXCERPT_LENGTH",
+    "EXTENSIONS",
     "FORMATS",
     "ExportOptions",
     "clean_line",
@@ -40,6 +41,16 @@ __all__ = [
 ]
 
 FORMATS: tuple[str, ...] = ("md", "html", "json", "csv", "atom", "bookmarks", "opml")
+# The file name ending each format is saved under (an Atom feed is XML, bookmarks are a page).
+EXTENSIONS: dict[str, str] = {
+    "md": "md",
+    "html": "html",
+    "json": "json",
+    "csv": "csv",
+    "atom": "xml",
+    "bookmarks": "html",
+    "opml": "opml",
+}
 EXCERPT_LENGTH = 400
 GROUPINGS = ("tag", "feed", "day", "none")
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from veille.core.errors import VeilleError
 from veille.core.ingest.addresses import web_link
 from veille.core.settings import Paths, Settings
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 PAGE_TTL = 7 * 24 * 3600  # raw pages only help to re-extract; articles stay until evicted
 
 
-class CacheUnavailable(Exception):
+class CacheUnavailable(VeilleError):
     """The full-text cache cannot be used; the message says why, in plain words."""
 
 

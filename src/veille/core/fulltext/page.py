@@ -15,10 +15,12 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from veille.core.errors import VeilleError
+
 __all__ = ["ExtractionError", "clean_source", "decode_page", "parse_page", "sniff_page"]
 
 
-class ExtractionError(ValueError):
+class ExtractionError(VeilleError, ValueError):
     """The page holds no article; the message says why in plain words."""
 
 

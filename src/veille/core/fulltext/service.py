@@ -28,7 +28,6 @@ from veille.core.model import Item
 from veille.core.settings import Settings
 
 UNREACHABLE_AFTER = 3  # network failures on one host before its remaining items are skipped
-PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +92,7 @@ class FullTextService:
             return await self._fail(item.id, "the item has no link to fetch")
         # A link comes from the feed's author, not the user: http(s) only, and a private
         # address only if it is one of the user's hosts.
-        get = partial(fetcher.fetch_page, item.url, accept=PAGE_ACCEPT)
+        get = partial(fetcher.fetch_page, item.url)  # with the one PAGE_ACCEPT of article pages
         if slots is None:
             result = await get()
         else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from veille.core.errors import VeilleError
 from veille.core.ingest.fetch import Fetcher, FetchResult
 from veille.core.redact import redact_url
 from veille.core.text import clean_line
@@ -64,7 +65,7 @@ class Candidate:
     kind: str = ""
 
 
-class DiscoveryError(ValueError):
+class DiscoveryError(VeilleError, ValueError):
     """No feed could be found; the message says why in plain words."""
 
 

@@ -51,6 +51,7 @@ from veille.core.ingest.failures import (
 )
 from veille.core.ingest.guard import AddressRefused, GuardedBackend, Hop, current_hop
 from veille.core.redact import redact_url
+from veille.core.settings import RefreshSettings
 from veille.core.text import clean_line
 
 __all__ = [
@@ -75,18 +76,20 @@ PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
-_MIB = 1024 * 1024
+
+
+_DEFAULTS = RefreshSettings()  # the limits' defaults are config.toml's, decided there once
 
 
 @dataclass(frozen=True)
 class FetchLimits:
-    concurrency: int = 16
-    per_host: int = 4
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    total_timeout: float = 60.0
-    max_bytes: int = 16 * _MIB
-    max_redirects: int = 10
+    concurrency: int = _DEFAULTS.concurrency
+    per_host: int = _DEFAULTS.per_host
+    connect_timeout: float = _DEFAULTS.connect_timeout
+    read_timeout: float = _DEFAULTS.read_timeout
+    total_timeout: float = _DEFAULTS.total_timeout
+    max_bytes: int = _DEFAULTS.max_bytes
+    max_redirects: int = _DEFAULTS.max_redirects
 
 
 @dataclass

@@ -16,6 +16,7 @@ from html.entities import name2codepoint
 from typing import Any
 from urllib.parse import urlsplit
 
+from veille.core.errors import VeilleError
 from veille.core.text import clean_line
 
 __all__ = ["MAX_SUBSCRIPTIONS", "Subscription", "SubscriptionFileError", "read_subscriptions"]
@@ -32,7 +33,7 @@ class Subscription:
     folder: str = ""  # folder path, "" for top level; nested folders joined with "/"
 
 
-class SubscriptionFileError(ValueError):
+class SubscriptionFileError(VeilleError, ValueError):
     """The file is not a usable subscription list; the message says why, in plain words."""
 
 

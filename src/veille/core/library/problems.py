@@ -17,6 +17,8 @@ import errno
 import sqlite3
 from pathlib import Path
 
+from veille.core.errors import VeilleError
+
 SQLITE_BUSY = 5
 SQLITE_LOCKED = 6
 SQLITE_READONLY = 8
@@ -29,7 +31,7 @@ SQLITE_NOTADB = 26
 DAMAGE_WORDS = ("malformed", "not a database", "could not decode", "corrupt")
 
 
-class LibraryError(Exception):
+class LibraryError(VeilleError):
     """A problem with the library file, in plain words for the user."""
 
 

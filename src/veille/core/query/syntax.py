@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from veille.core.errors import VeilleError
+
 FILTERS = (
     "tag",
     "is",
@@ -46,7 +48,7 @@ _DURATION = re.compile(r"^(\d{1,5})([hdwmy])$")
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-class QueryError(ValueError):
+class QueryError(VeilleError, ValueError):
     """A query that cannot be understood: what went wrong and where (1-based column)."""
 
     def __init__(self, message: str, column: int) -> None:

@@ -1,0 +1,167 @@
+"""The verbs by which things come into the library and leave it: refresh, full texts, discovery
+and subscriptions, exports, state files, backups and restores.
+
+Network verbs run `asyncio.run` and so are called from a thread with no running event loop (a
+worker thread, a script); `refresh_async` is for code already inside one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from veille.core import backups, exporting, network
+from veille.core.home import Home
+from veille.core.library import View
+from veille.core.model import Feed
+from veille.core.outcomes import Discovery, Exported, Refreshed, Restored
+
+if TYPE_CHECKING:
+    from veille.core.export import ExportOptions
+    from veille.core.fulltext.cache import CacheStats
+    from veille.core.fulltext.extract import Article
+    from veille.core.fulltext.service import FullTextResult, PrefetchReport
+    from veille.core.ingest.refresh import RefreshProgress
+
+
+class Exchanges(Home):
+    """Refresh, full text, subscriptions, exports, state files, backups."""
+
+    # The network ----------------------------------------------------------------------------
+
+    def cleartext_warning(self) -> str:
+        """A sentence naming hosts whose secret headers stay unsent over http (else "")."""
+        return network.cleartext_warning(self)
+
+    def discover(self, url: str) -> Discovery:
+        """The feeds found at `url` (a site or a feed; `https://` is assumed without scheme)."""
+        return asyncio.run(network.discover(self, url))
+
+    def subscribe(self, url: str, *, title: str = "", folder: str = "") -> Feed:
+        return self.library.add_feed(url, title=title, folder=folder)
+
+    def import_subscriptions(self, file: Path) -> tuple[int, int]:
+        """Subscribe to the feeds of an OPML or newsboat `urls` file: (added, already there)."""
+        return self.library.add_feeds(network.read_subscription_file(file))
+
+    def refresh(
+        self,
+        feed_ids: Sequence[int] | None = None,
+        *,
+        force: bool = False,
+        on_progress: Callable[[RefreshProgress], None] | None = None,
+        prefetch: bool = True,
+    ) -> Refreshed:
+        """Fetch the feeds (all, or `feed_ids`), run the watches, group stories, then fetch the
+        full texts their policies ask for, into the cache (when it can be used)."""
+        return asyncio.run(
+            self.refresh_async(feed_ids, force=force, on_progress=on_progress, prefetch=prefetch)
+        )
+
+    async def refresh_async(
+        self,
+        feed_ids: Sequence[int] | None = None,
+        *,
+        force: bool = False,
+        on_progress: Callable[[RefreshProgress], None] | None = None,
+        prefetch: bool = True,
+    ) -> Refreshed:
+        return await network.refresh(self, feed_ids, force, on_progress, prefetch)
+
+    def fetch_full_text(self, item_id: int) -> FullTextResult:
+        """Fetch and extract an item's article now, into the cache; never raises for a bad page."""
+        return asyncio.run(network.fetch_full_text(self, item_id))
+
+    def prefetch(
+        self,
+        query: str = "is:unread",
+        *,
+        every: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> PrefetchReport:
+        """Fetch the full texts of the items matching `query` whose feed policy wants them (all
+        of them with `every`), for reading offline."""
+        return asyncio.run(network.prefetch(self, query, every, on_progress))
+
+    def fetch_page(self, url: str) -> tuple[bytes, str, str]:
+        """A page the user named: (body, content type, final URL)."""
+        return asyncio.run(network.fetch_page(self, url))
+
+    def extract(self, page: bytes, url: str, content_type: str = "") -> Article:
+        """The article `page` holds, as the full-text fetcher would extract it."""
+        return network.extract(self, page, url, content_type)
+
+    def keep_page(self, item_id: int, page: bytes, url: str, content_type: str = "") -> None:
+        """Keep the article of a page already at hand as `item_id`'s full text (in the cache,
+        and in the library's own copy); VeilleError when the page holds no article."""
+        from veille.core.fulltext.cache import CachedArticle
+
+        article = self.extract(page, url, content_type)
+        self.cache.put_article(item_id, CachedArticle.of(url, article))
+        self.library.record_full_text(item_id, article.html, pin=False)
+
+    def cache_stats(self) -> CacheStats:
+        return self.needed_cache().stats()
+
+    def clear_cache(self) -> int:
+        return self.needed_cache().clear()
+
+    # Exports, backups, state --------------------------------------------------------------------
+
+    def check_output(self, path: Path) -> None:
+        """Refuse, before any work, a file name that cannot be written: empty, a folder, in a
+        folder that does not exist (the verbs that write files check it too)."""
+        from veille.core.outfile import check_target
+
+        check_target(path)
+
+    def export_options(
+        self, *, lang: str | None = None, group_by: str = "none", query: str = "", title: str = ""
+    ) -> ExportOptions:
+        """The options of an export made today, in `lang` (default: the config's)."""
+        from veille.core.export import ExportOptions, review_date
+
+        options = ExportOptions(
+            lang=lang or self.settings.lang, group_by=group_by, query=query, generated=review_date()
+        )
+        if title:
+            options.title = title
+        return options
+
+    def export(
+        self,
+        fmt: str,
+        options: ExportOptions,
+        *,
+        query: str = "",
+        view: View | None = None,
+        ids: Sequence[int] | None = None,
+        to: Path | None = None,
+        make_folder: bool = False,
+    ) -> Exported:
+        """Export the items `ids` (else those `query` finds in `view`) as `fmt`: the text, or,
+        with `to`, the file, written whole or not at all (`make_folder`: its folder is made)."""
+        return exporting.export(self, fmt, options, query, view, ids, to, make_folder)
+
+    def export_subscriptions(self, *, include_secrets: bool = False, to: Path | None = None) -> str:
+        """The subscriptions as OPML 2.0 (keys in URLs hidden unless `include_secrets`)."""
+        return exporting.subscriptions(self, include_secrets, to)
+
+    def export_state(self, *, include_secrets: bool = False, to: Path | None = None) -> str:
+        """All the user's state as JSON; with `to`, written to a private file."""
+        return exporting.state(self, include_secrets, to)
+
+    def import_state(self, file: Path) -> dict[str, int]:
+        """Merge a state file into the library: how many of each kind were imported."""
+        return exporting.import_state(self, file)
+
+    def backup(self, file: str | None = None) -> Path:
+        """A checked copy of the library (see `veille.core.backups.backup`); where it went."""
+        return backups.backup(self.library, self.paths, file)
+
+    def restore(self, file: Path) -> Restored:
+        """Put a sound backup in the library's place, keeping the current library first."""
+        self.close()  # this process's own lease would be in the way
+        return Restored(file, backups.restore(self.paths, file))

@@ -1,0 +1,91 @@
+"""The front door's exports: a selection, the subscriptions, the whole state; and state imports.
+
+One rule for every file veille writes on request: its target is checked before any work (a
+folder, or a folder that is missing, is told at once), then it is written whole or not at all
+(`veille.core.outfile`). Files that may hold keys (a state file, subscriptions with their
+secrets) are private from their first byte.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from veille.core.errors import VeilleError
+from veille.core.library import View
+from veille.core.outcomes import Exported
+from veille.core.outfile import OutputError, check_target, describe, write_output
+
+if TYPE_CHECKING:
+    from veille.core.export import ExportOptions
+    from veille.core.home import Home
+
+
+def export(
+    v: Home,
+    fmt: str,
+    options: ExportOptions,
+    query: str,
+    view: View | None,
+    ids: Sequence[int] | None,
+    to: Path | None,
+    make_folder: bool,
+) -> Exported:
+    from veille.core.export import export_items
+
+    if to is not None and not make_folder:
+        check_target(to)  # before the work
+    lib = v.library
+    items = lib.items_by_id(list(ids)) if ids else lib.items(query, view=view)
+    # Only the OPML of the items' feeds reads the feeds.
+    feeds = lib.feeds() if fmt == "opml" else []
+    text = export_items(items, fmt, options, feeds)
+    if to is None:
+        return Exported(len(items), text)
+    if make_folder:
+        try:
+            to.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise OutputError(f"{describe(error, to.parent)}; nothing was written") from None
+    write_output(to, text)
+    return Exported(len(items), path=to)
+
+
+def subscriptions(v: Home, include_secrets: bool, to: Path | None) -> str:
+    from veille.core.export import export_opml
+
+    if to is not None:
+        check_target(to)
+    text = export_opml(v.library.feeds(), include_secrets=include_secrets)
+    if to is not None:
+        write_output(to, text, private=include_secrets)
+    return text
+
+
+def state(v: Home, include_secrets: bool, to: Path | None) -> str:
+    from veille.core.library.portable import dumps_state
+
+    if to is not None:
+        check_target(to)
+    text = dumps_state(v.library, include_secrets=include_secrets)
+    if to is not None:
+        write_output(to, text, private=True)  # feed URLs may carry keys
+    return text
+
+
+def import_state(v: Home, file: Path) -> dict[str, int]:
+    from veille.core.library.portable import import_state as merge
+
+    too_deep = f"{file} is nested too deeply to be a state file; nothing was imported"
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise VeilleError(too_deep) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise VeilleError(f"cannot read {file}: {error}") from None
+    try:
+        return merge(v.library, data)
+    except RecursionError:
+        raise VeilleError(too_deep) from None

@@ -1,0 +1,183 @@
+"""What veille owns: its paths and settings, the library and the full-text cache (each opened on
+first use), the hook told while another process holds the library, and the change watch.
+
+`Veille` is this plus its verbs (`veille.core.keeping`, `veille.core.exchanges`). Every method
+may be called from any thread: the library keeps one SQLite connection per thread (see
+`veille.core.library.database`), the cache is thread-safe, and what is opened lazily is opened
+under a lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from veille.core.errors import VeilleError, explain
+from veille.core.library import Library, open_library
+from veille.core.settings import Paths, Settings
+
+if TYPE_CHECKING:
+    from veille.core.fulltext.cache import FullTextCache
+
+
+class Home:
+    """A library, its settings and its cache, opened when first needed and closed together."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        settings: Settings,
+        *,
+        offline: bool = False,
+        verify_writes: bool = False,
+    ) -> None:
+        self.paths = paths
+        self.settings = settings
+        self.offline = offline
+        self.verify_writes = verify_writes
+        self._library: Library | None = None
+        self._cache: FullTextCache | None = None
+        self._waiting: Callable[[float | None], None] | None = None
+        self._opening = threading.RLock()
+        self._looked: sqlite3.Connection | None = None
+        self._version: int | None = None
+        self._looking = threading.Lock()
+
+    # Opening and closing ----------------------------------------------------------------------
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def library(self) -> Library:
+        """The library, opened (created or migrated) on first use."""
+        lib = self._library
+        if lib is None:
+            with self._opening:
+                lib = self._library
+                if lib is None:
+                    self.paths.ensure()
+                    lib = open_library(
+                        self.paths.library,
+                        backups=self.paths.backups,
+                        verify_writes=self.verify_writes,
+                    )
+                    # Attached, not opened: a cache that cannot be used reads as empty.
+                    lib.attach_cache(self.cache)
+                    lib.db.waiting = self._waiting
+                    self._library = lib
+        return lib
+
+    @property
+    def opened(self) -> bool:
+        """Whether the library has been opened here (a verb needed it)."""
+        return self._library is not None
+
+    @property
+    def cache(self) -> FullTextCache:
+        """The full-text cache; see `cache_problem` before relying on it."""
+        cache = self._cache
+        if cache is None:
+            with self._opening:
+                if self._cache is None:
+                    from veille.core.fulltext.cache import open_cache
+
+                    self._cache = open_cache(self.paths, self.settings)
+                cache = self._cache
+        return cache
+
+    @property
+    def cache_problem(self) -> str | None:
+        """Why the full-text cache cannot be used, in plain words; None when it can."""
+        return self.cache.problem
+
+    def usable_cache(self) -> FullTextCache | None:
+        return None if self.cache_problem is not None else self.cache
+
+    def needed_cache(self) -> FullTextCache:
+        """The cache, for a verb that cannot work without it."""
+        problem = self.cache_problem
+        if problem is not None:
+            raise VeilleError(f"{problem}; this command needs it")
+        return self.cache
+
+    def on_wait(self, hook: Callable[[float | None], None] | None) -> None:
+        """Call `hook(seconds)` while another process holds the write lock (it may raise to give
+        up), and `hook(None)` when the wait is over. Without a hook SQLite waits on its own."""
+        self._waiting = hook
+        if self._library is not None:
+            self._library.db.waiting = hook
+
+    @property
+    def busy_timeout(self) -> float:
+        """Seconds a write waits for another process before the library is called busy."""
+        from veille.core.library.database import BUSY_TIMEOUT_MS
+
+        return BUSY_TIMEOUT_MS / 1000
+
+    def close(self) -> None:
+        """Close the library, the cache and the change watch; the next verb reopens them."""
+        with self._looking:
+            if self._looked is not None:
+                self._looked.close()
+                self._looked = None
+        if self._library is not None:
+            self._library.close()
+            self._library = None
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
+    # The library's health ---------------------------------------------------------------------
+
+    def explain(self, error: BaseException) -> VeilleError | None:
+        """`error` in plain words when it is the library's (damaged, full, busy…), else None."""
+        if self._library is None:
+            return explain(error, self.paths.library, self.paths.backups)
+        return self._library.db.problem(error)
+
+    def check(self) -> str | None:
+        """Check the library file's structure: the damage found (and remembered), or None."""
+        return self.library.db.check()
+
+    @contextmanager
+    def doing(self, what: str) -> Iterator[None]:
+        """Name the change this thread is about to write, for the `on_wait` hook to tell."""
+        with self.library.db.doing(what):
+            yield
+
+    @property
+    def current_change(self) -> str:
+        """The change this thread is writing (see `doing`), or "a change"."""
+        return self.library.db.current_change
+
+    def changed(self) -> bool:
+        """Has another connection written to the library since the last call? (False at the
+        first call, which only takes the baseline, and when the library cannot be read now.)
+
+        SQLite's `data_version` moves when another connection commits; one connection kept for
+        this question alone makes it a cheap poll. Writes from this process's other threads use
+        other connections and count too.
+        """
+        with self._looking:
+            try:
+                if self._looked is None:
+                    self._looked = sqlite3.connect(self.library.db.path, check_same_thread=False)
+                version = int(self._looked.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error:
+                return False
+            moved = self._version is not None and version != self._version
+            self._version = version
+            return moved

@@ -1,0 +1,76 @@
+"""What the front door's verbs give back, beyond the library's own records (`veille.core.model`).
+
+Plain dataclasses, light to import: the reports they carry from the network side are named for
+the type checker only, so a script that reads its library never loads httpx.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from veille.core.model import Feed, Item, Rule, SavedSearch, TagCount
+
+if TYPE_CHECKING:
+    from veille.core.fulltext.service import PrefetchReport
+    from veille.core.ingest.discover import Candidate
+    from veille.core.ingest.refresh import RefreshReport
+
+
+@dataclass(slots=True)
+class Refreshed:
+    """A whole refresh: the feeds' report, and the full-text prefetch that followed (if any)."""
+
+    report: RefreshReport
+    full_text: PrefetchReport | None = None
+
+
+@dataclass(slots=True)
+class Opened:
+    """An item as the reader shows it: the item, and the other items telling the same story."""
+
+    item: Item
+    others: list[Item] = field(default_factory=list)
+    marked_read: list[int] = field(default_factory=list)  # the ids this opening marked read
+
+
+@dataclass(slots=True)
+class Snapshot:
+    """Everything the feeds pane counts, read together: feeds, tags, searches, watches, totals."""
+
+    feeds: list[Feed]
+    tags: list[TagCount]
+    searches: list[SavedSearch]
+    watches: list[Rule]
+    unread: int
+    starred: int
+    total: int
+
+
+@dataclass(slots=True)
+class Discovery:
+    """Where `subscribe` would go: `url` as typed (completed), and the feeds found there.
+
+    No candidates means the address is subscribed to as it is (a `file://` feed, or offline).
+    """
+
+    url: str
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Exported:
+    """An export: how many items it holds, and the text, or the file it was written to."""
+
+    count: int
+    text: str = ""
+    path: Path | None = None
+
+
+@dataclass(slots=True)
+class Restored:
+    """A restore: the backup put in place, and where the library it replaced was kept."""
+
+    source: Path
+    kept: Path | None = None
