@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from veille.core.model import Item
+from veille.core import Exported, Item, Snapshot, Veille
 from veille.tui.messages import LibraryChanged
 from veille.tui.screens.entry_edit import EntryEdit, FeedDialog, SearchDialog, TagDialog
 from veille.tui.screens.export import ExportChoice, ExportDialog, ExportSelection
+from veille.tui.screens.link import LinkPrompt
 from veille.tui.screens.note import NoteEditor, editing_folder
 from veille.tui.screens.save_search import SaveSearchPrompt
 from veille.tui.screens.tags import TagChange, TagEditor
 from veille.tui.screens.watch import WatchEdit, WatchEditor
-from veille.tui.widgets.feeds import FeedsSnapshot
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
@@ -31,7 +31,7 @@ class Dialogs:
 
     def tags(self) -> None:
         screen = self._screen
-        rows = screen.targets()
+        rows = screen.marker.targets()
         if not rows:
             return
         ids = [row.id for row in rows]
@@ -58,17 +58,26 @@ class Dialogs:
                 if text is not None and text != item.note:
                     screen.marker.save_note(item_id, text)
 
-            folder = editing_folder(screen.paths.data) if screen.paths is not None else None
+            folder = editing_folder(screen.veille.paths.data)
             screen.open_dialog(NoteEditor(item.note, folder=folder), done)
 
         screen.jobs.item(item_id, edit)
+
+    def link_prompt(self) -> None:
+        screen = self._screen
+
+        def done(number: int | None) -> None:
+            if number is not None:
+                screen.action_link(number)
+
+        screen.open_dialog(LinkPrompt(len(screen.reader_pane.links)), done)
 
     def export(self) -> None:
         screen = self._screen
         selected = screen.item_list.selected_rows()
         if selected:
             selection = ExportSelection(
-                screen.lib,
+                screen.veille,
                 ids=tuple(row.id for row in selected),
                 description=f"The {len(selected)} selected items",
             )
@@ -77,7 +86,7 @@ class Dialogs:
             if screen.search_text:
                 where += f", search: {screen.search_text}"
             selection = ExportSelection(
-                screen.lib,
+                screen.veille,
                 view=screen.entry.view,
                 query=screen.search_text,
                 description=f"Everything in {where}",
@@ -88,12 +97,20 @@ class Dialogs:
 
         def done(choice: ExportChoice | None) -> None:
             if choice is not None:
-                screen.jobs.export(selection, choice, lambda count: exported(choice, count))
+                screen.jobs.export(
+                    choice.fmt,
+                    choice.options,
+                    choice.path,
+                    ids=selection.ids,
+                    view=selection.view,
+                    query=selection.query,
+                    then=lambda done: exported(choice, done),
+                )
 
-        def exported(choice: ExportChoice, count: int) -> None:
-            where = choice.path
+        def exported(choice: ExportChoice, done: Exported) -> None:
+            count = done.count
             screen.notify(
-                f"Exported {count} item{'s' if count != 1 else ''} to {where}", markup=False
+                f"Exported {count} item{'s' if count != 1 else ''} to {choice.path}", markup=False
             )
 
         screen.open_dialog(ExportDialog(selection, lang=screen.settings.lang), done)
@@ -104,7 +121,7 @@ class Dialogs:
 
         def done(edit: WatchEdit | None) -> None:
             if edit is not None:
-                screen.jobs.save_watch(edit, self._saved)
+                screen.jobs.change("saving the watch", lambda v: save_watch(v, edit), self._saved)
 
         editor = WatchEditor(
             rules,
@@ -142,9 +159,11 @@ class Dialogs:
 
     def _entry_edited(self, edit: EntryEdit | None) -> None:
         if edit is not None:
-            self._screen.jobs.apply_entry_edit(edit, self._entry_saved)
+            self._screen.jobs.change(
+                "saving the change", lambda v: apply_entry_edit(v, edit), self._entry_saved
+            )
 
-    def _entry_saved(self, outcome: tuple[FeedsSnapshot, str, str]) -> None:
+    def _entry_saved(self, outcome: tuple[Snapshot, str, str]) -> None:
         snap, select, message = outcome
         self._screen.follower.feeds_loaded(snap, select)
         self._screen.notify(message, markup=False)
@@ -165,3 +184,51 @@ class Dialogs:
             screen.notify(f"Saved search « {name} »: {query}", markup=False)
 
         screen.open_dialog(SaveSearchPrompt(query), done)
+
+
+def save_watch(v: Veille, edit: WatchEdit) -> str:
+    """Save, rename or delete a watch rule (and run it if asked); what to tell the user."""
+    if edit.delete_id is not None:
+        v.delete_watch(edit.delete_id)
+        return f"Watch « {edit.name} » deleted."
+    matched = v.save_watch(
+        edit.name,
+        edit.query,
+        add_tags=edit.add_tags,
+        star=edit.star,
+        mark_read=edit.mark_read,
+        hide=edit.hide,
+        replaces=edit.replaces or None,
+        apply_now=edit.apply_now,
+    )
+    message = f"Watch « {edit.name} » saved."
+    if matched is not None:
+        message += f" It matched {matched} item{'s' if matched != 1 else ''}."
+    return message
+
+
+def apply_entry_edit(v: Veille, edit: EntryEdit) -> tuple[Snapshot, str, str]:
+    """Rename or delete a tag, edit or delete a saved search, or change a feed: the pane's new
+    counts, the entry to move to and what to tell the user."""
+    if edit.kind == "rename-tag":
+        touched = v.rename_tag(edit.target, edit.name)
+        message = f"#{edit.target} is now #{edit.name} on {touched} items."
+        select = f"tag:{edit.name}"
+    elif edit.kind == "delete-tag":
+        touched = v.delete_tag(edit.target)
+        message = f"#{edit.target} removed from {touched} items."
+        select = "all"
+    elif edit.kind == "edit-search":
+        v.update_search(int(edit.target), edit.name, edit.query)
+        message = f"Saved search « {edit.name} » changed."
+        select = f"search:{edit.target}"
+    elif edit.kind == "delete-search":
+        v.delete_search(int(edit.target))
+        message = f"Saved search « {edit.name} » deleted."
+        select = "all"
+    else:
+        feed_id = int(edit.target)
+        v.set_feed(feed_id, title=edit.name, folder=edit.folder, policy=edit.policy)  # type: ignore[arg-type]
+        message = f"Feed saved; full text: {edit.policy or 'as config.toml says'}."
+        select = f"feed:{feed_id}"
+    return v.snapshot(), select, message

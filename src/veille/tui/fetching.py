@@ -19,8 +19,7 @@ from veille.tui.display import literal
 from veille.tui.follow import FEEDS_DELAY
 
 if TYPE_CHECKING:
-    from veille.core.fulltext.service import FullTextResult
-    from veille.core.ingest.refresh import RefreshProgress, RefreshReport
+    from veille.core import FullTextResult, Refreshed, RefreshProgress
     from veille.tui.screens.main import MainScreen
 
 
@@ -46,17 +45,17 @@ class Fetcher:
 
     def full_text(self, item_id: int) -> None:
         screen = self._screen
-        cache, problem = screen.follower.cache, screen.follower.cache_problem
-        if cache is None and problem:
+        problem = screen.follower.cache_problem
+        if problem:
             screen.notify(
                 f"The full text cannot be fetched: {problem}.", severity="warning", markup=False
             )
             return
-        if screen.offline or cache is None:
+        if screen.veille.offline:
             screen.notify("Offline: the full text cannot be fetched now.", severity="warning")
             return
         screen.notify("Fetching the full text…")
-        screen.jobs.fetch_full_text(cache, item_id, self._fetched)
+        screen.jobs.fetch_full_text(item_id, self._fetched)
 
     def _fetched(self, result: FullTextResult) -> None:
         if result.ok:
@@ -70,7 +69,7 @@ class Fetcher:
 
     def refresh(self, feed_ids: list[int] | None) -> None:
         screen = self._screen
-        if screen.offline:
+        if screen.veille.offline:
             screen.notify("Offline: showing what the library holds.", severity="warning")
             return
         if self.refreshing:
@@ -81,7 +80,6 @@ class Fetcher:
         screen.status_bar.progress(0, len(feed_ids) if feed_ids else 0, 0)
         self._titles = {}
         screen.jobs.refresh(
-            screen.follower.cache,
             feed_ids,
             self._report,
             self._refreshed,
@@ -102,7 +100,8 @@ class Fetcher:
         self._screen.item_list.reload()
         self._screen.follower.load_feeds()
 
-    def _refreshed(self, report: RefreshReport) -> None:
+    def _refreshed(self, refreshed: Refreshed) -> None:
+        report = refreshed.report
         self._finished(report.new_items, dict(report.errors), offline=report.offline)
 
     def _finished(
@@ -128,8 +127,8 @@ class Fetcher:
             )
             return
         # The network answered: an "offline" seen at an earlier refresh is over.
-        screen.status_bar.offline(screen.offline)
-        screen.reader_pane.offline = screen.offline
+        screen.status_bar.offline(screen.veille.offline)
+        screen.reader_pane.offline = screen.veille.offline
         screen.status_bar.finished("" if failed else f"{new_items} new")
         self._announce_errors(errors or {})
 

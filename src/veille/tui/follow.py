@@ -9,18 +9,15 @@ whether another veille (a cron refresh) wrote to it; the panes reload when it di
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from veille.core.library import View
+from veille.core import Snapshot, View
 from veille.tui.messages import LibraryChanged, TaskFailed
-from veille.tui.widgets.feeds import Entry, FeedsSnapshot, entry_from_key
-from veille.tui.workers import CacheProblem
+from veille.tui.widgets.feeds import Entry, entry_from_key
 
 if TYPE_CHECKING:
-    from veille.core.fulltext.cache import FullTextCache
     from veille.tui.screens.main import MainScreen
 
 STATE_KEYS = ("tui.view", "tui.item", "tui.feeds_width", "tui.list_size")
@@ -34,9 +31,6 @@ class Follower:
     def __init__(self, screen: MainScreen) -> None:
         self._screen = screen
         self._feeds_timer: Timer | None = None
-        self._watch_conn: sqlite3.Connection | None = None
-        self._data_version: int | None = None
-        self.cache: FullTextCache | None = None
         self.cache_problem = ""
 
     def start(self) -> None:
@@ -45,8 +39,9 @@ class Follower:
         )
 
     def _read_start(self) -> dict[str, str]:
-        self._outside_changed()  # the baseline: what this app starts from
-        return self._screen.jobs.read_state(STATE_KEYS)
+        veille = self._screen.veille
+        veille.changed()  # the baseline for outside changes: what this app starts from
+        return {key: veille.get_state(key) for key in STATE_KEYS}
 
     def _started(self, state: dict[str, str]) -> None:
         screen = self._screen
@@ -62,25 +57,20 @@ class Follower:
             self._first_feeds, sync_watch=True, otherwise=lambda _: self._after_start()
         )
 
-    def _first_feeds(self, snap: FeedsSnapshot) -> None:
+    def _first_feeds(self, snap: Snapshot) -> None:
         self.feeds_loaded(snap)
         self._after_start()
 
     def _after_start(self) -> None:
-        paths = self._screen.paths
-        if paths is not None:
-            self._screen.jobs.sweep_notes(paths)
-            self._screen.jobs.open_cache(paths, self._cache_opened, self._cache_failed)
-        else:
-            self._screen.jobs.check_library(self._checked)
+        jobs = self._screen.jobs
+        jobs.sweep_notes()
+        jobs.cache_problem(self._cache_looked_at, otherwise=lambda _: self._cache_looked_at(None))
 
-    def _cache_opened(self, cache: FullTextCache) -> None:
-        self.cache = cache
-        self._screen.jobs.check_library(self._checked)
-
-    def _cache_failed(self, error: BaseException) -> None:
-        if isinstance(error, CacheProblem):
-            self.cache_problem = str(error)
+    def _cache_looked_at(self, problem: str | None) -> None:
+        """The cache only adds full texts: reading goes on without it, and `f` will say why."""
+        if problem is not None:
+            self.cache_problem = problem
+            self._screen.post_message(TaskFailed("opening the full-text cache", problem))
         self._screen.jobs.check_library(self._checked)
 
     def _checked(self, damage: str | None) -> None:
@@ -99,7 +89,7 @@ class Follower:
         self._feeds_timer = None
         self._screen.jobs.read_feeds(self.feeds_loaded)
 
-    def feeds_loaded(self, snap: FeedsSnapshot, select: str | None = None) -> None:
+    def feeds_loaded(self, snap: Snapshot, select: str | None = None) -> None:
         """Fill the pane; move to `select` (a renamed tag, say) if given."""
         screen = self._screen
         screen.known_tags = [t.name for t in snap.tags]
@@ -123,26 +113,16 @@ class Follower:
     # Outside changes ------------------------------------------------------------------------
 
     def _check_outside(self) -> None:
-        self._screen.jobs.run("looking for outside changes", self._outside_changed, group="outside")
+        self._screen.jobs.look_for_changes(self._outside_changed)
 
-    def _outside_changed(self) -> None:
+    def _outside_changed(self, changed: bool) -> None:
         """A cron `veille refresh` or another veille wrote to the library: show what changed.
 
-        SQLite's `data_version` moves when another connection commits; one connection kept for
-        this check alone makes it a cheap poll. The app's own worker threads use other
-        connections, so their writes count too; reloading then is redundant but harmless.
+        The app's own worker threads write through other connections, so their writes count
+        too; reloading then is redundant but harmless.
         """
-        try:
-            if self._watch_conn is None:
-                path = self._screen.lib.db.path
-                self._watch_conn = sqlite3.connect(path, check_same_thread=False)
-            version = int(self._watch_conn.execute("PRAGMA data_version").fetchone()[0])
-        except sqlite3.Error:
-            return  # the next tick tries again; reading goes on meanwhile
-        changed = self._data_version is not None and version != self._data_version
         if changed and not self._screen.fetcher.refreshing:
             self._screen.post_message(LibraryChanged(feeds=True))
-        self._data_version = version
 
 
 def _int(value: str, default: int) -> int:

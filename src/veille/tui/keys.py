@@ -13,6 +13,11 @@ def _nav(keys: str, action: str, description: str, binding_id: str) -> Binding:
     return Binding(keys, action, description, show=False, id=binding_id)
 
 
+# The actions that act on the current row: unavailable (greyed in the footer) without one.
+NEEDS_ROW = frozenset(
+    {"star", "tags", "note", "toggle_read", "browser", "copy_link", "open", "page", "full_text"}
+)
+
 MAIN_BINDINGS: list[BindingType] = [
     _nav("j,down", "cursor(1)", "Next item", "down"),
     _nav("k,up", "cursor(-1)", "Previous item", "up"),

@@ -1,4 +1,5 @@
-"""The marks the user puts on items: star, read, tags, note, and "all read" with its undo.
+"""The marks the user puts on items (star, read, tags, note, "all read" with its undo) and the
+selection they act on.
 
 Each verb acts on the selection when there is one, else on the current row. The list and the
 reader's header show the change at once; the library is written in a worker, and if that fails
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from veille.core.model import Item, ItemRow
+from veille.core import Item, ItemRow
 from veille.tui.messages import LibraryChanged
 
 if TYPE_CHECKING:
@@ -25,6 +26,36 @@ class Marker:
         self._screen = screen
         self.undo_ids: list[int] = []
 
+    def targets(self) -> list[ItemRow]:
+        """What a verb acts on: the selection when there is one, else the current row."""
+        items = self._screen.item_list
+        selected = items.selected_rows()
+        if selected:
+            return selected
+        row = items.current_row
+        return [row] if row is not None else []
+
+    def select(self) -> None:
+        items = self._screen.item_list
+        row = items.current_row
+        if row is None:
+            return
+        items.toggle_selected(row)
+        items.move_by(1)
+        self._show_selection()
+
+    def drop_selection(self) -> bool:
+        items = self._screen.item_list
+        if not items.selection:
+            return False
+        items.clear_selection()
+        self._show_selection()
+        return True
+
+    def _show_selection(self) -> None:
+        self._screen.status_bar.selection(len(self._screen.item_list.selection))
+        self._screen.refresh_bindings()
+
     def set_marks(
         self,
         ids: Sequence[int],
@@ -35,7 +66,7 @@ class Marker:
     ) -> None:
         screen = self._screen
 
-        def saved(_: None) -> None:
+        def saved(_: int) -> None:
             if reload:
                 screen.post_message(LibraryChanged())
             else:
@@ -67,7 +98,7 @@ class Marker:
 
     def star(self) -> None:
         screen = self._screen
-        rows = screen.targets()
+        rows = self.targets()
         if len(rows) > 1:
             # One verb for the lot: star them all unless all are starred already.
             self._mark_many(rows, "starred", not all(r.starred for r in rows))
@@ -84,7 +115,7 @@ class Marker:
 
     def toggle_read(self) -> None:
         screen = self._screen
-        rows = screen.targets()
+        rows = self.targets()
         if len(rows) > 1:
             self._mark_many(rows, "read", not all(r.read for r in rows))
             return

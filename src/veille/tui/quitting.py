@@ -13,7 +13,7 @@ import threading
 from textual.screen import Screen
 from textual.worker import WorkerState
 
-from veille.core.library import Library, LibraryBusy
+from veille.core import LibraryBusy, Veille
 from veille.tui.workers import SAVING_GROUPS
 
 WAITING = "Waiting for another veille process to release the library…"
@@ -22,14 +22,14 @@ WAITING = "Waiting for another veille process to release the library…"
 class SaveGuard:
     """Knows which changes are not written yet, and quits only once they are (or if forced)."""
 
-    def __init__(self, screen: Screen[None], lib: Library) -> None:
+    def __init__(self, screen: Screen[None], veille: Veille) -> None:
         self._screen = screen
-        self._lib = lib
+        self._veille = veille
         self.quitting = False
         self.forced = False
         self._waiting: dict[int, str] = {}  # thread id → the change waiting for the lock
         self._waiting_lock = threading.Lock()
-        lib.db.waiting = self._wait_for_lock
+        veille.on_wait(self._wait_for_lock)
 
     def _wait_for_lock(self, seconds: float | None) -> None:
         """Called by a worker thread while another process holds the library's write lock."""
@@ -38,7 +38,7 @@ class SaveGuard:
             with self._waiting_lock:
                 self._waiting.pop(me, None)
             return
-        what = self._lib.db.current_change
+        what = self._veille.current_change
         if self.forced:
             raise LibraryBusy(f"{what} was not saved: another veille process held the library")
         with self._waiting_lock:

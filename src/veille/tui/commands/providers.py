@@ -72,7 +72,7 @@ class TagsProvider(_Listing):
     prefix = "Apply tag: "
 
     def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
-        rows = main.targets()
+        rows = main.marker.targets()
         if not rows:
             return
         ids = [row.id for row in rows]

@@ -25,24 +25,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 from textual.worker import Worker
 
-from veille.core.library import Library, View
-from veille.core.model import Item, ItemRow
-from veille.core.settings import Paths, Settings
+from veille.core import Item, Snapshot, Veille, View
 from veille.tui.dialogs import Dialogs
 from veille.tui.display import checked_link
 from veille.tui.fetching import Fetcher, Progressed
 from veille.tui.follow import Follower
-from veille.tui.keys import MAIN_BINDINGS
+from veille.tui.keys import MAIN_BINDINGS, NEEDS_ROW
 from veille.tui.marking import Marker
 from veille.tui.messages import LibraryChanged
 from veille.tui.panes import PaneLayout
 from veille.tui.quitting import SaveGuard
 from veille.tui.screens.help import HelpScreen
-from veille.tui.screens.link import LinkPrompt
 from veille.tui.search import SEARCH_DELAY as SEARCH_DELAY
 from veille.tui.search import SearchBox
 from veille.tui.source import LibrarySource
-from veille.tui.widgets.feeds import Entry, FeedsSnapshot, FeedTree
+from veille.tui.widgets.feeds import Entry, FeedTree
 from veille.tui.widgets.inputs import SafeInput
 from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Body, Reader
@@ -55,29 +52,19 @@ T = TypeVar("T")
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
-    def __init__(
-        self,
-        lib: Library,
-        settings: Settings,
-        paths: Paths | None = None,
-        *,
-        offline: bool = False,
-        keymap: dict[str, str] | None = None,
-    ) -> None:
+    def __init__(self, veille: Veille) -> None:
         super().__init__()
-        self.lib = lib
-        self.settings = settings
-        self.paths = paths
-        self.offline = offline
-        self.app_keymap = dict(keymap or {})
+        self.veille = veille
+        self.settings = veille.settings
+        self.app_keymap = dict(veille.settings.keymap)
         self.entry = Entry("all", View(), "All")
         self.search_text = ""
         self.known_tags: list[str] = []
-        self.snapshot: FeedsSnapshot | None = None
+        self.snapshot: Snapshot | None = None
         self._had_row: bool | None = None
         self._footer_state: tuple[object, ...] | None = None
-        self.jobs = Workers(self, lib, settings)
-        self.guard = SaveGuard(self, lib)
+        self.jobs = Workers(self, veille)
+        self.guard = SaveGuard(self, veille)
         self.follower = Follower(self)
         self.marker = Marker(self)
         self.dialogs = Dialogs(self)
@@ -118,8 +105,8 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.search.hide()
         self.query_one(ItemList).focus()
-        self.status_bar.offline(self.offline)
-        self.reader_pane.offline = self.offline
+        self.status_bar.offline(self.veille.offline)
+        self.reader_pane.offline = self.veille.offline
         self.follower.start()
 
     def on_resize(self, event: Resize) -> None:
@@ -127,7 +114,7 @@ class MainScreen(Screen[None]):
 
     def show_view(self, entry: Entry, *, keep_id: int | None = None) -> None:
         self.entry = entry
-        source = LibrarySource(self.lib, entry.view, self.search_text)
+        source = LibrarySource(self.veille, entry.view, self.search_text)
         self.item_list.show(source, keep_id=keep_id)
 
     # Routing --------------------------------------------------------------------------------
@@ -229,18 +216,7 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.app.return_code is not None:
             return False  # keys typed after `q` find no screen to open: the app is leaving
-        needs_row = {
-            "star",
-            "tags",
-            "note",
-            "toggle_read",
-            "browser",
-            "copy_link",
-            "open",
-            "page",
-            "full_text",
-        }
-        if action in needs_row and self.item_list.current_row is None:
+        if action in NEEDS_ROW and (not self.is_mounted or self.item_list.current_row is None):
             return None
         if action in ("browser", "copy_link"):
             row = self.item_list.current_row
@@ -292,32 +268,8 @@ class MainScreen(Screen[None]):
 
     # Verbs on the current item ----------------------------------------------------------------
 
-    def targets(self) -> list[ItemRow]:
-        """What a verb acts on: the selection when there is one, else the current row."""
-        selected = self.item_list.selected_rows()
-        if selected:
-            return selected
-        row = self.item_list.current_row
-        return [row] if row is not None else []
-
     def action_select(self) -> None:
-        row = self.item_list.current_row
-        if row is None:
-            return
-        self.item_list.toggle_selected(row)
-        self.item_list.move_by(1)
-        self._show_selection()
-
-    def _show_selection(self) -> None:
-        self.status_bar.selection(len(self.item_list.selection))
-        self.refresh_bindings()
-
-    def drop_selection(self) -> bool:
-        if not self.item_list.selection:
-            return False
-        self.item_list.clear_selection()
-        self._show_selection()
-        return True
+        self.marker.select()
 
     def action_star(self) -> None:
         self.marker.star()
@@ -375,11 +327,7 @@ class MainScreen(Screen[None]):
             self.notify(f"Link {number} cannot be opened here.", severity="warning")
 
     def action_link_prompt(self) -> None:
-        def done(number: int | None) -> None:
-            if number is not None:
-                self.action_link(number)
-
-        self.open_dialog(LinkPrompt(len(self.reader_pane.links)), done)
+        self.dialogs.link_prompt()
 
     # Search -----------------------------------------------------------------------------------
 
@@ -418,7 +366,7 @@ class MainScreen(Screen[None]):
     def action_escape(self) -> None:
         if self.has_class("-zoomed"):
             self.action_zoom()
-        elif self.drop_selection():
+        elif self.marker.drop_selection():
             pass
         elif not self.search.leave() and self.focused is not self.item_list:
             self.item_list.focus()
@@ -426,7 +374,7 @@ class MainScreen(Screen[None]):
     def action_back(self) -> None:
         if self.has_class("-zoomed"):
             self.action_zoom()
-        elif self.drop_selection() or self.search.leave():
+        elif self.marker.drop_selection() or self.search.leave():
             pass
         elif self.focused is not self.item_list and self.focused is not None:
             self.item_list.focus()
