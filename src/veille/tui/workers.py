@@ -14,26 +14,28 @@ import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.dom import DOMNode
 from textual.worker import Worker, WorkerState
 
-from veille.core import (
-    Exported,
-    ExportOptions,
-    FullTextResult,
-    Item,
-    Opened,
-    Refreshed,
-    RefreshProgress,
-    Snapshot,
-    Veille,
-    View,
-)
 from veille.tui.messages import TaskFailed
 from veille.tui.source import RowSource, first_unread
 from veille.tui.widgets.reader import Body, Source, render_body
+
+if TYPE_CHECKING:  # names only: the refresh and full-text modules load when first used
+    from veille.core import (
+        Exported,
+        ExportOptions,
+        FullTextResult,
+        Item,
+        Opened,
+        Refreshed,
+        RefreshProgress,
+        Snapshot,
+        Veille,
+        View,
+    )
 
 R = TypeVar("R")
 SAVING_GROUPS = {"marks", "state", "open", "export"}  # workers that write what the user did

@@ -4,10 +4,11 @@ The screen owns the three panes and routes between them: the feeds pane says whi
 chosen, the screen points the item list at it; the list says which item was opened, the screen
 loads it (in a thread worker) and hands it to the reader. Panes never talk to each other.
 
-This file is layout, bindings and routing. The work is done by small objects it builds:
-`Workers` (every library call, off the event loop, and the one route a failure takes),
-`Follower` (start, feeds pane, outside changes), `Marker` (marks), `Dialogs`, `Fetcher`
-(refresh, full text) and `SaveGuard` (quitting without losing a change).
+This file is layout, bindings and routing; the state it routes on is built in `__init__`. The
+work is done by small objects it builds there: `Workers` (every call to the front door, off the
+event loop, and the one route a failure takes), `Follower` (start, feeds pane, outside changes),
+`Marker` (marks and the selection), `Dialogs`, `Fetcher` (refresh, full text), `SearchBox`,
+`PaneLayout` and `SaveGuard` (quitting without losing a change). The keys are in `keys.py`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from veille.tui.messages import LibraryChanged
 from veille.tui.panes import PaneLayout
 from veille.tui.quitting import SaveGuard
 from veille.tui.screens.help import HelpScreen
-from veille.tui.search import SEARCH_DELAY as SEARCH_DELAY
 from veille.tui.search import SearchBox
 from veille.tui.source import LibrarySource
 from veille.tui.widgets.feeds import Entry, FeedTree
