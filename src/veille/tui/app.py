@@ -25,13 +25,13 @@ class VeilleApp(App[None]):
     TITLE = "veille"
     COMMANDS = App.COMMANDS | PROVIDERS
 
-    def __init__(self, veille: Veille, *, theme: str = "", own_veille: bool = True) -> None:
-        """`theme`: the one the user last chose (the settings' own wins)."""
+    def __init__(self, veille: Veille, *, theme: str = "") -> None:
+        """The app over `veille`, which it closes on leaving; `theme`: the one the user last
+        chose (the settings' own wins)."""
         super().__init__()
         self.veille = veille
         self.settings = veille.settings
         self._remembered_theme = theme
-        self._own_veille = own_veille
         self._theme_ready = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -90,8 +90,7 @@ class VeilleApp(App[None]):
         self.notify(text.plain, title="Problem", severity="error", markup=False, timeout=8)
 
     def on_unmount(self) -> None:
-        if self._own_veille:
-            self.veille.close()
+        self.veille.close()
 
 
 def make_app(paths: Paths, settings: Settings, *, offline: bool = False) -> VeilleApp:
