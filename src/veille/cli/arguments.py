@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 
+from veille.core.model import LARGEST_ID
+
 GLOBAL_VALUES = {"--home"}
 QUERY_COMMANDS = {"items", "export", "fulltext"}
-LARGEST_ID = 2**63 - 1  # SQLite's integers are 64-bit signed
 
 
 def item_id(text: str) -> int:

@@ -98,7 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     parser = build_parser()
-    args = parser.parse_args(query_words_last(parser, tag_words_last(raw)))
+    return _run(parser.parse_args(query_words_last(parser, tag_words_last(raw))))
+
+
+def _run(args: argparse.Namespace) -> int:
     paths: Paths | None = None
     ctx: Context | None = None
     try:
@@ -118,28 +121,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             return status
         finally:
             ctx.close()
-    except VeilleError as error:
+    except (Exception, KeyboardInterrupt) as error:
+        return _failed(error, paths, ctx)
+
+
+def _failed(error: BaseException, paths: Paths | None, ctx: Context | None) -> int:
+    """The exit status for `error`, after one line on stderr (and a log entry for a bug)."""
+    if isinstance(error, VeilleError):
         return _say(str(error), error.status)
-    except KeyboardInterrupt:
+    if isinstance(error, KeyboardInterrupt):
         print("veille: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # `veille items | head`
+    if isinstance(error, BrokenPipeError):  # `veille items | head`
         _silence_stdout()
         return 0
-    except (sqlite3.Error, UnicodeDecodeError) as error:
+    if isinstance(error, (sqlite3.Error, UnicodeDecodeError)):
         opened = paths is not None and (isinstance(error, sqlite3.Error) or _library_opened(ctx))
         known = explain(error, paths.library, paths.backups) if opened and paths else None
-        if known is not None:
-            return _say(str(known), 1)
-        return _unexpected(error, paths)
-    except OSError as error:
+        return _say(str(known), 1) if known is not None else _unexpected(error, paths)
+    if isinstance(error, OSError):
         return _say(_os_error(error), 1)
-    except OverflowError:
+    if isinstance(error, OverflowError):
         return _say("a number is too large (ids and counts go up to 9223372036854775807)", 1)
-    except ValueError as error:
+    if isinstance(error, ValueError):
         return _say(str(error), 1)
-    except Exception as error:
-        return _unexpected(error, paths)
+    return _unexpected(error, paths)
 
 
 def _say(text: str, status: int) -> int:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         UsageError,
         VeilleError,
     )
-    from veille.core.export import EXTENSIONS, FORMATS, ExportOptions, review_date
+    from veille.core.export import ExportOptions, review_date
     from veille.core.fulltext.cache import CacheStats
     from veille.core.fulltext.extract import Article
     from veille.core.fulltext.markdown import html_to_markdown
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from veille.core.ingest.discover import Candidate
     from veille.core.ingest.refresh import RefreshProgress, RefreshReport
     from veille.core.library import View
+    from veille.core.model import EXPORT_EXTENSIONS as EXTENSIONS
+    from veille.core.model import EXPORT_FORMATS as FORMATS
     from veille.core.model import (
         FULL_TEXT_POLICIES,
         Enclosure,
@@ -77,7 +79,10 @@ if TYPE_CHECKING:
     )
     from veille.core.veille import Veille, open_veille
 
+# The face's name for what its home module calls otherwise.
+_RENAMED = {"FORMATS": "EXPORT_FORMATS", "EXTENSIONS": "EXPORT_EXTENSIONS"}
 _HOMES: dict[str, str] = {
+    **dict.fromkeys(_RENAMED, "veille.core.model"),
     **dict.fromkeys(("Veille", "open_veille"), "veille.core.veille"),
     **dict.fromkeys(
         (
@@ -99,9 +104,7 @@ _HOMES: dict[str, str] = {
         ),
         "veille.core.errors",
     ),
-    **dict.fromkeys(
-        ("EXTENSIONS", "FORMATS", "ExportOptions", "review_date"), "veille.core.export"
-    ),
+    **dict.fromkeys(("ExportOptions", "review_date"), "veille.core.export"),
     "CacheStats": "veille.core.fulltext.cache",
     "Article": "veille.core.fulltext.extract",
     "html_to_markdown": "veille.core.fulltext.markdown",
@@ -228,7 +231,7 @@ def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home), name)
+    value = getattr(import_module(home), _RENAMED.get(name, name))
     globals()[name] = value  # the next use is a plain attribute
     return value
 

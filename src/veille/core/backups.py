@@ -18,6 +18,8 @@ from veille.core.library import Library
 from veille.core.outfile import write_with
 from veille.core.settings import Paths
 
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every SQLite database file
+
 
 def backup(lib: Library, paths: Paths, file: str | None) -> Path:
     """Copy the library to `file` (a folder receives a dated copy, as with `cp`), or, with no
@@ -41,8 +43,7 @@ def backup(lib: Library, paths: Paths, file: str | None) -> Path:
 def check_sound(path: Path) -> None:
     """Refuse, with the reason, a file that is not a whole veille library this version knows:
     an SQLite file whose structure checks out, with feeds and items, of a known schema."""
-    from veille.core.library.database import SQLITE_MAGIC
-    from veille.core.library.schema import SCHEMA_VERSION
+    from veille.core.library import SCHEMA_VERSION
 
     try:
         with path.open("rb") as handle:
@@ -69,8 +70,7 @@ def check_sound(path: Path) -> None:
 def restore(paths: Paths, source: Path) -> Path | None:
     """Put the backup `source` in the library's place (the library must not be open in this
     process); where the library it replaced was kept, if there was one."""
-    from veille.core.library.lease import exclusive
-    from veille.core.library.problems import forget_damage
+    from veille.core.library import exclusive, forget_damage
 
     check_sound(source)
     paths.ensure()

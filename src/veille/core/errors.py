@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from veille.core.fulltext.page import ExtractionError
     from veille.core.ingest.discover import DiscoveryError
     from veille.core.ingest.opml import SubscriptionFileError
-    from veille.core.library.problems import DiskFull, LibraryBusy, LibraryDamaged, LibraryError
+    from veille.core.library import DiskFull, LibraryBusy, LibraryDamaged, LibraryError
     from veille.core.outfile import OutputError
     from veille.core.query.syntax import QueryError
     from veille.core.settings import ConfigError, PathError
@@ -68,7 +68,7 @@ class UsageError(VeilleError):
 def explain(error: BaseException, library: Path, backups: Path | None = None) -> VeilleError | None:
     """`error` (SQLite's, or text that does not decode) in plain words when it is the library
     file's problem — full, busy, read-only, damaged — else None."""
-    from veille.core.library.problems import explain as known
+    from veille.core.library import explain as known
 
     return known(error, library, backups)
 
@@ -84,11 +84,11 @@ _HOMES = {
     "CacheUnavailable": "veille.core.fulltext.cache",
     "ConfigError": "veille.core.settings",
     "DiscoveryError": "veille.core.ingest.discover",
-    "DiskFull": "veille.core.library.problems",
+    "DiskFull": "veille.core.library",
     "ExtractionError": "veille.core.fulltext.page",
-    "LibraryBusy": "veille.core.library.problems",
-    "LibraryDamaged": "veille.core.library.problems",
-    "LibraryError": "veille.core.library.problems",
+    "LibraryBusy": "veille.core.library",
+    "LibraryDamaged": "veille.core.library",
+    "LibraryError": "veille.core.library",
     "OutputError": "veille.core.outfile",
     "PathError": "veille.core.settings",
     "QueryError": "veille.core.query.syntax",

@@ -65,7 +65,7 @@ def subscriptions(v: Home, include_secrets: bool, to: Path | None) -> str:
 
 
 def state(v: Home, include_secrets: bool, to: Path | None) -> str:
-    from veille.core.library.portable import dumps_state
+    from veille.core.library import dumps_state
 
     if to is not None:
         check_target(to)
@@ -76,7 +76,7 @@ def state(v: Home, include_secrets: bool, to: Path | None) -> str:
 
 
 def import_state(v: Home, file: Path) -> dict[str, int]:
-    from veille.core.library.portable import import_state as merge
+    from veille.core.library import import_state as merge
 
     too_deep = f"{file} is nested too deeply to be a state file; nothing was imported"
     try:

@@ -3,7 +3,7 @@ first use), the hook told while another process holds the library, and the chang
 
 `Veille` is this plus its verbs (`veille.core.keeping`, `veille.core.exchanges`). Every method
 may be called from any thread: the library keeps one SQLite connection per thread (see
-`veille.core.library.database`), the cache is thread-safe, and what is opened lazily is opened
+`veille.core.library`), the cache is thread-safe, and what is opened lazily is opened
 under a lock.
 """
 
@@ -123,7 +123,7 @@ class Home:
     @property
     def busy_timeout(self) -> float:
         """Seconds a write waits for another process before the library is called busy."""
-        from veille.core.library.database import BUSY_TIMEOUT_MS
+        from veille.core.library import BUSY_TIMEOUT_MS
 
         return BUSY_TIMEOUT_MS / 1000
 

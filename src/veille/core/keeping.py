@@ -13,13 +13,21 @@ from typing import TYPE_CHECKING
 from veille.core.errors import NotFound, UsageError
 from veille.core.home import Home
 from veille.core.library import View
-from veille.core.model import Feed, FeedPolicy, Item, ItemRow, Rule, SavedSearch, Stats, TagCount
+from veille.core.model import (
+    LARGEST_ID,
+    Feed,
+    FeedPolicy,
+    Item,
+    ItemRow,
+    Rule,
+    SavedSearch,
+    Stats,
+    TagCount,
+)
 from veille.core.outcomes import Opened, Snapshot
 
 if TYPE_CHECKING:
     from veille.core.fulltext.policy import EffectivePolicy
-
-LARGEST_ID = 2**63 - 1  # SQLite's integers are 64-bit signed
 
 
 class Keeping(Home):

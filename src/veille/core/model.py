@@ -19,6 +19,19 @@ FullTextPolicy = Literal["auto", "always", "never"]
 FULL_TEXT_POLICIES: tuple[FullTextPolicy, ...] = ("auto", "always", "never")
 # A feed's own policy: one of those, or "" when it has none and follows config.toml's.
 FeedPolicy = Literal["", "auto", "always", "never"]
+LARGEST_ID = 2**63 - 1  # ids are SQLite integers: 64-bit signed
+# What an export can be, and the file name ending each is saved under (the command line offers
+# these as choices at start-up: they live here, where reading them costs nothing).
+EXPORT_FORMATS: tuple[str, ...] = ("md", "html", "json", "csv", "atom", "bookmarks", "opml")
+EXPORT_EXTENSIONS: dict[str, str] = {
+    "md": "md",
+    "html": "html",
+    "json": "json",
+    "csv": "csv",
+    "atom": "xml",  # an Atom feed is XML
+    "bookmarks": "html",  # Netscape bookmarks are a page
+    "opml": "opml",
+}
 
 
 @dataclass(frozen=True, slots=True)

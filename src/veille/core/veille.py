@@ -8,7 +8,7 @@ headers. `close()`, or leaving a `with` block, closes what was opened.
 
 Threads: every verb may be called from any thread, several at once (the app calls them from
 Textual thread workers). The library keeps one SQLite connection per thread (see
-`veille.core.library.database`), the cache is thread-safe, and what `Veille` opens lazily is
+`veille.core.library`), the cache is thread-safe, and what `Veille` opens lazily is
 opened under a lock. Network verbs (`refresh`, `fetch_full_text`, `prefetch`, `discover`,
 `fetch_page`) run `asyncio.run` and so must be called from a thread with no running event loop:
 a worker thread, or a script; `refresh_async` is for code already inside a loop.

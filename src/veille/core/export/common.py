@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
 from veille.core.i18n import format_date, french_typography, label
+from veille.core.model import EXPORT_EXTENSIONS as EXTENSIONS
+from veille.core.model import EXPORT_FORMATS as FORMATS
 from veille.core.model import Item
 from veille.core.redact import redact_url
 from veille.core.text import clean_line, html_to_text, strip_controls
@@ -40,17 +42,6 @@ __all__ = [
     "xml_safe",
 ]
 
-FORMATS: tuple[str, ...] = ("md", "html", "json", "csv", "atom", "bookmarks", "opml")
-# The file name ending each format is saved under (an Atom feed is XML, bookmarks are a page).
-EXTENSIONS: dict[str, str] = {
-    "md": "md",
-    "html": "html",
-    "json": "json",
-    "csv": "csv",
-    "atom": "xml",
-    "bookmarks": "html",
-    "opml": "opml",
-}
 EXCERPT_LENGTH = 400
 GROUPINGS = ("tag", "feed", "day", "none")
 
