@@ -36,7 +36,7 @@ from biglib import build
 
 from veille.core.settings import Paths, Settings
 from veille.tui.app import VeilleApp, make_app
-from veille.tui.screens.main import SEARCH_DELAY
+from veille.tui.search import SEARCH_DELAY
 
 
 def forget_app_state(paths: Paths) -> None:

@@ -146,7 +146,7 @@ def test_the_app_says_why_f_cannot_fetch(tmp_path: Path) -> None:
         app = make_app(paths, Settings())
         async with app.run_test(size=(160, 40)) as pilot:
             await until(pilot, lambda: app.main.item_list.count > 0)
-            await until(pilot, lambda: bool(app.main.cache_problem))
+            await until(pilot, lambda: bool(app.main.follower.cache_problem))
             await pilot.press("enter")
             await pilot.pause(0.3)
             await pilot.press("f")

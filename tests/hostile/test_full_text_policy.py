@@ -188,7 +188,7 @@ async def test_the_app_refresh_fetches_no_page_either(
     async with app.run_test(size=(160, 48)) as pilot:
         await until(pilot, lambda: app.main.snapshot is not None)  # an empty library, shown
         await pilot.press("R")
-        await until(pilot, lambda: not app.main.refreshing, timeout=15)
+        await until(pilot, lambda: not app.main.fetcher.refreshing, timeout=15)
         await until(pilot, lambda: app.main.item_list.count == 6)
     assert len(local_server.requests_to("/alpha.xml")) == 1
     assert page_requests(local_server) == []

@@ -254,5 +254,5 @@ def test_nothing_is_run_through_a_shell() -> None:
     ]
     assert found == []
     # Opening a link goes through the `webbrowser` module with one URL argument, no shell.
-    tasks = (SRC / "tui" / "tasks.py").read_text("utf-8")
-    assert "webbrowser.open" in tasks
+    workers = (SRC / "tui" / "workers.py").read_text("utf-8")
+    assert "webbrowser.open" in workers

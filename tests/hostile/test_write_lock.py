@@ -93,7 +93,7 @@ def test_a_second_q_quits_without_the_change_and_says_so(tmp_path: Path) -> None
             other.execute("BEGIN IMMEDIATE")
             await pilot.press("s", "q")
             await until(pilot, lambda: WAITING in notices(app), timeout=10)
-            await until(pilot, lambda: any("star" in w for w in app.main.unsaved()))
+            await until(pilot, lambda: any("star" in w for w in app.main.guard.unsaved()))
             await pilot.press("q")
             await until(pilot, lambda: app.return_code is not None, timeout=10)
             message = " ".join(str(r) for r in app._exit_renderables)

@@ -41,6 +41,9 @@ class CountingSource:
             for n in range(offset, end)
         ]
 
+    def explain(self, error: BaseException) -> str:
+        return str(error)
+
     def position(self, item_id: int) -> int | None:
         index = self.total - item_id
         return index if 0 <= index < self.total else None

@@ -14,7 +14,7 @@ from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.note import NoteEditor
 from veille.tui.screens.tags import TagEditor
-from veille.tui.tasks import Tasks
+from veille.tui.workers import Workers
 
 Factory = Callable[..., VeilleApp]
 
@@ -115,7 +115,7 @@ async def test_mark_all_read_and_undo(app_factory: Factory, home: Paths) -> None
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
         await pilot.press("A")
-        await until(pilot, lambda: app.main.undo_ids)
+        await until(pilot, lambda: app.main.marker.undo_ids)
         with open_library(home.library) as lib:
             assert lib.stats().unread == 0
         await pilot.press("U")
@@ -156,7 +156,7 @@ async def test_open_in_browser_and_copy_link(
     app_factory: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(Tasks, "open_url", staticmethod(opened.append))
+    monkeypatch.setattr(Workers, "open_url", staticmethod(opened.append))
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)
@@ -272,7 +272,7 @@ async def test_footnote_links_open_by_number(
 ) -> None:
     pytest.importorskip("veille.tui.render.terminal")
     opened: list[str] = []
-    monkeypatch.setattr(Tasks, "open_url", staticmethod(opened.append))
+    monkeypatch.setattr(Workers, "open_url", staticmethod(opened.append))
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(pilot)

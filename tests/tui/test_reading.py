@@ -189,7 +189,7 @@ async def test_the_view_item_and_pane_sizes_come_back_at_the_next_start(
         await until(pilot, lambda: again.main.reader_pane.item is not None)
         shown = again.main.reader_pane.item
         assert shown is not None and shown.id == opened.id
-        assert again.main.feeds_width == 32
+        assert again.main.panes.feeds_width == 32
 
 
 async def test_a_remembered_feed_that_is_gone_falls_back_to_all(
@@ -227,7 +227,7 @@ async def test_feed_counts_follow_reading_without_rebuilding_the_pane(
         assert tree._by_key[key] is node and not folder.is_expanded
         with open_library(home.library) as lib:
             lib.add_feed("https://new.example.org/rss.xml", title="Une nouvelle source")
-        app.main.load_feeds()
+        app.main.follower.load_feeds()
         await until(pilot, lambda: "Une nouvelle source" in screen_text(app))
         assert tree._by_key[key] is not node
 

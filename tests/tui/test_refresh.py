@@ -46,10 +46,10 @@ async def test_refresh_all_adds_items_and_reports_failing_feeds(
         await ready(pilot)
         await pilot.press("j", "j")  # reading position: item 3
         await pilot.press("R")
-        assert app.main.refreshing
+        assert app.main.fetcher.refreshing
         await pilot.press("R")  # a second refresh does not start
         assert "already running" in notices(app)
-        await until(pilot, lambda: not app.main.refreshing, timeout=15)
+        await until(pilot, lambda: not app.main.fetcher.refreshing, timeout=15)
         items = app.main.item_list
         await until(pilot, lambda: items.count == 20)
         row = items.current_row
@@ -69,7 +69,7 @@ async def test_offline_reads_the_library_and_says_so(app_factory: Factory) -> No
         await until(pilot, lambda: app.main.reader_pane.item is not None)
         await pilot.press("R")
         assert "Offline" in notices(app)
-        assert not app.main.refreshing
+        assert not app.main.fetcher.refreshing
 
 
 async def test_network_failure_is_reported_as_offline(home: Paths) -> None:
@@ -84,7 +84,7 @@ async def test_network_failure_is_reported_as_offline(home: Paths) -> None:
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await pilot.pause(0.3)
         await pilot.press("R")
-        await until(pilot, lambda: not app.main.refreshing, timeout=15)
+        await until(pilot, lambda: not app.main.fetcher.refreshing, timeout=15)
         text = notices(app)
         assert "Offline" in text or "Unreachable" in text
         assert app.is_running

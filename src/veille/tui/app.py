@@ -1,7 +1,7 @@
 """The reading app: a thin shell that sets up settings, theme and keys, then shows the reader.
 
-Everything the user sees lives in `screens/` and `widgets/`; this module only wires the library
-and the settings in, shows failures in one place, and remembers the theme. `make_app` is the one
+Everything the user sees lives in `screens/` and `widgets/`; this module only wires the front
+door (`Veille`) in, shows failures in one place, and remembers the theme. `make_app` is the one
 factory the command line and the tests share.
 """
 
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import RenderableType
 from textual.app import App
 from textual.content import Content
 from textual.theme import Theme
 
-from veille.core.library import Library, open_library
-from veille.core.settings import Paths, Settings
+from veille.core import Paths, Settings, Veille, open_veille
 from veille.tui.commands.providers import PROVIDERS
 from veille.tui.display import clean_line
 from veille.tui.messages import TaskFailed
@@ -27,34 +25,18 @@ class VeilleApp(App[None]):
     TITLE = "veille"
     COMMANDS = App.COMMANDS | PROVIDERS
 
-    def __init__(
-        self,
-        lib: Library,
-        settings: Settings,
-        paths: Paths | None = None,
-        *,
-        offline: bool = False,
-        own_library: bool = True,
-    ) -> None:
+    def __init__(self, veille: Veille, *, theme: str = "") -> None:
+        """The app over `veille`, which it closes on leaving; `theme`: the one the user last
+        chose (the settings' own wins)."""
         super().__init__()
-        self.lib = lib
-        self.settings = settings
-        self.paths = paths
-        self.offline = offline
-        self._own_library = own_library
+        self.veille = veille
+        self.settings = veille.settings
+        self._remembered_theme = theme
         self._theme_ready = False
-        self.closing = False
-
-    def exit(
-        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
-    ) -> None:
-        """Keys and workers that arrive after this are ignored (see `check_action`)."""
-        self.closing = True
-        super().exit(result, return_code, message)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.closing:
-            return False
+        if self.return_code is not None:
+            return False  # keys read ahead after `q`: the app is leaving
         return super().check_action(action, parameters)
 
     def _fatal_error(self) -> None:
@@ -81,32 +63,24 @@ class VeilleApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(self.settings.keymap)
-        theme = self.settings.theme or self.lib.get_state("tui.theme")
+        theme = self.settings.theme or self._remembered_theme
         if theme in self.available_themes:
             self.theme = theme
         self._theme_ready = True
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(
-            MainScreen(
-                self.lib,
-                self.settings,
-                self.paths,
-                offline=self.offline,
-                keymap=self.settings.keymap,
-            )
-        )
+        self.push_screen(MainScreen(self.veille))
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._theme_ready:
-            self.main.save_state("tui.theme", theme.name)
+            self.main.jobs.save_state("tui.theme", theme.name)
 
     async def action_quit(self) -> None:
-        """`ctrl+q` too waits for the changes the user confirmed (see `Tasks.request_quit`)."""
+        """`ctrl+q` too waits for the changes the user confirmed (see `SaveGuard`)."""
         main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
         if main is None:
             self.exit()
         else:
-            main.request_quit()
+            main.guard.request_quit()
 
     def on_task_failed(self, message: TaskFailed) -> None:
         """The one place background failures are shown; the app carries on."""
@@ -116,15 +90,13 @@ class VeilleApp(App[None]):
         self.notify(text.plain, title="Problem", severity="error", markup=False, timeout=8)
 
     def on_unmount(self) -> None:
-        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
-        if main is not None and main.cache is not None:
-            main.cache.close()
-        if self._own_library:
-            self.lib.close()
+        self.veille.close()
 
 
 def make_app(paths: Paths, settings: Settings, *, offline: bool = False) -> VeilleApp:
     """The app over the library at `paths`, with `settings` (the CLI and the tests use this)."""
-    paths.ensure()
-    lib = open_library(paths.library, backups=paths.backups)
-    return VeilleApp(lib, settings, paths, offline=offline)
+    veille = open_veille(paths, settings=settings, offline=offline)
+    # Read here, not once the app runs: the library is opened (created, migrated) now, so a
+    # library that cannot be opened is told before the screen is taken over.
+    theme = veille.get_state("tui.theme")
+    return VeilleApp(veille, theme=theme)

@@ -6,20 +6,20 @@ a label and `[@click=app.quit]` would become a live action. Every such string go
 `literal()` (a Rich `Text`, never parsed) or `content()` (a Textual `Content`, never parsed), and
 loses its control characters on the way, so an ESC sequence cannot reach the terminal.
 
-Dates are formatted here too, through `veille.core.i18n` when it is available.
+Dates are formatted here too, in words of the configured language (`veille.core.i18n`).
 """
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
-from typing import Any
 
 from rich.style import Style
 from rich.text import Text
 from textual.content import Content
 
+from veille.core.i18n import format_datetime
 from veille.core.text import clean_line, strip_controls
+from veille.tui.render.links import safe_link
 
 __all__ = [
     "checked_link",
@@ -27,17 +27,8 @@ __all__ = [
     "content",
     "literal",
     "long_date",
-    "optional",
     "short_date",
 ]
-
-
-def optional(name: str) -> Any:
-    """The module `name`, or None while it is not part of veille yet."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 def literal(value: str, style: str | Style = "", *, one_line: bool = True) -> Text:
@@ -63,19 +54,9 @@ def long_date(when: datetime | None, lang: str) -> str:
     """The reader's date, in words of the configured language."""
     if when is None:
         return ""
-    i18n = optional("veille.core.i18n")
-    if i18n is None:  # the language module is optional for the app to start
-        return when.astimezone().strftime("%Y-%m-%d %H:%M")
-    return str(i18n.format_datetime(when, lang))
+    return format_datetime(when, lang)
 
 
 def checked_link(url: str) -> str | None:
     """`url` if it may be opened or copied (http, https, mailto only), else None."""
-    render = optional("veille.tui.render.terminal")
-    if render is not None:
-        checked = render.safe_link(url)
-        return str(checked) if checked else None
-    cleaned = clean_line(url)
-    if cleaned.lower().startswith(("http://", "https://", "mailto:")) and " " not in cleaned:
-        return cleaned
-    return None
+    return safe_link(url) or None

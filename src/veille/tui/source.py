@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from veille.core.library import Library, View
-from veille.core.model import ItemRow
+from veille.core import ItemRow, Veille, View
 
 
 class RowSource(Protocol):
@@ -21,23 +20,32 @@ class RowSource(Protocol):
 
     def position(self, item_id: int) -> int | None: ...
 
+    def explain(self, error: BaseException) -> str:
+        """A failure of the calls above, in plain words."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class LibrarySource:
     """The rows of `view` matching `query`, newest first."""
 
-    lib: Library
+    veille: Veille
     view: View | None = None
     query: str = ""
 
     def count(self) -> int:
-        return self.lib.count(self.query, view=self.view)
+        return self.veille.count(self.query, view=self.view)
 
     def rows(self, offset: int, limit: int) -> list[ItemRow]:
-        return self.lib.rows(self.query, view=self.view, offset=offset, limit=limit)
+        return self.veille.rows(self.query, view=self.view, offset=offset, limit=limit)
 
     def position(self, item_id: int) -> int | None:
-        return self.lib.position(item_id, self.query, view=self.view)
+        return self.veille.position(item_id, self.query, view=self.view)
+
+    def explain(self, error: BaseException) -> str:
+        """The library's own words when the failure is the library's (damaged, full…)."""
+        known = self.veille.explain(error)
+        return str(known) if known is not None else plain(error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +60,37 @@ class EmptySource:
 
     def position(self, item_id: int) -> int | None:
         return None
+
+    def explain(self, error: BaseException) -> str:
+        return plain(error)
+
+
+def plain(error: BaseException) -> str:
+    return str(error) or type(error).__name__
+
+
+def first_unread(
+    source: RowSource, start: int, direction: int, count: int
+) -> tuple[int, int] | None:
+    """The index and id of the first unread row after (or before) `start`, read in chunks."""
+    chunk = 200
+    if direction > 0:
+        offset = start + 1
+        while offset < count:
+            rows = source.rows(offset, chunk)
+            for n, row in enumerate(rows):
+                if not row.read:
+                    return offset + n, int(row.id)
+            if not rows:
+                return None
+            offset += chunk
+        return None
+    end = start
+    while end > 0:
+        offset = max(0, end - chunk)
+        rows = source.rows(offset, end - offset)
+        for n in range(len(rows) - 1, -1, -1):
+            if not rows[n].read:
+                return offset + n, int(rows[n].id)
+        end = offset
+    return None

@@ -72,14 +72,14 @@ class TagsProvider(_Listing):
     prefix = "Apply tag: "
 
     def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
-        rows = main.targets()
+        rows = main.marker.targets()
         if not rows:
             return
         ids = [row.id for row in rows]
         where = f"on {len(rows)} selected items" if len(rows) > 1 else ""
         for tag in main.known_tags:
             if any(tag not in row.tags for row in rows):
-                yield clean_line(tag), partial(main.change_tags, ids, [tag], []), where
+                yield clean_line(tag), partial(main.marker.change_tags, ids, [tag], []), where
 
 
 class SearchesProvider(_Listing):

@@ -17,26 +17,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 from rich.text import Text
 
 from veille.core.text import strip_controls, too_deep
 from veille.tui.render.layout import BIDI, HTML_SPACE, MARKER, Writer, clean
+from veille.tui.render.links import safe_link
 
 __all__ = ["Rendered", "render_html", "safe_link"]
 
-# Characters no link may contain (controls, spaces other than plain ones, bidi tricks): browsers
-# silently drop tabs and newlines, which is how `java\tscript:` sneaks past naive checks.
-_BAD_IN_URL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # Numeric character references; those naming a control character make lxml refuse the input.
 _CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")
 _TAGS = re.compile(r"<[^>]*>")
 _FULL_DOCUMENT = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body)\b", re.I | re.S)
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-MAX_URL = 4096
 _MAX_DEPTH = 200  # deeper than any real article; past it, a subtree is read as plain text
 # Rendering work per item is bounded: wrapping a two-million-character line takes the terminal
 # seconds, during which the app answers nothing. The library and exports keep the whole text.
@@ -87,33 +82,6 @@ class Rendered:
 
     text: Text
     links: tuple[str, ...]
-
-
-def safe_link(href: str, base_url: str = "") -> str | None:
-    """`href` made absolute against `base_url`, if it is an http, https or mailto address.
-
-    Anything else (`javascript:`, `data:`, `file:`, `vbscript:`, addresses hiding control or bidi
-    characters, absurdly long ones) is None: the reader must never be able to open it.
-    """
-    if not href or len(href) > MAX_URL:
-        return None
-    href = href.strip(" \t\n\r\f")
-    base_url = (base_url or "").strip()
-    if not href or _BAD_IN_URL.search(href) or _BAD_IN_URL.search(base_url):
-        return None
-    try:
-        url = urljoin(base_url, href) if base_url else href
-        parts = urlsplit(url)
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in SAFE_SCHEMES or len(url) > MAX_URL:
-        return None
-    if scheme == "mailto":
-        return url if parts.path else None
-    if not parts.hostname:
-        return None
-    return url.replace(" ", "%20")
 
 
 def _drop_control_ref(match: re.Match[str]) -> str:

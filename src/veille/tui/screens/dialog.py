@@ -26,6 +26,6 @@ class Dialog(ModalScreen[R]):
         return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.answered or getattr(self.app, "closing", False):
+        if self.answered or self.app.return_code is not None:
             return False
         return super().check_action(action, parameters)

@@ -23,24 +23,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from veille.core.export import FORMATS, ExportOptions, export_items
-from veille.core.library import Library, View
-from veille.core.model import Item
+from veille.core import EXTENSIONS, FORMATS, ExportOptions, Veille, View, review_date
 from veille.tui.display import literal
 from veille.tui.widgets.inputs import SafeInput
 
 PREVIEW_ITEMS = 20  # enough to judge the layout, cheap enough to redo on every change
 PREVIEW_LINES = 200
 
-EXTENSIONS = {
-    "md": "md",
-    "html": "html",
-    "json": "json",
-    "csv": "csv",
-    "atom": "xml",
-    "bookmarks": "html",
-    "opml": "opml",
-}
 FORMAT_NAMES = {
     "md": "Markdown review",
     "html": "HTML page",
@@ -57,18 +46,14 @@ GROUPS = (("none", "No grouping"), ("tag", "By tag"), ("feed", "By feed"), ("day
 class ExportSelection:
     """What to export: explicit item ids, or everything `query` finds in `view`."""
 
-    lib: Library
+    veille: Veille
     ids: tuple[int, ...] = ()
     view: View | None = None
     query: str = ""
     description: str = ""
 
     def item_ids(self) -> list[int]:
-        return list(self.ids) if self.ids else self.lib.item_ids(self.query, view=self.view)
-
-    def items(self, limit: int | None = None) -> list[Item]:
-        ids = self.item_ids()
-        return self.lib.items_by_id(ids[:limit] if limit is not None else ids)
+        return list(self.ids) if self.ids else self.veille.item_ids(self.query, view=self.view)
 
 
 @dataclass(frozen=True)
@@ -83,11 +68,6 @@ def default_path(fmt: str, folder: Path | None = None, today: datetime | None = 
     return (folder or Path.home()) / f"veille-{day}.{EXTENSIONS[fmt]}"
 
 
-def today() -> datetime:
-    """The review's date: today at midnight UTC, as `veille export` does (same day, same bytes)."""
-    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 class ExportDialog(ModalScreen[ExportChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export-cancel"),
@@ -98,7 +78,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         super().__init__()
         self.selection = selection
         self.lang = lang
-        self.generated = today()
+        self.generated = review_date()  # as `veille export` dates it: same day, same bytes
         self._path_edited = False
 
     def compose(self) -> ComposeResult:
@@ -181,16 +161,18 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         try:
             ids = self.selection.item_ids()
             count = len(ids)
-            items = self.selection.lib.items_by_id(ids[:PREVIEW_ITEMS])
-            feeds = self.selection.lib.feeds() if choice.fmt == "opml" else []
-            text = export_items(items, choice.fmt, choice.options, feeds)
+            text, shown_count = "", 0
+            if ids:  # (no ids would mean "everything" to the export verb)
+                preview = self.selection.veille.export(
+                    choice.fmt, choice.options, ids=ids[:PREVIEW_ITEMS]
+                )
+                text, shown_count = preview.text, preview.count
         except Exception as error:  # a preview problem must not close the dialog
-            text = f"(no preview: {error})"
-            items = []
+            text, shown_count = f"(no preview: {error})", 0
         lines = text.splitlines()
         shown = "\n".join(lines[:PREVIEW_LINES])
-        if len(items) < count:
-            heading = f"Preview of the first {len(items)} of {count} items:"
+        if shown_count < count:
+            heading = f"Preview of the first {shown_count} of {count} items:"
         else:
             heading = "Preview:"
         self.app.call_from_thread(self._show_preview, count, heading, shown)

@@ -21,8 +21,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from veille.core import QueryError, parse
 from veille.core.model import Rule
-from veille.core.query import QueryError, parse
 from veille.core.text import clean_line
 from veille.tui.screens.tags import split_tags
 from veille.tui.widgets.inputs import SafeInput

@@ -7,15 +7,14 @@ markup. A failing feed shows a mark, and its error appears as the tooltip-like l
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from veille.core.library import View
-from veille.core.model import Feed, Rule, SavedSearch, TagCount
+from veille.core import Feed, Snapshot, View
 from veille.tui.display import literal
 
 
@@ -25,19 +24,6 @@ class Entry:
     view: View
     title: str
     feed: Feed | None = None
-
-
-@dataclass(slots=True)
-class FeedsSnapshot:
-    """Everything the pane shows, read from the library in one worker."""
-
-    feeds: list[Feed]
-    tags: list[TagCount]
-    searches: list[SavedSearch]
-    unread: int
-    starred: int
-    total: int
-    watches: list[Rule] = field(default_factory=list)
 
 
 def entry_from_key(key: str) -> Entry | None:
@@ -84,7 +70,7 @@ def _label(title: str, unread: int, *, failing: bool = False, bold: bool = False
 _Planned = tuple[str | None, str, Entry | None, Text]
 
 
-def _plan(snap: FeedsSnapshot) -> list[_Planned]:
+def _plan(snap: Snapshot) -> list[_Planned]:
     """The pane's nodes for `snap`, parents before their children."""
     plan: list[_Planned] = [
         (None, "all", Entry("all", View(), "All"), _label("All", snap.unread, bold=True)),
@@ -161,7 +147,7 @@ class FeedTree(Tree[Entry]):
         self._shape: list[tuple[str | None, str]] = []  # (parent key, key), in order
         self.feed_order: list[Entry] = []
 
-    def fill(self, snap: FeedsSnapshot, select: str | None = None) -> None:
+    def fill(self, snap: Snapshot, select: str | None = None) -> None:
         """Show `snap`, keeping the selection (or moving it to `select`).
 
         Counts change after nearly every read mark while the entries stay the same: then only

@@ -148,7 +148,7 @@ class ItemList(ScrollView, can_focus=True):
             last = min(count - 1, index + height) // PAGE if count else first
             pages = {p: source.rows(p * PAGE, PAGE) for p in range(first, last + 1)}
         except Exception as error:  # one place shows failures; the list says why it is empty
-            problem = _plain(error, source)
+            problem = source.explain(error)
             self.post_message(TaskFailed("loading the item list", problem))
             self.post_message(self._Reloaded(_Window(generation, 0, 0, {}, problem=problem)))
             return
@@ -195,7 +195,7 @@ class ItemList(ScrollView, can_focus=True):
         try:
             rows = source.rows(page * PAGE, PAGE)
         except Exception as error:
-            self.post_message(TaskFailed("loading items", _plain(error, source)))
+            self.post_message(TaskFailed("loading items", source.explain(error)))
             rows = []
         self.post_message(self._PageLoaded(generation, page, rows))
 
@@ -383,10 +383,3 @@ class ItemList(ScrollView, can_focus=True):
             text.append(" ")
             text.append(f"#{clean_line(tag)}", tag_style)
         return text
-
-
-def _plain(error: BaseException, source: RowSource) -> str:
-    """The failure in the library's own words when it is the library's (damaged, full…)."""
-    lib = getattr(source, "lib", None)
-    known = lib.db.problem(error) if lib is not None else None
-    return str(known) if known is not None else str(error) or type(error).__name__

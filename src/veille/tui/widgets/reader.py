@@ -17,8 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from veille.core.model import Item
-from veille.core.text import html_to_text
-from veille.tui.display import literal, long_date, optional
+from veille.tui.display import literal, long_date
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +41,10 @@ class Body:
 
 def render_body(item: Item, width: int | None = None) -> Body:
     """Render the best text the library holds for `item` (blocking: call from a worker)."""
+    from veille.tui.render.terminal import render_html  # lxml: at the first item opened
+
     html = item.full_text or item.content or item.summary
-    render = optional("veille.tui.render.terminal")
-    if render is None:  # the renderer is optional: plain paragraphs still read
-        plain = html_to_text(html)
-        return Body(literal(plain, one_line=False), [], bool(item.full_text))
-    rendered = render.render_html(html, base_url=item.url or item.feed_url, width=width)
+    rendered = render_html(html, base_url=item.url or item.feed_url, width=width)
     return Body(rendered.text, list(rendered.links), bool(item.full_text))
 
 

@@ -11,6 +11,8 @@ from veille.tui.display import literal
 
 
 class StatusBar(Horizontal):
+    _selected = 0  # the selection count shown
+
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="status-text")
         yield Static(Text(""), id="status-selection")
@@ -33,7 +35,7 @@ class StatusBar(Horizontal):
         self.query_one("#status-text", Static).update(text, layout=False)
 
     def selection(self, count: int) -> None:
-        if count == getattr(self, "_selected", 0):
+        if count == self._selected:
             return  # unchanged: spare the layout pass a new width would need
         self._selected = count
         label = f"  {count} selected (Esc clears)" if count else ""

@@ -1,0 +1,145 @@
+"""The network verbs of the main screen: refreshing feeds (`r`, `R`) and fetching a full text
+(`f`).
+
+A refresh reports its progress in the status bar and refills the list as new items arrive (at
+most every `FEEDS_DELAY`); per-feed errors are told in one notification once it is done. Being
+offline is a state, not an error: the library still reads, and the screen says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+
+from veille.tui.display import literal
+from veille.tui.follow import FEEDS_DELAY
+
+if TYPE_CHECKING:
+    from veille.core import FullTextResult, Refreshed, RefreshProgress
+    from veille.tui.screens.main import MainScreen
+
+
+@dataclass
+class Progressed(Message):
+    progress: RefreshProgress
+
+    def can_replace(self, message: Message) -> bool:
+        # A burst of progress reports only needs its latest shown, unless it carries news.
+        return isinstance(message, Progressed) and not message.progress.new_items
+
+
+class Fetcher:
+    """Runs refreshes and full-text fetches for the screen, and shows how they went."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self._screen = screen
+        self.refreshing = False
+        self._titles: dict[int, str] = {}
+        self._list_timer: Timer | None = None
+
+    # Full text --------------------------------------------------------------------------------
+
+    def full_text(self, item_id: int) -> None:
+        screen = self._screen
+        problem = screen.follower.cache_problem
+        if problem:
+            screen.notify(
+                f"The full text cannot be fetched: {problem}.", severity="warning", markup=False
+            )
+            return
+        if screen.veille.offline:
+            screen.notify("Offline: the full text cannot be fetched now.", severity="warning")
+            return
+        screen.notify("Fetching the full text…")
+        screen.jobs.fetch_full_text(item_id, self._fetched)
+
+    def _fetched(self, result: FullTextResult) -> None:
+        if result.ok:
+            self._screen.open_item(result.item_id, mark_read=False)
+        else:
+            self._screen.notify(
+                literal(f"Full text failed: {result.error}").plain, severity="warning", markup=False
+            )
+
+    # Refresh --------------------------------------------------------------------------------
+
+    def refresh(self, feed_ids: list[int] | None) -> None:
+        screen = self._screen
+        if screen.veille.offline:
+            screen.notify("Offline: showing what the library holds.", severity="warning")
+            return
+        if self.refreshing:
+            screen.notify("A refresh is already running.")
+            return
+        self.refreshing = True
+        screen.refresh_bindings()
+        screen.status_bar.progress(0, len(feed_ids) if feed_ids else 0, 0)
+        self._titles = {}
+        screen.jobs.refresh(
+            feed_ids,
+            self._report,
+            self._refreshed,
+            lambda _: self._finished(failed=True),
+        )
+
+    def _report(self, progress: RefreshProgress) -> None:
+        self._titles[progress.feed_id] = progress.feed_title
+        self._screen.post_message(Progressed(progress))
+
+    def progressed(self, progress: RefreshProgress) -> None:
+        self._screen.status_bar.progress(progress.done, progress.total, progress.new_items)
+        if progress.new_items and self._list_timer is None:
+            self._list_timer = self._screen.set_timer(FEEDS_DELAY, self._reload_list)
+
+    def _reload_list(self) -> None:
+        self._list_timer = None
+        self._screen.item_list.reload()
+        self._screen.follower.load_feeds()
+
+    def _refreshed(self, refreshed: Refreshed) -> None:
+        report = refreshed.report
+        self._finished(report.new_items, dict(report.errors), offline=report.offline)
+
+    def _finished(
+        self,
+        new_items: int = 0,
+        errors: dict[int, str] | None = None,
+        *,
+        offline: bool = False,
+        failed: bool = False,
+    ) -> None:
+        screen = self._screen
+        self.refreshing = False
+        screen.refresh_bindings()
+        screen.item_list.reload()
+        screen.follower.load_feeds()
+        if offline:
+            screen.status_bar.offline(True)
+            screen.reader_pane.offline = True
+            screen.status_bar.finished("offline")
+            screen.notify(
+                "Offline: the feeds cannot be reached. Everything in the library still reads.",
+                severity="warning",
+            )
+            return
+        # The network answered: an "offline" seen at an earlier refresh is over.
+        screen.status_bar.offline(screen.veille.offline)
+        screen.reader_pane.offline = screen.veille.offline
+        screen.status_bar.finished("" if failed else f"{new_items} new")
+        self._announce_errors(errors or {})
+
+    def _announce_errors(self, errors: dict[int, str]) -> None:
+        """Per-feed refresh errors, in one notification; feed text is shown literally."""
+        if not errors:
+            return
+        lines = [Content(f"{len(errors)} feed(s) failed:")]
+        for feed_id, error in list(errors.items())[:5]:
+            title = self._titles.get(feed_id, str(feed_id))
+            lines.append(Content(f"• {literal(title).plain}: {literal(error).plain}"))
+        if len(errors) > 5:
+            lines.append(Content(f"… and {len(errors) - 5} more"))
+        self._screen.notify(str(Content("\n").join(lines)), severity="warning", markup=False)

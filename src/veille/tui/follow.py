@@ -1,0 +1,132 @@
+"""Keeping the panes in step with the library: the start, the feeds pane, outside changes.
+
+The start shows the remembered view at once and lets the feeds pane's counts follow: counting
+unread items per feed, tag and watch takes a large library a good part of a second, and the list
+needs none of it. Then the full-text cache is opened and the library's structure checked, one
+after the other so neither competes with the first screen. Every few seconds the library is asked
+whether another veille (a cron refresh) wrote to it; the panes reload when it did.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.timer import Timer
+
+from veille.core import Snapshot, View
+from veille.tui.messages import LibraryChanged, TaskFailed
+from veille.tui.widgets.feeds import Entry, entry_from_key
+
+if TYPE_CHECKING:
+    from veille.tui.screens.main import MainScreen
+
+STATE_KEYS = ("tui.view", "tui.item", "tui.feeds_width", "tui.list_size")
+FEEDS_DELAY = 0.5  # seconds: unread counts follow reading without a query per keypress
+OUTSIDE_CHECK = 2.0  # seconds between looks for changes made by another veille (a cron refresh)
+
+
+class Follower:
+    """Starts the screen from the library and reloads the feeds pane when the library changes."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self._screen = screen
+        self._feeds_timer: Timer | None = None
+        self.cache_problem = ""
+
+    def start(self) -> None:
+        self._screen.jobs.run(
+            "reading the library", self._read_start, group="start", then=self._started
+        )
+
+    def _read_start(self) -> dict[str, str]:
+        veille = self._screen.veille
+        veille.changed()  # the baseline for outside changes: what this app starts from
+        return {key: veille.get_state(key) for key in STATE_KEYS}
+
+    def _started(self, state: dict[str, str]) -> None:
+        screen = self._screen
+        screen.panes.restore(_int(state["tui.feeds_width"], 30), _int(state["tui.list_size"], 40))
+        entry = entry_from_key(state["tui.view"] or "all") or Entry("all", View(), "All")
+        screen.feed_tree.selected_key = entry.key
+        item_id = _int(state["tui.item"], 0) or None
+        screen.show_view(entry, keep_id=item_id)
+        if item_id is not None:
+            screen.open_item(item_id, mark_read=False)
+        screen.set_interval(OUTSIDE_CHECK, self._check_outside)
+        screen.jobs.read_feeds(
+            self._first_feeds, sync_watch=True, otherwise=lambda _: self._after_start()
+        )
+
+    def _first_feeds(self, snap: Snapshot) -> None:
+        self.feeds_loaded(snap)
+        self._after_start()
+
+    def _after_start(self) -> None:
+        jobs = self._screen.jobs
+        jobs.sweep_notes()
+        jobs.cache_problem(self._cache_looked_at, otherwise=lambda _: self._cache_looked_at(None))
+
+    def _cache_looked_at(self, problem: str | None) -> None:
+        """The cache only adds full texts: reading goes on without it, and `f` will say why."""
+        if problem is not None:
+            self.cache_problem = problem
+            self._screen.post_message(TaskFailed("opening the full-text cache", problem))
+        self._screen.jobs.check_library(self._checked)
+
+    def _checked(self, damage: str | None) -> None:
+        """A damaged library is told at start (the list may still read): never written into."""
+        if damage is not None:
+            self._screen.post_message(TaskFailed("checking the library", damage))
+
+    # Feeds ----------------------------------------------------------------------------------
+
+    def load_feeds(self) -> None:
+        """Reload the feeds pane soon (coalescing a burst of changes into one query)."""
+        if self._feeds_timer is None:
+            self._feeds_timer = self._screen.set_timer(FEEDS_DELAY, self._load_feeds_now)
+
+    def _load_feeds_now(self) -> None:
+        self._feeds_timer = None
+        self._screen.jobs.read_feeds(self.feeds_loaded)
+
+    def feeds_loaded(self, snap: Snapshot, select: str | None = None) -> None:
+        """Fill the pane; move to `select` (a renamed tag, say) if given."""
+        screen = self._screen
+        screen.known_tags = [t.name for t in snap.tags]
+        screen.snapshot = snap
+        screen.feed_tree.fill(snap, select=select)
+        if select is None:
+            # The view shown before the pane was filled: take its real title, or fall back to
+            # "All" if what was remembered is gone (a feed removed from the command line).
+            known = screen.feed_tree.entry_for(screen.entry.key)
+            if known is None:
+                select = "all"
+            elif known != screen.entry:
+                screen.entry = known
+                screen.status_bar.describe(known.title, screen.item_list.count, screen.search_text)
+        if select is not None:
+            entry = screen.feed_tree.entry_for(select) or screen.feed_tree.entry_for("all")
+            if entry is not None:
+                screen.show_view(entry)
+                screen.jobs.save_state("tui.view", entry.key)
+
+    # Outside changes ------------------------------------------------------------------------
+
+    def _check_outside(self) -> None:
+        self._screen.jobs.look_for_changes(self._outside_changed)
+
+    def _outside_changed(self, changed: bool) -> None:
+        """A cron `veille refresh` or another veille wrote to the library: show what changed.
+
+        The app's own worker threads write through other connections, so their writes count
+        too; reloading then is redundant but harmless.
+        """
+        if changed and not self._screen.fetcher.refreshing:
+            self._screen.post_message(LibraryChanged(feeds=True))
+
+
+def _int(value: str, default: int) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return default
