@@ -95,3 +95,9 @@ def test_a_command_imports_the_parser_and_the_cache_only_when_it_needs_them(tmp_
         )
         == []
     )
+
+
+def test_the_app_module_loads_no_network_client_nor_page_parser() -> None:
+    """Launching the app imports Textual and the front door's face; the HTTP client and lxml wait
+    for the first refresh or article (names used only as type hints stay behind TYPE_CHECKING)."""
+    assert _imported_after("import veille.tui.app", "httpx", "lxml", "feedparser") == []
