@@ -44,7 +44,7 @@ from veille.tui.widgets.inputs import SafeInput
 from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Body, Reader
 from veille.tui.widgets.status import StatusBar
-from veille.tui.workers import Workers
+from veille.tui.workers import Delivered, Workers
 
 T = TypeVar("T")
 
@@ -121,6 +121,10 @@ class MainScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.jobs.settle(event)
+
+    @on(Delivered)
+    def delivered(self, message: Delivered) -> None:
+        message.then(message.result)
 
     @on(Progressed)
     def progressed(self, message: Progressed) -> None:
