@@ -10,7 +10,7 @@ from typing import Protocol
 
 from veille.core.library._lists import item_ids
 from veille.core.library._problems import LibraryError
-from veille.core.library._sql import dt, placeholders
+from veille.core.library._sql import dt, placeholders, story_sizes
 from veille.core.library._views import View
 from veille.core.model import Enclosure, Item, Stats
 
@@ -97,16 +97,7 @@ def _load_items(conn: sqlite3.Connection, ids: list[int]) -> list[Item]:
             LEFT JOIN notes n ON n.item_id = i.id WHERE i.id IN ({marks})""",
         ids,
     ).fetchall()
-    stories = [r[23] for r in rows if r[23] is not None]
-    sizes: dict[int, int] = {}
-    if stories:
-        sizes = dict(
-            conn.execute(
-                f"SELECT cluster_id, count(*) FROM items WHERE cluster_id IN "
-                f"({placeholders(stories)}) GROUP BY cluster_id",
-                stories,
-            ).fetchall()
-        )
+    sizes = story_sizes(conn, [r[23] for r in rows if r[23] is not None])
     items = []
     for r in rows:
         items.append(

@@ -23,7 +23,7 @@ from veille.core.library._plans import (
     source,
     walking,
 )
-from veille.core.library._sql import ROW_COLUMNS, dt, placeholders
+from veille.core.library._sql import ROW_COLUMNS, dt, story_sizes
 from veille.core.library._views import Condition, View, build_where
 from veille.core.model import ItemRow
 from veille.core.query.condition import Part, Sql, conjunction, render
@@ -190,16 +190,7 @@ def _probed_rows(
 
 
 def _with_sizes(conn: sqlite3.Connection, rows: list[Any]) -> list[ItemRow]:
-    stories = [r[11] for r in rows if r[11] is not None]
-    sizes: dict[int, int] = {}
-    if stories:
-        sizes = dict(
-            conn.execute(
-                f"SELECT cluster_id, count(*) FROM items WHERE cluster_id IN "
-                f"({placeholders(stories)}) GROUP BY cluster_id",
-                stories,
-            ).fetchall()
-        )
+    sizes = story_sizes(conn, [r[11] for r in rows if r[11] is not None])
     return [_row(r, sizes) for r in rows]
 
 

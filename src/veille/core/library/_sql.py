@@ -3,6 +3,7 @@ with, `IN (…)` placeholders, and timestamps read back as dates."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -19,6 +20,19 @@ FEED_COLUMNS = """f.id, f.url, COALESCE(NULLIF(f.user_title, ''), f.title), f.si
 def placeholders(values: Sequence[object]) -> str:
     """`?,?,?` for an `IN (…)` of `values`."""
     return ",".join("?" * len(values))
+
+
+def story_sizes(conn: sqlite3.Connection, stories: Sequence[int]) -> dict[int, int]:
+    """How many items tell each of `stories` (cluster ids), for the "+N sources" marks."""
+    if not stories:
+        return {}
+    return dict(
+        conn.execute(
+            f"SELECT cluster_id, count(*) FROM items WHERE cluster_id IN "
+            f"({placeholders(stories)}) GROUP BY cluster_id",
+            stories,
+        ).fetchall()
+    )
 
 
 def chunks(ids: Sequence[int], size: int = 500) -> list[list[int]]:
