@@ -11,6 +11,7 @@ from hypothesis import settings
 
 from veille.core.library import Library, open_library
 from veille.core.settings import Paths, resolve_paths
+from veille.core.translations import use_language
 
 CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
 
@@ -21,6 +22,11 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VEILLE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("HOME", str(tmp_path / "user"))
     monkeypatch.delenv("EDITOR", raising=False)
+    # English unless a test asks for French: the developer's locale stays out too.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    use_language("en")
 
 
 @pytest.fixture

@@ -145,6 +145,9 @@ class WatchSettings:
 class Settings:
     lang: str = "fr"
     """Language of dates and exports: "fr" or "en"."""
+    ui_lang: str = ""
+    """Language of the app and the command line: `lang` when config.toml sets it; empty follows
+    the locale (LC_ALL, LC_MESSAGES, LANG), else English."""
     theme: str = ""
     """Textual theme name; empty keeps the one last chosen in the app."""
     full_text: FullTextPolicy = "auto"
@@ -168,7 +171,7 @@ class Settings:
 DEFAULT_CONFIG = """\
 # veille configuration. Every key is optional; the values below are the defaults.
 
-lang = "fr"                 # dates and exports: "fr" or "en"
+lang = "fr"                 # the app, messages, dates and exports: "fr" or "en"
 theme = ""                  # a Textual theme name, e.g. "nord"; empty keeps the last one used
 full_text = "auto"          # default full-text policy: "auto", "always" or "never"
 cache_size = 1073741824     # full-text cache limit in bytes (1 GiB)
@@ -301,6 +304,8 @@ def parse_settings(text: str) -> Settings:
     settings.lang = top.take("lang", str, settings.lang)
     if settings.lang not in ("fr", "en"):
         raise top.error("lang", f'must be "fr" or "en", got {settings.lang!r}')
+    if "lang" in data:
+        settings.ui_lang = settings.lang
     settings.theme = top.take("theme", str, settings.theme)
     settings.full_text = _policy(top, "full_text", settings.full_text)
     settings.cache_size = top.positive("cache_size", settings.cache_size)
