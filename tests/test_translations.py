@@ -89,14 +89,15 @@ def test_the_wheel_takes_the_catalogue_along() -> None:
 
 
 def test_french_counts_with_two_forms(french: None) -> None:
-    assert ngettext("{count} item", "{count} items", 1).format(count=1) == "1 élément"
-    assert ngettext("{count} item", "{count} items", 2).format(count=2) == "2 éléments"
-    assert ngettext("{count} item", "{count} items", 0).format(count=0) == "0 élément"
+    def shown(n: int) -> str:
+        return ngettext("  {count} item", "  {count} items", n).format(count=n).strip()
+
+    assert (shown(1), shown(2), shown(0)) == ("1 élément", "2 éléments", "0 élément")
 
 
 def test_english_is_the_message_itself() -> None:
     assert _("Full text") == "Full text"
-    assert ngettext("{count} item", "{count} items", 2) == "{count} items"
+    assert ngettext("  {count} item", "  {count} items", 2) == "  {count} items"
 
 
 def test_the_language_follows_the_setting_then_the_locale() -> None:

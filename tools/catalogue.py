@@ -38,7 +38,7 @@ def extract_command(pot: Path) -> list[str]:
 def update_command(pot: Path, language: str) -> list[str]:
     return [
         "pybabel", "update", "-i", str(pot), "-d", str(LOCALE), "-D", DOMAIN, "-l", language,
-        "--no-location", "--ignore-pot-creation-date", "--ignore-obsolete",
+        "--ignore-pot-creation-date", "--ignore-obsolete",
     ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from veille.core.model import LARGEST_ID
+from veille.core.translations import _
 
 GLOBAL_VALUES = {"--home"}
 QUERY_COMMANDS = {"items", "export", "fulltext"}
@@ -21,9 +22,15 @@ def item_id(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number)") from None
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not an id (a whole number)").format(text=text)
+        ) from None
     if not 0 < value <= LARGEST_ID:
-        raise argparse.ArgumentTypeError(f"{text} is not an id (ids are 1 to {LARGEST_ID})")
+        raise argparse.ArgumentTypeError(
+            _("{text} is not an id (ids are 1 to {LARGEST_ID})").format(
+                text=text, LARGEST_ID=LARGEST_ID
+            )
+        )
     return value
 
 
@@ -32,9 +39,11 @@ def count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a whole number").format(text=text)
+        ) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} is below 0")
+        raise argparse.ArgumentTypeError(_("{text} is below 0").format(text=text))
     return min(value, LARGEST_ID)
 
 

@@ -31,8 +31,10 @@ from veille.cli import (
 )
 from veille.cli.arguments import non_utf8, query_words_last, tag_words_last
 from veille.cli.context import CommandError, Context
+from veille.cli.language import speak
 from veille.core import Paths, Veille, VeilleError, load_settings, resolve_paths, terminal_safe
 from veille.core.errors import describe_os_error, explain
+from veille.core.translations import N_, _
 
 MODULES = [
     commands_feeds,
@@ -43,44 +45,49 @@ MODULES = [
     commands_library,
 ]
 
-DESCRIPTION = """\
+DESCRIPTION = N_("""\
 veille: a terminal news reader for keeping a veille.
 
 Without a command, opens the reading app on your library. Every action of the app is also a
-command, for scripts and cron jobs."""
+command, for scripts and cron jobs.""")
 
-EPILOG = """\
+EPILOG = N_("""\
 examples:
   veille --demo                      open the app on a demo library (offline)
   veille add https://example.org     subscribe (the feed is discovered from the site)
   veille import subscriptions.opml   move in from another reader
   veille refresh                     fetch every feed
   veille items "sécurité" --limit 5  search the library
-"""
+""")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="veille",
-        description=DESCRIPTION,
-        epilog=EPILOG,
+        description=_(DESCRIPTION),
+        epilog=_(EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"veille {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"veille {__version__}",
+        help=_("show the version and exit"),
+    )
     parser.add_argument(
         "--home",
         metavar="DIR",
-        help="keep config, library, cache and logs in DIR (also: $VEILLE_HOME)",
+        help=_("keep config, library, cache and logs in DIR (also: $VEILLE_HOME)"),
     )
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open a fresh copy of the demo library in a temporary folder",
+        help=_("open a fresh copy of the demo library in a temporary folder"),
     )
     parser.add_argument(
         "--offline",
         action="store_true",
-        help="read only from the library and the cache; never touch the network",
+        help=_("read only from the library and the cache; never touch the network"),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in MODULES:
@@ -93,10 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     bad = non_utf8(raw)
     if bad is not None:
         print(
-            f"veille: argument {bad} is not valid UTF-8 text; veille reads its arguments as UTF-8",
+            _(
+                "veille: argument {bad} is not valid UTF-8 text; veille reads its arguments as UTF-8"
+            ).format(bad=bad),
             file=sys.stderr,
         )
         return 2
+    speak(raw)
     parser = build_parser()
     return _run(parser.parse_args(query_words_last(parser, tag_words_last(raw))))
 
@@ -130,7 +140,7 @@ def _failed(error: BaseException, paths: Paths | None, ctx: Context | None) -> i
     if isinstance(error, VeilleError):
         return _say(str(error), error.status)
     if isinstance(error, KeyboardInterrupt):
-        print("veille: interrupted", file=sys.stderr)
+        print(_("veille: interrupted"), file=sys.stderr)
         return 130
     if isinstance(error, BrokenPipeError):  # `veille items | head`
         _silence_stdout()
@@ -149,7 +159,7 @@ def _failed(error: BaseException, paths: Paths | None, ctx: Context | None) -> i
 
 
 def _say(text: str, status: int) -> int:
-    print(f"veille: {terminal_safe(text)}", file=sys.stderr)
+    print(_("veille: {text}").format(text=terminal_safe(text)), file=sys.stderr)
     return status
 
 
@@ -200,7 +210,7 @@ def run_app(ctx: Context) -> int:
     try:
         from veille.tui.app import make_app
     except ImportError as error:  # pragma: no cover - the app ships with veille
-        raise CommandError(f"the reading app cannot start: {error}") from None
+        raise CommandError(_("the reading app cannot start: {error}").format(error=error)) from None
     ctx.paths.ensure()
     app = make_app(ctx.paths, ctx.settings, offline=ctx.offline)
     app.run()

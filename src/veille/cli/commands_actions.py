@@ -8,13 +8,18 @@ import sys
 from veille.cli.arguments import item_id
 from veille.cli.context import CommandError, Context
 from veille.core import Rule
+from veille.core.translations import _
 
 
 def _targets(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "items", nargs="*", type=item_id, metavar="ITEM", help="item ids (shown by `veille items`)"
+        "items",
+        nargs="*",
+        type=item_id,
+        metavar="ITEM",
+        help=_("item ids (shown by `veille items`)"),
     )
-    p.add_argument("--query", "-q", help="act on every item matching QUERY instead")
+    p.add_argument("--query", "-q", help=_("act on every item matching QUERY instead"))
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,43 +35,45 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = sub.add_parser(
         "tag",
-        help="add (+tag) and remove (-tag) tags on items",
-        description="veille tag 12 15 +cnil/sanctions -a-lire\n"
-        "veille tag --query 'feed:next is:unread' +numérique",
+        help=_("add (+tag) and remove (-tag) tags on items"),
+        description=_(
+            "veille tag 12 15 +cnil/sanctions -a-lire\nveille tag --query 'feed:next is:unread' +numérique"
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("words", nargs="+", metavar="ITEM|+TAG|-TAG")
-    p.add_argument("--query", "-q", help="act on every item matching QUERY")
+    p.add_argument("--query", "-q", help=_("act on every item matching QUERY"))
     p.set_defaults(func=cmd_tag)
 
     p = sub.add_parser(
         "note",
-        help="set, print or delete an item's note",
-        description="veille note ITEM TEXT sets the note; veille note ITEM - reads "
-        "it from standard input; veille note ITEM prints it; an empty TEXT deletes.",
+        help=_("set, print or delete an item's note"),
+        description=_(
+            "veille note ITEM TEXT sets the note; veille note ITEM - reads it from standard input; veille note ITEM prints it; an empty TEXT deletes."
+        ),
     )
     p.add_argument("item", type=item_id)
     p.add_argument("text", nargs="?")
     p.set_defaults(func=cmd_note)
 
-    p = sub.add_parser("tags", help="list, rename, merge or delete tags")
+    p = sub.add_parser("tags", help=_("list, rename, merge or delete tags"))
     tags = p.add_subparsers(dest="tags_command", metavar="ACTION")
-    tags.add_parser("list", help="tags with item and unread counts (the default)")
-    r = tags.add_parser("rename", help="rename a tag and its children everywhere (merges)")
+    tags.add_parser("list", help=_("tags with item and unread counts (the default)"))
+    r = tags.add_parser("rename", help=_("rename a tag and its children everywhere (merges)"))
     r.add_argument("old")
     r.add_argument("new")
-    d = tags.add_parser("delete", help="remove a tag and its children from every item")
+    d = tags.add_parser("delete", help=_("remove a tag and its children from every item"))
     d.add_argument("name")
     p.set_defaults(func=cmd_tags)
 
-    p = sub.add_parser("watch", help="list or apply watch rules")
+    p = sub.add_parser("watch", help=_("list or apply watch rules"))
     watch = p.add_subparsers(dest="watch_command", metavar="ACTION")
-    watch.add_parser("list", help="rules with their queries, actions and unread counts")
-    a = watch.add_parser("apply", help="apply rules to the whole library, with a count")
-    a.add_argument("name", nargs="?", help="only this rule")
+    watch.add_parser("list", help=_("rules with their queries, actions and unread counts"))
+    a = watch.add_parser("apply", help=_("apply rules to the whole library, with a count"))
+    a.add_argument("name", nargs="?", help=_("only this rule"))
     p.set_defaults(func=cmd_watch)
 
-    p = sub.add_parser("search", help="list, save or delete saved searches")
+    p = sub.add_parser("search", help=_("list, save or delete saved searches"))
     searches = p.add_subparsers(dest="search_command", metavar="ACTION")
     searches.add_parser("list")
     s = searches.add_parser("save")
@@ -80,10 +87,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def resolve_items(ctx: Context, ids: list[int], query: str | None) -> list[int]:
     if query is not None:
         if ids:
-            raise CommandError("give item ids or --query, not both")
+            raise CommandError(_("give item ids or --query, not both"))
         return ctx.veille.item_ids(query)
     if not ids:
-        raise CommandError("which items? give their ids or --query QUERY")
+        raise CommandError(_("which items? give their ids or --query QUERY"))
     return ctx.veille.known_items(ids)
 
 
@@ -94,7 +101,11 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
         changed = ctx.veille.set_marks(ids, starred=on)
     else:
         changed = ctx.veille.set_marks(ids, read=on)
-    ctx.print(f"{args.flag}: {changed} of {len(ids)} items changed")
+    ctx.print(
+        _("{flag}: {changed} of {n_ids} items changed").format(
+            flag=args.flag, changed=changed, n_ids=len(ids)
+        )
+    )
     return 0
 
 
@@ -114,9 +125,11 @@ def _tag_words(words: list[str]) -> tuple[list[int], list[str], list[str]]:
             except argparse.ArgumentTypeError as error:
                 raise CommandError(str(error)) from None
         else:
-            raise CommandError(f"{word!r} is neither an item id nor +tag / -tag")
+            raise CommandError(
+                _("{word!r} is neither an item id nor +tag / -tag").format(word=word)
+            )
     if not add and not remove:
-        raise CommandError("nothing to do: add +tag or -tag")
+        raise CommandError(_("nothing to do: add +tag or -tag"))
     return ids, add, remove
 
 
@@ -125,7 +138,7 @@ def cmd_tag(ctx: Context, args: argparse.Namespace) -> int:
     targets = resolve_items(ctx, ids, args.query)
     ctx.veille.tag(targets, add=add, remove=remove)
     ctx.print(
-        f"tagged {len(targets)} items"
+        _("tagged {n_targets} items").format(n_targets=len(targets))
         + (f" +{' +'.join(add)}" if add else "")
         + (f" -{' -'.join(remove)}" if remove else "")
     )
@@ -140,7 +153,11 @@ def cmd_note(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     text = sys.stdin.read() if args.text == "-" else args.text
     ctx.veille.set_note(item.id, text)
-    ctx.print(f"note {'saved' if text.strip() else 'deleted'} on item {item.id}")
+    ctx.print(
+        (_("note saved on item {id}") if text.strip() else _("note deleted on item {id}")).format(
+            id=item.id
+        )
+    )
     return 0
 
 
@@ -149,17 +166,21 @@ def cmd_tags(ctx: Context, args: argparse.Namespace) -> int:
     command = args.tags_command or "list"
     if command == "rename":
         moved = v.rename_tag(args.old, args.new)
-        ctx.print(f"renamed {args.old} → {args.new} on {moved} items")
+        ctx.print(
+            _("renamed {old} → {new} on {moved} items").format(
+                old=args.old, new=args.new, moved=moved
+            )
+        )
     elif command == "delete":
         removed = v.delete_tag(args.name)
-        ctx.print(f"deleted {args.name} from {removed} items")
+        ctx.print(_("deleted {name} from {removed} items").format(name=args.name, removed=removed))
     else:
         counts = v.tags()
         width = max((len(t.name) for t in counts), default=0)
         for t in counts:
             ctx.print(f"{t.name:<{width}}  {t.items:>6} items  {t.unread:>6} unread")
         if not counts:
-            ctx.print("no tags yet: `veille tag ITEM +tag`")
+            ctx.print(_("no tags yet: `veille tag ITEM +tag`"))
     return 0
 
 
@@ -167,14 +188,18 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
     if args.watch_command == "apply":
         counts = ctx.veille.apply_watches(args.name)
         for name, count in counts.items():
-            ctx.print(f"{name}: {count} items matched")
+            ctx.print(_("{name}: {count} items matched").format(name=name, count=count))
         if not counts:
-            ctx.print("no watch rules: add [[watch]] entries to config.toml")
+            ctx.print(_("no watch rules: add [[watch]] entries to config.toml"))
         return 0
     for rule in ctx.veille.watches():
         ctx.print(
-            f"{rule.name}: {rule.query}  → {' '.join(_actions(rule)) or '(no action)'}  "
-            f"({rule.unread} unread)"
+            _("{name}: {query}  → {value}  ({unread} unread)").format(
+                name=rule.name,
+                query=rule.query,
+                value=" ".join(_actions(rule)) or "(no action)",
+                unread=rule.unread,
+            )
         )
     return 0
 
@@ -188,11 +213,15 @@ def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
     v = ctx.veille
     if args.search_command == "save":
         saved = v.save_search(args.name, args.query)
-        ctx.print(f"saved search {saved.name!r}: {saved.query}")
+        ctx.print(_("saved search {name!r}: {query}").format(name=saved.name, query=saved.query))
     elif args.search_command == "delete":
         v.delete_search(args.name)
-        ctx.print(f"deleted saved search {args.name!r}")
+        ctx.print(_("deleted saved search {name!r}").format(name=args.name))
     else:
         for s in v.saved_searches():
-            ctx.print(f"{s.name}: {s.query}  ({s.unread} unread)")
+            ctx.print(
+                _("{name}: {query}  ({unread} unread)").format(
+                    name=s.name, query=s.query, unread=s.unread
+                )
+            )
     return 0

@@ -7,27 +7,28 @@ from pathlib import Path
 
 from veille.cli.context import Context
 from veille.core import FORMATS
+from veille.core.translations import _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
-        help="export items matching a query (default: is:starred)",
-        description="Export the items matching QUERY (default: is:starred) as a Markdown press "
-        "review, a printable HTML page, JSON Feed 1.1, CSV, Atom 1.0, Netscape bookmarks, or "
-        "the OPML of their feeds. Same library and query give the same bytes.",
+        help=_("export items matching a query (default: is:starred)"),
+        description=_(
+            "Export the items matching QUERY (default: is:starred) as a Markdown press review, a printable HTML page, JSON Feed 1.1, CSV, Atom 1.0, Netscape bookmarks, or the OPML of their feeds. Same library and query give the same bytes."
+        ),
     )
-    p.add_argument("query", nargs="*", help='a query, e.g. "tag:cnil since:7d"')
+    p.add_argument("query", nargs="*", help=_('a query, e.g. "tag:cnil since:7d"'))
     p.add_argument("--format", "-f", choices=FORMATS, default="md")
     p.add_argument("--group-by", choices=("tag", "feed", "day", "none"), default="none")
     p.add_argument(
         "--lang",
         choices=("fr", "en"),
-        help="language of dates and headings (default: the config's lang)",
+        help=_("language of dates and headings (default: the config's lang)"),
     )
-    p.add_argument("--title", help="title of the review")
-    p.add_argument("--saved", metavar="NAME", help="use a saved search as the selection")
-    p.add_argument("-o", "--output", type=Path, help="write to FILE instead of standard output")
+    p.add_argument("--title", help=_("title of the review"))
+    p.add_argument("--saved", metavar="NAME", help=_("use a saved search as the selection"))
+    p.add_argument("-o", "--output", type=Path, help=_("write to FILE instead of standard output"))
     p.set_defaults(func=cmd_export)
 
 
@@ -44,7 +45,9 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     )
     done = v.export(args.format, options, query=query, to=args.output)
     if args.output:
-        ctx.warn(f"exported {done.count} items to {args.output}")
+        ctx.warn(
+            _("exported {count} items to {output}").format(count=done.count, output=args.output)
+        )
     else:
         ctx.write(done.text)
     return 0

@@ -11,6 +11,7 @@ from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
 from veille.core.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
 from veille.core.redact import redact_url
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core import EffectivePolicy, Refreshed, RefreshProgress
@@ -19,77 +20,83 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "add",
-        help="subscribe to a feed (or discover it from a site URL)",
-        description="Subscribe to a feed. Given a web page, veille looks for its "
-        "feeds (<link rel=alternate>, then common paths) and lists them.",
+        help=_("subscribe to a feed (or discover it from a site URL)"),
+        description=_(
+            "Subscribe to a feed. Given a web page, veille looks for its feeds (<link rel=alternate>, then common paths) and lists them."
+        ),
     )
     p.add_argument("url")
-    p.add_argument("--folder", default="", help='put the feed in FOLDER ("A/B" nests)')
-    p.add_argument("--title", default="", help="your own name for the feed")
+    p.add_argument("--folder", default="", help=_('put the feed in FOLDER ("A/B" nests)'))
+    p.add_argument("--title", default="", help=_("your own name for the feed"))
     p.add_argument(
-        "--pick", type=count, metavar="N", help="when several feeds are found, subscribe to the Nth"
+        "--pick",
+        type=count,
+        metavar="N",
+        help=_("when several feeds are found, subscribe to the Nth"),
     )
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("remove", help="unsubscribe from a feed and delete its items")
-    p.add_argument("feed", help="feed id or URL")
+    p = sub.add_parser("remove", help=_("unsubscribe from a feed and delete its items"))
+    p.add_argument("feed", help=_("feed id or URL"))
     p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser(
         "import",
-        help="import subscriptions from OPML or a newsboat urls file",
-        description="Import an OPML file (folders kept) or a newsboat `urls` "
-        "file (its first tag becomes the folder). Feeds already there are "
-        "skipped; a broken file is refused whole.",
+        help=_("import subscriptions from OPML or a newsboat urls file"),
+        description=_(
+            "Import an OPML file (folders kept) or a newsboat `urls` file (its first tag becomes the folder). Feeds already there are skipped; a broken file is refused whole."
+        ),
     )
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_import)
 
-    p = sub.add_parser("export-opml", help="write your subscriptions as OPML 2.0")
-    p.add_argument("-o", "--output", type=Path, help="write to FILE instead of standard output")
+    p = sub.add_parser("export-opml", help=_("write your subscriptions as OPML 2.0"))
+    p.add_argument("-o", "--output", type=Path, help=_("write to FILE instead of standard output"))
     p.add_argument(
         "--include-secrets",
         action="store_true",
-        help="keep passwords and keys in feed URLs (they are hidden by default)",
+        help=_("keep passwords and keys in feed URLs (they are hidden by default)"),
     )
     p.set_defaults(func=cmd_export_opml)
 
-    p = sub.add_parser("feeds", help="list feeds with their status and last error")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--failing", action="store_true", help="only feeds whose last fetch failed")
+    p = sub.add_parser("feeds", help=_("list feeds with their status and last error"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.add_argument("--failing", action="store_true", help=_("only feeds whose last fetch failed"))
     p.set_defaults(func=cmd_feeds)
 
-    p = sub.add_parser("set-feed", help="change a feed's folder, title or full-text policy")
-    p.add_argument("feed", help="feed id or URL")
+    p = sub.add_parser("set-feed", help=_("change a feed's folder, title or full-text policy"))
+    p.add_argument("feed", help=_("feed id or URL"))
     p.add_argument("--folder")
     p.add_argument("--title")
     p.add_argument(
         "--full-text",
         choices=(*FULL_TEXT_POLICIES, "default", "inherit"),
-        help="auto: fetch the article for truncated items; always; never; default "
-        "(or inherit): follow config.toml's full_text",
+        help=_(
+            "auto: fetch the article for truncated items; always; never; default (or inherit): follow config.toml's full_text"
+        ),
     )
     p.set_defaults(func=cmd_set_feed)
 
     p = sub.add_parser(
         "refresh",
-        help="fetch feeds and store new items",
-        description="Fetch every feed (or those named) concurrently, politely: "
-        "conditional GET, per-host limits, back-off for failing feeds.",
+        help=_("fetch feeds and store new items"),
+        description=_(
+            "Fetch every feed (or those named) concurrently, politely: conditional GET, per-host limits, back-off for failing feeds."
+        ),
     )
     p.add_argument(
         "--feed",
         action="append",
         default=[],
         metavar="FEED",
-        help="only this feed (id or URL); repeatable",
+        help=_("only this feed (id or URL); repeatable"),
     )
     p.add_argument(
         "--force",
         action="store_true",
-        help="fetch even feeds resting after failures, ignoring cached validators",
+        help=_("fetch even feeds resting after failures, ignoring cached validators"),
     )
-    p.add_argument("--json", action="store_true", help="print a JSON report")
+    p.add_argument("--json", action="store_true", help=_("print a JSON report"))
     p.set_defaults(func=cmd_refresh)
 
 
@@ -97,33 +104,45 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     found = ctx.veille.discover(args.url)
     url, candidates = found.url, found.candidates
     if len(candidates) > 1 and args.pick is None:
-        ctx.print(f"{len(candidates)} feeds found on {redact_url(url)}:")
+        ctx.print(
+            _("{n_candidates} feeds found on {url}:").format(
+                n_candidates=len(candidates), url=redact_url(url)
+            )
+        )
         for n, c in enumerate(candidates, 1):
             ctx.print(f"  {n}. {c.title or '(untitled)'}  {redact_url(c.url)}")
-        ctx.print("Run again with --pick N to choose one.")
+        ctx.print(_("Run again with --pick N to choose one."))
         return 2
     if candidates:
         index = (args.pick or 1) - 1
         if not 0 <= index < len(candidates):
-            raise CommandError(f"--pick must be between 1 and {len(candidates)}")
+            raise CommandError(
+                _("--pick must be between 1 and {n_candidates}").format(
+                    n_candidates=len(candidates)
+                )
+            )
         url = candidates[index].url
     feed = ctx.veille.subscribe(url, title=args.title, folder=args.folder)
     ctx.print(
-        f"subscribed [{feed.id}] {redact_url(feed.url)}"
-        + (f" in {feed.folder}" if feed.folder else "")
+        _("subscribed [{id}] {url}").format(id=feed.id, url=redact_url(feed.url))
+        + (_(" in {folder}").format(folder=feed.folder) if feed.folder else "")
     )
     return 0
 
 
 def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
     feed = ctx.veille.remove_feed(args.feed)
-    ctx.print(f"removed [{feed.id}] {redact_url(feed.url)}")
+    ctx.print(_("removed [{id}] {url}").format(id=feed.id, url=redact_url(feed.url)))
     return 0
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     added, known = ctx.veille.import_subscriptions(args.file)
-    ctx.print(f"imported {added} feeds ({known} already subscribed) from {args.file}")
+    ctx.print(
+        _("imported {added} feeds ({known} already subscribed) from {file}").format(
+            added=added, known=known, file=args.file
+        )
+    )
     return 0
 
 
@@ -171,7 +190,9 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
     for f in feeds:
         _print_feed(ctx, f)
     if not feeds:
-        ctx.print("no feeds" + (" failing" if args.failing else "; `veille add URL` subscribes"))
+        ctx.print(
+            _("no feeds") + (_(" failing") if args.failing else _("; `veille add URL` subscribes"))
+        )
     _warn_cleartext(ctx)
     return 0
 
@@ -179,15 +200,32 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
 def _print_feed(ctx: Context, f: Feed) -> None:
     state = "gone" if f.gone else ("error" if f.failing else "ok")
     folder = f"{f.folder}/" if f.folder else ""
-    ctx.print(f"[{f.id}] {folder}{f.display_title}  ({f.unread}/{f.total} unread)  {state}")
+    ctx.print(
+        _("[{id}] {folder}{display_title}  ({unread}/{total} unread)  {state}").format(
+            id=f.id,
+            folder=folder,
+            display_title=f.display_title,
+            unread=f.unread,
+            total=f.total,
+            state=state,
+        )
+    )
     ctx.print(f"     {redact_url(f.url)}")
     policy = ctx.veille.feed_policy(f)
-    ctx.print(f"     full text: {policy.value} ({policy.origin_words})")
+    ctx.print(
+        _("     full text: {value} ({origin_words})").format(
+            value=policy.value, origin_words=policy.origin_words
+        )
+    )
     if f.moved_to:
-        ctx.print(f"     moved permanently to {redact_url(f.moved_to)}")
+        ctx.print(_("     moved permanently to {moved_to}").format(moved_to=redact_url(f.moved_to)))
     if f.failing:
         retry = f", next try {f.next_retry:%Y-%m-%d %H:%M} UTC" if f.next_retry else ""
-        ctx.print(f"     last error: {f.last_error} ({f.failures} in a row{retry})")
+        ctx.print(
+            _("     last error: {last_error} ({failures} in a row{retry})").format(
+                last_error=f.last_error, failures=f.failures, retry=retry
+            )
+        )
 
 
 def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
@@ -199,8 +237,13 @@ def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
     feed = v.set_feed(feed.id, folder=args.folder, title=args.title, policy=own)
     policy = v.feed_policy(feed)
     ctx.print(
-        f"[{feed.id}] {feed.display_title}: folder {feed.folder or '(none)'}, "
-        f"full text {policy.value} ({policy.origin_words})"
+        _("[{id}] {display_title}: folder {value}, full text {value2} ({origin_words})").format(
+            id=feed.id,
+            display_title=feed.display_title,
+            value=feed.folder or "(none)",
+            value2=policy.value,
+            origin_words=policy.origin_words,
+        )
     )
     return 0
 
@@ -208,9 +251,9 @@ def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     v = ctx.veille
     if ctx.offline:
-        raise CommandError("--offline: refresh needs the network")
+        raise CommandError(_("--offline: refresh needs the network"))
     ids = [v.feed(ref).id for ref in args.feed] or None
-    bar = ProgressBar("refreshing")
+    bar = ProgressBar(_("refreshing"))
 
     def progress(p: RefreshProgress) -> None:
         bar.update(p.done, p.total, f"feeds, {p.new_items} new" if p.new_items else "feeds")
@@ -260,25 +303,54 @@ def refresh_json(done: Refreshed, titles: dict[int, str]) -> dict[str, Any]:
 def print_refresh(ctx: Context, done: Refreshed, titles: dict[int, str]) -> None:
     report, fetched = done.report, done.full_text
     ctx.print(
-        f"{report.feeds} feeds refreshed in {report.elapsed:.1f} s: "
-        f"{report.new_items} new items, {report.not_modified} unchanged, "
-        f"{len(report.errors)} failed"
-        + (f" ({len(report.timed_out)} timed out)" if report.timed_out else "")
-        + (f", {len(report.postponed)} postponed" if report.postponed else "")
-        + (f", {report.skipped} resting after failures" if report.skipped else "")
+        _(
+            "{feeds} feeds refreshed in {elapsed:.1f} s: {new_items} new items, {not_modified} unchanged, {n_errors} failed"
+        ).format(
+            feeds=report.feeds,
+            elapsed=report.elapsed,
+            new_items=report.new_items,
+            not_modified=report.not_modified,
+            n_errors=len(report.errors),
+        )
+        + (
+            _(" ({n_timed_out} timed out)").format(n_timed_out=len(report.timed_out))
+            if report.timed_out
+            else ""
+        )
+        + (
+            _(", {n_postponed} postponed").format(n_postponed=len(report.postponed))
+            if report.postponed
+            else ""
+        )
+        + (
+            _(", {skipped} resting after failures").format(skipped=report.skipped)
+            if report.skipped
+            else ""
+        )
     )
     for feed_id, error in sorted(report.errors.items()):
         ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {error}")
     for feed_id, reason in sorted(report.postponed.items()):
         ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {reason}")
     for feed_id, url in sorted(report.moved.items()):
-        ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')} moved permanently to {redact_url(url)}")
+        ctx.print(
+            _("  [{feed_id}] {feed_id2} moved permanently to {url}").format(
+                feed_id=feed_id, feed_id2=titles.get(feed_id, ""), url=redact_url(url)
+            )
+        )
     if fetched and (fetched.fetched or fetched.errors or fetched.postponed):
         ctx.print(
-            f"full text: {fetched.fetched} articles kept for offline reading, "
-            f"{len(fetched.errors)} could not be fetched"
-            + (f", {fetched.postponed} postponed" if fetched.postponed else "")
-            + f" ({report.prefetch_elapsed:.1f} s of the {report.elapsed:.1f})"
+            _(
+                "full text: {fetched} articles kept for offline reading, {n_errors} could not be fetched"
+            ).format(fetched=fetched.fetched, n_errors=len(fetched.errors))
+            + (
+                _(", {postponed} postponed").format(postponed=fetched.postponed)
+                if fetched.postponed
+                else ""
+            )
+            + _(" ({prefetch_elapsed:.1f} s of the {elapsed:.1f})").format(
+                prefetch_elapsed=report.prefetch_elapsed, elapsed=report.elapsed
+            )
         )
     if report.offline:
-        ctx.print("the network seems to be down: everything in the library still reads")
+        ctx.print(_("the network seems to be down: everything in the library still reads"))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core import Article
@@ -16,48 +17,57 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "fulltext",
-        help="fetch full texts now, for reading offline",
-        description="Fetch the articles of items matching QUERY (default: unread items whose "
-        "feed policy asks for full text) and keep them in the cache.",
+        help=_("fetch full texts now, for reading offline"),
+        description=_(
+            "Fetch the articles of items matching QUERY (default: unread items whose feed policy asks for full text) and keep them in the cache."
+        ),
     )
-    p.add_argument("query", nargs="*", help="which items (default: is:unread)")
+    p.add_argument("query", nargs="*", help=_("which items (default: is:unread)"))
     p.add_argument(
-        "--all", action="store_true", help="fetch every matching item, whatever its feed's policy"
+        "--all",
+        action="store_true",
+        help=_("fetch every matching item, whatever its feed's policy"),
     )
     p.set_defaults(func=cmd_fulltext)
 
     p = sub.add_parser(
         "extract",
-        help="show how veille extracts an article from a page",
-        description="Fetch URL (or read --html FILE) and print the extracted article, to see "
-        "why an article came out wrong.",
+        help=_("show how veille extracts an article from a page"),
+        description=_(
+            "Fetch URL (or read --html FILE) and print the extracted article, to see why an article came out wrong."
+        ),
     )
-    p.add_argument("url", nargs="?", help="the page's address")
-    p.add_argument("--html", type=Path, metavar="FILE", help="read the page from FILE")
+    p.add_argument("url", nargs="?", help=_("the page's address"))
+    p.add_argument("--html", type=Path, metavar="FILE", help=_("read the page from FILE"))
     p.add_argument("--format", choices=("text", "html", "markdown"), default="text")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("cache", help="full-text cache: stats or clear")
+    p = sub.add_parser("cache", help=_("full-text cache: stats or clear"))
     p.add_argument("action", choices=("stats", "clear"), nargs="?", default="stats")
     p.set_defaults(func=cmd_cache)
 
 
 def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
     if ctx.offline:
-        raise CommandError("--offline: fetching full texts needs the network")
+        raise CommandError(_("--offline: fetching full texts needs the network"))
     query = " ".join(args.query) or "is:unread"
-    bar = ProgressBar("full text")
+    bar = ProgressBar(_("full text"))
     try:
         report = ctx.veille.prefetch(query, every=args.all, on_progress=bar.update)
     finally:
         bar.close()
     ctx.print(
-        f"{report.fetched} full texts fetched, {report.cached} already kept, "
-        f"{len(report.errors)} failed"
-        + (f", {report.postponed} postponed (their site timed out)" if report.postponed else "")
+        _("{fetched} full texts fetched, {cached} already kept, {n_errors} failed").format(
+            fetched=report.fetched, cached=report.cached, n_errors=len(report.errors)
+        )
+        + (
+            _(", {postponed} postponed (their site timed out)").format(postponed=report.postponed)
+            if report.postponed
+            else ""
+        )
     )
     for item_id, error in sorted(report.errors.items())[:20]:
-        ctx.print(f"  item {item_id}: {error}")
+        ctx.print(_("  item {item_id}: {error}").format(item_id=item_id, error=error))
     return 0
 
 
@@ -67,12 +77,14 @@ def cmd_extract(ctx: Context, args: argparse.Namespace) -> int:
         try:
             page = args.html.read_bytes()
         except OSError as error:
-            raise CommandError(f"cannot read {args.html}: {error.strerror}") from None
+            raise CommandError(
+                _("cannot read {html}: {strerror}").format(html=args.html, strerror=error.strerror)
+            ) from None
         url = args.url or args.html.resolve().as_uri()
     elif args.url:
         page, content_type, url = ctx.veille.fetch_page(args.url)
     else:
-        raise CommandError("give a URL or --html FILE")
+        raise CommandError(_("give a URL or --html FILE"))
     _print_article(ctx, ctx.veille.extract(page, url, content_type), args.format)
     return 0
 
@@ -98,12 +110,18 @@ def cmd_cache(ctx: Context, args: argparse.Namespace) -> int:
     if args.action == "clear":
         removed = v.clear_cache()
         ctx.print(
-            f"cleared {removed} entries from {v.cache.folder} (starred items keep their text)"
+            _("cleared {removed} entries from {folder} (starred items keep their text)").format(
+                removed=removed, folder=v.cache.folder
+            )
         )
         return 0
     stats = v.cache_stats()
-    ctx.print(f"folder    {stats.folder}")
-    ctx.print(f"articles  {stats.articles}")
-    ctx.print(f"entries   {stats.entries}")
-    ctx.print(f"size      {stats.size / 1e6:.1f} MB of {stats.limit / 1e6:.0f} MB")
+    ctx.print(_("folder    {folder}").format(folder=stats.folder))
+    ctx.print(_("articles  {articles}").format(articles=stats.articles))
+    ctx.print(_("entries   {entries}").format(entries=stats.entries))
+    ctx.print(
+        _("size      {value:.1f} MB of {value2:.0f} MB").format(
+            value=stats.size / 1e6, value2=stats.limit / 1e6
+        )
+    )
     return 0

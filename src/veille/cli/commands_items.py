@@ -8,22 +8,26 @@ from typing import Any
 from veille.cli.arguments import count
 from veille.cli.context import Context
 from veille.core import Item
+from veille.core.translations import _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "items",
-        help="list or search items, newest first",
-        description='List items matching QUERY (see README: free words, "phrases", prefix*, '
-        "-word, OR, tag:, is:starred, is:unread, feed:, folder:, since:7d …).",
+        help=_("list or search items, newest first"),
+        description=_(
+            'List items matching QUERY (see README: free words, "phrases", prefix*, -word, OR, tag:, is:starred, is:unread, feed:, folder:, since:7d …).'
+        ),
     )
-    p.add_argument("query", nargs="*", help="search query; all items when empty")
-    p.add_argument("--limit", type=count, default=50, help="at most N items (default 50; 0: all)")
-    p.add_argument("--json", action="store_true", help="print JSON, with bodies")
+    p.add_argument("query", nargs="*", help=_("search query; all items when empty"))
+    p.add_argument(
+        "--limit", type=count, default=50, help=_("at most N items (default 50; 0: all)")
+    )
+    p.add_argument("--json", action="store_true", help=_("print JSON, with bodies"))
     p.set_defaults(func=cmd_items)
 
-    p = sub.add_parser("stats", help="count feeds, items, unread, starred and tagged items")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p = sub.add_parser("stats", help=_("count feeds, items, unread, starred and tagged items"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
     p.set_defaults(func=cmd_stats)
 
 
@@ -64,7 +68,7 @@ def cmd_items(ctx: Context, args: argparse.Namespace) -> int:
         tags = f"  #{' #'.join(row.tags)}" if row.tags else ""
         ctx.print(f"{row.id:>7} {marks} {date}  {row.feed_title[:24]:<24}  {row.title}{tags}")
     if not rows:
-        ctx.print("no items" + (" match this query" if query else ""))
+        ctx.print(_("no items") + (_(" match this query") if query else ""))
     return 0
 
 

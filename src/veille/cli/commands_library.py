@@ -7,48 +7,52 @@ from pathlib import Path
 
 from veille.cli.context import Context
 from veille.core import DEFAULT_CONFIG
+from veille.core.translations import _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("locate", help="print where veille keeps its files")
+    p = sub.add_parser("locate", help=_("print where veille keeps its files"))
     p.add_argument(
         "what", nargs="?", choices=["config", "library", "cache", "log", "all"], default="all"
     )
     p.set_defaults(func=cmd_locate)
 
-    p = sub.add_parser("config", help="print the default config.toml, with every setting")
+    p = sub.add_parser("config", help=_("print the default config.toml, with every setting"))
     p.set_defaults(func=cmd_config)
 
-    p = sub.add_parser("backup", help="copy the library safely, even while the app runs")
+    p = sub.add_parser("backup", help=_("copy the library safely, even while the app runs"))
     p.add_argument(
         "file",
         nargs="?",
-        help="where to write: a file, or a folder for a dated copy (default: the backups folder)",
+        help=_(
+            "where to write: a file, or a folder for a dated copy (default: the backups folder)"
+        ),
     )
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser(
         "restore",
-        help="replace the library with a backup",
-        description="Check FILE is a sound veille library, keep a copy of the "
-        "current library in the backups folder, then put FILE in its place.",
+        help=_("replace the library with a backup"),
+        description=_(
+            "Check FILE is a sound veille library, keep a copy of the current library in the backups folder, then put FILE in its place."
+        ),
     )
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser(
         "export-state",
-        help="write all your state (feeds, marks, tags, notes, rules, saved searches) as JSON",
+        help=_("write all your state (feeds, marks, tags, notes, rules, saved searches) as JSON"),
     )
     p.add_argument("-o", "--output", type=Path)
     p.add_argument(
         "--include-secrets",
         action="store_true",
-        help="keep keys and passwords in feed addresses (needed to move such feeds)",
+        help=_("keep keys and passwords in feed addresses (needed to move such feeds)"),
     )
     p.set_defaults(func=cmd_export_state)
 
-    p = sub.add_parser("import-state", help="merge a JSON state file into the library")
+    p = sub.add_parser("import-state", help=_("merge a JSON state file into the library"))
     p.add_argument("file", type=Path)
     p.set_defaults(func=cmd_import_state)
 
@@ -75,7 +79,7 @@ def cmd_config(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_backup(ctx: Context, args: argparse.Namespace) -> int:
     target = ctx.veille.backup(args.file)
-    ctx.print(f"backed up to {target}")
+    ctx.print(_("backed up to {target}").format(target=target))
     return 0
 
 
@@ -83,8 +87,12 @@ def cmd_restore(ctx: Context, args: argparse.Namespace) -> int:
     """Swap the library for a backup, only while no other veille process has it open."""
     done = ctx.veille.restore(args.file)
     if done.kept is not None:
-        ctx.print(f"the current library was kept as {done.kept}")
-    ctx.print(f"restored {args.file}; it is opened (and migrated if older) on next use")
+        ctx.print(_("the current library was kept as {kept}").format(kept=done.kept))
+    ctx.print(
+        _("restored {file}; it is opened (and migrated if older) on next use").format(
+            file=args.file
+        )
+    )
     return 0
 
 
@@ -97,5 +105,5 @@ def cmd_export_state(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_import_state(ctx: Context, args: argparse.Namespace) -> int:
     counts = ctx.veille.import_state(args.file)
-    ctx.print(", ".join(f"{n} {k}" for k, n in counts.items()) + " imported")
+    ctx.print(", ".join(f"{n} {k}" for k, n in counts.items()) + _(" imported"))
     return 0

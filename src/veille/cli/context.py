@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from veille.core import LibraryBusy, Paths, Settings, Veille, VeilleError, terminal_safe
+from veille.core.translations import _
 
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -54,7 +55,7 @@ class Context:
             )
         if seconds >= 1 and not self._told_waiting and self.err.isatty():
             self._told_waiting = True
-            self.warn("waiting for another veille process to release the library…")
+            self.warn(_("waiting for another veille process to release the library…"))
 
     def usable_cache(self, without: str) -> bool:
         """Whether the full-text cache can be used; if not, say what goes `without` it."""

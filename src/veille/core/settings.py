@@ -21,6 +21,7 @@ from veille.core.errors import VeilleError
 from veille.core.model import FULL_TEXT_POLICIES, FullTextPolicy
 from veille.core.query.syntax import QueryError
 from veille.core.query.syntax import parse as parse_query
+from veille.core.translations import _
 
 APP_NAME = "veille"
 
@@ -46,7 +47,11 @@ class Paths:
             except OSError as error:
                 if folder == self.cache:
                     continue
-                raise PathError(f"cannot create the folder {folder}: {_reason(error)}") from None
+                raise PathError(
+                    _("cannot create the folder {folder}: {reason}").format(
+                        folder=folder, reason=_reason(error)
+                    )
+                ) from None
             try:
                 folder.chmod(0o700)
             except OSError:  # a folder the user shares on purpose: not ours to fight
@@ -70,7 +75,7 @@ def resolve_paths(home: str | Path | None = None) -> Paths:
     for the user's real library.
     """
     if home is not None and not str(home).strip():
-        raise PathError("--home is empty; give a folder (or leave --home out)")
+        raise PathError(_("--home is empty; give a folder (or leave --home out)"))
     home = home or os.environ.get("VEILLE_HOME") or None
     if home:
         root = Path(home).expanduser().resolve()
@@ -171,7 +176,8 @@ class Settings:
 DEFAULT_CONFIG = """\
 # veille configuration. Every key is optional; the values below are the defaults.
 
-lang = "fr"                 # the app, messages, dates and exports: "fr" or "en"
+# lang = "fr"               # "fr" or "en": the app, messages, dates and exports. Unset, the
+                            # app speaks the locale's language (LANG), exports French dates
 theme = ""                  # a Textual theme name, e.g. "nord"; empty keeps the last one used
 full_text = "auto"          # default full-text policy: "auto", "always" or "never"
 cache_size = 1073741824     # full-text cache limit in bytes (1 GiB)
@@ -232,7 +238,7 @@ class _Reader:
     def error(self, key: str, why: str) -> ConfigError:
         name = f"{self.prefix}{key}"
         line = _line_of(self.text, key)
-        where = f" (line {line})" if line else ""
+        where = _(" (line {line})").format(line=line) if line else ""
         return ConfigError(f"config.toml: {name}{where}: {why}")
 
     def take(self, key: str, kind: type | tuple[type, ...], default: Any) -> Any:
@@ -241,22 +247,26 @@ class _Reader:
         value = self.table.pop(key)
         kinds = kind if isinstance(kind, tuple) else (kind,)
         if isinstance(value, bool) and bool not in kinds:
-            raise self.error(key, f"expected {_kind_name(kinds)}, got {value!r}")
+            raise self.error(
+                key, _("expected {kind}, got {value!r}").format(kind=_kind_name(kinds), value=value)
+            )
         if float in kinds and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kinds):
-            raise self.error(key, f"expected {_kind_name(kinds)}, got {value!r}")
+            raise self.error(
+                key, _("expected {kind}, got {value!r}").format(kind=_kind_name(kinds), value=value)
+            )
         return value
 
     def positive(self, key: str, default: Any) -> Any:
         value = self.take(key, type(default), default)
         if value <= 0:
-            raise self.error(key, f"must be greater than 0, got {value!r}")
+            raise self.error(key, _("must be greater than 0, got {value!r}").format(value=value))
         return value
 
     def finish(self) -> None:
         for key in self.table:
-            raise self.error(key, "unknown setting")
+            raise self.error(key, _("unknown setting"))
 
 
 def _kind_name(kinds: tuple[type, ...]) -> str:
@@ -274,21 +284,23 @@ def _kind_name(kinds: tuple[type, ...]) -> str:
 def _str_list(reader: _Reader, key: str) -> tuple[str, ...]:
     value = reader.take(key, list, [])
     if not all(isinstance(v, str) for v in value):
-        raise reader.error(key, "expected a list of text values")
+        raise reader.error(key, _("expected a list of text values"))
     return tuple(value)
 
 
 def _str_table(reader: _Reader, key: str) -> dict[str, str]:
     value = reader.take(key, dict, {})
     if not all(isinstance(v, str) for v in value.values()):
-        raise reader.error(key, "expected text values")
+        raise reader.error(key, _("expected text values"))
     return dict(value)
 
 
 def _policy(reader: _Reader, key: str, default: FullTextPolicy) -> FullTextPolicy:
     value = reader.take(key, str, default)
     if value not in FULL_TEXT_POLICIES:
-        raise reader.error(key, f'must be "auto", "always" or "never", got {value!r}')
+        raise reader.error(
+            key, _('must be "auto", "always" or "never", got {value!r}').format(value=value)
+        )
     return value  # type: ignore[no-any-return]
 
 
@@ -298,12 +310,14 @@ def parse_settings(text: str) -> Settings:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"config.toml is not valid TOML: {error}") from None
+        raise ConfigError(_("config.toml is not valid TOML: {error}").format(error=error)) from None
     top = _Reader(text, data)
     settings = Settings()
     settings.lang = top.take("lang", str, settings.lang)
     if settings.lang not in ("fr", "en"):
-        raise top.error("lang", f'must be "fr" or "en", got {settings.lang!r}')
+        raise top.error(
+            "lang", _('must be "fr" or "en", got {value!r}').format(value=settings.lang)
+        )
     if "lang" in data:
         settings.ui_lang = settings.lang
     settings.theme = top.take("theme", str, settings.theme)
@@ -336,7 +350,7 @@ def parse_settings(text: str) -> Settings:
 
     for host, table in top.take("sites", dict, {}).items():
         if not isinstance(table, dict):
-            raise top.error(host, "expected a table")
+            raise top.error(host, _("expected a table"))
         site = _Reader(text, table, f"sites.{host}.")
         settings.sites[host.lower()] = SiteSettings(
             content=site.take("content", str, ""),
@@ -348,25 +362,27 @@ def parse_settings(text: str) -> Settings:
 
     for url, table in top.take("feeds", dict, {}).items():
         if not isinstance(table, dict):
-            raise top.error(url, "expected a table")
+            raise top.error(url, _("expected a table"))
         feed = _Reader(text, table, f"feeds.{url}.")
         settings.feeds[url] = _policy(feed, "full_text", settings.full_text)
         feed.finish()
 
     for entry in top.take("watch", list, []):
         if not isinstance(entry, dict):
-            raise top.error("watch", "each [[watch]] must be a table")
+            raise top.error("watch", _("each [[watch]] must be a table"))
         watch = _Reader(text, entry, "watch.")
         name = watch.take("name", str, "")
         query = watch.take("query", str, "")
         if not name or not query:
             raise watch.error(
-                "name" if not name else "query", "every [[watch]] needs a name and a query"
+                "name" if not name else "query", _("every [[watch]] needs a name and a query")
             )
         try:
             parse_query(query)
         except QueryError as problem:
-            raise watch.error("query", f"in watch {name!r}: {problem}") from None
+            raise watch.error(
+                "query", _("in watch {name!r}: {problem}").format(name=name, problem=problem)
+            ) from None
         settings.watch.append(
             WatchSettings(
                 name=name,
@@ -389,7 +405,9 @@ def load_settings(paths: Paths) -> Settings:
     except FileNotFoundError:
         return Settings()
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {paths.config}: {error}") from None
+        raise ConfigError(
+            _("cannot read {config}: {error}").format(config=paths.config, error=error)
+        ) from None
     if paths.config.stat().st_mode & 0o077 and any(word in text for word in ("cookies", "headers")):
         # The file holds subscriber secrets: keep it private, as the user would expect.
         try:
