@@ -18,6 +18,7 @@ from veille.core.errors import UsageError
 from veille.core.library import Library
 from veille.core.outfile import write_with
 from veille.core.settings import Paths
+from veille.core.translations import _
 
 
 def backup(lib: Library, paths: Paths, file: str | None) -> Path:
@@ -30,7 +31,7 @@ def backup(lib: Library, paths: Paths, file: str | None) -> Path:
         return db.backup_into(paths.backups, "library")
     if not file.strip():
         raise UsageError(
-            "the backup file name is empty; give a file, or nothing for the backups folder"
+            _("the backup file name is empty; give a file, or nothing for the backups folder")
         )
     named = Path(file).expanduser()
     if named.is_dir():

@@ -17,6 +17,7 @@ from veille.core.errors import VeilleError
 from veille.core.library import View
 from veille.core.outcomes import Exported
 from veille.core.outfile import OutputError, check_target, describe, write_output
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.export import ExportOptions
@@ -48,7 +49,9 @@ def export(
         try:
             to.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise OutputError(f"{describe(error, to.parent)}; nothing was written") from None
+            raise OutputError(
+                _("{error}; nothing was written").format(error=describe(error, to.parent))
+            ) from None
     write_output(to, text)
     return Exported(len(items), path=to)
 
@@ -84,7 +87,7 @@ def import_state(v: Home, file: Path) -> dict[str, int]:
     except RecursionError:
         raise VeilleError(too_deep) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise VeilleError(f"cannot read {file}: {error}") from None
+        raise VeilleError(_("cannot read {file}: {error}").format(file=file, error=error)) from None
     try:
         return merge(v.library, data)
     except RecursionError:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Self
 from veille.core.errors import VeilleError, explain
 from veille.core.library import Library, open_library
 from veille.core.settings import Paths, Settings
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.fulltext.cache import FullTextCache
@@ -110,7 +111,7 @@ class Home:
         """The cache, for a verb that cannot work without it."""
         problem = self.cache_problem
         if problem is not None:
-            raise VeilleError(f"{problem}; this command needs it")
+            raise VeilleError(_("{problem}; this command needs it").format(problem=problem))
         return self.cache
 
     def on_wait(self, hook: Callable[[float | None], None] | None) -> None:

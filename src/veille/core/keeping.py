@@ -25,6 +25,7 @@ from veille.core.model import (
     TagCount,
 )
 from veille.core.outcomes import Opened, Snapshot
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.fulltext.policy import EffectivePolicy
@@ -65,7 +66,7 @@ class Keeping(Home):
         known = {item.id for item in self.library.items_by_id(ids)}
         missing = [i for i in ids if i not in known]
         if missing:
-            raise NotFound(f"no item with id {', '.join(map(str, missing))}")
+            raise NotFound(_("no item with id {ids}").format(ids=", ".join(map(str, missing))))
         return list(ids)
 
     def stats(self) -> Stats:
@@ -178,7 +179,7 @@ class Keeping(Home):
         for search in self.library.saved_searches():
             if search.name == name:
                 return search
-        raise NotFound(f"no saved search named {name!r}")
+        raise NotFound(_("no saved search named {name!r}").format(name=name))
 
     def save_search(self, name: str, query: str) -> SavedSearch:
         """Keep `query` as the saved search `name` (replacing one of that name)."""
@@ -243,11 +244,15 @@ class Keeping(Home):
         if isinstance(ref, int) or ref.isdigit():
             number = int(ref)
             if not 0 < number <= LARGEST_ID:
-                raise UsageError(f"{ref} is not an id (ids are 1 to {LARGEST_ID})")
+                raise UsageError(
+                    _("{ref} is not an id (ids are 1 to {LARGEST_ID})").format(
+                        ref=ref, LARGEST_ID=LARGEST_ID
+                    )
+                )
             return self.library.feed(number)
         feed = self.library.feed_by_url(ref)
         if feed is None:
-            raise NotFound(f"no feed {ref!r}; `veille feeds` lists them")
+            raise NotFound(_("no feed {ref!r}; `veille feeds` lists them").format(ref=ref))
         return feed
 
     def feed_policy(self, feed: Feed) -> EffectivePolicy:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from veille.core.errors import UsageError, VeilleError
 from veille.core.outcomes import Discovery, Refreshed
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.fulltext.extract import Article
@@ -34,7 +35,7 @@ def _fetcher(v: Home, feeds: bool = True) -> Fetcher:
 
 def _online(v: Home, what: str) -> None:
     if v.offline:
-        raise UsageError(f"--offline: {what} needs the network")
+        raise UsageError(_("--offline: {what} needs the network").format(what=what))
 
 
 async def refresh(
@@ -137,11 +138,15 @@ def read_subscription_file(file: Path) -> list[Subscription]:
     try:
         data = file.read_bytes()
     except OSError as error:
-        raise VeilleError(f"cannot read {file}: {error.strerror}") from None
+        raise VeilleError(
+            _("cannot read {file}: {strerror}").format(file=file, strerror=error.strerror)
+        ) from None
     try:
         return read_subscriptions(data, file.name)
     except SubscriptionFileError as error:
-        raise VeilleError(f"{file}: {error}; nothing was imported") from None
+        raise VeilleError(
+            _("{file}: {error}; nothing was imported").format(file=file, error=error)
+        ) from None
 
 
 def cleartext_warning(v: Home) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from veille.core.errors import VeilleError
+from veille.core.translations import _
 
 PRIVATE = 0o600
 PUBLIC = 0o666  # narrowed by the umask, as any file the user creates
@@ -52,14 +53,16 @@ def describe(error: OSError, path: Path | str) -> str:
 def check_target(path: Path) -> None:
     """Refuse, before any work, a target that cannot be a file: empty, a folder, no folder."""
     if not str(path) or not path.name:
-        raise OutputError("the output file name is empty")
+        raise OutputError(_("the output file name is empty"))
     if path.is_dir():
-        raise OutputError(f"{path} is a folder; give a file name")
+        raise OutputError(_("{path} is a folder; give a file name").format(path=path))
     parent = path.parent
     if not parent.is_dir():
         if parent.exists():
-            raise OutputError(f"{parent} is a file, not a folder")
-        raise OutputError(f"the folder {parent} does not exist; nothing was written")
+            raise OutputError(_("{parent} is a file, not a folder").format(parent=parent))
+        raise OutputError(
+            _("the folder {parent} does not exist; nothing was written").format(parent=parent)
+        )
 
 
 def is_device(path: Path) -> bool:
@@ -128,7 +131,9 @@ def write_with(
     try:
         tmp = temp_beside(path, private=private)
     except OSError as error:
-        raise OutputError(f"{describe(error, path)}; nothing was written") from None
+        raise OutputError(
+            _("{error}; nothing was written").format(error=describe(error, path))
+        ) from None
     try:
         fill(tmp)
         sync_file(tmp)
@@ -151,7 +156,9 @@ def write_output(path: Path, data: str | bytes, *, private: bool = False) -> Non
             with path.open("wb") as handle:
                 handle.write(raw)
         except OSError as error:
-            raise OutputError(f"{describe(error, path)}; nothing was written") from None
+            raise OutputError(
+                _("{error}; nothing was written").format(error=describe(error, path))
+            ) from None
         return
 
     def fill(tmp: Path) -> None:

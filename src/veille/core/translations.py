@@ -100,7 +100,7 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
 
 
 def _code(locale: str) -> str:
-    """"fr_FR.UTF-8@euro" → "fr"."""
+    """ "fr_FR.UTF-8@euro" → "fr"."""
     return locale.split(".", 1)[0].split("@", 1)[0].split("_", 1)[0].split("-", 1)[0].lower()
 
 

@@ -20,6 +20,7 @@ from veille.core.errors import VeilleError
 from veille.core.ingest.fetch import Fetcher, FetchResult
 from veille.core.redact import redact_url
 from veille.core.text import clean_line
+from veille.core.translations import _
 
 __all__ = ["COMMON_PATHS", "Candidate", "DiscoveryError", "discover", "feed_title", "sniff_feed"]
 
@@ -193,7 +194,11 @@ async def discover(fetcher: Fetcher, url: str) -> list[Candidate]:
     else:
         result = await fetcher.fetch_page(url, accept=DISCOVER_ACCEPT, trusted=(url,))
     if not result.ok or result.body is None:
-        raise DiscoveryError(f"could not open {shown}: {result.error or 'no content'}")
+        raise DiscoveryError(
+            _("could not open {shown}: {value}").format(
+                shown=shown, value=result.error or "no content"
+            )
+        )
     kind = sniff_feed(result.body)
     if kind:
         where = result.permanent_redirect or url
@@ -203,7 +208,7 @@ async def discover(fetcher: Fetcher, url: str) -> list[Candidate]:
         return linked
     parts = urlsplit(result.final_url or url)
     if parts.scheme not in ("http", "https"):
-        raise DiscoveryError(f"no feed found in {shown}")
+        raise DiscoveryError(_("no feed found in {shown}").format(shown=shown))
     origin = f"{parts.scheme}://{parts.netloc}"
     probes = await asyncio.gather(*(_probe(fetcher, origin + path, url) for path in COMMON_PATHS))
     found: list[Candidate] = []
@@ -218,7 +223,8 @@ async def discover(fetcher: Fetcher, url: str) -> list[Candidate]:
         found.append(candidate)
     if not found:
         raise DiscoveryError(
-            f"no feed found at {shown}: the page announces none, and none of the usual "
-            "addresses (/feed, /rss.xml, /atom.xml, …) answered with a feed"
+            _(
+                "no feed found at {shown}: the page announces none, and none of the usual addresses (/feed, /rss.xml, /atom.xml, …) answered with a feed"
+            ).format(shown=shown)
         )
     return found

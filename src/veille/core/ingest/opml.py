@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from veille.core.errors import VeilleError
 from veille.core.text import clean_line
+from veille.core.translations import _
 
 __all__ = ["MAX_SUBSCRIPTIONS", "Subscription", "SubscriptionFileError", "read_subscriptions"]
 
@@ -50,9 +51,9 @@ def read_subscriptions(data: bytes, filename: str = "") -> list[Subscription]:
         subs = _read_lines(data)
     if not subs:
         raise SubscriptionFileError(
-            "the OPML file holds no feeds"
+            _("the OPML file holds no feeds")
             if head.startswith(b"<")
-            else "the file lists no feed URLs"
+            else _("the file lists no feed URLs")
         )
     return subs
 
@@ -71,8 +72,9 @@ class _Collector:
         if url not in self.seen:
             if len(self.subs) >= MAX_SUBSCRIPTIONS:
                 raise SubscriptionFileError(
-                    f"the file lists more than {MAX_SUBSCRIPTIONS:,} feeds, more than veille "
-                    "imports at once"
+                    _(
+                        "the file lists more than {MAX_SUBSCRIPTIONS:,} feeds, more than veille imports at once"
+                    ).format(MAX_SUBSCRIPTIONS=MAX_SUBSCRIPTIONS)
                 )
             self.seen.add(url)
             self.subs.append(Subscription(url, clean_line(title, 500), folder))
@@ -155,7 +157,7 @@ def _parse(data: bytes) -> Any:
 
     if _ENTITY_DECL.search(data):
         raise SubscriptionFileError(
-            "not an OPML file: it declares XML entities, which veille does not expand"
+            _("not an OPML file: it declares XML entities, which veille does not expand")
         )
     try:
         return etree.fromstring(data, _parser())
@@ -197,19 +199,21 @@ def _read_xml(data: bytes) -> list[Subscription]:
     if dtd is not None and any(True for _ in dtd.iterentities()):
         # Only reachable in encodings the byte-level check cannot read (UTF-16).
         raise SubscriptionFileError(
-            "not an OPML file: it declares XML entities, which veille does not expand"
+            _("not an OPML file: it declares XML entities, which veille does not expand")
         )
     kind = _local(root.tag)
     if kind == "html":
         raise SubscriptionFileError(
-            "this is a web page (HTML), not an OPML file; to follow a site, use `veille add`"
+            _("this is a web page (HTML), not an OPML file; to follow a site, use `veille add`")
         )
     if kind in _FEED_ROOTS:
         raise SubscriptionFileError(
-            "this is a feed, not a list of subscriptions; to follow it, use `veille add`"
+            _("this is a feed, not a list of subscriptions; to follow it, use `veille add`")
         )
     if kind != "opml":
-        raise SubscriptionFileError(f"not an OPML file: its root element is <{kind[:40]}>")
+        raise SubscriptionFileError(
+            _("not an OPML file: its root element is <{kind}>").format(kind=kind[:40])
+        )
     bodies = [child for child in root if _local(child.tag) == "body"]
     collector = _Collector()
     # An explicit stack rather than recursion: folder depth is whatever the file says.
@@ -243,7 +247,7 @@ _SKIPPED_SCHEMES = ("query:", "exec:", "filter:")
 def _read_lines(data: bytes) -> list[Subscription]:
     """newsboat's `urls` file (URL, then quoted tags) or a bare list of URLs."""
     if b"\x00" in data:
-        raise SubscriptionFileError("not a subscription file: it is binary, not OPML or text")
+        raise SubscriptionFileError(_("not a subscription file: it is binary, not OPML or text"))
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     collector = _Collector()
     for number, raw in enumerate(text.splitlines(), 1):
@@ -264,6 +268,8 @@ def _read_lines(data: bytes) -> list[Subscription]:
                 folder = clean_line(tag, 200).strip("/")
         if not collector.add(first, title, folder):
             raise SubscriptionFileError(
-                f"not a subscription file: line {number} is neither OPML nor a feed URL"
+                _("not a subscription file: line {number} is neither OPML nor a feed URL").format(
+                    number=number
+                )
             )
     return collector.subs

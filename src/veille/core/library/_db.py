@@ -38,6 +38,7 @@ from veille.core.outfile import OutputError, check_target, write_with
 from veille.core.query import normalize_tag
 from veille.core.redact import redact_url
 from veille.core.text import clean_line, clean_note, fold
+from veille.core.translations import _
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database"]
 
@@ -121,7 +122,9 @@ class Database:
             if known is not None:
                 raise known from None
             raise LibraryError(
-                f"{self.path} cannot be opened as a library ({error}); it was left untouched."
+                _("{path} cannot be opened as a library ({error}); it was left untouched.").format(
+                    path=self.path, error=error
+                )
             ) from None
         conn.create_function("veille_fold", 1, fold, deterministic=True)
         # A feed without a title is shown by its address, which must not show its key.
@@ -347,13 +350,19 @@ class Database:
                     raise LibraryDamaged(_no_backup(known.args[0])) from None
                 if isinstance(known, LibraryError) and "disk is full" in str(known):
                     raise disk_full(target) from None
-                raise OutputError(f"cannot write the backup {target}: {error}") from None
+                raise OutputError(
+                    _("cannot write the backup {target}: {error}").format(
+                        target=target, error=error
+                    )
+                ) from None
             finally:
                 dest.close()
             if not sound:
                 if self.check() is not None:
                     raise LibraryDamaged(_no_backup(self._damage or ""))
-                raise OutputError(f"the copy written to {target} did not read back sound")
+                raise OutputError(
+                    _("the copy written to {target} did not read back sound").format(target=target)
+                )
 
         write_with(target, fill, private=True, replace=replace)
 

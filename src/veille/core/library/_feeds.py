@@ -14,6 +14,7 @@ from veille.core.library._store import remember_removed_ids
 from veille.core.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
 from veille.core.redact import is_secret_url, redact_url
 from veille.core.text import clean_line
+from veille.core.translations import _
 
 
 class Subscribable(Protocol):
@@ -70,11 +71,11 @@ def folder_id(conn: sqlite3.Connection, folder: str) -> int | None:
 def add_feed(db: Database, url: str, *, title: str = "", folder: str = "") -> Feed:
     url = url.strip()
     if not url:
-        raise LibraryError("a feed needs a URL")
+        raise LibraryError(_("a feed needs a URL"))
     with db.write() as conn:
         known = conn.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
         if known:
-            raise LibraryError(f"already subscribed: {url}")
+            raise LibraryError(_("already subscribed: {url}").format(url=url))
         cursor = conn.execute(
             "INSERT INTO feeds (url, title, user_title, folder_id, added) VALUES (?, ?, ?, ?, ?)",
             (
@@ -131,7 +132,7 @@ def feed(conn: sqlite3.Connection, feed_id: int) -> Feed:
         (feed_id,),
     ).fetchone()
     if row is None:
-        raise LibraryError(f"no feed with id {feed_id}")
+        raise LibraryError(_("no feed with id {feed_id}").format(feed_id=feed_id))
     return _feed(row)
 
 
@@ -190,7 +191,9 @@ def set_feed_policy(db: Database, feed_id: int, policy: FeedPolicy) -> None:
     """Give the feed a full-text policy of its own, or with "" none: it follows config.toml."""
     if policy and policy not in FULL_TEXT_POLICIES:
         raise LibraryError(
-            f'full-text policy must be auto, always, never or default, not "{policy}"'
+            _('full-text policy must be auto, always, never or default, not "{policy}"').format(
+                policy=policy
+            )
         )
     with db.write() as conn:
         conn.execute("UPDATE feeds SET full_text = ? WHERE id = ?", (policy, feed_id))

@@ -13,6 +13,7 @@ from veille.core.library._problems import LibraryError
 from veille.core.library._sql import dt, placeholders, story_sizes
 from veille.core.library._views import View
 from veille.core.model import Enclosure, Item, Stats
+from veille.core.translations import _
 
 
 class CachedText(Protocol):
@@ -67,7 +68,7 @@ def item(conn: sqlite3.Connection, item_id: int, cache: FullTextSource | None) -
     """One item in full; its full text comes from the cache when the library has none."""
     items = _load_items(conn, [item_id])
     if not items:
-        raise LibraryError(f"no item with id {item_id}")
+        raise LibraryError(_("no item with id {item_id}").format(item_id=item_id))
     item = items[0]
     if not item.full_text and cache is not None:
         article = cache.article(item_id)

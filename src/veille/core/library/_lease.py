@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from veille.core.library._problems import LibraryError
+from veille.core.translations import _
 
 RESTORE_WAIT = 10.0  # seconds an open waits for a restore to finish
 
@@ -54,8 +55,9 @@ class Lease:
                 if time.monotonic() > deadline:
                     os.close(fd)
                     raise LibraryError(
-                        f"a `veille restore` is replacing the library {self.library}; "
-                        "retry when it is done"
+                        _(
+                            "a `veille restore` is replacing the library {library}; retry when it is done"
+                        ).format(library=self.library)
                     ) from None
                 time.sleep(0.05)
                 continue
@@ -82,8 +84,9 @@ def exclusive(library: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise LibraryError(
-                f"another veille process (the app, or a refresh) has the library {library} "
-                "open; quit it, then restore; nothing was changed"
+                _(
+                    "another veille process (the app, or a refresh) has the library {library} open; quit it, then restore; nothing was changed"
+                ).format(library=library)
             ) from None
         except OSError:
             pass

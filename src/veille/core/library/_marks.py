@@ -18,6 +18,7 @@ from veille.core.library._store import reindex
 from veille.core.model import TagCount
 from veille.core.query import normalize_tag
 from veille.core.text import NOTE_LIMIT, clean_note
+from veille.core.translations import _
 
 FLAGS = {"read", "starred", "hidden"}
 
@@ -93,7 +94,7 @@ def rename_tag(db: Database, old: str, new: str) -> int:
     with db.write() as conn:
         family = _family(conn, old)
         if not family:
-            raise LibraryError(f"no tag named {old!r}")
+            raise LibraryError(_("no tag named {old!r}").format(old=old))
         for tag_id, name in family:
             target = new + name[len(old) :]
             touched.update(
@@ -119,8 +120,8 @@ def delete_tag(db: Database, name: str) -> int:
     with db.write() as conn:
         family = _family(conn, name)
         if not family:
-            raise LibraryError(f"no tag named {name!r}")
-        for tag_id, _ in family:
+            raise LibraryError(_("no tag named {name!r}").format(name=name))
+        for tag_id, _name in family:
             touched.update(
                 r[0]
                 for r in conn.execute("SELECT item_id FROM item_tags WHERE tag_id = ?", (tag_id,))
@@ -134,12 +135,13 @@ def set_note(db: Database, item_id: int, text: str) -> None:
     text = clean_note(text)
     if len(text) > NOTE_LIMIT:
         raise LibraryError(
-            f"a note holds at most {NOTE_LIMIT:,} characters; this one has {len(text):,} "
-            "(nothing was saved)"
+            _(
+                "a note holds at most {NOTE_LIMIT:,} characters; this one has {n_text:,} (nothing was saved)"
+            ).format(NOTE_LIMIT=NOTE_LIMIT, n_text=len(text))
         )
     with db.write() as conn:
         if conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
-            raise LibraryError(f"no item with id {item_id}")
+            raise LibraryError(_("no item with id {item_id}").format(item_id=item_id))
         if text.strip():
             conn.execute(
                 "INSERT INTO notes (item_id, body, updated) VALUES (?, ?, ?) "

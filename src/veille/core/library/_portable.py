@@ -25,6 +25,7 @@ from veille.core.library.library import Library
 from veille.core.query import normalize_tag
 from veille.core.redact import redact_url
 from veille.core.text import NOTE_LIMIT, clean_line, clean_note, terminal_safe
+from veille.core.translations import _
 
 FORMAT = "veille-state"
 VERSION = 2
@@ -106,9 +107,11 @@ def dumps_state(lib: Library, *, include_secrets: bool = False) -> str:
 def import_state(lib: Library, data: Any) -> dict[str, int]:
     """Merge a state file into the library; returns counts. Refuses a foreign file whole."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise LibraryError('not a veille state file (its "format" is not "veille-state")')
+        raise LibraryError(_('not a veille state file (its "format" is not "veille-state")'))
     if data.get("version") not in READABLE:
-        raise LibraryError(f"unsupported veille state version {data.get('version')!r}")
+        raise LibraryError(
+            _("unsupported veille state version {value!r}").format(value=data.get("version"))
+        )
     try:
         feeds = [
             (
@@ -123,7 +126,7 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
         for item in items:
             str(item["feed"]), str(item["guid"])
     except (KeyError, TypeError) as error:
-        raise LibraryError(f"the state file is incomplete: {error}") from None
+        raise LibraryError(_("the state file is incomplete: {error}").format(error=error)) from None
     counts = {"feeds": 0, "items": 0, "searches": 0, "rules": 0}
     with lib.db.write() as conn:
         for url, title, folder, policy in feeds:

@@ -18,6 +18,7 @@ import sqlite3
 from pathlib import Path
 
 from veille.core.errors import VeilleError
+from veille.core.translations import _
 
 SQLITE_BUSY = 5
 SQLITE_LOCKED = 6
@@ -68,13 +69,18 @@ def damaged(path: Path, why: str, backups: Path | None = None) -> LibraryDamaged
     else:
         advice = f"no backup was found in {folder}"
     return LibraryDamaged(
-        f"the library {path} is damaged ({why}); veille will not write to it. "
-        f"`veille restore FILE` checks a backup and puts it in its place; {advice}"
+        _(
+            "the library {path} is damaged ({why}); veille will not write to it. `veille restore FILE` checks a backup and puts it in its place; {advice}"
+        ).format(path=path, why=why, advice=advice)
     )
 
 
 def disk_full(path: Path) -> DiskFull:
-    return DiskFull(f"the disk is full ({path}); nothing was changed. Free some space and retry")
+    return DiskFull(
+        _("the disk is full ({path}); nothing was changed. Free some space and retry").format(
+            path=path
+        )
+    )
 
 
 def is_damage(error: BaseException) -> bool:
@@ -109,18 +115,27 @@ def explain(error: BaseException, path: Path, backups: Path | None = None) -> Li
         return disk_full(path)
     if code in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in text or "busy" in text:
         return LibraryBusy(
-            f"another veille process kept the library {path} busy too long; nothing was changed"
+            _(
+                "another veille process kept the library {path} busy too long; nothing was changed"
+            ).format(path=path)
         )
     if code == SQLITE_READONLY or "readonly" in text:
-        return LibraryError(f"the library {path} is read-only; nothing was changed")
+        return LibraryError(
+            _("the library {path} is read-only; nothing was changed").format(path=path)
+        )
     if code == SQLITE_CANTOPEN or "unable to open" in text:
-        return LibraryError(f"the library {path} cannot be opened ({text}); nothing was changed")
+        return LibraryError(
+            _("the library {path} cannot be opened ({text}); nothing was changed").format(
+                path=path, text=text
+            )
+        )
     if code == SQLITE_IOERR or "I/O error" in text:
         if _no_space_left(path):  # a full disk, told by SQLite as a failed write or mapping
             return disk_full(path)
         return LibraryError(
-            f"the disk holding the library {path} failed a read or a write ({text}); "
-            "nothing was changed"
+            _(
+                "the disk holding the library {path} failed a read or a write ({text}); nothing was changed"
+            ).format(path=path, text=text)
         )
     return None
 

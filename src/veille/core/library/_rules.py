@@ -18,6 +18,7 @@ from veille.core.model import Rule
 from veille.core.query import normalize_tag
 from veille.core.settings import WatchSettings
 from veille.core.text import clean_line
+from veille.core.translations import _
 
 
 def _rule(row: Sequence[object]) -> Rule:
@@ -57,7 +58,7 @@ def save_rule(
     name, query = clean_line(name, 200), clean_line(query)
     add_tags = [tag for tag in (normalize_tag(t) for t in add_tags) if tag]
     if not name or not query:
-        raise LibraryError("a watch rule needs a name and a query")
+        raise LibraryError(_("a watch rule needs a name and a query"))
     build_where(query, None)  # refuse a query that does not compile before saving it
     actions = json.dumps(
         {"add_tags": sorted(set(add_tags)), "star": star, "read": mark_read, "hide": hide},
@@ -115,5 +116,5 @@ def chosen_rules(conn: sqlite3.Connection, name: str | None) -> list[Rule]:
     if name is not None:
         chosen = [r for r in chosen if r.name.casefold() == name.casefold()]
         if not chosen:
-            raise LibraryError(f"no watch rule named {name!r}")
+            raise LibraryError(_("no watch rule named {name!r}").format(name=name))
     return chosen

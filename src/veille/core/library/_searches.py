@@ -10,6 +10,7 @@ from veille.core.library._problems import LibraryError
 from veille.core.library._views import View, build_where
 from veille.core.model import SavedSearch
 from veille.core.text import clean_line
+from veille.core.translations import _
 
 
 def saved_searches(conn: sqlite3.Connection) -> list[SavedSearch]:
@@ -49,7 +50,9 @@ def update_search(db: Database, search_id: int, name: str, query: str) -> None:
                 (name, query, search_id),
             )
     except sqlite3.IntegrityError:
-        raise LibraryError(f"a saved search is already named {name!r}") from None
+        raise LibraryError(
+            _("a saved search is already named {name!r}").format(name=name)
+        ) from None
 
 
 def delete_search(db: Database, search_id: int) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from veille.core.library._problems import LibraryDamaged, LibraryError, explain
 from veille.core.library._schema import SCHEMA_VERSION
+from veille.core.translations import _
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -29,25 +30,29 @@ def check_library_file(path: Path, *, restoring: bool = False) -> None:
         size = path.stat().st_size
     except FileNotFoundError:
         if restoring:
-            raise LibraryError(f"cannot read {path}: no such file") from None
+            raise LibraryError(_("cannot read {path}: no such file").format(path=path)) from None
         return
     except OSError as error:
-        what = path if restoring else f"the library {path}"
-        raise LibraryError(
-            f"cannot {'read' if restoring else 'open'} {what}: {error.strerror}"
-        ) from None
+        message = (
+            _("cannot read {path}: {strerror}")
+            if restoring
+            else _("cannot open the library {path}: {strerror}")
+        )
+        raise LibraryError(message.format(path=path, strerror=error.strerror)) from None
     if restoring:
         _check_backup(path, head, size)
         return
     if not head:
         raise LibraryError(
-            f"{path} is empty (0 bytes), perhaps an interrupted copy; it was left untouched. "
-            "Delete it to start a new library, or `veille restore FILE` puts a backup in its place."
+            _(
+                "{path} is empty (0 bytes), perhaps an interrupted copy; it was left untouched. Delete it to start a new library, or `veille restore FILE` puts a backup in its place."
+            ).format(path=path)
         )
     if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
         raise LibraryError(
-            f"{path} is not a veille library (not an SQLite database); it was left untouched. "
-            "Move it away or choose another folder with --home."
+            _(
+                "{path} is not a veille library (not an SQLite database); it was left untouched. Move it away or choose another folder with --home."
+            ).format(path=path)
         )
     # While a WAL file exists a checkpoint may be growing the file past its new header: only a
     # file standing alone is judged by its length.
@@ -57,7 +62,9 @@ def check_library_file(path: Path, *, restoring: bool = False) -> None:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        raise LibraryError(f"cannot open the library {path}: {error}") from None
+        raise LibraryError(
+            _("cannot open the library {path}: {error}").format(path=path, error=error)
+        ) from None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -84,8 +91,9 @@ def _shorter_than_its_header(head: bytes, size: int) -> bool:
 
 def damaged_file(path: Path, why: str) -> LibraryError:
     return LibraryDamaged(
-        f"{path} is damaged or not a library ({why}); it was left untouched. "
-        "`veille restore FILE` puts a backup in its place."
+        _(
+            "{path} is damaged or not a library ({why}); it was left untouched. `veille restore FILE` puts a backup in its place."
+        ).format(path=path, why=why)
     )
 
 
@@ -99,12 +107,15 @@ def unreadable_reason(error: BaseException) -> str:
 def refuse_foreign(path: Path, version: int, tables: set[str]) -> None:
     if version == 0 and tables:
         raise LibraryError(
-            f"{path} is an SQLite database that veille did not create; it was left untouched."
+            _(
+                "{path} is an SQLite database that veille did not create; it was left untouched."
+            ).format(path=path)
         )
     if version > SCHEMA_VERSION:
         raise LibraryError(
-            f"{path} was written by a newer veille (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}); upgrade veille to open it."
+            _(
+                "{path} was written by a newer veille (schema {version}, this one knows {SCHEMA_VERSION}); upgrade veille to open it."
+            ).format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
         )
 
 
@@ -116,22 +127,30 @@ def _check_backup(path: Path, head: bytes, size: int) -> None:
     is restored it is the only copy of the user's state.
     """
     if head[: len(SQLITE_MAGIC)] != SQLITE_MAGIC:
-        raise LibraryError(f"{path} is not a veille library; nothing was changed")
+        raise LibraryError(
+            _("{path} is not a veille library; nothing was changed").format(path=path)
+        )
     if _shorter_than_its_header(head, size):
-        raise LibraryDamaged(f"{path} is damaged; nothing was changed")
+        raise LibraryDamaged(_("{path} is damaged; nothing was changed").format(path=path))
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
-        raise LibraryError(f"cannot read {path}: {error}") from None
+        raise LibraryError(
+            _("cannot read {path}: {error}").format(path=path, error=error)
+        ) from None
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         check = conn.execute("PRAGMA integrity_check").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except (sqlite3.DatabaseError, UnicodeDecodeError):
-        raise LibraryDamaged(f"{path} is damaged; nothing was changed") from None
+        raise LibraryDamaged(
+            _("{path} is damaged; nothing was changed").format(path=path)
+        ) from None
     finally:
         conn.close()
     if version > SCHEMA_VERSION:
         refuse_foreign(path, version, tables)
     if check != "ok" or not {"feeds", "items"} <= tables or version < 1:
-        raise LibraryError(f"{path} is not a sound veille library; nothing was changed")
+        raise LibraryError(
+            _("{path} is not a sound veille library; nothing was changed").format(path=path)
+        )

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from veille.core.errors import VeilleError
+from veille.core.translations import _
 
 FILTERS = (
     "tag",
@@ -122,10 +123,10 @@ def _tokens(query: str) -> list[_Token]:
         elif c == '"':
             end = query.find('"', i + 1)
             if end < 0:
-                raise QueryError("this quote is never closed", col)
+                raise QueryError(_("this quote is never closed"), col)
             text = " ".join(query[i + 1 : end].split())
             if not text:
-                raise QueryError("empty quotes match nothing; put words between them", col)
+                raise QueryError(_("empty quotes match nothing; put words between them"), col)
             tokens.append(_Token("term", col, text=text, phrase=True))
             i = end + 1
         else:
@@ -139,12 +140,12 @@ def _tokens(query: str) -> list[_Token]:
             elif word in ("OR", "AND", "NOT"):
                 tokens.append(_Token(word, col))
             elif word == "-":
-                raise QueryError("`-` needs a word or filter right after it to exclude", col)
+                raise QueryError(_("`-` needs a word or filter right after it to exclude"), col)
             else:
                 prefix = word.endswith("*")
                 text = word.rstrip("*")
                 if not text:
-                    raise QueryError("`*` goes at the end of a word, as in `secur*`", col)
+                    raise QueryError(_("`*` goes at the end of a word, as in `secur*`"), col)
                 tokens.append(_Token("term", col, text=text, prefix=prefix))
     return tokens
 
@@ -155,19 +156,23 @@ def _filter(tokens: list[_Token], query: str, name: str, value: str, start: int,
     col = start + 1
     if key not in FILTERS:
         raise QueryError(
-            f"unknown filter `{name}:`; filters are {', '.join(f + ':' for f in FILTERS)} "
-            f'(put it in quotes to search for the text "{name}:")',
+            _(
+                'unknown filter `{name}:`; filters are {value} (put it in quotes to search for the text "{name}:")'
+            ).format(name=name, value=", ".join(f + ":" for f in FILTERS)),
             col,
         )
     value_col = start + len(name) + 2
     if not value and i < len(query) and query[i] == '"':
         end = query.find('"', i + 1)
         if end < 0:
-            raise QueryError("this quote is never closed", i + 1)
+            raise QueryError(_("this quote is never closed"), i + 1)
         value = " ".join(query[i + 1 : end].split())
         i = end + 1
     if not value:
-        raise QueryError(f"`{key}:` needs a value, as in {_EXAMPLES[key]}", value_col)
+        raise QueryError(
+            _("`{key}:` needs a value, as in {EXAMPLES}").format(key=key, EXAMPLES=_EXAMPLES[key]),
+            value_col,
+        )
     tokens.append(_Token("filter", col, name=key, text=_check_value(key, value, value_col)))
     return i
 
@@ -195,7 +200,7 @@ def _check_value(name: str, value: str, column: int) -> str:
         lowered = value.lower()
         if lowered not in allowed:
             raise QueryError(
-                f"`{name}:{value}` is not known; use one of "
+                _("`{name}:{value}` is not known; use one of ").format(name=name, value=value)
                 + ", ".join(f"{name}:{v}" for v in allowed),
                 column,
             )
@@ -208,17 +213,23 @@ def _check_value(name: str, value: str, column: int) -> str:
         if match and _valid_day(match):
             return value
         raise QueryError(
-            f"`{name}:` needs a date like 2026-02-01 or 2026-02, or an age like 12h, 7d, 2w, "
-            f"3m or 1y, not `{value}`",
+            _(
+                "`{name}:` needs a date like 2026-02-01 or 2026-02, or an age like 12h, 7d, 2w, 3m or 1y, not `{value}`"
+            ).format(name=name, value=value),
             column,
         )
     if name == "id":
         if not value.isascii() or not value.isdigit() or len(value) > 18:
-            raise QueryError(f"`id:` needs an item number, not `{value}`", column)
+            raise QueryError(
+                _("`id:` needs an item number, not `{value}`").format(value=value), column
+            )
         return str(int(value))
     if name == "lang":
         if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})?", value):
-            raise QueryError(f"`lang:` needs a language code like fr or en, not `{value}`", column)
+            raise QueryError(
+                _("`lang:` needs a language code like fr or en, not `{value}`").format(value=value),
+                column,
+            )
         return value.lower().replace("_", "-")
     return value
 
@@ -249,13 +260,13 @@ class _Parser:
     def query(self) -> Node:
         first = self.peek()
         if first is not None and first.kind == "OR":
-            raise QueryError("OR needs something on its left", first.column)
+            raise QueryError(_("OR needs something on its left"), first.column)
         parts = [self.either()]
         while (token := self.peek()) is not None and token.kind == "OR":
             self.at += 1
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OR", ")"):
-                raise QueryError("OR needs something on its right", token.column)
+                raise QueryError(_("OR needs something on its right"), token.column)
             parts.append(self.either())
         return _join(Or, parts)
 
@@ -266,11 +277,11 @@ class _Parser:
                 self.at += 1
                 nxt = self.peek()
                 if not parts or nxt is None or nxt.kind in ("OR", ")", "AND"):
-                    raise QueryError("AND needs something on both sides", token.column)
+                    raise QueryError(_("AND needs something on both sides"), token.column)
                 continue
             parts.append(self.unary())
         if not parts:
-            raise QueryError("something is missing here", self.column())
+            raise QueryError(_("something is missing here"), self.column())
         return _join(And, parts)
 
     def unary(self) -> Node:
@@ -281,8 +292,9 @@ class _Parser:
             nxt = self.peek()
             if nxt is None or nxt.kind in ("OR", ")", "AND"):
                 raise QueryError(
-                    f"`{'-' if token.kind == '-' else 'NOT'}` needs something to "
-                    "exclude right after it",
+                    _("`{value}` needs something to exclude right after it").format(
+                        value="-" if token.kind == "-" else "NOT"
+                    ),
                     token.column,
                 )
             child = self.unary()
@@ -291,16 +303,16 @@ class _Parser:
         if token.kind == "(":
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise QueryError("too many nested parentheses", token.column)
+                raise QueryError(_("too many nested parentheses"), token.column)
             nxt = self.peek()
             if nxt is not None and nxt.kind == ")":
-                raise QueryError("empty parentheses; put something between them", token.column)
+                raise QueryError(_("empty parentheses; put something between them"), token.column)
             if nxt is None:
-                raise QueryError("this parenthesis is never closed", token.column)
+                raise QueryError(_("this parenthesis is never closed"), token.column)
             inner = self.query()
             close = self.peek()
             if close is None or close.kind != ")":
-                raise QueryError("this parenthesis is never closed", token.column)
+                raise QueryError(_("this parenthesis is never closed"), token.column)
             self.at += 1
             self.depth -= 1
             return inner
@@ -308,7 +320,7 @@ class _Parser:
             return Filter(token.name, token.text)
         if token.kind == "term":
             return Term(token.text, prefix=token.prefix, phrase=token.phrase)
-        raise QueryError("this closing parenthesis has no opening one", token.column)
+        raise QueryError(_("this closing parenthesis has no opening one"), token.column)
 
 
 def _join(kind: type[And] | type[Or], parts: list[Node]) -> Node:
@@ -325,14 +337,17 @@ def _join(kind: type[And] | type[Or], parts: list[Node]) -> Node:
 def parse(query: str) -> Node:
     """Parse `query` into a tree; raises QueryError saying where and why."""
     if len(query) > MAX_LENGTH:
-        raise QueryError(f"a query is limited to {MAX_LENGTH} characters", MAX_LENGTH + 1)
+        raise QueryError(
+            _("a query is limited to {MAX_LENGTH} characters").format(MAX_LENGTH=MAX_LENGTH),
+            MAX_LENGTH + 1,
+        )
     tokens = _tokens(query)
     if not tokens:
         return Everything()
     parser = _Parser(tokens, len(query))
     tree = parser.query()
     if (extra := parser.peek()) is not None:
-        raise QueryError("this closing parenthesis has no opening one", extra.column)
+        raise QueryError(_("this closing parenthesis has no opening one"), extra.column)
     return tree
 
 
