@@ -7,13 +7,18 @@ factory the command line and the tests share.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.content import Content
+from textual.screen import Screen
 from textual.theme import Theme
 
 from veille.core import Paths, Settings, Veille, open_veille
+from veille.core.translations import _, choose_language, use_language
 from veille.tui.commands.providers import PROVIDERS
 from veille.tui.display import clean_line
 from veille.tui.messages import TaskFailed
@@ -54,6 +59,15 @@ class VeilleApp(App[None]):
         )
         self._close_messages_no_wait()
 
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and self.screen.id != "--command-palette":
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     @property
     def main(self) -> MainScreen:
         for screen in self.screen_stack:
@@ -85,9 +99,11 @@ class VeilleApp(App[None]):
     def on_task_failed(self, message: TaskFailed) -> None:
         """The one place background failures are shown; the app carries on."""
         text = Content(
-            f"{clean_line(message.what).capitalize()} failed: {clean_line(message.error)}"
+            _("{capitalize} failed: {error}").format(
+                capitalize=clean_line(message.what).capitalize(), error=clean_line(message.error)
+            )
         )
-        self.notify(text.plain, title="Problem", severity="error", markup=False, timeout=8)
+        self.notify(text.plain, title=_("Problem"), severity="error", markup=False, timeout=8)
 
     def on_unmount(self) -> None:
         self.veille.close()
@@ -95,6 +111,7 @@ class VeilleApp(App[None]):
 
 def make_app(paths: Paths, settings: Settings, *, offline: bool = False) -> VeilleApp:
     """The app over the library at `paths`, with `settings` (the CLI and the tests use this)."""
+    use_language(choose_language(settings.ui_lang))
     veille = open_veille(paths, settings=settings, offline=offline)
     # Read here, not once the app runs: the library is opened (created, migrated) now, so a
     # library that cannot be opened is told before the screen is taken over.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from veille.core import Exported, Item, Snapshot, Veille
+from veille.core.translations import _, ngettext
 from veille.tui.messages import LibraryChanged
 from veille.tui.screens.entry_edit import EntryEdit, FeedDialog, SearchDialog, TagDialog
 from veille.tui.screens.export import ExportChoice, ExportDialog, ExportSelection
@@ -43,7 +44,7 @@ class Dialogs:
             if change and (change[0] or change[1]):
                 screen.marker.change_tags(ids, *change)
 
-        title = f"Tags of {len(rows)} items" if len(rows) > 1 else "Tags"
+        title = _("Tags of {count} items").format(count=len(rows)) if len(rows) > 1 else _("Tags")
         screen.open_dialog(TagEditor(shared, screen.known_tags, title=title), done)
 
     def note(self) -> None:
@@ -79,20 +80,20 @@ class Dialogs:
             selection = ExportSelection(
                 screen.veille,
                 ids=tuple(row.id for row in selected),
-                description=f"The {len(selected)} selected items",
+                description=_("The {n_selected} selected items").format(n_selected=len(selected)),
             )
         else:
             where = f"« {screen.entry.title} »"
             if screen.search_text:
-                where += f", search: {screen.search_text}"
+                where += _(", search: {search_text}").format(search_text=screen.search_text)
             selection = ExportSelection(
                 screen.veille,
                 view=screen.entry.view,
                 query=screen.search_text,
-                description=f"Everything in {where}",
+                description=_("Everything in {where}").format(where=where),
             )
         if not screen.item_list.count:
-            screen.notify("Nothing to export here.", severity="warning")
+            screen.notify(_("Nothing to export here."), severity="warning")
             return
 
         def done(choice: ExportChoice | None) -> None:
@@ -110,7 +111,10 @@ class Dialogs:
         def exported(choice: ExportChoice, done: Exported) -> None:
             count = done.count
             screen.notify(
-                f"Exported {count} item{'s' if count != 1 else ''} to {choice.path}", markup=False
+                ngettext(
+                    "Exported {count} item to {path}", "Exported {count} items to {path}", count
+                ).format(count=count, path=choice.path),
+                markup=False,
             )
 
         screen.open_dialog(ExportDialog(selection, lang=screen.settings.lang), done)
@@ -121,7 +125,9 @@ class Dialogs:
 
         def done(edit: WatchEdit | None) -> None:
             if edit is not None:
-                screen.jobs.change("saving the watch", lambda v: save_watch(v, edit), self._saved)
+                screen.jobs.change(
+                    _("saving the watch"), lambda v: save_watch(v, edit), self._saved
+                )
 
         editor = WatchEditor(
             rules,
@@ -154,13 +160,13 @@ class Dialogs:
             self.watches()
         else:
             screen.notify(
-                "Choose a tag, a saved search, a watch or a feed in the left pane, then press e."
+                _("Choose a tag, a saved search, a watch or a feed in the left pane, then press e.")
             )
 
     def _entry_edited(self, edit: EntryEdit | None) -> None:
         if edit is not None:
             self._screen.jobs.change(
-                "saving the change", lambda v: apply_entry_edit(v, edit), self._entry_saved
+                _("saving the change"), lambda v: apply_entry_edit(v, edit), self._entry_saved
             )
 
     def _entry_saved(self, outcome: tuple[Snapshot, str, str]) -> None:
@@ -172,7 +178,7 @@ class Dialogs:
         screen = self._screen
         query = screen.search_text
         if not query:
-            screen.notify("Search first (/), then press S to keep the search.", markup=False)
+            screen.notify(_("Search first (/), then press S to keep the search."), markup=False)
             return
 
         def done(name: str | None) -> None:
@@ -181,7 +187,9 @@ class Dialogs:
 
         def saved(name: str) -> None:
             screen.post_message(LibraryChanged(feeds=True))
-            screen.notify(f"Saved search « {name} »: {query}", markup=False)
+            screen.notify(
+                _("Saved search « {name} »: {query}").format(name=name, query=query), markup=False
+            )
 
         screen.open_dialog(SaveSearchPrompt(query), done)
 
@@ -190,7 +198,7 @@ def save_watch(v: Veille, edit: WatchEdit) -> str:
     """Save, rename or delete a watch rule (and run it if asked); what to tell the user."""
     if edit.delete_id is not None:
         v.delete_watch(edit.delete_id)
-        return f"Watch « {edit.name} » deleted."
+        return _("Watch « {name} » deleted.").format(name=edit.name)
     matched = v.save_watch(
         edit.name,
         edit.query,
@@ -201,9 +209,11 @@ def save_watch(v: Veille, edit: WatchEdit) -> str:
         replaces=edit.replaces or None,
         apply_now=edit.apply_now,
     )
-    message = f"Watch « {edit.name} » saved."
+    message = _("Watch « {name} » saved.").format(name=edit.name)
     if matched is not None:
-        message += f" It matched {matched} item{'s' if matched != 1 else ''}."
+        message += ngettext(
+            " It matched {matched} item.", " It matched {matched} items.", matched
+        ).format(matched=matched)
     return message
 
 
@@ -212,23 +222,29 @@ def apply_entry_edit(v: Veille, edit: EntryEdit) -> tuple[Snapshot, str, str]:
     counts, the entry to move to and what to tell the user."""
     if edit.kind == "rename-tag":
         touched = v.rename_tag(edit.target, edit.name)
-        message = f"#{edit.target} is now #{edit.name} on {touched} items."
+        message = _("#{target} is now #{name} on {touched} items.").format(
+            target=edit.target, name=edit.name, touched=touched
+        )
         select = f"tag:{edit.name}"
     elif edit.kind == "delete-tag":
         touched = v.delete_tag(edit.target)
-        message = f"#{edit.target} removed from {touched} items."
+        message = _("#{target} removed from {touched} items.").format(
+            target=edit.target, touched=touched
+        )
         select = "all"
     elif edit.kind == "edit-search":
         v.update_search(int(edit.target), edit.name, edit.query)
-        message = f"Saved search « {edit.name} » changed."
+        message = _("Saved search « {name} » changed.").format(name=edit.name)
         select = f"search:{edit.target}"
     elif edit.kind == "delete-search":
         v.delete_search(int(edit.target))
-        message = f"Saved search « {edit.name} » deleted."
+        message = _("Saved search « {name} » deleted.").format(name=edit.name)
         select = "all"
     else:
         feed_id = int(edit.target)
         v.set_feed(feed_id, title=edit.name, folder=edit.folder, policy=edit.policy)  # type: ignore[arg-type]
-        message = f"Feed saved; full text: {edit.policy or 'as config.toml says'}."
+        message = _("Feed saved; full text: {value}.").format(
+            value=edit.policy or _("as config.toml says")
+        )
         select = f"feed:{feed_id}"
     return v.snapshot(), select, message

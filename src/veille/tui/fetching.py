@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 
+from veille.core.translations import _
 from veille.tui.display import literal
 from veille.tui.follow import FEEDS_DELAY
 
@@ -48,13 +49,15 @@ class Fetcher:
         problem = screen.follower.cache_problem
         if problem:
             screen.notify(
-                f"The full text cannot be fetched: {problem}.", severity="warning", markup=False
+                _("The full text cannot be fetched: {problem}.").format(problem=problem),
+                severity="warning",
+                markup=False,
             )
             return
         if screen.veille.offline:
-            screen.notify("Offline: the full text cannot be fetched now.", severity="warning")
+            screen.notify(_("Offline: the full text cannot be fetched now."), severity="warning")
             return
-        screen.notify("Fetching the full text…")
+        screen.notify(_("Fetching the full text…"))
         screen.jobs.fetch_full_text(item_id, self._fetched)
 
     def _fetched(self, result: FullTextResult) -> None:
@@ -62,7 +65,9 @@ class Fetcher:
             self._screen.open_item(result.item_id, mark_read=False)
         else:
             self._screen.notify(
-                literal(f"Full text failed: {result.error}").plain, severity="warning", markup=False
+                literal(_("Full text failed: {error}").format(error=result.error)).plain,
+                severity="warning",
+                markup=False,
             )
 
     # Refresh --------------------------------------------------------------------------------
@@ -70,10 +75,10 @@ class Fetcher:
     def refresh(self, feed_ids: list[int] | None) -> None:
         screen = self._screen
         if screen.veille.offline:
-            screen.notify("Offline: showing what the library holds.", severity="warning")
+            screen.notify(_("Offline: showing what the library holds."), severity="warning")
             return
         if self.refreshing:
-            screen.notify("A refresh is already running.")
+            screen.notify(_("A refresh is already running."))
             return
         self.refreshing = True
         screen.refresh_bindings()
@@ -122,7 +127,7 @@ class Fetcher:
             screen.reader_pane.offline = True
             screen.status_bar.finished("offline")
             screen.notify(
-                "Offline: the feeds cannot be reached. Everything in the library still reads.",
+                _("Offline: the feeds cannot be reached. Everything in the library still reads."),
                 severity="warning",
             )
             return
@@ -136,10 +141,10 @@ class Fetcher:
         """Per-feed refresh errors, in one notification; feed text is shown literally."""
         if not errors:
             return
-        lines = [Content(f"{len(errors)} feed(s) failed:")]
+        lines = [Content(_("{n_errors} feed(s) failed:").format(n_errors=len(errors)))]
         for feed_id, error in list(errors.items())[:5]:
             title = self._titles.get(feed_id, str(feed_id))
             lines.append(Content(f"• {literal(title).plain}: {literal(error).plain}"))
         if len(errors) > 5:
-            lines.append(Content(f"… and {len(errors) - 5} more"))
+            lines.append(Content(_("… and {value} more").format(value=len(errors) - 5)))
         self._screen.notify(str(Content("\n").join(lines)), severity="warning", markup=False)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 
 from veille.core import Snapshot, View
+from veille.core.translations import _
 from veille.tui.messages import LibraryChanged, TaskFailed
 from veille.tui.widgets.feeds import Entry, entry_from_key
 
@@ -35,7 +36,7 @@ class Follower:
 
     def start(self) -> None:
         self._screen.jobs.run(
-            "reading the library", self._read_start, group="start", then=self._started
+            _("reading the library"), self._read_start, group="start", then=self._started
         )
 
     def _read_start(self) -> dict[str, str]:
@@ -46,7 +47,7 @@ class Follower:
     def _started(self, state: dict[str, str]) -> None:
         screen = self._screen
         screen.panes.restore(_int(state["tui.feeds_width"], 30), _int(state["tui.list_size"], 40))
-        entry = entry_from_key(state["tui.view"] or "all") or Entry("all", View(), "All")
+        entry = entry_from_key(state["tui.view"] or "all") or Entry("all", View(), _("All"))
         screen.feed_tree.selected_key = entry.key
         item_id = _int(state["tui.item"], 0) or None
         screen.show_view(entry, keep_id=item_id)
@@ -70,13 +71,13 @@ class Follower:
         """The cache only adds full texts: reading goes on without it, and `f` will say why."""
         if problem is not None:
             self.cache_problem = problem
-            self._screen.post_message(TaskFailed("opening the full-text cache", problem))
+            self._screen.post_message(TaskFailed(_("opening the full-text cache"), problem))
         self._screen.jobs.check_library(self._checked)
 
     def _checked(self, damage: str | None) -> None:
         """A damaged library is told at start (the list may still read): never written into."""
         if damage is not None:
-            self._screen.post_message(TaskFailed("checking the library", damage))
+            self._screen.post_message(TaskFailed(_("checking the library"), damage))
 
     # Feeds ----------------------------------------------------------------------------------
 

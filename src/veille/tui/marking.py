@@ -13,10 +13,20 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from veille.core import Item, ItemRow
+from veille.core.translations import N_, _
 from veille.tui.messages import LibraryChanged
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
+
+
+# What the user is told after marking several rows, by (mark, value).
+_MARKED = {
+    ("starred", True): N_("{count} items starred."),
+    ("starred", False): N_("{count} items no longer starred."),
+    ("read", True): N_("{count} items read."),
+    ("read", False): N_("{count} items no longer read."),
+}
 
 
 class Marker:
@@ -94,7 +104,7 @@ class Marker:
             self.set_marks(ids, starred=value)
         else:
             self.set_marks(ids, read=value)
-        screen.notify(f"{len(rows)} items {'' if value else 'no longer '}{mark}.")
+        screen.notify(_(_MARKED[mark, bool(value)]).format(count=len(rows)))
 
     def star(self) -> None:
         screen = self._screen
@@ -132,7 +142,7 @@ class Marker:
     def _marked_all(self, ids: list[int]) -> None:
         screen = self._screen
         self.undo_ids = ids
-        screen.notify(f"{len(ids)} items marked read. Press U to undo.")
+        screen.notify(_("{n_ids} items marked read. Press U to undo.").format(n_ids=len(ids)))
         screen.item_list.update_all(read=True)
         screen.post_message(LibraryChanged())
 
@@ -140,7 +150,7 @@ class Marker:
         ids, self.undo_ids = self.undo_ids, []
         if ids:
             self.set_marks(ids, read=False, reload=True)
-            self._screen.notify(f"{len(ids)} items unread again.")
+            self._screen.notify(_("{n_ids} items unread again.").format(n_ids=len(ids)))
         self._screen.refresh_bindings()
 
     def change_tags(self, ids: list[int], add: list[str], remove: list[str]) -> None:

@@ -14,9 +14,10 @@ from textual.screen import Screen
 from textual.worker import WorkerState
 
 from veille.core import LibraryBusy, Veille
+from veille.core.translations import N_, _
 from veille.tui.workers import SAVING_GROUPS
 
-WAITING = "Waiting for another veille process to release the library…"
+WAITING = N_("Waiting for another veille process to release the library…")
 
 
 class SaveGuard:
@@ -40,13 +41,15 @@ class SaveGuard:
             return
         what = self._veille.current_change
         if self.forced:
-            raise LibraryBusy(f"{what} was not saved: another veille process held the library")
+            raise LibraryBusy(
+                _("{what} was not saved: another veille process held the library").format(what=what)
+            )
         with self._waiting_lock:
             first = me not in self._waiting
             self._waiting[me] = what
         if first:
             self._screen.app.call_from_thread(
-                self._screen.notify, f"{WAITING} ({what})", severity="warning", markup=False
+                self._screen.notify, f"{_(WAITING)} ({what})", severity="warning", markup=False
             )
 
     def unsaved(self) -> list[str]:
@@ -69,8 +72,9 @@ class SaveGuard:
             if left:
                 app.exit(
                     return_code=1,
-                    message=f"veille: not saved: {', '.join(left)} (another veille process "
-                    "held the library)",
+                    message=_(
+                        "veille: not saved: {left} (another veille process held the library)"
+                    ).format(left=", ".join(left)),
                 )
                 return
             app.exit()
@@ -80,7 +84,9 @@ class SaveGuard:
             return
         self.quitting = True
         self._screen.notify(
-            f"{WAITING} Quitting when it is saved; press q again to quit without it.",
+            _("{WAITING} Quitting when it is saved; press q again to quit without it.").format(
+                WAITING=_(WAITING)
+            ),
             severity="warning",
             timeout=30,
             markup=False,

@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from veille.core.translations import _
 from veille.tui.messages import TaskFailed
 from veille.tui.source import RowSource, first_unread
 from veille.tui.widgets.reader import Body, Source, render_body
@@ -112,7 +113,7 @@ class Workers:
 
     def save_state(self, key: str, value: str) -> None:
         v = self.veille
-        self.run("remembering the app's state", lambda: v.set_state(key, value), group="state")
+        self.run(_("remembering the app's state"), lambda: v.set_state(key, value), group="state")
 
     def read_feeds(
         self,
@@ -122,7 +123,7 @@ class Workers:
         otherwise: Callable[[BaseException], object] | None = None,
     ) -> None:
         call = self._synced_snapshot if sync_watch else self.veille.snapshot
-        self.run("reading the feeds", call, group="feeds", then=then, otherwise=otherwise)
+        self.run(_("reading the feeds"), call, group="feeds", then=then, otherwise=otherwise)
 
     def _synced_snapshot(self) -> Snapshot:
         self.veille.sync_watches()  # config.toml's [[watch]] entries win
@@ -133,14 +134,14 @@ class Workers:
     ) -> None:
         v = self.veille
         self.run(
-            "opening the item",
+            _("opening the item"),
             lambda: _shown(v.open_item(item_id, mark_read=mark_read, remember="tui.item")),
             group="open",
             then=then,
         )
 
     def item(self, item_id: int, then: Callable[[Item], object]) -> None:
-        self.run("reading the item", lambda: self.veille.item(item_id), group="item", then=then)
+        self.run(_("reading the item"), lambda: self.veille.item(item_id), group="item", then=then)
 
     def set_marks(
         self,
@@ -153,7 +154,7 @@ class Workers:
     ) -> None:
         v = self.veille
         self.run(
-            "saving the change",
+            _("saving the change"),
             lambda: v.set_marks(ids, read=read, starred=starred),
             group="marks",
             then=then,
@@ -163,7 +164,10 @@ class Workers:
     def mark_view_read(self, view: View, query: str, then: Callable[[list[int]], object]) -> None:
         v = self.veille
         self.run(
-            "marking the view read", lambda: v.mark_view_read(view, query), group="marks", then=then
+            _("marking the view read"),
+            lambda: v.mark_view_read(view, query),
+            group="marks",
+            then=then,
         )
 
     def change_tags(
@@ -175,7 +179,7 @@ class Workers:
     ) -> None:
         v = self.veille
         self.run(
-            "changing the tags",
+            _("changing the tags"),
             lambda: v.tag(ids, add=add, remove=remove),
             group="marks",
             then=then,
@@ -183,11 +187,13 @@ class Workers:
 
     def save_note(self, item_id: int, text: str, then: Callable[[Item], object]) -> None:
         v = self.veille
-        self.run("saving the note", lambda: v.set_note(item_id, text), group="marks", then=then)
+        self.run(_("saving the note"), lambda: v.set_note(item_id, text), group="marks", then=then)
 
     def save_search(self, name: str, query: str, then: Callable[[object], object]) -> None:
         v = self.veille
-        self.run("saving the search", lambda: v.save_search(name, query), group="marks", then=then)
+        self.run(
+            _("saving the search"), lambda: v.save_search(name, query), group="marks", then=then
+        )
 
     def change(self, what: str, call: Callable[[Veille], R], then: Callable[[R], object]) -> None:
         """A dialog's answer written: `call` picks the verb (a watch, a tag, a feed…)."""
@@ -207,7 +213,7 @@ class Workers:
     ) -> None:
         v = self.veille
         self.run(
-            "exporting",
+            _("exporting"),
             # A folder typed in the dialog is the user's own choice: it is made for them.
             lambda: v.export(
                 fmt, options, ids=ids, view=view, query=query, to=to, make_folder=True
@@ -225,24 +231,24 @@ class Workers:
         then: Callable[[tuple[int, int] | None], object],
     ) -> None:
         self.run(
-            "looking for unread items",
+            _("looking for unread items"),
             lambda: first_unread(source, start, direction, count),
             group="find",
             then=then,
         )
 
     def open_in_browser(self, url: str) -> None:
-        self.run("opening the browser", lambda: type(self).open_url(url), group="browser")
+        self.run(_("opening the browser"), lambda: type(self).open_url(url), group="browser")
 
     def look_for_changes(self, then: Callable[[bool], object]) -> None:
-        self.run("looking for outside changes", self.veille.changed, group="outside", then=then)
+        self.run(_("looking for outside changes"), self.veille.changed, group="outside", then=then)
 
     def sweep_notes(self) -> None:
         """Notes left in the editing folder by a run that was killed mid-edit."""
         from veille.tui.screens.note import editing_folder, sweep_notes
 
         folder = editing_folder(self.veille.paths.data)
-        self.run("tidying the notes folder", lambda: sweep_notes(folder), group="start")
+        self.run(_("tidying the notes folder"), lambda: sweep_notes(folder), group="start")
 
     def cache_problem(
         self,
@@ -251,7 +257,7 @@ class Workers:
     ) -> None:
         v = self.veille
         self.run(
-            "opening the full-text cache",
+            _("opening the full-text cache"),
             lambda: v.cache_problem,
             group="start",
             then=then,
@@ -259,12 +265,12 @@ class Workers:
         )
 
     def check_library(self, then: Callable[[str | None], object]) -> None:
-        self.run("checking the library", self.veille.check, group="start", then=then)
+        self.run(_("checking the library"), self.veille.check, group="start", then=then)
 
     def fetch_full_text(self, item_id: int, then: Callable[[FullTextResult], object]) -> None:
         v = self.veille
         self.run(
-            "fetching the full text",
+            _("fetching the full text"),
             lambda: v.fetch_full_text(item_id),
             group="fulltext",
             then=then,
@@ -279,7 +285,7 @@ class Workers:
     ) -> None:
         v = self.veille
         self.run(
-            "refreshing",
+            _("refreshing"),
             lambda: v.refresh(feed_ids, on_progress=progress),
             group="refresh",
             then=then,

@@ -15,6 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from veille.core.text import clean_line
+from veille.core.translations import N_, _
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
@@ -48,20 +49,20 @@ class _Listing(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for label, callback, help_text in self._choices:
-            text = f"{self.prefix}{label}"
+            text = f"{_(self.prefix)}{label}"
             score = matcher.match(text)
             if score > 0:
-                _, offsets = matcher.fuzzy_search.match(query, text)
+                _score, offsets = matcher.fuzzy_search.match(query, text)
                 yield Hit(score, self._display(text, offsets), callback, text=text, help=help_text)
 
     async def discover(self) -> Hits:
         for label, callback, help_text in self._choices[:40]:
-            text = f"{self.prefix}{label}"
+            text = f"{_(self.prefix)}{label}"
             yield DiscoveryHit(Content(text), callback, text=text, help=help_text)
 
 
 class FeedsProvider(_Listing):
-    prefix = "Go to feed: "
+    prefix = N_("Go to feed: ")
 
     def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
         for entry in main.feed_tree.feed_order:
@@ -69,21 +70,21 @@ class FeedsProvider(_Listing):
 
 
 class TagsProvider(_Listing):
-    prefix = "Apply tag: "
+    prefix = N_("Apply tag: ")
 
     def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
         rows = main.marker.targets()
         if not rows:
             return
         ids = [row.id for row in rows]
-        where = f"on {len(rows)} selected items" if len(rows) > 1 else ""
+        where = _("on {n_rows} selected items").format(n_rows=len(rows)) if len(rows) > 1 else ""
         for tag in main.known_tags:
             if any(tag not in row.tags for row in rows):
                 yield clean_line(tag), partial(main.marker.change_tags, ids, [tag], []), where
 
 
 class SearchesProvider(_Listing):
-    prefix = "Saved search: "
+    prefix = N_("Saved search: ")
 
     def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
         snap = main.snapshot
@@ -97,18 +98,26 @@ class SearchesProvider(_Listing):
 
 class ActionsProvider(_Listing):
     def choices(self, main: MainScreen) -> Iterable[tuple[str, Callable[[], Any], str]]:
-        yield "Refresh all feeds", main.action_refresh_all, "Fetch every feed now"
-        yield "Refresh this feed", main.action_refresh_feed, "Fetch the current feed now"
-        yield "Mark everything here read", main.action_all_read, "Undo with U"
-        yield "Export…", main.action_export, "The selection or the current view, with a preview"
-        yield "Watch rules…", main.action_watches, "Create, edit, apply or delete watches"
+        yield _("Refresh all feeds"), main.action_refresh_all, _("Fetch every feed now")
+        yield _("Refresh this feed"), main.action_refresh_feed, _("Fetch the current feed now")
+        yield _("Mark everything here read"), main.action_all_read, _("Undo with U")
         yield (
-            "Edit this tag, saved search or feed…",
+            _("Export…"),
+            main.action_export,
+            _("The selection or the current view, with a preview"),
+        )
+        yield _("Watch rules…"), main.action_watches, _("Create, edit, apply or delete watches")
+        yield (
+            _("Edit this tag, saved search or feed…"),
             main.action_edit_entry,
-            "Rename or merge a tag, change a search, set a feed's full-text policy",
+            _("Rename or merge a tag, change a search, set a feed's full-text policy"),
         )
         for name in sorted(main.app.available_themes):
-            yield f"Theme: {name}", partial(setattr, main.app, "theme", name), ""
+            yield (
+                _("Theme: {name}").format(name=name),
+                partial(setattr, main.app, "theme", name),
+                "",
+            )
 
 
 PROVIDERS: set[type[Provider]] = {FeedsProvider, TagsProvider, SearchesProvider, ActionsProvider}

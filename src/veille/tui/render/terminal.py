@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 from rich.text import Text
 
 from veille.core.text import strip_controls, too_deep
+from veille.core.translations import _
 from veille.tui.render.layout import BIDI, HTML_SPACE, MARKER, Writer, clean
 from veille.tui.render.links import safe_link
 
@@ -314,7 +315,7 @@ class _Renderer:
             self.children(cell, depth + 1)
             out.space = False
         if hidden > 0:
-            out.raw(f" │ … {hidden:,} more columns", "dim")
+            out.raw(_(" │ … {hidden:,} more columns").format(hidden=hidden), "dim")
         if header:
             out.pop()
         out.inline_only -= 1
@@ -379,7 +380,9 @@ def render_html(html: str, *, base_url: str = "", width: int | None = None) -> R
         text = text[:MAX_CHARS]
         about = "about " if cut else ""
         text.append(
-            f"\n\n… {about}{hidden + cut:,} more characters not shown (open in browser with o)",
+            _("\n\n… {about}{value:,} more characters not shown (open in browser with o)").format(
+                about=about, value=hidden + cut
+            ),
             "dim italic",
         )
     return Rendered(text, tuple(writer.links))

@@ -24,6 +24,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from veille.core.model import Feed, SavedSearch
 from veille.core.redact import redact_url
 from veille.core.text import clean_line
+from veille.core.translations import _, ngettext
 from veille.tui.screens.watch import query_problem
 from veille.tui.widgets.inputs import SafeInput
 
@@ -70,10 +71,10 @@ class _Dialog(ModalScreen[EntryEdit | None]):
 
     def buttons(self, delete: str = "") -> ComposeResult:
         with Horizontal(classes="dialog-buttons"):
-            yield Button("Save (ctrl+s)", variant="primary", compact=True, id="entry-go")
+            yield Button(_("Save (ctrl+s)"), variant="primary", compact=True, id="entry-go")
             if delete:
                 yield Button(delete, variant="error", compact=True, id="entry-delete")
-            yield Button("Cancel (esc)", compact=True, id="entry-stop")
+            yield Button(_("Cancel (esc)"), compact=True, id="entry-stop")
 
     def problem(self, text: str) -> None:
         self.query_one("#entry-problem", Label).update(Content(text))
@@ -88,17 +89,22 @@ class TagDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog entry-dialog"):
-            yield Label(Content(f"Tag #{self.tag}"), classes="dialog-title")
+            yield Label(Content(_("Tag #{tag}").format(tag=self.tag)), classes="dialog-title")
             yield Static(
                 Content(
-                    f"On {self.items} item{'s' if self.items != 1 else ''}. Rename it below; "
-                    "a name already in use merges the two tags. Child tags follow."
+                    ngettext("On {items} item.", "On {items} items.", self.items).format(
+                        items=self.items
+                    )
+                    + " "
+                    + _(
+                        "Rename it below; a name already in use merges the two tags. Child tags follow."
+                    )
                 ),
                 classes="dialog-hint",
             )
             yield SafeInput(value=self.tag, compact=True, id="entry-name")
             yield Label(Content(""), id="entry-problem")
-            yield from self.buttons(delete="Delete tag")
+            yield from self.buttons(delete=_("Delete tag"))
 
     def on_mount(self) -> None:
         self.query_one("#entry-name", Input).focus()
@@ -121,7 +127,7 @@ class TagDialog(_Dialog):
         # Many items at once and no undo: a second press confirms.
         if not self._confirming:
             self._confirming = True
-            event.button.label = "Delete!"
+            event.button.label = _("Delete!")
             self.problem(f"Press Delete again to remove #{self.tag} from {self.items} items.")
             return
         self.dismiss(EntryEdit("delete-tag", target=self.tag))
@@ -134,15 +140,15 @@ class SearchDialog(_Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog entry-dialog"):
-            yield Label(Content("Saved search"), classes="dialog-title")
+            yield Label(Content(_("Saved search")), classes="dialog-title")
             yield SafeInput(
-                value=self.search.name, placeholder="name", compact=True, id="entry-name"
+                value=self.search.name, placeholder=_("name"), compact=True, id="entry-name"
             )
             yield SafeInput(
-                value=self.search.query, placeholder="query", compact=True, id="entry-query"
+                value=self.search.query, placeholder=_("query"), compact=True, id="entry-query"
             )
             yield Label(Content(""), id="entry-problem")
-            yield from self.buttons(delete="Delete search")
+            yield from self.buttons(delete=_("Delete search"))
 
     def on_mount(self) -> None:
         self.query_one("#entry-query", Input).focus()
@@ -179,19 +185,19 @@ class FeedDialog(_Dialog):
         from textual.suggester import SuggestFromList
 
         with Vertical(classes="dialog entry-dialog"):
-            yield Label(Content("Feed"), classes="dialog-title")
+            yield Label(Content(_("Feed")), classes="dialog-title")
             yield Label(Content(clean_line(redact_url(self.feed.url))), classes="dialog-hint")
             yield SafeInput(
-                value=self.feed.title, placeholder="title", compact=True, id="entry-name"
+                value=self.feed.title, placeholder=_("title"), compact=True, id="entry-name"
             )
             yield SafeInput(
                 value=self.feed.folder,
-                placeholder="folder (Presse, Presse/Tech…); empty: top level",
+                placeholder=_("folder (Presse, Presse/Tech…); empty: top level"),
                 suggester=SuggestFromList(self.folders, case_sensitive=False),
                 compact=True,
                 id="entry-folder",
             )
-            yield Label(Content("Full text"), classes="dialog-hint")
+            yield Label(Content(_("Full text")), classes="dialog-hint")
             yield Select(
                 POLICIES,
                 value=self.feed.full_text,

@@ -24,6 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from veille.core import EXTENSIONS, FORMATS, ExportOptions, Veille, View, review_date
+from veille.core.translations import N_, _, ngettext
 from veille.tui.display import literal
 from veille.tui.widgets.inputs import SafeInput
 
@@ -31,15 +32,20 @@ PREVIEW_ITEMS = 20  # enough to judge the layout, cheap enough to redo on every 
 PREVIEW_LINES = 200
 
 FORMAT_NAMES = {
-    "md": "Markdown review",
-    "html": "HTML page",
-    "json": "JSON Feed 1.1",
-    "csv": "CSV spreadsheet",
-    "atom": "Atom 1.0 feed",
-    "bookmarks": "Browser bookmarks",
-    "opml": "OPML of the feeds",
+    "md": N_("Markdown review"),
+    "html": N_("HTML page"),
+    "json": N_("JSON Feed 1.1"),
+    "csv": N_("CSV spreadsheet"),
+    "atom": N_("Atom 1.0 feed"),
+    "bookmarks": N_("Browser bookmarks"),
+    "opml": N_("OPML of the feeds"),
 }
-GROUPS = (("none", "No grouping"), ("tag", "By tag"), ("feed", "By feed"), ("day", "By day"))
+GROUPS = (
+    ("none", N_("No grouping")),
+    ("tag", N_("By tag")),
+    ("feed", N_("By feed")),
+    ("day", N_("By day")),
+)
 
 
 @dataclass(frozen=True)
@@ -83,18 +89,18 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Label(Content("Export"), id="export-title", classes="dialog-title")
+            yield Label(Content(_("Export")), id="export-title", classes="dialog-title")
             yield Label(Content(self.selection.description), classes="dialog-hint")
             with Horizontal(id="export-options"):
                 yield Select(
-                    [(FORMAT_NAMES[f], f) for f in FORMATS],
+                    [(_(FORMAT_NAMES[f]), f) for f in FORMATS],
                     value="md",
                     allow_blank=False,
                     compact=True,
                     id="export-format",
                 )
                 yield Select(
-                    [(name, key) for key, name in GROUPS],
+                    [(_(name), key) for key, name in GROUPS],
                     value="none",
                     allow_blank=False,
                     compact=True,
@@ -112,8 +118,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             with VerticalScroll(id="export-preview-pane"):
                 yield Static(Text(""), id="export-preview")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Export (ctrl+s)", variant="primary", compact=True, id="export-go")
-                yield Button("Cancel (esc)", compact=True, id="export-stop")
+                yield Button(_("Export (ctrl+s)"), variant="primary", compact=True, id="export-go")
+                yield Button(_("Cancel (esc)"), compact=True, id="export-stop")
 
     def on_mount(self) -> None:
         self.query_one("#export-format", Select).focus()
@@ -172,13 +178,15 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         lines = text.splitlines()
         shown = "\n".join(lines[:PREVIEW_LINES])
         if shown_count < count:
-            heading = f"Preview of the first {shown_count} of {count} items:"
+            heading = _("Preview of the first {shown_count} of {count} items:").format(
+                shown_count=shown_count, count=count
+            )
         else:
-            heading = "Preview:"
+            heading = _("Preview:")
         self.app.call_from_thread(self._show_preview, count, heading, shown)
 
     def _show_preview(self, count: int, heading: str, text: str) -> None:
-        title = f"Export {count} item{'s' if count != 1 else ''}"
+        title = ngettext("Export {count} item", "Export {count} items", count).format(count=count)
         self.query_one("#export-title", Label).update(Content(title))
         # The export holds feed text: shown literally (never parsed as markup), control
         # characters gone so nothing reaches the terminal as an escape sequence.
@@ -191,7 +199,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     def action_export(self) -> None:
         choice = self.choice()
         if not choice.path.name:
-            self.notify("Give the file a name.", severity="warning")
+            self.notify(_("Give the file a name."), severity="warning")
             return
         self.dismiss(choice)
 

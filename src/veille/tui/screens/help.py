@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from veille.core.translations import _
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -36,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
         ]
         with VerticalScroll(id="help-dialog", classes="dialog"):
             yield Label(
-                Content("Keys — remap any of them in config.toml under [keys], by id"),
+                Content(_("Keys — remap any of them in config.toml under [keys], by id")),
                 classes="dialog-title",
             )
             yield Static(Content("\n").join(lines), id="help-keys")

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from veille.core.translations import _
+
 
 class LinkPrompt(ModalScreen[int | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -24,7 +26,10 @@ class LinkPrompt(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="link-dialog", classes="dialog"):
-            yield Label(Content(f"Open link number (1–{self.count})"), classes="dialog-title")
+            yield Label(
+                Content(_("Open link number (1–{count})").format(count=self.count)),
+                classes="dialog-title",
+            )
             yield Input(type="integer", id="link-number")
 
     def on_mount(self) -> None:

@@ -18,7 +18,7 @@ from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
@@ -27,11 +27,13 @@ from textual.widgets import Footer, Input, Label
 from textual.worker import Worker
 
 from veille.core import Item, Snapshot, Veille, View
+from veille.core.translations import _
 from veille.tui.dialogs import Dialogs
 from veille.tui.display import checked_link
 from veille.tui.fetching import Fetcher, Progressed
 from veille.tui.follow import Follower
 from veille.tui.keys import MAIN_BINDINGS, NEEDS_ROW
+from veille.tui.language import help_rows, translated
 from veille.tui.marking import Marker
 from veille.tui.messages import LibraryChanged
 from veille.tui.panes import PaneLayout
@@ -93,7 +95,9 @@ class MainScreen(Screen[None]):
             yield FeedTree(id="feeds")
             with Container(id="content"):
                 with Vertical(id="list-pane"):
-                    yield SafeInput(placeholder="search (tag:, is:starred, since:7d…)", id="search")
+                    yield SafeInput(
+                        placeholder=_("search (tag:, is:starred, since:7d…)"), id="search"
+                    )
                     yield Label(Content(""), id="search-problem")
                     yield ItemList(lang=self.settings.lang, id="items")
                 yield Reader(id="reader")
@@ -175,7 +179,7 @@ class MainScreen(Screen[None]):
 
         def found(where: tuple[int, int] | None) -> None:
             if where is None:
-                self.notify("No more unread items this way.")
+                self.notify(_("No more unread items this way."))
             elif generation == self.item_list.generation:
                 self.item_list.move_to(where[0])
                 self.open_item(where[1])
@@ -321,14 +325,16 @@ class MainScreen(Screen[None]):
         url = checked_link(row.url) if row else None
         if url:
             self.app.copy_to_clipboard(url)
-            self.notify("Link copied.")
+            self.notify(_("Link copied."))
 
     def action_link(self, number: int) -> None:
         url = checked_link(self.reader_pane.link(number) or "")
         if url:
             self.jobs.open_in_browser(url)
         else:
-            self.notify(f"Link {number} cannot be opened here.", severity="warning")
+            self.notify(
+                _("Link {number} cannot be opened here.").format(number=number), severity="warning"
+            )
 
     def action_link_prompt(self) -> None:
         self.dialogs.link_prompt()
@@ -385,14 +391,13 @@ class MainScreen(Screen[None]):
         else:
             self.guard.request_quit()
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """What the footer shows, in the user's language."""
+        return translated(super().active_bindings)
+
     def action_help(self) -> None:
-        keymap = self.app_keymap
-        rows = []
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.id:
-                keys = keymap.get(binding.id, binding.key)
-                rows.append((keys, binding.description, binding.id))
-        self.open_dialog(HelpScreen(rows))
+        self.open_dialog(HelpScreen(help_rows(self.BINDINGS, self.app_keymap)))
 
     def action_resize(self, pane: str, delta: int) -> None:
         self.panes.resize(pane, delta)

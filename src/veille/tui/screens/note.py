@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
 from veille.core.text import NOTE_LIMIT, clean_note, terminal_safe
+from veille.core.translations import _
 from veille.tui.widgets.inputs import SafeTextArea
 
 EDITING = "editing"  # the folder, inside the library's own, of notes open in $EDITOR
@@ -103,11 +104,11 @@ class NoteEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
-            yield Label(Content("Note (ctrl+s saves, escape cancels)"), classes="dialog-title")
+            yield Label(Content(_("Note (ctrl+s saves, escape cancels)")), classes="dialog-title")
             yield SafeTextArea(self.note, id="note-text", soft_wrap=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="note-save")
-                yield Button("Cancel", id="note-cancel")
+                yield Button(_("Save"), variant="primary", id="note-save")
+                yield Button(_("Cancel"), id="note-cancel")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
@@ -129,11 +130,11 @@ class NoteEditor(ModalScreen[str | None]):
                 with self.app.suspend():
                     edited = edit_externally(area.text, editor, self.folder)
             except SuspendNotSupported:
-                self.notify("This terminal cannot hand over to $EDITOR.", severity="warning")
+                self.notify(_("This terminal cannot hand over to $EDITOR."), severity="warning")
                 return
         if edited is None:
             self.notify(
-                "The editor did not finish cleanly; the note is unchanged.", severity="warning"
+                _("The editor did not finish cleanly; the note is unchanged."), severity="warning"
             )
             return
         area.load_text(edited)
@@ -143,7 +144,9 @@ class NoteEditor(ModalScreen[str | None]):
         text = clean_note(self.query_one(TextArea).text).strip()
         if len(text) > NOTE_LIMIT:  # kept open: a note is never cut without the user knowing
             self.notify(
-                f"The note is too long ({len(text):,} characters; at most {NOTE_LIMIT:,}).",
+                _("The note is too long ({n_text:,} characters; at most {NOTE_LIMIT:,}).").format(
+                    n_text=len(text), NOTE_LIMIT=NOTE_LIMIT
+                ),
                 severity="error",
                 markup=False,
             )

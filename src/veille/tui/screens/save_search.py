@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from veille.core.text import clean_line
+from veille.core.translations import _
 from veille.tui.widgets.inputs import SafeInput
 
 
@@ -29,7 +30,7 @@ class SaveSearchPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="save-search-dialog", classes="dialog"):
-            yield Label(Content("Save this search as"), classes="dialog-title")
+            yield Label(Content(_("Save this search as")), classes="dialog-title")
             yield Label(Content(self.search_query), classes="dialog-hint")
             yield SafeInput(value=clean_line(self.search_query, 60), id="save-search-name")
 

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, SelectionList
 from textual.widgets.selection_list import Selection
 
 from veille.core.text import clean_line
+from veille.core.translations import _
 from veille.tui.screens.dialog import Dialog
 from veille.tui.widgets.inputs import SafeInput
 
@@ -78,13 +79,13 @@ class TagEditor(Dialog[TagChange]):
                 id="tag-list",
             )
             yield TagInput(
-                placeholder="new tags, separated by commas",
+                placeholder=_("new tags, separated by commas"),
                 suggester=SuggestFromList(self.known, case_sensitive=False),
                 id="tag-input",
             )
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", variant="primary", id="tag-save")
-                yield Button("Cancel", id="tag-cancel")
+                yield Button(_("Save"), variant="primary", id="tag-save")
+                yield Button(_("Cancel"), id="tag-cancel")
 
     def enter(self, typed: str) -> None:
         """Enter adds what was typed to the list; Enter on an empty box saves."""

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from veille.core import QueryError, parse
 from veille.core.model import Rule
 from veille.core.text import clean_line
+from veille.core.translations import _
 from veille.tui.screens.tags import split_tags
 from veille.tui.widgets.inputs import SafeInput
 
@@ -74,39 +75,39 @@ class WatchEditor(ModalScreen[WatchEdit | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="watch-dialog", classes="dialog"):
-            yield Label(Content("Watch rules"), classes="dialog-title")
+            yield Label(Content(_("Watch rules")), classes="dialog-title")
             with Horizontal(id="watch-body"):
-                options = [Option(Content("+ New watch"), id=NEW)]
+                options = [Option(Content(_("+ New watch")), id=NEW)]
                 options += [
                     Option(Content(clean_line(rule.name)), id=key)
                     for key, rule in self.rules.items()
                 ]
                 yield OptionList(*options, id="watch-list")
                 with Vertical(id="watch-form"):
-                    yield SafeInput(placeholder="name", compact=True, id="watch-name")
+                    yield SafeInput(placeholder=_("name"), compact=True, id="watch-name")
                     yield SafeInput(
-                        placeholder='query, e.g. "reconnaissance faciale" OR biométrie',
+                        placeholder=_('query, e.g. "reconnaissance faciale" OR biométrie'),
                         compact=True,
                         id="watch-query",
                     )
                     yield Label(Content(""), id="watch-problem")
                     yield SafeInput(
-                        placeholder="tags to add, separated by commas",
+                        placeholder=_("tags to add, separated by commas"),
                         suggester=SuggestFromList(self.known_tags, case_sensitive=False),
                         compact=True,
                         id="watch-tags",
                     )
-                    yield Checkbox("Star", compact=True, id="watch-star")
-                    yield Checkbox("Mark read", compact=True, id="watch-read")
-                    yield Checkbox("Hide", compact=True, id="watch-hide")
+                    yield Checkbox(_("Star"), compact=True, id="watch-star")
+                    yield Checkbox(_("Mark read"), compact=True, id="watch-read")
+                    yield Checkbox(_("Hide"), compact=True, id="watch-hide")
                     yield Checkbox(
-                        "Also apply to the whole library now", compact=True, id="watch-apply"
+                        _("Also apply to the whole library now"), compact=True, id="watch-apply"
                     )
                     yield Label(Content(""), id="watch-origin", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", compact=True, id="watch-go")
-                yield Button("Delete", variant="error", compact=True, id="watch-delete")
-                yield Button("Close (esc)", compact=True, id="watch-close")
+                yield Button(_("Save (ctrl+s)"), variant="primary", compact=True, id="watch-go")
+                yield Button(_("Delete"), variant="error", compact=True, id="watch-delete")
+                yield Button(_("Close (esc)"), compact=True, id="watch-close")
 
     def on_mount(self) -> None:
         self.load(None)
@@ -161,13 +162,17 @@ class WatchEditor(ModalScreen[WatchEdit | None]):
     @on(Button.Pressed, "#watch-go")
     def action_save(self) -> None:
         if self._locked(self.current):
-            self.notify("This watch is defined in config.toml: edit it there.", severity="warning")
+            self.notify(
+                _("This watch is defined in config.toml: edit it there."), severity="warning"
+            )
             return
         name = clean_line(self.query_one("#watch-name", Input).value, 200)
         query = self.query_one("#watch-query", Input).value.strip()
         problem = query_problem(query) or ("" if name else "A watch needs a name.")
         if not problem and name.casefold() in self.from_config:
-            problem = f"« {name} » is a watch of config.toml: choose another name."
+            problem = _("« {name} » is a watch of config.toml: choose another name.").format(
+                name=name
+            )
         if problem:
             self.query_one("#watch-problem", Label).update(Content(problem))
             self.notify(problem, severity="warning", markup=False)

@@ -15,6 +15,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from veille.core import Feed, Snapshot, View
+from veille.core.translations import _
 from veille.tui.display import literal
 
 
@@ -32,11 +33,11 @@ def entry_from_key(key: str) -> Entry | None:
     The app starts by showing the list of the remembered view; the pane's counts come a moment
     later. The title here is provisional: the pane's own entry replaces it once it is filled.
     """
-    kind, _, value = key.partition(":")
+    kind, _sep, value = key.partition(":")
     fixed = {
-        "all": Entry("all", View(), "All"),
-        "unread": Entry("unread", View(unread_only=True), "Unread"),
-        "starred": Entry("starred", View(starred_only=True), "Starred"),
+        "all": Entry("all", View(), _("All")),
+        "unread": Entry("unread", View(unread_only=True), _("Unread")),
+        "starred": Entry("starred", View(starred_only=True), _("Starred")),
     }
     if key in fixed:
         return fixed[key]
@@ -73,32 +74,32 @@ _Planned = tuple[str | None, str, Entry | None, Text]
 def _plan(snap: Snapshot) -> list[_Planned]:
     """The pane's nodes for `snap`, parents before their children."""
     plan: list[_Planned] = [
-        (None, "all", Entry("all", View(), "All"), _label("All", snap.unread, bold=True)),
+        (None, "all", Entry("all", View(), _("All")), _label(_("All"), snap.unread, bold=True)),
         (
             None,
             "unread",
-            Entry("unread", View(unread_only=True), "Unread"),
-            _label("Unread", snap.unread, bold=True),
+            Entry("unread", View(unread_only=True), _("Unread")),
+            _label(_("Unread"), snap.unread, bold=True),
         ),
         (
             None,
             "starred",
-            Entry("starred", View(starred_only=True), "Starred"),
-            _label("Starred", snap.starred, bold=True),
+            Entry("starred", View(starred_only=True), _("Starred")),
+            _label(_("Starred"), snap.starred, bold=True),
         ),
     ]
     if snap.tags:
-        plan.append((None, "section:tags", None, Text("Tags", "bold")))
+        plan.append((None, "section:tags", None, Text(_("Tags"), "bold")))
         for tag in snap.tags:
             entry = Entry(f"tag:{tag.name}", View(tag=tag.name), f"#{tag.name}")
             plan.append(("section:tags", entry.key, entry, _label(f"#{tag.name}", tag.unread)))
     if snap.searches:
-        plan.append((None, "section:searches", None, Text("Saved searches", "bold")))
+        plan.append((None, "section:searches", None, Text(_("Saved searches"), "bold")))
         for search in snap.searches:
             entry = Entry(f"search:{search.id}", View(saved_search_id=search.id), search.name)
             plan.append(("section:searches", entry.key, entry, _label(search.name, search.unread)))
     if snap.watches:
-        plan.append((None, "section:watches", None, Text("Watches", "bold")))
+        plan.append((None, "section:watches", None, Text(_("Watches"), "bold")))
         for rule in snap.watches:
             entry = Entry(f"watch:{rule.id}", View(rule_id=rule.id), rule.name)
             plan.append(("section:watches", entry.key, entry, _label(rule.name, rule.unread)))

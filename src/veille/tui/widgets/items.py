@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from veille.core.model import ItemRow
+from veille.core.translations import _, ngettext
 from veille.tui.display import clean_line, short_date
 from veille.tui.messages import TaskFailed
 from veille.tui.source import EmptySource, RowSource
@@ -149,7 +150,7 @@ class ItemList(ScrollView, can_focus=True):
             pages = {p: source.rows(p * PAGE, PAGE) for p in range(first, last + 1)}
         except Exception as error:  # one place shows failures; the list says why it is empty
             problem = source.explain(error)
-            self.post_message(TaskFailed("loading the item list", problem))
+            self.post_message(TaskFailed(_("loading the item list"), problem))
             self.post_message(self._Reloaded(_Window(generation, 0, 0, {}, problem=problem)))
             return
         self.post_message(self._Reloaded(_Window(generation, count, index, pages)))
@@ -195,7 +196,7 @@ class ItemList(ScrollView, can_focus=True):
         try:
             rows = source.rows(page * PAGE, PAGE)
         except Exception as error:
-            self.post_message(TaskFailed("loading items", source.explain(error)))
+            self.post_message(TaskFailed(_("loading items"), source.explain(error)))
             rows = []
         self.post_message(self._PageLoaded(generation, page, rows))
 
@@ -318,13 +319,15 @@ class ItemList(ScrollView, can_focus=True):
         base = self.rich_style
         if index >= self.count:
             if self.count == 0 and not self.fetching and self.problem:
-                said = clean_line(f"The items cannot be read: {self.problem}")
+                said = clean_line(
+                    _("The items cannot be read: {problem}").format(problem=self.problem)
+                )
                 lines = textwrap.wrap(said, max(width - 2, 10))
                 if y < len(lines):
                     return self._strip(Text(f" {lines[y]}", style="bold"), width, base)
                 return Strip.blank(width, base)
             if self.count == 0 and y == 0 and not self.fetching:
-                return self._strip(Text(" No items here.", style="italic"), width, base)
+                return self._strip(Text(_(" No items here."), style="italic"), width, base)
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
@@ -376,7 +379,10 @@ class ItemList(ScrollView, can_focus=True):
         text.append(clean_line(row.title) or "(untitled)", title_style)
         if row.cluster_size > 1:
             text.append(
-                f"  +{row.cluster_size - 1} source{'s' if row.cluster_size > 2 else ''}", dim
+                ngettext("  +{count} source", "  +{count} sources", row.cluster_size - 1).format(
+                    count=row.cluster_size - 1
+                ),
+                dim,
             )
         tag_style = self.get_component_rich_style("item-list--tag")
         for tag in row.tags:

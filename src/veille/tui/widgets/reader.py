@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from veille.core.model import Item
+from veille.core.translations import _, ngettext
 from veille.tui.display import literal, long_date
 
 
@@ -63,19 +64,22 @@ def header_text(item: Item, lang: str) -> Text:
     text.append_text(Text(" · ").join(byline))
     if item.cluster_size > 1:
         text.append(
-            f"  +{item.cluster_size - 1} source{'s' if item.cluster_size > 2 else ''}", "dim"
+            ngettext("  +{count} source", "  +{count} sources", item.cluster_size - 1).format(
+                count=item.cluster_size - 1
+            ),
+            "dim",
         )
     if item.tags:
         text.append("\n")
         text.append_text(Text(" ").join(literal(f"#{t}", "bold") for t in item.tags))
     if item.note:
-        text.append("\nNote: ", "bold")
+        text.append(_("\nNote: "), "bold")
         text.append_text(literal(item.note, "italic", one_line=False))
     return text
 
 
 def sources_text(sources: list[Source], lang: str) -> Text:
-    text = Text("Also in:", "bold")
+    text = Text(_("Also in:"), "bold")
     for source in sources[:10]:
         text.append("\n  ")
         text.append_text(literal(source.feed_title, "italic"))
@@ -85,7 +89,7 @@ def sources_text(sources: list[Source], lang: str) -> Text:
         if when:
             text.append(f" · {when}", "dim")
     if len(sources) > 10:
-        text.append(f"\n  … and {len(sources) - 10} more", "dim")
+        text.append(_("\n  … and {value} more").format(value=len(sources) - 10), "dim")
     return text
 
 
@@ -99,22 +103,29 @@ def status_text(item: Item, body: Body, lang: str = "en", *, offline: bool = Fal
 
 def _status(item: Item, body: Body, offline: bool = False) -> Text:
     if body.full_text:
-        return Text("Full text", "dim")
+        return Text(_("Full text"), "dim")
     if item.truncated:
-        mark = Text("Truncated by the feed", "bold reverse")
+        mark = Text(_("Truncated by the feed"), "bold reverse")
         if offline:
-            mark.append(" — the full text is not available offline", "dim")
+            mark.append(_(" — the full text is not available offline"), "dim")
         else:
-            mark.append(" — press f for the full text", "dim")
+            mark.append(_(" — press f for the full text"), "dim")
         if item.full_text_error:
             mark.append("\n")
-            mark.append_text(literal(f"Full text failed: {item.full_text_error}", "dim"))
+            mark.append_text(
+                literal(
+                    _("Full text failed: {full_text_error}").format(
+                        full_text_error=item.full_text_error
+                    ),
+                    "dim",
+                )
+            )
         return mark
-    return Text("Feed content", "dim")
+    return Text(_("Feed content"), "dim")
 
 
 def links_text(links: list[str]) -> Text:
-    text = Text("\nLinks\n", "bold")
+    text = Text(_("\nLinks\n"), "bold")
     for number, url in enumerate(links, 1):
         text.append(f"[{number}] ", "dim")
         text.append_text(literal(url))
@@ -132,7 +143,9 @@ class Reader(VerticalScroll, can_focus=True):
         self.offline = False  # the app cannot fetch: say so instead of offering to
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Select an item and press Enter to read it.", "dim"), id="reader-header")
+        yield Static(
+            Text(_("Select an item and press Enter to read it."), "dim"), id="reader-header"
+        )
         yield Static(Text(""), id="reader-status")
         yield Static(Text(""), id="reader-body")
 

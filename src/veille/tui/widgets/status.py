@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from veille.core.translations import _, ngettext
 from veille.tui.display import literal
 
 
@@ -25,11 +26,15 @@ class StatusBar(Horizontal):
     def describe(self, view_title: str, count: int, query: str = "", *, exact: bool = True) -> None:
         text = literal(view_title, "bold")
         if exact:
-            text.append(f"  {count:,} item{'s' if count != 1 else ''}".replace(",", "\u202f"))
+            text.append(
+                ngettext("  {count} item", "  {count} items", count)
+                .format(count=f"{count:,}")
+                .replace(",", "\u202f")
+            )
         else:
-            text.append(f"  {count - 1}+ items, counting…")
+            text.append(_("  {value}+ items, counting…").format(value=count - 1))
         if query:
-            text.append("  search: ", "dim")
+            text.append(_("  search: "), "dim")
             text.append_text(literal(query))
         # A fixed-size slot: no layout pass (it costs more than the rest of a feed switch).
         self.query_one("#status-text", Static).update(text, layout=False)
@@ -38,7 +43,7 @@ class StatusBar(Horizontal):
         if count == self._selected:
             return  # unchanged: spare the layout pass a new width would need
         self._selected = count
-        label = f"  {count} selected (Esc clears)" if count else ""
+        label = _("  {count} selected (Esc clears)").format(count=count) if count else ""
         self.query_one("#status-selection", Static).update(Text(label, "bold"))
 
     def progress(self, done: int, total: int, new_items: int) -> None:
@@ -46,7 +51,12 @@ class StatusBar(Horizontal):
         bar.display = True
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#status-offline", Static).update(
-            Text(f" {done}/{total} feeds, {new_items} new"), layout=False
+            Text(
+                _(" {done}/{total} feeds, {new_items} new").format(
+                    done=done, total=total, new_items=new_items
+                )
+            ),
+            layout=False,
         )
 
     def finished(self, text: str) -> None:
@@ -56,4 +66,4 @@ class StatusBar(Horizontal):
     def offline(self, is_offline: bool) -> None:
         self.set_class(is_offline, "-offline")
         if is_offline:
-            self.query_one("#status-offline", Static).update(Text(" offline", "bold"))
+            self.query_one("#status-offline", Static).update(Text(_(" offline"), "bold"))
