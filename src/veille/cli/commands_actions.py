@@ -8,7 +8,7 @@ import sys
 from veille.cli.arguments import item_id
 from veille.cli.context import CommandError, Context
 from veille.core import Rule
-from veille.core.translations import _
+from veille.core.translations import N_, _
 
 
 def _targets(p: argparse.ArgumentParser) -> None:
@@ -24,12 +24,12 @@ def _targets(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     for name, text in (
-        ("star", "star items"),
-        ("unstar", "remove the star from items"),
-        ("read", "mark items read"),
-        ("unread", "mark items unread"),
+        ("star", N_("star items")),
+        ("unstar", N_("remove the star from items")),
+        ("read", N_("mark items read")),
+        ("unread", N_("mark items unread")),
     ):
-        p = sub.add_parser(name, help=text)
+        p = sub.add_parser(name, help=_(text))
         _targets(p)
         p.set_defaults(func=cmd_flag, flag=name)
 
