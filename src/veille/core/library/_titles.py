@@ -4,12 +4,13 @@ Two titles are alike when most of their significant words are shared (Jaccard �
 least four words in common), so that two different stories on the same subject stay apart.
 
 Candidates come from an index over the window's *distinct* titles (identical titles are one
-entry however many feeds carry them), keyed by each title's prefix: its rarest words in one order
-shared by every title of the run, as many as a title alike must share at least one of (the
-prefix filter of set-similarity joins: exact, no pair alike is missed). Each new title then reads
-a few short lists. Two caps keep the work bounded where titles repeat heavily, and both say
-something true of the titles: a prefix word that more than `PREFIX_LIST_CAP` distinct titles
-start with belongs to a recurring heading, and a title alike to more than `MAX_TITLE_SOURCES`
+entry however many feeds carry them), keyed by pairs of each title's prefix: its rarest words in
+one order shared by every title of the run, as many as hold two of the words any title alike
+shares with it (the prefix filter of set-similarity joins: exact, no pair alike is missed; keyed
+by pairs rather than single words because titles of one field share their words). Each new title
+then reads a few short lists. Two caps keep the work bounded where titles repeat heavily, and
+both say something true of the titles: a pair of rare words that more than `PREFIX_LIST_CAP`
+distinct titles start with belongs to a recurring heading, and a title alike to more than `MAX_TITLE_SOURCES`
 items is a rubric (« Revue de presse du 3 mars », « Météo du jour »), not one story told by that
 many outlets; such titles group nothing by themselves, while links and shared openings still do.
 """
@@ -27,7 +28,7 @@ WINDOW = 3 * 24 * 3600
 TITLE_JACCARD = 0.7
 TITLE_MIN_SHARED = 4
 MAX_TITLE_SOURCES = 30  # items alike in title beyond this are a rubric, not one story
-PREFIX_LIST_CAP = 400  # distinct titles opening with one rare word beyond this: a heading
+PREFIX_LIST_CAP = 200  # distinct titles opening with two rare words beyond this: a heading
 
 STOPWORDS = frozenset(
     [
@@ -123,12 +124,18 @@ def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 def prefix_length(size: int) -> int:
-    """How many of a title's words (in the shared order) a title alike holds one of, at least.
+    """How many of a title's first words (in the shared order) hold two words of any title alike.
 
-    A title alike shares ≥ ceil(0.7 × size) words with it: any `size - that + 1` of its words
-    contain one of them.
+    A title alike shares ≥ α = max(4, ceil(0.7 × size)) words with it, the same bound holding
+    from the other title's side; the words they share, in the shared order, start with the same
+    two, and those lie within the first `size - α + 2` words of each.
     """
-    return size - max(TITLE_MIN_SHARED, math.ceil(TITLE_JACCARD * size - 1e-9)) + 1
+    return size - max(TITLE_MIN_SHARED, math.ceil(TITLE_JACCARD * size - 1e-9)) + 2
+
+
+def _keys(words: list[str]) -> list[tuple[str, str]]:
+    """The pairs of a prefix's words: two titles alike have one in common."""
+    return [(a, b) for i, a in enumerate(words) for b in words[i + 1 :]]
 
 
 # (item id, feed id, its date)
@@ -162,14 +169,14 @@ def match_titles(
     def order(words: frozenset[str]) -> list[str]:
         return sorted(words, key=lambda w: (frequency[w], w))
 
-    index: dict[str, list[frozenset[str]]] = defaultdict(list)
+    index: dict[tuple[str, str], list[frozenset[str]]] = defaultdict(list)
     for words in members:
-        for word in order(words)[: prefix_length(len(words))]:
-            entries = index[word]
+        for key in _keys(order(words)[: prefix_length(len(words))]):
+            entries = index[key]
             if len(entries) <= PREFIX_LIST_CAP:
                 entries.append(words)
     for words in fresh:
-        alike = _alike(words, order(words)[: prefix_length(len(words))], index)
+        alike = _alike(words, _keys(order(words)[: prefix_length(len(words))]), index)
         if alike is None:
             continue
         told = [m for other in alike for m in members[other]]
@@ -184,18 +191,19 @@ def match_titles(
 
 
 def _alike(
-    words: frozenset[str], prefix: list[str], index: dict[str, list[frozenset[str]]]
+    words: frozenset[str],
+    keys: list[tuple[str, str]],
+    index: dict[tuple[str, str], list[frozenset[str]]],
 ) -> set[frozenset[str]] | None:
     """The distinct titles alike to `words` (itself included), or None for a heading's title."""
     shortest = len(words) * TITLE_JACCARD - 1e-9
     longest = len(words) / TITLE_JACCARD + 1e-9
-    alike = {words}
-    for word in prefix:
-        entries = index[word]
-        if len(entries) > PREFIX_LIST_CAP:
-            return None
-        for other in entries:
-            fits = shortest <= len(other) <= longest
-            if fits and other not in alike and similar_titles(words, other):
-                alike.add(other)
-    return alike
+    lists = [index[key] for key in keys]
+    if any(len(entries) > PREFIX_LIST_CAP for entries in lists):
+        return None
+    candidates = {other for entries in lists for other in entries}
+    return {
+        other
+        for other in candidates
+        if other is words or (shortest <= len(other) <= longest and similar_titles(words, other))
+    } | {words}
