@@ -2,6 +2,13 @@
 
     uv run python bench/refresh.py --feeds 200 --latency 0.1
     uv run python bench/refresh.py --feeds 1000 --latency 0
+    uv run python bench/refresh.py --feeds 1000 --latency 0 --corpus realistic --newsboat
+
+`--corpus plain` (the default) makes feeds whose items share nothing; `realistic` and `repeated`
+make outlets that carry each other's dispatches, summary-only on two feeds in three, with titles
+from a shared vocabulary or from 92 headings (see bench/corpus.py). Those two refresh with full
+text off (`full_text = "never"`): their article pages are not served. `--newsboat` then runs
+newsboat (8 reload threads) on the same feeds from the same servers, cold then warm.
 
 Each feed is about 110 KB of RSS 2.0 with full-article content, served with an emulated latency
 before each response by a few separate processes (so that the server does not share the refresh's
@@ -36,6 +43,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import corpus as realistic
 
 SERVERS = 4  # server processes; each listens on its share of the hosts
 PARAGRAPHS = 3  # of about 60 words in each item's content
@@ -114,6 +123,7 @@ def serve(
     feeds: int,
     hosts: int,
     latency: float,
+    corpus: str,
     ready: multiprocessing.Event,  # type: ignore[valid-type]
 ) -> None:
     """Serve the feeds of every host h with h % SERVERS == share, one listening socket each."""
@@ -121,7 +131,7 @@ def serve(
     bodies: dict[str, tuple[bytes, str]] = {}
     for n in range(feeds):
         if (n % hosts) % SERVERS == share:
-            body = make_feed(n)
+            body = make_feed(n) if corpus == "plain" else realistic.make_feed(n, corpus)
             bodies[f"/feed/{n}.xml"] = (body, '"' + hashlib.md5(body).hexdigest() + '"')
 
     class Handler(BaseHTTPRequestHandler):
@@ -198,6 +208,21 @@ def run_refresh(home: Path) -> tuple[float, float, int, dict[str, object]]:
     return elapsed, cpu, max(usage.ru_maxrss, before), json.loads(result.stdout)
 
 
+def run_newsboat(home: Path, urls: list[str]) -> tuple[float, float]:
+    """One `newsboat -x reload` with 8 reload threads over `urls`: (wall seconds, peak MB)."""
+    (home / "urls").write_text("\n".join(urls) + "\n")
+    (home / "newsboat.conf").write_text("reload-threads 8\nshow-read-feeds yes\n")
+    started = time.perf_counter()
+    files = ["-u", str(home / "urls"), "-c", str(home / "cache.db")]
+    subprocess.run(
+        ["newsboat", *files, "-C", str(home / "newsboat.conf"), "-x", "reload"],
+        check=True,
+        capture_output=True,
+    )
+    elapsed = time.perf_counter() - started
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
@@ -209,6 +234,9 @@ def main() -> None:
         help="sites the feeds are spread over, at most 62,500 (default 1000)",
     )
     parser.add_argument("--port", type=int, default=18_080)
+    parser.add_argument("--corpus", choices=("plain", "realistic", "repeated"), default="plain")
+    parser.add_argument("--newsboat", action="store_true", help="newsboat-8 on the same feeds")
+    parser.add_argument("--no-veille", action="store_true", help="with --newsboat: it alone")
     args = parser.parse_args()
     hosts = max(1, min(args.hosts, args.feeds, 62_500))
 
@@ -217,7 +245,7 @@ def main() -> None:
         ready = multiprocessing.Event()
         proc = multiprocessing.Process(
             target=serve,
-            args=(share, args.port, args.feeds, hosts, args.latency, ready),
+            args=(share, args.port, args.feeds, hosts, args.latency, args.corpus, ready),
             daemon=True,
         )
         proc.start()
@@ -226,13 +254,14 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="veille-bench-") as tmp:
             home = Path(tmp)
+            urls = [
+                f"http://{host_of(n, hosts)}:{args.port}/feed/{n}.xml" for n in range(args.feeds)
+            ]
             opml = ["<opml version='2.0'><body>"]
-            for n in range(args.feeds):
-                host = host_of(n, hosts)
-                opml.append(
-                    f"<outline text='f{n}' xmlUrl='http://{host}:{args.port}/feed/{n}.xml'/>"
-                )
+            opml.extend(f"<outline text='f{n}' xmlUrl='{url}'/>" for n, url in enumerate(urls))
             opml.append("</body></opml>")
+            if args.corpus != "plain":
+                (home / "config.toml").write_text('full_text = "never"\n')
             (home / "subs.opml").write_text("".join(opml))
             env = {**_with_bytecode(), "VEILLE_HOME": str(home)}
             import veille  # compiled once here, as installing veille would have done
@@ -248,12 +277,20 @@ def main() -> None:
                 env=env,
                 capture_output=True,
             )
+            label = f"{args.feeds} feeds × 50 items ({args.corpus}) on {hosts} hosts, "
+            label += f"latency {args.latency * 1000:.0f} ms"
+            if args.newsboat:
+                nb_home = home / "newsboat"
+                nb_home.mkdir()
+                nb_cold, nb_peak = run_newsboat(nb_home, urls)
+                nb_warm, nb_peak = run_newsboat(nb_home, urls)
+                print(f"newsboat-8, {label}")
+                print(f"  cold: {nb_cold:6.2f} s  warm: {nb_warm:6.2f} s  peak {nb_peak:.0f} MB")
+                if args.no_veille:
+                    return
             cold, cold_cpu, cold_peak, cold_report = run_refresh(home)
             warm, warm_cpu, warm_peak, warm_report = run_refresh(home)
-            print(
-                f"{args.feeds} feeds × 50 items on {hosts} hosts, "
-                f"latency {args.latency * 1000:.0f} ms"
-            )
+            print(f"veille, {label}")
             print(
                 f"  cold: {cold:6.2f} s  (cpu {cold_cpu:5.2f} s)  "
                 f"new items {cold_report['new_items']}, "

@@ -3,123 +3,29 @@
 Three signals, from the most to the least certain:
 - the same link once tracking parameters are gone (`canonical_url`, indexed);
 - the same wire copy: the opening of the text, folded, hashes the same (`lead_hash`, indexed);
-- a near-identical title within a few days: most significant words shared (Jaccard ≥ 0.7 and at
-  least four words in common), so that two different stories on the same subject stay apart.
+- a near-identical title within a few days (`_titles`).
 
-Only new items are compared, against items from other feeds in a window around their dates, and
-titles are compared through an in-memory word index built once per run, so the grouping is cheap
-enough to run at every refresh. A cluster's id is its oldest member's id; that member is the
+Only new items are compared, against items from other feeds in a window around their dates. Each
+value a new item holds is read once, and each new title meets a bounded number of others, so the
+grouping costs time in proportion to the new items however often outlets repeat each other, and
+is cheap enough to run at every refresh. A cluster's id is its oldest member's id; that member is the
 `cluster_head` the item list shows, with « +N sources ».
 """
 
 from __future__ import annotations
 
-import math
-import re
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
 
 from veille.core.library._db import Database
 from veille.core.library._sql import placeholders
-from veille.core.text import fold
+from veille.core.library._titles import WINDOW, match_titles
 
-WINDOW = 3 * 24 * 3600
-TITLE_JACCARD = 0.7
-TITLE_MIN_SHARED = 4
-MAX_SOURCES = 30  # more items than this sharing a link or an opening are not one story
-
-STOPWORDS = frozenset(
-    [
-        "les",
-        "des",
-        "une",
-        "dans",
-        "pour",
-        "par",
-        "sur",
-        "avec",
-        "sans",
-        "sous",
-        "aux",
-        "que",
-        "qui",
-        "quoi",
-        "dont",
-        "est",
-        "sont",
-        "ont",
-        "ete",
-        "etre",
-        "fait",
-        "plus",
-        "moins",
-        "tout",
-        "tous",
-        "toute",
-        "cette",
-        "ces",
-        "son",
-        "ses",
-        "leur",
-        "leurs",
-        "mais",
-        "donc",
-        "car",
-        "pas",
-        "the",
-        "and",
-        "for",
-        "with",
-        "from",
-        "that",
-        "this",
-        "are",
-        "was",
-        "were",
-        "has",
-        "have",
-        "had",
-        "not",
-        "but",
-        "its",
-        "their",
-        "about",
-        "into",
-        "over",
-        "after",
-        "before",
-        "under",
-        "will",
-        "would",
-        "could",
-        "should",
-        "than",
-        "then",
-        "them",
-        "they",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "how",
-        "new",
-        "nouveau",
-        "nouvelle",
-    ]
-)
-_WORD = re.compile(r"\w+")
-
-
-def title_words(title: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(fold(title)) if len(w) >= 3 and w not in STOPWORDS)
-
-
-def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:
-    shared = len(a & b)
-    return shared >= TITLE_MIN_SHARED and shared / len(a | b) >= TITLE_JACCARD
+MAX_SOURCES = 30  # more items than this sharing a link or an opening are a site's boilerplate…
+SPREAD = 2  # …unless they come from at least one site in `SPREAD` of them: a dispatch
+HOLDERS_READ = 2000  # items read per shared value, the newest first (older ones are grouped)
 
 
 class _Groups:
@@ -168,16 +74,22 @@ def cluster_new_items(db: Database, new_ids: Sequence[int]) -> int:
     ).fetchall()
     new = [row for row in window if row[0] in wanted]
     groups = _Groups()
-    feed_of: dict[int, int] = {item_id: feed_id for item_id, feed_id, *_ in new}
-    cluster_of: dict[int, int | None] = {row[0]: row[6] for row in new}
+    cluster_of: dict[int, int | None] = {row[0]: row[6] for row in window}
     for column, at in (("canonical_url", 4), ("lead_hash", 5)):
-        for item_id, other, other_feed, other_cluster in _same_value(conn, column, new, at):
-            if other_feed != feed_of[item_id]:
-                groups.union(item_id, other)
-                feed_of[other] = other_feed
-                cluster_of[other] = other_cluster
-    _match_titles(window, new, groups, feed_of, cluster_of)
+        for holders in _same_value(conn, column, new, at):
+            # Holders from one feed only are one outlet repeating itself, not several sources;
+            # otherwise joining each to the first is enough, the groups being transitive.
+            if len({feed for _, feed, _ in holders}) < 2:
+                continue
+            first = holders[0][0]
+            for item_id, _feed, cluster in holders:
+                cluster_of.setdefault(item_id, cluster)
+                groups.union(first, item_id)
+    match_titles(((row[0], row[1], row[2], row[3]) for row in window), wanted, groups.union)
     return _write_groups(db, groups, cluster_of)
+
+
+Holder = tuple[int, int, int | None]  # (item id, its feed, its cluster)
 
 
 def _same_value(
@@ -185,32 +97,38 @@ def _same_value(
     column: str,
     new: Sequence[tuple[int, int, float, str, str, str, int | None]],
     at: int,
-) -> Iterable[tuple[int, int, int, int | None]]:
-    """(new item, other item, its feed, its cluster) for each other item holding the same
-    `column` value as a new one, a few hundred values per query.
+) -> Iterable[list[Holder]]:
+    """The items holding each `column` value a new item holds and another item too.
 
-    A value more than `MAX_SOURCES` other items hold is a site's boilerplate (a paywall teaser,
-    a cookie notice), not one story: it is skipped, which also keeps the work linear.
+    A value more than `MAX_SOURCES` items hold is a site's boilerplate (a paywall teaser, a
+    cookie notice, a link to the subscription page), not one story, unless those items come from
+    many sites: an agency dispatch that hundreds of outlets carry. Each value's holders are read
+    once, whatever the number of new items holding it, which keeps the work linear.
     """
-    holders: dict[str, list[int]] = defaultdict(list)
-    for row in new:
-        if row[at]:
-            holders[str(row[at])].append(row[0])
-    wanted = _shared_values(conn, column, list(holders))
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        found: dict[str, list[tuple[int, int, int | None]]] = defaultdict(list)
+    values = {str(row[at]) for row in new if row[at]}
+    counts = _shared_values(conn, column, list(values))
+    few = [value for value, count in counts.items() if count <= MAX_SOURCES + 1]
+    for start in range(0, len(few), 500):
+        chunk = few[start : start + 500]
+        found: dict[str, list[Holder]] = defaultdict(list)
         for other, other_feed, other_cluster, value in conn.execute(
             f"SELECT id, feed_id, cluster_id, {column} FROM items "
             f"WHERE {column} IN ({placeholders(chunk)}) AND {column} != ''",
             chunk,
         ):
             found[value].append((other, other_feed, other_cluster))
-        for value, others in found.items():
-            for item_id in holders[value]:
-                for other, other_feed, other_cluster in others:
-                    if other != item_id:
-                        yield item_id, other, other_feed, other_cluster
+        yield from found.values()
+    for value, count in counts.items():
+        if count <= MAX_SOURCES + 1:
+            continue
+        rows = conn.execute(
+            f"SELECT id, feed_id, cluster_id, canonical_url FROM items "
+            f"WHERE {column} = ? AND {column} != '' ORDER BY id DESC LIMIT ?",
+            (value, HOLDERS_READ),
+        ).fetchall()
+        sites = {urlsplit(url).hostname or url for *_, url in rows}
+        if len(sites) * SPREAD >= len(rows):
+            yield [(item_id, feed_id, cluster) for item_id, feed_id, cluster, _ in rows]
 
 
 # From this share of the library on, the values of new items are checked against one pass over
@@ -219,89 +137,33 @@ def _same_value(
 WHOLE_INDEX_SHARE = 8
 
 
-def _shared_values(conn: sqlite3.Connection, column: str, values: list[str]) -> list[str]:
-    """The `values` that 2 to `MAX_SOURCES` + 1 items hold in `column`."""
-    held = range(2, MAX_SOURCES + 2)
+def _shared_values(conn: sqlite3.Connection, column: str, values: list[str]) -> dict[str, int]:
+    """The `values` that two items or more hold in `column`, with how many hold each."""
     # `!= ''` lets SQLite use the partial index on lead_hash (a bound value alone cannot prove
     # the row is in it); without it every lookup scans the table.
     size = conn.execute("SELECT COALESCE(max(id), 0) FROM items").fetchone()[0]
     if len(values) * WHOLE_INDEX_SHARE >= size:
         mine = set(values)
-        return [
-            value
+        return {
+            value: count
             for value, count in conn.execute(
                 f"SELECT {column}, count(*) FROM items WHERE {column} != '' GROUP BY {column}"
                 " HAVING count(*) > 1"
             )
-            if count in held and value in mine
-        ]
-    shared: list[str] = []
+            if value in mine
+        }
+    shared: dict[str, int] = {}
     for start in range(0, len(values), 500):
         chunk = values[start : start + 500]
-        shared.extend(
-            value
+        shared.update(
+            (value, count)
             for value, count in conn.execute(
                 f"SELECT {column}, count(*) FROM items WHERE {column} IN ({placeholders(chunk)}) "
-                f"AND {column} != '' GROUP BY {column}",
+                f"AND {column} != '' GROUP BY {column} HAVING count(*) > 1",
                 chunk,
             )
-            if count in held
         )
     return shared
-
-
-def _match_titles(
-    window: Sequence[tuple[int, int, float, str, str, str, int | None]],
-    new: Sequence[tuple[int, int, float, str, str, str, int | None]],
-    groups: _Groups,
-    feed_of: dict[int, int],
-    cluster_of: dict[int, int | None],
-) -> None:
-    """Join each new item to the items of other feeds in `window` whose titles are alike."""
-    index: dict[str, list[int]] = defaultdict(list)
-    # How many titles of each feed hold each word: only other feeds' titles can be the same
-    # story, so a word is as selective as the titles of *other* feeds holding it.
-    feeds_of_word: dict[str, dict[int, int]] = defaultdict(dict)
-    words_of: dict[int, frozenset[str]] = {}
-    time_of: dict[int, float] = {}
-    for item_id, feed_id, ts, title, _url, _lead, cluster in window:
-        words = title_words(title)
-        if len(words) < TITLE_MIN_SHARED:
-            continue
-        words_of[item_id] = words
-        time_of[item_id] = ts
-        feed_of.setdefault(item_id, feed_id)
-        cluster_of.setdefault(item_id, cluster)
-        for word in words:
-            index[word].append(item_id)
-            counts = feeds_of_word[word]
-            counts[feed_id] = counts.get(feed_id, 0) + 1
-    for item_id, feed_id, ts, *_ in new:
-        own = words_of.get(item_id)
-        if not own:
-            continue
-        words = own
-        # A title alike enough shares at least `need` of this one's words (Jaccard ≥ 0.7 over
-        # a union at least this title's size), so it holds at least one of any `len - need + 1`
-        # of them: only those words' lists are scanned, the ones fewest other feeds' titles
-        # hold, and a list with none at all is skipped. Titles of common words would otherwise
-        # make every item of the window a candidate of every other.
-        need = max(TITLE_MIN_SHARED, math.ceil(TITLE_JACCARD * len(words) - 1e-9))
-
-        def elsewhere(word: str, feed_id: int = feed_id) -> int:
-            return len(index[word]) - feeds_of_word[word].get(feed_id, 0)
-
-        rare = sorted(words, key=elsewhere)[: len(words) - need + 1]
-        shortest, longest = len(words) * TITLE_JACCARD - 1e-9, len(words) / TITLE_JACCARD + 1e-9
-        candidates = {other for w in rare if elsewhere(w) for other in index[w]}
-        for other in candidates:
-            if feed_of.get(other) == feed_id:
-                continue
-            theirs = words_of[other]
-            if not shortest <= len(theirs) <= longest or abs(time_of[other] - ts) > WINDOW:
-                continue
-            if similar_titles(words, theirs):
-                groups.union(item_id, other)
 
 
 def _write_groups(db: Database, groups: _Groups, cluster_of: dict[int, int | None]) -> int:

@@ -1,0 +1,209 @@
+"""Titles alike: the third signal of a story, found in time linear in the new items.
+
+Two titles are alike when most of their significant words are shared (Jaccard ≥ 0.7 and at
+least four words in common), so that two different stories on the same subject stay apart.
+
+Candidates come from an index over the window's *distinct* titles (identical titles are one
+entry however many feeds carry them), keyed by pairs of each title's prefix: its rarest words in
+one order shared by every title of the run, as many as hold two of the words any title alike
+shares with it (the prefix filter of set-similarity joins: exact, no pair alike is missed; keyed
+by pairs rather than single words because titles of one field share their words). Each new title
+then reads a few short lists. Two caps keep the work bounded where titles repeat heavily, and
+both say something true of the titles: a pair of rare words that more than `PREFIX_LIST_CAP`
+distinct titles start with belongs to a recurring heading, and a title alike to more than `MAX_TITLE_SOURCES`
+items is a rubric (« Revue de presse du 3 mars », « Météo du jour »), not one story told by that
+many outlets; such titles group nothing by themselves, while links and shared openings still do.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from veille.core.text import fold
+
+WINDOW = 3 * 24 * 3600
+TITLE_JACCARD = 0.7
+TITLE_MIN_SHARED = 4
+MAX_TITLE_SOURCES = 30  # items alike in title beyond this are a rubric, not one story
+PREFIX_LIST_CAP = 200  # distinct titles opening with two rare words beyond this: a heading
+
+STOPWORDS = frozenset(
+    [
+        "les",
+        "des",
+        "une",
+        "dans",
+        "pour",
+        "par",
+        "sur",
+        "avec",
+        "sans",
+        "sous",
+        "aux",
+        "que",
+        "qui",
+        "quoi",
+        "dont",
+        "est",
+        "sont",
+        "ont",
+        "ete",
+        "etre",
+        "fait",
+        "plus",
+        "moins",
+        "tout",
+        "tous",
+        "toute",
+        "cette",
+        "ces",
+        "son",
+        "ses",
+        "leur",
+        "leurs",
+        "mais",
+        "donc",
+        "car",
+        "pas",
+        "the",
+        "and",
+        "for",
+        "with",
+        "from",
+        "that",
+        "this",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "not",
+        "but",
+        "its",
+        "their",
+        "about",
+        "into",
+        "over",
+        "after",
+        "before",
+        "under",
+        "will",
+        "would",
+        "could",
+        "should",
+        "than",
+        "then",
+        "them",
+        "they",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "how",
+        "new",
+        "nouveau",
+        "nouvelle",
+    ]
+)
+_WORD = re.compile(r"\w+")
+
+
+def title_words(title: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(fold(title)) if len(w) >= 3 and w not in STOPWORDS)
+
+
+def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:
+    shared = len(a & b)
+    return shared >= TITLE_MIN_SHARED and shared / len(a | b) >= TITLE_JACCARD
+
+
+def prefix_length(size: int) -> int:
+    """How many of a title's first words (in the shared order) hold two words of any title alike.
+
+    A title alike shares ≥ α = max(4, ceil(0.7 × size)) words with it, the same bound holding
+    from the other title's side; the words they share, in the shared order, start with the same
+    two, and those lie within the first `size - α + 2` words of each.
+    """
+    return size - max(TITLE_MIN_SHARED, math.ceil(TITLE_JACCARD * size - 1e-9)) + 2
+
+
+def _keys(words: list[str]) -> list[tuple[str, str]]:
+    """The pairs of a prefix's words: two titles alike have one in common."""
+    return [(a, b) for i, a in enumerate(words) for b in words[i + 1 :]]
+
+
+# (item id, feed id, its date)
+Member = tuple[int, int, float]
+
+
+def match_titles(
+    titled: Iterable[tuple[int, int, float, str]],
+    new_ids: set[int],
+    join: Callable[[int, int], None],
+) -> None:
+    """Call `join(a, b)` for each new item and item of another feed whose titles are alike and
+    whose dates are within `WINDOW`: `titled` is the window, (id, feed, date, title) each."""
+    members: dict[frozenset[str], list[Member]] = defaultdict(list)
+    fresh: set[frozenset[str]] = set()
+    for item_id, feed_id, ts, title in titled:
+        words = title_words(title)
+        if len(words) < TITLE_MIN_SHARED:
+            continue
+        members[words].append((item_id, feed_id, ts))
+        if item_id in new_ids:
+            fresh.add(words)
+    if not fresh:
+        return
+    # One order of words for every title: the rarest first, so that prefixes are short lists.
+    frequency: dict[str, int] = defaultdict(int)
+    for words in members:
+        for word in words:
+            frequency[word] += 1
+
+    def order(words: frozenset[str]) -> list[str]:
+        return sorted(words, key=lambda w: (frequency[w], w))
+
+    index: dict[tuple[str, str], list[frozenset[str]]] = defaultdict(list)
+    for words in members:
+        for key in _keys(order(words)[: prefix_length(len(words))]):
+            entries = index[key]
+            if len(entries) <= PREFIX_LIST_CAP:
+                entries.append(words)
+    for words in fresh:
+        alike = _alike(words, _keys(order(words)[: prefix_length(len(words))]), index)
+        if alike is None:
+            continue
+        told = [m for other in alike for m in members[other]]
+        if len(told) > MAX_TITLE_SOURCES + 1:
+            continue  # a rubric: its lookalikes are too many to be one story
+        for item_id, feed_id, ts in members[words]:
+            if item_id not in new_ids:
+                continue
+            for other, other_feed, other_ts in told:
+                if other_feed != feed_id and abs(other_ts - ts) <= WINDOW:
+                    join(item_id, other)
+
+
+def _alike(
+    words: frozenset[str],
+    keys: list[tuple[str, str]],
+    index: dict[tuple[str, str], list[frozenset[str]]],
+) -> set[frozenset[str]] | None:
+    """The distinct titles alike to `words` (itself included), or None for a heading's title."""
+    shortest = len(words) * TITLE_JACCARD - 1e-9
+    longest = len(words) / TITLE_JACCARD + 1e-9
+    lists = [index[key] for key in keys]
+    if any(len(entries) > PREFIX_LIST_CAP for entries in lists):
+        return None
+    candidates = {other for entries in lists for other in entries}
+    return {
+        other
+        for other in candidates
+        if other is words or (shortest <= len(other) <= longest and similar_titles(words, other))
+    } | {words}

@@ -1,0 +1,146 @@
+"""Stories at the scale outlets repeat each other: one dispatch in 500 outlets, a rubric's title
+in 10,000 items.
+
+What the user sees is asserted (how many rows the list shows, how many sources each story has),
+and beside it how many titles were compared: grouping must stay linear in the new items however
+many of them look alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from veille.core.ingest.entries import prepare_entries
+from veille.core.library import Fetched, Library
+from veille.core.library import _titles as titles
+from veille.core.model import ParsedEntry, ParsedFeed
+
+DAY = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+DISPATCH = (
+    "Le tribunal administratif de Lyon a suspendu jeudi l'arrêté municipal qui interdisait la "
+    "circulation des trottinettes électriques en location dans le centre-ville, estimant que la "
+    "mesure portait une atteinte disproportionnée à la liberté du commerce et de l'industrie. "
+    "La métropole dispose de quinze jours pour faire appel de cette décision."
+)
+HEADLINES = (
+    "Trottinettes : le tribunal suspend l'interdiction à Lyon",
+    "Lyon : la justice suspend l'arrêté anti-trottinettes",
+    "Le tribunal administratif de Lyon suspend l'arrêté sur les trottinettes électriques",
+    "Trottinettes électriques en location : revers pour la mairie de Lyon",
+)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+SUBJECTS = (
+    "la réforme des retraites",
+    "le budget de l'État",
+    "la sécheresse dans le Sud",
+    "les élections municipales",
+    "la grève des contrôleurs",
+    "le prix de l'énergie",
+    "la rentrée scolaire",
+    "le plan vélo",
+)
+
+
+def store(lib: Library, feeds: list[tuple[str, list[ParsedEntry]]]) -> list[int]:
+    """Store each (feed name, entries) as one feed's first refresh, all in one transaction."""
+    outcomes = []
+    for name, entries in feeds:
+        feed = lib.add_feed(f"https://{name}.example/rss")
+        parsed = ParsedFeed(title=name, entries=entries)
+        outcomes.append(Fetched(feed.id, replace(parsed, entries=[]), prepare_entries(parsed), 200))
+    new_ids: list[int] = []
+    for result in lib.record_refresh(outcomes):
+        assert not isinstance(result, Exception) and result is not None
+        assert not isinstance(result, float)
+        new_ids.extend(result.new_ids)
+    return new_ids
+
+
+@pytest.fixture
+def comparisons(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many pairs of titles the grouping compared, counted as it runs."""
+    seen = [0]
+    compare = titles.similar_titles
+
+    def counting(a: frozenset[str], b: frozenset[str]) -> bool:
+        seen[0] += 1
+        return compare(a, b)
+
+    monkeypatch.setattr(titles, "similar_titles", counting)
+    return seen
+
+
+@pytest.mark.slow
+def test_one_dispatch_carried_by_500_outlets_is_one_story(
+    lib: Library, comparisons: list[int]
+) -> None:
+    # Each outlet is a site of its own; it keeps the agency's opening, may sign the end of the
+    # text and picks one of a few headlines (most keep the agency's).
+    outlets = []
+    for n in range(500):
+        text = DISPATCH + (f" (avec la rédaction locale n° {n})" if n % 3 else "")
+        entry = ParsedEntry(
+            guid=f"d{n}",
+            link=f"https://quotidien-{n}.example/faits-divers/{n}",
+            title=HEADLINES[0] if n % 5 else HEADLINES[n % len(HEADLINES)],
+            content=f"<p>{text}</p>",
+            published=DAY + timedelta(minutes=n),
+        )
+        outlets.append((f"quotidien-{n}", [entry]))
+    new_ids = store(lib, outlets)
+    assert lib.cluster(new_ids) == 500
+    [row] = lib.rows()
+    assert row.cluster_size == 500  # one row: « +499 sources »
+    assert row.id == min(new_ids)  # headed by the first outlet that carried it
+    assert comparisons[0] <= 20 * len(new_ids)
+
+
+@pytest.mark.slow
+def test_10000_items_titled_alike_by_a_rubric_are_10000_stories(
+    lib: Library, comparisons: list[int]
+) -> None:
+    # 100 outlets publish « Revue de presse du lundi 2 mars 2026 » every morning for 100 days,
+    # each with a text of its own; on one of those days three of them also carry one real
+    # story under one headline, which must still be grouped.
+    feeds = []
+    for outlet in range(100):
+        entries = []
+        for day in range(100):
+            date = DAY + timedelta(days=day)
+            subject = SUBJECTS[(outlet * 7 + day) % len(SUBJECTS)]
+            text = (
+                f"Ce matin, la presse régionale n° {outlet} revient sur {subject}, jour {day}. "
+                f"Éditorialistes et correspondants du titre {outlet} commentent le sujet."
+            )
+            entries.append(
+                ParsedEntry(
+                    guid=f"r{outlet}-{day}",
+                    link=f"https://titre-{outlet}.example/revue/{day}",
+                    title=f"Revue de presse du {WEEKDAYS[date.weekday()]} {date.day} mars 2026",
+                    content=f"<p>{text}</p>",
+                    published=date + timedelta(minutes=outlet),
+                )
+            )
+        if outlet < 3:
+            entries.append(
+                ParsedEntry(
+                    guid=f"s{outlet}",
+                    link=f"https://titre-{outlet}.example/rungis",
+                    title="Incendie géant dans l'entrepôt logistique de Rungis",
+                    content=f"<p>Récit du titre {outlet}.</p>",
+                    published=DAY + timedelta(days=40, hours=outlet),
+                )
+            )
+        feeds.append((f"titre-{outlet}", entries))
+    new_ids = store(lib, feeds)
+    assert len(new_ids) == 10_003
+    lib.cluster(new_ids)
+    assert lib.count() == 10_001  # every review on its own, the fire once
+    [fire] = lib.rows("Rungis")
+    assert fire.cluster_size == 3
+    reviews = lib.rows("revue presse", limit=50)
+    assert len(reviews) == 50 and all(r.cluster_size == 1 for r in reviews)
+    assert comparisons[0] <= 20 * len(new_ids)
