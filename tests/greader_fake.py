@@ -92,7 +92,7 @@ class FakeReader:
         self.requests: list[Logged] = []
         self.next_id = 1796147659530512
         self.fail_next: list[int] = []  # statuses to answer the next requests with
-        self.on_answer: list[object] = []
+        self.salt = "salt"  # changed by `rotate`: every token given so far stops working
 
     @property
     def miniflux(self) -> bool:
@@ -110,7 +110,10 @@ class FakeReader:
     set_password = add_user
 
     def token(self, user: str) -> str:
-        return hashlib.sha1(f"salt{user}{self.users[user]}".encode()).hexdigest()
+        return hashlib.sha1(f"{self.salt}{user}{self.users[user]}".encode()).hexdigest()
+
+    def rotate(self) -> None:
+        self.salt += "!"
 
     def category(self, name: str) -> int:
         for cid, known in self.categories.items():
