@@ -68,6 +68,8 @@ if TYPE_CHECKING:
         parse_settings,
         resolve_paths,
     )
+    from veille.core.sync.client import SyncError
+    from veille.core.sync.run import SyncReport
     from veille.core.text import (
         NOTE_LIMIT,
         clean_line,
@@ -113,6 +115,8 @@ _HOMES: dict[str, str] = {
     "Candidate": "veille.core.ingest.discover",
     **dict.fromkeys(("RefreshProgress", "RefreshReport"), "veille.core.ingest.refresh"),
     "View": "veille.core.library",
+    "SyncError": "veille.core.sync.client",
+    "SyncReport": "veille.core.sync.run",
     **dict.fromkeys(
         (
             "FULL_TEXT_POLICIES",
@@ -204,6 +208,8 @@ __all__ = [
     "Snapshot",
     "Stats",
     "SubscriptionFileError",
+    "SyncError",
+    "SyncReport",
     "TagCount",
     "UsageError",
     "Veille",

@@ -48,6 +48,12 @@ async def refresh(
     from veille.core.pipeline import refresh_all
 
     _online(v, "refresh")
+    if feed_ids is None:
+        from veille.core.sync.journal import held_feeds
+
+        held = held_feeds(v.library.conn)  # the server of an account fetches those
+        if held:
+            feed_ids = [f.id for f in v.library.feeds(counts=False) if f.id not in held]
     report, fetched = await refresh_all(
         v.library,
         v.settings,

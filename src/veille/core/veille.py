@@ -26,6 +26,7 @@ from pathlib import Path
 from veille.core.exchanges import Exchanges
 from veille.core.keeping import Keeping
 from veille.core.settings import Paths, Settings, load_settings, resolve_paths
+from veille.core.syncing import Syncing
 
 
 def open_veille(
@@ -47,7 +48,7 @@ def open_veille(
     return Veille(paths, settings, offline=offline, verify_writes=verify_writes)
 
 
-class Veille(Keeping, Exchanges):
+class Veille(Keeping, Exchanges, Syncing):
     """veille itself: a library, its settings, its cache, and every verb on them.
 
     What it owns and how it opens and closes is `Home`; the verbs on what the library keeps are

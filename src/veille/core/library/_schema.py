@@ -251,6 +251,79 @@ MIGRATIONS: list[str] = [
     WHERE name != veille_clean_line(name, 200) OR query != veille_clean_line(query, 2000);
     UPDATE OR IGNORE tags SET name = veille_clean_tag(name) WHERE name != veille_clean_tag(name);
     """,
+    # 10 → 11: two-way sync with Google Reader API servers (`veille.core.sync`). The server
+    # state last seen is the base of a three-way merge; `sync_dirty` is the journal of local
+    # changes, written by triggers in the same transaction as the change, and only for items an
+    # account knows (a library without accounts pays one index probe). A feed removed locally
+    # keeps its `remote_feeds` row with `feed_id` NULL: that row is the pending unsubscription.
+    """
+    CREATE TABLE IF NOT EXISTS accounts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        username TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT '{}',
+        cursor TEXT NOT NULL DEFAULT '{}',
+        last_sync REAL,
+        last_error TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE IF NOT EXISTS remote_feeds (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        remote_id TEXT NOT NULL,
+        feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+        base_folder TEXT NOT NULL DEFAULT '',
+        base_title TEXT NOT NULL DEFAULT '',
+        gone INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account_id, remote_id)
+    );
+    CREATE INDEX IF NOT EXISTS remote_feeds_feed ON remote_feeds(feed_id);
+    CREATE TABLE IF NOT EXISTS remote_items (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        remote_id TEXT NOT NULL,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        base_read INTEGER NOT NULL DEFAULT 0,
+        base_starred INTEGER NOT NULL DEFAULT 0,
+        gone INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account_id, remote_id)
+    );
+    CREATE INDEX IF NOT EXISTS remote_items_item ON remote_items(item_id, account_id);
+    CREATE TABLE IF NOT EXISTS remote_labels (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        remote_name TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        PRIMARY KEY (account_id, remote_name)
+    );
+    CREATE TABLE IF NOT EXISTS remote_item_labels (
+        account_id INTEGER NOT NULL,
+        remote_name TEXT NOT NULL,
+        remote_id TEXT NOT NULL,
+        PRIMARY KEY (account_id, remote_name, remote_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS remote_item_labels_item
+        ON remote_item_labels(account_id, remote_id);
+    CREATE TABLE IF NOT EXISTS sync_dirty (
+        account_id INTEGER NOT NULL,
+        item_id INTEGER NOT NULL,
+        PRIMARY KEY (account_id, item_id)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER IF NOT EXISTS sync_item_marked AFTER UPDATE OF read, starred ON items
+    WHEN old.read != new.read OR old.starred != new.starred
+    BEGIN
+        INSERT OR IGNORE INTO sync_dirty (account_id, item_id)
+        SELECT account_id, new.id FROM remote_items WHERE item_id = new.id AND gone = 0;
+    END;
+    CREATE TRIGGER IF NOT EXISTS sync_item_tagged AFTER INSERT ON item_tags
+    BEGIN
+        INSERT OR IGNORE INTO sync_dirty (account_id, item_id)
+        SELECT account_id, new.item_id FROM remote_items WHERE item_id = new.item_id AND gone = 0;
+    END;
+    CREATE TRIGGER IF NOT EXISTS sync_item_untagged AFTER DELETE ON item_tags
+    BEGIN
+        INSERT OR IGNORE INTO sync_dirty (account_id, item_id)
+        SELECT account_id, old.item_id FROM remote_items WHERE item_id = old.item_id AND gone = 0;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

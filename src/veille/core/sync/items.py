@@ -1,0 +1,411 @@
+"""Pulling items and their state: id sets, the three-way merge, contents of unknown ids.
+
+The server has no "changed since" query (SYNC.md §2.6): state changes are found by comparing id
+sets — every id, the unread ones, the starred ones, one set per label — with the base. An item
+missing from every set was purged or its feed left the server: it is frozen (`gone`), never
+marked read for its absence, and its stars and tags stay (Q7). Items not seen before are read by
+id in chunks and matched with the library's own (link, then title and date) before any is
+inserted; a matched item keeps what both sides say (read = either, starred = either, tags =
+union), and what the server lacks is pushed next.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from veille.core.library._db import Database
+from veille.core.library._sql import placeholders
+from veille.core.library._store import store_entries
+from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.sync import merge
+from veille.core.sync.client import GReaderClient
+from veille.core.sync.journal import (
+    Labels,
+    base_labels,
+    item_tags,
+    load_labels,
+    mark_dirty,
+    save_labels,
+)
+from veille.core.sync.names import LABEL, READ, READING_LIST, STARRED, short_id, true_title
+from veille.core.sync.names import runs as chunks
+
+DAY = 86400.0
+
+
+@dataclass(slots=True)
+class ServerSets:
+    every: set[str]
+    unread: set[str]
+    starred: set[str]
+    labels: dict[str, set[str]] | None  # None: labels are not synced with this account
+
+    def labels_of(self, rid: str) -> set[str]:
+        return {n for n, members in (self.labels or {}).items() if rid in members}
+
+
+@dataclass(slots=True)
+class PullReport:
+    counts: Counter[str] = field(default_factory=Counter)
+    new_ids: list[int] = field(default_factory=list)
+
+
+def read_sets(client: GReaderClient, label_names: Sequence[str] | None) -> ServerSets:
+    every = client.ids(READING_LIST)
+    unread = client.ids(READING_LIST, exclude=READ)
+    starred = client.ids(STARRED)
+    labels = None
+    if label_names is not None:
+        labels = {name: set(client.ids(LABEL + name)) for name in label_names}
+    return ServerSets(set(every), set(unread), set(starred), labels)
+
+
+def _set_tags(conn: sqlite3.Connection, item_id: int, add: set[str], remove: set[str]) -> None:
+    for name in sorted(add):
+        conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+        conn.execute(
+            "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
+            "SELECT ?, id FROM tags WHERE name = ?",
+            (item_id, name),
+        )
+    for name in sorted(remove):
+        conn.execute(
+            "DELETE FROM item_tags WHERE item_id = ? AND tag_id = (SELECT id FROM tags WHERE name = ?)",
+            (item_id, name),
+        )
+
+
+def _set_flag(conn: sqlite3.Connection, item_id: int, flag: str, value: bool) -> None:
+    if flag == "starred":
+        conn.execute(
+            "UPDATE items SET starred = ?, starred_at = ? WHERE id = ? AND starred != ?",
+            (int(value), time.time() if value else None, item_id, int(value)),
+        )
+    else:
+        conn.execute(
+            "UPDATE items SET read = ? WHERE id = ? AND read != ?",
+            (int(value), item_id, int(value)),
+        )
+
+
+def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[int]) -> Counter[str]:
+    """Adopt the server's changes on the items the account knows (not dirty ones, not `skip`:
+    pushed moments ago, the local edit is the newer intent)."""
+    counts: Counter[str] = Counter()
+    with db.write() as conn:
+        labels = load_labels(conn, account_id)
+        dirty = {
+            r[0]
+            for r in conn.execute(
+                "SELECT item_id FROM sync_dirty WHERE account_id = ?", (account_id,)
+            )
+        }
+        rows = conn.execute(
+            "SELECT r.remote_id, r.item_id, r.base_read, r.base_starred, i.read, i.starred "
+            "FROM remote_items r JOIN items i ON i.id = r.item_id "
+            "WHERE r.account_id = ? AND r.gone = 0",
+            (account_id,),
+        ).fetchall()
+        gone = [(account_id, r[0]) for r in rows if r[0] not in sets.every]
+        conn.executemany(
+            "UPDATE remote_items SET gone = 1 WHERE account_id = ? AND remote_id = ?", gone
+        )
+        counts["gone"] += len(gone)
+        # Pushed moments ago yet not so on the server: a change it dropped (Q17 and the like)
+        # is sent again next time rather than undone here.
+        unconfirmed = [
+            r[1]
+            for r in rows
+            if r[1] in skip
+            and r[0] in sets.every
+            and ((r[0] not in sets.unread) != bool(r[2]) or (r[0] in sets.starred) != bool(r[3]))
+        ]
+        mark_dirty(conn, account_id, unconfirmed)
+        counts["unconfirmed"] += len(unconfirmed)
+        live = [r for r in rows if r[0] in sets.every and r[1] not in dirty and r[1] not in skip]
+        bases = (
+            base_labels(conn, account_id, [r[0] for r in live]) if sets.labels is not None else {}
+        )
+        tags = item_tags(conn, [r[1] for r in live]) if sets.labels is not None else {}
+        touched: list[int] = []
+        for rid, item_id, base_read, base_starred, read, starred in live:
+            server_read = rid not in sets.unread
+            server_starred = rid in sets.starred
+            changed = False
+            if server_read != bool(base_read):
+                conn.execute(
+                    "UPDATE remote_items SET base_read = ? WHERE account_id = ? AND remote_id = ?",
+                    (int(server_read), account_id, rid),
+                )
+                if server_read != bool(read):
+                    _set_flag(conn, item_id, "read", server_read)
+                    counts["read" if server_read else "unread"] += 1
+                    changed = True
+            if server_starred != bool(base_starred):
+                conn.execute(
+                    "UPDATE remote_items SET base_starred = ? WHERE account_id = ? AND "
+                    "remote_id = ?",
+                    (int(server_starred), account_id, rid),
+                )
+                if server_starred != bool(starred):
+                    _set_flag(conn, item_id, "starred", server_starred)
+                    counts["star" if server_starred else "unstar"] += 1
+                    changed = True
+            if sets.labels is not None:
+                changed |= _merge_labels(
+                    conn,
+                    account_id,
+                    labels,
+                    sets,
+                    rid,
+                    item_id,
+                    bases.get(rid, set()),
+                    tags.get(item_id, set()),
+                    counts,
+                )
+            if changed:
+                touched.append(item_id)
+        # The writes above were the server's, not the user's: no push back to this account.
+        conn.executemany(
+            "DELETE FROM sync_dirty WHERE account_id = ? AND item_id = ?",
+            [(account_id, i) for i in touched],
+        )
+        conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM item_tags)")
+    return counts
+
+
+def _merge_labels(
+    conn: sqlite3.Connection,
+    account_id: int,
+    labels: Labels,
+    sets: ServerSets,
+    rid: str,
+    item_id: int,
+    base: set[str],
+    local: set[str],
+    counts: Counter[str],
+) -> bool:
+    server = sets.labels_of(rid)
+    if server == base:
+        return False
+    added, removed = server - base, base - server
+    conn.executemany(
+        "INSERT OR IGNORE INTO remote_item_labels (account_id, remote_name, remote_id) VALUES (?,?,?)",
+        [(account_id, n, rid) for n in added],
+    )
+    conn.executemany(
+        "DELETE FROM remote_item_labels WHERE account_id = ? AND remote_name = ? AND remote_id = ?",
+        [(account_id, n, rid) for n in removed],
+    )
+    still = {labels.tag(n) for n in server}
+    add = {labels.tag(n) for n in added} - local
+    remove = {labels.tag(n) for n in removed} & local - still
+    _set_tags(conn, item_id, add, remove)
+    counts["tag"] += len(add)
+    counts["untag"] += len(remove)
+    return bool(add or remove)
+
+
+# New items -----------------------------------------------------------------------------------
+
+
+def _href(item: dict[str, Any], key: str) -> str:
+    links = item.get(key)
+    if isinstance(links, list) and links and isinstance(links[0], dict):
+        return str(links[0].get("href") or "")
+    return ""
+
+
+def _entry(item: dict[str, Any], rid: str) -> ParsedEntry:
+    url = _href(item, "canonical") or _href(item, "alternate")
+    published = item.get("published")
+    when = (
+        datetime.fromtimestamp(float(published), UTC)
+        if isinstance(published, int | float)
+        else None
+    )
+    summary = item.get("summary") or item.get("content") or {}
+    cats = [
+        c for c in item.get("categories", []) if isinstance(c, str) and not c.startswith("user/")
+    ]
+    return ParsedEntry(
+        guid=url or f"greader:{rid}",
+        link=url or None,
+        title=true_title(str(item.get("title") or "")),
+        author=str(item.get("author") or ""),
+        summary=str(summary.get("content") or "") if isinstance(summary, dict) else "",
+        published=when,
+        categories=cats,
+    )
+
+
+def _server_state(
+    item: dict[str, Any], labels: Labels | None, folders: set[str]
+) -> tuple[bool, bool, set[str]]:
+    cats = {c for c in item.get("categories", []) if isinstance(c, str)}
+    names = set()
+    if labels is not None:
+        names = {c[len(LABEL) :] for c in cats if c.startswith(LABEL)} - folders
+    return READ in cats, STARRED in cats, names
+
+
+def add_unknown(
+    db: Database,
+    account_id: int,
+    client: GReaderClient,
+    unknown: list[str],
+    feed_of: dict[str, int],
+    labels_on: bool,
+    folders: set[str],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> PullReport:
+    """Read the items `unknown` and link each to a local item (matched, or new)."""
+    report = PullReport()
+    done = 0
+    for batch in client.contents(unknown):
+        done += len(batch)
+        with db.write() as conn:
+            labels = load_labels(conn, account_id) if labels_on else None
+            _link_batch(conn, account_id, batch, feed_of, labels, folders, report)
+            if labels is not None:
+                save_labels(conn, account_id, labels)
+        if on_progress is not None:
+            on_progress(done, len(unknown))
+    return report
+
+
+def _local_index(conn: sqlite3.Connection, account_id: int, feed_id: int) -> merge.LocalIndex:
+    index = merge.LocalIndex()
+    for item_id, url, canonical, title, published in conn.execute(
+        "SELECT id, url, canonical_url, title, published FROM items i WHERE feed_id = ? AND "
+        "NOT EXISTS (SELECT 1 FROM remote_items r WHERE r.item_id = i.id AND r.account_id = ?)",
+        (feed_id, account_id),
+    ):
+        index.add(item_id, url, canonical, title, published)
+    return index
+
+
+def _link_batch(
+    conn: sqlite3.Connection,
+    account_id: int,
+    batch: list[dict[str, Any]],
+    feed_of: dict[str, int],
+    labels: Labels | None,
+    folders: set[str],
+    report: PullReport,
+) -> None:
+    by_feed: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+    for item in batch:
+        origin = item.get("origin") or {}
+        feed_id = (
+            feed_of.get(str(origin.get("streamId") or "")) if isinstance(origin, dict) else None
+        )
+        if feed_id is None:
+            continue  # a feed not (yet) linked: read again at the next sync
+        by_feed.setdefault(feed_id, []).append((short_id(str(item.get("id"))), item))
+    now = time.time()
+    for feed_id, pairs in by_feed.items():
+        index = _local_index(conn, account_id, feed_id)
+        fresh: list[tuple[str, dict[str, Any], ParsedEntry]] = []
+        for rid, item in pairs:
+            entry = _entry(item, rid)
+            stamp = entry.published.timestamp() if entry.published else None
+            found = index.match(entry.link or "", entry.title, stamp)
+            if found is None:
+                fresh.append((rid, item, entry))
+                continue
+            _link(
+                conn,
+                account_id,
+                rid,
+                found,
+                _server_state(item, labels, folders),
+                labels,
+                matched=True,
+                report=report,
+            )
+        if fresh:
+            from veille.core.ingest.entries import prepare_entries
+
+            prepared = prepare_entries(ParsedFeed(entries=[e for _, _, e in fresh]))
+            stored = store_entries(conn, feed_id, prepared, now=now)
+            report.new_ids += stored.new_ids
+            ids = _ids_by_guid(conn, feed_id, [e.guid or "" for _, _, e in fresh])
+            for rid, item, entry in fresh:
+                item_id = ids.get(entry.guid or "")
+                if item_id is not None:
+                    _link(
+                        conn,
+                        account_id,
+                        rid,
+                        item_id,
+                        _server_state(item, labels, folders),
+                        labels,
+                        matched=False,
+                        report=report,
+                    )
+    report.counts["new items"] = len(report.new_ids)
+
+
+def _ids_by_guid(conn: sqlite3.Connection, feed_id: int, guids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in chunks(guids):
+        for guid, item_id in conn.execute(
+            f"SELECT guid, id FROM items WHERE feed_id = ? AND guid IN ({placeholders(chunk)})",
+            (feed_id, *chunk),
+        ):
+            found[guid] = item_id
+    return found
+
+
+def _link(
+    conn: sqlite3.Connection,
+    account_id: int,
+    rid: str,
+    item_id: int,
+    server: tuple[bool, bool, set[str]],
+    labels: Labels | None,
+    *,
+    matched: bool,
+    report: PullReport,
+) -> None:
+    """Link the local item to the server's: base = the server's state; the local item takes
+    the union of both, and what the server lacks is left dirty, to be pushed."""
+    read, starred, names = server
+    local_read, local_starred = conn.execute(
+        "SELECT read, starred FROM items WHERE id = ?", (item_id,)
+    ).fetchone()
+    tags = item_tags(conn, [item_id]).get(item_id, set())
+    if read and not local_read:
+        _set_flag(conn, item_id, "read", True)
+        report.counts["read"] += matched
+    if starred and not local_starred:
+        _set_flag(conn, item_id, "starred", True)
+        report.counts["star"] += matched
+    server_tags = {labels.tag(n) for n in names} if labels is not None else set()
+    if server_tags - tags:
+        _set_tags(conn, item_id, server_tags - tags, set())
+        report.counts["tag"] += len(server_tags - tags) if matched else 0
+    conn.execute(
+        "INSERT OR IGNORE INTO remote_items (account_id, remote_id, item_id, base_read, "
+        "base_starred) VALUES (?, ?, ?, ?, ?)",
+        (account_id, rid, item_id, int(read), int(starred)),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO remote_item_labels (account_id, remote_name, remote_id) VALUES (?,?,?)",
+        [(account_id, n, rid) for n in names],
+    )
+    if labels is not None:
+        for n in names:
+            labels.by_remote.setdefault(n, labels.tag(n))
+    ahead = (local_read and not read) or (local_starred and not starred)
+    if ahead or (labels is not None and tags - server_tags):
+        mark_dirty(conn, account_id, [item_id])
+        report.counts["to push"] += 1
+    report.counts["matched" if matched else "inserted"] += 1
