@@ -6,8 +6,10 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from veille.cli.commands_feeds import print_misses, print_unreachable
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core import Article
@@ -18,11 +20,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "fulltext",
         help="fetch full texts now, for reading offline",
         description="Fetch the articles of items matching QUERY (default: unread items whose "
-        "feed policy asks for full text) and keep them in the cache.",
+        "feed policy asks for full text) and keep them in the library, searched at once.",
     )
     p.add_argument("query", nargs="*", help="which items (default: is:unread)")
     p.add_argument(
         "--all", action="store_true", help="fetch every matching item, whatever its feed's policy"
+    )
+    p.add_argument(
+        "--refetch",
+        action="store_true",
+        help=_(
+            "fetch the matching items again, even those already kept or seen as teasers "
+            "(default: is:paywalled OR is:failed)"
+        ),
     )
     p.set_defaults(func=cmd_fulltext)
 
@@ -45,19 +55,40 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
     if ctx.offline:
         raise CommandError("--offline: fetching full texts needs the network")
-    query = " ".join(args.query) or "is:unread"
-    bar = ProgressBar("full text")
+    default = "is:paywalled OR is:failed" if args.refetch else "is:unread"
+    query = " ".join(args.query) or default
+    bar = ProgressBar(_("full text"))
     try:
-        report = ctx.veille.prefetch(query, every=args.all, on_progress=bar.update)
+        report = ctx.veille.prefetch(
+            query, every=args.all, refetch=args.refetch, on_progress=bar.update
+        )
     finally:
         bar.close()
     ctx.print(
-        f"{report.fetched} full texts fetched, {report.cached} already kept, "
-        f"{len(report.errors)} failed"
-        + (f", {report.postponed} postponed (their site timed out)" if report.postponed else "")
+        _(
+            "{fetched} full texts fetched, {kept} already kept, {paywalled} teasers only, "
+            "{failed} failed"
+        ).format(
+            fetched=report.fetched,
+            kept=report.cached,
+            paywalled=len(report.paywalled),
+            failed=len(report.errors),
+        )
+        + (
+            _(", {n} postponed (their site timed out)").format(n=report.postponed)
+            if report.postponed
+            else ""
+        )
     )
-    for item_id, error in sorted(report.errors.items())[:20]:
-        ctx.print(f"  item {item_id}: {error}")
+    print_unreachable(ctx, report)
+    print_misses(ctx, report, limit=20)
+    if report.paywalled:
+        ctx.print(
+            _(
+                "teasers only: the site asks for a subscription; add its cookie under "
+                '[sites."HOST"] in config.toml (see README), then run `veille fulltext`'
+            )
+        )
     return 0
 
 
@@ -98,7 +129,10 @@ def cmd_cache(ctx: Context, args: argparse.Namespace) -> int:
     if args.action == "clear":
         removed = v.clear_cache()
         ctx.print(
-            f"cleared {removed} entries from {v.cache.folder} (starred items keep their text)"
+            _(
+                "cleared {n} entries from {folder} (full texts are kept in the library: "
+                "every item keeps its text and stays found)"
+            ).format(n=removed, folder=v.cache.folder)
         )
         return 0
     stats = v.cache_stats()

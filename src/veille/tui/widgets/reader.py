@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from veille.core import full_text_status
 from veille.core.model import Item
 from veille.tui.display import literal, long_date
 
@@ -98,19 +99,16 @@ def status_text(item: Item, body: Body, lang: str = "en", *, offline: bool = Fal
 
 
 def _status(item: Item, body: Body, offline: bool = False) -> Text:
-    if body.full_text:
-        return Text("Full text", "dim")
-    if item.truncated:
-        mark = Text("Truncated by the feed", "bold reverse")
-        if offline:
-            mark.append(" — the full text is not available offline", "dim")
-        else:
-            mark.append(" — press f for the full text", "dim")
-        if item.full_text_error:
-            mark.append("\n")
-            mark.append_text(literal(f"Full text failed: {item.full_text_error}", "dim"))
-        return mark
-    return Text("Feed content", "dim")
+    words = full_text_status(item, offline=offline)
+    if body.full_text or not (item.truncated or item.full_text_state):
+        return literal(words, "dim")
+    # What stands in the way of the article, first, then what to do about it.
+    head, _, rest = words.partition(" — ")
+    mark = literal(head, "bold reverse")
+    if rest:
+        mark.append(" — ", "dim")
+        mark.append_text(literal(rest, "dim"))
+    return mark
 
 
 def links_text(links: list[str]) -> Text:
