@@ -240,6 +240,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     def articles(done: int, total: int) -> None:
         bar.update(done, total, _("articles"))
 
+    ctx.usable_cache(_("full texts are kept in the library only"))
     try:
         done = v.refresh(
             ids,

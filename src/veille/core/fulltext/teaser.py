@@ -18,8 +18,9 @@ __all__ = ["TEASER_CHARS", "teaser_reason"]
 # Fewer characters of text than this, for an item whose feed already cut it, is a teaser: the
 # chapeau and a line or two. Articles worth fetching run to thousands of characters.
 TEASER_CHARS = 600
-# A marker in a text longer than this counts only in its last part (the share below).
-SHORT_TEXT = 2000
+# A marker in a text longer than this counts only in its last part (the share below): a teaser
+# ends on it, a subscriber's page may show it as a badge above the article.
+SHORT_TEXT = 1000
 TAIL_SHARE = 0.4
 
 

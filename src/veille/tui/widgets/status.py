@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from veille.core.translations import _
 from veille.tui.display import literal
 
 
@@ -47,6 +48,15 @@ class StatusBar(Horizontal):
         bar.update(total=max(total, 1), progress=done)
         self.query_one("#status-offline", Static).update(
             Text(f" {done}/{total} feeds, {new_items} new"), layout=False
+        )
+
+    def articles(self, done: int, total: int) -> None:
+        """The prefetch after a refresh: the feeds are stored, their articles on the way."""
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#status-offline", Static).update(
+            Text(_(" {done}/{total} articles").format(done=done, total=total)), layout=False
         )
 
     def finished(self, text: str) -> None:
