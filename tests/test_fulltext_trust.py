@@ -298,3 +298,73 @@ def test_the_global_policy_reaches_imported_feeds(
     veille.config('full_text = "always"\n')  # changed once, for every feed without its own
     veille("fulltext")
     assert len(site.requests_to("/articles/viaduc")) == 1
+
+
+def backlog_site(server: LocalServer, count: int) -> None:
+    """A feed of `count` cut items, newest first, each with its article page."""
+    items = [
+        (f"n{n}", f"Brève {n}", "&lt;p&gt;Début.&lt;/p&gt;&lt;p&gt;Lire la suite&lt;/p&gt;")
+        for n in range(count)
+    ]
+    body = "".join(
+        f"<item><title>{title}</title><link>{server.url(f'/articles/{slug}')}</link>"
+        f"<guid>{slug}</guid><pubDate>{(21 - n // 24):02d} Nov 2026 {23 - n % 24:02d}:00:00 "
+        f"+0000</pubDate><description>{text}</description></item>"
+        for n, (slug, title, text) in enumerate(items)
+    )
+    server.add(
+        "/backlog.xml",
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        f"<title>Fil</title><link>{server.url('/')}</link>{body}</channel></rss>",
+    )
+    for n in range(count):
+        server.add(
+            f"/articles/n{n}",
+            page(f"Brève {n}", paragraphs(CHANTIER)),
+            content_type="text/html; charset=utf-8",
+        )
+
+
+def fetched_pages(server: LocalServer, count: int) -> list[int]:
+    return [n for n in range(count) if server.requests_to(f"/articles/n{n}")]
+
+
+def test_a_first_refresh_fetches_the_newest_articles_only(
+    site: LocalServer, veille: Veille
+) -> None:
+    from veille.core.fulltext.policy import FIRST_REFRESH_PREFETCH
+
+    backlog_site(site, 30)
+    veille("add", site.url("/backlog.xml"))
+    out = veille("refresh")
+    assert fetched_pages(site, 30) == list(range(FIRST_REFRESH_PREFETCH))  # the newest
+    assert f"full text: {FIRST_REFRESH_PREFETCH} articles kept" in out
+    # The rest on demand: `veille fulltext` fetches what its query names.
+    veille("fulltext", "Brève 20")
+    assert 20 in fetched_pages(site, 30)
+
+
+def test_feeds_are_told_first_then_the_articles(site: LocalServer, veille: Veille) -> None:
+    veille("add", site.url("/feed.xml"))
+    lines = veille("refresh").splitlines()
+    assert lines[0].startswith("1 feeds refreshed in ") and "2 new items" in lines[0]
+    assert lines[1].startswith("full text: ")
+
+
+def test_new_items_are_in_the_library_before_their_articles_are_fetched(
+    site: LocalServer, tmp_path: Path
+) -> None:
+    """What the app relies on to list new items while the prefetch runs."""
+    from veille.core import open_veille
+
+    seen: list[tuple[int, int]] = []
+    with open_veille(tmp_path / "home") as v:
+        v.subscribe(site.url("/feed.xml"))
+
+        def stored(_report: object) -> None:
+            articles = len(site.requests_to("/articles/viaduc"))
+            seen.append((v.library.count("", collapse=False), articles))
+
+        done = v.refresh(on_stored=stored)
+    assert seen == [(2, 0)]  # both items stored, no article asked for yet
+    assert done.full_text is not None and done.full_text.fetched == 1
