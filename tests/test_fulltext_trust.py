@@ -202,6 +202,11 @@ def test_a_word_only_in_the_article_is_found_and_watched_right_after_prefetch(
     assert item["full_text_state"] == "fetched" and OPEN_WORD in item["full_text"]
     assert item["starred"] is False
     assert veille.titles(f"has:fulltext {OPEN_WORD}") == ["Viaduc : le chantier reprend"]
+    # A saved search and an export see the article too.
+    veille("search", "save", "Chantiers", OPEN_WORD)
+    assert veille.titles("") and "Viaduc" in veille("export", "--saved", "Chantiers")
+    exported = json.loads(veille("export", "--format", "json", OPEN_WORD))
+    assert OPEN_WORD in json.dumps(exported, ensure_ascii=False)
 
 
 def test_a_teaser_is_paywalled_until_the_cookie_changes(site: LocalServer, veille: Veille) -> None:

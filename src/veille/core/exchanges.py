@@ -8,6 +8,7 @@ worker thread, a script); `refresh_async` is for code already inside one.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,7 +62,8 @@ class Exchanges(Home):
 
         `on_stored` hears the feeds' report once their items are stored, before the articles
         are fetched; `on_full_text` hears (done, total) of the articles."""
-        return asyncio.run(
+        started = time.monotonic()
+        done = asyncio.run(
             self.refresh_async(
                 feed_ids,
                 force=force,
@@ -71,6 +73,10 @@ class Exchanges(Home):
                 on_full_text=on_full_text,
             )
         )
+        # The wall time the user waited: closing the loop waits for name lookups still running
+        # in its threads (a lookup the refresh gave up on runs to its own timeout).
+        done.report.elapsed = time.monotonic() - started
+        return done
 
     async def refresh_async(
         self,

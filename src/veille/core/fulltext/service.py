@@ -164,11 +164,16 @@ class FullTextService:
     def changed_sites(self) -> list[int]:
         """The paywalled and failed items whose site is now asked with other cookies, headers
         or content rule than when they were tried: fetching them again may help."""
-        return [
-            item_id
-            for item_id, url, site in self.lib.missed_full_texts()
-            if site_access(self.settings, url) != site
-        ]
+        access: dict[tuple[str, str], str] = {}  # per scheme and host: thousands share one
+        changed = []
+        for item_id, url, site in self.lib.missed_full_texts():
+            parts = urlsplit(url)
+            where = (parts.scheme, parts.netloc)
+            if where not in access:
+                access[where] = site_access(self.settings, url)
+            if access[where] != site:
+                changed.append(item_id)
+        return changed
 
     async def prefetch(
         self,
