@@ -138,7 +138,8 @@ def test_refresh_fetches_what_the_feed_cut_and_only_that(
     news_site(local_server)
     lib.add_feed(local_server.url("/feed.xml"))
     fetched = refresh(lib, settings_for(local_server), cache)
-    assert fetched.fetched == 2  # type: ignore[attr-defined]
+    assert fetched.fetched == 1  # type: ignore[attr-defined]
+    assert len(fetched.paywalled) == 1  # type: ignore[attr-defined]
     assert local_server.requests_to("/articles/complete") == []  # auto: complete items stay
     ids = by_title(lib)
     paywalled = lib.item(ids["Caméras : le rapport qui dérange"])
@@ -151,8 +152,10 @@ def test_refresh_fetches_what_the_feed_cut_and_only_that(
     # page gives its teaser.
     request = local_server.requests_to("/articles/subscribers")[-1]
     assert request.header("Cookie") == ""
-    subscribers = cache.article(ids["Les contrats des caméras"])
-    assert subscribers is not None and "extension automatique" not in subscribers.html
+    # Its teaser is seen for what it is, and never passed off as the article.
+    subscribers = lib.item(ids["Les contrats des caméras"])
+    assert subscribers.full_text_state == "paywalled" and not subscribers.full_text
+    assert cache.article(subscribers.id) is None
 
 
 def test_without_the_cookie_a_subscriber_page_gives_only_its_teaser(
@@ -178,7 +181,7 @@ def test_feed_policies_never_and_always(
     lib.set_feed_policy(source.id, "always")
     ids = list(by_title(lib).values())
     report = prefetch_now(lib, cache, settings_for(local_server), ids)
-    assert report.fetched == 3  # complete items too
+    assert report.fetched == 2 and len(report.paywalled) == 1  # complete items too
     assert local_server.requests_to("/articles/complete")
 
 
@@ -292,11 +295,11 @@ def test_cache_commands_and_offline_reading(tmp_path: Path, local_server: LocalS
     assert run("add", local_server.url("/feed.xml")).returncode == 0
     assert run("refresh").returncode == 0
     stats = run("cache", "stats")
-    assert stats.returncode == 0 and re.search(r"articles\s+2\b", stats.stdout)
+    assert stats.returncode == 0 and re.search(r"articles\s+1\b", stats.stdout)
     offline = run("--offline", "refresh")
     assert offline.returncode != 0 and "--offline" in offline.stderr
     assert "Traceback" not in offline.stderr
     listed = run("--offline", "items", "caméras")
     assert listed.returncode == 0 and "rapport qui dérange" in listed.stdout
     cleared = run("cache", "clear")
-    assert cleared.returncode == 0 and "starred items keep their text" in cleared.stdout
+    assert cleared.returncode == 0 and "every item keeps its text" in cleared.stdout

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.httpserver import LocalServer
 from tests.prefetching import prefetch_now
 from tests.storing import ingest
 from veille.core.fulltext.cache import open_cache
-from veille.core.fulltext.service import UNREACHABLE_AFTER
+from veille.core.fulltext.service import FullTextService
+from veille.core.ingest.fetch import Fetcher, FetchLimits
+from veille.core.ingest.guard import GuardedBackend, system_resolver
 from veille.core.library import Library
 from veille.core.model import ParsedEntry, ParsedFeed
 from veille.core.settings import Paths, Settings
 
 
-def test_an_unreachable_host_is_skipped_after_a_few_failures(
+def _items(lib: Library, feed_url: str, links: list[str]) -> list[int]:
+    feed = lib.add_feed(feed_url)
+    lib.set_feed_policy(feed.id, "always")
+    entries = [ParsedEntry(guid=f"g{n}", link=link, title=f"T{n}") for n, link in enumerate(links)]
+    return ingest(lib, feed.id, ParsedFeed(title="Flux", entries=entries), status=200).new_ids
+
+
+def test_a_host_that_refuses_connections_costs_one_attempt(
     lib: Library, paths: Paths, local_server: LocalServer
 ) -> None:
-    feed = lib.add_feed(local_server.url("/feed.xml"))
-    lib.set_feed_policy(feed.id, "always")
-    entries = [
-        ParsedEntry(guid=f"g{n}", link=f"http://127.0.0.1:9/article/{n}", title=f"T{n}")
-        for n in range(40)
-    ]
-    ids = ingest(lib, feed.id, ParsedFeed(title="Flux", entries=entries), status=200).new_ids
-    settings = Settings()
+    ids = _items(
+        lib, local_server.url("/feed.xml"), [f"http://127.0.0.1:9/article/{n}" for n in range(40)]
+    )
+    settings = Settings(allow=("127.0.0.1",))
     cache = open_cache(paths, settings)
     try:
         report = prefetch_now(lib, cache, settings, ids)
@@ -30,8 +37,44 @@ def test_an_unreachable_host_is_skipped_after_a_few_failures(
         cache.close()
     errors = list(report.errors.values())
     assert len(errors) == 40
-    tried = [e for e in errors if "refused" in e]
-    assert UNREACHABLE_AFTER <= len(tried) <= UNREACHABLE_AFTER + settings.refresh.per_host
-    assert sum("skipped: 127.0.0.1 could not be reached" in e for e in errors) == 40 - len(tried)
-    # The reason is kept on the item, for the reader to show.
-    assert lib.item(ids[-1]).full_text_error
+    assert [e for e in errors if "skipped" not in e] == ["connection refused by 127.0.0.1:9"]
+    assert sum(e == "skipped: 127.0.0.1 could not be reached" for e in errors) == 39
+    assert report.unreachable == {"127.0.0.1": "connection refused by 127.0.0.1:9"}
+    # The reason is kept on each item, for the reader to show, and each is `is:failed`.
+    assert lib.item(ids[-1]).full_text_error == "skipped: 127.0.0.1 could not be reached"
+    assert lib.count("is:failed", collapse=False) == 40
+
+
+def test_a_name_that_does_not_resolve_is_looked_up_once(lib: Library, paths: Paths) -> None:
+    """Items of a host whose name does not resolve (a train without network, a dead domain):
+    one lookup, one failure in plain words, the other items skipped without a request."""
+    lookups: list[str] = []
+
+    async def counting(host: str, port: int) -> list[str]:
+        lookups.append(host)
+        return await system_resolver(host, port)
+
+    links = [f"https://nulle-part.invalid/article/{n}" for n in range(25)]
+    links += [f"https://ailleurs.invalid/article/{n}" for n in range(5)]
+    ids = _items(lib, "https://nulle-part.invalid/feed.xml", links)
+    settings = Settings()
+    cache = open_cache(paths, settings)
+    service = FullTextService(lib, cache, settings)
+
+    async def go() -> object:
+        fetcher = Fetcher(FetchLimits(concurrency=16), backend=GuardedBackend(resolver=counting))
+        async with fetcher:
+            return await service.prefetch(ids, fetcher)
+
+    try:
+        report = asyncio.run(go())
+    finally:
+        service.close()
+        cache.close()
+    assert sorted(lookups) == ["ailleurs.invalid", "nulle-part.invalid"]
+    assert report.unreachable == {  # type: ignore[attr-defined]
+        "ailleurs.invalid": "could not resolve host ailleurs.invalid",
+        "nulle-part.invalid": "could not resolve host nulle-part.invalid",
+    }
+    assert len(report.errors) == 30  # type: ignore[attr-defined]
+    assert lib.item(ids[0]).full_text_error == "could not resolve host nulle-part.invalid"

@@ -14,7 +14,13 @@ from veille.core.redact import redact_url
 from veille.core.translations import _
 
 if TYPE_CHECKING:
-    from veille.core import EffectivePolicy, Refreshed, RefreshProgress
+    from veille.core import (
+        EffectivePolicy,
+        PrefetchReport,
+        Refreshed,
+        RefreshProgress,
+        RefreshReport,
+    )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -95,6 +101,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--force",
         action="store_true",
         help=_("fetch even feeds resting after failures, ignoring cached validators"),
+    )
+    p.add_argument(
+        "--no-full-text",
+        dest="full_text",
+        action="store_false",
+        help=_("store the new items only: fetch no article pages this time"),
     )
     p.add_argument("--json", action="store_true", help=_("print a JSON report"))
     p.set_defaults(func=cmd_refresh)
@@ -254,20 +266,38 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
         raise CommandError(_("--offline: refresh needs the network"))
     ids = [v.feed(ref).id for ref in args.feed] or None
     bar = ProgressBar(_("refreshing"))
+    titles: dict[int, str] = {}
 
     def progress(p: RefreshProgress) -> None:
         bar.update(p.done, p.total, f"feeds, {p.new_items} new" if p.new_items else "feeds")
 
-    ctx.usable_cache("full texts are not fetched")
+    def stored(report: RefreshReport) -> None:
+        # The feeds are in the library: say so now, while the articles are fetched.
+        bar.close()
+        bar.label = _("full text")
+        titles.update({f.id: f.display_title for f in v.feeds(counts=False)})
+        if not args.json:
+            print_feeds(ctx, report, titles)
+
+    def articles(done: int, total: int) -> None:
+        bar.update(done, total, _("articles"))
+
+    ctx.usable_cache(_("full texts are kept in the library only"))
     try:
-        done = v.refresh(ids, force=args.force, on_progress=progress)
+        done = v.refresh(
+            ids,
+            force=args.force,
+            on_progress=progress,
+            prefetch=args.full_text,
+            on_stored=stored,
+            on_full_text=articles,
+        )
     finally:
         bar.close()
-    titles = {f.id: f.display_title for f in v.feeds(counts=False)}
     if args.json:
         ctx.print_json(refresh_json(done, titles))
     else:
-        print_refresh(ctx, done, titles)
+        print_full_text(ctx, done)
         _warn_cleartext(ctx)
     report = done.report
     return 0 if not report.errors or len(report.errors) < report.feeds else 1
@@ -293,15 +323,29 @@ def refresh_json(done: Refreshed, titles: dict[int, str]) -> dict[str, Any]:
         "full_texts": fetched.fetched if fetched else 0,
         "full_text": {
             "fetched": fetched.fetched if fetched else 0,
+            "kept": fetched.cached if fetched else 0,
+            "paywalled": len(fetched.paywalled) if fetched else 0,
             "failed": len(fetched.errors) if fetched else 0,
             "postponed": fetched.postponed if fetched else 0,
+            "refetched": fetched.refetched if fetched else 0,
             "elapsed": round(report.prefetch_elapsed, 3),
+            "unreachable": [
+                {"host": host, "reason": why}
+                for host, why in (fetched.unreachable if fetched else {}).items()
+            ],
+            "failures": [
+                {"item_id": k, "state": state, "reason": v}
+                for state, found in (
+                    ("failed", fetched.errors if fetched else {}),
+                    ("paywalled", fetched.paywalled if fetched else {}),
+                )
+                for k, v in sorted(found.items())
+            ],
         },
     }
 
 
-def print_refresh(ctx: Context, done: Refreshed, titles: dict[int, str]) -> None:
-    report, fetched = done.report, done.full_text
+def print_feeds(ctx: Context, report: RefreshReport, titles: dict[int, str]) -> None:
     ctx.print(
         _(
             "{feeds} feeds refreshed in {elapsed:.1f} s: {new_items} new items, {not_modified} unchanged, {n_errors} failed"
@@ -338,19 +382,42 @@ def print_refresh(ctx: Context, done: Refreshed, titles: dict[int, str]) -> None
                 feed_id=feed_id, feed_id2=titles.get(feed_id, ""), url=redact_url(url)
             )
         )
-    if fetched and (fetched.fetched or fetched.errors or fetched.postponed):
-        ctx.print(
-            _(
-                "full text: {fetched} articles kept for offline reading, {n_errors} could not be fetched"
-            ).format(fetched=fetched.fetched, n_errors=len(fetched.errors))
-            + (
-                _(", {postponed} postponed").format(postponed=fetched.postponed)
-                if fetched.postponed
-                else ""
-            )
-            + _(" ({prefetch_elapsed:.1f} s of the {elapsed:.1f})").format(
-                prefetch_elapsed=report.prefetch_elapsed, elapsed=report.elapsed
-            )
-        )
     if report.offline:
         ctx.print(_("the network seems to be down: everything in the library still reads"))
+
+
+def print_full_text(ctx: Context, done: Refreshed) -> None:
+    report, fetched = done.report, done.full_text
+    if not fetched or not (
+        fetched.fetched or fetched.errors or fetched.postponed or fetched.paywalled
+    ):
+        return
+    ctx.print(
+        _("full text: {fetched} articles kept, {paywalled} teasers only, {failed} failed").format(
+            fetched=fetched.fetched, paywalled=len(fetched.paywalled), failed=len(fetched.errors)
+        )
+        + (_(", {n} postponed").format(n=fetched.postponed) if fetched.postponed else "")
+        + _(" ({seconds:.1f} s of the {total:.1f})").format(
+            seconds=report.prefetch_elapsed, total=report.elapsed
+        )
+    )
+    print_unreachable(ctx, fetched)
+    print_misses(ctx, fetched)
+
+
+def print_unreachable(ctx: Context, fetched: PrefetchReport) -> None:
+    for host, why in fetched.unreachable.items():
+        ctx.print(_("  {host}: {why}; its other pages were not tried").format(host=host, why=why))
+
+
+def print_misses(ctx: Context, fetched: PrefetchReport, limit: int = 10) -> None:
+    """The first few items without their article, and why, then how many more."""
+    misses = sorted({**fetched.errors, **fetched.paywalled}.items())
+    for item_id, why in misses[:limit]:
+        ctx.print(_("  item {id}: {why}").format(id=item_id, why=why))
+    if len(misses) > limit:
+        ctx.print(
+            _("  … and {n} more (see `veille items is:failed` and `is:paywalled`)").format(
+                n=len(misses) - limit
+            )
+        )

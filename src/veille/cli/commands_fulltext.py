@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from veille.cli.commands_feeds import print_misses, print_unreachable
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
 from veille.core.translations import _
@@ -19,7 +20,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "fulltext",
         help=_("fetch full texts now, for reading offline"),
         description=_(
-            "Fetch the articles of items matching QUERY (default: unread items whose feed policy asks for full text) and keep them in the cache."
+            "Fetch the articles of items matching QUERY (default: unread items whose feed policy "
+            "asks for full text) and keep them in the library, searched at once."
         ),
     )
     p.add_argument("query", nargs="*", help=_("which items (default: is:unread)"))
@@ -27,6 +29,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--all",
         action="store_true",
         help=_("fetch every matching item, whatever its feed's policy"),
+    )
+    p.add_argument(
+        "--refetch",
+        action="store_true",
+        help=_(
+            "fetch the matching items again, even those already kept or seen as teasers "
+            "(default: is:paywalled OR is:failed)"
+        ),
     )
     p.set_defaults(func=cmd_fulltext)
 
@@ -50,24 +60,40 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def cmd_fulltext(ctx: Context, args: argparse.Namespace) -> int:
     if ctx.offline:
         raise CommandError(_("--offline: fetching full texts needs the network"))
-    query = " ".join(args.query) or "is:unread"
+    default = "is:paywalled OR is:failed" if args.refetch else "is:unread"
+    query = " ".join(args.query) or default
     bar = ProgressBar(_("full text"))
     try:
-        report = ctx.veille.prefetch(query, every=args.all, on_progress=bar.update)
+        report = ctx.veille.prefetch(
+            query, every=args.all, refetch=args.refetch, on_progress=bar.update
+        )
     finally:
         bar.close()
     ctx.print(
-        _("{fetched} full texts fetched, {cached} already kept, {n_errors} failed").format(
-            fetched=report.fetched, cached=report.cached, n_errors=len(report.errors)
+        _(
+            "{fetched} full texts fetched, {kept} already kept, {paywalled} teasers only, "
+            "{failed} failed"
+        ).format(
+            fetched=report.fetched,
+            kept=report.cached,
+            paywalled=len(report.paywalled),
+            failed=len(report.errors),
         )
         + (
-            _(", {postponed} postponed (their site timed out)").format(postponed=report.postponed)
+            _(", {n} postponed (their site timed out)").format(n=report.postponed)
             if report.postponed
             else ""
         )
     )
-    for item_id, error in sorted(report.errors.items())[:20]:
-        ctx.print(_("  item {item_id}: {error}").format(item_id=item_id, error=error))
+    print_unreachable(ctx, report)
+    print_misses(ctx, report, limit=20)
+    if report.paywalled:
+        ctx.print(
+            _(
+                "teasers only: the site asks for a subscription; add its cookie under "
+                '[sites."HOST"] in config.toml (see README), then run `veille fulltext`'
+            )
+        )
     return 0
 
 
@@ -110,9 +136,10 @@ def cmd_cache(ctx: Context, args: argparse.Namespace) -> int:
     if args.action == "clear":
         removed = v.clear_cache()
         ctx.print(
-            _("cleared {removed} entries from {folder} (starred items keep their text)").format(
-                removed=removed, folder=v.cache.folder
-            )
+            _(
+                "cleared {n} entries from {folder} (full texts are kept in the library: "
+                "every item keeps its text and stays found)"
+            ).format(n=removed, folder=v.cache.folder)
         )
         return 0
     stats = v.cache_stats()

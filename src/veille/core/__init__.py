@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from veille.core.fulltext.markdown import html_to_markdown
     from veille.core.fulltext.policy import EffectivePolicy
     from veille.core.fulltext.service import FullTextResult, PrefetchReport
+    from veille.core.fulltext.words import full_text_status, list_mark
     from veille.core.ingest.discover import Candidate
     from veille.core.ingest.refresh import RefreshProgress, RefreshReport
     from veille.core.library import View
@@ -112,6 +113,7 @@ _HOMES: dict[str, str] = {
     "html_to_markdown": "veille.core.fulltext.markdown",
     "EffectivePolicy": "veille.core.fulltext.policy",
     **dict.fromkeys(("FullTextResult", "PrefetchReport"), "veille.core.fulltext.service"),
+    **dict.fromkeys(("full_text_status", "list_mark"), "veille.core.fulltext.words"),
     "Candidate": "veille.core.ingest.discover",
     **dict.fromkeys(("RefreshProgress", "RefreshReport"), "veille.core.ingest.refresh"),
     "View": "veille.core.library",
@@ -217,8 +219,10 @@ __all__ = [
     "View",
     "clean_line",
     "clean_note",
+    "full_text_status",
     "html_to_markdown",
     "html_to_text",
+    "list_mark",
     "load_settings",
     "normalize_tag",
     "open_veille",

@@ -8,6 +8,7 @@ worker thread, a script); `refresh_async` is for code already inside one.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from veille.core.fulltext.cache import CacheStats
     from veille.core.fulltext.extract import Article
     from veille.core.fulltext.service import FullTextResult, PrefetchReport
-    from veille.core.ingest.refresh import RefreshProgress
+    from veille.core.ingest.refresh import RefreshProgress, RefreshReport
 
 
 class Exchanges(Home):
@@ -53,12 +54,29 @@ class Exchanges(Home):
         force: bool = False,
         on_progress: Callable[[RefreshProgress], None] | None = None,
         prefetch: bool = True,
+        on_stored: Callable[[RefreshReport], None] | None = None,
+        on_full_text: Callable[[int, int], None] | None = None,
     ) -> Refreshed:
         """Fetch the feeds (all, or `feed_ids`), run the watches, group stories, then fetch the
-        full texts their policies ask for, into the cache (when it can be used)."""
-        return asyncio.run(
-            self.refresh_async(feed_ids, force=force, on_progress=on_progress, prefetch=prefetch)
+        full texts their policies ask for (unless not `prefetch`), into the library.
+
+        `on_stored` hears the feeds' report once their items are stored, before the articles
+        are fetched; `on_full_text` hears (done, total) of the articles."""
+        started = time.monotonic()
+        done = asyncio.run(
+            self.refresh_async(
+                feed_ids,
+                force=force,
+                on_progress=on_progress,
+                prefetch=prefetch,
+                on_stored=on_stored,
+                on_full_text=on_full_text,
+            )
         )
+        # The wall time the user waited: closing the loop waits for name lookups still running
+        # in its threads (a lookup the refresh gave up on runs to its own timeout).
+        done.report.elapsed = time.monotonic() - started
+        return done
 
     async def refresh_async(
         self,
@@ -67,8 +85,12 @@ class Exchanges(Home):
         force: bool = False,
         on_progress: Callable[[RefreshProgress], None] | None = None,
         prefetch: bool = True,
+        on_stored: Callable[[RefreshReport], None] | None = None,
+        on_full_text: Callable[[int, int], None] | None = None,
     ) -> Refreshed:
-        return await network.refresh(self, feed_ids, force, on_progress, prefetch)
+        return await network.refresh(
+            self, feed_ids, force, on_progress, prefetch, on_stored, on_full_text
+        )
 
     def fetch_full_text(self, item_id: int) -> FullTextResult:
         """Fetch and extract an item's article now, into the cache; never raises for a bad page."""
@@ -79,11 +101,14 @@ class Exchanges(Home):
         query: str = "is:unread",
         *,
         every: bool = False,
+        refetch: bool = False,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> PrefetchReport:
         """Fetch the full texts of the items matching `query` whose feed policy wants them (all
-        of them with `every`), for reading offline."""
-        return asyncio.run(network.prefetch(self, query, every, on_progress))
+        of them with `every`), into the library, searched at once. An article already kept, or
+        a teaser from a site asked as before, is not fetched again unless `refetch`, which
+        fetches every matching item again."""
+        return asyncio.run(network.prefetch(self, query, every, refetch, on_progress))
 
     def fetch_page(self, url: str) -> tuple[bytes, str, str]:
         """A page the user named: (body, content type, final URL)."""
@@ -94,19 +119,26 @@ class Exchanges(Home):
         return network.extract(self, page, url, content_type)
 
     def keep_page(self, item_id: int, page: bytes, url: str, content_type: str = "") -> None:
-        """Keep the article of a page already at hand as `item_id`'s full text (in the cache,
-        and in the library's own copy); VeilleError when the page holds no article."""
+        """Keep the article of a page already at hand as `item_id`'s full text (in the library,
+        searched at once; a copy in the cache when it can be used); VeilleError when the page
+        holds no article."""
         from veille.core.fulltext.cache import CachedArticle
 
         article = self.extract(page, url, content_type)
-        self.cache.put_article(item_id, CachedArticle.of(url, article))
-        self.library.record_full_text(item_id, article.html, pin=False)
+        self.library.record_full_text(item_id, article.html)
+        cache = self.usable_cache()
+        if cache is not None:
+            cache.put_article(item_id, CachedArticle.of(url, article))
 
     def cache_stats(self) -> CacheStats:
         return self.needed_cache().stats()
 
     def clear_cache(self) -> int:
-        return self.needed_cache().clear()
+        """Empty the cache; first, any article only the cache held (a library written by an
+        earlier version) is copied into the library, so nothing readable or found is lost."""
+        cache = self.needed_cache()
+        self.library.keep_cached_full_texts()
+        return cache.clear()
 
     # Exports, backups, state --------------------------------------------------------------------
 

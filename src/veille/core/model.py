@@ -19,6 +19,10 @@ FullTextPolicy = Literal["auto", "always", "never"]
 FULL_TEXT_POLICIES: tuple[FullTextPolicy, ...] = ("auto", "always", "never")
 # A feed's own policy: one of those, or "" when it has none and follows config.toml's.
 FeedPolicy = Literal["", "auto", "always", "never"]
+# Where an item's full text stands: "" none tried, "fetched" (the article is in the library),
+# "paywalled" (the page gave a teaser only), "failed" (the reason is the item's
+# `full_text_error`).
+FullTextState = Literal["", "fetched", "paywalled", "failed"]
 LARGEST_ID = 2**63 - 1  # ids are SQLite integers: 64-bit signed
 # What an export can be, and the file name ending each is saved under (the command line offers
 # these as choices at start-up: they live here, where reading them costs nothing).
@@ -126,8 +130,9 @@ class Item:
     starred: bool = False
     hidden: bool = False
     truncated: bool = False
-    full_text: str = ""  # pinned full text (HTML) kept in the library, "" when none
-    full_text_error: str = ""
+    full_text: str = ""  # the fetched article (HTML) kept in the library, "" when none
+    full_text_error: str = ""  # why the last fetch gave no article, in plain words
+    full_text_state: FullTextState = ""
     note: str = ""
     tags: list[str] = field(default_factory=list)
     feed_title: str = ""
@@ -157,6 +162,7 @@ class ItemRow:
     tags: tuple[str, ...] = ()
     url: str = ""
     cluster_size: int = 1
+    full_text_state: FullTextState = ""
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from veille.core.home import Home
     from veille.core.ingest.fetch import Fetcher
     from veille.core.ingest.opml import Subscription
-    from veille.core.ingest.refresh import RefreshProgress
+    from veille.core.ingest.refresh import RefreshProgress, RefreshReport
 
 
 def _fetcher(v: Home, feeds: bool = True) -> Fetcher:
@@ -44,6 +44,8 @@ async def refresh(
     force: bool,
     on_progress: Callable[[RefreshProgress], None] | None,
     prefetch: bool,
+    on_stored: Callable[[RefreshReport], None] | None = None,
+    on_full_text: Callable[[int, int], None] | None = None,
 ) -> Refreshed:
     from veille.core.pipeline import refresh_all
 
@@ -62,6 +64,8 @@ async def refresh(
         force=force,
         on_progress=on_progress,
         prefetch=prefetch,
+        on_stored=on_stored,
+        on_full_text=on_full_text,
     )
     return Refreshed(report, fetched)
 
@@ -71,7 +75,7 @@ async def fetch_full_text(v: Home, item_id: int) -> FullTextResult:
 
     _online(v, "fetching full texts")
     item = v.library.item(item_id)  # this loop is the verb's own: nothing else waits on it
-    service = FullTextService(v.library, v.needed_cache(), v.settings)
+    service = FullTextService(v.library, v.usable_cache(), v.settings)
     try:
         async with _fetcher(v) as fetcher:
             return await service.fetch(item, fetcher)
@@ -80,13 +84,17 @@ async def fetch_full_text(v: Home, item_id: int) -> FullTextResult:
 
 
 async def prefetch(
-    v: Home, query: str, every: bool, on_progress: Callable[[int, int], None] | None
+    v: Home,
+    query: str,
+    every: bool,
+    refetch: bool,
+    on_progress: Callable[[int, int], None] | None,
 ) -> PrefetchReport:
     from veille.core.fulltext.service import FullTextService
 
     _online(v, "fetching full texts")
     ids = v.library.item_ids(query)
-    service = FullTextService(v.library, v.needed_cache(), v.settings)
+    service = FullTextService(v.library, v.usable_cache(), v.settings)
 
     def progress(done: int, total: int, _result: FullTextResult | None) -> None:
         if on_progress is not None:
@@ -94,7 +102,13 @@ async def prefetch(
 
     try:
         async with _fetcher(v) as fetcher:
-            return await service.prefetch(ids, fetcher, only_wanted=not every, on_progress=progress)
+            return await service.prefetch(
+                ids,
+                fetcher,
+                only_wanted=not (every or refetch),
+                refetch=refetch,
+                on_progress=progress,
+            )
     finally:
         service.close()
 

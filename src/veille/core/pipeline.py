@@ -2,8 +2,9 @@
 
 After the feeds are stored, new items go through the watch rules (which may tag, star, mark read
 or hide them), are grouped into stories told by several feeds, and — for feeds whose full-text
-policy asks for it — get their article fetched into the cache, so the morning's items read
-offline on the train. The CLI and the app both call `refresh_all`.
+policy asks for it — get their article fetched into the library, where search and the watches
+see it at once and the morning's items read offline on the train. The CLI and the app both call
+`refresh_all`.
 """
 
 from __future__ import annotations
@@ -47,14 +48,19 @@ async def refresh_all(
     force: bool = False,
     on_progress: Callable[[RefreshProgress], None] | None = None,
     prefetch: bool = True,
+    on_stored: Callable[[RefreshReport], None] | None = None,
+    on_full_text: Callable[[int, int], None] | None = None,
 ) -> tuple[RefreshReport, PrefetchReport | None]:
     """Refresh, apply rules, group stories, then prefetch full texts of new items.
 
-    Both share one deadline and the same view of which hosts are slow (see `HostSlots`), and
-    the report's `elapsed` is the wall time of the whole.
+    `on_stored` hears the feeds' report as soon as their items are in the library (a client
+    shows them while the articles are fetched), `on_full_text` the prefetch's progress (done,
+    total). Both share one deadline and the same view of which hosts are slow (see
+    `HostSlots`), and the report's `elapsed` is the wall time of the whole.
     """
     started = time.monotonic()
     slots = HostSlots.for_settings(settings.refresh, deadline=settings.refresh.deadline)
+    first_time = {f.id for f in lib.feeds(counts=False) if f.last_fetched is None}
     report = await refresh(
         lib,
         settings,
@@ -64,19 +70,47 @@ async def refresh_all(
         after=after_refresh(settings),
         slots=slots,
     )
-    if not (prefetch and cache is not None and report.new_ids) or report.offline:
+    report.elapsed = time.monotonic() - started
+    if on_stored is not None:
+        on_stored(report)
+    if not prefetch or report.offline:
         return report, None
     from veille.core.fulltext.service import FullTextService  # page extraction: only when needed
 
     service = FullTextService(lib, cache, settings)
     try:
+        new_ids, flags = _recent_on_first_refresh(lib, report, first_time)
+        retry = service.changed_sites()
+        if not (new_ids or retry):
+            return report, None
         feeds = [f.url for f in lib.feeds(counts=False)]
+
+        def progress(done: int, total: int, _result: object) -> None:
+            if on_full_text is not None:
+                on_full_text(done, total)
+
         async with make_fetcher(settings, feeds) as fetcher:
             fetched = await service.prefetch(
-                report.new_ids, fetcher, flags=report.new_flags, slots=slots
+                new_ids, fetcher, flags=flags, retry=retry, slots=slots, on_progress=progress
             )
     finally:
         service.close()
     report.prefetch_elapsed = fetched.elapsed
     report.elapsed = time.monotonic() - started
     return report, fetched
+
+
+def _recent_on_first_refresh(
+    lib: Library, report: RefreshReport, first_time: set[int]
+) -> tuple[list[int], list[tuple[int, int, bool]]]:
+    """The new items to prefetch, and their flags: of a feed refreshed for the first time, only
+    its newest (`FIRST_REFRESH_PREFETCH`); of the others, all."""
+    from veille.core.fulltext.policy import FIRST_REFRESH_PREFETCH
+
+    backlog = {feed_id for _, feed_id, _ in report.new_flags if feed_id in first_time}
+    if not backlog:
+        return report.new_ids, report.new_flags
+    recent = {i for feed_id in backlog for i in lib.newest_ids(feed_id, FIRST_REFRESH_PREFETCH)}
+    flags = [f for f in report.new_flags if f[1] not in backlog or f[0] in recent]
+    kept = {f[0] for f in flags}
+    return [i for i in report.new_ids if i in kept], flags

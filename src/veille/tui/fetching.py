@@ -20,7 +20,7 @@ from veille.tui.display import literal
 from veille.tui.follow import FEEDS_DELAY
 
 if TYPE_CHECKING:
-    from veille.core import FullTextResult, Refreshed, RefreshProgress
+    from veille.core import FullTextResult, Refreshed, RefreshProgress, RefreshReport
     from veille.tui.screens.main import MainScreen
 
 
@@ -31,6 +31,20 @@ class Progressed(Message):
     def can_replace(self, message: Message) -> bool:
         # A burst of progress reports only needs its latest shown, unless it carries news.
         return isinstance(message, Progressed) and not message.progress.new_items
+
+
+@dataclass
+class Stored(Message):
+    """The feeds' items are in the library; their articles are being fetched."""
+
+
+@dataclass
+class ArticlesProgressed(Message):
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ArticlesProgressed)
 
 
 class Fetcher:
@@ -46,14 +60,6 @@ class Fetcher:
 
     def full_text(self, item_id: int) -> None:
         screen = self._screen
-        problem = screen.follower.cache_problem
-        if problem:
-            screen.notify(
-                _("The full text cannot be fetched: {problem}.").format(problem=problem),
-                severity="warning",
-                markup=False,
-            )
-            return
         if screen.veille.offline:
             screen.notify(_("Offline: the full text cannot be fetched now."), severity="warning")
             return
@@ -61,14 +67,15 @@ class Fetcher:
         screen.jobs.fetch_full_text(item_id, self._fetched)
 
     def _fetched(self, result: FullTextResult) -> None:
-        if result.ok:
-            self._screen.open_item(result.item_id, mark_read=False)
+        # The reader says which state now holds, and what to do about a teaser or a failure.
+        self._screen.open_item(result.item_id, mark_read=False)
+        if result.state == "paywalled":
+            words = _("Teaser only: {why}").format(why=result.error)
+        elif not result.ok:
+            words = _("Full text failed: {why}").format(why=result.error)
         else:
-            self._screen.notify(
-                literal(_("Full text failed: {error}").format(error=result.error)).plain,
-                severity="warning",
-                markup=False,
-            )
+            return
+        self._screen.notify(literal(words).plain, severity="warning", markup=False)
 
     # Refresh --------------------------------------------------------------------------------
 
@@ -89,7 +96,21 @@ class Fetcher:
             self._report,
             self._refreshed,
             lambda _: self._finished(failed=True),
+            stored=self._stored,
+            articles=self._articles,
         )
+
+    def _stored(self, _report: RefreshReport) -> None:
+        self._screen.post_message(Stored())
+
+    def _articles(self, done: int, total: int) -> None:
+        self._screen.post_message(ArticlesProgressed(done, total))
+
+    def stored(self) -> None:
+        """New items read at once, while their articles are fetched."""
+        if self._list_timer is not None:
+            self._list_timer.stop()
+        self._reload_list()
 
     def _report(self, progress: RefreshProgress) -> None:
         self._titles[progress.feed_id] = progress.feed_title
@@ -108,6 +129,25 @@ class Fetcher:
     def _refreshed(self, refreshed: Refreshed) -> None:
         report = refreshed.report
         self._finished(report.new_items, dict(report.errors), offline=report.offline)
+        fetched = refreshed.full_text
+        if fetched is not None and (fetched.paywalled or fetched.errors or fetched.unreachable):
+            self._screen.notify(
+                _(
+                    "Full text: {fetched} articles kept, {paywalled} teasers only, "
+                    "{failed} failed ({seconds:.1f} s)"
+                ).format(
+                    fetched=fetched.fetched,
+                    paywalled=len(fetched.paywalled),
+                    failed=len(fetched.errors),
+                    seconds=report.prefetch_elapsed,
+                )
+                + "".join(
+                    "\n" + _("{host}: {why}").format(host=host, why=why)
+                    for host, why in list(fetched.unreachable.items())[:3]
+                ),
+                severity="warning",
+                markup=False,
+            )
 
     def _finished(
         self,

@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # names only: the refresh and full-text modules load when fir
         Opened,
         Refreshed,
         RefreshProgress,
+        RefreshReport,
         Snapshot,
         Veille,
         View,
@@ -282,11 +283,15 @@ class Workers:
         progress: Callable[[RefreshProgress], None],
         then: Callable[[Refreshed], object],
         otherwise: Callable[[BaseException], object],
+        stored: Callable[[RefreshReport], None] | None = None,
+        articles: Callable[[int, int], None] | None = None,
     ) -> None:
         v = self.veille
         self.run(
             _("refreshing"),
-            lambda: v.refresh(feed_ids, on_progress=progress),
+            lambda: v.refresh(
+                feed_ids, on_progress=progress, on_stored=stored, on_full_text=articles
+            ),
             group="refresh",
             then=then,
             otherwise=otherwise,

@@ -18,7 +18,13 @@ from typing import Literal
 from veille.core.model import FeedPolicy, FullTextPolicy
 from veille.core.settings import Settings
 
-__all__ = ["EffectivePolicy", "PolicyOrigin", "feed_policy"]
+__all__ = ["FIRST_REFRESH_PREFETCH", "EffectivePolicy", "PolicyOrigin", "feed_policy"]
+
+# A feed's first refresh brings its whole backlog (often 20 to 100 items, some feeds keep
+# hundreds); only its newest this-many items get their article fetched then — what a reader
+# reads the first morning. The rest are fetched on demand (`f`, `veille fulltext`), and every
+# later refresh fetches all of its new items.
+FIRST_REFRESH_PREFETCH = 10
 
 # "feed": its own; "config-feed": config.toml's [feeds."URL"]; "config": config.toml's full_text.
 PolicyOrigin = Literal["feed", "config-feed", "config"]

@@ -3,47 +3,62 @@
 Pages are fetched with the same `Fetcher` as feeds (same limits, timeouts, politeness, and the
 per-site cookies and headers of subscribers), as pages: http or https only, never a local file,
 and a private address only when it is one of the user's hosts. Extraction runs in a worker
-thread. A failure is stored on the item in plain words, and the feed's own content stays what
-the reader shows.
+thread. The article is kept in the library, searched at once, and the watches run on it; a page
+that gives only a teaser (a paywall) is recorded as such, never as the article, and a failure is
+stored on the item in plain words. Either way the feed's own content stays what the reader shows.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlsplit
 
-from veille.core.fulltext.cache import CachedArticle, FullTextCache
+from veille.core.fulltext.access import site_access
+from veille.core.fulltext.cache import CachedArticle, CacheUnavailable, FullTextCache
 from veille.core.fulltext.extract import ExtractionError, SiteRule, extract
+from veille.core.fulltext.hosts import UNREACHABLE_AFTER, HostWatch
 from veille.core.fulltext.policy import feed_policy
+from veille.core.fulltext.teaser import teaser_reason
 from veille.core.ingest.addresses import web_link
-from veille.core.ingest.failures import is_network_error
 from veille.core.ingest.fetch import Fetcher
 from veille.core.ingest.schedule import HostSlots, Postponed
 from veille.core.library import Library
-from veille.core.model import Item
+from veille.core.model import FullTextState, Item
 from veille.core.settings import Settings
 
-UNREACHABLE_AFTER = 3  # network failures on one host before its remaining items are skipped
+__all__ = [
+    "UNREACHABLE_AFTER",
+    "FullTextResult",
+    "FullTextService",
+    "PrefetchReport",
+    "rule_for",
+    "wants_full_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class FullTextResult:
     item_id: int
     ok: bool
-    error: str = ""
+    error: str = ""  # why there is no article: the failure, or how the teaser was seen
+    state: FullTextState = ""  # "fetched", "paywalled" or "failed"
+    new: bool = False  # the item had no article before: its words are new to search
 
 
 @dataclass(slots=True)
 class PrefetchReport:
     fetched: int = 0
-    cached: int = 0
-    errors: dict[int, str] = field(default_factory=dict)
+    cached: int = 0  # already kept in the library
+    errors: dict[int, str] = field(default_factory=dict)  # failed: why, per item
+    paywalled: dict[int, str] = field(default_factory=dict)  # teaser only: how it was seen
     postponed: int = 0  # not fetched this time: their host timed out, or the deadline came
+    refetched: int = 0  # tried again: forced, or their site's access changed since
+    unreachable: dict[str, str] = field(default_factory=dict)  # hosts given up on, and why
     elapsed: float = 0.0
 
 
@@ -63,9 +78,9 @@ def rule_for(settings: Settings, url: str) -> SiteRule | None:
 
 
 class FullTextService:
-    """Fetches and extracts full texts for a library, keeping them in the cache."""
+    """Fetches and extracts full texts for a library, which keeps them (the cache a copy)."""
 
-    def __init__(self, lib: Library, cache: FullTextCache, settings: Settings) -> None:
+    def __init__(self, lib: Library, cache: FullTextCache | None, settings: Settings) -> None:
         self.lib = lib
         self.cache = cache
         self.settings = settings
@@ -74,23 +89,32 @@ class FullTextService:
     def close(self) -> None:
         self._threads.shutdown(wait=True)
 
-    def _extract(self, page: bytes, url: str, content_type: str) -> CachedArticle:
+    def _extract(self, page: bytes, url: str, content_type: str) -> tuple[CachedArticle, str]:
         article = extract(page, url, rule=rule_for(self.settings, url), content_type=content_type)
-        return CachedArticle.of(url, article)
+        return CachedArticle.of(url, article), article.text
 
     async def fetch(self, item: Item, fetcher: Fetcher) -> FullTextResult:
-        """Fetch and extract `item`'s article now; never raises for a bad page."""
+        """Fetch and extract `item`'s article now, and run the watches on its words when they
+        are new; never raises for a bad page."""
         result = await self._fetch(item, fetcher, None)
         assert isinstance(result, FullTextResult)  # only slots postpone
+        if result.new:
+            await self._in_thread(self.lib.apply_rules, [item.id])
         return result
+
+    async def _in_thread(self, call: Callable[..., object], *args: object, **kw: object) -> object:
+        return await asyncio.get_running_loop().run_in_executor(
+            self._threads, partial(call, *args, **kw)
+        )
 
     async def _fetch(
         self, item: Item, fetcher: Fetcher, slots: HostSlots | None
     ) -> FullTextResult | Postponed:
         """`fetch`, the page waiting for a slot in `slots` (where it may be postponed)."""
         loop = asyncio.get_running_loop()
+        site = site_access(self.settings, item.url)
         if not item.url:
-            return await self._fail(item.id, "the item has no link to fetch")
+            return await self._fail(item.id, "the item has no link to fetch", site)
         # A link comes from the feed's author, not the user: http(s) only, and a private
         # address only if it is one of the user's hosts.
         get = partial(fetcher.fetch_page, item.url)  # with the one PAGE_ACCEPT of article pages
@@ -101,34 +125,55 @@ class FullTextService:
             if isinstance(fetched, Postponed):
                 if not fetched.started:
                     return fetched
-                return await self._fail(item.id, fetched.reason)
+                return await self._fail(item.id, fetched.reason, site)
             result = fetched
         if result.error or result.body is None:
-            return await self._fail(item.id, result.error or "the page was empty")
+            return await self._fail(item.id, result.error or "the page was empty", site)
         url = result.final_url or item.url
         try:
-            article = await loop.run_in_executor(
+            article, text = await loop.run_in_executor(
                 self._threads, self._extract, result.body, url, result.content_type
             )
         except ExtractionError as error:
-            return await self._fail(item.id, str(error))
+            return await self._fail(item.id, str(error), site)
         except Exception as error:  # extraction must never take the refresh down with it
             return await self._fail(
-                item.id, f"could not extract the article ({type(error).__name__})"
+                item.id, f"could not extract the article ({type(error).__name__})", site
             )
+        teaser = teaser_reason(item.title, text, feed_cut=item.truncated)
+        if teaser is not None:
+            await self._in_thread(self.lib.record_paywalled, item.id, teaser, site=site)
+            return FullTextResult(item.id, False, teaser, "paywalled")
 
-        def save() -> None:
-            self.cache.put_article(item.id, article)
-            self.lib.record_full_text(item.id, article.html, pin=item.starred)
+        def save() -> bool:
+            new = self.lib.record_full_text(item.id, article.html, site=site)
+            if self.cache is not None:
+                try:
+                    self.cache.put_article(item.id, article)
+                except CacheUnavailable:
+                    pass  # the library holds the text: the cache's copy is a convenience
+            return new
 
-        await loop.run_in_executor(self._threads, save)
-        return FullTextResult(item.id, True)
+        new = await loop.run_in_executor(self._threads, save)
+        return FullTextResult(item.id, True, state="fetched", new=new)
 
-    async def _fail(self, item_id: int, error: str) -> FullTextResult:
-        await asyncio.get_running_loop().run_in_executor(
-            self._threads, self.lib.record_full_text_error, item_id, error
-        )
-        return FullTextResult(item_id, False, error)
+    async def _fail(self, item_id: int, error: str, site: str = "") -> FullTextResult:
+        await self._in_thread(self.lib.record_full_text_error, item_id, error, site=site)
+        return FullTextResult(item_id, False, error, "failed")
+
+    def changed_sites(self) -> list[int]:
+        """The paywalled and failed items whose site is now asked with other cookies, headers
+        or content rule than when they were tried: fetching them again may help."""
+        access: dict[tuple[str, str], str] = {}  # per scheme and host: thousands share one
+        changed = []
+        for item_id, url, site in self.lib.missed_full_texts():
+            parts = urlsplit(url)
+            where = (parts.scheme, parts.netloc)
+            if where not in access:
+                access[where] = site_access(self.settings, url)
+            if access[where] != site:
+                changed.append(item_id)
+        return changed
 
     async def prefetch(
         self,
@@ -136,6 +181,8 @@ class FullTextService:
         fetcher: Fetcher,
         *,
         only_wanted: bool = True,
+        refetch: bool = False,
+        retry: Sequence[int] = (),
         on_progress: Callable[[int, int, FullTextResult | None], None] | None = None,
         flags: Sequence[tuple[int, int, bool]] | None = None,
         slots: HostSlots | None = None,
@@ -144,71 +191,103 @@ class FullTextService:
         refresh passes its own, with what remains of its deadline; by default, slots of the
         settings' limits with no deadline).
 
+        An item whose article is kept is not fetched again, nor a teaser whose site is asked
+        the same way as when it was tried, unless `refetch`; `retry` are items to fetch again
+        whatever their feed's policy (their site's access changed). Watches then run on the
+        items whose article is new, so they tag by what the article says.
+
         `flags`, when the caller knows them (a refresh does), are (id, feed id, looks truncated)
         of the items: otherwise they are read from the library, which for thousands of new items
         means reading past every body to the mark stored after it.
         """
         started = time.monotonic()
-        loop = asyncio.get_running_loop()
         if slots is None:
             slots = HostSlots.for_settings(self.settings.refresh, deadline=None)
-        ids = list(item_ids)
-        feeds = {
-            f.id: f
-            for f in await loop.run_in_executor(
-                self._threads, partial(self.lib.feeds, counts=False)
-            )
-        }
-        if only_wanted and ids:
-            # After a refresh these are every new item, and most want nothing: decide from the
-            # feed's policy and the truncation mark first, and load only the items that remain.
-            if flags is None:
-                flags = await loop.run_in_executor(self._threads, self.lib.full_text_flags, ids)
-            wanted: set[int] = set()
-            for item_id, feed_id, truncated in flags:
-                feed = feeds.get(feed_id)
-                policy = self._feed_policy(feed.url if feed else "", feed.full_text if feed else "")
-                if policy == "always" or (policy != "never" and truncated):
-                    wanted.add(item_id)
-            ids = [i for i in ids if i in wanted]
-        items = await loop.run_in_executor(self._threads, self.lib.items_by_id, ids)
-        policies = {feed_id: feed.full_text for feed_id, feed in feeds.items()}
+        ids = await self._wanted(list(item_ids), only_wanted, flags)
+        again = [i for i in retry if i not in set(ids)]
+        items = await self._in_thread(self.lib.items_by_id, [*ids, *again])
+        assert isinstance(items, list)
+        forced = set(again)
+        if not refetch and any(i.full_text_state == "paywalled" for i in items):
+            changed = await self._in_thread(self.changed_sites)
+            assert isinstance(changed, list)
+            forced.update(changed)
         report = PrefetchReport()
-        todo = []
+        todo: list[Item] = []
         for item in items:
-            if self.cache.article(item.id) is not None or item.full_text:
-                report.cached += 1
-            elif not only_wanted or wants_full_text(item, self._policy(item, policies)):
+            if not web_link(item.url):
+                continue  # nothing on the web to fetch: the feed's text is all there is
+            if refetch or item.id in forced:
                 todo.append(item)
+                report.refetched += item.full_text_state != ""
+            elif item.full_text_state == "fetched" or item.full_text:
+                report.cached += 1
+            elif item.full_text_state == "paywalled":
+                # Asked the same way as last time, the site gives the same teaser.
+                report.paywalled[item.id] = item.full_text_error
+            else:
+                todo.append(item)
+        await self._run(todo, fetcher, slots, report, on_progress)
+        report.elapsed = time.monotonic() - started
+        return report
+
+    async def _wanted(
+        self, ids: list[int], only_wanted: bool, flags: Sequence[tuple[int, int, bool]] | None
+    ) -> list[int]:
+        """`ids` less those whose feed's policy wants no full text."""
+        if not only_wanted or not ids:
+            return ids
+        feeds = await self._in_thread(partial(self.lib.feeds, counts=False))
+        assert isinstance(feeds, list)
+        by_id = {f.id: f for f in feeds}
+        # After a refresh these are every new item, and most want nothing: decide from the
+        # feed's policy and the truncation mark first, and load only the items that remain.
+        if flags is None:
+            found = await self._in_thread(self.lib.full_text_flags, ids)
+            assert isinstance(found, list)
+            flags = found
+        wanted: set[int] = set()
+        for item_id, feed_id, truncated in flags:
+            feed = by_id.get(feed_id)
+            policy = feed_policy(
+                self.settings, feed.url if feed else "", feed.full_text if feed else ""
+            ).value
+            if policy == "always" or (policy != "never" and truncated):
+                wanted.add(item_id)
+        return [i for i in ids if i in wanted]
+
+    async def _run(
+        self,
+        todo: list[Item],
+        fetcher: Fetcher,
+        slots: HostSlots,
+        report: PrefetchReport,
+        on_progress: Callable[[int, int, FullTextResult | None], None] | None,
+    ) -> None:
         done = 0
-        # Hosts that could not be reached at all: after a few such failures the rest of their
-        # items are skipped, so a dead site or a network without DNS costs seconds, not minutes.
-        # Items wait their turn per host here, before the fetcher, so that the verdict on a host
-        # is known by the time the next item for it would start.
-        unreachable: dict[str, int] = {}
-        turns: dict[str, asyncio.Semaphore] = {}
+        hosts = HostWatch(self.settings.refresh.per_host)
+        fresh: list[int] = []
 
         async def one(item: Item) -> None:
             nonlocal done
-            outcome: FullTextResult | Postponed
             host = (urlsplit(item.url).hostname or "").lower()
-            turn = turns.setdefault(host, asyncio.Semaphore(self.settings.refresh.per_host))
-            async with turn:
-                if unreachable.get(host, 0) >= UNREACHABLE_AFTER:
-                    outcome = await self._fail(item.id, f"skipped: {host} could not be reached")
+            outcome: FullTextResult | Postponed
+            async with hosts.turn(host) as verdict:
+                if verdict:
+                    outcome = await self._fail(item.id, verdict)
                 else:
                     outcome = await self._fetch(item, fetcher, slots)
-                    if (
-                        isinstance(outcome, FullTextResult)
-                        and not outcome.ok
-                        and is_network_error(outcome.error)
-                    ):
-                        unreachable[host] = unreachable.get(host, 0) + 1
+                    if isinstance(outcome, FullTextResult) and outcome.state == "failed":
+                        hosts.failed(host, outcome.error)
             done += 1
             if isinstance(outcome, Postponed):
                 report.postponed += 1
             elif outcome.ok:
                 report.fetched += 1
+                if outcome.new:
+                    fresh.append(item.id)
+            elif outcome.state == "paywalled":
+                report.paywalled[item.id] = outcome.error
             else:
                 report.errors[item.id] = outcome.error
             if on_progress is not None:
@@ -216,11 +295,6 @@ class FullTextService:
                 on_progress(done, len(todo), shown)
 
         await asyncio.gather(*(one(item) for item in todo))
-        report.elapsed = time.monotonic() - started
-        return report
-
-    def _policy(self, item: Item, policies: Mapping[int, str]) -> str:
-        return self._feed_policy(item.feed_url, policies.get(item.feed_id, ""))
-
-    def _feed_policy(self, url: str, own: str) -> str:
-        return feed_policy(self.settings, url, own).value
+        report.unreachable = hosts.given_up()
+        if fresh:
+            await self._in_thread(self.lib.apply_rules, fresh)

@@ -64,6 +64,16 @@ def full_text_flags(conn: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[
     return found
 
 
+def newest_ids(conn: sqlite3.Connection, feed_id: int, limit: int) -> list[int]:
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM items WHERE feed_id = ? ORDER BY sort_ts DESC, id DESC LIMIT ?",
+            (feed_id, limit),
+        )
+    ]
+
+
 def item(conn: sqlite3.Connection, item_id: int, cache: FullTextSource | None) -> Item:
     """One item in full; its full text comes from the cache when the library has none."""
     items = _load_items(conn, [item_id])
@@ -93,7 +103,7 @@ def _load_items(conn: sqlite3.Connection, ids: list[int]) -> list[Item]:
                i.published, i.updated, i.sort_ts, i.categories, i.enclosures, i.language,
                i.read, i.starred, i.hidden, i.truncated, i.full_text, i.full_text_error,
                COALESCE(n.body, ''), COALESCE(NULLIF(f.user_title, ''), NULLIF(f.title, ''),
-               veille_redact(f.url)), f.url, i.cluster_id, f.language
+               veille_redact(f.url)), f.url, i.cluster_id, f.language, i.full_text_state
             FROM items i JOIN feeds f ON f.id = i.feed_id
             LEFT JOIN notes n ON n.item_id = i.id WHERE i.id IN ({marks})""",
         ids,
@@ -129,6 +139,7 @@ def _load_items(conn: sqlite3.Connection, ids: list[int]) -> list[Item]:
                 tags=tags.get(r[0], []),
                 cluster_id=r[23],
                 cluster_size=sizes.get(r[23], 1) if r[23] is not None else 1,
+                full_text_state=r[25] or "",
             )
         )
     return items

@@ -44,6 +44,7 @@ def _row(row: Sequence[object], cluster_sizes: dict[int, int]) -> ItemRow:
         url=str(row[9]),
         tags=tuple(str(row[10]).split("\x1f")) if row[10] else (),
         cluster_size=cluster_sizes.get(cluster, 1) if isinstance(cluster, int) else 1,
+        full_text_state=str(row[12] or ""),  # type: ignore[arg-type]
     )
 
 

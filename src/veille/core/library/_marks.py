@@ -11,6 +11,7 @@ import time
 from collections.abc import Sequence
 
 from veille.core.library._db import Database
+from veille.core.library._fulltexts import record_fetched
 from veille.core.library._items import FullTextSource
 from veille.core.library._problems import LibraryError
 from veille.core.library._sql import chunks, placeholders
@@ -165,8 +166,8 @@ def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
 
 
 def pin_full_texts(db: Database, cache: FullTextSource | None, ids: Sequence[int]) -> None:
-    """Copy starred items' full texts from the cache into the library: a press review of
-    starred items must never depend on a cache that may be evicted or deleted."""
+    """Copy starred items' full texts from the cache into the library, where a library written
+    by an earlier version left them in the cache only (every new one is kept there)."""
     if cache is None or not ids:
         return
     conn = db.connection()
@@ -178,20 +179,4 @@ def pin_full_texts(db: Database, cache: FullTextSource | None, ids: Sequence[int
             continue
         article = cache.article(item_id)
         if article is not None:
-            record_full_text(db, item_id, article.html, pin=True)
-
-
-def record_full_text(db: Database, item_id: int, html: str, *, pin: bool) -> None:
-    with db.write() as conn:
-        conn.execute(
-            "UPDATE items SET has_full_text = 1, full_text_error = '', "
-            "full_text = CASE WHEN ? THEN ? ELSE full_text END WHERE id = ?",
-            (int(pin), html, item_id),
-        )
-        if pin:
-            reindex(conn, item_id)
-
-
-def record_full_text_error(db: Database, item_id: int, error: str) -> None:
-    with db.write() as conn:
-        conn.execute("UPDATE items SET full_text_error = ? WHERE id = ?", (error, item_id))
+            record_fetched(db, item_id, article.html, "")

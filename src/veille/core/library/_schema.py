@@ -324,6 +324,21 @@ MIGRATIONS: list[str] = [
         SELECT account_id, old.item_id FROM remote_items WHERE item_id = old.item_id AND gone = 0;
     END;
     """,
+    # 11 → 12: every item's full text has a state — none (''), fetched, paywalled (the page gave
+    # a teaser only) or failed (the reason in `full_text_error`) — and a fingerprint of the
+    # site access (cookies, headers) it was last tried with, so that a paywalled or failed item
+    # is tried again once the user gives its site new credentials. The fetched text itself now
+    # lives in `items.full_text` for every item, not only starred ones (see ARCHITECTURE.md).
+    """
+    ALTER TABLE items ADD COLUMN full_text_state TEXT NOT NULL DEFAULT ''
+        CHECK (full_text_state IN ('', 'fetched', 'paywalled', 'failed'));
+    ALTER TABLE items ADD COLUMN full_text_site TEXT NOT NULL DEFAULT '';
+    UPDATE items SET full_text_state = 'fetched' WHERE has_full_text = 1;
+    UPDATE items SET full_text_state = 'failed'
+    WHERE has_full_text = 0 AND full_text_error != '';
+    CREATE INDEX items_full_text_retry ON items(full_text_state, id)
+        WHERE full_text_state IN ('paywalled', 'failed');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,6 +17,7 @@ from typing import Any
 
 from veille.core.library import (
     _feeds,
+    _fulltexts,
     _items,
     _lists,
     _marks,
@@ -33,7 +34,17 @@ from veille.core.library._items import FullTextSource
 from veille.core.library._refresh import Outcome
 from veille.core.library._store import StoreResult
 from veille.core.library._views import View
-from veille.core.model import Feed, FeedPolicy, Item, ItemRow, Rule, SavedSearch, Stats, TagCount
+from veille.core.model import (
+    Feed,
+    FeedPolicy,
+    FullTextState,
+    Item,
+    ItemRow,
+    Rule,
+    SavedSearch,
+    Stats,
+    TagCount,
+)
 from veille.core.settings import WatchSettings
 
 
@@ -146,6 +157,10 @@ class Library:
         its full text, without loading every new item's body to find out."""
         return _items.full_text_flags(self.conn, ids)
 
+    def newest_ids(self, feed_id: int, limit: int) -> list[int]:
+        """The ids of the feed's `limit` newest items, in list order."""
+        return _items.newest_ids(self.conn, feed_id, limit)
+
     def item(self, item_id: int) -> Item:
         """One item in full; its full text comes from the cache when the library has none."""
         return _items.item(self.conn, item_id, self._cache)
@@ -190,11 +205,31 @@ class Library:
         """Let the library read full texts kept in the cache (and pin them when starring)."""
         self._cache = cache
 
-    def record_full_text(self, item_id: int, html: str, *, pin: bool) -> None:
-        _marks.record_full_text(self.db, item_id, html, pin=pin)
+    def record_full_text(self, item_id: int, html: str, *, site: str = "") -> bool:
+        """Keep `html` as the item's article, searched at once; True when it had none before.
+        `site` fingerprints the site access (cookies, headers) it was fetched with."""
+        return _fulltexts.record_fetched(self.db, item_id, html, site)
 
-    def record_full_text_error(self, item_id: int, error: str) -> None:
-        _marks.record_full_text_error(self.db, item_id, error)
+    def record_full_text_error(self, item_id: int, error: str, *, site: str = "") -> None:
+        _fulltexts.record_missed(self.db, item_id, "failed", error, site)
+
+    def record_paywalled(self, item_id: int, reason: str, *, site: str = "") -> None:
+        """The item's page gave a teaser only; `reason` says how that was seen."""
+        _fulltexts.record_missed(self.db, item_id, "paywalled", reason, site)
+
+    def missed_full_texts(self) -> list[tuple[int, str, str]]:
+        """(id, link, site fingerprint) of the paywalled and failed items."""
+        return _fulltexts.missed(self.conn)
+
+    def keep_cached_full_texts(self) -> int:
+        """Copy into the library the articles only the cache holds (before clearing it)."""
+        return _fulltexts.keep_cached(self.db, self._cache)
+
+    def full_text_state(self, item_id: int) -> FullTextState:
+        row = self.conn.execute(
+            "SELECT full_text_state FROM items WHERE id = ?", (item_id,)
+        ).fetchone()
+        return row[0] if row else ""
 
     # Saved searches ------------------------------------------------------------------------
 

@@ -301,6 +301,9 @@ def _filter(node: Filter, now: datetime) -> Part:
                 "truncated": "i.truncated = 1",
                 "hidden": "i.hidden = 1",
                 "fulltext": "i.has_full_text = 1",
+                # The page gave a teaser only; the page could not be fetched or read.
+                "paywalled": "i.full_text_state = 'paywalled'",
+                "failed": "i.full_text_state = 'failed'",
             }[value]
         )
     if name == "has":

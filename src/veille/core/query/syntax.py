@@ -37,7 +37,16 @@ FILTERS = (
     "lang",
     "id",
 )
-IS_VALUES = ("starred", "unread", "read", "truncated", "hidden", "fulltext")
+IS_VALUES = (
+    "starred",
+    "unread",
+    "read",
+    "truncated",
+    "hidden",
+    "fulltext",
+    "paywalled",
+    "failed",
+)
 HAS_VALUES = ("note", "fulltext", "tag", "enclosure")
 MAX_LENGTH = 2000  # a query is typed or saved by a person; anything longer is a mistake
 MAX_DEPTH = 50  # nested parentheses; deeper would only exhaust the stack

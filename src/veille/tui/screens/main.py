@@ -30,7 +30,7 @@ from veille.core import Item, Snapshot, Veille, View
 from veille.core.translations import _
 from veille.tui.dialogs import Dialogs
 from veille.tui.display import checked_link
-from veille.tui.fetching import Fetcher, Progressed
+from veille.tui.fetching import ArticlesProgressed, Fetcher, Progressed, Stored
 from veille.tui.follow import Follower
 from veille.tui.keys import MAIN_BINDINGS, NEEDS_ROW
 from veille.tui.language import help_rows, translated
@@ -133,6 +133,14 @@ class MainScreen(Screen[None]):
     @on(Progressed)
     def progressed(self, message: Progressed) -> None:
         self.fetcher.progressed(message.progress)
+
+    @on(Stored)
+    def stored(self, _message: Stored) -> None:
+        self.fetcher.stored()
+
+    @on(ArticlesProgressed)
+    def articles_progressed(self, message: ArticlesProgressed) -> None:
+        self.status_bar.articles(message.done, message.total)
 
     @on(FeedTree.ViewSelected)
     def view_selected(self, event: FeedTree.ViewSelected) -> None:

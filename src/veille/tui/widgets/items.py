@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from veille.core import list_mark
 from veille.core.model import ItemRow
 from veille.core.translations import _, ngettext
 from veille.tui.display import clean_line, short_date
@@ -361,7 +362,7 @@ class ItemList(ScrollView, can_focus=True):
             "●" if not row.read else " ", self.get_component_rich_style("item-list--unread")
         )
         text.append("★" if row.starred else " ", self.get_component_rich_style("item-list--star"))
-        text.append("≡" if row.has_full_text else ("…" if row.truncated else " "), dim)
+        text.append(list_mark(row.full_text_state, row.truncated), dim)
         if row.id in self.selection:
             text.append("✔", self.get_component_rich_style("item-list--selected"))
         else:

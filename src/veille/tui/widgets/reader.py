@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from veille.core import full_text_status
 from veille.core.model import Item
 from veille.core.translations import _, ngettext
 from veille.tui.display import literal, long_date
@@ -102,26 +103,16 @@ def status_text(item: Item, body: Body, lang: str = "en", *, offline: bool = Fal
 
 
 def _status(item: Item, body: Body, offline: bool = False) -> Text:
-    if body.full_text:
-        return Text(_("Full text"), "dim")
-    if item.truncated:
-        mark = Text(_("Truncated by the feed"), "bold reverse")
-        if offline:
-            mark.append(_(" — the full text is not available offline"), "dim")
-        else:
-            mark.append(_(" — press f for the full text"), "dim")
-        if item.full_text_error:
-            mark.append("\n")
-            mark.append_text(
-                literal(
-                    _("Full text failed: {full_text_error}").format(
-                        full_text_error=item.full_text_error
-                    ),
-                    "dim",
-                )
-            )
-        return mark
-    return Text(_("Feed content"), "dim")
+    words = full_text_status(item, offline=offline)
+    if body.full_text or not (item.truncated or item.full_text_state):
+        return literal(words, "dim")
+    # What stands in the way of the article, first, then what to do about it.
+    head, _sep, rest = words.partition(" — ")
+    mark = literal(head, "bold reverse")
+    if rest:
+        mark.append(" — ", "dim")
+        mark.append_text(literal(rest, "dim"))
+    return mark
 
 
 def links_text(links: list[str]) -> Text:

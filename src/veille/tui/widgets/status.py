@@ -59,6 +59,15 @@ class StatusBar(Horizontal):
             layout=False,
         )
 
+    def articles(self, done: int, total: int) -> None:
+        """The prefetch after a refresh: the feeds are stored, their articles on the way."""
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#status-offline", Static).update(
+            Text(_(" {done}/{total} articles").format(done=done, total=total)), layout=False
+        )
+
     def finished(self, text: str) -> None:
         self.query_one(ProgressBar).display = False
         self.query_one("#status-offline", Static).update(Text(f" {text}"))
