@@ -22,6 +22,7 @@ from veille.cli import main
 from veille.core.fulltext.cache import CachedArticle, open_cache
 from veille.core.ingest.fetch import Fetcher
 from veille.core.library import open_library
+from veille.core.library._schema import MIGRATIONS
 from veille.core.settings import Settings, load_settings, resolve_paths
 
 SECRET = "PASSWD-SECRET-0451"
@@ -143,17 +144,18 @@ def test_full_texts_read_from_files_by_earlier_versions_are_dropped(tmp_path: Pa
     home = tmp_path / "home"
     paths = resolve_paths(home)
     paths.ensure()
-    with open_library(paths.library, backups=paths.backups) as lib:
-        feed = lib.add_feed("https://example.org/feed.xml")
-        lib.conn.execute(
-            "INSERT INTO items (id, feed_id, guid, url, title, summary, full_text, has_full_text, "
-            "first_seen, sort_ts) VALUES (1, ?, 'g', 'file:///etc/passwd', 't', 's', ?, 1, 0, 0), "
-            "(2, ?, 'h', 'https://example.org/a', 'u', 's', '<p>bon</p>', 1, 0, 0)",
-            (feed.id, f"<p>{SECRET}</p>", feed.id),
-        )
-        lib.conn.commit()
+    # A library as version 8 left it: the steps up to 8, then items with local links in it.
     with sqlite3.connect(paths.library) as conn:
-        conn.execute("PRAGMA user_version = 7")
+        for step in MIGRATIONS[:8]:
+            conn.executescript(step)
+        conn.execute("PRAGMA user_version = 8")
+        conn.execute("INSERT INTO feeds (id, url, added) VALUES (1, 'https://example.org/feed.xml', 0)")
+        conn.execute(
+            "INSERT INTO items (id, feed_id, guid, url, title, summary, full_text, has_full_text, "
+            "first_seen, sort_ts) VALUES (1, 1, 'g', 'file:///etc/passwd', 't', 's', ?, 1, 0, 0), "
+            "(2, 1, 'h', 'https://example.org/a', 'u', 's', '<p>bon</p>', 1, 0, 0)",
+            (f"<p>{SECRET}</p>",),
+        )
     cache = open_cache(paths, Settings())
     cache.put_article(
         1,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import shlex
 import subprocess
 import tomllib
 from dataclasses import dataclass, field
@@ -46,10 +47,10 @@ class Account:
         if not self.password_command:
             raise AccountError(_("account {name} has no password").format(name=self.name))
         try:
-            done = subprocess.run(
-                self.password_command, shell=True, capture_output=True, text=True, timeout=60
-            )
-        except (OSError, subprocess.TimeoutExpired):
+            # Split like a shell would, but run without one: no expansion, no pipes.
+            argv = shlex.split(self.password_command)
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+        except (OSError, ValueError, subprocess.TimeoutExpired):
             done = None
         if done is None or done.returncode != 0 or not done.stdout.strip():
             # Its output may hold the secret: never shown.
