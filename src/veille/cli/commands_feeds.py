@@ -11,6 +11,7 @@ from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
 from veille.core.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
 from veille.core.redact import redact_url
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core import EffectivePolicy, Refreshed, RefreshProgress
@@ -246,7 +247,10 @@ def refresh_json(done: Refreshed, titles: dict[int, str]) -> dict[str, Any]:
         "errors": listed(report.errors),
         "timed_out": listed(report.timed_out),
         "postponed": listed(report.postponed, "reason"),
-        "moved": [{"feed_id": k, "to": redact_url(v)} for k, v in sorted(report.moved.items())],
+        "moved": [
+            {"feed_id": k, "to": redact_url(v), "adopted": k in report.adopted}
+            for k, v in sorted(report.moved.items())
+        ],
         "full_texts": fetched.fetched if fetched else 0,
         "full_text": {
             "fetched": fetched.fetched if fetched else 0,
@@ -272,6 +276,13 @@ def print_refresh(ctx: Context, done: Refreshed, titles: dict[int, str]) -> None
     for feed_id, reason in sorted(report.postponed.items()):
         ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {reason}")
     for feed_id, url in sorted(report.moved.items()):
+        if feed_id in report.adopted:
+            ctx.print(
+                _("  [{id}] {title} moved permanently: now followed at {url}").format(
+                    id=feed_id, title=titles.get(feed_id, ""), url=redact_url(url)
+                )
+            )
+            continue
         ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')} moved permanently to {redact_url(url)}")
     if fetched and (fetched.fetched or fetched.errors or fetched.postponed):
         ctx.print(

@@ -169,10 +169,10 @@ def record_success(
 ) -> None:
     conn.execute(
         """UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, last_error = '',
-               failures = 0, next_retry = NULL, last_fetched = ?, gone = 0,
-               moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
-        (etag, last_modified, status, now, moved_to, moved_to, feed_id),
+               failures = 0, next_retry = NULL, last_fetched = ?, gone = 0 WHERE id = ?""",
+        (etag, last_modified, status, now, feed_id),
     )
+    note_move(conn, feed_id, moved_to, now=now)
 
 
 def record_not_modified(
@@ -180,10 +180,51 @@ def record_not_modified(
 ) -> None:
     conn.execute(
         """UPDATE feeds SET last_status = ?, last_error = '', failures = 0,
-               next_retry = NULL, last_fetched = ?,
-               moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
-        (status, now, moved_to, moved_to, feed_id),
+               next_retry = NULL, last_fetched = ? WHERE id = ?""",
+        (status, now, feed_id),
     )
+    note_move(conn, feed_id, moved_to, now=now)
+
+
+# A permanent redirect is adopted (the feed's address becomes its target) once the same target
+# has ended this many refreshes in a row, over at least this long: a site's move is for good,
+# a misconfigured server or a captive portal is usually put right within a day.
+MOVE_CONFIRMATIONS = 3
+MOVE_CONFIRM_SPAN = 24 * 3600.0
+
+
+def note_move(conn: sqlite3.Connection, feed_id: int, moved_to: str, *, now: float) -> None:
+    """Count a refresh ending at `moved_to` (or at the feed's own address when ""), and adopt
+    the move once it has been seen consistently. The fetcher only reports moves worth adopting:
+    every hop permanent, none from https down to http, none onto a private address elsewhere."""
+    row = conn.execute(
+        "SELECT moved_to, moved_seen, moved_since FROM feeds WHERE id = ?", (feed_id,)
+    ).fetchone()
+    if row is None:
+        return
+    if not moved_to:
+        if row[0]:
+            conn.execute(
+                "UPDATE feeds SET moved_to = '', moved_seen = 0, moved_since = NULL WHERE id = ?",
+                (feed_id,),
+            )
+        return
+    if row[0] != moved_to:
+        conn.execute(
+            "UPDATE feeds SET moved_to = ?, moved_seen = 1, moved_since = ? WHERE id = ?",
+            (moved_to, now, feed_id),
+        )
+        return
+    seen, since = int(row[1]) + 1, float(row[2] if row[2] is not None else now)
+    taken = conn.execute("SELECT 1 FROM feeds WHERE url = ? AND id != ?", (moved_to, feed_id))
+    if seen >= MOVE_CONFIRMATIONS and now - since >= MOVE_CONFIRM_SPAN and not taken.fetchone():
+        conn.execute(
+            "UPDATE feeds SET url = ?, moved_to = '', moved_seen = 0, moved_since = NULL"
+            " WHERE id = ?",
+            (moved_to, feed_id),
+        )
+    else:
+        conn.execute("UPDATE feeds SET moved_seen = ? WHERE id = ?", (seen, feed_id))
 
 
 def record_failure(

@@ -251,6 +251,12 @@ MIGRATIONS: list[str] = [
     WHERE name != veille_clean_line(name, 200) OR query != veille_clean_line(query, 2000);
     UPDATE OR IGNORE tags SET name = veille_clean_tag(name) WHERE name != veille_clean_tag(name);
     """,
+    # 10 → 11: a feed's permanent move is adopted once seen consistently (`_refresh._note_move`):
+    # how many refreshes in a row have ended at `moved_to`, and since when.
+    """
+    ALTER TABLE feeds ADD COLUMN moved_seen INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feeds ADD COLUMN moved_since REAL;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
