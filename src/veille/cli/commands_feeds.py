@@ -44,6 +44,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "skipped; a broken file is refused whole.",
     )
     p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="print the import's report as JSON")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export-opml", help="write your subscriptions as OPML 2.0")
@@ -123,8 +124,24 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
-    added, known = ctx.veille.import_subscriptions(args.file)
-    ctx.print(f"imported {added} feeds ({known} already subscribed) from {args.file}")
+    done = ctx.veille.import_subscriptions(args.file)
+    skipped = [{"where": w, "what": what, "why": why} for w, what, why in done.skipped]
+    if args.json:
+        ctx.print_json(
+            {"added": done.added, "known": done.known, "searches": done.searches,
+             "commands": done.commands, "skipped": skipped}
+        )  # fmt: skip
+        return 0
+    ctx.print(f"imported {done.added} feeds ({done.known} already subscribed) from {args.file}")
+    if done.searches:
+        ctx.print(_("saved searches: {names}").format(names=", ".join(done.searches)))
+    for line in skipped:
+        where = f"{line['where']}: " if line["where"] else ""
+        ctx.print(
+            _("  not imported: {where}{what} ({why})").format(
+                where=where, what=line["what"], why=line["why"]
+            )
+        )
     return 0
 
 

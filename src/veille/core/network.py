@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from veille.core.fulltext.service import FullTextResult, PrefetchReport
     from veille.core.home import Home
     from veille.core.ingest.fetch import Fetcher
-    from veille.core.ingest.opml import Subscription
+    from veille.core.ingest.opml import SubscriptionList
     from veille.core.ingest.refresh import RefreshProgress
 
 
@@ -131,15 +131,15 @@ def extract(v: Home, page: bytes, url: str, content_type: str) -> Article:
         raise VeilleError(f"{redact_url(url)}: {error}") from None
 
 
-def read_subscription_file(file: Path) -> list[Subscription]:
-    from veille.core.ingest.opml import SubscriptionFileError, read_subscriptions
+def read_subscription_file(file: Path) -> SubscriptionList:
+    from veille.core.ingest.opml import SubscriptionFileError, read_subscription_list
 
     try:
         data = file.read_bytes()
     except OSError as error:
         raise VeilleError(f"cannot read {file}: {error.strerror}") from None
     try:
-        return read_subscriptions(data, file.name)
+        return read_subscription_list(data, file.name)
     except SubscriptionFileError as error:
         raise VeilleError(f"{file}: {error}; nothing was imported") from None
 

@@ -8,6 +8,7 @@ enter the library; the tests store feeds through it too.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -101,6 +102,7 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
         now = outcome.at or now
         update_feed_meta(conn, outcome.feed_id, outcome.meta)
         result = store_entries(conn, outcome.feed_id, outcome.prepared, now=now)
+        tag_new_items(conn, outcome.feed_id, result.new_ids)
         record_success(
             conn,
             outcome.feed_id,
@@ -125,6 +127,21 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
         retry_after=outcome.retry_after,
         gone=outcome.gone,
     )
+
+
+def tag_new_items(conn: sqlite3.Connection, feed_id: int, new_ids: list[int]) -> None:
+    """Give new items the tags their feed gives (set at import: newsboat tags, OPML categories)."""
+    if not new_ids:
+        return
+    row = conn.execute("SELECT tags FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    names = json.loads(row[0]) if row and row[0] and row[0] != "[]" else []
+    for name in names:
+        conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+        (tag_id,) = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_tags (item_id, tag_id) VALUES (?, ?)",
+            [(item_id, tag_id) for item_id in new_ids],
+        )
 
 
 def update_feed_meta(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed) -> None:

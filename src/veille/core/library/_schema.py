@@ -257,6 +257,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE feeds ADD COLUMN moved_seen INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE feeds ADD COLUMN moved_since REAL;
     """,
+    # 11 → 12: tags a feed gives each of its new items (newsboat's tags past the first, OPML
+    # categories), as a JSON list of tag names.
+    """
+    ALTER TABLE feeds ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
