@@ -166,3 +166,32 @@ async def test_hostile_page_titles_are_cleaned(srv: LocalServer, fetcher: Fetche
     srv.add("/", page, content_type="text/html")
     (candidate,) = await discover(fetcher, srv.url("/"))
     assert "\x1b" not in candidate.title and "\u202e" not in candidate.title
+
+
+async def test_feeds_below_the_page_path_are_tried(srv: LocalServer, fetcher: Fetcher) -> None:
+    article = "<html><head><title>Billet</title></head><body><p>Texte</p></body></html>"
+    srv.add("/blog/2026/billet.html", article, content_type="text/html")
+    srv.add("/blog/feed.xml", RSS)
+    found = await discover(fetcher, srv.url("/blog/2026/billet.html"))
+    assert [c.url for c in found] == [srv.url("/blog/feed.xml")]
+    asked = {r.path for r in srv.requests}
+    assert {"/blog/2026/feed", "/blog/rss.xml", "/feed"} <= asked
+
+
+async def test_the_page_links_to_its_feed_with_an_anchor(
+    srv: LocalServer, fetcher: Fetcher
+) -> None:
+    page = """<html><head><title>Ministère</title></head><body>
+      <a href="/actualites">Actualités</a>
+      <a href="/a-propos-du-rss.html">Qu'est-ce que le RSS ?</a>
+      <a href="/abonnement/flux-actualites" title="S'abonner au flux">S'abonner</a>
+    </body></html>"""
+    srv.add("/", page, content_type="text/html")
+    srv.add(
+        "/a-propos-du-rss.html", "<html><body>Le RSS est…</body></html>", content_type="text/html"
+    )
+    srv.add("/abonnement/flux-actualites", ATOM, content_type="text/html")
+    found = await discover(fetcher, srv.url("/"))
+    assert [c.url for c in found] == [srv.url("/abonnement/flux-actualites")]
+    asked = [r.path for r in srv.requests]
+    assert "/actualites" not in asked  # a link that looks like no feed is not fetched

@@ -149,7 +149,9 @@ def test_full_texts_read_from_files_by_earlier_versions_are_dropped(tmp_path: Pa
         for step in MIGRATIONS[:8]:
             conn.executescript(step)
         conn.execute("PRAGMA user_version = 8")
-        conn.execute("INSERT INTO feeds (id, url, added) VALUES (1, 'https://example.org/feed.xml', 0)")
+        conn.execute(
+            "INSERT INTO feeds (id, url, added) VALUES (1, 'https://example.org/feed.xml', 0)"
+        )
         conn.execute(
             "INSERT INTO items (id, feed_id, guid, url, title, summary, full_text, has_full_text, "
             "first_seen, sort_ts) VALUES (1, 1, 'g', 'file:///etc/passwd', 't', 's', ?, 1, 0, 0), "

@@ -54,6 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="print the import's report as JSON")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export-opml", help=_("write your subscriptions as OPML 2.0"))
@@ -149,12 +150,28 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
-    added, known = ctx.veille.import_subscriptions(args.file)
+    done = ctx.veille.import_subscriptions(args.file)
+    skipped = [{"where": w, "what": what, "why": why} for w, what, why in done.skipped]
+    if args.json:
+        ctx.print_json(
+            {"added": done.added, "known": done.known, "searches": done.searches,
+             "commands": done.commands, "skipped": skipped}
+        )  # fmt: skip
+        return 0
     ctx.print(
         _("imported {added} feeds ({known} already subscribed) from {file}").format(
-            added=added, known=known, file=args.file
+            added=done.added, known=done.known, file=args.file
         )
     )
+    if done.searches:
+        ctx.print(_("saved searches: {names}").format(names=", ".join(done.searches)))
+    for line in skipped:
+        where = f"{line['where']}: " if line["where"] else ""
+        ctx.print(
+            _("  not imported: {where}{what} ({why})").format(
+                where=where, what=line["what"], why=line["why"]
+            )
+        )
     return 0
 
 
@@ -319,7 +336,10 @@ def refresh_json(done: Refreshed, titles: dict[int, str]) -> dict[str, Any]:
         "errors": listed(report.errors),
         "timed_out": listed(report.timed_out),
         "postponed": listed(report.postponed, "reason"),
-        "moved": [{"feed_id": k, "to": redact_url(v)} for k, v in sorted(report.moved.items())],
+        "moved": [
+            {"feed_id": k, "to": redact_url(v), "adopted": k in report.adopted}
+            for k, v in sorted(report.moved.items())
+        ],
         "full_texts": fetched.fetched if fetched else 0,
         "full_text": {
             "fetched": fetched.fetched if fetched else 0,
@@ -377,6 +397,13 @@ def print_feeds(ctx: Context, report: RefreshReport, titles: dict[int, str]) -> 
     for feed_id, reason in sorted(report.postponed.items()):
         ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {reason}")
     for feed_id, url in sorted(report.moved.items()):
+        if feed_id in report.adopted:
+            ctx.print(
+                _("  [{id}] {title} moved permanently: now followed at {url}").format(
+                    id=feed_id, title=titles.get(feed_id, ""), url=redact_url(url)
+                )
+            )
+            continue
         ctx.print(
             _("  [{feed_id}] {feed_id2} moved permanently to {url}").format(
                 feed_id=feed_id, feed_id2=titles.get(feed_id, ""), url=redact_url(url)

@@ -17,7 +17,7 @@ from veille.core import backups, exporting, network
 from veille.core.home import Home
 from veille.core.library import View
 from veille.core.model import Feed
-from veille.core.outcomes import Discovery, Exported, Refreshed, Restored
+from veille.core.outcomes import Discovery, Exported, Imported, Refreshed, Restored
 
 if TYPE_CHECKING:
     from veille.core.export import ExportOptions
@@ -43,9 +43,12 @@ class Exchanges(Home):
     def subscribe(self, url: str, *, title: str = "", folder: str = "") -> Feed:
         return self.library.add_feed(url, title=title, folder=folder)
 
-    def import_subscriptions(self, file: Path) -> tuple[int, int]:
-        """Subscribe to the feeds of an OPML or newsboat `urls` file: (added, already there)."""
-        return self.library.add_feeds(network.read_subscription_file(file))
+    def import_subscriptions(self, file: Path) -> Imported:
+        """Subscribe to the feeds of an OPML or newsboat `urls` file, save its query feeds as
+        searches; every line not imported is named in the report."""
+        from veille.core.importing import import_list
+
+        return import_list(self.library, network.read_subscription_file(file))
 
     def refresh(
         self,

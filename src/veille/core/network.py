@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from veille.core.fulltext.service import FullTextResult, PrefetchReport
     from veille.core.home import Home
     from veille.core.ingest.fetch import Fetcher
-    from veille.core.ingest.opml import Subscription
+    from veille.core.ingest.opml import SubscriptionList
     from veille.core.ingest.refresh import RefreshProgress, RefreshReport
 
 
@@ -152,8 +152,8 @@ def extract(v: Home, page: bytes, url: str, content_type: str) -> Article:
         raise VeilleError(f"{redact_url(url)}: {error}") from None
 
 
-def read_subscription_file(file: Path) -> list[Subscription]:
-    from veille.core.ingest.opml import SubscriptionFileError, read_subscriptions
+def read_subscription_file(file: Path) -> SubscriptionList:
+    from veille.core.ingest.opml import SubscriptionFileError, read_subscription_list
 
     try:
         data = file.read_bytes()
@@ -162,7 +162,7 @@ def read_subscription_file(file: Path) -> list[Subscription]:
             _("cannot read {file}: {strerror}").format(file=file, strerror=error.strerror)
         ) from None
     try:
-        return read_subscriptions(data, file.name)
+        return read_subscription_list(data, file.name)
     except SubscriptionFileError as error:
         raise VeilleError(
             _("{file}: {error}; nothing was imported").format(file=file, error=error)

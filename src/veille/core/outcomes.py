@@ -74,3 +74,17 @@ class Restored:
 
     source: Path
     kept: Path | None = None
+
+
+@dataclass(slots=True)
+class Imported:
+    """What an import of a subscription file did, line by line: nothing is left out unsaid.
+
+    `skipped` holds (where in the file, what, why) for each line or outline not imported.
+    """
+
+    added: int = 0
+    known: int = 0  # feeds already subscribed to
+    searches: list[str] = field(default_factory=list)  # saved searches made of query feeds
+    commands: list[str] = field(default_factory=list)  # command feeds subscribed to
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)

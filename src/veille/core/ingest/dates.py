@@ -126,7 +126,32 @@ def parse_date(text: str | None) -> datetime | None:
         return None
     if _PLAIN_RFC822.match(raw):  # most feeds: skip the translation, a third of the cost
         return _rfc822(raw)
-    return _iso(raw) or _rfc822(_translate(raw))
+    return _iso(raw) or _slashed(raw) or _rfc822(_translate(raw))
+
+
+# `2020/1/10 14:33:00`, `2020/01/10`, `2020-1-10 9:05`: a year first, numbers unpadded, as
+# some publishing tools write dates; an optional zone after.
+_SLASHED = re.compile(
+    r"(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+
+
+def _slashed(raw: str) -> datetime | None:
+    match = _SLASHED.match(raw)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(g or 0) for g in match.groups()[:6])
+    zone = (match.group(7) or "").upper().replace(":", "")
+    offset = 0
+    if zone[:1] in "+-" and zone:
+        offset = (int(zone[1:3]) * 60 + int(zone[3:5])) * (1 if zone[0] == "+" else -1)
+    try:
+        moment = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
+        return moment - timedelta(minutes=offset)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _aware(moment: datetime) -> datetime | None:

@@ -123,8 +123,8 @@ def feed_title(body: bytes, kind: str) -> str:
     return ""
 
 
-def _page_links(result: FetchResult) -> list[Candidate]:
-    """Feeds announced by an HTML page, in page order, relative addresses resolved."""
+def _page(result: FetchResult) -> tuple[Any, str] | None:
+    """The page's tree and the base its relative addresses resolve against."""
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -132,13 +132,74 @@ def _page_links(result: FetchResult) -> list[Candidate]:
     try:
         root = lxml_html.document_fromstring(result.body)
     except (etree.ParserError, ValueError):
-        return []
+        return None
     base = result.final_url or result.url
     for element in root.iter("base"):
         href = (element.get("href") or "").strip()
         if href:
             base = urljoin(base, href)
         break
+    return root, base
+
+
+# What a link to a feed looks like: its address ends like a feed file or has a feed-like step
+# (`/feed/`, `/rss`, `atom.xml`, `?format=rss`), or its text or title says RSS, Atom or feed.
+_FEED_HREF = re.compile(
+    r"(?:[./](?:rss|atom|rdf|xml)(?:\d*)(?:$|[/?#])|/(?:feeds?|rss|atom)(?:$|[/?#._-])"
+    r"|[?&](?:format|feed|type)=(?:rss|atom|feed)\b)",
+    re.IGNORECASE,
+)
+_FEED_WORDS = re.compile(r"\b(?:rss|atom|feeds?|flux|syndication)\b", re.IGNORECASE)
+_MAX_ANCHORS = 12  # links worth a request each; a page with more feed-like links is a directory
+
+
+def _anchor_links(root: Any, base: str) -> list[str]:
+    """Addresses of the page's `<a>` links that look like feeds, in page order, at most a few:
+    each is fetched to see whether it really is one."""
+    found: list[str] = []
+    for anchor in root.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        words = f"{anchor.get('title') or ''} {anchor.text_content()[:200]}"
+        try:
+            target = urljoin(base, href).split("#", 1)[0]
+            parts = urlsplit(target)
+        except ValueError:
+            continue
+        if parts.scheme.lower() not in ("http", "https") or target in found:
+            continue
+        if _FEED_HREF.search(parts.path + ("?" + parts.query if parts.query else "")) or (
+            _FEED_WORDS.search(words)
+        ):
+            found.append(target)
+            if len(found) >= _MAX_ANCHORS:
+                break
+    return found
+
+
+def guessed_addresses(page: str) -> list[str]:
+    """Where feeds usually are for `page`: the usual names below the page's own path and each
+    folder above it (a blog under `/blog/` has its feed at `/blog/feed`), then at the root."""
+    parts = urlsplit(page)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    steps = [s for s in parts.path.split("/") if s]
+    if steps and "." in steps[-1]:
+        steps = steps[:-1]  # `/blog/post.html` lives in `/blog/`
+    folders = ["/" + "/".join(steps[:n]) for n in range(min(len(steps), 3), 0, -1)]
+    found: list[str] = []
+    for folder in [*folders, ""]:
+        for path in COMMON_PATHS:
+            if folder and path == "/feeds/posts/default":
+                continue  # Blogger's, at the root only
+            url = origin + folder + path
+            if url not in found:
+                found.append(url)
+    return found
+
+
+def _page_links(root: Any, base: str) -> list[Candidate]:
+    """Feeds announced by an HTML page, in page order, relative addresses resolved."""
     page_title = ""
     for element in root.iter("title"):
         page_title = clean_line(element.text_content())
@@ -203,14 +264,18 @@ async def discover(fetcher: Fetcher, url: str) -> list[Candidate]:
     if kind:
         where = result.permanent_redirect or url
         return [Candidate(where, feed_title(result.body, kind), kind)]
-    linked = _page_links(result)
+    page = _page(result)
+    linked = _page_links(*page) if page else []
     if linked:
         return linked
-    parts = urlsplit(result.final_url or url)
-    if parts.scheme not in ("http", "https"):
+    where = result.final_url or url
+    if urlsplit(where).scheme not in ("http", "https"):
         raise DiscoveryError(_("no feed found in {shown}").format(shown=shown))
-    origin = f"{parts.scheme}://{parts.netloc}"
-    probes = await asyncio.gather(*(_probe(fetcher, origin + path, url) for path in COMMON_PATHS))
+    # The page's own links to feeds first, then the usual addresses near it.
+    tries = list(
+        dict.fromkeys([*(_anchor_links(*page) if page else []), *guessed_addresses(where)])
+    )
+    probes = await asyncio.gather(*(_probe(fetcher, address, url) for address in tries))
     found: list[Candidate] = []
     seen: set[str] = set()
     for probe in probes:

@@ -44,6 +44,9 @@ class PreparedEntry(NamedTuple):
     author: str
     text: str  # plain text for the search index
     truncated: bool = False  # also in `fields`; read apart by the full-text prefetch
+    # The guid the feed gave, when several distinct entries of the document share it and this
+    # one's `guid` is therefore its own variant (see `distinct_entries`).
+    shared_guid: str = ""
 
 
 def prepare_entries(
@@ -54,13 +57,11 @@ def prepare_entries(
     Refresh runs it next to parsing, in worker processes when there are many feeds, so the one
     writer only has SQL left to do.
     """
-    seen: dict[str, ParsedEntry] = {}
-    for entry in parsed.entries:
-        seen.setdefault(entry_guid(entry), entry)  # duplicate guids in one document: first wins
-    lengths = [len(e.content or e.summary) for e in seen.values()]
+    seen = distinct_entries(parsed.entries)
+    lengths = [len(e.content or e.summary) for e, _ in seen.values()]
     typical = sorted(lengths)[len(lengths) // 2] if len(lengths) >= 4 else None
     prepared = []
-    for guid, entry in seen.items():
+    for guid, (entry, shared) in seen.items():
         published = _ts(entry.published)
         title = clean_line(entry.title, 1000)
         author = clean_line(entry.author, 300)
@@ -86,9 +87,45 @@ def prepare_entries(
             lead_hash(text),
         )
         prepared.append(
-            PreparedEntry(guid, digest, published, fields, title, author, text, bool(truncated))
+            PreparedEntry(
+                guid, digest, published, fields, title, author, text, bool(truncated), shared
+            )
         )
     return prepared
+
+
+VARIANT_MARK = " #v"  # between a shared guid and the fingerprint of one of its posts
+
+
+def distinct_entries(entries: list[ParsedEntry]) -> dict[str, tuple[ParsedEntry, str]]:
+    """The document's entries by identity, in document order: guid → (entry, shared guid).
+
+    Feeds do give one guid to several posts (a template bug, a podcast's reruns). An entry
+    repeated as is (same link, title and date) is one item, the first copy kept; distinct posts
+    under one guid each become an item, identified by the guid and a fingerprint of their link,
+    title and date, with the shared guid beside it so that the library can still find the item
+    it stored under the bare guid before the guid was shared (`_store.store_entries`).
+    """
+    variants: dict[str, dict[tuple[str, str, str], ParsedEntry]] = {}
+    for entry in entries:
+        variants.setdefault(entry_guid(entry), {}).setdefault(_variant(entry), entry)
+    seen: dict[str, tuple[ParsedEntry, str]] = {}
+    for entry in entries:
+        guid = entry_guid(entry)
+        group = variants[guid]
+        if len(group) == 1:
+            seen.setdefault(guid, (entry, ""))
+            continue
+        key = _variant(entry)
+        if group.get(key) is entry:
+            mark = hashlib.sha1("\x1f".join(key).encode("utf-8", "replace")).hexdigest()[:12]
+            seen[f"{guid[:1980]}{VARIANT_MARK}{mark}"] = (entry, guid)
+    return seen
+
+
+def _variant(entry: ParsedEntry) -> tuple[str, str, str]:
+    stamp = entry.published.isoformat() if entry.published else ""
+    return ((entry.link or "").strip(), " ".join(entry.title.split()), stamp)
 
 
 def entry_guid(entry: ParsedEntry) -> str:

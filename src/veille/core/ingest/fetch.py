@@ -291,6 +291,7 @@ class Fetcher:
         limits = self.limits
         etag, last_modified = clean_line(etag), clean_line(last_modified)
         current = _web_url(url, redirect=False)
+        start = current
         seen = {str(current)}
         permanent = True
         spent = 0.0  # time spent holding a slot, measured against the total deadline
@@ -332,10 +333,13 @@ class Fetcher:
             if str(target) in seen:
                 raise FetchFailure("redirect loop")
             seen.add(str(target))
-            permanent = permanent and status in _PERMANENT
+            # A move is worth adopting only if it loses nothing: no step down to plain http.
+            permanent = permanent and status in _PERMANENT and not downgrade
             current = target
             result.final_url = str(target)
-        if hops and permanent:
+        # Nor a move onto a private address, unless the feed already lived on that host.
+        private_elsewhere = rule.private is not False and current.host != start.host
+        if hops and permanent and not private_elsewhere:
             result.permanent_redirect = result.final_url
 
     async def _request(

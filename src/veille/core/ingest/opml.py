@@ -11,16 +11,26 @@ access, and every string in it is cleaned before it reaches the library.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.entities import name2codepoint
 from typing import Any
 from urllib.parse import urlsplit
 
 from veille.core.errors import VeilleError
+from veille.core.ingest.newsboat import CommandLine, command_line, split_line, translate_query
+from veille.core.redact import redact_url
 from veille.core.text import clean_line
 from veille.core.translations import _
 
-__all__ = ["MAX_SUBSCRIPTIONS", "Subscription", "SubscriptionFileError", "read_subscriptions"]
+__all__ = [
+    "MAX_SUBSCRIPTIONS",
+    "CommandLine",
+    "Subscription",
+    "SubscriptionFileError",
+    "SubscriptionList",
+    "read_subscription_list",
+    "read_subscriptions",
+]
 
 MAX_SUBSCRIPTIONS = 100_000
 _MAX_URL = 8192
@@ -32,6 +42,21 @@ class Subscription:
     url: str
     title: str = ""
     folder: str = ""  # folder path, "" for top level; nested folders joined with "/"
+    tags: tuple[str, ...] = ()  # tags the feed's items get (newsboat tags, OPML categories)
+
+
+@dataclass(slots=True)
+class SubscriptionList:
+    """Everything a subscription file holds: feeds, searches, commands, and what was left out.
+
+    `skipped` names each line or outline not imported, (where, what, why), so that an import
+    never drops anything without a word.
+    """
+
+    feeds: list[Subscription] = field(default_factory=list)
+    searches: list[tuple[str, str]] = field(default_factory=list)  # (name, veille query)
+    commands: list[CommandLine] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 class SubscriptionFileError(VeilleError, ValueError):
@@ -39,23 +64,28 @@ class SubscriptionFileError(VeilleError, ValueError):
 
 
 def read_subscriptions(data: bytes, filename: str = "") -> list[Subscription]:
-    """The feeds listed in `data`, in file order, each URL once (the first mention wins).
+    """The feeds listed in `data`, in file order, each URL once (the first mention wins)."""
+    return read_subscription_list(data, filename).feeds
+
+
+def read_subscription_list(data: bytes, filename: str = "") -> SubscriptionList:
+    """Everything `data` lists, in file order, each feed URL once (the first mention wins).
 
     `data` is OPML 1.0/2.0, a newsboat `urls` file, or one URL per line. `filename` is only used
     to word errors. Raises `SubscriptionFileError` when nothing usable is found.
     """
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<") or data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        subs = _read_xml(data)
+        found = _read_xml(data)
     else:
-        subs = _read_lines(data)
-    if not subs:
+        found = _read_lines(data)
+    if not (found.feeds or found.searches or found.commands):
         raise SubscriptionFileError(
             _("the OPML file holds no feeds")
             if head.startswith(b"<")
             else _("the file lists no feed URLs")
         )
-    return subs
+    return found
 
 
 class _Collector:
@@ -63,22 +93,34 @@ class _Collector:
 
     def __init__(self) -> None:
         self.seen: set[str] = set()
-        self.subs: list[Subscription] = []
+        self.found = SubscriptionList()
+        self.subs = self.found.feeds
 
-    def add(self, raw_url: str, title: str, folder: str) -> bool:
+    def add(
+        self, raw_url: str, title: str, folder: str, tags: tuple[str, ...] = (), where: str = ""
+    ) -> bool:
         url = _clean_url(raw_url)
         if url is None:
             return False
-        if url not in self.seen:
-            if len(self.subs) >= MAX_SUBSCRIPTIONS:
-                raise SubscriptionFileError(
-                    _(
-                        "the file lists more than {MAX_SUBSCRIPTIONS:,} feeds, more than veille imports at once"
-                    ).format(MAX_SUBSCRIPTIONS=MAX_SUBSCRIPTIONS)
-                )
-            self.seen.add(url)
-            self.subs.append(Subscription(url, clean_line(title, 500), folder))
+        if url in self.seen:
+            self.skip(where, url, _("listed earlier in the file"))
+            return True
+        if len(self.subs) >= MAX_SUBSCRIPTIONS:
+            raise SubscriptionFileError(
+                _(
+                    "the file lists more than {count:,} feeds, more than veille imports at once"
+                ).format(count=MAX_SUBSCRIPTIONS)
+            )
+        self.seen.add(url)
+        title = clean_line(title, 500)
+        if title in (url, redact_url(url)):
+            title = ""  # an untitled feed written out by its address: no title of its own
+        self.subs.append(Subscription(url, title, folder, tags))
         return True
+
+    def skip(self, where: str, what: str, why: str) -> None:
+        if len(self.found.skipped) < MAX_SUBSCRIPTIONS:
+            self.found.skipped.append((where, clean_line(redact_url(what), 300), why))
 
 
 def _clean_url(raw: str) -> str | None:
@@ -193,7 +235,7 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
-def _read_xml(data: bytes) -> list[Subscription]:
+def _read_xml(data: bytes) -> SubscriptionList:
     root = _parse(data)
     dtd = root.getroottree().docinfo.internalDTD
     if dtd is not None and any(True for _ in dtd.iterentities()):
@@ -228,48 +270,68 @@ def _read_xml(data: bytes) -> list[Subscription]:
         url = attrs.get("xmlurl", "")
         if not url and kind in ("rss", "atom"):
             url = attrs.get("url", "")
-        if url and kind not in _NOT_FEEDS:
-            collector.add(url, name, folder)
+        where = f"line {el.sourceline}" if el.sourceline else "an outline"
         children = [c for c in el if _local(c.tag) == "outline"]
+        if url and kind not in _NOT_FEEDS:
+            if not collector.add(url, name, folder, _categories(attrs), where):
+                collector.skip(where, url, "not a web or file address")
+        elif url or (not children and (attrs.get("text") or attrs.get("title"))):
+            what = url or attrs.get("url") or attrs.get("text") or attrs.get("title") or ""
+            collector.skip(where, what, f"an outline of type {kind!r}" if kind else "no feed URL")
         if children:
-            label = clean_line(name, 200).replace("/", "∕")
+            # A folder is named by its `text`, which OPML says is what readers show.
+            label = clean_line(attrs.get("text") or name, 200).replace("/", "∕")
             sub = f"{folder}/{label}" if folder and label else (label or folder)
             stack.extend((c, sub) for c in reversed(children))
-    return collector.subs
+    return collector.found
+
+
+def _categories(attrs: dict[str, str]) -> tuple[str, ...]:
+    """OPML's `category="/Tech/Linux,news"`: each category a tag, its path kept with `/`."""
+    found: list[str] = []
+    for raw in (attrs.get("category") or "").split(","):
+        name = clean_line(raw, 200).strip("/")
+        if name and name not in found and len(found) < 50:
+            found.append(name)
+    return tuple(found)
 
 
 # ---------------------------------------------------------------------------------- plain text
 
-_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
-_SKIPPED_SCHEMES = ("query:", "exec:", "filter:")
 
-
-def _read_lines(data: bytes) -> list[Subscription]:
+def _read_lines(data: bytes) -> SubscriptionList:
     """newsboat's `urls` file (URL, then quoted tags) or a bare list of URLs."""
     if b"\x00" in data:
         raise SubscriptionFileError(_("not a subscription file: it is binary, not OPML or text"))
     text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
     collector = _Collector()
+    found = collector.found
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        tokens = [m[1] if m[1] is not None else m[2] for m in _TOKEN.finditer(line)]
-        first = tokens[0] if tokens else ""
-        if first.lower().startswith(_SKIPPED_SCHEMES):
-            continue  # newsboat's query feeds and commands: nothing to subscribe to
-        title = folder = ""
-        for tag in tokens[1:]:
-            if tag.startswith("#"):
-                break  # the rest of the line is a comment
-            if tag.startswith("~"):
-                title = title or tag[1:]
-            elif not tag.startswith("!") and not folder:
-                folder = clean_line(tag, 200).strip("/")
-        if not collector.add(first, title, folder):
+        parts = split_line(line)
+        where = f"line {number}"
+        lower = parts.first.lower()
+        if lower.startswith("query:"):
+            name, _sep, condition = parts.first[6:].partition(":")
+            query = translate_query(condition)
+            if name.strip() and query:
+                found.searches.append((clean_line(parts.title or name, 200), query))
+            else:
+                collector.skip(where, parts.first, "a query veille's search language cannot say")
+            continue
+        if lower.startswith(("exec:", "filter:")):
+            command = command_line(parts)
+            if command is None:
+                collector.skip(where, parts.first, "a command feed without its command or URL")
+            else:
+                found.commands.append(command)
+            continue
+        if not collector.add(parts.first, parts.title, parts.folder, tuple(parts.tags), where):
             raise SubscriptionFileError(
                 _("not a subscription file: line {number} is neither OPML nor a feed URL").format(
                     number=number
                 )
             )
-    return collector.subs
+    return found

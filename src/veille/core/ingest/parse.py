@@ -44,11 +44,12 @@ from veille.core.ingest.parse_xml import (
     MAX_TITLE,
     Unsupported,
     author_name,
+    join_authors,
     one_line,
     parse_xml,
 )
 from veille.core.model import Enclosure, NotAFeedError, ParsedEntry, ParsedFeed
-from veille.core.text import clean_line, strip_controls
+from veille.core.text import clean_line, html_to_text, strip_controls
 
 __all__ = ["NotAFeedError", "parse_date", "parse_feed"]
 
@@ -131,7 +132,22 @@ def _finish(feed: ParsedFeed, *, clean: bool = False) -> ParsedFeed:
             entry.content = strip_controls(entry.content)
         entry.summary = entry.summary[:MAX_BODY]
         entry.content = entry.content[:MAX_BODY]
+        if not entry.title:
+            entry.title = untitled(entry)
     return feed
+
+
+TITLE_WORDS = 80  # characters of an untitled item's text that make its title
+
+
+def untitled(entry: ParsedEntry) -> str:
+    """A title for an item that has none (a Mastodon post, a microblog): the first words of
+    its text, cut at a word, else its link; "" when it has neither."""
+    text = " ".join(html_to_text(entry.content or entry.summary, clean=True).split())
+    if len(text) > TITLE_WORDS:
+        cut = text[: TITLE_WORDS + 1]
+        text = (cut[: cut.rfind(" ")] if " " in cut else cut[:TITLE_WORDS]).rstrip(" ,;:") + "…"
+    return clean_line(text, MAX_TITLE) or clean_line(entry.link or "", MAX_TITLE)
 
 
 # JSON Feed -------------------------------------------------------------------------------------
@@ -158,7 +174,7 @@ def _json_feed(body: bytes, url: str) -> ParsedFeed:
     for raw in data["items"][:MAX_ENTRIES]:
         if isinstance(raw, dict):
             feed.entries.append(_json_item(raw, url, feed_author))
-    return feed
+    return _finish(feed)
 
 
 def _str(value: Any) -> str:
@@ -167,8 +183,8 @@ def _str(value: Any) -> str:
 
 def _json_author(data: dict[str, Any]) -> str:
     authors = data.get("authors")
-    if isinstance(authors, list) and authors and isinstance(authors[0], dict):
-        return clean_line(_str(authors[0].get("name")), 300)
+    if isinstance(authors, list) and authors:
+        return join_authors([_str(a.get("name")) for a in authors if isinstance(a, dict)])
     author = data.get("author")  # JSON Feed 1.0
     if isinstance(author, dict):
         return clean_line(_str(author.get("name")), 300)
@@ -299,22 +315,34 @@ def _when(raw: Any, key: str) -> datetime | None:
     return moment
 
 
+def _feedparser_authors(raw: Any) -> str:
+    """Every author of the entry; an RSS `Name (role)` as written, an `email (Name)` as Name."""
+    names = []
+    for person in raw.get("authors") or [raw.get("author_detail") or {}]:
+        if not isinstance(person, dict):
+            continue
+        email, name = _str(person.get("email")), _str(person.get("name"))
+        names.append(name if email and name else name or email)
+    if len(names) <= 1 and not _str((raw.get("author_detail") or {}).get("email")):
+        # feedparser reads `Name (role)` as a broken address and keeps half of it.
+        names = [author_name(_str(raw.get("author")))] if raw.get("author") else names
+    return join_authors(names)
+
+
 def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
     content = raw.get("content") or []
     body = ""
     if content and isinstance(content[0], dict):
         body = _str(content[0].get("value"))
+    player = raw.get("media_player") or {}
+    link = _str(raw.get("link")).strip()
+    if link and link == _str(raw.get("id")).strip() and _str(player.get("url")).strip():
+        link = ""  # a link feedparser made of the guid: the media page is the better one
     entry = ParsedEntry(
         guid=clean_line(_str(raw.get("id")), 2000) or None,
-        link=_str(raw.get("link")).strip() or None,
+        link=link or _str(player.get("url")).strip() or None,
         title=_text_line(raw.get("title", ""), MAX_TITLE),
-        author=clean_line(
-            _str((raw.get("author_detail") or {}).get("name"))
-            or _str((raw.get("author_detail") or {}).get("email"))
-            or author_name(_str(raw.get("author"))),
-            300,
-        )
-        or feed_author,
+        author=_feedparser_authors(raw) or feed_author,
         # feedparser copies an Atom entry's only content into its summary; undo that.
         summary="" if body and body == _str(raw.get("summary")) else _str(raw.get("summary")),
         content=body,
@@ -342,4 +370,6 @@ def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
                     int(size) if size.isdigit() and len(size) < 19 else None,
                 )
             )
+    if not entry.link and media and _str(media[0][0]).strip():  # a bare Media RSS item
+        entry.link = urljoin(url, strip_controls(_str(media[0][0])).strip())
     return entry

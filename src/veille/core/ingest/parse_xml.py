@@ -146,11 +146,21 @@ def _language(element: etree._Element) -> str:
 
 
 def author_name(raw: str) -> str:
-    """`jo@example.org (Jo Smith)` → `Jo Smith`, as RSS writes authors."""
+    """`jo@example.org (Jo Smith)` → `Jo Smith`, as RSS writes authors.
+
+    Only an address is dropped: `Jo Smith (editor)` or `Team (Paris)` are names as written.
+    """
     raw = raw.strip()
     if raw.endswith(")") and "(" in raw:
-        return raw[raw.index("(") + 1 : -1].strip() or raw
+        before = raw[: raw.index("(")].strip()
+        if not before or ("@" in before and " " not in before):
+            return raw[raw.index("(") + 1 : -1].strip() or raw
     return raw
+
+
+def join_authors(names: list[str]) -> str:
+    """Several authors as one field, each once, in the feed's order."""
+    return clean_line(", ".join(dict.fromkeys(n for n in names if n)), 300)
 
 
 def _rss(
@@ -206,7 +216,7 @@ def _rss_item(item: etree._Element, url: str, ns: str) -> ParsedEntry:
             _add_category(entry, _text(child))
         elif tag == "enclosure":
             _add_enclosure(entry, child, url, child.get("url"), child.get("length"))
-        elif tag in (f"{MEDIA}content", f"{MEDIA}group"):
+        elif tag in _MEDIA_TAGS:
             media.append(child)
         elif tag == f"{ATOM}link" and child.get("rel", "alternate") == "alternate":
             atom_link = _absolute(child.get("href") or "", child, url)
@@ -215,6 +225,7 @@ def _rss_item(item: etree._Element, url: str, ns: str) -> ParsedEntry:
     _add_media(entry, media, url)
     if not entry.link:
         entry.link = atom_link or None
+    _media_fallbacks(entry, media, url)
     if (
         not entry.link
         and entry.guid
@@ -245,22 +256,57 @@ def _add_enclosure(
     entry.enclosures.append(Enclosure(target, clean_line(element.get("type") or "", 200), size))
 
 
+_MEDIA_TAGS = frozenset(
+    f"{MEDIA}{name}" for name in ("content", "group", "title", "description", "player")
+)
+
+
+def _media(media: list[etree._Element], name: str) -> list[etree._Element]:
+    """The `media:name` elements among an item's media elements and inside its media:groups."""
+    found = []
+    for element in media:
+        if element.tag == f"{MEDIA}{name}":
+            found.append(element)
+        elif element.tag == f"{MEDIA}group":
+            found.extend(element.iterchildren(f"{MEDIA}{name}"))
+    return found
+
+
 def _add_media(entry: ParsedEntry, media: list[etree._Element], url: str) -> None:
     """media:content (alone or in a media:group) after the true enclosures, as feedparser
     orders them, so both paths list the same files in the same order."""
-    for element in media:
-        group = (
-            [element]
-            if element.tag == f"{MEDIA}content"
-            else element.iterchildren(f"{MEDIA}content")
+    for content in _media(media, "content"):
+        _add_enclosure(entry, content, url, content.get("url"), content.get("fileSize"))
+
+
+def _media_fallbacks(entry: ParsedEntry, media: list[etree._Element], url: str) -> None:
+    """Media RSS in place of what the item lacks: video feeds (YouTube, PeerTube) put their
+    title, text and page there rather than in the item's own fields."""
+    if not entry.title:
+        entry.title = next((one_line(_text(t)) for t in _media(media, "title") if _text(t)), "")
+    if not entry.summary and not entry.content:
+        for description in _media(media, "description"):
+            text = _text(description)
+            if text.strip():
+                plain = (description.get("type") or "plain").lower() != "html"
+                # Plain text keeps its line breaks as paragraphs once shown as HTML.
+                entry.summary = (
+                    "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
+                    if plain
+                    else _body(description, url, text)
+                )
+                break
+    if not entry.link:
+        players = [p.get("url") or "" for p in _media(media, "player")]
+        contents = [c.get("url") or "" for c in _media(media, "content")]
+        entry.link = next(
+            (_absolute(u, media[0], url) for u in players + contents if u.strip()), None
         )
-        for content in group:
-            _add_enclosure(entry, content, url, content.get("url"), content.get("fileSize"))
 
 
 def _atom(root: etree._Element, url: str, ns: str) -> ParsedFeed:
     feed = ParsedFeed(kind="atom", language=_language(root))
-    feed_author = ""
+    feed_authors: list[str] = []
     entries: list[etree._Element] = []
     for child in root.iterchildren():
         tag = child.tag
@@ -269,9 +315,10 @@ def _atom(root: etree._Element, url: str, ns: str) -> ParsedFeed:
         elif tag == f"{ns}link" and child.get("rel", "alternate") == "alternate":
             feed.site_url = feed.site_url or _absolute(child.get("href") or "", child, url)
         elif tag == f"{ns}author":
-            feed_author = _atom_person(child, ns)
+            feed_authors.append(_atom_person(child, ns))
         elif tag == f"{ns}entry" and len(entries) < MAX_ENTRIES:
             entries.append(child)
+    feed_author = join_authors(feed_authors)
     for element in entries:
         entry = _atom_entry(element, url, ns)
         entry.author = entry.author or feed_author
@@ -310,6 +357,7 @@ def _atom_entry(element: etree._Element, url: str, ns: str) -> ParsedEntry:
     entry = ParsedEntry(guid=None, link=None, language=_language(element))
     alternates: list[etree._Element] = []
     media: list[etree._Element] = []
+    authors: list[str] = []
     for child in element.iterchildren():
         tag = child.tag
         if tag == f"{ns}id":
@@ -333,17 +381,19 @@ def _atom_entry(element: etree._Element, url: str, ns: str) -> ParsedEntry:
             entry.published = parse_date(_text(child))
         elif tag in (f"{ns}updated", f"{ns}modified"):
             entry.updated = parse_date(_text(child))
-        elif tag == f"{ns}author" and not entry.author:
-            entry.author = _atom_person(child, ns)
+        elif tag == f"{ns}author":
+            authors.append(_atom_person(child, ns))
         elif tag == f"{ns}category":
             _add_category(entry, child.get("label") or child.get("term") or "")
-        elif tag in (f"{MEDIA}content", f"{MEDIA}group"):
+        elif tag in _MEDIA_TAGS:
             media.append(child)
-        elif tag == f"{DC}creator" and not entry.author:
-            entry.author = clean_line(_text(child), 300)
+        elif tag == f"{DC}creator":
+            authors.append(clean_line(_text(child), 300))
+    entry.author = join_authors(authors)
     html_alternates = [a for a in alternates if (a.get("type") or "text/html") == "text/html"]
     _add_media(entry, media, url)
     chosen = (html_alternates or alternates)[:1]
     if chosen:
         entry.link = _absolute(chosen[0].get("href") or "", chosen[0], url) or entry.link
+    _media_fallbacks(entry, media, url)
     return entry

@@ -77,6 +77,8 @@ class RefreshReport:
     # known at store time (reading it back means reading past every new item's body).
     new_flags: list[tuple[int, int, bool]] = field(default_factory=list)
     moved: dict[int, str] = field(default_factory=dict)
+    # Among `moved`, the feeds whose new address is now their own (seen consistently).
+    adopted: dict[int, str] = field(default_factory=dict)
     # Feeds whose fetch timed out (also in `errors`), and feeds not fetched at all this time —
     # their host timed out on another feed, or the deadline came first — with the reason.
     timed_out: dict[int, str] = field(default_factory=dict)
@@ -329,6 +331,8 @@ async def refresh(
 
         async with make_fetcher(settings, subscribed) as fetcher:
             await asyncio.gather(*(one(feed, fetcher) for feed in feeds))
+        if report.moved:
+            report.adopted = await loop.run_in_executor(writer, _adopted, lib, report.moved)
         if after is not None and report.new_ids:
             await loop.run_in_executor(writer, after, lib, list(report.new_ids))
         report.elapsed = time.monotonic() - started
@@ -337,3 +341,7 @@ async def refresh(
         if started_writer is not None:
             started_writer.shutdown(wait=True)
         parsers.shutdown()
+
+
+def _adopted(lib: Library, moved: dict[int, str]) -> dict[int, str]:
+    return {i: url for i, url in moved.items() if (f := lib.feed_by_url(url)) and f.id == i}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -12,6 +13,7 @@ from veille.core.library._problems import LibraryError
 from veille.core.library._sql import FEED_COLUMNS, dt, placeholders
 from veille.core.library._store import remember_removed_ids
 from veille.core.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
+from veille.core.query import normalize_tag
 from veille.core.redact import is_secret_url, redact_url
 from veille.core.text import clean_line
 from veille.core.translations import _
@@ -100,15 +102,19 @@ def add_feeds(db: Database, subscriptions: Iterable[Subscribable]) -> tuple[int,
             if conn.execute("SELECT 1 FROM feeds WHERE url = ?", (url,)).fetchone():
                 known += 1
                 continue
+            # A title the file gives is the user's (their old reader's, their `~Title`): it
+            # wins over the feed's own at every refresh, as a title typed here does.
+            tags = [t for t in (normalize_tag(t) for t in getattr(sub, "tags", ())) if t]
             conn.execute(
-                "INSERT INTO feeds (url, title, user_title, folder_id, added) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO feeds (url, title, user_title, folder_id, added, tags) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     url,
-                    clean_line(sub.title, TITLE_LIMIT) or _stand_in_title(url),
-                    "",
+                    _stand_in_title(url),
+                    clean_line(sub.title, TITLE_LIMIT),
                     folder_id(conn, sub.folder),
                     time.time(),
+                    json.dumps(sorted(set(tags)), ensure_ascii=False),
                 ),
             )
             added += 1

@@ -8,6 +8,7 @@ enter the library; the tests store feeds through it too.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -101,6 +102,7 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
         now = outcome.at or now
         update_feed_meta(conn, outcome.feed_id, outcome.meta)
         result = store_entries(conn, outcome.feed_id, outcome.prepared, now=now)
+        tag_new_items(conn, outcome.feed_id, result.new_ids)
         record_success(
             conn,
             outcome.feed_id,
@@ -125,6 +127,21 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
         retry_after=outcome.retry_after,
         gone=outcome.gone,
     )
+
+
+def tag_new_items(conn: sqlite3.Connection, feed_id: int, new_ids: list[int]) -> None:
+    """Give new items the tags their feed gives (set at import: newsboat tags, OPML categories)."""
+    if not new_ids:
+        return
+    row = conn.execute("SELECT tags FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+    names = json.loads(row[0]) if row and row[0] and row[0] != "[]" else []
+    for name in names:
+        conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
+        (tag_id,) = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_tags (item_id, tag_id) VALUES (?, ?)",
+            [(item_id, tag_id) for item_id in new_ids],
+        )
 
 
 def update_feed_meta(conn: sqlite3.Connection, feed_id: int, parsed: ParsedFeed) -> None:
@@ -169,10 +186,10 @@ def record_success(
 ) -> None:
     conn.execute(
         """UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, last_error = '',
-               failures = 0, next_retry = NULL, last_fetched = ?, gone = 0,
-               moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
-        (etag, last_modified, status, now, moved_to, moved_to, feed_id),
+               failures = 0, next_retry = NULL, last_fetched = ?, gone = 0 WHERE id = ?""",
+        (etag, last_modified, status, now, feed_id),
     )
+    note_move(conn, feed_id, moved_to, now=now)
 
 
 def record_not_modified(
@@ -180,10 +197,51 @@ def record_not_modified(
 ) -> None:
     conn.execute(
         """UPDATE feeds SET last_status = ?, last_error = '', failures = 0,
-               next_retry = NULL, last_fetched = ?,
-               moved_to = CASE WHEN ? != '' THEN ? ELSE moved_to END WHERE id = ?""",
-        (status, now, moved_to, moved_to, feed_id),
+               next_retry = NULL, last_fetched = ? WHERE id = ?""",
+        (status, now, feed_id),
     )
+    note_move(conn, feed_id, moved_to, now=now)
+
+
+# A permanent redirect is adopted (the feed's address becomes its target) once the same target
+# has ended this many refreshes in a row, over at least this long: a site's move is for good,
+# a misconfigured server or a captive portal is usually put right within a day.
+MOVE_CONFIRMATIONS = 3
+MOVE_CONFIRM_SPAN = 24 * 3600.0
+
+
+def note_move(conn: sqlite3.Connection, feed_id: int, moved_to: str, *, now: float) -> None:
+    """Count a refresh ending at `moved_to` (or at the feed's own address when ""), and adopt
+    the move once it has been seen consistently. The fetcher only reports moves worth adopting:
+    every hop permanent, none from https down to http, none onto a private address elsewhere."""
+    row = conn.execute(
+        "SELECT moved_to, moved_seen, moved_since FROM feeds WHERE id = ?", (feed_id,)
+    ).fetchone()
+    if row is None:
+        return
+    if not moved_to:
+        if row[0]:
+            conn.execute(
+                "UPDATE feeds SET moved_to = '', moved_seen = 0, moved_since = NULL WHERE id = ?",
+                (feed_id,),
+            )
+        return
+    if row[0] != moved_to:
+        conn.execute(
+            "UPDATE feeds SET moved_to = ?, moved_seen = 1, moved_since = ? WHERE id = ?",
+            (moved_to, now, feed_id),
+        )
+        return
+    seen, since = int(row[1]) + 1, float(row[2] if row[2] is not None else now)
+    taken = conn.execute("SELECT 1 FROM feeds WHERE url = ? AND id != ?", (moved_to, feed_id))
+    if seen >= MOVE_CONFIRMATIONS and now - since >= MOVE_CONFIRM_SPAN and not taken.fetchone():
+        conn.execute(
+            "UPDATE feeds SET url = ?, moved_to = '', moved_seen = 0, moved_since = NULL"
+            " WHERE id = ?",
+            (moved_to, feed_id),
+        )
+    else:
+        conn.execute("UPDATE feeds SET moved_seen = ? WHERE id = ?", (seen, feed_id))
 
 
 def record_failure(

@@ -339,6 +339,17 @@ MIGRATIONS: list[str] = [
     CREATE INDEX items_full_text_retry ON items(full_text_state, id)
         WHERE full_text_state IN ('paywalled', 'failed');
     """,
+    # 12 → 13: a feed's permanent move is adopted once seen consistently (`_refresh._note_move`):
+    # how many refreshes in a row have ended at `moved_to`, and since when.
+    """
+    ALTER TABLE feeds ADD COLUMN moved_seen INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feeds ADD COLUMN moved_since REAL;
+    """,
+    # 13 → 14: tags a feed gives each of its new items (newsboat's tags past the first, OPML
+    # categories), as a JSON list of tag names.
+    """
+    ALTER TABLE feeds ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from veille.core.ingest.entries import FTS_TEXT_LIMIT, PreparedEntry
+from veille.core.ingest.entries import FTS_TEXT_LIMIT, VARIANT_MARK, PreparedEntry
 from veille.core.query.statewords import state
 from veille.core.text import html_to_text
 
@@ -61,6 +61,7 @@ def store_entries(
     if not entries:
         return result
     existing = _known(conn, feed_id, [e.guid for e in entries])
+    _known_under_shared_guids(conn, feed_id, entries, existing)
     feed_title, feed_language = _feed_search_fields(conn, feed_id)
     states: dict[object, str] = {}  # by language: a feed's items mostly share one
     new: list[tuple[object, ...]] = []
@@ -157,6 +158,60 @@ def _known(conn: sqlite3.Connection, feed_id: int, guids: list[str]) -> dict[str
         for guid, item_id, digest in json.loads(found):
             existing[guid] = (item_id, digest)
     return existing
+
+
+def _known_under_shared_guids(
+    conn: sqlite3.Connection,
+    feed_id: int,
+    entries: list[PreparedEntry],
+    existing: dict[str, tuple[int, str]],
+) -> None:
+    """Add to `existing` the stored items that unknown entries are, though under another form of
+    their guid: a post stored under its bare guid before the feed gave that guid to a second
+    post (the entry now has its own variant), or one stored as a variant that is again alone
+    under its guid. Told apart by link and title, so that each keeps its marks.
+    """
+    unknown = [e for e in entries if e.guid not in existing]
+    if not unknown:
+        return
+    families = sorted({e.shared_guid or e.guid for e in unknown})
+    (found,) = conn.execute(
+        "SELECT json_group_array(json_array(i.guid, i.id, i.content_hash, i.url, i.title))"
+        # CROSS JOIN keeps the guids outside, each a range of the (feed_id, guid) index; a
+        # plain JOIN lets the planner walk every item of the feed instead.
+        " FROM json_each(?) AS f CROSS JOIN items AS i ON i.feed_id = ?"
+        " AND i.guid >= f.value AND i.guid <= f.value || ?",
+        (json.dumps(families), feed_id, VARIANT_MARK + "~"),
+    ).fetchone()
+    rows = json.loads(found)
+    if not rows:
+        return
+    claimed = {item_id for item_id, _ in existing.values()}
+    by_family: dict[str, list[tuple[int, str, str, str]]] = {}
+    for guid, item_id, digest, url, title in rows:
+        family = guid.split(VARIANT_MARK, 1)[0] if VARIANT_MARK in guid else guid
+        if item_id not in claimed:
+            by_family.setdefault(family, []).append((item_id, digest, url or "", title or ""))
+    for strictness in (2, 1, 0):
+        for entry in unknown:
+            if entry.guid in existing:
+                continue
+            url = str(entry.fields[0] or "")
+            for candidate in by_family.get(entry.shared_guid or entry.guid, []):
+                item_id, digest, stored_url, stored_title = candidate
+                same_url = bool(url) and stored_url == url
+                same_title = bool(entry.title) and stored_title == entry.title
+                if item_id in claimed or not (
+                    (same_url and same_title)
+                    if strictness == 2
+                    else same_url
+                    if strictness == 1
+                    else same_title
+                ):
+                    continue
+                existing[entry.guid] = (item_id, digest)
+                claimed.add(item_id)
+                break
 
 
 def _insert_rows(conn: sqlite3.Connection, target: str, rows: list[tuple[object, ...]]) -> None:

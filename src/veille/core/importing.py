@@ -1,0 +1,38 @@
+"""An imported subscription list into the library: feeds, saved searches, command feeds.
+
+Reading the file (`veille.core.ingest.opml`) says what each line is; this says what became of
+it. Every line ends up imported or named in the report with the reason, never dropped unsaid.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from veille.core.errors import VeilleError
+from veille.core.outcomes import Imported
+
+if TYPE_CHECKING:
+    from veille.core.ingest.opml import SubscriptionList
+    from veille.core.library import Library
+
+
+def import_list(library: Library, found: SubscriptionList) -> Imported:
+    added, known = library.add_feeds(found.feeds)
+    report = Imported(added=added, known=known, skipped=list(found.skipped))
+    taken = {s.name.casefold() for s in library.saved_searches()}
+    for name, query in found.searches:
+        if name.casefold() in taken:
+            report.skipped.append(("", name, "a saved search of that name exists already"))
+            continue
+        try:
+            library.save_search(name, query)
+        except VeilleError as error:
+            report.skipped.append(("", name, str(error)))
+            continue
+        taken.add(name.casefold())
+        report.searches.append(name)
+    for command in found.commands:
+        report.skipped.append(
+            ("", f"{command.kind}:{command.command}", "command feeds are not supported yet")
+        )
+    return report
