@@ -61,11 +61,15 @@ class Discovery:
 
 @dataclass(slots=True)
 class Exported:
-    """An export: how many items it holds, and the text, or the file it was written to."""
+    """An export: how many items it holds, and the text (or the bytes of a DOCX), or the file
+    it was written to. `stories` is how many entries a review of them holds: items telling one
+    story are one entry."""
 
     count: int
     text: str = ""
     path: Path | None = None
+    data: bytes = b""
+    stories: int = 0
 
 
 @dataclass(slots=True)

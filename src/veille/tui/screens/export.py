@@ -33,6 +33,9 @@ PREVIEW_LINES = 200
 FORMAT_NAMES = {
     "md": "Markdown review",
     "html": "HTML page",
+    "docx": "Word document (DOCX)",
+    "csl": "CSL-JSON citations",
+    "ris": "RIS citations",
     "json": "JSON Feed 1.1",
     "csv": "CSV spreadsheet",
     "atom": "Atom 1.0 feed",
@@ -163,8 +166,10 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             count = len(ids)
             text, shown_count = "", 0
             if ids:  # (no ids would mean "everything" to the export verb)
+                # A Word document is shown as the same review in Markdown.
+                shown_fmt = "md" if choice.fmt == "docx" else choice.fmt
                 preview = self.selection.veille.export(
-                    choice.fmt, choice.options, ids=ids[:PREVIEW_ITEMS]
+                    shown_fmt, choice.options, ids=ids[:PREVIEW_ITEMS]
                 )
                 text, shown_count = preview.text, preview.count
         except Exception as error:  # a preview problem must not close the dialog
