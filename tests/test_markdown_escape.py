@@ -13,7 +13,7 @@ from veille.core.export.markdown import escape_markdown
 
 RENDERER = MarkdownIt("commonmark")
 # Every character CommonMark gives a meaning, with words, digits and the spaces of French.
-ALPHABET = st.sampled_from(list("ab é1.)_*`[]()<>&#;!\\~-+=|:/ \u00a0\u202f") + ["&amp;", "<a>"])
+ALPHABET = st.sampled_from([*"ab é1.)_*`[]()<>&#;!\\~-+=|:/ \u00a0\u202f", "&amp;", "<a>"])
 
 
 def rendered(markdown: str) -> str:

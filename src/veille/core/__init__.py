@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from veille.core.ingest.discover import Candidate
     from veille.core.ingest.refresh import RefreshProgress, RefreshReport
     from veille.core.library import View
+    from veille.core.mail import MailError
     from veille.core.model import EXPORT_EXTENSIONS as EXTENSIONS
     from veille.core.model import EXPORT_FORMATS as FORMATS
     from veille.core.model import (
@@ -58,7 +59,15 @@ if TYPE_CHECKING:
         Stats,
         TagCount,
     )
-    from veille.core.outcomes import Discovery, Exported, Opened, Refreshed, Restored, Snapshot
+    from veille.core.outcomes import (
+        Discovery,
+        Exported,
+        Opened,
+        Refreshed,
+        Restored,
+        Reviewed,
+        Snapshot,
+    )
     from veille.core.query import normalize_tag, parse, unparse
     from veille.core.settings import (
         DEFAULT_CONFIG,
@@ -113,6 +122,7 @@ _HOMES: dict[str, str] = {
     "Candidate": "veille.core.ingest.discover",
     **dict.fromkeys(("RefreshProgress", "RefreshReport"), "veille.core.ingest.refresh"),
     "View": "veille.core.library",
+    "MailError": "veille.core.mail",
     **dict.fromkeys(
         (
             "FULL_TEXT_POLICIES",
@@ -130,7 +140,7 @@ _HOMES: dict[str, str] = {
         "veille.core.model",
     ),
     **dict.fromkeys(
-        ("Discovery", "Exported", "Opened", "Refreshed", "Restored", "Snapshot"),
+        ("Discovery", "Exported", "Opened", "Refreshed", "Restored", "Reviewed", "Snapshot"),
         "veille.core.outcomes",
     ),
     **dict.fromkeys(("normalize_tag", "parse", "unparse"), "veille.core.query"),
@@ -187,6 +197,7 @@ __all__ = [
     "LibraryBusy",
     "LibraryDamaged",
     "LibraryError",
+    "MailError",
     "NotFound",
     "Opened",
     "OutputError",
@@ -198,6 +209,7 @@ __all__ = [
     "RefreshReport",
     "Refreshed",
     "Restored",
+    "Reviewed",
     "Rule",
     "SavedSearch",
     "Settings",

@@ -73,6 +73,18 @@ class Exported:
 
 
 @dataclass(slots=True)
+class Reviewed:
+    """A named review made: where it was written, what it holds, and who it was mailed to."""
+
+    name: str
+    path: Path
+    count: int  # items
+    stories: int  # entries: items telling one story are one
+    fmt: str
+    sent_to: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Restored:
     """A restore: the backup put in place, and where the library it replaced was kept."""
 
