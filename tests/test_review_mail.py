@@ -4,72 +4,17 @@ it, STARTTLS with a checked certificate, and a password that never shows."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 
 import lxml.html
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from tests.httpserver import LocalServer, self_signed
+from tests.mailserver import PASSWORD, Mailhost, start
 from tests.reviewing import STORY_TITLES, TRACKING, morning_selection
 from veille.cli.command import main
 from veille.core import ConfigError, open_veille, parse_settings
-
-PASSWORD = "s3cr3t-Passw0rd"
-
-
-@dataclass
-class Inbox:
-    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(parsed, EmailMessage)
-        self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-
-def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
-    ok = (
-        isinstance(data, LoginPassword)
-        and data.login == b"moi"
-        and data.password == PASSWORD.encode()
-    )
-    return AuthResult(success=ok, handled=False)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Mailhost:
-    inbox: Inbox
-    port: int
-
-
-def start(**kwargs: Any) -> tuple[Controller, Mailhost]:
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=_authenticator,
-        **kwargs,
-    )
-    controller.start()
-    return controller, Mailhost(inbox, port)
 
 
 @pytest.fixture

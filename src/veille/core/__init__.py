@@ -69,6 +69,7 @@ if TYPE_CHECKING:
         Snapshot,
     )
     from veille.core.query import normalize_tag, parse, unparse
+    from veille.core.reviewsettings import ReviewProfile
     from veille.core.settings import (
         DEFAULT_CONFIG,
         Paths,
@@ -123,6 +124,7 @@ _HOMES: dict[str, str] = {
     **dict.fromkeys(("RefreshProgress", "RefreshReport"), "veille.core.ingest.refresh"),
     "View": "veille.core.library",
     "MailError": "veille.core.mail",
+    "ReviewProfile": "veille.core.reviewsettings",
     **dict.fromkeys(
         (
             "FULL_TEXT_POLICIES",
@@ -209,6 +211,7 @@ __all__ = [
     "RefreshReport",
     "Refreshed",
     "Restored",
+    "ReviewProfile",
     "Reviewed",
     "Rule",
     "SavedSearch",

@@ -18,7 +18,7 @@ from veille.core.home import Home
 from veille.core.library import View
 from veille.core.model import Feed
 from veille.core.outcomes import Discovery, Exported, Refreshed, Restored, Reviewed
-from veille.core.settings import ReviewProfile
+from veille.core.reviewsettings import ReviewProfile
 
 if TYPE_CHECKING:
     from veille.core.export import ExportOptions

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from veille.core.errors import VeilleError
-from veille.core.settings import SmtpSettings, is_loopback
+from veille.core.reviewsettings import SmtpSettings, is_loopback
 
 __all__ = ["MailError", "build_message", "send_message"]
 

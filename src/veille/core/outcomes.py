@@ -70,6 +70,7 @@ class Exported:
     path: Path | None = None
     data: bytes = b""
     stories: int = 0
+    sent_to: list[str] = field(default_factory=list)  # who it was mailed to, if it was
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from veille.core.errors import NotFound, UsageError
 from veille.core.model import Item
 from veille.core.outcomes import Reviewed
-from veille.core.settings import ReviewProfile
+from veille.core.reviewsettings import ReviewProfile
 
 if TYPE_CHECKING:
     from veille.core.export import ExportOptions

@@ -21,8 +21,10 @@ from veille.core.errors import VeilleError
 from veille.core.model import FULL_TEXT_POLICIES, FullTextPolicy
 from veille.core.query.syntax import QueryError
 from veille.core.query.syntax import parse as parse_query
+from veille.core.reviewsettings import REVIEW_CONFIG, ReviewProfile, SmtpSettings, read_mail
 
 APP_NAME = "veille"
+_SECRET_WORDS = ("cookies", "headers", "password")  # config.toml holding these is kept private
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +97,7 @@ def resolve_paths(home: str | Path | None = None) -> Paths:
         cache=Path(platformdirs.user_cache_dir(APP_NAME)),
         log=Path(platformdirs.user_log_dir(APP_NAME)),
         backups=data / "backups",
-        # Reviews are documents the user sends and keeps: beside their other documents.
-        reviews=Path(platformdirs.user_documents_dir()) / "veille",
+        reviews=Path(platformdirs.user_documents_dir()) / "veille",  # beside their documents
     )
 
 
@@ -145,67 +146,6 @@ class WatchSettings:
     hide: bool = False
 
 
-REVIEW_GROUPINGS = ("tag", "feed", "day", "none")
-SMTP_SECURITY = ("starttls", "tls", "none")
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewProfile:
-    """A named press review (`[reviews.NAME]`): what `veille review NAME` makes and sends."""
-
-    name: str
-    query: str = "is:starred"
-    group_by: str = "tag"
-    tags: tuple[str, ...] = ()
-    """The order of the tag sections; tags not named follow, by name."""
-    lang: str = ""
-    """The review's language; "" follows the top-level `lang`."""
-    format: str = "html"
-    output: str = ""
-    """The file to write; `{date}` becomes the review's date (2026-12-02). "" saves it in the
-    reviews folder as NAME-DATE.EXT."""
-    to: tuple[str, ...] = ()
-    """Who `--send` mails it to."""
-    title: str = ""
-    subtitle: str = ""
-    author: str = ""
-    excerpt_length: int = 400
-    show_query: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SmtpSettings:
-    """The mail server reviews are sent through (`[smtp]`)."""
-
-    host: str = ""
-    port: int = 0
-    """0 chooses by `security`: 587 for starttls, 465 for tls, 25 for none."""
-    security: str = "starttls"
-    """"starttls", "tls", or "none" (only to a server on this machine)."""
-    user: str = ""
-    password: str = field(default="", repr=False)
-    """Kept secret: never printed, logged or shown in an error."""
-    sender: str = ""
-    """The From address (`from` in config.toml); the user's name when empty."""
-
-    @property
-    def effective_port(self) -> int:
-        return self.port or {"starttls": 587, "tls": 465}.get(self.security, 25)
-
-
-def is_loopback(host: str) -> bool:
-    """Whether `host` names this machine: mail may go there without encryption."""
-    import ipaddress
-
-    name = host.strip().strip("[]").lower().rstrip(".")
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 @dataclass(slots=True)
 class Settings:
     lang: str = "fr"
@@ -228,8 +168,7 @@ class Settings:
     feeds: dict[str, FullTextPolicy] = field(default_factory=dict)
     """Feed URL → full-text policy."""
     watch: list[WatchSettings] = field(default_factory=list)
-    reviews: dict[str, ReviewProfile] = field(default_factory=dict)
-    """[reviews.NAME] → a named press review."""
+    reviews: dict[str, ReviewProfile] = field(default_factory=dict)  # [reviews.NAME]
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
 
@@ -270,28 +209,6 @@ allow = []                  # private hosts full texts may come from, besides yo
 # [feeds."https://www.example.fr/rss.xml"]
 # full_text = "always"
 
-# [reviews.matin]           # `veille review matin` makes it; `--send` mails it
-# query = "is:starred since:1d"
-# group_by = "tag"          # "tag", "feed", "day" or "none"
-# tags = ["cnil", "santé"]  # the order of the sections; other tags follow, by name
-# lang = "fr"
-# format = "html"           # md, html, docx, csl, ris, …
-# output = "~/Revues/matin-{date}.html"   # default: the reviews folder (`veille locate reviews`)
-# to = ["equipe@example.fr"]
-# title = "Revue du matin"
-# subtitle = ""
-# author = ""
-# excerpt_length = 400      # characters of each excerpt, whole sentences; 0 for none
-# show_query = false
-
-# [smtp]                    # the mail server reviews are sent through
-# host = "smtp.example.fr"
-# port = 587                # default: 587 (starttls), 465 (tls), 25 (none)
-# security = "starttls"     # "starttls", "tls", or "none" (only for a server on this machine)
-# user = "moi@example.fr"
-# password = "..."          # kept secret: never printed, logged or shown in an error
-# from = "Veille <moi@example.fr>"
-
 # [[watch]]
 # name = "Biométrie"
 # query = '"reconnaissance faciale" OR biométrie'
@@ -300,6 +217,7 @@ allow = []                  # private hosts full texts may come from, besides yo
 # mark_read = false
 # hide = false
 """
+DEFAULT_CONFIG += REVIEW_CONFIG
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -463,79 +381,8 @@ def parse_settings(text: str) -> Settings:
             )
         )
         watch.finish()
-    for name, table in top.take("reviews", dict, {}).items():
-        if not isinstance(table, dict):
-            raise top.error(name, "expected a table")
-        settings.reviews[name] = _review(text, name, table, settings.lang)
-    settings.smtp = _smtp(_Reader(text, top.take("smtp", dict, {}), "smtp."))
+    settings.reviews, settings.smtp = read_mail(top, lambda t, at: _Reader(text, t, at))
     top.finish()
-    return settings
-
-
-def _review(text: str, name: str, table: dict[str, Any], lang: str) -> ReviewProfile:
-    from veille.core.model import EXPORT_FORMATS
-
-    review = _Reader(text, table, f"reviews.{name}.")
-    query = review.take("query", str, "is:starred") or "is:starred"
-    try:
-        parse_query(query)
-    except QueryError as problem:
-        raise review.error("query", str(problem)) from None
-    group_by = review.take("group_by", str, "tag")
-    if group_by not in REVIEW_GROUPINGS:
-        raise review.error("group_by", f"must be one of {', '.join(REVIEW_GROUPINGS)}")
-    chosen_lang = review.take("lang", str, "")
-    if chosen_lang not in ("", "fr", "en"):
-        raise review.error("lang", f'must be "fr" or "en", got {chosen_lang!r}')
-    fmt = review.take("format", str, "html")
-    if fmt not in EXPORT_FORMATS:
-        raise review.error("format", f"must be one of {', '.join(EXPORT_FORMATS)}")
-    to = _str_list(review, "to")
-    for address in to:
-        if "@" not in address:
-            raise review.error("to", f"{address!r} is not a mail address")
-    length = review.take("excerpt_length", int, 400)
-    if length < 0:
-        raise review.error("excerpt_length", "must be 0 or more")
-    profile = ReviewProfile(
-        name=name,
-        query=query,
-        group_by=group_by,
-        tags=_str_list(review, "tags"),
-        lang=chosen_lang,
-        format=fmt,
-        output=review.take("output", str, ""),
-        to=to,
-        title=review.take("title", str, ""),
-        subtitle=review.take("subtitle", str, ""),
-        author=review.take("author", str, ""),
-        excerpt_length=length,
-        show_query=review.take("show_query", bool, False),
-    )
-    review.finish()
-    return profile
-
-
-def _smtp(smtp: _Reader) -> SmtpSettings:
-    settings = SmtpSettings(
-        host=smtp.take("host", str, ""),
-        port=smtp.take("port", int, 0),
-        security=smtp.take("security", str, "starttls"),
-        user=smtp.take("user", str, ""),
-        password=smtp.take("password", str, ""),
-        sender=smtp.take("from", str, ""),
-    )
-    if settings.security not in SMTP_SECURITY:
-        raise smtp.error("security", 'must be "starttls", "tls" or "none"')
-    if not 0 <= settings.port <= 65535:
-        raise smtp.error("port", "must be a port number (1 to 65535)")
-    if settings.security == "none" and settings.host and not is_loopback(settings.host):
-        raise smtp.error(
-            "security",
-            f'"none" sends mail and password in the clear: only for a server on this machine, '
-            f"not {settings.host}",
-        )
-    smtp.finish()
     return settings
 
 
@@ -547,8 +394,7 @@ def load_settings(paths: Paths) -> Settings:
         return Settings()
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot read {paths.config}: {error}") from None
-    secrets = ("cookies", "headers", "password")
-    if paths.config.stat().st_mode & 0o077 and any(word in text for word in secrets):
+    if paths.config.stat().st_mode & 0o077 and any(w in text for w in _SECRET_WORDS):
         # The file holds subscriber secrets: keep it private, as the user would expect.
         try:
             paths.config.chmod(0o600)

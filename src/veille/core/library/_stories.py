@@ -357,3 +357,17 @@ def story_members(conn: sqlite3.Connection, stories: Sequence[int]) -> set[int]:
             )
         )
     return found
+
+
+def story_count(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+    """How many stories the items `ids` tell: items of one story count once."""
+    stories: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        stories.update(
+            r[0] if r[0] is not None else -r[1]
+            for r in conn.execute(
+                f"SELECT cluster_id, id FROM items WHERE id IN ({placeholders(chunk)})", chunk
+            )
+        )
+    return len(stories)
