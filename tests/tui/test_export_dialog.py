@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select
+from textual.widgets import Button, Input, Select
 
+from tests.mailserver import PASSWORD, start
 from tests.tui.helpers import notices, press_for, ready, screen_text, until
+from veille.core.settings import Paths, parse_settings
 from veille.tui.app import VeilleApp
 from veille.tui.screens.export import ExportDialog
 from veille.tui.screens.main import MainScreen
@@ -102,3 +104,71 @@ async def test_escape_closes_without_writing(app_factory: Factory, tmp_path: Pat
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, MainScreen))
     assert not (tmp_path / "never.md").exists()
+
+
+async def test_the_file_goes_to_the_reviews_folder_and_the_choice_is_remembered(
+    app_factory: Factory, home: Paths
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        dialog = await _open_dialog(pilot, app)
+        box = dialog.query_one("#export-path", Input)
+        # Never a bare file in the home folder: the reviews folder, shown before saving.
+        assert Path(box.value).parent == home.reviews
+        dialog.query_one("#export-group", Select).value = "tag"
+        dialog.query_one("#export-format", Select).value = "html"
+        await until(pilot, lambda: "<!DOCTYPE html>" in _preview(app))
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Exported 18 items to" in notices(app))
+        assert str(home.reviews) in notices(app)
+        await until(pilot, lambda: any(home.reviews.glob("veille-*.html")))
+        dialog = await _open_dialog(pilot, app)
+        await until(pilot, lambda: dialog.query_one("#export-group", Select).value == "tag")
+        assert dialog.query_one("#export-format", Select).value == "html"
+
+
+async def test_a_profile_is_offered_and_its_review_sent(
+    app_factory: Factory, home: Paths, tmp_path: Path
+) -> None:
+    controller, mailhost = start(auth_require_tls=False)
+    try:
+        settings = parse_settings(
+            f"""
+lang = "en"
+[reviews.matin]
+group_by = "feed"
+format = "md"
+output = "{tmp_path / "matin-{date}.md"}"
+to = ["equipe@example.fr"]
+title = "Morning review"
+[smtp]
+host = "127.0.0.1"
+port = {mailhost.port}
+security = "none"
+user = "moi"
+password = "{PASSWORD}"
+from = "veille@example.fr"
+"""
+        )
+        app = app_factory(settings)
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await ready(pilot)
+            dialog = await _open_dialog(pilot, app)
+            send = dialog.query_one("#export-send", Button)
+            assert send.disabled  # no profile chosen yet
+            dialog.query_one("#export-profile", Select).value = "matin"
+            await until(pilot, lambda: "# Morning review" in _preview(app))
+            assert dialog.query_one("#export-group", Select).value == "feed"
+            assert Path(dialog.query_one("#export-path", Input).value).parent == tmp_path
+            assert not send.disabled
+            await pilot.click("#export-send")
+            await until(pilot, lambda: "sent to equipe@example.fr" in notices(app), timeout=20)
+            assert PASSWORD not in notices(app)
+        [written] = list(tmp_path.glob("matin-*.md"))
+        assert written.read_text(encoding="utf-8").startswith("# Morning review")
+        [(recipients, message)] = mailhost.inbox.messages
+        assert recipients == ["equipe@example.fr"]
+        assert message.get_body(("html",)) is not None
+    finally:
+        controller.stop()

@@ -28,6 +28,7 @@ from veille.cli import (
     commands_fulltext,
     commands_items,
     commands_library,
+    commands_review,
     commands_sync,
 )
 from veille.cli.arguments import non_utf8, query_words_last, tag_words_last
@@ -42,6 +43,7 @@ MODULES = [
     commands_items,
     commands_actions,
     commands_export,
+    commands_review,
     commands_fulltext,
     commands_library,
     commands_sync,
@@ -60,6 +62,7 @@ examples:
   veille import subscriptions.opml   move in from another reader
   veille refresh                     fetch every feed
   veille items "sécurité" --limit 5  search the library
+  veille review matin --send         make and mail the review [reviews.matin]
 """)
 
 

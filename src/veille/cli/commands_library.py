@@ -13,7 +13,10 @@ from veille.core.translations import _
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("locate", help=_("print where veille keeps its files"))
     p.add_argument(
-        "what", nargs="?", choices=["config", "library", "cache", "log", "all"], default="all"
+        "what",
+        nargs="?",
+        choices=["config", "library", "cache", "log", "reviews", "all"],
+        default="all",
     )
     p.set_defaults(func=cmd_locate)
 
@@ -63,6 +66,7 @@ def cmd_locate(ctx: Context, args: argparse.Namespace) -> int:
         "library": ctx.paths.library,
         "cache": ctx.paths.cache,
         "log": ctx.paths.log,
+        "reviews": ctx.paths.reviews,
     }
     if args.what == "all":
         for name, path in paths.items():

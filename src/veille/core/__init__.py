@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from veille.core.ingest.discover import Candidate
     from veille.core.ingest.refresh import RefreshProgress, RefreshReport
     from veille.core.library import View
+    from veille.core.mail import MailError
     from veille.core.model import EXPORT_EXTENSIONS as EXTENSIONS
     from veille.core.model import EXPORT_FORMATS as FORMATS
     from veille.core.model import (
@@ -59,8 +60,17 @@ if TYPE_CHECKING:
         Stats,
         TagCount,
     )
-    from veille.core.outcomes import Discovery, Exported, Opened, Refreshed, Restored, Snapshot
+    from veille.core.outcomes import (
+        Discovery,
+        Exported,
+        Opened,
+        Refreshed,
+        Restored,
+        Reviewed,
+        Snapshot,
+    )
     from veille.core.query import normalize_tag, parse, unparse
+    from veille.core.reviewsettings import ReviewProfile
     from veille.core.settings import (
         DEFAULT_CONFIG,
         Paths,
@@ -119,6 +129,8 @@ _HOMES: dict[str, str] = {
     "View": "veille.core.library",
     "SyncError": "veille.core.sync.client",
     "SyncReport": "veille.core.sync.run",
+    "MailError": "veille.core.mail",
+    "ReviewProfile": "veille.core.reviewsettings",
     **dict.fromkeys(
         (
             "FULL_TEXT_POLICIES",
@@ -136,7 +148,7 @@ _HOMES: dict[str, str] = {
         "veille.core.model",
     ),
     **dict.fromkeys(
-        ("Discovery", "Exported", "Opened", "Refreshed", "Restored", "Snapshot"),
+        ("Discovery", "Exported", "Opened", "Refreshed", "Restored", "Reviewed", "Snapshot"),
         "veille.core.outcomes",
     ),
     **dict.fromkeys(("normalize_tag", "parse", "unparse"), "veille.core.query"),
@@ -193,6 +205,7 @@ __all__ = [
     "LibraryBusy",
     "LibraryDamaged",
     "LibraryError",
+    "MailError",
     "NotFound",
     "Opened",
     "OutputError",
@@ -204,6 +217,8 @@ __all__ = [
     "RefreshReport",
     "Refreshed",
     "Restored",
+    "ReviewProfile",
+    "Reviewed",
     "Rule",
     "SavedSearch",
     "Settings",

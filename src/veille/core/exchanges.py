@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from veille.core import backups, exporting, network
+from veille.core import backups, exporting, network, reviewing
 from veille.core.home import Home
 from veille.core.library import View
 from veille.core.model import Feed
-from veille.core.outcomes import Discovery, Exported, Imported, Refreshed, Restored
+from veille.core.outcomes import Discovery, Exported, Imported, Refreshed, Restored, Reviewed
+from veille.core.reviewsettings import ReviewProfile
 
 if TYPE_CHECKING:
     from veille.core.export import ExportOptions
@@ -153,17 +155,77 @@ class Exchanges(Home):
         check_target(path)
 
     def export_options(
-        self, *, lang: str | None = None, group_by: str = "none", query: str = "", title: str = ""
+        self,
+        *,
+        lang: str | None = None,
+        group_by: str = "none",
+        query: str = "",
+        title: str = "",
+        subtitle: str = "",
+        author: str = "",
+        tags: Sequence[str] = (),
+        show_query: bool = False,
+        excerpt_length: int | None = None,
+        date: datetime | None = None,
     ) -> ExportOptions:
-        """The options of an export made today, in `lang` (default: the config's)."""
+        """The options of an export made today (or on `date`), in `lang` (default: the
+        config's)."""
         from veille.core.export import ExportOptions, review_date
 
         options = ExportOptions(
-            lang=lang or self.settings.lang, group_by=group_by, query=query, generated=review_date()
+            lang=lang or self.settings.lang,
+            group_by=group_by,
+            query=query,
+            generated=review_date(date),
+            subtitle=subtitle,
+            author=author,
+            tags=tuple(tags),
+            show_query=show_query,
         )
         if title:
             options.title = title
+        if excerpt_length is not None:
+            options.excerpt_length = max(0, excerpt_length)
         return options
+
+    # Named reviews ------------------------------------------------------------------------------
+
+    def review_profiles(self) -> list[ReviewProfile]:
+        """The `[reviews.NAME]` of config.toml, by name."""
+        return [self.settings.reviews[n] for n in sorted(self.settings.reviews)]
+
+    def review_options(self, name: str) -> ExportOptions:
+        """The options profile `name` makes today's review with."""
+        from veille.core.export import review_date
+
+        return reviewing.options(self, reviewing.profile(self, name), review_date())
+
+    def review_path(self, name: str, fmt: str | None = None) -> Path:
+        """Where today's review of profile `name` (in `fmt`, default its own) is written."""
+        from veille.core.export import review_date
+
+        chosen = reviewing.profile(self, name)
+        return reviewing.target(self, chosen, fmt or chosen.format, review_date())
+
+    def review(
+        self,
+        name: str,
+        *,
+        fmt: str | None = None,
+        to: Path | None = None,
+        send: bool = False,
+        now: datetime | None = None,
+    ) -> Reviewed:
+        """Make profile `name`'s review (in `fmt` instead of its own format; into `to` instead
+        of its file) and, with `send`, mail it to its recipients."""
+        return reviewing.make(self, name, fmt=fmt, to=to, send=send, now=now)
+
+    def send_review(
+        self, name: str, *, options: ExportOptions | None = None, ids: Sequence[int] | None = None
+    ) -> list[str]:
+        """Mail profile `name`'s review now (of `ids` with `options` when given); the
+        recipients the server accepted."""
+        return reviewing.send(self, name, options, ids)
 
     def export(
         self,

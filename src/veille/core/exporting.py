@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from veille.core.errors import VeilleError
 from veille.core.library import View
+from veille.core.model import Item
 from veille.core.outcomes import Exported
 from veille.core.outfile import OutputError, check_target, describe, write_output
 from veille.core.translations import _
@@ -40,11 +41,14 @@ def export(
         check_target(to)  # before the work
     lib = v.library
     items = lib.items_by_id(list(ids)) if ids else lib.items(query, view=view)
-    # Only the OPML of the items' feeds reads the feeds.
+    # Only the OPML of the items' feeds reads the feeds; only a review names a story's sources.
     feeds = lib.feeds() if fmt == "opml" else []
-    text = export_items(items, fmt, options, feeds)
+    companions = story_companions(v, items) if fmt in REVIEW_FORMATS else []
+    out = export_items(items, fmt, options, feeds, companions)
+    stories = count_stories(items)
+    text, data = (out, b"") if isinstance(out, str) else ("", out)
     if to is None:
-        return Exported(len(items), text)
+        return Exported(len(items), text, data=data, stories=stories)
     if make_folder:
         try:
             to.parent.mkdir(parents=True, exist_ok=True)
@@ -52,8 +56,27 @@ def export(
             raise OutputError(
                 _("{error}; nothing was written").format(error=describe(error, to.parent))
             ) from None
-    write_output(to, text)
-    return Exported(len(items), path=to)
+    write_output(to, out)
+    return Exported(len(items), path=to, stories=stories)
+
+
+# The formats that lay items out as a press review, one entry per story.
+REVIEW_FORMATS = frozenset({"md", "html", "docx", "csl", "ris", "text"})
+
+
+def count_stories(items: Sequence[Item]) -> int:
+    """How many entries a review of `items` holds: items of one story count once."""
+    return len({i.cluster_id if i.cluster_id is not None else -i.id for i in items})
+
+
+def story_companions(v: Home, items: Sequence[Item]) -> list[Item]:
+    """The other items of the stories `items` belong to, that the selection does not hold."""
+    chosen = {i.id for i in items}
+    clusters = {i.cluster_id for i in items if i.cluster_id is not None and i.cluster_size > 1}
+    if not clusters:
+        return []
+    wanted = sorted(v.library.story_members(sorted(clusters)) - chosen)
+    return v.library.items_by_id(wanted)
 
 
 def subscriptions(v: Home, include_secrets: bool, to: Path | None) -> str:

@@ -19,8 +19,10 @@ __all__ = [
     "format_date",
     "format_datetime",
     "french_typography",
+    "guess_language",
     "label",
     "month_name",
+    "text_language",
 ]
 
 LANGS = ("en", "fr")
@@ -53,6 +55,11 @@ LABELS: dict[str, dict[str, str]] = {
         "untitled": "(untitled)",
         "query": "Query",
         "by": "by",
+        "stories": "stories",
+        "story": "story",
+        "also_in": "Also in",
+        "folded": "{items} items: a story told by several outlets is one entry",
+        "by_author": "By {author}",
     },
     "fr": {
         "press_review": "Revue de presse",
@@ -68,6 +75,11 @@ LABELS: dict[str, dict[str, str]] = {
         "untitled": "(sans titre)",
         "query": "Recherche",
         "by": "par",
+        "stories": "sujets",
+        "story": "sujet",
+        "also_in": "Aussi dans",
+        "folded": "{items} articles : un sujet repris par plusieurs titres n'y figure qu'une fois",
+        "by_author": "Par {author}",
     },
 }
 
@@ -129,19 +141,40 @@ _STRAIGHT_PAIR = re.compile(r'"([^"\n]+)"')
 _PLACEHOLDER = re.compile("\ue000([0-9]+)\ue001")
 
 
+# Thousands written with spaces (« 14 000 », « 1 250 000 »), and a long number before a unit.
+_GROUPED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.]\d)")
+_LONG_AMOUNT = re.compile(
+    r"(?<![\d.,])(\d{5,})(?=[ \u00a0\u202f]?(?:€|\$|£|%|euros?\b|dollars?\b))"
+)
+# The space between a number and its unit: « 14 000 € », « 20 % ».
+_BEFORE_UNIT = re.compile(r"(?<=\d)[ \u202f]?(€|\$|£|%)")
+
+
+def _group_digits(digits: str) -> str:
+    head = len(digits) % 3 or 3
+    groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+    return NNBSP.join(groups)
+
+
 def _typeset(text: str) -> str:
     text = _STRAIGHT_PAIR.sub(lambda m: f"«{m[1].strip()}»", text)
     text = _OPEN_GUILLEMET.sub("«" + NNBSP, text)
     text = _CLOSE_GUILLEMET.sub(NNBSP + "»", text)
     text = _BEFORE_COLON.sub(NBSP + ":", text)
-    return _BEFORE_TIGHT.sub(lambda m: NNBSP + m[1], text)
+    text = _BEFORE_TIGHT.sub(lambda m: NNBSP + m[1], text)
+    if any(c.isdigit() for c in text):
+        text = _GROUPED_NUMBER.sub(lambda m: _group_digits("".join(m[0].split())), text)
+        text = _LONG_AMOUNT.sub(lambda m: _group_digits(m[1]), text)
+        text = _BEFORE_UNIT.sub(lambda m: NBSP + m[1], text)
+    return text
 
 
 def french_typography(text: str) -> str:
     """`text` with French spacing: « a : b ; c ? d ! » with the right no-break spaces.
 
     A no-break space goes before ":", a narrow one before ";", "?", "!" and inside « », and a pair
-    of straight double quotes becomes « ». URLs (`https://…`), e-mail addresses and times
+    of straight double quotes becomes « ». Thousands are set apart by narrow no-break spaces
+    (« 14 000 », and « 25000 € » becomes « 25 000 € »), a unit (€, %) by a no-break space. URLs (`https://…`), e-mail addresses and times
     (`16:20`) are left exactly as they are. Applying it twice changes nothing more.
     """
     if not text:
@@ -156,3 +189,138 @@ def french_typography(text: str) -> str:
 
     text = _typeset(_PROTECTED.sub(hide, text.replace("\ue000", "").replace("\ue001", "")))
     return _PLACEHOLDER.sub(lambda m: kept[int(m[1])], text)
+
+
+# The commonest short words of each language: a text's language shows in which it uses most.
+_FUNCTION_WORDS: dict[str, frozenset[str]] = {
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "un",
+            "une",
+            "des",
+            "du",
+            "de",
+            "et",
+            "est",
+            "sont",
+            "dans",
+            "pour",
+            "par",
+            "sur",
+            "avec",
+            "pas",
+            "que",
+            "qui",
+            "au",
+            "aux",
+            "ce",
+            "cette",
+            "ces",
+            "il",
+            "elle",
+            "ils",
+            "nous",
+            "vous",
+            "leur",
+            "plus",
+            "mais",
+            "ou",
+            "où",
+            "été",
+            "être",
+            "fait",
+            "sa",
+            "son",
+            "ses",
+            "à",
+            "en",
+            "ne",
+            "se",
+            "selon",
+            "après",
+            "contre",
+            "entre",
+        ]
+    ),
+    "en": frozenset(
+        [
+            "the",
+            "a",
+            "an",
+            "and",
+            "is",
+            "are",
+            "was",
+            "were",
+            "in",
+            "on",
+            "for",
+            "by",
+            "with",
+            "not",
+            "that",
+            "which",
+            "who",
+            "of",
+            "to",
+            "from",
+            "at",
+            "this",
+            "these",
+            "it",
+            "its",
+            "they",
+            "we",
+            "you",
+            "their",
+            "more",
+            "but",
+            "or",
+            "has",
+            "have",
+            "been",
+            "be",
+            "after",
+            "against",
+            "between",
+            "said",
+            "will",
+            "would",
+        ]
+    ),
+}
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def guess_language(text: str) -> str:
+    """ "fr" or "en" when `text` plainly reads as one of them, else "".
+
+    Counts the commonest function words of each: enough for a title and an excerpt, which is
+    all a review needs to know to set them in the right typography."""
+    scores = dict.fromkeys(_FUNCTION_WORDS, 0)
+    for word in _WORDS.findall(text[:2000].lower()):
+        # « l'amende », « d'une »: the elided article counts as French.
+        if "'" in word or "’" in word:
+            head = word.replace("’", "'").split("'", 1)[0]
+            if head in ("l", "d", "j", "qu", "n", "s", "c", "m", "t"):
+                scores["fr"] += 1
+            continue
+        for lang, words in _FUNCTION_WORDS.items():
+            if word in words:
+                scores[lang] += 1
+    fr, en = scores["fr"], scores["en"]
+    if fr > en:
+        return "fr"
+    if en > fr:
+        return "en"
+    return ""
+
+
+def text_language(declared: str, text: str) -> str:
+    """The language to typeset `text` in: the declared one (an item's, else its feed's) when it
+    is given, else the one the text reads as; "" when neither says."""
+    short = (declared or "").lower().replace("_", "-").split("-", 1)[0].strip()
+    return short or guess_language(text)

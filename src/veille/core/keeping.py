@@ -69,6 +69,10 @@ class Keeping(Home):
             raise NotFound(_("no item with id {ids}").format(ids=", ".join(map(str, missing))))
         return list(ids)
 
+    def story_count(self, ids: Sequence[int]) -> int:
+        """How many stories the items `ids` tell: a review's entries, one per story."""
+        return self.library.story_count(ids)
+
     def stats(self) -> Stats:
         return self.library.stats()
 

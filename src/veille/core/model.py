@@ -26,10 +26,17 @@ FullTextState = Literal["", "fetched", "paywalled", "failed"]
 LARGEST_ID = 2**63 - 1  # ids are SQLite integers: 64-bit signed
 # What an export can be, and the file name ending each is saved under (the command line offers
 # these as choices at start-up: they live here, where reading them costs nothing).
-EXPORT_FORMATS: tuple[str, ...] = ("md", "html", "json", "csv", "atom", "bookmarks", "opml")
+EXPORT_FORMATS: tuple[str, ...] = (
+    "md", "html", "docx", "csl", "ris", "json", "csv", "atom", "bookmarks", "opml",
+)  # fmt: skip
+# Formats whose file is bytes, not text: never printed on a terminal.
+BINARY_EXPORT_FORMATS: frozenset[str] = frozenset({"docx"})
 EXPORT_EXTENSIONS: dict[str, str] = {
     "md": "md",
     "html": "html",
+    "docx": "docx",
+    "csl": "json",  # CSL-JSON, as Zotero and Pandoc read it
+    "ris": "ris",
     "json": "json",
     "csv": "csv",
     "atom": "xml",  # an Atom feed is XML

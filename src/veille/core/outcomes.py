@@ -61,11 +61,28 @@ class Discovery:
 
 @dataclass(slots=True)
 class Exported:
-    """An export: how many items it holds, and the text, or the file it was written to."""
+    """An export: how many items it holds, and the text (or the bytes of a DOCX), or the file
+    it was written to. `stories` is how many entries a review of them holds: items telling one
+    story are one entry."""
 
     count: int
     text: str = ""
     path: Path | None = None
+    data: bytes = b""
+    stories: int = 0
+    sent_to: list[str] = field(default_factory=list)  # who it was mailed to, if it was
+
+
+@dataclass(slots=True)
+class Reviewed:
+    """A named review made: where it was written, what it holds, and who it was mailed to."""
+
+    name: str
+    path: Path
+    count: int  # items
+    stories: int  # entries: items telling one story are one
+    fmt: str
+    sent_to: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

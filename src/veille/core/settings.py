@@ -21,9 +21,11 @@ from veille.core.errors import VeilleError
 from veille.core.model import FULL_TEXT_POLICIES, FullTextPolicy
 from veille.core.query.syntax import QueryError
 from veille.core.query.syntax import parse as parse_query
+from veille.core.reviewsettings import REVIEW_CONFIG, ReviewProfile, SmtpSettings, read_mail
 from veille.core.translations import _
 
 APP_NAME = "veille"
+_SECRET_WORDS = ("cookies", "headers", "password")  # config.toml holding these is kept private
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class Paths:
     cache: Path  # diskcache folder (full texts)
     log: Path  # where the command line writes errors.log: tracebacks of unexpected errors
     backups: Path  # automatic backups before migrations
+    reviews: Path  # where press reviews are saved unless told otherwise (made when needed)
 
     def ensure(self) -> None:
         """Create the folders, private to the user (0700): the library is their judgement.
@@ -87,6 +90,7 @@ def resolve_paths(home: str | Path | None = None) -> Paths:
             cache=root / "cache",
             log=root / "log",
             backups=data / "backups",
+            reviews=root / "reviews",
         )
     import platformdirs  # only without --home: ~10 ms at start-up
 
@@ -98,6 +102,7 @@ def resolve_paths(home: str | Path | None = None) -> Paths:
         cache=Path(platformdirs.user_cache_dir(APP_NAME)),
         log=Path(platformdirs.user_log_dir(APP_NAME)),
         backups=data / "backups",
+        reviews=Path(platformdirs.user_documents_dir()) / "veille",  # beside their documents
     )
 
 
@@ -171,6 +176,8 @@ class Settings:
     feeds: dict[str, FullTextPolicy] = field(default_factory=dict)
     """Feed URL → full-text policy."""
     watch: list[WatchSettings] = field(default_factory=list)
+    reviews: dict[str, ReviewProfile] = field(default_factory=dict)  # [reviews.NAME]
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
 
 DEFAULT_CONFIG = """\
@@ -219,6 +226,7 @@ allow = []                  # private hosts full texts may come from, besides yo
 # mark_read = false
 # hide = false
 """
+DEFAULT_CONFIG += REVIEW_CONFIG
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -394,6 +402,7 @@ def parse_settings(text: str) -> Settings:
             )
         )
         watch.finish()
+    settings.reviews, settings.smtp = read_mail(top, lambda t, at: _Reader(text, t, at))
     top.finish()
     return settings
 
@@ -408,7 +417,7 @@ def load_settings(paths: Paths) -> Settings:
         raise ConfigError(
             _("cannot read {config}: {error}").format(config=paths.config, error=error)
         ) from None
-    if paths.config.stat().st_mode & 0o077 and any(word in text for word in ("cookies", "headers")):
+    if paths.config.stat().st_mode & 0o077 and any(w in text for w in _SECRET_WORDS):
         # The file holds subscriber secrets: keep it private, as the user would expect.
         try:
             paths.config.chmod(0o600)

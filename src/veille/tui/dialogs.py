@@ -13,7 +13,7 @@ from veille.core import Exported, Item, Snapshot, Veille
 from veille.core.translations import _, ngettext
 from veille.tui.messages import LibraryChanged
 from veille.tui.screens.entry_edit import EntryEdit, FeedDialog, SearchDialog, TagDialog
-from veille.tui.screens.export import ExportChoice, ExportDialog, ExportSelection
+from veille.tui.screens.export import REMEMBERED, ExportChoice, ExportDialog, ExportSelection
 from veille.tui.screens.link import LinkPrompt
 from veille.tui.screens.note import NoteEditor, editing_folder
 from veille.tui.screens.save_search import SaveSearchPrompt
@@ -105,19 +105,23 @@ class Dialogs:
                     ids=selection.ids,
                     view=selection.view,
                     query=selection.query,
+                    remember=(REMEMBERED, choice.remembered()),
+                    send_as=choice.profile if choice.send else "",
                     then=lambda done: exported(choice, done),
                 )
 
         def exported(choice: ExportChoice, done: Exported) -> None:
-            count = done.count
-            screen.notify(
-                ngettext(
-                    "Exported {count} item to {path}", "Exported {count} items to {path}", count
-                ).format(count=count, path=choice.path),
-                markup=False,
-            )
+            screen.notify(exported_message(done, choice.path), markup=False)
 
-        screen.open_dialog(ExportDialog(selection, lang=screen.settings.lang), done)
+        settings = screen.settings
+        dialog = ExportDialog(
+            selection,
+            lang=settings.lang,
+            profiles=screen.veille.review_profiles(),
+            folder=screen.veille.paths.reviews,
+            can_send=bool(settings.smtp.host),
+        )
+        screen.open_dialog(dialog, done)
 
     def watches(self) -> None:
         screen = self._screen
@@ -248,3 +252,20 @@ def apply_entry_edit(v: Veille, edit: EntryEdit) -> tuple[Snapshot, str, str]:
         )
         select = f"feed:{feed_id}"
     return v.snapshot(), select, message
+
+
+def exported_message(done: Exported, path: object) -> str:
+    """What the app says once an export is written (and sent)."""
+    told = ngettext("Exported {count} item", "Exported {count} items", done.count).format(
+        count=done.count
+    )
+    if done.stories and done.stories != done.count:
+        told += " " + ngettext(
+            "({stories} story: outlets telling one story are one entry)",
+            "({stories} stories: outlets telling one story are one entry)",
+            done.stories,
+        ).format(stories=done.stories)
+    told = _("{told} to {path}").format(told=told, path=path)
+    if done.sent_to:
+        told += " · " + _("sent to {recipients}").format(recipients=", ".join(done.sent_to))
+    return told

@@ -210,18 +210,25 @@ class Workers:
         ids: Sequence[int] = (),
         view: View | None = None,
         query: str = "",
+        remember: tuple[str, str] | None = None,
+        send_as: str = "",
         then: Callable[[Exported], object],
     ) -> None:
+        """Export to `to`; with `remember` (key, value), keep the choice in the library; with
+        `send_as`, mail that review profile's recipients the same selection too."""
         v = self.veille
-        self.run(
-            _("exporting"),
+
+        def export() -> Exported:
+            if remember is not None:
+                v.set_state(*remember)
             # A folder typed in the dialog is the user's own choice: it is made for them.
-            lambda: v.export(
-                fmt, options, ids=ids, view=view, query=query, to=to, make_folder=True
-            ),
-            group="export",
-            then=then,
-        )
+            done = v.export(fmt, options, ids=ids, view=view, query=query, to=to, make_folder=True)
+            if send_as:
+                chosen = list(ids) or v.item_ids(query, view=view)
+                done.sent_to = v.send_review(send_as, options=options, ids=chosen)
+            return done
+
+        self.run(_("exporting"), export, group="export", then=then)
 
     def find_unread(
         self,

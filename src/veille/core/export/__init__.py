@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from veille.core.export.common import EXTENSIONS, FORMATS, ExportOptions
 from veille.core.export.opml import export_opml
@@ -20,6 +21,7 @@ __all__ = [
     "ExportOptions",
     "export_items",
     "export_opml",
+    "export_text",
     "review_date",
 ]
 
@@ -31,16 +33,37 @@ def review_date(now: datetime | None = None) -> datetime:
     return (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def _review_renderer(fmt: str) -> Callable[[Any], str | bytes] | None:
+    """The layout of a press review in `fmt`, for the formats that are one."""
+    if fmt == "md":
+        from veille.core.export.markdown import review_markdown
+
+        return review_markdown
+    if fmt == "html":
+        from veille.core.export.html import review_html
+
+        return review_html
+    if fmt == "docx":
+        from veille.core.export.docx import review_docx
+
+        return review_docx
+    if fmt == "text":
+        from veille.core.export.plain import review_text
+
+        return review_text
+    if fmt == "csl":
+        from veille.core.export.citations import review_csl_json
+
+        return review_csl_json
+    if fmt == "ris":
+        from veille.core.export.citations import review_ris
+
+        return review_ris
+    return None
+
+
 def _renderer(fmt: str) -> Callable[[Sequence[Item], ExportOptions], str]:
     # Imported on demand: a CSV export has no reason to load lxml.
-    if fmt == "md":
-        from veille.core.export.markdown import render_markdown
-
-        return render_markdown
-    if fmt == "html":
-        from veille.core.export.html import render_html
-
-        return render_html
     if fmt == "json":
         from veille.core.export.feeds import render_json_feed
 
@@ -74,13 +97,39 @@ def _feeds_of(items: Sequence[Item], feeds: Sequence[Feed]) -> list[Feed]:
 
 
 def export_items(
-    items: Sequence[Item], fmt: str, options: ExportOptions, feeds: Sequence[Feed] = ()
-) -> str:
-    """`items` in format `fmt` (one of `FORMATS`); raises ValueError for an unknown format.
+    items: Sequence[Item],
+    fmt: str,
+    options: ExportOptions,
+    feeds: Sequence[Feed] = (),
+    companions: Sequence[Item] = (),
+) -> str | bytes:
+    """`items` in format `fmt` (one of `FORMATS`, or "text" for a review in plain text); raises
+    ValueError for an unknown format. DOCX is bytes, every other format text.
 
-    `feeds` is only used by "opml", which exports the subscriptions the items come from. The
-    output depends on nothing but the arguments: no clock, no machine settings.
+    `companions` are the other items of the selected items' stories: a review names them as
+    further sources. `feeds` is only used by "opml", which exports the subscriptions the items
+    come from. The output depends on nothing but the arguments: no clock, no machine settings.
     """
     if fmt == "opml":
         return export_opml(_feeds_of(items, feeds), title=options.resolved_title())
+    review = _review_renderer(fmt)
+    if review is not None:
+        from veille.core.export.review import make_review
+
+        typography = fmt not in ("csl", "ris")  # citation managers typeset for themselves
+        return review(make_review(items, options, companions, typography=typography))
     return _renderer(fmt)(items, options)
+
+
+def export_text(
+    items: Sequence[Item],
+    fmt: str,
+    options: ExportOptions,
+    feeds: Sequence[Feed] = (),
+    companions: Sequence[Item] = (),
+) -> str:
+    """`export_items` for a format that is text (every one but DOCX)."""
+    out = export_items(items, fmt, options, feeds, companions)
+    if isinstance(out, bytes):
+        raise ValueError(f"{fmt} is not a text format")
+    return out

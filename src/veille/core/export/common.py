@@ -9,12 +9,13 @@ the same items and options always give the same bytes.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlsplit
 
-from veille.core.i18n import format_date, french_typography, label
+from veille.core.i18n import format_date, french_typography, label, text_language
+from veille.core.ingest.entries import TRACKING_PARAMS, TRACKING_PREFIXES
 from veille.core.model import EXPORT_EXTENSIONS as EXTENSIONS
 from veille.core.model import EXPORT_FORMATS as FORMATS
 from veille.core.model import Item
@@ -28,16 +29,21 @@ __all__ = [
     "ExportOptions",
     "clean_line",
     "cut_text",
+    "first_tag",
     "group_items",
     "item_date",
     "item_excerpt",
     "item_id",
+    "item_language",
+    "item_tags",
     "item_text",
     "newest_date",
     "rfc3339",
     "safe_link",
     "source_name",
+    "tag_rank",
     "title_of",
+    "tracking_free",
     "typeset",
     "xml_safe",
 ]
@@ -52,8 +58,13 @@ class ExportOptions:
     lang: str = "en"
     group_by: str = "none"  # "tag", "feed", "day" or "none"
     generated: datetime | None = None  # the review's date; None: the newest item's date
-    query: str = ""  # shown under the title, so a reader knows what was selected
+    query: str = ""  # what was selected; printed under the title only with `show_query`
     self_url: str = ""  # where the exported feed will live (Atom/JSON Feed), if known
+    subtitle: str = ""
+    author: str = ""
+    tags: tuple[str, ...] = ()  # the order of tag sections; tags not named follow, by name
+    show_query: bool = False
+    excerpt_length: int = EXCERPT_LENGTH
 
     def resolved_title(self) -> str:
         return clean_line(self.title) or label("press_review", self.lang)
@@ -105,7 +116,7 @@ def cut_text(text: str, length: int = EXCERPT_LENGTH) -> str:
 
 # `french_typography` only changes a text holding one of these: the marks it spaces, the quotes
 # it turns into guillemets, and the two private-use characters it reserves for itself.
-_TYPOGRAPHY_MARKS = re.compile('[:;?!«»"\ue000\ue001]')
+_TYPOGRAPHY_MARKS = re.compile('[:;?!«»"\ue000\ue001€$£%]|\\d[ \u00a0\u202f]\\d|\\d{5}')
 
 
 def typeset(text: str, lang: str) -> str:
@@ -113,6 +124,14 @@ def typeset(text: str, lang: str) -> str:
     if lang != "fr" or not _TYPOGRAPHY_MARKS.search(text):
         return text
     return french_typography(text)
+
+
+def item_language(item: Item) -> str:
+    """The language the item's words are in: its own, else its feed's (the library gives the
+    item the feed's when it has none), else the one its title and summary read as."""
+    if item.language:
+        return text_language(item.language, "")
+    return text_language("", f"{item.title} {html_to_text(item.summary[:1500])}")
 
 
 def item_text(item: Item) -> str:
@@ -137,12 +156,33 @@ _UNSAFE_IN_URL = re.compile(r"[\s()<>\"'`\[\]{}|\\^]")
 _PLAIN_WEB_URL = re.compile(r"(https?)://[A-Za-z0-9.-]+(?:[/?#][!-~]*)?")
 
 
+def tracking_free(url: str) -> str:
+    """`url` without the parameters that only tell a site where its reader came from (`utm_*`,
+    `fbclid`, `xtor`…); every other part is kept exactly as written."""
+    start = url.find("?")
+    if start < 0:
+        return url
+    end = url.find("#", start)
+    fragment = url[end:] if end >= 0 else ""
+    query = url[start + 1 : end] if end >= 0 else url[start + 1 :]
+    kept = [pair for pair in query.split("&") if pair and not _is_tracking(pair)]
+    return url[:start] + ("?" + "&".join(kept) if kept else "") + fragment
+
+
+def _is_tracking(pair: str) -> bool:
+    key = pair.split("=", 1)[0].lower()
+    return key.startswith(TRACKING_PREFIXES) or key in TRACKING_PARAMS
+
+
 def safe_link(url: str, schemes: tuple[str, ...] = ("http", "https", "mailto")) -> str | None:
     """`url` ready to be a link target, or None when it must stay plain text.
 
     Only the given schemes pass (never `javascript:`, `data:`, `file:`); characters that could
     end a link early are percent-encoded, so a feed-provided URL can never break out of it.
+    Tracking parameters are dropped: a review sent around should not tell sites who read it.
     """
+    if url and "?" in url:
+        url = tracking_free(url)
     plain = _PLAIN_WEB_URL.fullmatch(url) if url and len(url) <= 8192 else None
     if plain is not None:  # most links: nothing for `urlsplit` to find that this has not
         if plain[1] not in schemes:
@@ -181,10 +221,36 @@ def _fold(text: str) -> str:
     return text.casefold()
 
 
-def group_items(items: Sequence[Item], group_by: str, lang: str) -> list[tuple[str, list[Item]]]:
+def item_tags(item: Item) -> list[str]:
+    return [t for t in dict.fromkeys(clean_line(t) for t in item.tags) if t]
+
+
+def tag_rank(order: Sequence[str]) -> Callable[[str], tuple[int, str, str]]:
+    """The sort key of tags: those of `order` first, in that order, then the others by name."""
+    place = {clean_line(t).casefold(): n for n, t in enumerate(order)}
+    last = len(place)
+
+    def rank(tag: str) -> tuple[int, str, str]:
+        return (place.get(tag.casefold(), last), _fold(tag), tag)
+
+    return rank
+
+
+def first_tag(tags: Sequence[str], order: Sequence[str]) -> tuple[str, list[str]]:
+    """The tag a review files an entry under (the first of `tags` in `order`), and the others."""
+    if not tags:
+        return "", []
+    ranked = sorted(tags, key=tag_rank(order))
+    return ranked[0], ranked[1:]
+
+
+def group_items(
+    items: Sequence[Item], group_by: str, lang: str, tag_order: Sequence[str] = ()
+) -> list[tuple[str, list[Item]]]:
     """Sections of the review, in reading order; items keep their given order inside each.
 
-    - tag: one section per tag (alphabetical), an item under each of its tags; untagged last;
+    - tag: an item under its first tag in `tag_order` (then by name), sections in that order;
+      untagged last;
     - feed: one section per feed, alphabetical by name;
     - day: one section per day, newest first; undated items last;
     - none: a single untitled section.
@@ -197,12 +263,13 @@ def group_items(items: Sequence[Item], group_by: str, lang: str) -> list[tuple[s
     rest: list[Item] = []
     if group_by == "tag":
         for item in items:
-            tags = sorted({clean_line(t) for t in item.tags if clean_line(t)})
-            for tag in tags:
+            tag, _others = first_tag(item_tags(item), tag_order)
+            if tag:
                 groups.setdefault(tag, []).append(item)
-            if not tags:
+            else:
                 rest.append(item)
-        ordered = sorted(groups.items(), key=lambda kv: (_fold(kv[0]), kv[0]))
+        rank = tag_rank(tag_order)
+        ordered = sorted(groups.items(), key=lambda kv: rank(kv[0]))
         tail = label("untagged", lang)
     elif group_by == "feed":
         for item in items:

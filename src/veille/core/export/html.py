@@ -7,27 +7,14 @@ tracking pixel to a document people open in a browser or send to colleagues.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from html import escape
 
-from veille.core.export.common import (
-    ExportOptions,
-    clean_line,
-    group_items,
-    item_date,
-    item_excerpt,
-    newest_date,
-    safe_link,
-    source_name,
-    title_of,
-    typeset,
-)
-from veille.core.i18n import format_date, label
+from veille.core.export.common import ExportOptions
+from veille.core.export.review import Entry, Review, make_review
 from veille.core.model import Item
-from veille.core.text import strip_controls
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "review_html"]
 
 _STYLE = """
 :root { color-scheme: light; }
@@ -37,7 +24,8 @@ h1 { font-size: 1.9rem; margin-bottom: .2rem; }
 h2 { font-size: 1.35rem; border-bottom: 1px solid #bbb; margin-top: 2.2rem; }
 h3 { font-size: 1.1rem; margin: 1.4rem 0 .2rem; }
 a { color: #0b4f8a; }
-.meta, .generated, .query { color: #555; font-size: .9rem; margin: .1rem 0; }
+.subtitle { font-size: 1.15rem; color: #333; margin: 0 0 .4rem; font-style: italic; }
+.meta, .generated, .query, .also { color: #555; font-size: .9rem; margin: .1rem 0; }
 .excerpt { margin: .4rem 0; }
 .tags { font-size: .85rem; color: #333; }
 .tag { display: inline-block; border: 1px solid #ccc; border-radius: .3rem;
@@ -53,54 +41,53 @@ blockquote.note { border-left: 3px solid #c8a400; margin: .5rem 0; padding: .1re
 """
 
 
-def _text(text: str, lang: str) -> str:
-    return escape(typeset(clean_line(text), lang))
+def _lang(lang: str) -> str:
+    return f' lang="{escape(lang)}"' if lang else ""
 
 
-# Feed names, authors and labels come back on item after item: each is worked out once.
-_names = functools.lru_cache(maxsize=4096)(_text)
+def _a(text: str, link: str | None) -> str:
+    if not link:
+        return escape(text)
+    return f'<a href="{escape(link)}" rel="noopener noreferrer">{escape(text)}</a>'
 
 
-def _item(item: Item, lang: str) -> list[str]:
-    title = _text(title_of(item, lang), lang)
-    link = safe_link(item.url)
-    heading = f'<a href="{escape(link)}" rel="noopener noreferrer">{title}</a>' if link else title
-    out = ["<article>", f"<h3>{heading}</h3>"]
-    source = source_name(item)
-    meta = [_names(source, lang)] if source else []
-    when = item_date(item)
-    if when is not None:
-        meta.append(
-            f'<time datetime="{when.date().isoformat()}">{escape(format_date(when, lang))}</time>'
-        )
-    if clean_line(item.author):
-        meta.append(_names(item.author, lang))
+def _entry(entry: Entry, review: Review) -> list[str]:
+    # The entry's own words carry their language, so a reader's browser (and a screen reader)
+    # reads an English article in English inside a French review.
+    out = [f"<article{_lang(entry.lang if entry.lang != review.lang else '')}>"]
+    out.append(f"<h3>{_a(entry.title, entry.link)}</h3>")
+    meta = [escape(entry.source)] if entry.source else []
+    if entry.date:
+        meta.append(f'<time datetime="{entry.date_iso}">{escape(entry.date)}</time>')
+    if entry.author:
+        meta.append(escape(entry.author))
     if meta:
         out.append(f'<p class="meta">{" · ".join(meta)}</p>')
-    text = item_excerpt(item)
-    if text:
-        out.append(f'<p class="excerpt">{_text(text, lang)}</p>')
-    tags = [clean_line(t) for t in item.tags if clean_line(t)]
-    if tags:
-        spans = "".join(f'<span class="tag">{escape(t)}</span>' for t in tags)
+    if entry.excerpt:
+        out.append(f'<p class="excerpt">{escape(entry.excerpt)}</p>')
+    if entry.also:
+        links = ", ".join(_a(s.name, s.link) for s in entry.also)
         out.append(
-            f'<p class="tags"><span class="label">{_names(label("tags", lang), lang)}'
-            f"</span> {spans}</p>"
+            f'<p class="also"{_lang(review.lang)}>{escape(review.labels["also_in"])} {links}</p>'
         )
-    note = strip_controls(item.note).strip()
-    if note:
-        paragraphs = "".join(f"<p>{_text(p, lang)}</p>" for p in note.split("\n") if p.strip())
-        out.append(f'<blockquote class="note">{paragraphs}</blockquote>')
+    if entry.tags:
+        spans = "".join(f'<span class="tag">{escape(t)}</span>' for t in entry.tags)
+        out.append(
+            f'<p class="tags"{_lang(review.lang)}><span class="label">'
+            f"{escape(review.labels['tags'])}</span> {spans}</p>"
+        )
+    for note in entry.notes:
+        paragraphs = "".join(f"<p>{escape(p)}</p>" for p in note)
+        out.append(f'<blockquote class="note"{_lang(review.lang)}>{paragraphs}</blockquote>')
     out.append("</article>")
     return out
 
 
-def render_html(items: Sequence[Item], options: ExportOptions) -> str:
-    lang = options.lang
-    title = _text(options.resolved_title(), lang)
+def review_html(review: Review) -> str:
+    title = escape(review.title)
     out = [
         "<!DOCTYPE html>",
-        f'<html lang="{escape(lang if lang in ("fr", "en") else "en")}">',
+        f'<html lang="{escape(review.lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -112,31 +99,25 @@ def render_html(items: Sequence[Item], options: ExportOptions) -> str:
         "<header>",
         f"<h1>{title}</h1>",
     ]
-    generated = options.generated or newest_date(items)
-    count = f"{len(items)} {label('items' if len(items) != 1 else 'item', lang)}"
-    if generated is not None:
-        out.append(
-            f'<p class="generated">{_text(label("generated_on", lang), lang)} '
-            f"{escape(format_date(generated, lang))} · {escape(count)}</p>"
-        )
-    else:
-        out.append(f'<p class="generated">{escape(count)}</p>')
-    if options.query.strip():
-        out.append(
-            f'<p class="query">{_text(label("query", lang) + ": " + options.query, lang)}</p>'
-        )
-    out.append("</header>")
-    out.append("<main>")
-    blocks: dict[int, list[str]] = {}
-    for name, members in group_items(items, options.group_by, lang):
+    if review.subtitle:
+        out.append(f'<p class="subtitle">{escape(review.subtitle)}</p>')
+    header = " · ".join(escape(p) for p in (review.author, review.generated, review.count) if p)
+    out.append(f'<p class="generated">{header}</p>')
+    if review.query:
+        out.append(f'<p class="query">{escape(review.query)}</p>')
+    out += ["</header>", "<main>"]
+    for name, entries in review.sections:
         if name:
-            out.append(f"<section><h2>{_names(name, lang)}</h2>")
-        for item in members:
-            # Grouped by tag, an item can appear in several sections: render it once.
-            if item.id not in blocks:
-                blocks[item.id] = _item(item, lang)
-            out += blocks[item.id]
+            out.append(f"<section><h2>{escape(name)}</h2>")
+        for entry in entries:
+            out += _entry(entry, review)
         if name:
             out.append("</section>")
     out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def render_html(
+    items: Sequence[Item], options: ExportOptions, companions: Sequence[Item] = ()
+) -> str:
+    return review_html(make_review(items, options, companions))

@@ -2,110 +2,95 @@
 
 Feed text is escaped so that a title like `](http://evil)` or `<script>` stays words on the page,
 and only http, https and mailto URLs become links, percent-encoded so they cannot end early.
-In French the review follows French typography (no-break spaces before « : ; ? ! »), applied to
-the words and never to the URLs.
+Escaping follows CommonMark: only a character that would be read as syntax where it stands gets
+a backslash (`*`, `` ` ``, brackets, an `_` at a word's edge, a `<` that would open a tag, a `#`
+or `-` starting a line…), so « (simulé) » stays as it is written.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 
-from veille.core.export.common import (
-    ExportOptions,
-    clean_line,
-    group_items,
-    item_date,
-    item_excerpt,
-    newest_date,
-    safe_link,
-    source_name,
-    title_of,
-    typeset,
-)
-from veille.core.i18n import format_date, label
+from veille.core.export.common import ExportOptions
+from veille.core.export.review import Entry, Review, make_review
 from veille.core.model import Item
 from veille.core.text import strip_controls
 
-__all__ = ["escape_markdown", "render_markdown"]
+__all__ = ["escape_markdown", "render_markdown", "review_markdown"]
 
-# Every ASCII character Markdown (CommonMark or GitHub's) may read as syntax inside a line.
-_SIGNIFICANT = re.compile(r"([\\`*_{}\[\]()<>#|~&])")
-_BULLET = re.compile(r"^([-=+])")
-_NUMBERED = re.compile(r"^(\d+)([.)])")
+_ASCII_PUNCTUATION = r"""!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~"""
+_INLINE = re.compile(
+    r"[`*\[\]~]"  # code, emphasis, links and strikethrough, wherever they stand
+    r"|\\(?=[" + _ASCII_PUNCTUATION + r"]|$)"  # a backslash that would escape what follows
+    r"|<(?=[A-Za-z/!?])"  # what would open raw HTML or an autolink
+    r"|&(?=#?[A-Za-z0-9]+;)"  # what would be read as a character reference
+    r"|(?<![^\W_])_|_(?![^\W_])"  # an underscore at a word's edge (inside one it is a letter)
+)
+# What makes a line a heading, a quote, a list item, a rule or a table row.
+_LINE_START = re.compile(r"^(?:[-+=>#|]|(\d{1,9})([.)])(?=\s|$))")
+_CLOSING_HASHES = re.compile(r"(?<=\s)(#+)$")
 
 
-def escape_markdown(text: str) -> str:
-    """`text` (one line) with every Markdown-significant character backslash-escaped.
+def escape_markdown(text: str, *, line_start: bool = True) -> str:
+    """`text` (one line) with a backslash before each character Markdown would read as syntax.
 
-    Spaces are kept as they are (no `clean_line` here): French no-break spaces must survive.
+    `line_start`: the text begins a line, where `#`, `>`, `-`, `1.` start blocks. Spaces are
+    kept as they are: French no-break spaces must survive.
     """
-    text = _SIGNIFICANT.sub(r"\\\1", strip_controls(text).replace("\n", " "))
-    # A line that starts like a list item or a numbered one would become one.
-    return _NUMBERED.sub(r"\1\\\2", _BULLET.sub(r"\\\1", text))
+    text = _INLINE.sub(lambda m: "\\" + m[0], strip_controls(text).replace("\n", " "))
+    if line_start:
+        text = _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else "\\" + m[0], text)
+    return text
 
 
-def _words(text: str, lang: str) -> str:
-    """Feed or label text as it appears in the review: typeset for French, then escaped."""
-    return escape_markdown(typeset(clean_line(text), lang))
+def _heading(level: int, text: str) -> str:
+    # A heading's closing run of `#` would be dropped: « C# # » must keep its last word.
+    return "#" * level + " " + _CLOSING_HASHES.sub(r"\\\1", escape_markdown(text, line_start=False))
 
 
-# Feed names, authors and headings come back on item after item: each is worked out once.
-_names = functools.lru_cache(maxsize=4096)(_words)
+def _link(text: str, url: str | None) -> str:
+    words = escape_markdown(text, line_start=False)
+    return f"[{words}]({url})" if url else words
 
 
-def _item(item: Item, options: ExportOptions) -> list[str]:
-    lang = options.lang
-    title = _words(title_of(item, lang), lang)
-    link = safe_link(item.url)
-    lines = [f"### [{title}]({link})" if link else f"### {title}", ""]
-    source = source_name(item)
-    meta = [_names(source, lang)] if source else []
-    when = item_date(item)
-    if when is not None:
-        meta.append(format_date(when, lang))
-    if clean_line(item.author):
-        meta.append(_names(item.author, lang))
-    if meta:
-        lines += [" · ".join(meta), ""]
-    text = item_excerpt(item)
-    if text:
-        lines += [_words(text, lang), ""]
-    tags = [clean_line(t) for t in item.tags if clean_line(t)]
-    if tags:
-        tag_label = _names(label("tags", lang) + ":", lang)
-        lines += [f"{tag_label} " + " ".join("#" + escape_markdown(t) for t in tags), ""]
-    note = strip_controls(item.note).strip()
-    if note:
-        for paragraph in note.split("\n"):
-            lines.append("> " + _words(paragraph, lang) if paragraph.strip() else ">")
-        lines.append("")
+def _entry(entry: Entry, review: Review) -> list[str]:
+    if entry.link:
+        lines = [f"### {_link(entry.title, entry.link)}", ""]
+    else:
+        lines = [_heading(3, entry.title), ""]
+    if entry.meta:
+        lines += [escape_markdown(" · ".join(entry.meta)), ""]
+    if entry.excerpt:
+        lines += [escape_markdown(entry.excerpt), ""]
+    if entry.also:
+        also = ", ".join(_link(s.name, s.link) for s in entry.also)
+        lines += [f"{escape_markdown(review.labels['also_in'])} {also}", ""]
+    if entry.tags:
+        tags = " ".join("#" + escape_markdown(t, line_start=False) for t in entry.tags)
+        lines += [f"{escape_markdown(review.labels['tags'])} {tags}", ""]
+    for note in entry.notes:
+        lines += [*("> " + escape_markdown(p) for p in note), ""]
     return lines
 
 
-def render_markdown(items: Sequence[Item], options: ExportOptions) -> str:
-    lang = options.lang
-    out = [f"# {_words(options.resolved_title(), lang)}", ""]
-    generated = options.generated or newest_date(items)
-    count = f"{len(items)} {label('items' if len(items) != 1 else 'item', lang)}"
-    if generated is not None:
-        out += [
-            _words(f"{label('generated_on', lang)} {format_date(generated, lang)}", lang)
-            + f" · {count}",
-            "",
-        ]
-    else:
-        out += [count, ""]
-    if options.query.strip():
-        out += [_words(f"{label('query', lang)}: {options.query}", lang), ""]
-    blocks: dict[int, list[str]] = {}
-    for name, members in group_items(items, options.group_by, lang):
+def review_markdown(review: Review) -> str:
+    out = [_heading(1, review.title), ""]
+    if review.subtitle:
+        out += [f"*{escape_markdown(review.subtitle, line_start=False)}*", ""]
+    header = " · ".join(p for p in (review.author, review.generated, review.count) if p)
+    out += [escape_markdown(header), ""]
+    if review.query:
+        out += [escape_markdown(review.query), ""]
+    for name, entries in review.sections:
         if name:
-            out += [f"## {_names(name, lang)}", ""]
-        for item in members:
-            # Grouped by tag, an item can appear in several sections: render it once.
-            if item.id not in blocks:
-                blocks[item.id] = _item(item, options)
-            out += blocks[item.id]
+            out += [_heading(2, name), ""]
+        for entry in entries:
+            out += _entry(entry, review)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_markdown(
+    items: Sequence[Item], options: ExportOptions, companions: Sequence[Item] = ()
+) -> str:
+    return review_markdown(make_review(items, options, companions))

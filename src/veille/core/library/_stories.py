@@ -205,3 +205,31 @@ def cluster_members(conn: sqlite3.Connection, item_id: int) -> list[int]:
         r[0]
         for r in conn.execute("SELECT id FROM items WHERE cluster_id = ? ORDER BY id", (row[0],))
     ]
+
+
+def story_members(conn: sqlite3.Connection, stories: Sequence[int]) -> set[int]:
+    """The ids of every item of the `stories` (cluster ids)."""
+    found: set[int] = set()
+    for start in range(0, len(stories), 500):
+        chunk = list(stories[start : start + 500])
+        found.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM items WHERE cluster_id IN ({placeholders(chunk)})", chunk
+            )
+        )
+    return found
+
+
+def story_count(conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+    """How many stories the items `ids` tell: items of one story count once."""
+    stories: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        stories.update(
+            r[0] if r[0] is not None else -r[1]
+            for r in conn.execute(
+                f"SELECT cluster_id, id FROM items WHERE id IN ({placeholders(chunk)})", chunk
+            )
+        )
+    return len(stories)

@@ -123,6 +123,14 @@ class Library:
     def cluster_members(self, item_id: int) -> list[int]:
         return _stories.cluster_members(self.conn, item_id)
 
+    def story_count(self, ids: Sequence[int]) -> int:
+        """How many stories the items `ids` tell (a review's entries)."""
+        return _stories.story_count(self.conn, ids)
+
+    def story_members(self, stories: Sequence[int]) -> set[int]:
+        """The ids of every item of the `stories` (cluster ids)."""
+        return _stories.story_members(self.conn, stories)
+
     # The item list -------------------------------------------------------------------------
 
     def count(self, query: str = "", *, view: View | None = None, collapse: bool = True) -> int:

@@ -1,15 +1,18 @@
-"""The export dialog (`E`): choose a format, grouping, language and file, see the result first.
+"""The export dialog (`E`): choose a review profile or a format, grouping, language and file,
+see the result first, then save it (and send it, for a profile with recipients).
 
 The selection is fixed when the dialog opens (the selected rows, else the current view and
 search). The preview is the real exporter run on the first items of the selection, shown as
 plain text; it is recomputed in a thread whenever an option changes, so a slow format never
-freezes the dialog. The export itself is the main screen's job: the dialog only returns what
-was chosen.
+freezes the dialog. The dialog opens on the choice made last time (kept in the library), and a
+file goes to the reviews folder unless told otherwise: the path is shown, and editable. The
+export itself is the main screen's job: the dialog only returns what was chosen.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -23,29 +26,23 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from veille.core import EXTENSIONS, FORMATS, ExportOptions, Veille, View, review_date
-from veille.core.translations import N_, _, ngettext
+from veille.core import (
+    EXTENSIONS,
+    FORMATS,
+    ExportOptions,
+    ReviewProfile,
+    Veille,
+    View,
+    review_date,
+)
+from veille.core.translations import _, ngettext
 from veille.tui.display import literal
 from veille.tui.widgets.inputs import SafeInput
 
 PREVIEW_ITEMS = 20  # enough to judge the layout, cheap enough to redo on every change
 PREVIEW_LINES = 200
-
-FORMAT_NAMES = {
-    "md": N_("Markdown review"),
-    "html": N_("HTML page"),
-    "json": N_("JSON Feed 1.1"),
-    "csv": N_("CSV spreadsheet"),
-    "atom": N_("Atom 1.0 feed"),
-    "bookmarks": N_("Browser bookmarks"),
-    "opml": N_("OPML of the feeds"),
-}
-GROUPS = (
-    ("none", N_("No grouping")),
-    ("tag", N_("By tag")),
-    ("feed", N_("By feed")),
-    ("day", N_("By day")),
-)
+REMEMBERED = "tui.export"  # the library state key of the last choice
+NO_PROFILE = "-"
 
 
 @dataclass(frozen=True)
@@ -62,11 +59,48 @@ class ExportSelection:
         return list(self.ids) if self.ids else self.veille.item_ids(self.query, view=self.view)
 
 
+def format_names() -> dict[str, str]:
+    return {
+        "md": _("Markdown review"),
+        "html": _("HTML page"),
+        "docx": _("Word document (DOCX)"),
+        "csl": _("CSL-JSON citations"),
+        "ris": _("RIS citations"),
+        "json": _("JSON Feed 1.1"),
+        "csv": _("CSV spreadsheet"),
+        "atom": _("Atom 1.0 feed"),
+        "bookmarks": _("Browser bookmarks"),
+        "opml": _("OPML of the feeds"),
+    }
+
+
+def group_names() -> list[tuple[str, str]]:
+    return [
+        ("none", _("No grouping")),
+        ("tag", _("By tag")),
+        ("feed", _("By feed")),
+        ("day", _("By day")),
+    ]
+
+
 @dataclass(frozen=True)
 class ExportChoice:
     fmt: str
     options: ExportOptions
     path: Path
+    profile: str = ""  # the review profile chosen, "" for none
+    send: bool = False  # mail it to the profile's recipients too
+
+    def remembered(self) -> str:
+        """What the dialog offers first next time, as the library keeps it."""
+        return json.dumps(
+            {
+                "profile": self.profile,
+                "format": self.fmt,
+                "group_by": self.options.group_by,
+                "lang": self.options.lang,
+            }
+        )
 
 
 def default_path(fmt: str, folder: Path | None = None, today: datetime | None = None) -> Path:
@@ -80,27 +114,47 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         Binding("ctrl+s", "export", "Export", id="export-save"),
     ]
 
-    def __init__(self, selection: ExportSelection, *, lang: str) -> None:
+    def __init__(
+        self,
+        selection: ExportSelection,
+        *,
+        lang: str,
+        profiles: list[ReviewProfile] | None = None,
+        folder: Path | None = None,
+        can_send: bool = False,
+    ) -> None:
         super().__init__()
         self.selection = selection
         self.lang = lang
+        self.profiles = {p.name: p for p in profiles or []}
+        self.folder = folder
+        self.can_send = can_send  # a mail server is configured
         self.generated = review_date()  # as `veille export` dates it: same day, same bytes
         self._path_edited = False
 
     def compose(self) -> ComposeResult:
+        names = format_names()
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(Content(_("Export")), id="export-title", classes="dialog-title")
             yield Label(Content(self.selection.description), classes="dialog-hint")
             with Horizontal(id="export-options"):
+                if self.profiles:
+                    yield Select(
+                        [(_("No profile"), NO_PROFILE)] + [(n, n) for n in sorted(self.profiles)],
+                        value=NO_PROFILE,
+                        allow_blank=False,
+                        compact=True,
+                        id="export-profile",
+                    )
                 yield Select(
-                    [(_(FORMAT_NAMES[f]), f) for f in FORMATS],
+                    [(names[f], f) for f in FORMATS],
                     value="md",
                     allow_blank=False,
                     compact=True,
                     id="export-format",
                 )
                 yield Select(
-                    [(_(name), key) for key, name in GROUPS],
+                    [(name, key) for key, name in group_names()],
                     value="none",
                     allow_blank=False,
                     compact=True,
@@ -113,38 +167,91 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
                     compact=True,
                     id="export-lang",
                 )
-            yield SafeInput(value=str(default_path("md")), compact=True, id="export-path")
+            yield SafeInput(
+                value=str(default_path("md", self.folder)), compact=True, id="export-path"
+            )
             yield Label(Content(""), id="export-preview-title", classes="dialog-hint")
             with VerticalScroll(id="export-preview-pane"):
                 yield Static(Text(""), id="export-preview")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Export (ctrl+s)"), variant="primary", compact=True, id="export-go")
+                if self.can_send and any(p.to for p in self.profiles.values()):
+                    yield Button(_("Save and send"), compact=True, id="export-send", disabled=True)
                 yield Button(_("Cancel (esc)"), compact=True, id="export-stop")
 
     def on_mount(self) -> None:
         self.query_one("#export-format", Select).focus()
+        self.recall()
+
+    @work(thread=True, exclusive=True, group="export-recall")
+    def recall(self) -> None:
+        """Open on the last choice (read in a thread: it is in the library)."""
+        try:
+            last = json.loads(self.selection.veille.get_state(REMEMBERED) or "{}")
+        except Exception:  # a lost memory is no reason to fail the dialog
+            last = {}
+        self.app.call_from_thread(self._restore, last if isinstance(last, dict) else {})
+
+    def _restore(self, last: dict[str, object]) -> None:
+        profile = last.get("profile")
+        if isinstance(profile, str) and profile in self.profiles:
+            self.query_one("#export-profile", Select).value = profile
+            self._apply_profile(profile)
+        else:
+            for key, selector, allowed in (
+                ("format", "#export-format", FORMATS),
+                ("group_by", "#export-group", [k for k, _n in group_names()]),
+                ("lang", "#export-lang", ("fr", "en")),
+            ):
+                value = last.get(key)
+                if isinstance(value, str) and value in allowed:
+                    self.query_one(selector, Select).value = value
         self.update_preview()
 
     # Options ------------------------------------------------------------------------------
 
     def _value(self, selector: str) -> str:
-        value = self.query_one(selector, Select).value
+        found = self.query(selector)
+        value = found.first(Select).value if found else ""
         return value if isinstance(value, str) else ""
 
-    def choice(self) -> ExportChoice:
+    def _profile(self) -> ReviewProfile | None:
+        return self.profiles.get(self._value("#export-profile"))
+
+    def _apply_profile(self, name: str) -> None:
+        profile = self.profiles[name]
+        self.query_one("#export-format", Select).value = profile.format
+        self.query_one("#export-group", Select).value = profile.group_by
+        self.query_one("#export-lang", Select).value = profile.lang or self.lang
+        box = self.query_one("#export-path", Input)
+        box.value = str(self.selection.veille.review_path(name, profile.format))
+        self._path_edited = False
+        for button in self.query("#export-send"):
+            button.disabled = not profile.to
+
+    def choice(self, *, send: bool = False) -> ExportChoice:
         fmt = self._value("#export-format") or "md"
-        options = ExportOptions(
-            lang=self._value("#export-lang") or "en",
-            group_by=self._value("#export-group") or "none",
-            query=self.selection.query,
-            generated=self.generated,
-        )
+        profile = self._profile()
+        if profile is not None:
+            options = replace(
+                self.selection.veille.review_options(profile.name), generated=self.generated
+            )
+        else:
+            options = ExportOptions(query=self.selection.query, generated=self.generated)
+        options.lang = self._value("#export-lang") or "en"
+        options.group_by = self._value("#export-group") or "none"
         path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
-        return ExportChoice(fmt, options, path)
+        return ExportChoice(fmt, options, path, profile.name if profile else "", send)
 
     @on(Select.Changed)
     def option_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "export-format" and not self._path_edited:
+        if event.select.id == "export-profile":
+            if self._profile() is not None:
+                self._apply_profile(self._value("#export-profile"))
+            else:
+                for button in self.query("#export-send"):
+                    button.disabled = True
+        elif event.select.id == "export-format" and not self._path_edited:
             box = self.query_one("#export-path", Input)
             fmt = self._value("#export-format") or "md"
             current = Path(box.value)
@@ -163,30 +270,40 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     @work(thread=True, exclusive=True, group="export-preview")
     def update_preview(self) -> None:
         choice = self.choice()
-        count = 0
+        count = stories = 0
         try:
             ids = self.selection.item_ids()
             count = len(ids)
+            stories = self.selection.veille.story_count(ids)
             text, shown_count = "", 0
             if ids:  # (no ids would mean "everything" to the export verb)
+                # A Word document is shown as the same review in Markdown.
+                shown_fmt = "md" if choice.fmt == "docx" else choice.fmt
                 preview = self.selection.veille.export(
-                    choice.fmt, choice.options, ids=ids[:PREVIEW_ITEMS]
+                    shown_fmt, choice.options, ids=ids[:PREVIEW_ITEMS]
                 )
                 text, shown_count = preview.text, preview.count
         except Exception as error:  # a preview problem must not close the dialog
-            text, shown_count = f"(no preview: {error})", 0
+            text, shown_count = _("(no preview: {error})").format(error=error), 0
         lines = text.splitlines()
         shown = "\n".join(lines[:PREVIEW_LINES])
         if shown_count < count:
-            heading = _("Preview of the first {shown_count} of {count} items:").format(
-                shown_count=shown_count, count=count
+            heading = _("Preview of the first {shown} of {count} items:").format(
+                shown=shown_count, count=count
             )
         else:
             heading = _("Preview:")
-        self.app.call_from_thread(self._show_preview, count, heading, shown)
+        self.app.call_from_thread(self._show_preview, count, stories, heading, shown)
 
-    def _show_preview(self, count: int, heading: str, text: str) -> None:
+    def _show_preview(self, count: int, stories: int, heading: str, text: str) -> None:
         title = ngettext("Export {count} item", "Export {count} items", count).format(count=count)
+        if stories != count:
+            # The review shows a story told by several outlets once: say why the counts differ.
+            title += " " + ngettext(
+                "({stories} story: outlets telling one story are one entry)",
+                "({stories} stories: outlets telling one story are one entry)",
+                stories,
+            ).format(stories=stories)
         self.query_one("#export-title", Label).update(Content(title))
         # The export holds feed text: shown literally (never parsed as markup), control
         # characters gone so nothing reaches the terminal as an escape sequence.
@@ -197,7 +314,14 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     @on(Button.Pressed, "#export-go")
     def action_export(self) -> None:
-        choice = self.choice()
+        self._finish(send=False)
+
+    @on(Button.Pressed, "#export-send")
+    def send(self) -> None:
+        self._finish(send=True)
+
+    def _finish(self, *, send: bool) -> None:
+        choice = self.choice(send=send)
         if not choice.path.name:
             self.notify(_("Give the file a name."), severity="warning")
             return
