@@ -19,6 +19,8 @@ FullTextPolicy = Literal["auto", "always", "never"]
 FULL_TEXT_POLICIES: tuple[FullTextPolicy, ...] = ("auto", "always", "never")
 # A feed's own policy: one of those, or "" when it has none and follows config.toml's.
 FeedPolicy = Literal["", "auto", "always", "never"]
+# The orders of the item list: newest first (the default), oldest first, by title, by feed.
+ITEM_ORDERS: tuple[str, ...] = ("newest", "oldest", "title", "feed")
 LARGEST_ID = 2**63 - 1  # ids are SQLite integers: 64-bit signed
 # What an export can be, and the file name ending each is saved under (the command line offers
 # these as choices at start-up: they live here, where reading them costs nothing).

@@ -15,12 +15,20 @@ from textual.timer import Timer
 
 from veille.core import Snapshot, View
 from veille.tui.messages import LibraryChanged, TaskFailed
+from veille.tui.viewprefs import HIDE_KEY, ORDER_KEY
 from veille.tui.widgets.feeds import Entry, entry_from_key
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
 
-STATE_KEYS = ("tui.view", "tui.item", "tui.feeds_width", "tui.list_size")
+STATE_KEYS = (
+    "tui.view",
+    "tui.item",
+    "tui.feeds_width",
+    "tui.list_size",
+    HIDE_KEY,
+    ORDER_KEY,
+)
 FEEDS_DELAY = 0.5  # seconds: unread counts follow reading without a query per keypress
 OUTSIDE_CHECK = 2.0  # seconds between looks for changes made by another veille (a cron refresh)
 
@@ -46,6 +54,7 @@ class Follower:
     def _started(self, state: dict[str, str]) -> None:
         screen = self._screen
         screen.panes.restore(_int(state["tui.feeds_width"], 30), _int(state["tui.list_size"], 40))
+        screen.prefs.load(state[HIDE_KEY], state[ORDER_KEY])
         entry = entry_from_key(state["tui.view"] or "all") or Entry("all", View(), "All")
         screen.feed_tree.selected_key = entry.key
         item_id = _int(state["tui.item"], 0) or None

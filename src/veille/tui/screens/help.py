@@ -12,6 +12,23 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from veille.core.translations import _
+
+
+def help_rows(bindings: Sequence[Binding], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(keys, description, id) of each binding with an id, with the keys the user mapped."""
+    return [(keymap.get(b.id, b.key), b.description, b.id) for b in bindings if b.id is not None]
+
+
+def counts_text() -> str:
+    """What the numbers of the feeds pane and the status line count."""
+    return _(
+        "Counts: the feeds pane shows unread items beside each entry; the status line shows "
+        "the items of the view (unread/total). A story told by several feeds is one row of the "
+        "list, marked +N sources, and counts once. Tab and Shift+Tab move between the feeds "
+        "pane, the list and the article; the movement keys move the pane that has the focus."
+    )
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,6 +57,7 @@ class HelpScreen(ModalScreen[None]):
                 classes="dialog-title",
             )
             yield Static(Content("\n").join(lines), id="help-keys")
+            yield Static(Content(counts_text()), id="help-counts")
 
     def action_close(self) -> None:
         self.dismiss(None)

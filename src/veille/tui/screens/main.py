@@ -18,7 +18,7 @@ from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
@@ -30,15 +30,17 @@ from veille.core import Item, Snapshot, Veille, View
 from veille.tui.dialogs import Dialogs
 from veille.tui.display import checked_link
 from veille.tui.fetching import Fetcher, Progressed
+from veille.tui.flow import ReadingFlow
 from veille.tui.follow import Follower
 from veille.tui.keys import MAIN_BINDINGS, NEEDS_ROW
 from veille.tui.marking import Marker
 from veille.tui.messages import LibraryChanged
 from veille.tui.panes import PaneLayout
 from veille.tui.quitting import SaveGuard
-from veille.tui.screens.help import HelpScreen
 from veille.tui.search import SearchBox
 from veille.tui.source import LibrarySource
+from veille.tui.verbs import MorningVerbs
+from veille.tui.viewprefs import ViewPrefs
 from veille.tui.widgets.feeds import Entry, FeedTree
 from veille.tui.widgets.inputs import SafeInput
 from veille.tui.widgets.items import ItemList
@@ -49,7 +51,7 @@ from veille.tui.workers import Delivered, Workers
 T = TypeVar("T")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(MorningVerbs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
     def __init__(self, veille: Veille) -> None:
@@ -71,6 +73,8 @@ class MainScreen(Screen[None]):
         self.fetcher = Fetcher(self)
         self.search = SearchBox(self)
         self.panes = PaneLayout(self)
+        self.flow = ReadingFlow(self)
+        self.prefs = ViewPrefs()
 
     @property
     def item_list(self) -> ItemList:
@@ -114,7 +118,14 @@ class MainScreen(Screen[None]):
 
     def show_view(self, entry: Entry, *, keep_id: int | None = None) -> None:
         self.entry = entry
-        source = LibrarySource(self.veille, entry.view, self.search_text)
+        prefs = self.prefs
+        source = LibrarySource(
+            self.veille,
+            entry.view,
+            self.search_text,
+            order=prefs.order(entry.key),
+            hide_read=prefs.hides_read(entry.key),
+        )
         self.item_list.show(source, keep_id=keep_id)
 
     # Routing --------------------------------------------------------------------------------
@@ -140,6 +151,7 @@ class MainScreen(Screen[None]):
         self.status_bar.describe(self.entry.title, event.count, self.search_text, exact=event.exact)
         self.status_bar.selection(len(self.item_list.selection))
         self.refresh_bindings()
+        self.flow.loaded(exact=event.exact)
 
     @on(ItemList.Highlighted)
     def highlighted(self, event: ItemList.Highlighted) -> None:
@@ -175,7 +187,7 @@ class MainScreen(Screen[None]):
 
         def found(where: tuple[int, int] | None) -> None:
             if where is None:
-                self.notify("No more unread items this way.")
+                self.flow.exhausted(direction)
             elif generation == self.item_list.generation:
                 self.item_list.move_to(where[0])
                 self.open_item(where[1])
@@ -306,29 +318,9 @@ class MainScreen(Screen[None]):
         self.dialogs.save_search()
 
     def action_full_text(self) -> None:
-        row = self.item_list.current_row
+        row = self.marker.current()
         if row is not None:
             self.fetcher.full_text(row.id)
-
-    def action_browser(self) -> None:
-        row = self.item_list.current_row
-        url = checked_link(row.url) if row else None
-        if url:
-            self.jobs.open_in_browser(url)
-
-    def action_copy_link(self) -> None:
-        row = self.item_list.current_row
-        url = checked_link(row.url) if row else None
-        if url:
-            self.app.copy_to_clipboard(url)
-            self.notify("Link copied.")
-
-    def action_link(self, number: int) -> None:
-        url = checked_link(self.reader_pane.link(number) or "")
-        if url:
-            self.jobs.open_in_browser(url)
-        else:
-            self.notify(f"Link {number} cannot be opened here.", severity="warning")
 
     def action_link_prompt(self) -> None:
         self.dialogs.link_prompt()
@@ -384,15 +376,6 @@ class MainScreen(Screen[None]):
             self.item_list.focus()
         else:
             self.guard.request_quit()
-
-    def action_help(self) -> None:
-        keymap = self.app_keymap
-        rows = []
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.id:
-                keys = keymap.get(binding.id, binding.key)
-                rows.append((keys, binding.description, binding.id))
-        self.open_dialog(HelpScreen(rows))
 
     def action_resize(self, pane: str, delta: int) -> None:
         self.panes.resize(pane, delta)

@@ -8,8 +8,10 @@ markup. A failing feed shows a mark, and its error appears as the tooltip-like l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -130,6 +132,14 @@ def _plan(snap: Snapshot) -> list[_Planned]:
 
 class FeedTree(Tree[Entry]):
     """A tree of views; posts `ViewSelected` when one is chosen."""
+
+    # The list's movement keys move whichever pane has the focus, as in newsboat.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+        Binding("home", "scroll_home", show=False),
+        Binding("end", "scroll_end", show=False),
+    ]
 
     @dataclass
     class ViewSelected(Message):

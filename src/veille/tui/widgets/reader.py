@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -124,6 +126,16 @@ def links_text(links: list[str]) -> Text:
 
 class Reader(VerticalScroll, can_focus=True):
     """Shows one item; `links` are its footnote links, numbered from 1."""
+
+    # With the focus here, the list's movement keys scroll the article.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_by(1)", show=False),
+        Binding("k", "scroll_by(-1)", show=False),
+    ]
+
+    def action_scroll_by(self, lines: int) -> None:
+        """Scroll, or stay put at an end: the key never falls through to the list behind."""
+        self.scroll_relative(y=lines, animate=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
