@@ -6,12 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from textual.widgets import TextArea
+from textual.widgets import OptionList, TextArea
 
 from tests.tui.helpers import notices, press_for, ready, screen_text, static_text, until
+from veille.core.library import open_library
+from veille.core.settings import Paths
 from veille.tui.app import VeilleApp
 from veille.tui.links import LinkList
+from veille.tui.screens.main import MainScreen
 from veille.tui.screens.note import NoteEditor
+from veille.tui.screens.tags import TagEditor
 from veille.tui.workers import Workers
 
 Factory = Callable[..., VeilleApp]
@@ -168,3 +172,26 @@ async def test_sort_cycles_the_orders_of_a_view(app_factory: Factory) -> None:
         await until(pilot, lambda: first() == "Article 1 from feed 0")
         row = main.item_list.row_at(6)
         assert row is not None and row.title == "Article 7 from feed 1"
+
+
+async def test_tag_editor_lists_matches_to_choose_with_arrows_and_saves_on_one_enter(
+    app_factory: Factory, home: Paths
+) -> None:
+    with open_library(home.library) as lib:
+        lib.tag([7], add=["cnil/sanctions", "cnil/avis", "surveillance/cnil"])
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        editor = await press_for(pilot, "t", TagEditor)
+        await pilot.press(*"cnil")
+        matches = editor.query_one("#tag-matches", OptionList)
+        await until(pilot, lambda: matches.option_count == 3)
+        listed = [str(matches.get_option_at_index(i).prompt) for i in range(3)]
+        assert listed == ["cnil/avis", "cnil/sanctions", "surveillance/cnil"]
+        await pilot.press("down", "down")
+        await press_for(pilot, "enter", MainScreen)
+        await until(pilot, lambda: not app.main.workers)
+        row = app.main.item_list.current_row
+        assert row is not None and row.tags == ("cnil/sanctions",)
+    with open_library(home.library) as lib:
+        assert lib.item(1).tags == ["cnil/sanctions"]

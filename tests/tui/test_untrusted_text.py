@@ -90,7 +90,8 @@ async def test_hostile_text_is_shown_literally_everywhere(tmp_path: Path) -> Non
         app.post_message(TaskFailed(f"refreshing {HOSTILE_FEED}", HOSTILE_TITLE + "\x1b[2J"))
         await until(pilot, lambda: "pwned" in notices(app))
         assert "[@click=app.quit]boom[/]" in notices(app)
-        await pilot.press("k", "enter")
+        # The click gave the reader the focus, where k scrolls: Esc goes back to the list.
+        await pilot.press("escape", "k", "enter")
         await until(pilot, lambda: (i := app.main.reader_pane.item) is not None and i.id == 2)
         await pilot.pause()
         assert app.is_running  # no hostile action ran (app.quit would have ended it)
