@@ -3,6 +3,7 @@ on the article shown, the link list, hiding read items and the orders of a view.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -10,12 +11,14 @@ from textual.widgets import OptionList, TextArea
 
 from tests.tui.helpers import notices, press_for, ready, screen_text, static_text, until
 from veille.core.library import open_library
-from veille.core.settings import Paths
+from veille.core.settings import Paths, PipeSettings, Settings
 from veille.tui.app import VeilleApp
 from veille.tui.links import LinkList
+from veille.tui.piping import PipeOutput
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.note import NoteEditor
 from veille.tui.screens.tags import TagEditor
+from veille.tui.widgets.reader import reading_minutes
 from veille.tui.workers import Workers
 
 Factory = Callable[..., VeilleApp]
@@ -195,3 +198,42 @@ async def test_tag_editor_lists_matches_to_choose_with_arrows_and_saves_on_one_e
         assert row is not None and row.tags == ("cnil/sanctions",)
     with open_library(home.library) as lib:
         assert lib.item(1).tags == ["cnil/sanctions"]
+
+
+async def test_pipe_sends_the_item_as_json_to_a_command_and_shows_its_answer(
+    app_factory: Factory,
+) -> None:
+    script = (
+        "import json, sys; item = json.load(sys.stdin); print('got', item['title'], item['url'])"
+    )
+    settings = Settings(
+        lang="en", pipes={"show": PipeSettings((sys.executable, "-c", script), "json")}
+    )
+    app = app_factory(settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("vertical_line")
+        await until(pilot, lambda: isinstance(app.screen, PipeOutput))
+        await until(pilot, lambda: "got Article 1 from feed 0" in screen_text(app))
+        assert "https://example.org/articles/1" in screen_text(app)
+        assert "answered" in screen_text(app)
+
+
+async def test_pipe_says_how_to_set_a_command_up_when_there_is_none(app_factory: Factory) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("vertical_line")
+        await until(pilot, lambda: "[pipe.NAME]" in notices(app))
+
+
+async def test_reader_header_tells_the_reading_time(app_factory: Factory) -> None:
+    assert reading_minutes("mot " * 700) == 3
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: "1 min read" in static_text(app, "#reader-header"))
+        await pilot.press("s")  # item 1 was starred: the header redrawn for it keeps the time
+        await until(pilot, lambda: "★" not in static_text(app, "#reader-header"))
+        assert "1 min read" in static_text(app, "#reader-header")

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         TagCount,
     )
     from veille.core.outcomes import Discovery, Exported, Opened, Refreshed, Restored, Snapshot
+    from veille.core.piping import Piped, PipeFailed
     from veille.core.query import normalize_tag, parse, unparse
     from veille.core.settings import (
         DEFAULT_CONFIG,
@@ -133,6 +134,7 @@ _HOMES: dict[str, str] = {
         ("Discovery", "Exported", "Opened", "Refreshed", "Restored", "Snapshot"),
         "veille.core.outcomes",
     ),
+    **dict.fromkeys(("PipeFailed", "Piped"), "veille.core.piping"),
     **dict.fromkeys(("normalize_tag", "parse", "unparse"), "veille.core.query"),
     **dict.fromkeys(
         (
@@ -192,6 +194,8 @@ __all__ = [
     "OutputError",
     "PathError",
     "Paths",
+    "PipeFailed",
+    "Piped",
     "PrefetchReport",
     "QueryError",
     "RefreshProgress",

@@ -141,6 +141,15 @@ class WatchSettings:
     hide: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class PipeSettings:
+    """A command an item can be piped to (`|` in the app): its JSON or its text on stdin."""
+
+    command: tuple[str, ...]
+    format: str = "text"
+    timeout: float = 10.0
+
+
 @dataclass(slots=True)
 class Settings:
     lang: str = "fr"
@@ -163,6 +172,10 @@ class Settings:
     feeds: dict[str, FullTextPolicy] = field(default_factory=dict)
     """Feed URL → full-text policy."""
     watch: list[WatchSettings] = field(default_factory=list)
+    pipes: dict[str, PipeSettings] = field(default_factory=dict)
+    """[pipe.NAME]: commands an item is piped to, by name."""
+    keymap_lines: dict[str, int] = field(default_factory=dict)
+    """The line of config.toml each [keys] entry is on, for the app's messages about them."""
 
 
 DEFAULT_CONFIG = """\
@@ -192,6 +205,11 @@ allow = []                  # private hosts full texts may come from, besides yo
 # [keys]                    # binding id = "keys"; see the help screen (?) for ids
 # star = "s"
 
+# [pipe.words]             # `|` in the app pipes the item to a command (no shell)
+# command = ["wc", "-w"]    # the command and its arguments
+# format = "text"           # "text" (title, address, text) or "json"
+# timeout = 10.0            # seconds before the command is stopped
+
 # [sites."www.example.fr"]  # full-text rule and subscriber access for one host (port 443;
 #                           # "host:port" for another); cookies and headers go over https only
 # content = "article .body" # CSS selector of the article
@@ -216,6 +234,18 @@ def _line_of(text: str, key: str) -> int | None:
     pattern = re.compile(rf"^[ \t]*(\"?){re.escape(key)}\1[ \t]*=", re.MULTILINE)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _line_in_table(text: str, table: str, key: str) -> int | None:
+    """The line of `key` inside `[table]` (a key name may be used by other tables too)."""
+    heading = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
+    if heading is None:
+        return None
+    after = text[heading.end() :]
+    end = re.search(r"^[ \t]*\[", after, re.MULTILINE)
+    section = after[: end.start()] if end else after
+    line = _line_of(section, key)
+    return line + text.count("\n", 0, heading.end()) if line else None
 
 
 class _Reader:
@@ -328,6 +358,22 @@ def parse_settings(text: str) -> Settings:
     keys = _Reader(text, top.take("keys", dict, {}), "keys.")
     for binding_id in list(keys.table):
         settings.keymap[binding_id] = keys.take(binding_id, str, "")
+        line = _line_in_table(text, "keys", binding_id)
+        if line:
+            settings.keymap_lines[binding_id] = line
+
+    for name, table in top.take("pipe", dict, {}).items():
+        if not isinstance(table, dict):
+            raise top.error(name, "expected a table")
+        pipe = _Reader(text, table, f"pipe.{name}.")
+        command = _str_list(pipe, "command")
+        if not command:
+            raise pipe.error("command", "needs the command and its arguments, as a list")
+        fmt = pipe.take("format", str, "text")
+        if fmt not in ("text", "json"):
+            raise pipe.error("format", f'must be "text" or "json", got {fmt!r}')
+        settings.pipes[name] = PipeSettings(command, fmt, pipe.positive("timeout", 10.0))
+        pipe.finish()
 
     for host, table in top.take("sites", dict, {}).items():
         if not isinstance(table, dict):

@@ -17,7 +17,19 @@ def _nav(keys: str, action: str, description: str, binding_id: str) -> Binding:
 
 # The actions that act on the current row: unavailable (greyed in the footer) without one.
 NEEDS_ROW = frozenset(
-    {"star", "tags", "note", "toggle_read", "browser", "copy_link", "open", "page", "full_text"}
+    {
+        "star",
+        "tags",
+        "note",
+        "toggle_read",
+        "browser",
+        "copy_link",
+        "open",
+        "page",
+        "full_text",
+        "pipe",
+        "link_list",
+    }
 )
 
 MAIN_BINDINGS: list[BindingType] = [
@@ -47,6 +59,7 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("f", "full_text", "Full text", id="full-text"),
     Binding("l", "link_list", _("Links"), id="link-list"),
     Binding("h", "hide_read", _("Hide read"), id="hide-read"),
+    Binding("vertical_line", "pipe", _("Pipe"), id="pipe"),
     _nav("O", "sort", _("Sort: newest, oldest, title, feed"), "sort"),
     Binding("slash", "search", "Search", id="search"),
     Binding("E", "export", "Export", id="export"),

@@ -13,6 +13,7 @@ from textual.binding import Binding
 
 from veille.core.translations import _
 from veille.tui.links import LinkList, copy_link, item_links, open_link
+from veille.tui.piping import pipe_current
 from veille.tui.screens.help import HelpScreen, help_rows
 from veille.tui.viewprefs import HIDE_KEY, ORDER_KEY, order_name
 
@@ -59,6 +60,9 @@ class MorningVerbs:
         row = screen.item_list.current_row
         screen.show_view(screen.entry, keep_id=row.id if row else None)
         screen.notify(_("Sorted {order}.").format(order=order_name(order)))
+
+    def action_pipe(self) -> None:
+        pipe_current(_main(self))
 
     def action_help(self) -> None:
         screen = _main(self)

@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from veille.core.model import Item
+from veille.core.translations import ngettext
 from veille.tui.display import literal, long_date
 
 
@@ -50,7 +51,15 @@ def render_body(item: Item, width: int | None = None) -> Body:
     return Body(rendered.text, list(rendered.links), bool(item.full_text))
 
 
-def header_text(item: Item, lang: str) -> Text:
+WORDS_PER_MINUTE = 230  # an adult's silent reading of prose
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read `text`, at least one."""
+    return max(1, round(len(text.split()) / WORDS_PER_MINUTE))
+
+
+def header_text(item: Item, lang: str, minutes: int = 0) -> Text:
     text = Text()
     text.append_text(literal(item.title or "(untitled)", "bold"))
     if item.starred:
@@ -62,6 +71,10 @@ def header_text(item: Item, lang: str) -> Text:
     when = long_date(item.published or item.sort_date, lang)
     if when:
         byline.append(Text(when))
+    if minutes:
+        byline.append(
+            Text(ngettext("{n} min read", "{n} min read", minutes).format(n=minutes), "dim")
+        )
     text.append_text(Text(" · ").join(byline))
     if item.cluster_size > 1:
         text.append(
@@ -142,6 +155,7 @@ class Reader(VerticalScroll, can_focus=True):
         self.item: Item | None = None
         self.links: list[str] = []
         self.offline = False  # the app cannot fetch: say so instead of offering to
+        self.minutes = 0  # reading time of the article shown
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Select an item and press Enter to read it.", "dim"), id="reader-header")
@@ -151,7 +165,8 @@ class Reader(VerticalScroll, can_focus=True):
     def show(self, item: Item, body: Body, lang: str) -> None:
         self.item = item
         self.links = body.links
-        self.query_one("#reader-header", Static).update(header_text(item, lang))
+        self.minutes = reading_minutes(body.text.plain)
+        self.query_one("#reader-header", Static).update(header_text(item, lang, self.minutes))
         self.query_one("#reader-status", Static).update(
             status_text(item, body, lang, offline=self.offline)
         )
@@ -164,7 +179,7 @@ class Reader(VerticalScroll, can_focus=True):
     def update_header(self, item: Item, lang: str) -> None:
         """The star, tags or note changed: redraw the header only."""
         self.item = item
-        self.query_one("#reader-header", Static).update(header_text(item, lang))
+        self.query_one("#reader-header", Static).update(header_text(item, lang, self.minutes))
 
     def clear(self) -> None:
         self.item = None
