@@ -23,7 +23,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 from textual.worker import Worker
 
 from veille.core import Item, Snapshot, Veille, View
@@ -42,6 +42,7 @@ from veille.tui.source import LibrarySource
 from veille.tui.verbs import MorningVerbs
 from veille.tui.viewprefs import ViewPrefs
 from veille.tui.widgets.feeds import Entry, FeedTree
+from veille.tui.widgets.footer import FittingFooter
 from veille.tui.widgets.inputs import SafeInput
 from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Body, Reader
@@ -102,7 +103,7 @@ class MainScreen(MorningVerbs, Screen[None]):
                     yield ItemList(lang=self.settings.lang, id="items")
                 yield Reader(id="reader")
         yield StatusBar(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     # Setup ----------------------------------------------------------------------------------
 
