@@ -53,7 +53,7 @@ class Follower:
 
     def _started(self, state: dict[str, str]) -> None:
         screen = self._screen
-        screen.panes.restore(_int(state["tui.feeds_width"], 30), _int(state["tui.list_size"], 40))
+        screen.panes.restore(_int(state["tui.feeds_width"], 30), _int(state["tui.list_size"], 50))
         screen.prefs.load(state[HIDE_KEY], state[ORDER_KEY])
         entry = entry_from_key(state["tui.view"] or "all") or Entry("all", View(), "All")
         screen.feed_tree.selected_key = entry.key
@@ -112,7 +112,12 @@ class Follower:
                 select = "all"
             elif known != screen.entry:
                 screen.entry = known
-                screen.status_bar.describe(known.title, screen.item_list.count, screen.search_text)
+                screen.status_bar.describe(
+                    known.title,
+                    screen.item_list.count,
+                    screen.search_text,
+                    unread=screen.feed_tree.unread_of(known.key),
+                )
         if select is not None:
             entry = screen.feed_tree.entry_for(select) or screen.feed_tree.entry_for("all")
             if entry is not None:

@@ -23,10 +23,11 @@ def help_rows(bindings: Sequence[Binding], keymap: dict[str, str]) -> list[tuple
 def counts_text() -> str:
     """What the numbers of the feeds pane and the status line count."""
     return _(
-        "Counts: the feeds pane shows unread items beside each entry; the status line shows "
-        "the items of the view (unread/total). A story told by several feeds is one row of the "
-        "list, marked +N sources, and counts once. Tab and Shift+Tab move between the feeds "
-        "pane, the list and the article; the movement keys move the pane that has the focus."
+        "Counts: the feeds pane shows the unread items beside each entry (a folder or a parent "
+        "tag adds up its children); the status line shows the view's unread items / the rows "
+        "of its list. A story told by several feeds is one row of the list, marked +N (its "
+        "other sources). Tab and Shift+Tab move between the feeds pane, the list and the "
+        "article; the movement keys move the pane that has the focus."
     )
 
 

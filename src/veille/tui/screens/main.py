@@ -149,7 +149,13 @@ class MainScreen(MorningVerbs, Screen[None]):
 
     @on(ItemList.Loaded)
     def list_loaded(self, event: ItemList.Loaded) -> None:
-        self.status_bar.describe(self.entry.title, event.count, self.search_text, exact=event.exact)
+        self.status_bar.describe(
+            self.entry.title,
+            event.count,
+            self.search_text,
+            exact=event.exact,
+            unread=self.feed_tree.unread_of(self.entry.key),
+        )
         self.status_bar.selection(len(self.item_list.selection))
         self.refresh_bindings()
         self.flow.loaded(exact=event.exact)
