@@ -14,7 +14,7 @@ from tests.tui.conftest import BASE, entry
 from tests.tui.helpers import ready, screen_text, static_text, until
 from veille.core.library import open_library
 from veille.core.model import ItemRow, ParsedFeed
-from veille.core.settings import Paths
+from veille.core.settings import Paths, Settings
 from veille.tui.app import VeilleApp
 from veille.tui.widgets.columns import RowStyles, columns, row_text
 
@@ -95,3 +95,29 @@ async def test_a_search_error_is_shown_whole_in_a_narrow_list(app_factory: Facto
             part.strip() for line in screen_text(app).splitlines() for part in line.split("│")[1:2]
         )
         assert said and " ".join(said.split()) in " ".join(shown.split())
+
+
+@pytest.mark.slow
+async def test_the_article_keeps_its_reading_width_centred_when_zoomed(
+    app_factory: Factory, home: Paths
+) -> None:
+    words = " ".join(f"mot{n}" for n in range(300))
+    with open_library(home.library) as lib:
+        feed = lib.add_feed("https://long.example.org/rss.xml", title="Long")
+        long = entry(200, "Très long", content=f"<p>{words}</p>", published=BASE)
+        ingest(lib, feed.id, ParsedFeed(title="Long", entries=[long]), status=200)
+    app = app_factory(Settings(lang="en", reading_width=60))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        app.main.feed_tree.select_key(f"feed:{feed.id}")
+        await until(pilot, lambda: app.main.item_list.count == 1)
+        await pilot.press("enter", "z")
+        await until(pilot, lambda: "mot0" in static_text(app, "#reader-body"))
+        await pilot.pause(0.2)
+        lines = [line for line in screen_text(app).splitlines() if "mot1" in line]
+        assert lines
+        for line in lines:
+            text = line.strip()
+            assert len(text) <= 60
+            start = line.index(text)
+            assert 40 <= start <= 60  # (160 - 60) / 2, give or take the padding

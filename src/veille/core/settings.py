@@ -172,6 +172,8 @@ class Settings:
     feeds: dict[str, FullTextPolicy] = field(default_factory=dict)
     """Feed URL → full-text policy."""
     watch: list[WatchSettings] = field(default_factory=list)
+    reading_width: int = 72
+    """Columns the article's text is wrapped to at most (centred when zoomed)."""
     pipes: dict[str, PipeSettings] = field(default_factory=dict)
     """[pipe.NAME]: commands an item is piped to, by name."""
     keymap_lines: dict[str, int] = field(default_factory=dict)
@@ -186,6 +188,7 @@ theme = ""                  # a Textual theme name, e.g. "nord"; empty keeps the
 full_text = "auto"          # default full-text policy: "auto", "always" or "never"
 cache_size = 1073741824     # full-text cache limit in bytes (1 GiB)
 cluster_mark_read = true    # reading one source of a story marks the others read
+reading_width = 72          # columns the article's text is wrapped to at most
 
 [refresh]
 concurrency = 16            # feeds fetched at once
@@ -335,6 +338,7 @@ def parse_settings(text: str) -> Settings:
     settings.full_text = _policy(top, "full_text", settings.full_text)
     settings.cache_size = top.positive("cache_size", settings.cache_size)
     settings.cluster_mark_read = top.take("cluster_mark_read", bool, settings.cluster_mark_read)
+    settings.reading_width = top.positive("reading_width", settings.reading_width)
 
     refresh = _Reader(text, top.take("refresh", dict, {}), "refresh.")
     r = settings.refresh

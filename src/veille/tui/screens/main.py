@@ -112,6 +112,7 @@ class MainScreen(MorningVerbs, Screen[None]):
         self.query_one(ItemList).focus()
         self.status_bar.offline(self.veille.offline)
         self.reader_pane.offline = self.veille.offline
+        self.reader_pane.set_reading_width(self.settings.reading_width)
         self.follower.start()
 
     def on_resize(self, event: Resize) -> None:

@@ -156,11 +156,21 @@ class Reader(VerticalScroll, can_focus=True):
         self.links: list[str] = []
         self.offline = False  # the app cannot fetch: say so instead of offering to
         self.minutes = 0  # reading time of the article shown
+        self.reading_width = 72  # columns the text is wrapped to at most
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Select an item and press Enter to read it.", "dim"), id="reader-header")
         yield Static(Text(""), id="reader-status")
         yield Static(Text(""), id="reader-body")
+
+    def on_mount(self) -> None:
+        self.set_reading_width(self.reading_width)
+
+    def set_reading_width(self, columns: int) -> None:
+        """Wrap the article to at most `columns` (long lines are hard to follow)."""
+        self.reading_width = columns
+        for part in self.query(Static):
+            part.styles.max_width = columns
 
     def show(self, item: Item, body: Body, lang: str) -> None:
         self.item = item
