@@ -69,6 +69,7 @@ if TYPE_CHECKING:
         Reviewed,
         Snapshot,
     )
+    from veille.core.piping import Piped, PipeFailed
     from veille.core.query import normalize_tag, parse, unparse
     from veille.core.reviewsettings import ReviewProfile
     from veille.core.settings import (
@@ -151,6 +152,7 @@ _HOMES: dict[str, str] = {
         ("Discovery", "Exported", "Opened", "Refreshed", "Restored", "Reviewed", "Snapshot"),
         "veille.core.outcomes",
     ),
+    **dict.fromkeys(("PipeFailed", "Piped"), "veille.core.piping"),
     **dict.fromkeys(("normalize_tag", "parse", "unparse"), "veille.core.query"),
     **dict.fromkeys(
         (
@@ -211,6 +213,8 @@ __all__ = [
     "OutputError",
     "PathError",
     "Paths",
+    "PipeFailed",
+    "Piped",
     "PrefetchReport",
     "QueryError",
     "RefreshProgress",

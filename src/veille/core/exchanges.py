@@ -27,10 +27,24 @@ if TYPE_CHECKING:
     from veille.core.fulltext.extract import Article
     from veille.core.fulltext.service import FullTextResult, PrefetchReport
     from veille.core.ingest.refresh import RefreshProgress, RefreshReport
+    from veille.core.piping import Piped
 
 
 class Exchanges(Home):
     """Refresh, full text, subscriptions, exports, state files, backups."""
+
+    # Commands of the user's ----------------------------------------------------------------
+
+    def pipe(self, item_id: int, name: str) -> Piped:
+        """Pipe item `item_id` to the command `[pipe.NAME]` of config.toml; what it answered."""
+        from veille.core.errors import NotFound
+        from veille.core.piping import pipe_item
+
+        chosen = self.settings.pipes.get(name)
+        if chosen is None:
+            raise NotFound(f"config.toml has no [pipe.{name}]")
+        item = self.library.item(item_id)
+        return pipe_item(item, chosen.command, chosen.format, chosen.timeout)
 
     # The network ----------------------------------------------------------------------------
 

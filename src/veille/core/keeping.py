@@ -14,6 +14,7 @@ from veille.core.errors import NotFound, UsageError
 from veille.core.home import Home
 from veille.core.library import View
 from veille.core.model import (
+    ITEM_ORDERS,
     LARGEST_ID,
     Feed,
     FeedPolicy,
@@ -40,12 +41,23 @@ class Keeping(Home):
         return self.library.count(query, view=view)
 
     def rows(
-        self, query: str = "", *, view: View | None = None, offset: int = 0, limit: int = 100
+        self,
+        query: str = "",
+        *,
+        view: View | None = None,
+        offset: int = 0,
+        limit: int = 100,
+        order: str = "newest",
     ) -> list[ItemRow]:
-        return self.library.rows(query, view=view, offset=offset, limit=limit)
+        """A window of the list; `order`: newest (the default), oldest, title or feed."""
+        if order not in ITEM_ORDERS:
+            raise UsageError(f"unknown order {order!r}: choose one of {', '.join(ITEM_ORDERS)}")
+        return self.library.rows(query, view=view, offset=offset, limit=limit, order=order)
 
-    def position(self, item_id: int, query: str = "", *, view: View | None = None) -> int | None:
-        return self.library.position(item_id, query, view=view)
+    def position(
+        self, item_id: int, query: str = "", *, view: View | None = None, order: str = "newest"
+    ) -> int | None:
+        return self.library.position(item_id, query, view=view, order=order)
 
     def item_ids(self, query: str = "", *, view: View | None = None) -> list[int]:
         return self.library.item_ids(query, view=view)

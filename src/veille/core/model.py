@@ -23,6 +23,8 @@ FeedPolicy = Literal["", "auto", "always", "never"]
 # "paywalled" (the page gave a teaser only), "failed" (the reason is the item's
 # `full_text_error`).
 FullTextState = Literal["", "fetched", "paywalled", "failed"]
+# The orders of the item list: newest first (the default), oldest first, by title, by feed.
+ITEM_ORDERS: tuple[str, ...] = ("newest", "oldest", "title", "feed")
 LARGEST_ID = 2**63 - 1  # ids are SQLite integers: 64-bit signed
 # What an export can be, and the file name ending each is saved under (the command line offers
 # these as choices at start-up: they live here, where reading them costs nothing).

@@ -151,6 +151,15 @@ class WatchSettings:
     hide: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class PipeSettings:
+    """A command an item can be piped to (`|` in the app): its JSON or its text on stdin."""
+
+    command: tuple[str, ...]
+    format: str = "text"
+    timeout: float = 10.0
+
+
 @dataclass(slots=True)
 class Settings:
     lang: str = "fr"
@@ -178,6 +187,12 @@ class Settings:
     watch: list[WatchSettings] = field(default_factory=list)
     reviews: dict[str, ReviewProfile] = field(default_factory=dict)  # [reviews.NAME]
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    reading_width: int = 72
+    """Columns the article's text is wrapped to at most (centred when zoomed)."""
+    pipes: dict[str, PipeSettings] = field(default_factory=dict)
+    """[pipe.NAME]: commands an item is piped to, by name."""
+    keymap_lines: dict[str, int] = field(default_factory=dict)
+    """The line of config.toml each [keys] entry is on, for the app's messages about them."""
 
 
 DEFAULT_CONFIG = """\
@@ -189,6 +204,7 @@ theme = ""                  # a Textual theme name, e.g. "nord"; empty keeps the
 full_text = "auto"          # default full-text policy: "auto", "always" or "never"
 cache_size = 1073741824     # full-text cache limit in bytes (1 GiB)
 cluster_mark_read = true    # reading one source of a story marks the others read
+reading_width = 72          # columns the article's text is wrapped to at most
 
 [refresh]
 concurrency = 16            # feeds fetched at once
@@ -207,6 +223,11 @@ allow = []                  # private hosts full texts may come from, besides yo
 
 # [keys]                    # binding id = "keys"; see the help screen (?) for ids
 # star = "s"
+
+# [pipe.words]             # `|` in the app pipes the item to a command (no shell)
+# command = ["wc", "-w"]    # the command and its arguments
+# format = "text"           # "text" (title, address, text) or "json"
+# timeout = 10.0            # seconds before the command is stopped
 
 # [sites."www.example.fr"]  # full-text rule and subscriber access for one host (port 443;
 #                           # "host:port" for another); cookies and headers go over https only
@@ -233,6 +254,18 @@ def _line_of(text: str, key: str) -> int | None:
     pattern = re.compile(rf"^[ \t]*(\"?){re.escape(key)}\1[ \t]*=", re.MULTILINE)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _line_in_table(text: str, table: str, key: str) -> int | None:
+    """The line of `key` inside `[table]` (a key name may be used by other tables too)."""
+    heading = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
+    if heading is None:
+        return None
+    after = text[heading.end() :]
+    end = re.search(r"^[ \t]*\[", after, re.MULTILINE)
+    section = after[: end.start()] if end else after
+    line = _line_of(section, key)
+    return line + text.count("\n", 0, heading.end()) if line else None
 
 
 class _Reader:
@@ -332,6 +365,7 @@ def parse_settings(text: str) -> Settings:
     settings.full_text = _policy(top, "full_text", settings.full_text)
     settings.cache_size = top.positive("cache_size", settings.cache_size)
     settings.cluster_mark_read = top.take("cluster_mark_read", bool, settings.cluster_mark_read)
+    settings.reading_width = top.positive("reading_width", settings.reading_width)
 
     refresh = _Reader(text, top.take("refresh", dict, {}), "refresh.")
     r = settings.refresh
@@ -355,6 +389,22 @@ def parse_settings(text: str) -> Settings:
     keys = _Reader(text, top.take("keys", dict, {}), "keys.")
     for binding_id in list(keys.table):
         settings.keymap[binding_id] = keys.take(binding_id, str, "")
+        line = _line_in_table(text, "keys", binding_id)
+        if line:
+            settings.keymap_lines[binding_id] = line
+
+    for name, table in top.take("pipe", dict, {}).items():
+        if not isinstance(table, dict):
+            raise top.error(name, "expected a table")
+        pipe = _Reader(text, table, f"pipe.{name}.")
+        command = _str_list(pipe, "command")
+        if not command:
+            raise pipe.error("command", "needs the command and its arguments, as a list")
+        fmt = pipe.take("format", str, "text")
+        if fmt not in ("text", "json"):
+            raise pipe.error("format", f'must be "text" or "json", got {fmt!r}')
+        settings.pipes[name] = PipeSettings(command, fmt, pipe.positive("timeout", 10.0))
+        pipe.finish()
 
     for host, table in top.take("sites", dict, {}).items():
         if not isinstance(table, dict):

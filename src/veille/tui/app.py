@@ -112,6 +112,9 @@ class VeilleApp(App[None]):
 def make_app(paths: Paths, settings: Settings, *, offline: bool = False) -> VeilleApp:
     """The app over the library at `paths`, with `settings` (the CLI and the tests use this)."""
     use_language(choose_language(settings.ui_lang))
+    from veille.tui.keymap import check_keymap
+
+    check_keymap(settings.keymap, settings.keymap_lines)  # before the library is opened
     veille = open_veille(paths, settings=settings, offline=offline)
     # Read here, not once the app runs: the library is opened (created, migrated) now, so a
     # library that cannot be opened is told before the screen is taken over.

@@ -49,7 +49,7 @@ class Dialogs:
 
     def note(self) -> None:
         screen = self._screen
-        row = screen.item_list.current_row
+        row = screen.marker.current()
         if row is None:
             return
         item_id = row.id

@@ -16,12 +16,20 @@ from textual.timer import Timer
 from veille.core import Snapshot, View
 from veille.core.translations import _
 from veille.tui.messages import LibraryChanged, TaskFailed
+from veille.tui.viewprefs import HIDE_KEY, ORDER_KEY
 from veille.tui.widgets.feeds import Entry, entry_from_key
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
 
-STATE_KEYS = ("tui.view", "tui.item", "tui.feeds_width", "tui.list_size")
+STATE_KEYS = (
+    "tui.view",
+    "tui.item",
+    "tui.feeds_width",
+    "tui.list_size",
+    HIDE_KEY,
+    ORDER_KEY,
+)
 FEEDS_DELAY = 0.5  # seconds: unread counts follow reading without a query per keypress
 OUTSIDE_CHECK = 2.0  # seconds between looks for changes made by another veille (a cron refresh)
 
@@ -46,7 +54,8 @@ class Follower:
 
     def _started(self, state: dict[str, str]) -> None:
         screen = self._screen
-        screen.panes.restore(_int(state["tui.feeds_width"], 30), _int(state["tui.list_size"], 40))
+        screen.panes.restore(_int(state["tui.feeds_width"], 30), _int(state["tui.list_size"], 50))
+        screen.prefs.load(state[HIDE_KEY], state[ORDER_KEY])
         entry = entry_from_key(state["tui.view"] or "all") or Entry("all", View(), _("All"))
         screen.feed_tree.selected_key = entry.key
         item_id = _int(state["tui.item"], 0) or None
@@ -104,7 +113,12 @@ class Follower:
                 select = "all"
             elif known != screen.entry:
                 screen.entry = known
-                screen.status_bar.describe(known.title, screen.item_list.count, screen.search_text)
+                screen.status_bar.describe(
+                    known.title,
+                    screen.item_list.count,
+                    screen.search_text,
+                    unread=screen.feed_tree.unread_of(known.key),
+                )
         if select is not None:
             entry = screen.feed_tree.entry_for(select) or screen.feed_tree.entry_for("all")
             if entry is not None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from veille.core.translations import _
+
 
 def _nav(keys: str, action: str, description: str, binding_id: str) -> Binding:
     return Binding(keys, action, description, show=False, id=binding_id)
@@ -15,7 +17,19 @@ def _nav(keys: str, action: str, description: str, binding_id: str) -> Binding:
 
 # The actions that act on the current row: unavailable (greyed in the footer) without one.
 NEEDS_ROW = frozenset(
-    {"star", "tags", "note", "toggle_read", "browser", "copy_link", "open", "page", "full_text"}
+    {
+        "star",
+        "tags",
+        "note",
+        "toggle_read",
+        "browser",
+        "copy_link",
+        "open",
+        "page",
+        "full_text",
+        "pipe",
+        "link_list",
+    }
 )
 
 MAIN_BINDINGS: list[BindingType] = [
@@ -27,6 +41,8 @@ MAIN_BINDINGS: list[BindingType] = [
     _nav("end", "cursor_end(1)", "Last item", "last"),
     _nav("n", "unread(1)", "Next unread", "next-unread"),
     _nav("N", "unread(-1)", "Previous unread", "previous-unread"),
+    _nav("tab", "app.focus_next", "Next pane (feeds, list, article)", "next-pane"),
+    _nav("shift+tab", "app.focus_previous", "Previous pane", "previous-pane"),
     _nav("J", "feed(1)", "Next feed", "next-feed"),
     _nav("K", "feed(-1)", "Previous feed", "previous-feed"),
     Binding("enter", "open", "Open", id="open"),
@@ -41,6 +57,10 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("o", "browser", "Browser", id="open-browser"),
     Binding("y", "copy_link", "Copy link", id="copy-link"),
     Binding("f", "full_text", "Full text", id="full-text"),
+    Binding("l", "link_list", _("Links"), id="link-list"),
+    Binding("h", "hide_read", _("Hide read"), id="hide-read"),
+    Binding("vertical_line", "pipe", _("Pipe"), id="pipe"),
+    _nav("O", "sort", _("Sort: newest, oldest, title, feed"), "sort"),
     Binding("slash", "search", "Search", id="search"),
     Binding("E", "export", "Export", id="export"),
     Binding("W", "watches", "Watches", id="watches"),

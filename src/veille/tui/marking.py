@@ -36,13 +36,36 @@ class Marker:
         self._screen = screen
         self.undo_ids: list[int] = []
 
+    def current(self) -> ItemRow | None:
+        """The item a verb means: the article shown when the reader has the focus (the list's
+        cursor may have moved on since it was opened), else the list's current row."""
+        screen = self._screen
+        shown = screen.reader_pane.item
+        if shown is None or screen.focused is not screen.reader_pane:
+            return screen.item_list.current_row
+        listed = next((r for r in screen.item_list.loaded_rows() if r.id == shown.id), None)
+        return listed or ItemRow(
+            id=shown.id,
+            feed_id=shown.feed_id,
+            title=shown.title,
+            feed_title=shown.feed_title,
+            sort_date=shown.sort_date,
+            read=shown.read,
+            starred=shown.starred,
+            truncated=shown.truncated,
+            has_full_text=bool(shown.full_text),
+            tags=tuple(shown.tags),
+            url=shown.url,
+            cluster_size=shown.cluster_size,
+        )
+
     def targets(self) -> list[ItemRow]:
-        """What a verb acts on: the selection when there is one, else the current row."""
+        """What a verb acts on: the selection when there is one, else the current item."""
         items = self._screen.item_list
         selected = items.selected_rows()
         if selected:
             return selected
-        row = items.current_row
+        row = self.current()
         return [row] if row is not None else []
 
     def select(self) -> None:
@@ -113,7 +136,7 @@ class Marker:
             # One verb for the lot: star them all unless all are starred already.
             self._mark_many(rows, "starred", not all(r.starred for r in rows))
             return
-        row = screen.item_list.current_row
+        row = self.current()
         if row is None:
             return
         starred = not row.starred
@@ -129,7 +152,7 @@ class Marker:
         if len(rows) > 1:
             self._mark_many(rows, "read", not all(r.read for r in rows))
             return
-        row = screen.item_list.current_row
+        row = self.current()
         if row is None:
             return
         screen.item_list.update_row(row.id, read=not row.read)

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
 
 WIDE = 120  # columns from which the three panes stand side by side
+MIN_ROWS = 10  # item rows a stacked list keeps, whatever its share of the height
 
 
 class PaneLayout:
@@ -17,14 +18,16 @@ class PaneLayout:
     def __init__(self, screen: MainScreen) -> None:
         self._screen = screen
         self.feeds_width = 30
-        self.list_size = 40
+        self.list_size = 50
 
     def fit(self, width: int) -> None:
+        """Size the panes for a screen `width` columns wide (and as high as it is now)."""
         screen = self._screen
         wide = width >= WIDE
         screen.set_class(wide, "-wide")
         screen.set_class(not wide, "-narrow")
-        feeds = max(12, min(self.feeds_width, width // 2))
+        # A wide screen's feeds pane leaves the list and the article four fifths of it.
+        feeds = max(12, min(self.feeds_width, width // 5 if wide else width // 2))
         screen.feed_tree.styles.width = feeds if wide else max(12, min(feeds, 26))
         size = max(10, min(self.list_size, 80))
         list_pane = screen.query_one("#list-pane")
@@ -32,8 +35,12 @@ class PaneLayout:
             list_pane.styles.width = f"{size}%"
             list_pane.styles.height = "1fr"
         else:
+            # Stacked: the list keeps at least MIN_ROWS rows (80×24 shows ten), the reader
+            # the rest; `z` gives the reader the whole screen.
+            below = max(screen.size.height - 2, 1)  # the status line and the footer aside
+            rows = max(below * size // 100, min(MIN_ROWS + 1, below - 4))
             list_pane.styles.width = "1fr"
-            list_pane.styles.height = f"{size}%"
+            list_pane.styles.height = rows
 
     def restore(self, feeds_width: int, list_size: int) -> None:
         self.feeds_width = feeds_width

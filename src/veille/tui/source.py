@@ -27,20 +27,31 @@ class RowSource(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LibrarySource:
-    """The rows of `view` matching `query`, newest first."""
+    """The rows of `view` matching `query`, newest first (or in `order`), read ones left out
+    when `hide_read`."""
 
     veille: Veille
     view: View | None = None
     query: str = ""
+    order: str = "newest"
+    hide_read: bool = False
+
+    @property
+    def _query(self) -> str:
+        if not self.hide_read:
+            return self.query
+        return f"({self.query}) is:unread" if self.query else "is:unread"
 
     def count(self) -> int:
-        return self.veille.count(self.query, view=self.view)
+        return self.veille.count(self._query, view=self.view)
 
     def rows(self, offset: int, limit: int) -> list[ItemRow]:
-        return self.veille.rows(self.query, view=self.view, offset=offset, limit=limit)
+        return self.veille.rows(
+            self._query, view=self.view, offset=offset, limit=limit, order=self.order
+        )
 
     def position(self, item_id: int) -> int | None:
-        return self.veille.position(item_id, self.query, view=self.view)
+        return self.veille.position(item_id, self._query, view=self.view, order=self.order)
 
     def explain(self, error: BaseException) -> str:
         """The library's own words when the failure is the library's (damaged, full…)."""

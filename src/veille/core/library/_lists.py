@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from veille.core.library._orders import ordered_position, ordered_rows
 from veille.core.library._plans import (
     PROBE_CHECK,
     PROBE_WINDOW,
@@ -97,9 +98,12 @@ def rows(
     view: View | None = None,
     offset: int = 0,
     limit: int = 100,
+    order: str = "newest",
 ) -> list[ItemRow]:
     """A window of the item list, newest first; a story from several feeds shows once."""
     cond = condition(conn, query, view, collapse=True)
+    if order != "newest":
+        return _with_sizes(conn, ordered_rows(conn, cond.sql, cond.params, order, offset, limit))
     rare = False
     part = cond.part
     if cond.lead is not None:
@@ -208,9 +212,17 @@ def item_ids(conn: sqlite3.Connection, query: str = "", *, view: View | None = N
 
 
 def position(
-    conn: sqlite3.Connection, item_id: int, query: str = "", *, view: View | None = None
+    conn: sqlite3.Connection,
+    item_id: int,
+    query: str = "",
+    *,
+    view: View | None = None,
+    order: str = "newest",
 ) -> int | None:
     """Where `item_id` stands in the list of `query`/`view`, or None if it is not there."""
+    if order != "newest":
+        cond = condition(conn, query, view, collapse=True)
+        return ordered_position(conn, item_id, cond.sql, cond.params, order)
     row = conn.execute("SELECT sort_ts FROM items WHERE id = ?", (item_id,)).fetchone()
     if row is None:
         return None

@@ -137,17 +137,26 @@ class Library:
         return _lists.count(self.conn, query, view=view, collapse=collapse)
 
     def rows(
-        self, query: str = "", *, view: View | None = None, offset: int = 0, limit: int = 100
+        self,
+        query: str = "",
+        *,
+        view: View | None = None,
+        offset: int = 0,
+        limit: int = 100,
+        order: str = "newest",
     ) -> list[ItemRow]:
-        """A window of the item list, newest first; a story from several feeds shows once."""
-        return _lists.rows(self.conn, query, view=view, offset=offset, limit=limit)
+        """A window of the item list, newest first (or in `order`, see `_orders`); a story
+        from several feeds shows once."""
+        return _lists.rows(self.conn, query, view=view, offset=offset, limit=limit, order=order)
 
     def item_ids(self, query: str = "", *, view: View | None = None) -> list[int]:
         return _lists.item_ids(self.conn, query, view=view)
 
-    def position(self, item_id: int, query: str = "", *, view: View | None = None) -> int | None:
+    def position(
+        self, item_id: int, query: str = "", *, view: View | None = None, order: str = "newest"
+    ) -> int | None:
         """Where `item_id` stands in the list of `query`/`view`, or None if it is not there."""
-        return _lists.position(self.conn, item_id, query, view=view)
+        return _lists.position(self.conn, item_id, query, view=view, order=order)
 
     # Items in full -------------------------------------------------------------------------
 

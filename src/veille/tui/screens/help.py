@@ -15,6 +15,17 @@ from textual.widgets import Label, Static
 from veille.core.translations import _
 
 
+def counts_text() -> str:
+    """What the numbers of the feeds pane and the status line count."""
+    return _(
+        "Counts: the feeds pane shows the unread items beside each entry (a folder or a parent "
+        "tag adds up its children); the status line shows the view's unread items / the rows "
+        "of its list. A story told by several feeds is one row of the list, marked +N (its "
+        "other sources). Tab and Shift+Tab move between the feeds pane, the list and the "
+        "article; the movement keys move the pane that has the focus."
+    )
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close", id="help-close"),
@@ -42,6 +53,7 @@ class HelpScreen(ModalScreen[None]):
                 classes="dialog-title",
             )
             yield Static(Content("\n").join(lines), id="help-keys")
+            yield Static(Content(counts_text()), id="help-counts")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -23,7 +23,7 @@ from textual.containers import Container, Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 from textual.worker import Worker
 
 from veille.core import Item, Snapshot, Veille, View
@@ -31,17 +31,20 @@ from veille.core.translations import _
 from veille.tui.dialogs import Dialogs
 from veille.tui.display import checked_link
 from veille.tui.fetching import ArticlesProgressed, Fetcher, Progressed, Stored
+from veille.tui.flow import ReadingFlow
 from veille.tui.follow import Follower
 from veille.tui.keys import MAIN_BINDINGS, NEEDS_ROW
-from veille.tui.language import help_rows, translated
+from veille.tui.language import translated
 from veille.tui.marking import Marker
 from veille.tui.messages import LibraryChanged
 from veille.tui.panes import PaneLayout
 from veille.tui.quitting import SaveGuard
-from veille.tui.screens.help import HelpScreen
 from veille.tui.search import SearchBox
 from veille.tui.source import LibrarySource
+from veille.tui.verbs import MorningVerbs
+from veille.tui.viewprefs import ViewPrefs
 from veille.tui.widgets.feeds import Entry, FeedTree
+from veille.tui.widgets.footer import FittingFooter
 from veille.tui.widgets.inputs import SafeInput
 from veille.tui.widgets.items import ItemList
 from veille.tui.widgets.reader import Body, Reader
@@ -51,7 +54,7 @@ from veille.tui.workers import Delivered, Workers
 T = TypeVar("T")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(MorningVerbs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
     def __init__(self, veille: Veille) -> None:
@@ -73,6 +76,8 @@ class MainScreen(Screen[None]):
         self.fetcher = Fetcher(self)
         self.search = SearchBox(self)
         self.panes = PaneLayout(self)
+        self.flow = ReadingFlow(self)
+        self.prefs = ViewPrefs()
 
     @property
     def item_list(self) -> ItemList:
@@ -102,7 +107,7 @@ class MainScreen(Screen[None]):
                     yield ItemList(lang=self.settings.lang, id="items")
                 yield Reader(id="reader")
         yield StatusBar(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     # Setup ----------------------------------------------------------------------------------
 
@@ -111,6 +116,7 @@ class MainScreen(Screen[None]):
         self.query_one(ItemList).focus()
         self.status_bar.offline(self.veille.offline)
         self.reader_pane.offline = self.veille.offline
+        self.reader_pane.set_reading_width(self.settings.reading_width)
         self.follower.start()
 
     def on_resize(self, event: Resize) -> None:
@@ -118,7 +124,14 @@ class MainScreen(Screen[None]):
 
     def show_view(self, entry: Entry, *, keep_id: int | None = None) -> None:
         self.entry = entry
-        source = LibrarySource(self.veille, entry.view, self.search_text)
+        prefs = self.prefs
+        source = LibrarySource(
+            self.veille,
+            entry.view,
+            self.search_text,
+            order=prefs.order(entry.key),
+            hide_read=prefs.hides_read(entry.key),
+        )
         self.item_list.show(source, keep_id=keep_id)
 
     # Routing --------------------------------------------------------------------------------
@@ -149,9 +162,16 @@ class MainScreen(Screen[None]):
 
     @on(ItemList.Loaded)
     def list_loaded(self, event: ItemList.Loaded) -> None:
-        self.status_bar.describe(self.entry.title, event.count, self.search_text, exact=event.exact)
+        self.status_bar.describe(
+            self.entry.title,
+            event.count,
+            self.search_text,
+            exact=event.exact,
+            unread=self.feed_tree.unread_of(self.entry.key),
+        )
         self.status_bar.selection(len(self.item_list.selection))
         self.refresh_bindings()
+        self.flow.loaded(exact=event.exact)
 
     @on(ItemList.Highlighted)
     def highlighted(self, event: ItemList.Highlighted) -> None:
@@ -187,7 +207,7 @@ class MainScreen(Screen[None]):
 
         def found(where: tuple[int, int] | None) -> None:
             if where is None:
-                self.notify(_("No more unread items this way."))
+                self.flow.exhausted(direction)
             elif generation == self.item_list.generation:
                 self.item_list.move_to(where[0])
                 self.open_item(where[1])
@@ -318,31 +338,9 @@ class MainScreen(Screen[None]):
         self.dialogs.save_search()
 
     def action_full_text(self) -> None:
-        row = self.item_list.current_row
+        row = self.marker.current()
         if row is not None:
             self.fetcher.full_text(row.id)
-
-    def action_browser(self) -> None:
-        row = self.item_list.current_row
-        url = checked_link(row.url) if row else None
-        if url:
-            self.jobs.open_in_browser(url)
-
-    def action_copy_link(self) -> None:
-        row = self.item_list.current_row
-        url = checked_link(row.url) if row else None
-        if url:
-            self.app.copy_to_clipboard(url)
-            self.notify(_("Link copied."))
-
-    def action_link(self, number: int) -> None:
-        url = checked_link(self.reader_pane.link(number) or "")
-        if url:
-            self.jobs.open_in_browser(url)
-        else:
-            self.notify(
-                _("Link {number} cannot be opened here.").format(number=number), severity="warning"
-            )
 
     def action_link_prompt(self) -> None:
         self.dialogs.link_prompt()
@@ -403,9 +401,6 @@ class MainScreen(Screen[None]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """What the footer shows, in the user's language."""
         return translated(super().active_bindings)
-
-    def action_help(self) -> None:
-        self.open_dialog(HelpScreen(help_rows(self.BINDINGS, self.app_keymap)))
 
     def action_resize(self, pane: str, delta: int) -> None:
         self.panes.resize(pane, delta)

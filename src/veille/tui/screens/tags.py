@@ -1,8 +1,10 @@
 """The tag editor: add and remove several tags at once, with completion from existing tags.
 
 Current tags are listed checked; unchecking removes them. The input takes one or several new tags
-separated by commas and completes from the tags the library already has; a tag not yet known is
-created when saved.
+separated by commas; under it, the library's tags that match the tag being typed are listed
+(those starting with it first, then those containing it, so `cnil` finds `cnil/sanctions`).
+Up and Down choose one, Tab takes it into the box, and one Enter saves: the chosen match (or
+what was typed) with the checked tags. A tag not yet known is created when saved.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, SelectionList
+from textual.widgets import Button, Input, Label, OptionList, SelectionList
+from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from veille.core.text import clean_line
@@ -26,8 +28,21 @@ from veille.tui.widgets.inputs import SafeInput
 TagChange = tuple[list[str], list[str]]
 
 
+MATCHES = 8  # completions listed at once
+
+
 def split_tags(text: str) -> list[str]:
     return [t for t in (clean_line(p) for p in text.split(",")) if t]
+
+
+def matching_tags(known: list[str], typed: str, exclude: set[str]) -> list[str]:
+    """Known tags for the tag being typed: starting with it, then containing it."""
+    word = typed.strip().casefold()
+    if not word:
+        return []
+    starts = [t for t in known if t.casefold().startswith(word) and t not in exclude]
+    inside = [t for t in known if word in t.casefold() and t not in exclude and t not in starts]
+    return (starts + inside)[:MATCHES]
 
 
 class TagInput(SafeInput):
@@ -50,6 +65,14 @@ class TagInput(SafeInput):
             event.stop()
             event.prevent_default()
             screen.enter(self.value)
+        elif event.key in ("down", "up"):
+            event.stop()
+            event.prevent_default()
+            screen.choose(1 if event.key == "down" else -1)
+        elif event.key == "tab" and screen.chosen() is not None:
+            event.stop()
+            event.prevent_default()
+            screen.take_chosen()
 
     def _on_paste(self, event: events.Paste) -> None:
         screen = self.screen
@@ -78,30 +101,65 @@ class TagEditor(Dialog[TagChange]):
                 *(Selection(Content(clean_line(tag)), tag, True) for tag in self.current),
                 id="tag-list",
             )
-            yield TagInput(
-                placeholder=_("new tags, separated by commas"),
-                suggester=SuggestFromList(self.known, case_sensitive=False),
-                id="tag-input",
+            yield TagInput(placeholder=_("new tags, separated by commas"), id="tag-input")
+            yield OptionList(id="tag-matches")
+            yield Label(
+                Content(_("↑↓ choose a tag · Tab takes it · Enter saves · Esc cancels")),
+                id="tag-hint",
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="tag-save")
                 yield Button(_("Cancel"), id="tag-cancel")
 
-    def enter(self, typed: str) -> None:
-        """Enter adds what was typed to the list; Enter on an empty box saves."""
-        names = split_tags(typed)
-        if not names:
-            self.action_save()
+    def on_mount(self) -> None:
+        self.query_one("#tag-matches", OptionList).display = False
+
+    @on(Input.Changed, "#tag-input")
+    def _typed(self, event: Input.Changed) -> None:
+        """List the known tags matching the last tag of the box (after its last comma)."""
+        parts = event.value.split(",")
+        before = {clean_line(p) for p in parts[:-1]}
+        found = matching_tags(self.known, parts[-1], before)
+        matches = self.query_one("#tag-matches", OptionList)
+        matches.clear_options()
+        matches.add_options([Option(Content(clean_line(t)), id=t) for t in found])
+        matches.display = bool(found)
+        matches.highlighted = None
+
+    def chosen(self) -> str | None:
+        matches = self.query_one("#tag-matches", OptionList)
+        if not matches.display or matches.highlighted is None:
+            return None
+        return matches.get_option_at_index(matches.highlighted).id
+
+    def choose(self, step: int) -> None:
+        matches = self.query_one("#tag-matches", OptionList)
+        if not matches.display or not matches.option_count:
             return
-        selections = self.query_one("#tag-list", SelectionList)
-        present = {selections.get_option_at_index(i).value for i in range(selections.option_count)}
-        for name in names:
-            if name in present:
-                selections.select(name)
-            else:
-                selections.add_option(Selection(Content(name), name, True))
-                present.add(name)
-        self.query_one("#tag-input", Input).value = ""
+        now = matches.highlighted
+        if now is None:
+            matches.highlighted = 0 if step > 0 else matches.option_count - 1
+        else:
+            matches.highlighted = max(0, min(now + step, matches.option_count - 1))
+
+    def _with_chosen(self, typed: str) -> str:
+        chosen = self.chosen()
+        if chosen is None:
+            return typed
+        parts = typed.split(",")
+        parts[-1] = chosen
+        return ",".join(parts)
+
+    def take_chosen(self) -> None:
+        box = self.query_one("#tag-input", Input)
+        box.value = self._with_chosen(box.value) + ", "
+        box.cursor_position = len(box.value)
+
+    def enter(self, typed: str) -> None:
+        """One Enter saves: what was typed (its last tag replaced by the chosen match)."""
+        box = self.query_one("#tag-input", Input)
+        box.value = self._with_chosen(typed)
+        self.action_save()
 
     @on(Button.Pressed, "#tag-save")
     def action_save(self) -> None:

@@ -8,8 +8,11 @@ markup. A failing feed shows a mark, and its error appears as the tooltip-like l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -58,8 +61,15 @@ def entry_from_key(key: str) -> Entry | None:
     return None
 
 
-def _label(title: str, unread: int, *, failing: bool = False, bold: bool = False) -> Text:
+def _label(
+    title: str, unread: int, *, failing: bool = False, bold: bool = False, room: int = 0
+) -> Text:
+    """An entry's label; with `room` (columns), a long title gives way before its count."""
+    tail = (f" {unread}" if unread else "") + (" ⚠" if failing else "")
     text = literal(title, "bold" if bold else "")
+    if room and text.cell_len + len(tail) > room:
+        text.truncate(max(room - len(tail), 2) - 1)
+        text.append("…")
     if unread:
         text.append(f" {unread}", "bold")
     if failing:
@@ -71,8 +81,33 @@ def _label(title: str, unread: int, *, failing: bool = False, bold: bool = False
 _Planned = tuple[str | None, str, Entry | None, Text]
 
 
-def _plan(snap: Snapshot) -> list[_Planned]:
-    """The pane's nodes for `snap`, parents before their children."""
+def _room(width: int, depth: int) -> int:
+    """Columns a label has at `depth` in a pane `width` wide (guides and scrollbar aside)."""
+    return max(width - 2 * depth - 2, 6) if width else 0
+
+
+def _tag_plan(snap: Snapshot, width: int) -> list[_Planned]:
+    """Tags nested by `/`: `surveillance` over `surveillance/vsa`, counting its children's
+    unread items with its own (a tag's view shows its children's items too)."""
+    unread: dict[str, int] = {}
+    for tag in snap.tags:
+        parts = tag.name.split("/")
+        for depth in range(1, len(parts) + 1):
+            path = "/".join(parts[:depth])
+            unread[path] = unread.get(path, 0) + tag.unread
+    plan: list[_Planned] = []
+    for path in sorted(unread, key=lambda p: p.split("/")):
+        parts = path.split("/")
+        parent = "section:tags" if len(parts) == 1 else "tag:" + "/".join(parts[:-1])
+        entry = Entry(f"tag:{path}", View(tag=path), f"#{path}")
+        shown = f"#{parts[-1]}" if len(parts) == 1 else parts[-1]
+        label = _label(shown, unread[path], room=_room(width, len(parts)))
+        plan.append((parent, entry.key, entry, label))
+    return plan
+
+
+def _plan(snap: Snapshot, width: int = 0) -> list[_Planned]:
+    """The pane's nodes for `snap`, parents before their children, labels fitted to `width`."""
     plan: list[_Planned] = [
         (None, "all", Entry("all", View(), _("All")), _label(_("All"), snap.unread, bold=True)),
         (
@@ -90,19 +125,19 @@ def _plan(snap: Snapshot) -> list[_Planned]:
     ]
     if snap.tags:
         plan.append((None, "section:tags", None, Text(_("Tags"), "bold")))
-        for tag in snap.tags:
-            entry = Entry(f"tag:{tag.name}", View(tag=tag.name), f"#{tag.name}")
-            plan.append(("section:tags", entry.key, entry, _label(f"#{tag.name}", tag.unread)))
+        plan.extend(_tag_plan(snap, width))
     if snap.searches:
         plan.append((None, "section:searches", None, Text(_("Saved searches"), "bold")))
         for search in snap.searches:
             entry = Entry(f"search:{search.id}", View(saved_search_id=search.id), search.name)
-            plan.append(("section:searches", entry.key, entry, _label(search.name, search.unread)))
+            label = _label(search.name, search.unread, room=_room(width, 1))
+            plan.append(("section:searches", entry.key, entry, label))
     if snap.watches:
         plan.append((None, "section:watches", None, Text(_("Watches"), "bold")))
         for rule in snap.watches:
             entry = Entry(f"watch:{rule.id}", View(rule_id=rule.id), rule.name)
-            plan.append(("section:watches", entry.key, entry, _label(rule.name, rule.unread)))
+            label = _label(rule.name, rule.unread, room=_room(width, 1))
+            plan.append(("section:watches", entry.key, entry, label))
     unread_by_folder: dict[str, int] = {}
     for feed in snap.feeds:
         parts = feed.folder.split("/") if feed.folder else []
@@ -120,17 +155,33 @@ def _plan(snap: Snapshot) -> list[_Planned]:
                 if key not in placed:
                     placed.add(key)
                     entry = Entry(key, View(folder=path), parts[depth - 1])
-                    label = _label(parts[depth - 1], unread_by_folder[path], bold=True)
+                    label = _label(
+                        parts[depth - 1],
+                        unread_by_folder[path],
+                        bold=True,
+                        room=_room(width, depth - 1),
+                    )
                     plan.append((parent, key, entry, label))
                 parent = key
         entry = Entry(f"feed:{feed.id}", View(feed_id=feed.id), feed.display_title, feed)
-        label = _label(feed.display_title, feed.unread, failing=feed.failing)
+        depth = len(feed.folder.split("/")) if feed.folder else 0
+        label = _label(
+            feed.display_title, feed.unread, failing=feed.failing, room=_room(width, depth)
+        )
         plan.append((parent, entry.key, entry, label))
     return plan
 
 
 class FeedTree(Tree[Entry]):
     """A tree of views; posts `ViewSelected` when one is chosen."""
+
+    # The list's movement keys move whichever pane has the focus, as in newsboat.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", show=False),
+        Binding("k", "cursor_up", show=False),
+        Binding("home", "scroll_home", show=False),
+        Binding("end", "scroll_end", show=False),
+    ]
 
     @dataclass
     class ViewSelected(Message):
@@ -147,6 +198,8 @@ class FeedTree(Tree[Entry]):
         self._labels: dict[str, Text] = {}
         self._shape: list[tuple[str | None, str]] = []  # (parent key, key), in order
         self.feed_order: list[Entry] = []
+        self._snap: Snapshot | None = None
+        self._fitted_width = 0
 
     def fill(self, snap: Snapshot, select: str | None = None) -> None:
         """Show `snap`, keeping the selection (or moving it to `select`).
@@ -157,7 +210,8 @@ class FeedTree(Tree[Entry]):
         """
         if select is not None:
             self.selected_key = select
-        plan = _plan(snap)
+        self._snap = snap
+        plan = _plan(snap, self.size.width)
         shape = [(parent, key) for parent, key, _, _ in plan]
         if shape == self._shape:
             for _, key, entry, label in plan:
@@ -174,9 +228,10 @@ class FeedTree(Tree[Entry]):
         self._by_key.clear()
         self._node_by_key.clear()
         self._labels.clear()
+        parents = {parent for parent, _, _, _ in plan}
         for parent, key, entry, label in plan:
             under = self._node_by_key[parent] if parent else self.root
-            branch = key.startswith(("folder:", "section:"))
+            branch = key in parents or key.startswith(("folder:", "section:"))
             node = (
                 under.add(label, data=entry, expand=True)
                 if branch
@@ -190,6 +245,32 @@ class FeedTree(Tree[Entry]):
         self.feed_order = [e for _, _, e, _ in plan if e is not None and e.feed is not None]
         node = self._by_key.get(self.selected_key) or self._by_key["all"]
         self.move_cursor(node, animate=False)
+
+    def on_resize(self, event: Resize) -> None:
+        """Labels are fitted to the pane's width: fit them again (the shape stays)."""
+        if event.size.width != self._fitted_width and self._snap is not None:
+            self._fitted_width = event.size.width
+            self.fill(self._snap)
+
+    def unread_of(self, key: str) -> int | None:
+        """The unread count the pane shows beside entry `key` (None before it is filled)."""
+        snap = self._snap
+        if snap is None:
+            return None
+        kind, _, value = key.partition(":")
+        if key in ("all", "unread"):
+            return snap.unread
+        if kind == "feed":
+            return next((f.unread for f in snap.feeds if str(f.id) == value), None)
+        if kind == "tag":
+            tags = [t for t in snap.tags if t.name == value or t.name.startswith(value + "/")]
+            return sum(t.unread for t in tags) if tags else None
+        if kind == "folder":
+            inside = [
+                f for f in snap.feeds if f.folder == value or f.folder.startswith(value + "/")
+            ]
+            return sum(f.unread for f in inside)
+        return None
 
     def entry_for(self, key: str) -> Entry | None:
         node = self._by_key.get(key)

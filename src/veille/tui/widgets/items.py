@@ -26,12 +26,12 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from veille.core import list_mark
 from veille.core.model import ItemRow
-from veille.core.translations import _, ngettext
-from veille.tui.display import clean_line, short_date
+from veille.core.translations import _
+from veille.tui.display import clean_line
 from veille.tui.messages import TaskFailed
 from veille.tui.source import EmptySource, RowSource
+from veille.tui.widgets.columns import RowStyles, row_text
 
 PAGE = 100
 MAX_PAGES = 8
@@ -356,37 +356,12 @@ class ItemList(ScrollView, can_focus=True):
         return Strip(segments, width).crop_extend(0, width, base)
 
     def _row_text(self, row: ItemRow, width: int) -> Text:
-        dim = self.get_component_rich_style("item-list--dim")
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(
-            "●" if not row.read else " ", self.get_component_rich_style("item-list--unread")
+        style = self.get_component_rich_style
+        styles = RowStyles(
+            unread=style("item-list--unread"),
+            star=style("item-list--star"),
+            dim=style("item-list--dim"),
+            selected=style("item-list--selected"),
+            tag=style("item-list--tag"),
         )
-        text.append("★" if row.starred else " ", self.get_component_rich_style("item-list--star"))
-        text.append(list_mark(row.full_text_state, row.truncated), dim)
-        if row.id in self.selection:
-            text.append("✔", self.get_component_rich_style("item-list--selected"))
-        else:
-            text.append(" ")
-        text.append(short_date(row.sort_date, self.lang), dim)
-        feed_width = 16 if width >= 100 else 12 if width >= 60 else 0
-        if feed_width:
-            feed = clean_line(row.feed_title)
-            if len(feed) > feed_width:
-                feed = feed[: feed_width - 1] + "…"
-            text.append(" ")
-            text.append(feed.ljust(feed_width), dim)
-        text.append(" ")
-        title_style = Style(bold=not row.read)
-        text.append(clean_line(row.title) or "(untitled)", title_style)
-        if row.cluster_size > 1:
-            text.append(
-                ngettext("  +{count} source", "  +{count} sources", row.cluster_size - 1).format(
-                    count=row.cluster_size - 1
-                ),
-                dim,
-            )
-        tag_style = self.get_component_rich_style("item-list--tag")
-        for tag in row.tags:
-            text.append(" ")
-            text.append(f"#{clean_line(tag)}", tag_style)
-        return text
+        return row_text(row, width, styles, lang=self.lang, selected=row.id in self.selection)

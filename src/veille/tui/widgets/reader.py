@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -50,7 +52,15 @@ def render_body(item: Item, width: int | None = None) -> Body:
     return Body(rendered.text, list(rendered.links), bool(item.full_text))
 
 
-def header_text(item: Item, lang: str) -> Text:
+WORDS_PER_MINUTE = 230  # an adult's silent reading of prose
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes to read `text`, at least one."""
+    return max(1, round(len(text.split()) / WORDS_PER_MINUTE))
+
+
+def header_text(item: Item, lang: str, minutes: int = 0) -> Text:
     text = Text()
     text.append_text(literal(item.title or "(untitled)", "bold"))
     if item.starred:
@@ -62,6 +72,10 @@ def header_text(item: Item, lang: str) -> Text:
     when = long_date(item.published or item.sort_date, lang)
     if when:
         byline.append(Text(when))
+    if minutes:
+        byline.append(
+            Text(ngettext("{n} min read", "{n} min read", minutes).format(n=minutes), "dim")
+        )
     text.append_text(Text(" · ").join(byline))
     if item.cluster_size > 1:
         text.append(
@@ -127,11 +141,23 @@ def links_text(links: list[str]) -> Text:
 class Reader(VerticalScroll, can_focus=True):
     """Shows one item; `links` are its footnote links, numbered from 1."""
 
+    # With the focus here, the list's movement keys scroll the article.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_by(1)", show=False),
+        Binding("k", "scroll_by(-1)", show=False),
+    ]
+
+    def action_scroll_by(self, lines: int) -> None:
+        """Scroll, or stay put at an end: the key never falls through to the list behind."""
+        self.scroll_relative(y=lines, animate=False)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.item: Item | None = None
         self.links: list[str] = []
         self.offline = False  # the app cannot fetch: say so instead of offering to
+        self.minutes = 0  # reading time of the article shown
+        self.reading_width = 72  # columns the text is wrapped to at most
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -140,10 +166,20 @@ class Reader(VerticalScroll, can_focus=True):
         yield Static(Text(""), id="reader-status")
         yield Static(Text(""), id="reader-body")
 
+    def on_mount(self) -> None:
+        self.set_reading_width(self.reading_width)
+
+    def set_reading_width(self, columns: int) -> None:
+        """Wrap the article to at most `columns` (long lines are hard to follow)."""
+        self.reading_width = columns
+        for part in self.query(Static):
+            part.styles.max_width = columns
+
     def show(self, item: Item, body: Body, lang: str) -> None:
         self.item = item
         self.links = body.links
-        self.query_one("#reader-header", Static).update(header_text(item, lang))
+        self.minutes = reading_minutes(body.text.plain)
+        self.query_one("#reader-header", Static).update(header_text(item, lang, self.minutes))
         self.query_one("#reader-status", Static).update(
             status_text(item, body, lang, offline=self.offline)
         )
@@ -156,7 +192,7 @@ class Reader(VerticalScroll, can_focus=True):
     def update_header(self, item: Item, lang: str) -> None:
         """The star, tags or note changed: redraw the header only."""
         self.item = item
-        self.query_one("#reader-header", Static).update(header_text(item, lang))
+        self.query_one("#reader-header", Static).update(header_text(item, lang, self.minutes))
 
     def clear(self) -> None:
         self.item = None

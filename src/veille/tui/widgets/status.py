@@ -11,6 +11,10 @@ from veille.core.translations import _, ngettext
 from veille.tui.display import literal
 
 
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
 class StatusBar(Horizontal):
     _selected = 0  # the selection count shown
 
@@ -23,8 +27,21 @@ class StatusBar(Horizontal):
     def on_mount(self) -> None:
         self.query_one(ProgressBar).display = False
 
-    def describe(self, view_title: str, count: int, query: str = "", *, exact: bool = True) -> None:
+    def describe(
+        self,
+        view_title: str,
+        count: int,
+        query: str = "",
+        *,
+        exact: bool = True,
+        unread: int | None = None,
+    ) -> None:
+        """`count` rows in the list; `unread`: the feeds pane's unread count for the view."""
         text = literal(view_title, "bold")
+        if unread is not None and not query:
+            text.append("  ")
+            text.append(_("{n} unread").format(n=_number(unread)), "bold")
+            text.append(" /")
         if exact:
             text.append(
                 ngettext("  {count} item", "  {count} items", count)
