@@ -211,3 +211,25 @@ def test_hidden_items_show_only_where_the_query_names_them(
     assert hidden in [r.id for r in lib.rows("-is:hidden OR is:hidden")]
     assert lib.count('"is:hidden"') == 0  # the note's words, but the item stays hidden
     assert lib.count('note:"is hidden"') == 0
+
+
+def test_french_time_words_and_units_beside_the_english(
+    lib: Library, titles: dict[str, int]
+) -> None:
+    recent = found(lib, "since:3j")
+    assert {"La CNIL sanctionne un géant du numérique", "Sécurité des mots de passe"} <= recent
+    assert "Reconnaissance faciale : le débat revient" not in recent
+    assert "Un pare-feu pour tous" in found(lib, "before:2sem")
+    pairs = [
+        ("hier", "yesterday"),
+        ("Aujourd'hui", "today"),
+        ("aujourd’hui", "today"),
+        ("1j", "1d"),
+        ("2sem", "2w"),
+        ("2mois", "2m"),
+        ("1an", "1y"),
+        ("2ans", "2y"),
+    ]
+    for french, english in pairs:
+        for name in ("since", "before"):
+            assert found(lib, f"{name}:{french}") == found(lib, f"{name}:{english}"), french

@@ -45,7 +45,10 @@ MAX_DEPTH = 50  # nested parentheses; deeper would only exhaust the stack
 _NAME = re.compile(r"[A-Za-z]+")
 _DELIMITERS = set(' \t\r\n()"')
 _SPACE = set(" \t\r\n")
-_DURATION = re.compile(r"^(\d{1,5})([hdwmy])$")
+_DURATION = re.compile(r"^(\d{1,5})([hdwmy]|j|sem|mois|ans?)$")
+# French beside English: `since:hier`, `since:2sem`. The parser hands the compiler the English.
+_FRENCH_UNITS = {"j": "d", "sem": "w", "mois": "m", "a": "y", "an": "y", "ans": "y"}
+_DAY_WORDS = {"hier": "yesterday", "aujourd'hui": "today", "aujourdhui": "today"}
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -206,9 +209,13 @@ def _check_value(name: str, value: str, column: int) -> str:
             )
         return lowered
     if name in ("since", "before"):
-        lowered = value.lower()
-        if lowered in ("today", "yesterday") or _DURATION.match(lowered):
+        lowered = value.lower().replace("’", "'")
+        lowered = _DAY_WORDS.get(lowered, lowered)
+        if lowered in ("today", "yesterday"):
             return lowered
+        age = _DURATION.match(lowered)
+        if age:
+            return age[1] + _FRENCH_UNITS.get(age[2], age[2])
         match = _DAY.match(value)
         if match and _valid_day(match):
             return value
