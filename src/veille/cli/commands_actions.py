@@ -178,7 +178,8 @@ def cmd_tags(ctx: Context, args: argparse.Namespace) -> int:
         counts = v.tags()
         width = max((len(t.name) for t in counts), default=0)
         for t in counts:
-            ctx.print(f"{t.name:<{width}}  {t.items:>6} items  {t.unread:>6} unread")
+            shown = _("{items:>6} items  {unread:>6} unread").format(items=t.items, unread=t.unread)
+            ctx.print(f"{t.name:<{width}}  {shown}")
         if not counts:
             ctx.print(_("no tags yet: `veille tag ITEM +tag`"))
     return 0

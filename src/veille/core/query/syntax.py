@@ -56,7 +56,7 @@ class QueryError(VeilleError, ValueError):
     """A query that cannot be understood: what went wrong and where (1-based column)."""
 
     def __init__(self, message: str, column: int) -> None:
-        super().__init__(f"{message} (at column {column})")
+        super().__init__(_("{message} (at column {column})").format(message=message, column=column))
         self.message = message
         self.column = column
 
