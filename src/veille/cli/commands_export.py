@@ -7,7 +7,7 @@ from pathlib import Path
 
 from veille.cli.context import Context
 from veille.core import FORMATS
-from veille.core.translations import _
+from veille.core.translations import _, ngettext
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,7 +46,11 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     done = v.export(args.format, options, query=query, to=args.output)
     if args.output:
         ctx.warn(
-            _("exported {count} items to {output}").format(count=done.count, output=args.output)
+            ngettext(
+                "exported {count} item to {output}",
+                "exported {count} items to {output}",
+                done.count,
+            ).format(count=done.count, output=args.output)
         )
     else:
         ctx.write(done.text)
