@@ -43,6 +43,8 @@ QUERIES = [
     "has:note",
     "(climat OR énergie) -tag:à-lire since:90d",
     "lang:en transparence",
+    "sécurités",  # stemmed: every form of « sécurité » the index holds
+    "surveillances -données",
 ]
 
 

@@ -51,7 +51,7 @@ def test_colons_that_are_not_filters_are_words() -> None:
         ("is:starred tag:", 16, "`tag:` needs a value"),
         ("is:favori", 4, "is:starred"),
         ("has:", 5, "`has:` needs a value"),
-        ("since:hier", 7, "needs a date like 2026-02-01"),
+        ("since:demain", 7, "needs a date like 2026-02-01"),
         ("since:2026-02-30", 7, "needs a date"),
         ("id:abc", 4, "needs an item number"),
         ("lang:français", 6, "language code"),

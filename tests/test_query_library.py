@@ -211,3 +211,55 @@ def test_hidden_items_show_only_where_the_query_names_them(
     assert hidden in [r.id for r in lib.rows("-is:hidden OR is:hidden")]
     assert lib.count('"is:hidden"') == 0  # the note's words, but the item stays hidden
     assert lib.count('note:"is hidden"') == 0
+
+
+def test_french_time_words_and_units_beside_the_english(
+    lib: Library, titles: dict[str, int]
+) -> None:
+    recent = found(lib, "since:3j")
+    assert {"La CNIL sanctionne un géant du numérique", "Sécurité des mots de passe"} <= recent
+    assert "Reconnaissance faciale : le débat revient" not in recent
+    assert "Un pare-feu pour tous" in found(lib, "before:2sem")
+    pairs = [
+        ("hier", "yesterday"),
+        ("Aujourd'hui", "today"),
+        ("aujourd’hui", "today"),
+        ("1j", "1d"),
+        ("2sem", "2w"),
+        ("2mois", "2m"),
+        ("1an", "1y"),
+        ("2ans", "2y"),
+    ]
+    for french, english in pairs:
+        for name in ("since", "before"):
+            assert found(lib, f"{name}:{french}") == found(lib, f"{name}:{english}"), french
+
+
+def test_words_find_their_other_forms_by_the_items_language(
+    lib: Library, titles: dict[str, int]
+) -> None:
+    cnil = "La CNIL sanctionne un géant du numérique"  # « Une amende pour la sécurité… »
+    assert cnil in found(lib, "amendes")
+    assert cnil in found(lib, "sanctionné")
+    assert cnil in found(lib, "sanctions")
+    assert cnil not in found(lib, '"amendes"')  # a quoted word stays exact
+    assert cnil not in found(lib, '"sanctions"')
+    assert cnil in found(lib, '"amende"')
+    assert cnil not in found(lib, "amendes*")  # so does a prefix
+    assert cnil not in found(lib, "amendes -amende")
+    assert lib.count("amendes") == len(found(lib, "amendes"))
+
+
+def test_each_language_stems_only_its_own_items(lib: Library, titles: dict[str, int]) -> None:
+    monde = next(f for f in lib.feeds() if "lemonde" in f.url)
+    french = ParsedEntry(
+        guid="checks-fr", link="https://example.org/checks", title="Des checks à la française",
+        published=NOW - timedelta(days=1),
+    )  # fmt: skip
+    ingest(lib, monde.id, ParsedFeed(title="Le Monde", language="fr-FR", entries=[french]),
+           status=200)  # fmt: skip
+    # English forms (checking → checks) for the English item, not for the French one.
+    assert found(lib, "checking") == {"Facial recognition in stations"}
+    assert "Des checks à la française" in found(lib, "checks")
+    # French forms (biométrique → biométrie) for the French item only.
+    assert found(lib, "biométrique") == {"Reconnaissance faciale : le débat revient"}

@@ -157,7 +157,7 @@ def _failed(error: BaseException, paths: Paths | None, ctx: Context | None) -> i
     if isinstance(error, OSError):
         return _say(_os_error(error), 1)
     if isinstance(error, OverflowError):
-        return _say("a number is too large (ids and counts go up to 9223372036854775807)", 1)
+        return _say(_("a number is too large (ids and counts go up to 9223372036854775807)"), 1)
     if isinstance(error, ValueError):
         return _say(str(error), 1)
     return _unexpected(error, paths)
@@ -177,11 +177,11 @@ def _os_error(error: OSError) -> str:
         # Only the standard streams fail without a file name here.
         _silence_stdout()
         reason = (
-            "the disk is full"
+            _("the disk is full")
             if error.errno in (errno.ENOSPC, errno.EDQUOT)
             else (error.strerror or str(error))
         )
-        return f"cannot write to standard output: {reason}"
+        return _("cannot write to standard output: {reason}").format(reason=reason)
     return describe_os_error(error, error.filename)
 
 
@@ -207,8 +207,8 @@ def _unexpected(error: BaseException, paths: Paths | None) -> int:
             handle.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} veille {__version__}\n")
             handle.write("".join(traceback.format_exception(error)))
     except OSError:
-        return _say(f"unexpected error ({name}); it could not be logged", 1)
-    return _say(f"unexpected error ({name}); details in {log}", 1)
+        return _say(_("unexpected error ({name}); it could not be logged").format(name=name), 1)
+    return _say(_("unexpected error ({name}); details in {log}").format(name=name, log=log), 1)
 
 
 def run_app(ctx: Context) -> int:

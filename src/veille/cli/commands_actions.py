@@ -8,7 +8,7 @@ import sys
 from veille.cli.arguments import item_id
 from veille.cli.context import CommandError, Context
 from veille.core import Rule
-from veille.core.translations import N_, _
+from veille.core.translations import N_, _, ngettext
 
 
 def _targets(p: argparse.ArgumentParser) -> None:
@@ -102,9 +102,11 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
     else:
         changed = ctx.veille.set_marks(ids, read=on)
     ctx.print(
-        _("{flag}: {changed} of {n_ids} items changed").format(
-            flag=args.flag, changed=changed, n_ids=len(ids)
-        )
+        ngettext(
+            "{flag}: {changed} of {n_ids} item changed",
+            "{flag}: {changed} of {n_ids} items changed",
+            len(ids),
+        ).format(flag=args.flag, changed=changed, n_ids=len(ids))
     )
     return 0
 
@@ -138,7 +140,9 @@ def cmd_tag(ctx: Context, args: argparse.Namespace) -> int:
     targets = resolve_items(ctx, ids, args.query)
     ctx.veille.tag(targets, add=add, remove=remove)
     ctx.print(
-        _("tagged {n_targets} items").format(n_targets=len(targets))
+        ngettext("tagged {n_targets} item", "tagged {n_targets} items", len(targets)).format(
+            n_targets=len(targets)
+        )
         + (f" +{' +'.join(add)}" if add else "")
         + (f" -{' -'.join(remove)}" if remove else "")
     )
@@ -167,18 +171,25 @@ def cmd_tags(ctx: Context, args: argparse.Namespace) -> int:
     if command == "rename":
         moved = v.rename_tag(args.old, args.new)
         ctx.print(
-            _("renamed {old} → {new} on {moved} items").format(
-                old=args.old, new=args.new, moved=moved
-            )
+            ngettext(
+                "renamed {old} → {new} on {moved} item",
+                "renamed {old} → {new} on {moved} items",
+                moved,
+            ).format(old=args.old, new=args.new, moved=moved)
         )
     elif command == "delete":
         removed = v.delete_tag(args.name)
-        ctx.print(_("deleted {name} from {removed} items").format(name=args.name, removed=removed))
+        ctx.print(
+            ngettext(
+                "deleted {name} from {removed} item", "deleted {name} from {removed} items", removed
+            ).format(name=args.name, removed=removed)
+        )
     else:
         counts = v.tags()
         width = max((len(t.name) for t in counts), default=0)
         for t in counts:
-            ctx.print(f"{t.name:<{width}}  {t.items:>6} items  {t.unread:>6} unread")
+            shown = _("{items:>6} items  {unread:>6} unread").format(items=t.items, unread=t.unread)
+            ctx.print(f"{t.name:<{width}}  {shown}")
         if not counts:
             ctx.print(_("no tags yet: `veille tag ITEM +tag`"))
     return 0
@@ -188,7 +199,11 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
     if args.watch_command == "apply":
         counts = ctx.veille.apply_watches(args.name)
         for name, count in counts.items():
-            ctx.print(_("{name}: {count} items matched").format(name=name, count=count))
+            ctx.print(
+                ngettext(
+                    "{name}: {count} item matched", "{name}: {count} items matched", count
+                ).format(name=name, count=count)
+            )
         if not counts:
             ctx.print(_("no watch rules: add [[watch]] entries to config.toml"))
         return 0

@@ -249,7 +249,11 @@ def _print_feed(ctx: Context, f: Feed) -> None:
     if f.moved_to:
         ctx.print(_("     moved permanently to {moved_to}").format(moved_to=redact_url(f.moved_to)))
     if f.failing:
-        retry = f", next try {f.next_retry:%Y-%m-%d %H:%M} UTC" if f.next_retry else ""
+        retry = (
+            _(", next try {moment} UTC").format(moment=f"{f.next_retry:%Y-%m-%d %H:%M}")
+            if f.next_retry
+            else ""
+        )
         ctx.print(
             _("     last error: {last_error} ({failures} in a row{retry})").format(
                 last_error=f.last_error, failures=f.failures, retry=retry
@@ -286,7 +290,11 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     titles: dict[int, str] = {}
 
     def progress(p: RefreshProgress) -> None:
-        bar.update(p.done, p.total, f"feeds, {p.new_items} new" if p.new_items else "feeds")
+        bar.update(
+            p.done,
+            p.total,
+            _("feeds, {new} new").format(new=p.new_items) if p.new_items else _("feeds"),
+        )
 
     def stored(report: RefreshReport) -> None:
         # The feeds are in the library: say so now, while the articles are fetched.

@@ -8,7 +8,7 @@ from typing import Any
 from veille.cli.arguments import count
 from veille.cli.context import Context
 from veille.core import Item
-from veille.core.translations import _
+from veille.core.translations import N_, _
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -75,6 +75,16 @@ def cmd_items(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
+STAT_LABELS = {
+    "feeds": N_("feeds"),
+    "failing_feeds": N_("failing feeds"),
+    "items": N_("items"),
+    "unread": N_("unread"),
+    "starred": N_("starred"),
+    "tagged": N_("tagged"),
+}
+
+
 def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     s = ctx.veille.stats()
     data = {
@@ -88,7 +98,8 @@ def cmd_stats(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         ctx.print_json(data)
     else:
-        width = max(len(k) for k in data)
-        for key, value in data.items():
-            ctx.print(f"{key.replace('_', ' '):<{width}}  {value}")
+        labels = [_(STAT_LABELS[key]) for key in data]
+        width = max(len(label) for label in labels)
+        for label, value in zip(labels, data.values(), strict=True):
+            ctx.print(f"{label:<{width}}  {value}")
     return 0

@@ -50,8 +50,10 @@ class Context:
             return
         if seconds >= self.veille.busy_timeout:
             raise LibraryBusy(
-                f"another veille process kept the library {self.paths.library} busy too long; "
-                "nothing was changed"
+                _(
+                    "another veille process kept the library {path} busy too long; "
+                    "nothing was changed"
+                ).format(path=self.paths.library)
             )
         if seconds >= 1 and not self._told_waiting and self.err.isatty():
             self._told_waiting = True

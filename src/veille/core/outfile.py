@@ -34,20 +34,20 @@ def describe(error: OSError, path: Path | str) -> str:
     """What happened to `path`, in words a user can act on."""
     code = error.errno
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return f"the disk is full ({path})"
+        return _("the disk is full ({path})").format(path=path)
     if code == errno.EFBIG:
-        return f"{path} would be larger than this system allows a file to be"
+        return _("{path} would be larger than this system allows a file to be").format(path=path)
     if code == errno.EISDIR:
-        return f"{path} is a folder; give a file name"
+        return _("{path} is a folder; give a file name").format(path=path)
     if code == errno.ENOTDIR:
-        return f"a part of {path} is a file, not a folder"
+        return _("a part of {path} is a file, not a folder").format(path=path)
     if code == errno.ENOENT:
-        return f"the folder of {path} does not exist"
+        return _("the folder of {path} does not exist").format(path=path)
     if code in (errno.EACCES, errno.EPERM):
-        return f"permission denied for {path}"
+        return _("permission denied for {path}").format(path=path)
     if code == errno.EROFS:
-        return f"{path} is on a read-only file system"
-    return f"cannot write {path}: {error.strerror or error}"
+        return _("{path} is on a read-only file system").format(path=path)
+    return _("cannot write {path}: {reason}").format(path=path, reason=error.strerror or error)
 
 
 def check_target(path: Path) -> None:
@@ -169,7 +169,7 @@ def write_output(path: Path, data: str | bytes, *, private: bool = False) -> Non
 
 
 def _left(path: Path) -> str:
-    return "the previous file was left as it was" if path.exists() else "nothing was written"
+    return _("the previous file was left as it was") if path.exists() else _("nothing was written")
 
 
 def _remove(tmp: Path) -> None:

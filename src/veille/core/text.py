@@ -204,6 +204,20 @@ def fold(text: str | None) -> str:
     return _combining().sub("", unicodedata.normalize("NFKD", folded))
 
 
+def collation_key(text: str) -> tuple[str, str, str]:
+    """The order a French reader expects for names (tags, feeds, folders): accents and case
+    set aside first (« À relire » beside « a-lire », not after « z »), then unaccented before
+    accented, then lower case before upper, so the order is total and stable. No locale: the
+    same on every machine, and `setlocale` (process-wide) is never touched."""
+    return fold(text), text.casefold(), text.swapcase()
+
+
+def collate(left: str, right: str) -> int:
+    """`collation_key` as an SQLite collation (`COLLATE veille`)."""
+    a, b = collation_key(left), collation_key(right)
+    return (a > b) - (a < b)
+
+
 @functools.cache
 def _combining() -> re.Pattern[str]:
     """Every combining mark of the Basic Multilingual Plane, as one character class: one regex

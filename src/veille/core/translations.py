@@ -6,7 +6,7 @@ where it is shown (a key's description in a class-level table, say). The catalog
 `.mo` files under `veille/locale/`, compiled from the `.po` files beside them with Babel.
 
 The language is process-wide on purpose: a terminal program speaks one language, and the list
-rendering calls `_` on every row, so a lookup is one bound-method call into a dict. It is chosen
+rendering calls `_` on every row, so a lookup is one dict lookup. It is chosen
 by `lang` in config.toml, else by the locale's environment variables, else English; nothing here
 calls `setlocale`.
 """
@@ -38,14 +38,14 @@ LANGUAGES = ("en", "fr")
 """The languages veille speaks; English is the message ids themselves."""
 
 _ENGLISH = gettext.NullTranslations()
-_gettext = _ENGLISH.gettext
+_messages: dict[str, str] = {}  # the catalogue's singular messages: one dict lookup per `_`
 _ngettext = _ENGLISH.ngettext
 _language = "en"
 
 
 def _(message: str) -> str:
     """The translation of `message` in the user's language."""
-    return _gettext(message)
+    return _messages.get(message, message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
@@ -71,13 +71,20 @@ def _catalogue(language: str) -> gettext.NullTranslations:
         return _ENGLISH  # a damaged install still speaks English rather than failing
 
 
+@cache
+def _singular(catalogue: gettext.NullTranslations) -> dict[str, str]:
+    # GNUTranslations keeps singular messages under their id and plural forms under (id, n).
+    found: dict[object, str] = getattr(catalogue, "_catalog", {})
+    return {key: text for key, text in found.items() if isinstance(key, str) and key}
+
+
 def use_language(language: str) -> None:
     """Speak `language` ("en" or "fr") from now on, in every thread."""
-    global _gettext, _ngettext, _language
+    global _messages, _ngettext, _language
     if language not in LANGUAGES:
         language = "en"
     catalogue = _catalogue(language)
-    _gettext, _ngettext, _language = catalogue.gettext, catalogue.ngettext, language
+    _messages, _ngettext, _language = _singular(catalogue), catalogue.ngettext, language
 
 
 def current_language() -> str:

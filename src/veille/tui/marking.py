@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from veille.core import Item, ItemRow
-from veille.core.translations import N_, _
+from veille.core.translations import N_, _, ngettext
 from veille.tui.messages import LibraryChanged
 
 if TYPE_CHECKING:
@@ -165,7 +165,13 @@ class Marker:
     def _marked_all(self, ids: list[int]) -> None:
         screen = self._screen
         self.undo_ids = ids
-        screen.notify(_("{n_ids} items marked read. Press U to undo.").format(n_ids=len(ids)))
+        screen.notify(
+            ngettext(
+                "{n_ids} item marked read. Press U to undo.",
+                "{n_ids} items marked read. Press U to undo.",
+                len(ids),
+            ).format(n_ids=len(ids))
+        )
         screen.item_list.update_all(read=True)
         screen.post_message(LibraryChanged())
 
@@ -173,7 +179,11 @@ class Marker:
         ids, self.undo_ids = self.undo_ids, []
         if ids:
             self.set_marks(ids, read=False, reload=True)
-            self._screen.notify(_("{n_ids} items unread again.").format(n_ids=len(ids)))
+            self._screen.notify(
+                ngettext(
+                    "{n_ids} item unread again.", "{n_ids} items unread again.", len(ids)
+                ).format(n_ids=len(ids))
+            )
         self._screen.refresh_bindings()
 
     def change_tags(self, ids: list[int], add: list[str], remove: list[str]) -> None:

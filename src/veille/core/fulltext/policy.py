@@ -17,6 +17,7 @@ from typing import Literal
 
 from veille.core.model import FeedPolicy, FullTextPolicy
 from veille.core.settings import Settings
+from veille.core.translations import N_, _
 
 __all__ = ["FIRST_REFRESH_PREFETCH", "EffectivePolicy", "PolicyOrigin", "feed_policy"]
 
@@ -30,7 +31,7 @@ FIRST_REFRESH_PREFETCH = 10
 PolicyOrigin = Literal["feed", "config-feed", "config"]
 
 _ORIGIN_WORDS = {
-    "feed": "its own",
+    "feed": N_("its own"),
     "config-feed": 'config.toml [feeds."…"]',
     "config": "config.toml full_text",
 }
@@ -43,7 +44,7 @@ class EffectivePolicy:
 
     @property
     def origin_words(self) -> str:
-        return _ORIGIN_WORDS[self.origin]
+        return _(_ORIGIN_WORDS[self.origin])
 
 
 def feed_policy(settings: Settings, url: str, own: FeedPolicy | str) -> EffectivePolicy:

@@ -36,6 +36,7 @@ from veille.core.library import Failed, Fetched, Library, NotModified, StoreResu
 from veille.core.model import Feed, NotAFeedError
 from veille.core.redact import redact_url
 from veille.core.settings import Settings
+from veille.core.translations import _
 
 __all__ = [
     "PROCESS_POOL_FROM",
@@ -139,10 +140,10 @@ def cleartext_warning(settings: Settings, feeds: Iterable[str]) -> str:
             hosts.add(host)
     if not hosts:
         return ""
-    return (
-        f"note: the cookies and headers config.toml gives {', '.join(sorted(hosts))} are not "
+    return _(
+        "note: the cookies and headers config.toml gives {hosts} are not "
         "sent to its http:// feeds: they travel over https only (subscribe with https://)"
-    )
+    ).format(hosts=", ".join(sorted(hosts)))
 
 
 def due_feeds(feeds: Sequence[Feed], *, force: bool, now: float) -> tuple[list[Feed], int]:

@@ -37,7 +37,7 @@ from veille.core.library._sound import (
 from veille.core.outfile import OutputError, check_target, write_with
 from veille.core.query import normalize_tag
 from veille.core.redact import redact_url
-from veille.core.text import clean_line, clean_note, fold
+from veille.core.text import clean_line, clean_note, collate, fold
 from veille.core.translations import _
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database"]
@@ -127,6 +127,7 @@ class Database:
                 )
             ) from None
         conn.create_function("veille_fold", 1, fold, deterministic=True)
+        conn.create_collation("veille", collate)  # names in the order a French reader expects
         # A feed without a title is shown by its address, which must not show its key.
         conn.create_function("veille_redact", 1, redact_url, deterministic=True)
         # For the migration that cleans what users typed before their inputs were cleaned.

@@ -163,8 +163,8 @@ def feeds(conn: sqlite3.Connection, *, counts: bool = True) -> list[Feed]:
     found = []
     for row in conn.execute(
         f"SELECT {FEED_COLUMNS} FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id "
-        "ORDER BY COALESCE(d.path, ''), COALESCE(NULLIF(f.user_title, ''), f.title, f.url) "
-        "COLLATE NOCASE, f.id"
+        "ORDER BY COALESCE(d.path, '') COLLATE veille, "
+        "COALESCE(NULLIF(f.user_title, ''), f.title, f.url) COLLATE veille, f.id"
     ):
         one = _feed(row)
         one.total, one.unread = totals.get(one.id, (0, 0))
@@ -174,7 +174,7 @@ def feeds(conn: sqlite3.Connection, *, counts: bool = True) -> list[Feed]:
 
 
 def folders(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT path FROM folders ORDER BY path")]
+    return [r[0] for r in conn.execute("SELECT path FROM folders ORDER BY path COLLATE veille")]
 
 
 def set_feed_folder(db: Database, feed_id: int, folder: str) -> None:

@@ -26,6 +26,7 @@ from veille.core.library._plans import (
 )
 from veille.core.library._sql import ROW_COLUMNS, dt, story_sizes
 from veille.core.library._views import Condition, View, build_where
+from veille.core.library._vocabulary import forms_in
 from veille.core.model import ItemRow
 from veille.core.query.condition import Part, Sql, conjunction, render
 
@@ -61,7 +62,7 @@ def condition(
     if view is not None and view.rule_id is not None:
         row = conn.execute("SELECT query FROM rules WHERE id = ?", (view.rule_id,)).fetchone()
         extra = (row[0],) if row else ("id:0",)
-    return build_where(query, view, extra_queries=extra, collapse=collapse)
+    return build_where(query, view, extra_queries=extra, collapse=collapse, forms=forms_in(conn))
 
 
 def count(

@@ -160,7 +160,7 @@ def tag_counts(conn: sqlite3.Connection) -> list[TagCount]:
         for name, items, unread in conn.execute(
             """SELECT t.name, count(*), sum(i.read = 0 AND i.hidden = 0)
                FROM tags t JOIN item_tags it ON it.tag_id = t.id JOIN items i ON i.id = it.item_id
-               GROUP BY t.id ORDER BY t.name"""
+               GROUP BY t.id ORDER BY t.name COLLATE veille"""
         )
     ]
 

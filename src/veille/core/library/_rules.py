@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from veille.core.library._db import Database
 from veille.core.library._problems import LibraryError
 from veille.core.library._views import build_where
+from veille.core.library._vocabulary import forms_in
 from veille.core.model import Rule
 from veille.core.query import normalize_tag
 from veille.core.settings import WatchSettings
@@ -83,7 +84,7 @@ def delete_rule(db: Database, rule_id: int) -> None:
 
 
 def matching_ids(conn: sqlite3.Connection, rule: Rule, within: Sequence[int] | None) -> list[int]:
-    cond = build_where(rule.query, None)
+    cond = build_where(rule.query, None, forms=forms_in(conn))
     sql = f"SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {cond.sql}"
     params: tuple[object, ...] = cond.params
     if within is None:

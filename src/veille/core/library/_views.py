@@ -23,6 +23,7 @@ from veille.core.query.condition import (
     render,
 )
 from veille.core.query.statewords import EVERY, KEPT, SHOWN, phrase
+from veille.core.query.stems import Forms
 from veille.core.query.syntax import Filter
 
 
@@ -81,6 +82,7 @@ def build_where(
     extra_queries: tuple[str, ...] = (),
     now: datetime | None = None,
     collapse: bool = False,
+    forms: Forms | None = None,
 ) -> Condition:
     """The condition for `query` within `view` (raises veille.core.query.QueryError)."""
     parts: list[Part] = []
@@ -91,7 +93,7 @@ def build_where(
     for text in (query, *extra_queries):
         if text and text.strip():
             trees.append(tree := parse(text))
-            compiled = compile_tree(tree, moment)
+            compiled = compile_tree(tree, moment, forms)
             if lead is None and compiled.lead is not None:
                 lead = (compiled.lead, len(parts), _without_lead(compiled.part, compiled.lead))
             parts.append(Group(" AND ", (compiled.part,)))
@@ -138,7 +140,7 @@ def build_where(
         or view.starred_only
     )  # a saved search's or a rule's query is among `trees`
     if exact and not narrows:
-        matches = [index_match(tree, phrase(scope)) for tree in trees]
+        matches = [index_match(tree, phrase(scope), forms) for tree in trees]
         if all(m is not None for m in matches):
             index = " AND ".join(f"({m})" for m in (phrase(scope), *matches))
     return Condition(part, *render(part), found, phrase(scope), index)

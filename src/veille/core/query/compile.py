@@ -19,12 +19,15 @@ only ever holds fixed fragments.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from veille.core.query import condition as sql
 from veille.core.query.condition import TRUE, FeedSet, Group, Match, Part, Seq, Sql, render
 from veille.core.query.statewords import language_word, phrase
+from veille.core.query.stems import Forms
 from veille.core.query.syntax import Everything, Filter, Node, Not, Or, QueryError, Term, parse
 from veille.core.text import clean_line, fold, strip_controls
 
@@ -34,6 +37,8 @@ _PLAIN = re.compile(r'"[^"\s]+"')
 # An excluded column filter a walk can ask about on its own.
 _PLAIN_COLUMN = re.compile(r'(?:title|author|note) : "[^"]*"\*?')
 _UNITS = {"h": 3600.0, "d": 86400.0, "w": 7 * 86400.0, "m": 30 * 86400.0, "y": 365 * 86400.0}
+# The index's forms of a free word, while a tree is compiled for a library (stemmed search).
+_FORMS: ContextVar[Forms | None] = ContextVar("forms", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,15 @@ def compile_query(query: str, now: datetime | None = None) -> Compiled:
     return compile_tree(parse(query), now or datetime.now(UTC))
 
 
-def compile_tree(tree: Node, now: datetime) -> Compiled:
+def compile_tree(tree: Node, now: datetime, forms: Forms | None = None) -> Compiled:
+    """`tree` as a condition; `forms` gives the indexed forms of a free word, which are then
+    searched beside it (`veille.core.query.stems`)."""
+    if forms is not None:
+        token = _FORMS.set(forms)
+        try:
+            return compile_tree(tree, now)
+        finally:
+            _FORMS.reset(token)
     part = _part(tree, now)
     return Compiled(part, _lead(tree, part), names_hidden(tree))
 
@@ -124,7 +137,24 @@ def _fts_term(term: Term) -> str | None:
     """The FTS5 expression for one term, or None when it holds no searchable character."""
     if not _WORD.search(strip_controls(term.text)):
         return None
-    return _fts_string(term.text) + ("*" if term.prefix else "")
+    exact = _fts_string(term.text) + ("*" if term.prefix else "")
+    forms = _FORMS.get()
+    if forms is None or term.prefix or term.phrase:
+        return exact
+    return _with_forms(exact, forms(term.text))
+
+
+def _with_forms(exact: str, forms: Mapping[str, Sequence[str]]) -> str:
+    """`exact` or the other forms of its word, each language's only in the items not of the
+    other language (an item of neither may be written in both)."""
+    french, english = set(forms.get("fr", ())), set(forms.get("en", ()))
+    either = [exact, *(_fts_string(w) for w in sorted(french & english))]
+    for own, other, language in ((french, english, "en"), (english, french, "fr")):
+        alone = sorted(own - other)
+        if alone:
+            words = " OR ".join(_fts_string(w) for w in alone)
+            either.append(f"(({words}) NOT {phrase(language_word(language))})")
+    return " OR ".join(either)
 
 
 def _fts_column(column: str, value: str) -> str | None:
@@ -193,6 +223,9 @@ def _part(node: Node, now: datetime) -> Part:
     # (`author:rédaction securite` on 100,000 items: ~140 → 31 ms for the first rows).
     terms = [e for c in node.children if isinstance(c, Term) and (e := _fts_term(c))]
     eithers = [e for c in node.children if isinstance(c, Or) and (e := _fts_either(c))]
+    # A word searched with its other forms is alternative words too.
+    eithers += [t for t in terms if " OR " in t]
+    terms = [t for t in terms if " OR " not in t]
     words = terms + [f"({e})" for e in eithers]
     plain = all(_plain(t) for t in terms) and all(_plain_words(e) for e in eithers)
     merged = [c for c in node.children if words and _fts_filter(c)]
@@ -223,7 +256,7 @@ def _part(node: Node, now: datetime) -> Part:
     return Group(" AND ", tuple(parts)) if parts else TRUE
 
 
-def index_match(tree: Node, universe: str) -> str | None:
+def index_match(tree: Node, universe: str, forms: Forms | None = None) -> str | None:
     """The whole query as one FTS5 expression over the items `universe` holds, or None when a
     part of it is not a question for the search index (tags, flags, dates, feeds).
 
@@ -232,6 +265,12 @@ def index_match(tree: Node, universe: str) -> str | None:
     index, without visiting an item row. It means what `compile_tree` means for every item in
     `universe`, down to the words without a letter or digit that narrow nothing.
     """
+    if forms is not None:
+        token = _FORMS.set(forms)
+        try:
+            return index_match(tree, universe)
+        finally:
+            _FORMS.reset(token)
     if isinstance(tree, Everything):
         return universe
     if isinstance(tree, Term):

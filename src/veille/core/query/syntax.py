@@ -54,7 +54,10 @@ MAX_DEPTH = 50  # nested parentheses; deeper would only exhaust the stack
 _NAME = re.compile(r"[A-Za-z]+")
 _DELIMITERS = set(' \t\r\n()"')
 _SPACE = set(" \t\r\n")
-_DURATION = re.compile(r"^(\d{1,5})([hdwmy])$")
+_DURATION = re.compile(r"^(\d{1,5})([hdwmy]|j|sem|mois|ans?)$")
+# French beside English: `since:hier`, `since:2sem`. The parser hands the compiler the English.
+_FRENCH_UNITS = {"j": "d", "sem": "w", "mois": "m", "a": "y", "an": "y", "ans": "y"}
+_DAY_WORDS = {"hier": "yesterday", "aujourd'hui": "today", "aujourdhui": "today"}
 _DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -62,7 +65,7 @@ class QueryError(VeilleError, ValueError):
     """A query that cannot be understood: what went wrong and where (1-based column)."""
 
     def __init__(self, message: str, column: int) -> None:
-        super().__init__(f"{message} (at column {column})")
+        super().__init__(_("{message} (at column {column})").format(message=message, column=column))
         self.message = message
         self.column = column
 
@@ -215,9 +218,13 @@ def _check_value(name: str, value: str, column: int) -> str:
             )
         return lowered
     if name in ("since", "before"):
-        lowered = value.lower()
-        if lowered in ("today", "yesterday") or _DURATION.match(lowered):
+        lowered = value.lower().replace("’", "'")
+        lowered = _DAY_WORDS.get(lowered, lowered)
+        if lowered in ("today", "yesterday"):
             return lowered
+        age = _DURATION.match(lowered)
+        if age:
+            return age[1] + _FRENCH_UNITS.get(age[2], age[2])
         match = _DAY.match(value)
         if match and _valid_day(match):
             return value

@@ -24,7 +24,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from veille.core.model import Feed, SavedSearch
 from veille.core.redact import redact_url
 from veille.core.text import clean_line
-from veille.core.translations import _, ngettext
+from veille.core.translations import N_, _, ngettext
 from veille.tui.screens.watch import query_problem
 from veille.tui.widgets.inputs import SafeInput
 
@@ -42,10 +42,10 @@ class EntryEdit:
 
 
 POLICIES = (
-    ("default: follow config.toml's full_text", ""),
-    ("auto: fetch when the feed cuts articles short", "auto"),
-    ("always: fetch every article", "always"),
-    ("never: the feed's text only", "never"),
+    (N_("default: follow config.toml's full_text"), ""),
+    (N_("auto: fetch when the feed cuts articles short"), "auto"),
+    (N_("always: fetch every article"), "always"),
+    (N_("never: the feed's text only"), "never"),
 )
 
 
@@ -112,7 +112,7 @@ class TagDialog(_Dialog):
     def action_save(self) -> None:
         name = clean_line(self.query_one("#entry-name", Input).value, 200).strip("#/ ")
         if not name:
-            self.problem("A tag needs a name.")
+            self.problem(_("A tag needs a name."))
         elif name == self.tag:
             self.dismiss(None)
         else:
@@ -128,7 +128,11 @@ class TagDialog(_Dialog):
         if not self._confirming:
             self._confirming = True
             event.button.label = _("Delete!")
-            self.problem(f"Press Delete again to remove #{self.tag} from {self.items} items.")
+            self.problem(
+                _("Press Delete again to remove #{tag} from {items} items.").format(
+                    tag=self.tag, items=self.items
+                )
+            )
             return
         self.dismiss(EntryEdit("delete-tag", target=self.tag))
 
@@ -160,7 +164,7 @@ class SearchDialog(_Dialog):
     def action_save(self) -> None:
         name = clean_line(self.query_one("#entry-name", Input).value, 200)
         query = self.query_one("#entry-query", Input).value.strip()
-        problem = query_problem(query) or ("" if name else "A saved search needs a name.")
+        problem = query_problem(query) or ("" if name else _("A saved search needs a name."))
         if problem:
             self.problem(problem)
             return
@@ -199,7 +203,7 @@ class FeedDialog(_Dialog):
             )
             yield Label(Content(_("Full text")), classes="dialog-hint")
             yield Select(
-                POLICIES,
+                [(_(label), value) for label, value in POLICIES],
                 value=self.feed.full_text,
                 allow_blank=False,
                 compact=True,

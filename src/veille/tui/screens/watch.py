@@ -49,7 +49,7 @@ class WatchEdit:
 def query_problem(query: str) -> str:
     """ "" if `query` is a valid query, else the parser's message."""
     if not query.strip():
-        return "A watch needs a query."
+        return _("A watch needs a query.")
     try:
         parse(query)
     except QueryError as error:
@@ -132,7 +132,7 @@ class WatchEditor(ModalScreen[WatchEdit | None]):
         self.query_one("#watch-apply", Checkbox).value = False
         locked = self._locked(rule)
         origin = (
-            "Defined in config.toml: edit it there (the file wins at every start)."
+            _("Defined in config.toml: edit it there (the file wins at every start).")
             if locked
             else ""
         )
@@ -168,7 +168,7 @@ class WatchEditor(ModalScreen[WatchEdit | None]):
             return
         name = clean_line(self.query_one("#watch-name", Input).value, 200)
         query = self.query_one("#watch-query", Input).value.strip()
-        problem = query_problem(query) or ("" if name else "A watch needs a name.")
+        problem = query_problem(query) or ("" if name else _("A watch needs a name."))
         if not problem and name.casefold() in self.from_config:
             problem = _("« {name} » is a watch of config.toml: choose another name.").format(
                 name=name
