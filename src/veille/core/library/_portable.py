@@ -158,9 +158,8 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                 item_id = next_item_id(conn)
                 conn.execute(
                     """INSERT INTO items (id, feed_id, guid, url, title, author, published,
-                           first_seen, sort_ts, summary, content, full_text, has_full_text,
-                           full_text_state)
-                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                           first_seen, sort_ts, summary, content, full_text, has_full_text)
+                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                     (
                         item_id,
                         feed_id,
@@ -175,9 +174,13 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                         _body(item.get("content")),
                         _body(item.get("full_text")),
                         int(bool(item.get("full_text"))),
-                        "fetched" if item.get("full_text") else "",
                     ),
                 )
+                if item.get("full_text"):
+                    conn.execute(
+                        "INSERT OR REPLACE INTO full_texts (item_id, state) VALUES (?, 'fetched')",
+                        (item_id,),
+                    )
             else:
                 item_id = row[0]
             conn.execute(

@@ -227,7 +227,7 @@ class Library:
 
     def full_text_state(self, item_id: int) -> FullTextState:
         row = self.conn.execute(
-            "SELECT full_text_state FROM items WHERE id = ?", (item_id,)
+            "SELECT state FROM full_texts WHERE item_id = ?", (item_id,)
         ).fetchone()
         return row[0] if row else ""
 
