@@ -7,12 +7,16 @@ for a text the cache already lost, stops promising it).
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
+from tests.httpserver import LocalServer
 from veille.core.fulltext.cache import CachedArticle, FullTextCache
 from veille.core.library import open_library
 from veille.core.library._schema import MIGRATIONS
+from veille.core.pipeline import refresh_all
+from veille.core.settings import Settings
 
 
 def old_library(path: Path) -> None:
@@ -93,3 +97,22 @@ def test_a_failed_refetch_keeps_the_article(tmp_path: Path) -> None:
         assert item.full_text_state == "fetched" and "Causses" in item.full_text
         assert item.full_text_error == "connection refused by a.fr:443"
         assert lib.count("is:fulltext causses") == 1
+
+
+def test_the_first_refresh_after_an_upgrade_brings_cached_texts_home(
+    tmp_path: Path, local_server: LocalServer
+) -> None:
+    path = tmp_path / "library.sqlite"
+    old_library(path)
+    local_server.add("/rss", "<rss version='2.0'><channel><title>A</title></channel></rss>")
+    cache = FullTextCache(tmp_path / "fulltext", 1024 * 1024)
+    cache.put_article(1, CachedArticle(url="https://a.fr/1", html="<p>Mot du cache : Larzac.</p>"))
+    try:
+        with open_library(path, backups=tmp_path / "backups") as lib:
+            with lib.db.write() as conn:
+                conn.execute("UPDATE feeds SET url = ?", (local_server.url("/rss"),))
+            asyncio.run(refresh_all(lib, Settings(), cache))
+            assert {r.id for r in lib.rows("has:fulltext")} == {1, 2}  # 4's text was evicted
+            assert {r.id for r in lib.rows("larzac")} == {1}
+    finally:
+        cache.close()

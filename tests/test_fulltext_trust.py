@@ -373,3 +373,41 @@ def test_new_items_are_in_the_library_before_their_articles_are_fetched(
         done = v.refresh(on_stored=stored)
     assert seen == [(2, 0)]  # both items stored, no article asked for yet
     assert done.full_text is not None and done.full_text.fetched == 1
+
+
+@pytest.mark.slow
+def test_the_feeds_line_comes_while_the_articles_are_fetched(
+    local_server: LocalServer, tmp_path: Path
+) -> None:
+    """`veille refresh` says what the feeds brought before the prefetch is over: the article
+    page answers only once the test has read that line."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    news_site(local_server)
+    line_read = threading.Event()
+    waited: list[bool] = []
+
+    def slow_article(_request: Request) -> Response:
+        waited.append(line_read.wait(15))
+        return Response(
+            200, page("Viaduc", paragraphs(CHANTIER)), content_type="text/html; charset=utf-8"
+        )
+
+    local_server.handle("/articles/viaduc", slow_article)
+    home = str(tmp_path / "home")
+    command = [sys.executable, "-m", "veille", "--home", home]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    subprocess.run([*command, "add", local_server.url("/feed.xml")], check=True, env=env)
+    with subprocess.Popen(
+        [*command, "refresh"], stdout=subprocess.PIPE, text=True, env=env
+    ) as process:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        line_read.set()
+        rest = process.stdout.read()
+    assert first.startswith("1 feeds refreshed in ") and "2 new items" in first
+    assert waited == [True]  # the article was still being fetched when the line came
+    assert rest.startswith("full text: ")

@@ -70,11 +70,15 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
         conn.execute("UPDATE items SET cluster_id = id - 1, cluster_head = 0 WHERE id % 13 = 0")
         conn.execute("UPDATE items SET cluster_id = id WHERE id % 13 = 12")
         conn.execute("UPDATE items SET language = '' WHERE feed_id = 3")
-        conn.execute("UPDATE items SET full_text_state = 'paywalled' WHERE id % 7 = 2")
-        conn.execute("UPDATE items SET full_text_state = 'failed' WHERE id % 9 = 4")
         conn.execute(
-            "UPDATE items SET full_text_state = 'fetched', has_full_text = 1 WHERE id % 5 = 1"
+            "INSERT OR REPLACE INTO full_texts (item_id, state) "
+            "SELECT id, 'paywalled' FROM items WHERE id % 7 = 2"
         )
+        conn.execute(
+            "INSERT OR REPLACE INTO full_texts (item_id, state) "
+            "SELECT id, 'failed' FROM items WHERE id % 9 = 4"
+        )
+        conn.execute("UPDATE items SET has_full_text = 1 WHERE id % 5 = 1")
         conn.execute("UPDATE feeds SET language = 'en-GB' WHERE id = 3")
     lib.tune()
     yield lib

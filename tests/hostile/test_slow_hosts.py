@@ -197,7 +197,7 @@ def test_the_text_report_lists_them_too(home: Path, capsys: pytest.CaptureFixtur
     assert "3 feeds refreshed in" in out and "1 failed (1 timed out), 1 postponed" in out
     assert ": timed out after 2 s" in out
     assert "not fetched: 127.0.0.3 timed out on another request" in out
-    assert "1 could not be fetched, 2 postponed" in out
+    assert "0 teasers only, 1 failed, 2 postponed" in out
 
 
 def test_a_network_down_is_still_offline_when_feeds_were_postponed() -> None:

@@ -6,10 +6,14 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.httpserver import LocalServer
+from tests.storing import ingest
+from tests.tui.conftest import entry
 from tests.tui.helpers import ready, screen_text, static_text, until
 from veille.core.library import open_library
-from veille.core.settings import Paths
-from veille.tui.app import VeilleApp
+from veille.core.model import ParsedFeed
+from veille.core.settings import Paths, Settings
+from veille.tui.app import VeilleApp, make_app
 
 pytestmark = pytest.mark.slow
 
@@ -54,4 +58,41 @@ async def test_list_marks_and_reader_words_follow_the_state(
 
         main.open_item(1)
         await until(pilot, lambda: "whole article" in static_text(app, "#reader-body"))
+        assert static_text(app, "#reader-status").startswith("Full text")
+
+
+async def test_f_fetches_the_article_again(home: Paths, local_server: LocalServer) -> None:
+    """`f` refetches even a kept article: the page may have changed, or the cookie."""
+    local_server.add(
+        "/articles/7",
+        "<html><body><article><h1>Sept</h1>"
+        + "<p>Le texte entier de l'article, avec ses détails et ses chiffres.</p>" * 12
+        + "</article></body></html>",
+        content_type="text/html; charset=utf-8",
+    )
+    with open_library(home.library) as lib:
+        feed = lib.add_feed(local_server.url("/feed.xml"), title="Local")
+        ingest(
+            lib,
+            feed.id,
+            ParsedFeed(
+                entries=[
+                    entry(0, "Newest cut item", link=local_server.url("/articles/7"), content="")
+                ]
+            ),
+            status=200,
+            is_truncated=lambda e, n, text: True,
+        )
+    app = make_app(home, Settings(lang="en"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        main = app.main
+        row = main.item_list.current_row
+        assert row is not None and row.title == "Newest cut item"
+        await pilot.press("enter")
+        await until(pilot, lambda: "Truncated" in static_text(app, "#reader-status"))
+        for times in (1, 2):
+            await pilot.press("f")
+            await until(pilot, lambda n=times: len(local_server.requests_to("/articles/7")) == n)
+            await until(pilot, lambda: "détails" in static_text(app, "#reader-body"))
         assert static_text(app, "#reader-status").startswith("Full text")

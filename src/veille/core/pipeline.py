@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from veille.core.fulltext.service import PrefetchReport
 
 
+TEXTS_HOME = "fulltext.in-library"  # state key: cache-only full texts were brought home
+
+
 def after_refresh(settings: Settings, paths: Paths | None = None) -> AfterRefresh:
     def step(lib: Library, new_ids: list[int]) -> None:
         lib.sync_watch(settings.watch)
@@ -73,6 +76,11 @@ async def refresh_all(
     report.elapsed = time.monotonic() - started
     if on_stored is not None:
         on_stored(report)
+    if cache is not None and lib.get_state(TEXTS_HOME) != "1":
+        # A library from before full texts lived in it: bring home what the cache still has,
+        # once, so that no flag promises a text the cache has already evicted.
+        lib.keep_cached_full_texts(cache)
+        lib.set_state(TEXTS_HOME, "1")
     if not prefetch or report.offline:
         return report, None
     from veille.core.fulltext.service import FullTextService  # page extraction: only when needed

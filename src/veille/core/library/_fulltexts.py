@@ -26,26 +26,37 @@ from veille.core.model import FullTextState
 def record_fetched(db: Database, item_id: int, html: str, site: str) -> bool:
     """Keep `html` as the item's article; True when it had none before (its words are new)."""
     with db.write() as conn:
-        row = conn.execute("SELECT full_text_state FROM items WHERE id = ?", (item_id,)).fetchone()
-        if row is None:
+        if conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
             return False
+        before = conn.execute(
+            "SELECT state FROM full_texts WHERE item_id = ?", (item_id,)
+        ).fetchone()
         conn.execute(
-            "UPDATE items SET full_text = ?, has_full_text = 1, full_text_state = 'fetched', "
-            "full_text_error = '', full_text_site = ? WHERE id = ?",
-            (html, site, item_id),
+            "UPDATE items SET full_text = ?, has_full_text = 1, full_text_error = '' WHERE id = ?",
+            (html, item_id),
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO full_texts (item_id, state, site) VALUES (?, 'fetched', ?)",
+            (item_id, site),
         )
         reindex(conn, item_id)
-    return bool(row[0] != "fetched")
+    return before is None or before[0] != "fetched"
 
 
 def record_missed(db: Database, item_id: int, state: FullTextState, reason: str, site: str) -> None:
     """A fetch that gave no article (`state` "paywalled" or "failed"), and why."""
     with db.write() as conn:
+        row = conn.execute("SELECT full_text FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            return
+        conn.execute("UPDATE items SET full_text_error = ? WHERE id = ?", (reason, item_id))
+        if row[0]:
+            # The article kept from an earlier fetch stays: it is better than nothing.
+            conn.execute("UPDATE full_texts SET site = ? WHERE item_id = ?", (site, item_id))
+            return
         conn.execute(
-            "UPDATE items SET full_text_error = ?, full_text_site = ?, "
-            "full_text_state = CASE WHEN full_text_state = 'fetched' AND full_text != '' "
-            "THEN 'fetched' ELSE ? END WHERE id = ?",
-            (reason, site, state, item_id),
+            "INSERT OR REPLACE INTO full_texts (item_id, state, site) VALUES (?, ?, ?)",
+            (item_id, state, site),
         )
 
 
@@ -54,8 +65,8 @@ def missed(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
     return [
         (int(i), str(url), str(site))
         for i, url, site in conn.execute(
-            "SELECT id, url, full_text_site FROM items "
-            "WHERE full_text_state IN ('paywalled', 'failed')"
+            "SELECT i.id, i.url, ft.site FROM full_texts ft JOIN items i ON i.id = ft.item_id "
+            "WHERE ft.state IN ('paywalled', 'failed')"
         )
     ]
 
@@ -89,10 +100,10 @@ def forget(db: Database, ids: Sequence[int]) -> None:
     """The items `ids` have no full text any more: back to their feed's text."""
     with db.write() as conn:
         for chunk in chunks(list(ids)):
+            marks = placeholders(chunk)
             conn.execute(
-                "UPDATE items SET has_full_text = 0, full_text = '', full_text_state = '' "
-                f"WHERE id IN ({placeholders(chunk)})",
-                chunk,
+                f"UPDATE items SET has_full_text = 0, full_text = '' WHERE id IN ({marks})", chunk
             )
+            conn.execute(f"DELETE FROM full_texts WHERE item_id IN ({marks})", chunk)
             for item_id in chunk:
                 reindex(conn, item_id)

@@ -103,9 +103,10 @@ def _load_items(conn: sqlite3.Connection, ids: list[int]) -> list[Item]:
                i.published, i.updated, i.sort_ts, i.categories, i.enclosures, i.language,
                i.read, i.starred, i.hidden, i.truncated, i.full_text, i.full_text_error,
                COALESCE(n.body, ''), COALESCE(NULLIF(f.user_title, ''), NULLIF(f.title, ''),
-               veille_redact(f.url)), f.url, i.cluster_id, f.language, i.full_text_state
+               veille_redact(f.url)), f.url, i.cluster_id, f.language, COALESCE(ft.state, '')
             FROM items i JOIN feeds f ON f.id = i.feed_id
-            LEFT JOIN notes n ON n.item_id = i.id WHERE i.id IN ({marks})""",
+            LEFT JOIN notes n ON n.item_id = i.id
+            LEFT JOIN full_texts ft ON ft.item_id = i.id WHERE i.id IN ({marks})""",
         ids,
     ).fetchall()
     sizes = story_sizes(conn, [r[23] for r in rows if r[23] is not None])

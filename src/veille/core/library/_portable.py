@@ -51,7 +51,11 @@ def export_state(lib: Library, *, include_secrets: bool = False) -> dict[str, An
     items = []
     for row in conn.execute(
         """SELECT i.id, f.url, i.guid, i.url, i.title, i.author, i.published, i.first_seen,
-                  i.sort_ts, i.summary, i.content, i.full_text, i.read, i.starred, i.hidden,
+                  i.sort_ts, i.summary, i.content,
+                  -- Every fetched article is in the library now; a state file carries those of
+                  -- starred items only, as before (the others can be fetched again).
+                  CASE WHEN i.starred = 1 THEN i.full_text ELSE '' END,
+                  i.read, i.starred, i.hidden,
                   COALESCE(n.body, '')
            FROM items i JOIN feeds f ON f.id = i.feed_id LEFT JOIN notes n ON n.item_id = i.id
            WHERE i.read = 1 OR i.starred = 1 OR i.hidden = 1 OR n.body IS NOT NULL
@@ -175,6 +179,11 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                         int(bool(item.get("full_text"))),
                     ),
                 )
+                if item.get("full_text"):
+                    conn.execute(
+                        "INSERT OR REPLACE INTO full_texts (item_id, state) VALUES (?, 'fetched')",
+                        (item_id,),
+                    )
             else:
                 item_id = row[0]
             conn.execute(

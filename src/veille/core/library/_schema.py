@@ -324,20 +324,23 @@ MIGRATIONS: list[str] = [
         SELECT account_id, old.item_id FROM remote_items WHERE item_id = old.item_id AND gone = 0;
     END;
     """,
-    # 11 → 12: every item's full text has a state — none (''), fetched, paywalled (the page gave
-    # a teaser only) or failed (the reason in `full_text_error`) — and a fingerprint of the
-    # site access (cookies, headers) it was last tried with, so that a paywalled or failed item
-    # is tried again once the user gives its site new credentials. The fetched text itself now
-    # lives in `items.full_text` for every item, not only starred ones (see ARCHITECTURE.md).
+    # 11 → 12: every item's full text has a state — none (no row), fetched, paywalled (the page
+    # gave a teaser only) or failed (the reason in `items.full_text_error`) — and a fingerprint
+    # of the site access (cookies, headers) it was last tried with, so that a paywalled or
+    # failed item is tried again once the user gives its site new credentials. The fetched text
+    # itself now lives in `items.full_text` for every item, not only starred ones. A table of
+    # its own, written so that running this step twice changes nothing.
     """
-    ALTER TABLE items ADD COLUMN full_text_state TEXT NOT NULL DEFAULT ''
-        CHECK (full_text_state IN ('', 'fetched', 'paywalled', 'failed'));
-    ALTER TABLE items ADD COLUMN full_text_site TEXT NOT NULL DEFAULT '';
-    UPDATE items SET full_text_state = 'fetched' WHERE has_full_text = 1;
-    UPDATE items SET full_text_state = 'failed'
-    WHERE has_full_text = 0 AND full_text_error != '';
-    CREATE INDEX items_full_text_retry ON items(full_text_state, id)
-        WHERE full_text_state IN ('paywalled', 'failed');
+    CREATE TABLE IF NOT EXISTS full_texts (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('fetched', 'paywalled', 'failed')),
+        site TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX IF NOT EXISTS full_texts_state ON full_texts(state, item_id);
+    INSERT OR IGNORE INTO full_texts (item_id, state)
+        SELECT id, 'fetched' FROM items WHERE has_full_text = 1;
+    INSERT OR IGNORE INTO full_texts (item_id, state)
+        SELECT id, 'failed' FROM items WHERE has_full_text = 0 AND full_text_error != '';
     """,
     # 12 → 13: a feed's permanent move is adopted once seen consistently (`_refresh._note_move`):
     # how many refreshes in a row have ended at `moved_to`, and since when.

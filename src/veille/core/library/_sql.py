@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 ROW_COLUMNS = """i.id, i.feed_id, i.title, COALESCE(NULLIF(f.user_title, ''), NULLIF(f.title, ''),
     veille_redact(f.url)), i.sort_ts, i.read, i.starred, i.truncated, i.has_full_text, i.url,
     (SELECT group_concat(t.name, char(31)) FROM item_tags it JOIN tags t ON t.id = it.tag_id
-     WHERE it.item_id = i.id), i.cluster_id, i.full_text_state"""
+     WHERE it.item_id = i.id), i.cluster_id,
+    COALESCE((SELECT ft.state FROM full_texts ft WHERE ft.item_id = i.id), '')"""
 
 FEED_COLUMNS = """f.id, f.url, COALESCE(NULLIF(f.user_title, ''), f.title), f.site_url,
     COALESCE(d.path, ''), f.etag, f.last_modified, f.last_status, f.last_error, f.failures,

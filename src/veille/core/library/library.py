@@ -238,13 +238,15 @@ class Library:
         """(id, link, site fingerprint) of the paywalled and failed items."""
         return _fulltexts.missed(self.conn)
 
-    def keep_cached_full_texts(self) -> int:
-        """Copy into the library the articles only the cache holds (before clearing it)."""
-        return _fulltexts.keep_cached(self.db, self._cache)
+    def keep_cached_full_texts(self, cache: FullTextSource | None = None) -> int:
+        """Copy into the library the articles only the cache holds (`cache`, else the one
+        attached), and unmark those it lost; run before clearing the cache, and once after an
+        upgrade from a version that kept full texts in the cache."""
+        return _fulltexts.keep_cached(self.db, cache or self._cache)
 
     def full_text_state(self, item_id: int) -> FullTextState:
         row = self.conn.execute(
-            "SELECT full_text_state FROM items WHERE id = ?", (item_id,)
+            "SELECT state FROM full_texts WHERE item_id = ?", (item_id,)
         ).fetchone()
         return row[0] if row else ""
 

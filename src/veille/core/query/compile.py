@@ -341,8 +341,8 @@ def _filter(node: Filter, now: datetime) -> Part:
                 "hidden": "i.hidden = 1",
                 "fulltext": "i.has_full_text = 1",
                 # The page gave a teaser only; the page could not be fetched or read.
-                "paywalled": "i.full_text_state = 'paywalled'",
-                "failed": "i.full_text_state = 'failed'",
+                "paywalled": "i.id IN (SELECT item_id FROM full_texts WHERE state = 'paywalled')",
+                "failed": "i.id IN (SELECT item_id FROM full_texts WHERE state = 'failed')",
             }[value]
         )
     if name == "has":
