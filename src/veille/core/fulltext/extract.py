@@ -31,7 +31,7 @@ from lxml import html as lxml_html
 from lxml.etree import XPathError
 
 from veille.core.fulltext.cleanup import clean_article, drop_title, to_text
-from veille.core.fulltext.furniture import drop_overlays
+from veille.core.fulltext.furniture import drop_comment_sections, drop_overlays
 from veille.core.fulltext.mathml import formulas_to_text
 from veille.core.fulltext.metadata import PageMetadata, read_metadata
 from veille.core.fulltext.page import (
@@ -42,6 +42,7 @@ from veille.core.fulltext.page import (
     sniff_page,
 )
 from veille.core.fulltext.second import trafilatura_body
+from veille.core.ingest.truncation import paywall_marker
 from veille.core.text import strip_controls
 
 __all__ = ["Article", "ExtractionError", "SiteRule", "extract"]
@@ -64,6 +65,9 @@ class Article:
     lead_image: str = ""
     lang: str = ""
     source: str = ""  # "rule", "json-ld", "readability" or "trafilatura": where the body came from
+    # The page's own words saying the rest is for subscribers (« Il vous reste 85 % à découvrir »),
+    # read before the clean-up drops them with the subscription offer: "" for a whole article.
+    cut: str = ""
 
 
 _WORD = re.compile(r"\w+")
@@ -264,8 +268,8 @@ def _from_layout(
     base: str,
     meta: PageMetadata,
     rule: SiteRule | None,
-) -> tuple[lxml_html.HtmlElement | None, str, str]:
-    """The best of the readings of the layout and the JSON-LD body: body, text, source.
+) -> tuple[lxml_html.HtmlElement | None, str, str, str]:
+    """The best of the readings and the JSON-LD body: body, text, source and cut-off words.
 
     The JSON-LD body is weighed against the first reading before the second is asked: when the
     first found a teaser of it, the page is one whose visible article is cut, and the publisher's
@@ -277,7 +281,7 @@ def _from_layout(
     ]
     if not meta.is_article:
         readings.reverse()
-    best: tuple[lxml_html.HtmlElement | None, str, str] = (None, "", "")
+    best: tuple[lxml_html.HtmlElement | None, str, str, str] = (None, "", "", "")
     ld: tuple[lxml_html.HtmlElement, str] | None = None
     if meta.body:
         # Bodies in markup carry the same furniture as the page; plain ones have none to match.
@@ -287,11 +291,12 @@ def _from_layout(
     for name, read in readings:
         body = read()
         if body is not None and not _only_links(body):  # a menu is no article
+            cut = paywall_marker(body.text_content()) or ""
             text = _finish(body, base, meta, rule)
             if best[0] is None or _words(text) >= 2 * _words(best[1]):
-                best = (body, text, name)
+                best = (body, text, name, cut)
         if ld is not None and _prefer_json_ld(ld[1], best[1]):
-            return ld[0], ld[1], "json-ld"
+            return ld[0], ld[1], "json-ld", ""
         if _words(best[1]) >= _SCANT:
             break
     return best
@@ -307,18 +312,20 @@ def extract(
     base = _base_url(root, url)
     meta: PageMetadata = read_metadata(root, base)
     drop_overlays(root)
+    drop_comment_sections(root)
     formulas_to_text(root)
     body: lxml_html.HtmlElement | None = None
-    text, source = "", ""
+    text, source, cut = "", "", ""
     if rule is not None and rule.content:
         _apply_removals(root, rule)
         body = _from_rule(root, rule)
         if body is not None:
+            cut = paywall_marker(body.text_content()) or ""
             text, source = _finish(body, base, meta, rule), "rule"
     if body is None:
         _apply_removals(root, rule)
         _prepare(root)
-        body, text, source = _from_layout(root, base, meta, rule)
+        body, text, source, cut = _from_layout(root, base, meta, rule)
     if body is None or not text.strip():
         raise ExtractionError("no article text found on the page")
     markup = strip_controls(lxml_html.tostring(body, encoding="unicode", method="html"))
@@ -330,4 +337,5 @@ def extract(
         lead_image=meta.lead_image,
         lang=meta.lang,
         source=source,
+        cut=cut,
     )

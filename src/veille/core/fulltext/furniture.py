@@ -19,7 +19,13 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-__all__ = ["cut_comments", "drop_overlays", "drop_share_lists", "drop_teaser_lists"]
+__all__ = [
+    "cut_comments",
+    "drop_comment_sections",
+    "drop_overlays",
+    "drop_share_lists",
+    "drop_teaser_lists",
+]
 
 _OVERLAY = re.compile(
     r"cookie|consent|gdpr|rgpd|didomi|onetrust|tarteaucitron|axeptio|cmp[-_]|qc-cmp|sp_message"
@@ -91,6 +97,27 @@ def cut_comments(body: lxml_html.HtmlElement) -> None:
             return
         if not any(isinstance(child.tag, str) for child in element):
             seen += len(text)
+
+
+def drop_comment_sections(root: lxml_html.HtmlElement) -> None:
+    """On the whole page, before it is read: each comment heading and what follows it in its box.
+
+    A reading of the layout keeps readers' comments that look like prose but drops the heading
+    that announced them, so the section is cut here, while the heading still says what it is.
+    """
+    total = max(1, len(root.text_content()))
+    for element in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6", "legend", "strong", "p")):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        text = element.text_content()
+        if len(text) >= 80 or not _COMMENTS_START.match(text):
+            continue
+        following = list(element.itersiblings())
+        if sum(len(f.text_content()) for f in following) < total * 0.5:
+            for sibling in following:
+                sibling.drop_tree()
+            element.drop_tree()
 
 
 def _drop_from(element: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> None:
