@@ -41,6 +41,7 @@ def french_page(*, extra_head: str = "", body_extra: str = "") -> str:
 <html lang="fr"><head><meta charset="utf-8">
 <title>Amende record pour un courtier en données | Le Journal</title>
 <meta property="og:title" content="Amende record pour un courtier en données">
+<meta property="og:type" content="article">
 <meta property="og:image" content="/img/cnil.jpg">
 <meta name="author" content="Camille Martin">
 {extra_head}
@@ -451,7 +452,8 @@ def test_benchmark_pages(corpora: Path) -> None:
 def story_page(middle: str, *, title: str = "Amende record pour un courtier en données") -> bytes:
     paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
     return f"""<html><head><title>{title} | Le Journal</title>
-    <meta name="author" content="Camille Martin"></head><body><div class="page">
+    <meta name="author" content="Camille Martin"><meta property="og:type" content="article">
+    </head><body><div class="page">
     <article><h1>{title}</h1><p>Camille Martin</p><p>mardi 3 mars 2026 à 10h42</p>
     <p>{PARAGRAPHS[0]}</p>{middle}{paragraphs}</article></div></body></html>""".encode()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -243,3 +245,154 @@ def test_the_read_more_shortcut_never_skips_a_phrase_the_pattern_finds(tail: str
     from veille.core.ingest.truncation import _READ_MORE, _may_read_more
 
     assert _may_read_more(tail) or not _READ_MORE.search(tail)
+
+
+# --- cut-offs as each kind of publisher words them, on long bodies ------------------------
+
+OFFER = (
+    "<p>Déjà abonné ? <a href='/connexion'>Se connecter</a></p>"
+    "<p>Offre découverte : 1 € le premier mois, sans engagement, résiliable en ligne.</p>"
+)
+# Several paragraphs of a teaser: long enough that no length rule would call it cut.
+LONG_TEASER_FR = LONG_FR[: len(LONG_FR) // 2]
+
+CUT_OFFS_FR = [
+    ("reste-decouvrir", "Il vous reste 85 % à découvrir.", "Il vous reste 85 % à découvrir"),
+    (
+        "reste-article-lire",
+        "Il vous reste 72% de cet article à lire.",
+        "Il vous reste 72% de cet article à lire",
+    ),
+    ("reserve-nos-abonnes", "Article réservé à nos abonnés", "Article réservé à nos abonnés"),
+    ("reserve-abonnes", "Réservé aux abonnés", "Réservé aux abonnés"),
+    (
+        "suite-reservee",
+        "La suite de cet article est réservée aux abonnés.",
+        "La suite de cet article est réservée aux abonnés",
+    ),
+    (
+        "pour-lire-la-suite",
+        "Pour lire la suite, abonnez-vous.",
+        "Pour lire la suite, abonnez-vous",
+    ),
+    (
+        "abonnez-vous-suite",
+        "Abonnez-vous pour lire la suite de cet article.",
+        "Abonnez-vous pour lire la suite",
+    ),
+    (
+        "cet-article-reserve",
+        "Cet article est réservé aux abonnés. Vous souhaitez lire la suite ?",
+        "Cet article est réservé aux abonnés",
+    ),
+    (
+        "lecture-reservee",
+        "La lecture des articles est réservée aux abonnés.",
+        "La lecture des articles est réservée aux abonnés",
+    ),
+    (
+        "devez-etre-abonne",
+        "Vous devez être abonné pour lire la suite de cet article.",
+        "Vous devez être abonné pour lire la suite",
+    ),
+    (
+        "contenu-reserve",
+        "Ce contenu est réservé aux abonnés premium.",
+        "Ce contenu est réservé aux abonnés premium",
+    ),
+    (
+        "continuer-consulter",
+        "Pour continuer à consulter nos articles et nous soutenir, abonnez-vous dès maintenant.",
+        "Pour continuer à consulter nos articles et nous soutenir, abonnez-vous",
+    ),
+    ("acces-abonnes", "Accès abonnés", "Accès abonnés"),
+]
+CUT_OFFS_EN = [
+    ("subscribe-continue", "Subscribe to continue reading.", "Subscribe to continue reading"),
+    (
+        "to-continue-reading",
+        "To continue reading, subscribe now.",
+        "To continue reading, subscribe",
+    ),
+    (
+        "subscribers-only",
+        "This article is only available to subscribers.",
+        "This article is only available to subscribers",
+    ),
+    (
+        "rest-for-members",
+        "The rest of this story is available to members.",
+        "The rest of this story is available to members",
+    ),
+    (
+        "free-limit",
+        "You have reached your limit of free articles this month.",
+        "You have reached your limit of free articles",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("marker", "words"),
+    [(m, w) for _, m, w in CUT_OFFS_FR],
+    ids=[i for i, _, _ in CUT_OFFS_FR],
+)
+def test_french_cut_offs_end_a_long_teaser(marker: str, words: str) -> None:
+    content = f"{LONG_TEASER_FR}<p>{marker}</p>{OFFER}"
+    assert detect_truncation("Amende", "", content) == f"paywall marker « {words} »"
+
+
+@pytest.mark.parametrize(
+    ("marker", "words"),
+    [(m, w) for _, m, w in CUT_OFFS_EN],
+    ids=[i for i, _, _ in CUT_OFFS_EN],
+)
+def test_english_cut_offs_end_a_long_teaser(marker: str, words: str) -> None:
+    content = f"{LONG_EN[: len(LONG_EN) // 2]}<p>{marker}</p><p>Already a subscriber? Sign in</p>"
+    assert detect_truncation("Fine", "", content) == f"paywall marker « {words} »"
+
+
+def test_a_label_atop_a_short_teaser_counts() -> None:
+    content = f"<p>Article réservé à nos abonnés</p><p>{TEASER_FR}</p>{OFFER}"
+    assert detect_truncation("Amende", "", content) is not None
+
+
+def test_read_more_on_the_publishers_site_ends_a_long_teaser() -> None:
+    content = f"{LONG_TEASER_FR}<p><a href='https://www.lemonde.fr/x'>Lire la suite sur lemonde.fr</a></p>"
+    assert detect_truncation("Amende", "", content) == "ends with a read-more link"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # A label atop an article the subscriber reads in full.
+        f"<p>Article réservé à nos abonnés</p>{LONG_FR}",
+        # An article about paywalls that quotes their words.
+        f"{LONG_FR[:2000]}<p>Le site affiche alors « Il vous reste 85 % à découvrir », ce que "
+        f"les lecteurs jugent agaçant.</p>{LONG_FR[2000:]}",
+        f"{LONG_FR[:2000]}<p>The banner says “Subscribe to continue reading” on every page."
+        f"</p>{LONG_FR[2000:]}",
+        # Comments, not the article, are for subscribers.
+        f"{LONG_FR}<p>L’espace des contributions est réservé aux abonnés. Abonnez-vous pour "
+        "accéder à cet espace d’échange et contribuer à la discussion.</p>",
+    ],
+    ids=["label-on-full-article", "quoted-fr", "quoted-en", "contributions-reserved"],
+)
+def test_whole_articles_that_mention_a_cut_off_are_not_cut(content: str) -> None:
+    assert detect_truncation("Amende", "", content) is None
+
+
+@pytest.mark.corpus
+def test_a_real_free_article_with_a_subscribers_comment_space_is_whole(corpora: Path) -> None:
+    from veille.core.fulltext.extract import extract
+
+    folder = corpora / "graby" / "tests" / "fixtures" / "content"
+    page = folder / (
+        "https___www.lemonde.fr_actualite-medias_article_2015_04_12_radio-france-vers-une-"
+        "sortie-du-conflit_4614610_3236.html"
+    )
+    if not page.is_file():
+        pytest.skip("graby's Le Monde page is not present")
+    article = extract(page.read_bytes(), "https://www.lemonde.fr/actualite-medias/article.html")
+    assert article.cut == ""
+    assert detect_truncation(article.title, "", article.text) is None

@@ -17,6 +17,13 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
+from veille.core.fulltext.furniture import (
+    cut_comments,
+    drop_share_lists,
+    drop_teaser_lists,
+)
+from veille.core.fulltext.mathml import formulas_to_text
+
 __all__ = [
     "BLOCK_TAGS",
     "clean_article",
@@ -83,6 +90,11 @@ _FURNITURE_TEXT = re.compile(
     r"^\s*(?:advert(?:isement)?|publicit[ée]|sponsored|annonce|pub"
     r"|image \d+ (?:of|sur|/) \d+|\d+ ?/ ?\d+|photo \d+ (?:of|sur) \d+"
     r"|share (?:this|on) \w+.*|partager (?:sur|cet article).*|tags? ?[:|].*|mots[- ]cl[ée]s ?:.*"
+    r"|partagez (?:cet article|sur|l['’]article|ce contenu|cette page).{0,80}|share this:?|partager ?:?"
+    r"|(?:(?:image|illustration|photo|visuel) )?(?:generated|created|made|illustrated) (?:with|by|using)"
+    r" .{1,60}|(?:image|illustration|photo|visuel)s? (?:générée?s?|créée?s?|réalisée?s?) (?:par|avec)"
+    r" .{1,60}|©.{0,100}|(?:votre adresse (?:e-?mail|de messagerie|courriel)|your email address)"
+    r" (?:ne sera pas publiée|will not be published).*"
     r"|don['’]t miss:?|ne manquez pas:?|see more:.*|this slideshow requires javascript\.?"
     r"|\(?image credit:.*\)?|cr[ée]dit photo ?:.*|close|fermer|×"
     r"|(?:photo|image|illustration|credit|crédit)s? ?: .{0,120}"
@@ -108,7 +120,10 @@ _DATE = re.compile(
 _TEASER = re.compile(
     r"^\s*(?:[àa] lire (?:aussi|également)|lire aussi|lire également|voir aussi|sur le même sujet"
     r"|read more|related|see also|also read|also on|recommended|suggested reading|more on this"
-    r"|leggi anche|lee también|leia também|veja também|lesen sie auch|mehr zum thema)\b\s*[:|»-]?",
+    r"|leggi anche|lee también|leia também|veja também|lesen sie auch|mehr zum thema"
+    r"|les plus lus|articles? (?:similaires|liés|connexes)|vous aimerez (?:aussi|également)"
+    r"|dans la même rubrique|sur le même thème|à découvrir (?:aussi|également)"
+    r"|you (?:may|might) also like|most read|read next)\b\s*[:|»-]?",
     re.IGNORECASE,
 )
 _NOT_PROSE = frozenset({"script", "style", "noscript", "template", "figcaption"})
@@ -121,6 +136,7 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 
 
 def text_length(element: lxml_html.HtmlElement) -> int:
@@ -286,6 +302,12 @@ def _sanitize(root: lxml_html.HtmlElement, base: str) -> None:
             # out, it reads like a script tag to any filter downstream. Keep the text only.
             element.drop_tag()
     for element in root.iter(etree.Element):
+        # Soft hyphens and zero-width spaces only mark where a line may break: in stored text
+        # they split words for search and show up as stray marks in a terminal.
+        if element.text and _INVISIBLE.search(element.text):
+            element.text = _INVISIBLE.sub("", element.text)
+        if element.tail and _INVISIBLE.search(element.tail):
+            element.tail = _INVISIBLE.sub("", element.tail)
         if element.tag in ("img", "source"):
             _fix_lazy_image(element)
         for name in list(element.attrib):
@@ -325,8 +347,12 @@ def _drop_empty(root: lxml_html.HtmlElement) -> None:
 
 def clean_article(root: lxml_html.HtmlElement, base: str, *, boilerplate: bool = True) -> None:
     """Sanitise `root` in place: furniture out, nothing active, absolute links, no empty shells."""
+    formulas_to_text(root)
     if boilerplate:
         remove_boilerplate(root)
+        cut_comments(root)
+        drop_teaser_lists(root)
+        drop_share_lists(root)
     _sanitize(root, base)
     _drop_empty(root)
 

@@ -55,6 +55,9 @@ class PageMetadata:
     lead_image: str = ""
     lang: str = ""
     body: str = ""  # the longest JSON-LD articleBody of an article-like object
+    # The page calls itself an article (JSON-LD, Open Graph or an article publication time):
+    # one story in one main block, the shape readability's scoring is built for.
+    is_article: bool = False
 
 
 def _meta(root: lxml_html.HtmlElement, *names: str) -> str:
@@ -202,7 +205,15 @@ def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
     lang = clean_line(root.get("lang") or root.get("xml:lang") or "", 35)
     if not lang:
         lang = _meta(root, "og:locale", "language", "content-language").replace("_", "-")[:35]
+    declared = bool(articles) or bool(
+        root.xpath(
+            "//meta[(@property='og:type' or @name='og:type') and "
+            "translate(@content, 'ARTICLE', 'article')='article'] "
+            "| //meta[@property='article:published_time' or @name='article:published_time']"
+        )
+    )
     return PageMetadata(
+        is_article=declared,
         title=title,
         byline=byline,
         lead_image=clean_line(image),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["detect_truncation"]
+__all__ = ["detect_truncation", "paywall_marker"]
 
 _TAIL = 200  # read-more phrases count only within the last this-many characters
 _SHORT = 600  # a body shorter than this (in characters of text) may be a summary
@@ -21,38 +21,159 @@ _SPACES = re.compile(r"\s+")
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 
-# Paywall markers: anywhere in the body, since what follows them is not there. Matched on the
-# lower-cased body; each comes with a plain substring that must be present first, which keeps
-# the check cheap on the long bodies of complete articles.
-_PAYWALL = [
+# Paywall markers, matched on the lower-cased body, each behind a plain substring that must be
+# present first (which keeps the check cheap on the long bodies of complete articles). Publishers
+# phrase them their own way; they fall into two kinds:
+# - cut-offs, that say the rest is missing: « Il vous reste 85 % à découvrir », « La suite est
+#   réservée aux abonnés », "Subscribe to continue reading";
+# - labels, that say the article is for subscribers: « Article réservé à nos abonnés ». A label
+#   sits atop the whole article as well as atop a teaser, so it counts only when little follows.
+# Either counts only where a cut-off can be: with little text after it (the rest of the page is
+# the subscription offer), never inside quotation marks, where an article merely speaks of one.
+_APOSTROPHE = "[’'`]"
+_SUBSCRIBERS = "(?:nos |les |aux |des )?(?:abonnés premium|abonné(?:e)?s|membres|adhérents)"
+_CUTS = [
     (
         "reste",
         re.compile(
-            r"il (?:vous )?reste\s+\d{1,3}\s*%\s*de\s+l[’'`]?\s*article\s+à\s+"
-            r"(?:découvrir|lire)"
+            r"il (?:vous |nous )?reste\s+(?:encore\s+)?\d{1,3}(?:[,.]\d+)?\s*%"
+            r"(?:\s*(?:de\s+(?:l"
+            + _APOSTROPHE
+            + r"?\s*article|cet article|ce contenu|la lecture)))?"
+            r"\s+à\s+(?:découvrir|lire)"
+            r"|le reste de (?:l" + _APOSTROPHE + r"\s*article|cet article) est réservé"
+        ),
+    ),
+    (
+        "%",
+        re.compile(
+            r"vous avez lu \d{1,3}\s*% (?:de l" + _APOSTROPHE + r"\s*article|de cet article)"
+        ),
+    ),
+    (
+        "suite",
+        re.compile(
+            r"la suite (?:de (?:cet|l" + _APOSTROPHE + r")\s*article |de ce contenu )?est réservée "
+            r"(?:à |aux )?"
+            + _SUBSCRIBERS
+            + r"|(?:pour|afin de) (?:lire|découvrir|consulter) la suite"
+            r"(?: de (?:cet|l"
+            + _APOSTROPHE
+            + r")\s*article)?\s*,?\s*(?:abonnez-vous|inscrivez-vous"
+            r"|connectez-vous|identifiez-vous|profitez|découvrez|je m" + _APOSTROPHE + r"abonne"
+            r"|souscrivez|rejoignez)|abonnez-vous pour (?:lire|découvrir|consulter) la suite"
+            r"|vous (?:devez|devrez) être abonn[ée]e? pour (?:lire|accéder à) la suite"
+            r"|vous souhaitez lire la suite\s*\?|envie de lire la suite\s*\?"
         ),
     ),
     (
         "réservé",
         re.compile(
-            r"la suite (?:de cet article )?est réservée aux abonnés"
-            r"|(?:cet )?article (?:est )?réservé aux abonnés|cet article est réservé"
+            r"(?:cet|l"
+            + _APOSTROPHE
+            + r")\s*article (?:vous )?est réservé (?:à |aux )?"
+            + _SUBSCRIBERS
+            + r"|cet article est réservé\b"
+            r"|(?:la )?lecture (?:de cet article|des articles) est réservée (?:à |aux )?"
+            + _SUBSCRIBERS
+            + r"|ce contenu est réservé (?:à |aux )?"
+            + _SUBSCRIBERS
+            + r"|contenu réservé (?:à |aux )?"
+            + _SUBSCRIBERS
         ),
     ),
-    ("to ", re.compile(r"(?:subscribe|sign up|log in|register) (?:now )?to (?:continue )?read")),
+    (
+        "abonn",
+        re.compile(
+            r"(?:pour (?:lire|consulter|accéder à) (?:cet article|l"
+            + _APOSTROPHE
+            + r"\s*intégralité de (?:cet|l"
+            + _APOSTROPHE
+            + r")\s*article)|pour continuer à lire)"
+            r"\s*,?\s*(?:abonnez-vous|connectez-vous|je m" + _APOSTROPHE + r"abonne)"
+            r"|pour continuer à consulter nos articles[^.]{0,80}abonnez-vous"
+            r"|vous avez atteint (?:la limite|le nombre maximum) d" + _APOSTROPHE + r"articles"
+        ),
+    ),
+    (
+        "to ",
+        re.compile(
+            r"(?:subscribe|sign up|log in|register|sign in)(?: now)? to (?:continue )?read(?:ing)?\b"
+            r"|to continue reading,? (?:please )?(?:subscribe|sign in|log in|register|become)"
+            r"|subscribe to (?:unlock|access) (?:this|the full) (?:article|story)"
+        ),
+    ),
     (
         "this ",
         re.compile(
-            r"this (?:article|story|content) is (?:only )?(?:available )?(?:for|to) "
-            r"(?:subscribers|members)"
+            r"this (?:article|story|content|post) is (?:only )?(?:available )?(?:exclusively )?"
+            r"(?:for|to) (?:paid )?(?:subscribers|members)"
+            r"|the rest of this (?:article|story) is (?:only )?(?:available )?(?:for|to) "
+            r"(?:paid )?(?:subscribers|members)"
+        ),
+    ),
+    (
+        "limit",
+        re.compile(
+            r"you(?:['’]ve| have) reached your (?:monthly )?(?:limit of )?free (?:articles?|limit)"
         ),
     ),
 ]
+_LABELS = [
+    (
+        "abonn",
+        re.compile(
+            # Not "… est réservé aux abonnés": that is said of something, maybe not the article.
+            r"(?<!est )(?<!sont )(?:article |contenu )?réservé (?:à |aux )?"
+            + _SUBSCRIBERS
+            + r"|accès abonnés|exclusivité abonnés|édition abonnés"
+        ),
+    ),
+    ("subscri", re.compile(r"(?:for )?subscribers only|subscriber[- ]only (?:article|content)")),
+]
+_AFTER_CUT = 1500  # characters of offer and footer a cut-off may still be followed by
+_AFTER_LABEL = 600  # a label followed by more than this heads a complete article
+_QUOTES_OPEN = '«“"„‹'
+
+
+def _quoted(lowered: str, start: int, end: int) -> bool:
+    """Whether the phrase at `start:end` stands inside quotation marks in its sentence."""
+    before = lowered[max(0, start - 3) : start]
+    after = lowered[end : end + 4]
+    return any(q in before for q in _QUOTES_OPEN) and any(q in after for q in '»”"“‹›')
+
+
+def paywall_marker(text: str) -> str | None:
+    """The page's own words that say the rest of the article is for subscribers, or None.
+
+    The first such words of the text are quoted: a cut-off, else a label.
+    """
+    lowered = text.lower()
+    for markers, room in ((_CUTS, max(_AFTER_CUT, len(lowered) // 5)), (_LABELS, _AFTER_LABEL)):
+        first: re.Match[str] | None = None
+        for needle, marker in markers:
+            if needle not in lowered:
+                continue
+            for found in marker.finditer(lowered):
+                if first is not None and found.start() >= first.start():
+                    break
+                if len(lowered) - found.end() <= room and not _quoted(
+                    lowered, found.start(), found.end()
+                ):
+                    first = found
+                    break
+        if first is not None:
+            # Quote the page's own words, unless lower-casing moved the characters about.
+            words = text if len(lowered) == len(text) else lowered
+            return words[first.start() : first.end()].strip()
+    return None
+
+
 # Read-more links and elisions: only at the end of the body.
 _READ_MORE = re.compile(
     r"(?:lire la suite|la suite de l[’']article|continuer (?:la )?lecture|voir la suite"
     r"|read more|continue reading|read the (?:full|rest of the) (?:article|story)|keep reading"
-    r"|read full (?:article|story))\b[^.!?\n]{0,80}$",
+    r"|read full (?:article|story))\b(?:[^.!?\n]|\.(?=\w)){0,80}[.!?]?\s*$",
     re.IGNORECASE,
 )
 # Every read-more phrase holds one of these once case-folded; looking for them first spares the
@@ -116,13 +237,9 @@ def detect_truncation(
     body = content_text or summary_text or ""
     if not body:
         return None  # nothing to judge: an empty item is not a truncated one
-    lowered = body.lower()
-    for needle, marker in _PAYWALL:
-        found = marker.search(lowered) if needle in lowered else None
-        if found:
-            # Quote the page's own words, unless lower-casing moved the characters about.
-            words = body if len(lowered) == len(body) else lowered
-            return f"paywall marker « {words[found.start() : found.end()]} »"
+    marker = paywall_marker(body)
+    if marker:
+        return f"paywall marker « {marker} »"
     tail = body[-_TAIL:]
     # The WordPress footer ends every item of such feeds, complete or not: only a short body
     # before it says the article was cut.

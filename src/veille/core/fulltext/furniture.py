@@ -1,0 +1,175 @@
+"""Page furniture that no reading of the layout should take for the article.
+
+Three kinds are handled here, because they defeat the per-block clean-up of `cleanup`:
+
+- consent banners and overlays (cookies, GDPR dialogs), which sit outside any `<article>` but on
+  pages without one end up in the text, first of all — so in every excerpt. They are dropped from
+  the page before it is read, by the words of their class, id or role, or by their own words;
+- the comment section: once a heading such as « Laisser un commentaire » or "Leave a reply" is
+  reached, the article is over, and what follows is readers' talk and the form to add to it;
+- share bars made of nothing but the names of networks (« Facebook Twitter E-mail »), and
+  « À lire aussi » headings over a list of links, which carry no class once a reading has
+  rewritten the markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+__all__ = [
+    "cut_comments",
+    "drop_comment_sections",
+    "drop_overlays",
+    "drop_share_lists",
+    "drop_teaser_lists",
+]
+
+_OVERLAY = re.compile(
+    r"cookie|consent|gdpr|rgpd|didomi|onetrust|tarteaucitron|axeptio|cmp[-_]|qc-cmp|sp_message"
+    r"|privacy[-_]?(?:banner|notice|popup)|cookiebanner|usercentrics|cookiebot",
+    re.IGNORECASE,
+)
+# A consent banner by its own words: short, about cookies, and asking for a choice.
+_CONSENT_TEXT = re.compile(
+    r"\b(?:cookies?|traceurs|témoins de connexion)\b.{0,400}\b(?:accept|agree|consent|refus"
+    r"|reject|paramétr|param[eè]tres|personnaliser|manage|préférences|preferences|continuer"
+    r"|poursuivant|en savoir plus|learn more|ok\b|j['’]accepte|tout accepter)",
+    re.IGNORECASE | re.DOTALL,
+)
+_COMMENTS_START = re.compile(
+    r"^\s*(?:laisser un commentaire|laissez un commentaire|ajouter un commentaire"
+    r"|écrire un commentaire|votre commentaire|réagir à cet article"
+    r"|\d+\s+(?:commentaires?|réactions?|comments?|responses?|replies)"
+    r"|commentaires?(?:\s*\(\d+\))?|leave a (?:comment|reply)|post a comment|add a comment"
+    r"|comments?(?:\s*\(\d+\))?|join the (?:discussion|conversation)"
+    r"|(?:one|two|three|\d+) thoughts? on\b.*)\s*[:.!]?\s*$",
+    re.IGNORECASE,
+)
+_SHARE_WORDS = frozenset(
+    """
+    facebook twitter x linkedin whatsapp telegram messenger pinterest reddit tumblr bluesky
+    mastodon threads flipboard pocket email e-mail mail courriel imprimer print copier copy
+    lien link partager partagez share tweet envoyer send sms
+    """.split()  # noqa: SIM905  (a word list reads better than 40 quoted strings)
+)
+_TOKEN = re.compile(r"[\w-]+")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "legend")
+
+
+def _labels(element: lxml_html.HtmlElement) -> str:
+    return " ".join(v for v in (element.get("class"), element.get("id"), element.get("role")) if v)
+
+
+def drop_overlays(root: lxml_html.HtmlElement) -> None:
+    """Drop consent banners and cookie dialogs from the whole page, before it is read."""
+    total = max(1, len(root.text_content()))
+    for element in list(root.iter(etree.Element)):
+        if element.getparent() is None or element.tag in ("html", "body"):
+            continue
+        labels = _labels(element)
+        size = len(element.text_content())
+        if (labels and _OVERLAY.search(labels) and size < total * 0.3) or (
+            element.tag in ("div", "section", "aside", "dialog", "p", "form")
+            and size < 1200
+            and _CONSENT_TEXT.search(element.text_content())
+            and (element.find(".//button") is not None or element.find(".//a") is not None)
+        ):
+            element.drop_tree()
+
+
+def cut_comments(body: lxml_html.HtmlElement) -> None:
+    """Drop the comment section: its heading and everything after it.
+
+    Only a heading found after most of the text counts: an article may well speak of comments
+    near its start, but it does not end there.
+    """
+    total = max(1, len(body.text_content()))
+    seen = 0
+    for element in list(body.iter(*_HEADINGS)):
+        if element.getparent() is None:
+            continue
+        text = element.text_content()
+        if len(text) < 80 and _COMMENTS_START.match(text) and seen >= total * 0.5:
+            _drop_from(element, body)
+            return
+        if not any(isinstance(child.tag, str) for child in element):
+            seen += len(text)
+
+
+def drop_comment_sections(root: lxml_html.HtmlElement) -> None:
+    """On the whole page, before it is read: each comment heading and what follows it in its box.
+
+    A reading of the layout keeps readers' comments that look like prose but drops the heading
+    that announced them, so the section is cut here, while the heading still says what it is.
+    """
+    total = max(1, len(root.text_content()))
+    for element in list(root.iter("h1", "h2", "h3", "h4", "h5", "h6", "legend", "strong", "p")):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        text = element.text_content()
+        if len(text) >= 80 or not _COMMENTS_START.match(text):
+            continue
+        following = list(element.itersiblings())
+        if sum(len(f.text_content()) for f in following) < total * 0.5:
+            for sibling in following:
+                sibling.drop_tree()
+            element.drop_tree()
+
+
+def _drop_from(element: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> None:
+    """Drop `element` and everything after it in document order, up to `root`."""
+    node = element
+    while node is not None and node is not root:
+        parent = node.getparent()
+        for sibling in list(node.itersiblings()):
+            sibling.drop_tree()
+        node = parent
+    if element.getparent() is not None:
+        element.drop_tree()
+
+
+def drop_share_lists(body: lxml_html.HtmlElement) -> None:
+    """Drop blocks whose every word names a network or a way to share."""
+    for element in list(body.iter("ul", "ol", "div", "p", "section")):
+        if element.getparent() is None or element is body:
+            continue
+        words = [w.lower() for w in _TOKEN.findall(element.text_content())]
+        if 2 <= len(words) <= 20 and all(w in _SHARE_WORDS for w in words):
+            element.drop_tree()
+
+
+# A heading that announces links to other stories, and nothing else.
+_TEASER_HEADING = re.compile(
+    r"^\s*(?:[àa] lire (?:aussi|également|ensuite)|lire aussi|lire également|voir aussi"
+    r"|sur le même (?:sujet|thème)|dans la même rubrique|les plus lus|les plus partagés"
+    r"|articles? (?:similaires|liés|connexes|recommandés)|vous aimerez (?:aussi|également)"
+    r"|vous pourriez aimer|à découvrir (?:aussi|également)|nos derniers articles|derniers articles"
+    r"|read (?:also|more|next)|related(?: (?:articles|stories|posts|content))?|see also"
+    r"|you (?:may|might) also like|more (?:from|on) [\w ]{1,30}|most (?:read|popular)"
+    r"|recommended(?: for you)?|up next|further reading)\s*[:|»]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def drop_teaser_lists(body: lxml_html.HtmlElement) -> None:
+    """Drop « À lire aussi » headings with the list of links that follows them."""
+    for element in list(body.iter(*_HEADINGS)):
+        if element.getparent() is None or element is body:
+            continue
+        text = element.text_content()
+        if len(text) > 60 or not _TEASER_HEADING.match(text):
+            continue
+        following = element.getnext()
+        if following is not None and _mostly_links(following):
+            following.drop_tree()
+        element.drop_tree()
+
+
+def _mostly_links(element: lxml_html.HtmlElement) -> bool:
+    text = element.text_content().strip()
+    linked = sum(len(a.text_content().strip()) for a in element.iter("a"))
+    return bool(text) and linked >= 0.8 * len(text)
