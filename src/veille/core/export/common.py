@@ -110,7 +110,15 @@ def _shorten(text: str, length: int) -> str:
 
 
 def cut_text(text: str, length: int = EXCERPT_LENGTH) -> str:
-    """Plain `text` shortened to about `length` characters, on a word boundary."""
+    """Plain `text` shortened to about `length` characters, on a word boundary.
+
+    Only its opening is cleaned when that is enough: a long text cleaned whole would be cut
+    all the same."""
+    head = text[: 2 * length + 200]
+    if len(head) < len(text):
+        cleaned = clean_line(head, len(head) + 1)
+        if len(cleaned) > length + 1:
+            return _shorten(cleaned, length)
     return _shorten(clean_line(text, len(text) + 1), length)
 
 
