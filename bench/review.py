@@ -30,12 +30,12 @@ from veille.core.library import Fetched
 from veille.core.model import ParsedEntry, ParsedFeed
 
 TARGET = 1.0
-WORDS = (
+WORDS = (  # noqa: SIM905
     "amende sanction opérateur données santé hôpital biométrie reconnaissance faciale cour "
     "tribunal décision recours conseil état ministre loi sénat vote budget énergie climat "
     "court ruling fine regulator privacy vendor breach cloud market merger union council "
     "parliament treaty election campaign satellite network fibre spectrum auction"
-).split()  # noqa: SIM905
+).split()
 FULL_TEXT = (
     "<figure><img src='a.jpg'><figcaption>Generated with DALL·E 3</figcaption></figure>"
     "<p>Nous utilisons des cookies pour améliorer votre expérience.</p>"
