@@ -148,12 +148,10 @@ def item_text(item: Item) -> str:
 
 
 def item_excerpt(item: Item, length: int = EXCERPT_LENGTH) -> str:
-    """Plain text from the item's body, one paragraph, cut on a word.
+    """The opening sentences of the item's best text, without page furniture (see `excerpts`)."""
+    from veille.core.export.excerpts import excerpt_of
 
-    The text is shortened first with room to spare, so that a long body is not cleaned whole,
-    then cut again once it is one clean line.
-    """
-    return cut_text(_shorten(item_text(item), length + 200), length)
+    return excerpt_of(item.body, length)
 
 
 # Characters that may not appear raw in a link target in any of the formats: they would end the
