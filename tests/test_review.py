@@ -164,6 +164,9 @@ def test_typography_follows_the_language_of_each_text(morning: Selection) -> Non
     assert "[Are they honest?](" in md
     assert "The court said: biometric data needs consent. Are they honest?" in md
     assert "read :" not in plain(md) and "honest ?" not in plain(md)
+    # A note in English stays English too; a French one is set in French.
+    assert "> Key quote for the team: is it true? Ask them." in md
+    assert f"> À citer{NBSP}: «{NNBSP}record{NNBSP}» pour un opérateur" in md
     page = review(morning.veille, "html")
     assert isinstance(page, str)
     doc = lxml.html.fromstring(page)

@@ -248,9 +248,16 @@ def excerpt_of(html: str, length: int) -> str:
             if not kept and len(sentence) > length:
                 return _cut_on_word(sentence, length)
             if size + len(sentence) + (1 if kept else 0) > length:
-                return " ".join(kept)
+                return _joined(kept)
             kept.append(sentence)
             size += len(sentence) + (1 if len(kept) > 1 else 0)
+    return _joined(kept)
+
+
+def _joined(kept: list[str]) -> str:
+    # A last sentence that announces what follows (« Manquements retenus : ») announces nothing.
+    if len(kept) > 1 and kept[-1].rstrip().endswith(":"):
+        kept = kept[:-1]
     return " ".join(kept)
 
 
