@@ -128,5 +128,6 @@ def morning_selection(v: Veille, server: LocalServer) -> Selection:
     v.tag([ids["Sunday read: what the court said about biometrics"]], add=["biométrie", "cnil"])
     v.tag([ids["Are they honest?"]], add=["biométrie"])
     v.set_note(story["Next"], "À citer : « record » pour un opérateur")
+    v.set_note(ids["Are they honest?"], "Key quote for the team: is it true? Ask them.")
     v.library.record_full_text(story["Le Monde"], FULL_TEXT)
     return Selection(v, story, ids)

@@ -164,6 +164,9 @@ def test_typography_follows_the_language_of_each_text(morning: Selection) -> Non
     assert "[Are they honest?](" in md
     assert "The court said: biometric data needs consent. Are they honest?" in md
     assert "read :" not in plain(md) and "honest ?" not in plain(md)
+    # A note in English stays English too; a French one is set in French.
+    assert "> Key quote for the team: is it true? Ask them." in md
+    assert f"> À citer{NBSP}: «{NNBSP}record{NNBSP}» pour un opérateur" in md
     page = review(morning.veille, "html")
     assert isinstance(page, str)
     doc = lxml.html.fromstring(page)
@@ -260,3 +263,54 @@ def test_the_export_counts_stories_and_items(morning: Selection) -> None:
     done = v.export("md", ExportOptions(lang="en"), query="is:starred")
     assert (done.count, done.stories) == (5, 4)
     assert "4 stories (5 items: a story told by several outlets is one entry)" in done.text
+
+
+@pytest.mark.parametrize("fmt", ["json", "atom", "csv", "bookmarks"])
+def test_the_data_formats_carry_no_tracking_and_clean_summaries(
+    morning: Selection, fmt: str
+) -> None:
+    # A feed, a spreadsheet and bookmarks keep one row per item (a story's outlets are items
+    # of their own there), but their links are as clean as the review's.
+    out = review(morning.veille, fmt)
+    assert isinstance(out, str)
+    for tracker in TRACKING:
+        assert tracker not in out, tracker
+    if fmt == "json":
+        summaries = [i.get("summary", "") for i in json.loads(out)["items"]]
+        assert all(not any(b in s for b in BOILERPLATE) for s in summaries)
+        assert any("La formation restreinte" in s for s in summaries)
+    elif fmt == "atom":
+        from lxml import etree
+
+        assert (
+            len(etree.fromstring(out.encode()).findall("{http://www.w3.org/2005/Atom}entry")) == 5
+        )
+    elif fmt == "csv":
+        import csv
+
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert "https://www.liberation.example/cnil?id=9" not in {r["url"] for r in rows}
+        assert "https://next.example/cnil-free" in {r["url"] for r in rows}
+    else:
+        assert len(lxml.html.fromstring(out).xpath("//a")) == 5
+
+
+def test_the_command_line_says_when_stories_fold_items(
+    morning: Selection, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from veille.cli.command import main
+
+    home = str(tmp_path / "home")
+    morning.veille.close()
+    target = tmp_path / "revue.md"
+    args = ["--home", home, "export", "--group-by", "tag", "--tags", "santé,cnil", "-o"]
+    assert main([*args, str(target), "--subtitle", "Mardi", "--lang", "fr"]) == 0
+    err = capsys.readouterr().err
+    assert "exported 5 items (stories told by several outlets: 4 entries) to" in err
+    text = target.read_text(encoding="utf-8")
+    assert [line for line in text.splitlines() if line.startswith("## ")] == [
+        "## santé",
+        "## cnil",
+        "## biométrie",
+    ]
+    assert "*Mardi*" in text and "Recherche" not in text

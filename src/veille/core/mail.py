@@ -18,6 +18,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 
 from veille.core.errors import VeilleError
 from veille.core.reviewsettings import SmtpSettings, is_loopback
+from veille.core.translations import _
 
 __all__ = ["MailError", "build_message", "send_message"]
 
@@ -42,7 +43,7 @@ def build_message(
     when the review's format is one neither part shows (name, bytes, MIME type)."""
     sender = smtp.sender or smtp.user
     if not sender or "@" not in parseaddr(sender)[1]:
-        raise MailError('[smtp] needs a "from" address (or a "user" that is one) to send mail')
+        raise MailError(_('[smtp] needs a "from" address (or a "user" that is one) to send mail'))
     message = EmailMessage()
     message["Subject"] = " ".join(subject.split())
     message["From"] = sender
@@ -53,7 +54,7 @@ def build_message(
     message.add_alternative(html, subtype="html")
     if attachment is not None:
         name, data, mime = attachment
-        main, _, sub = mime.partition("/")
+        main, _slash, sub = mime.partition("/")
         message.make_mixed()
         message.add_attachment(data, maintype=main, subtype=sub, filename=name)
     return message
@@ -74,23 +75,29 @@ def _hidden(text: str, smtp: SmtpSettings) -> str:
 
 def _reason(error: BaseException, smtp: SmtpSettings) -> str:
     if isinstance(error, smtplib.SMTPAuthenticationError):
-        return "the server refused the user name or password"
+        return _("the server refused the user name or password")
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return "the server refused every recipient: " + ", ".join(sorted(error.recipients))
+        return _("the server refused every recipient: {addresses}").format(
+            addresses=", ".join(sorted(error.recipients))
+        )
     if isinstance(error, smtplib.SMTPSenderRefused):
-        return f"the server refused the sender {error.sender}"
+        return _("the server refused the sender {sender}").format(sender=error.sender)
     if isinstance(error, smtplib.SMTPNotSupportedError):
-        return 'the server does not offer STARTTLS; set security = "tls" if it speaks TLS'
+        return _('the server does not offer STARTTLS; set security = "tls" if it speaks TLS')
     if isinstance(error, smtplib.SMTPResponseException):
         raw = error.smtp_error
         words = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
-        return f"the server answered {error.smtp_code} {words}".strip()
+        return (
+            _("the server answered {code} {words}")
+            .format(code=error.smtp_code, words=words)
+            .strip()
+        )
     if isinstance(error, ssl.SSLCertVerificationError):
-        return f"its certificate could not be verified ({error.verify_message})"
+        return _("its certificate could not be verified ({why})").format(why=error.verify_message)
     if isinstance(error, ssl.SSLError):
-        return f"the encrypted connection failed ({error.reason or error})"
+        return _("the encrypted connection failed ({why})").format(why=error.reason or error)
     if isinstance(error, TimeoutError):
-        return "the server did not answer in time"
+        return _("the server did not answer in time")
     if isinstance(error, OSError):
         return error.strerror or str(error) or type(error).__name__
     return str(error) or type(error).__name__
@@ -99,10 +106,12 @@ def _reason(error: BaseException, smtp: SmtpSettings) -> str:
 def send_message(smtp: SmtpSettings, message: EmailMessage) -> list[str]:
     """Send `message` through `smtp`; the recipients the server accepted."""
     if not smtp.host:
-        raise MailError("no mail server: add an [smtp] table with a host to config.toml")
+        raise MailError(_("no mail server: add an [smtp] table with a host to config.toml"))
     if smtp.security == "none" and not is_loopback(smtp.host):
         raise MailError(
-            f'[smtp] security = "none" only reaches a server on this machine, not {smtp.host}'
+            _('[smtp] security = "none" only reaches a server on this machine, not {host}').format(
+                host=smtp.host
+            )
         )
     port = smtp.effective_port
     where = f"{smtp.host}:{port}"
@@ -124,6 +133,8 @@ def send_message(smtp: SmtpSettings, message: EmailMessage) -> list[str]:
             refused = client.send_message(message, to_addrs=recipients)
     except (smtplib.SMTPException, OSError) as error:
         raise MailError(
-            f"cannot send the review through {where}: {_hidden(_reason(error, smtp), smtp)}"
+            _("cannot send the review through {server}: {why}").format(
+                server=where, why=_hidden(_reason(error, smtp), smtp)
+            )
         ) from None
     return [r for r in recipients if r not in refused]

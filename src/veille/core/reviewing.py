@@ -17,6 +17,7 @@ from veille.core.errors import NotFound, UsageError
 from veille.core.model import Item
 from veille.core.outcomes import Reviewed
 from veille.core.reviewsettings import ReviewProfile
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.export import ExportOptions
@@ -41,7 +42,9 @@ def profile(v: Home, name: str) -> ReviewProfile:
         known = (
             ", ".join(sorted(v.settings.reviews)) or "none yet: add [reviews.NAME] to config.toml"
         )
-        raise NotFound(f"no review profile named {name!r} (profiles: {known})")
+        raise NotFound(
+            _("no review profile named {name} (profiles: {known})").format(name=name, known=known)
+        )
     return found
 
 
@@ -89,9 +92,9 @@ def make(
     if fmt is not None:
         chosen = replace(chosen, format=fmt)
     if send and not chosen.to:
-        raise UsageError(f'review {name!r} has no recipients: add to = ["…"] to [reviews.{name}]')
+        raise UsageError(_no_recipients(name))
     if send and not v.settings.smtp.host:
-        raise UsageError("no mail server: add an [smtp] table with a host to config.toml")
+        raise UsageError(_("no mail server: add an [smtp] table with a host to config.toml"))
     day = review_date(now)
     chosen_options = options(v, chosen, day)
     path = to if to is not None else target(v, chosen, chosen.format, day)
@@ -120,9 +123,7 @@ def mail(
     from veille.core.model import EXPORT_EXTENSIONS
 
     if not chosen.to:
-        raise UsageError(
-            f'review {chosen.name!r} has no recipients: add to = ["…"] to [reviews.{chosen.name}]'
-        )
+        raise UsageError(_no_recipients(chosen.name))
     lib = v.library
     companions = exporting.story_companions(v, items)
     html = export_items(items, "html", chosen_options, companions=companions)
@@ -164,3 +165,9 @@ def send(
         chosen_options = options(v, chosen, review_date(now))
     items = v.library.items_by_id(list(ids)) if ids else v.library.items(chosen.query)
     return mail(v, chosen, chosen_options, items, now)
+
+
+def _no_recipients(name: str) -> str:
+    return _('review {name} has no recipients: add to = ["…"] to [reviews.{name}]').format(
+        name=name
+    )

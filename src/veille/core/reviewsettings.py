@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from veille.core.translations import _
+
 if TYPE_CHECKING:
     from veille.core.settings import _Reader
 
@@ -112,20 +114,28 @@ def read_review(review: _Reader, name: str) -> ReviewProfile:
         raise review.error("query", str(problem)) from None
     group_by = review.take("group_by", str, "tag")
     if group_by not in REVIEW_GROUPINGS:
-        raise review.error("group_by", f"must be one of {', '.join(REVIEW_GROUPINGS)}")
+        raise review.error(
+            "group_by", _("must be one of {values}").format(values=", ".join(REVIEW_GROUPINGS))
+        )
     chosen_lang = review.take("lang", str, "")
     if chosen_lang not in ("", "fr", "en"):
-        raise review.error("lang", f'must be "fr" or "en", got {chosen_lang!r}')
+        raise review.error(
+            "lang", _('must be "fr" or "en", got {value}').format(value=repr(chosen_lang))
+        )
     fmt = review.take("format", str, "html")
     if fmt not in EXPORT_FORMATS:
-        raise review.error("format", f"must be one of {', '.join(EXPORT_FORMATS)}")
+        raise review.error(
+            "format", _("must be one of {values}").format(values=", ".join(EXPORT_FORMATS))
+        )
     to = _str_list(review, "to")
     for address in to:
         if "@" not in address:
-            raise review.error("to", f"{address!r} is not a mail address")
+            raise review.error(
+                "to", _("{address} is not a mail address").format(address=repr(address))
+            )
     length = review.take("excerpt_length", int, 400)
     if length < 0:
-        raise review.error("excerpt_length", "must be 0 or more")
+        raise review.error("excerpt_length", _("must be 0 or more"))
     profile = ReviewProfile(
         name=name,
         query=query,
@@ -163,14 +173,16 @@ def read_smtp(smtp: _Reader) -> SmtpSettings:
         sender=smtp.take("from", str, ""),
     )
     if settings.security not in SMTP_SECURITY:
-        raise smtp.error("security", 'must be "starttls", "tls" or "none"')
+        raise smtp.error("security", _('must be "starttls", "tls" or "none"'))
     if not 0 <= settings.port <= 65535:
-        raise smtp.error("port", "must be a port number (1 to 65535)")
+        raise smtp.error("port", _("must be a port number (1 to 65535)"))
     if settings.security == "none" and settings.host and not is_loopback(settings.host):
         raise smtp.error(
             "security",
-            f'"none" sends mail and password in the clear: only for a server on this machine, '
-            f"not {settings.host}",
+            _(
+                '"none" sends mail and password in the clear: only for a server on this '
+                "machine, not {host}"
+            ).format(host=settings.host),
         )
     smtp.finish()
     return settings

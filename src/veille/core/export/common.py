@@ -110,7 +110,15 @@ def _shorten(text: str, length: int) -> str:
 
 
 def cut_text(text: str, length: int = EXCERPT_LENGTH) -> str:
-    """Plain `text` shortened to about `length` characters, on a word boundary."""
+    """Plain `text` shortened to about `length` characters, on a word boundary.
+
+    Only its opening is cleaned when that is enough: a long text cleaned whole would be cut
+    all the same."""
+    head = text[: 2 * length + 200]
+    if len(head) < len(text):
+        cleaned = clean_line(head, len(head) + 1)
+        if len(cleaned) > length + 1:
+            return _shorten(cleaned, length)
     return _shorten(clean_line(text, len(text) + 1), length)
 
 
@@ -140,12 +148,10 @@ def item_text(item: Item) -> str:
 
 
 def item_excerpt(item: Item, length: int = EXCERPT_LENGTH) -> str:
-    """Plain text from the item's body, one paragraph, cut on a word.
+    """The opening sentences of the item's best text, without page furniture (see `excerpts`)."""
+    from veille.core.export.excerpts import excerpt_of
 
-    The text is shortened first with room to spare, so that a long body is not cleaned whole,
-    then cut again once it is one clean line.
-    """
-    return cut_text(_shorten(item_text(item), length + 200), length)
+    return excerpt_of(item.body, length)
 
 
 # Characters that may not appear raw in a link target in any of the formats: they would end the

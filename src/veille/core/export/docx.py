@@ -55,72 +55,105 @@ def _styles(document: Any) -> None:
     link.font.underline = True
 
 
-def _hyperlink(paragraph: Any, text: str, url: str, lang: str = "") -> None:
-    from docx.opc.constants import RELATIONSHIP_TYPE
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+class _Writer:
+    """Paragraphs appended to the document body as raw WordprocessingML: python-docx looks a
+    style up by name on every paragraph it adds (a scan of all styles each time), which at a
+    thousand entries costs seconds; here each style's id is looked up once."""
 
-    rel = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), rel)
-    run = OxmlElement("w:r")
-    props = OxmlElement("w:rPr")
-    style = OxmlElement("w:rStyle")
-    style.set(qn("w:val"), "Hyperlink")
-    props.append(style)
-    if lang:
-        props.append(_lang_element(lang))
-    run.append(props)
-    words = OxmlElement("w:t")
-    words.set(qn("xml:space"), "preserve")
-    words.text = _safe(text)
-    run.append(words)
-    link.append(run)
-    paragraph._p.append(link)
+    def __init__(self, document: Any) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE
+        from docx.oxml.ns import qn
+
+        self.document = document
+        self.part = document.part
+        self.qn = qn
+        self.hyperlink_type = RELATIONSHIP_TYPE.HYPERLINK
+        self.ids = {style.name: style.style_id for style in document.styles}
+        self.body = document.element.body
+        self.end = self.body.sectPr  # paragraphs go before the section properties
+        self.links: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        # New link ids are numbered past the template's own, once: asking python-docx for each
+        # compares the link with every one already added.
+        taken = set(self.part.rels)
+        self.next_ids = (f"rId{n}" for n in range(1, 10**9) if f"rId{n}" not in taken)
+
+    def _element(self, tag: str, **attributes: str) -> Any:
+        name = self.names.get(tag)
+        if name is None:
+            name = self.names[tag] = self.qn(tag)
+        element = self.body.makeelement(name)
+        for key, value in attributes.items():
+            element.set(self.qn(key.replace("_", ":", 1)), value)
+        return element
+
+    def paragraph(self, style: str, text: str = "", lang: str = "") -> Any:
+        p = self._element("w:p")
+        props = self._element("w:pPr")
+        props.append(self._element("w:pStyle", w_val=self.ids[style]))
+        p.append(props)
+        if self.end is not None:
+            self.end.addprevious(p)
+        else:
+            self.document.element.body.append(p)
+        if text:
+            self.run(p, text, lang)
+        return p
+
+    def _run(self, text: str, lang: str, style: str = "") -> Any:
+        run = self._element("w:r")
+        if lang or style:
+            props = self._element("w:rPr")
+            if style:
+                props.append(self._element("w:rStyle", w_val=self.ids[style]))
+            if lang:
+                value = {"fr": "fr-FR", "en": "en-GB"}.get(lang, lang)
+                props.append(self._element("w:lang", w_val=value))
+            run.append(props)
+        words = self._element("w:t")
+        words.set(self.qn("xml:space"), "preserve")
+        words.text = _safe(text)
+        run.append(words)
+        return run
+
+    def run(self, p: Any, text: str, lang: str = "") -> None:
+        p.append(self._run(text, lang))
+
+    def link(self, p: Any, text: str, url: str, lang: str = "") -> None:
+        rel = self.links.get(url)
+        if rel is None:
+            rel = self.links[url] = next(self.next_ids)
+            self.part.rels.add_relationship(self.hyperlink_type, url, rel, is_external=True)
+        link = self._element("w:hyperlink", r_id=rel)
+        link.append(self._run(text, lang, style="Hyperlink"))
+        p.append(link)
 
 
-def _lang_element(lang: str) -> Any:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    element = OxmlElement("w:lang")
-    element.set(qn("w:val"), {"fr": "fr-FR", "en": "en-GB"}.get(lang, lang))
-    return element
-
-
-def _run(paragraph: Any, text: str, lang: str = "") -> None:
-    run = paragraph.add_run(_safe(text))
-    if lang:
-        run._r.get_or_add_rPr().append(_lang_element(lang))
-
-
-def _entry(document: Any, entry: Entry, review: Review) -> None:
+def _entry(out: _Writer, entry: Entry, review: Review) -> None:
     lang = entry.lang if entry.lang and entry.lang != review.lang else ""
-    heading = document.add_paragraph(style="Heading 2")
+    heading = out.paragraph("Heading 2")
     if entry.link:
-        _hyperlink(heading, entry.title, entry.link, lang)
+        out.link(heading, entry.title, entry.link, lang)
     else:
-        _run(heading, entry.title, lang)
+        out.run(heading, entry.title, lang)
     if entry.meta:
-        _run(document.add_paragraph(style="Review Meta"), " · ".join(entry.meta), lang)
+        out.paragraph("Review Meta", " · ".join(entry.meta), lang)
     if entry.excerpt:
-        _run(document.add_paragraph(style="Review Excerpt"), entry.excerpt, lang)
+        out.paragraph("Review Excerpt", entry.excerpt, lang)
     if entry.also:
-        also = document.add_paragraph(style="Review Also")
-        _run(also, review.labels["also_in"] + " ")
+        also = out.paragraph("Review Also", review.labels["also_in"] + " ")
         for n, source in enumerate(entry.also):
             if n:
-                _run(also, ", ")
+                out.run(also, ", ")
             if source.link:
-                _hyperlink(also, source.name, source.link)
+                out.link(also, source.name, source.link)
             else:
-                _run(also, source.name)
+                out.run(also, source.name)
     if entry.tags:
-        tags = document.add_paragraph(style="Review Tags")
-        _run(tags, f"{review.labels['tags']} " + " · ".join(entry.tags))
+        out.paragraph("Review Tags", f"{review.labels['tags']} " + " · ".join(entry.tags))
     for note in entry.notes:
         for paragraph in note:
-            _run(document.add_paragraph(style="Review Note"), paragraph)
+            out.paragraph("Review Note", paragraph)
 
 
 def review_docx(review: Review) -> bytes:
@@ -134,18 +167,19 @@ def review_docx(review: Review) -> bytes:
     props.last_modified_by = "veille"
     props.language = review.lang
     props.created = props.modified = props.last_printed = _FIXED
-    document.add_paragraph(_safe(review.title), style="Title")
+    out = _Writer(document)
+    out.paragraph("Title", review.title)
     if review.subtitle:
-        document.add_paragraph(_safe(review.subtitle), style="Subtitle")
+        out.paragraph("Subtitle", review.subtitle)
     header = " · ".join(p for p in (review.author, review.generated, review.count) if p)
-    document.add_paragraph(_safe(header), style="Review Meta")
+    out.paragraph("Review Meta", header)
     if review.query:
-        document.add_paragraph(_safe(review.query), style="Review Meta")
+        out.paragraph("Review Meta", review.query)
     for name, entries in review.sections:
         if name:
-            document.add_paragraph(_safe(name), style="Heading 1")
+            out.paragraph("Heading 1", name)
         for entry in entries:
-            _entry(document, entry, review)
+            _entry(out, entry, review)
     raw = io.BytesIO()
     document.save(raw)
     return _reproducible(raw.getvalue())

@@ -18,8 +18,10 @@ from veille.core.text import clean_line, html_to_text, strip_controls
 
 __all__ = ["excerpt_of", "is_boilerplate", "prose_paragraphs", "sentences"]
 
-# Enough of a long page for the first paragraphs: parsing all of it would only find more.
-HTML_WINDOW = 24_000
+# Enough of a long page for the first paragraphs (characters of HTML per character of excerpt,
+# and at least): parsing all of it would only find more.
+HTML_PER_CHARACTER = 10
+HTML_WINDOW = 4_000
 # Sentences longer than this are prose, whatever words they hold.
 BOILERPLATE_MAX = 240
 
@@ -46,7 +48,25 @@ _MACHINE_MADE = re.compile(
 )
 # Past a credit at its start, what a sentence must still hold to be worth keeping.
 KEPT_AFTER_CREDIT = 40
-_BOILERPLATE = re.compile(
+# Furniture that opens a sentence: « Photo : AFP », « Lire aussi », "Read more"…
+_AT_START = re.compile(
+    r"|".join(
+        (
+            r"(?:photos?|images?|illustrations?|crédits?|credits?|légende|caption|visuel)\b"
+            r"[^.]{0,40}?[:©/|]",
+            r"generated\s+with\b",
+            r"(?:à\s+)?lire\s+(?:aussi|également|la\s+suite)\b",
+            r"(?:read|see)\s+(?:more|also|next)\b",
+            r"(?:voir|écouter|regarder)\s+aussi\b",
+            r"(?:sur\s+le\s+même\s+sujet|related(?:\s+articles?)?|advertisement|publicité)\b",
+            r"(?:subscribe|sign\s+up)\b",
+            r"(?:publié|mis\s+à\s+jour|published|updated)\s+(?:le|on)\b",
+        )
+    ),
+    re.IGNORECASE,
+)
+# Furniture anywhere in a sentence, looked for only in sentences holding one of `_CLUES`.
+_ANYWHERE = re.compile(
     r"|".join(
         (
             # cookie and consent notices
@@ -56,31 +76,33 @@ _BOILERPLATE = re.compile(
             r"(?:(?:les|all|tous\s+les)\s+)?cookies\b",
             r"\b(?:gestion|politique|paramètres)\s+des\s+cookies\b",
             r"\bconsentement\b.*\b(?:cookies|traceurs|partenaires)\b",
-            # pictures: credits, captions, machine-made images
-            r"^(?:photos?|images?|illustrations?|crédits?|credits?|légende|caption|visuel)\b"
-            r"[^.]{0,40}?[:©/|]",
-            r"©",
+            # pictures: credits, agencies, machine-made images
             r"\b(?:getty\s+images|shutterstock|istock|unsplash|pexels|adobe\s+stock)\b",
             _MACHINE_MADE.pattern,
-            r"^generated\s+with\b",
-            # calls to read, share, subscribe
-            r"^(?:à\s+)?lire\s+(?:aussi|également|la\s+suite)\b",
-            r"^(?:read|see)\s+(?:more|also|next)\b",
-            r"^(?:voir|écouter|regarder)\s+aussi\b",
-            r"^(?:sur\s+le\s+même\s+sujet|related(?:\s+articles?)?|advertisement|publicité)\b",
+            # calls to subscribe, share; reading times; pages that want a script
             r"\babonnez[- ]vous\b",
             r"\binscrivez[- ]vous\b.*\b(?:newsletter|lettre)\b",
             r"\b(?:subscribe|sign\s+up)\b.*\b(?:newsletter|now|today|free|here)\b",
-            r"^(?:subscribe|sign\s+up)\b",
             r"\b(?:partager|share)\s+(?:(?:cet|this)\s+(?:article|story|page)|sur|on)\b",
             r"\b(?:temps\s+de\s+lecture|reading\s+time|\d+\s+min(?:utes?)?\s+read)\b",
             r"\b(?:activez|enable)\s+javascript\b",
             r"\b(?:votre|your)\s+(?:navigateur|browser)\s+(?:ne|does|is)\b",
-            r"^(?:publié|mis\s+à\s+jour|published|updated)\s+(?:le|on)\b",
         )
     ),
     re.IGNORECASE,
 )
+# A word each pattern of `_ANYWHERE` holds: a sentence with none of them is spared the search.
+_CLUES = frozenset(
+    (
+        "cookie", "cookies", "traceurs", "consentement", "getty", "shutterstock", "istock",
+        "unsplash", "pexels", "adobe", "generated", "created", "made", "produced", "générée",
+        "généré", "générées", "générés", "créée", "créé", "créées", "créés", "réalisée",
+        "réalisé", "réalisées", "réalisés", "abonnez", "inscrivez", "subscribe", "sign",
+        "partager", "share", "lecture", "reading", "read", "activez", "enable", "navigateur",
+        "browser", "image", "illustration", "visuel", "picture",
+    )
+)  # fmt: skip
+_WORD = re.compile(r"\w+")
 
 # A sentence ends at . ! ? … (and a closing quote or bracket after it), before a space and what
 # starts a sentence. An initial or a title (« M. Dupont », "Dr. Who", "U.S.") ends none.
@@ -104,7 +126,12 @@ def _past_credit(sentence: str) -> str:
 
 def is_boilerplate(sentence: str) -> bool:
     """Whether `sentence` is page furniture rather than the article's words."""
-    return len(sentence) <= BOILERPLATE_MAX and _BOILERPLATE.search(sentence) is not None
+    if len(sentence) > BOILERPLATE_MAX:
+        return False
+    if "©" in sentence or _AT_START.match(sentence) is not None:
+        return True
+    clues = not _CLUES.isdisjoint(_WORD.findall(sentence.lower()))
+    return clues and _ANYWHERE.search(sentence) is not None
 
 
 def sentences(text: str) -> list[str]:
@@ -133,18 +160,25 @@ def _parse(html: str) -> Any:
     return etree.fromstring(f"<html><body>{html}</body></html>", parser)
 
 
-def _collect(element: Any, out: list[str], loose: list[str]) -> None:
+class _Enough(Exception):
+    """The paragraphs collected so far hold more than an excerpt can use."""
+
+
+def _collect(element: Any, out: list[str], loose: list[str], budget: list[int]) -> None:
     for child in element:
+        if budget[0] <= 0:
+            raise _Enough
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in _SKIPPED:
             pass
         elif tag in _PROSE:
             _flush(loose, out)
             out.append(" ".join("".join(child.itertext()).split()))
+            budget[0] -= len(out[-1])
         elif tag in _CONTAINERS or tag == "":
             if tag and child.text and child.text.strip():
                 loose.append(child.text)
-            _collect(child, out, loose)
+            _collect(child, out, loose, budget)
         elif tag == "br":
             _flush(loose, out)
         elif tag.startswith("h") and tag[1:].isdigit():
@@ -164,11 +198,13 @@ def _flush(loose: list[str], out: list[str]) -> None:
         out.append(text)
 
 
-def prose_paragraphs(html: str) -> list[str]:
-    """The paragraphs of prose in `html`, as plain one-line texts, in reading order."""
+def prose_paragraphs(html: str, window: int = HTML_WINDOW, enough: int = HTML_WINDOW) -> list[str]:
+    """The paragraphs of prose in the first `window` characters of `html`, as plain texts with
+    their spaces folded, in reading order (not yet cleaned as one-line fields are), stopping
+    once they hold `enough` characters."""
     if not html:
         return []
-    html = strip_controls(html[:HTML_WINDOW])
+    html = strip_controls(html[:window])
     if "<" not in html:
         text = html_to_text(html)
         return [text] if text else []
@@ -185,11 +221,13 @@ def prose_paragraphs(html: str) -> list[str]:
     if body.text and body.text.strip():
         loose.append(body.text)
     try:
-        _collect(body, out, loose)
+        _collect(body, out, loose, [enough])
+    except _Enough:
+        pass
     except RecursionError:
         return [html_to_text(html)]
     _flush(loose, out)
-    return [clean_line(p, len(p) + 1) for p in out if p]
+    return [p for p in out if p]
 
 
 def excerpt_of(html: str, length: int) -> str:
@@ -199,7 +237,10 @@ def excerpt_of(html: str, length: int) -> str:
         return ""
     kept: list[str] = []
     size = 0
-    for paragraph in prose_paragraphs(html):
+    window = max(HTML_WINDOW, length * HTML_PER_CHARACTER)
+    for paragraph in prose_paragraphs(html, window, enough=length * 3 + 200):
+        if not paragraph.isascii():
+            paragraph = clean_line(paragraph, len(paragraph) + 1)
         for sentence in sentences(paragraph):
             sentence = _past_credit(sentence)
             if is_boilerplate(sentence):
@@ -207,9 +248,16 @@ def excerpt_of(html: str, length: int) -> str:
             if not kept and len(sentence) > length:
                 return _cut_on_word(sentence, length)
             if size + len(sentence) + (1 if kept else 0) > length:
-                return " ".join(kept)
+                return _joined(kept)
             kept.append(sentence)
             size += len(sentence) + (1 if len(kept) > 1 else 0)
+    return _joined(kept)
+
+
+def _joined(kept: list[str]) -> str:
+    # A last sentence that announces what follows (« Manquements retenus : ») announces nothing.
+    if len(kept) > 1 and kept[-1].rstrip().endswith(":"):
+        kept = kept[:-1]
     return " ".join(kept)
 
 

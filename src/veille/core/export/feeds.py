@@ -17,7 +17,6 @@ from typing import Any
 from veille.core.export.common import (
     ExportOptions,
     clean_line,
-    cut_text,
     item_date,
     item_excerpt,
     item_id,
@@ -51,7 +50,7 @@ def _json_item(item: Item, lang: str) -> dict[str, Any]:
     entry["title"] = title_of(item, lang)
     text = strip_controls(item_text(item))
     entry["content_text"] = text
-    summary = cut_text(text)
+    summary = item_excerpt(item)
     if summary:
         entry["summary"] = summary
     first_seen = item.published or item.sort_date

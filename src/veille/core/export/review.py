@@ -26,7 +26,7 @@ from veille.core.export.common import (
 )
 from veille.core.export.excerpts import excerpt_of
 from veille.core.export.stories import Story, build_stories, review_sections
-from veille.core.i18n import format_date, label
+from veille.core.i18n import format_date, guess_language, label
 from veille.core.model import Item
 
 __all__ = ["Entry", "Review", "Source", "make_review"]
@@ -115,8 +115,9 @@ def _entry(story: Story, options: ExportOptions, _words: Callable[[str, str], st
     ]
     entry.tags = story.other_tags if options.group_by == "tag" else story.tags
     for note in story.notes:
-        # A note is the user's own words: in the review's language.
-        entry.notes.append([_words(p, options.lang) for p in note.split("\n") if p.strip()])
+        # A note is the user's own words: typeset in the language it reads as, else the review's.
+        note_lang = guess_language(note) or options.lang
+        entry.notes.append([_words(p, note_lang) for p in note.split("\n") if p.strip()])
     return entry
 
 

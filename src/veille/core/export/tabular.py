@@ -27,6 +27,7 @@ from veille.core.export.common import (
     safe_link,
     source_name,
     title_of,
+    tracking_free,
 )
 from veille.core.model import Item
 from veille.core.text import strip_controls
@@ -70,7 +71,7 @@ def render_csv(items: Sequence[Item], options: ExportOptions) -> str:
             rfc3339(when) if when else "",
             source_name(item),
             clean_line(item.title),
-            clean_line(item.url, 8192),
+            clean_line(tracking_free(item.url), 8192),
             clean_line(item.author),
             "; ".join(t for t in (clean_line(x) for x in item.tags) if t),
             "yes" if item.starred else "no",
