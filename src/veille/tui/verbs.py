@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 from textual.binding import Binding
 
 from veille.core.translations import _
+from veille.tui.feeds_manager import FeedsManager
 from veille.tui.links import LinkList, copy_link, item_links, open_link
 from veille.tui.piping import pipe_current
 from veille.tui.screens.help import HelpScreen, help_rows
@@ -60,6 +61,10 @@ class MorningVerbs:
         row = screen.item_list.current_row
         screen.show_view(screen.entry, keep_id=row.id if row else None)
         screen.notify(_("Sorted {order}.").format(order=order_name(order)))
+
+    def action_feeds_manager(self) -> None:
+        screen = _main(self)
+        screen.open_dialog(FeedsManager(screen.veille, screen))
 
     def action_pipe(self) -> None:
         pipe_current(_main(self))
