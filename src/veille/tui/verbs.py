@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 
+from veille.core.text import clean_line
 from veille.core.translations import _
 from veille.tui.feeds_manager import FeedsManager
 from veille.tui.links import LinkList, copy_link, item_links, open_link
@@ -35,7 +36,11 @@ class MorningVerbs:
         shown = screen.reader_pane.item
         page = shown.url if shown is not None else (row.url if row is not None else "")
         footnotes = screen.reader_pane.links if shown is not None else []
-        links = item_links(page, footnotes)
+        attachments = [
+            (clean_line(e.type.split("/")[0] or "file", 12), e.url)
+            for e in (shown.enclosures if shown is not None else [])
+        ]
+        links = item_links(page, footnotes, attachments)
         if not links:
             screen.notify(_("This item has no links."))
             return
