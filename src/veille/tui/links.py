@@ -109,7 +109,9 @@ class LinkList(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        listing = self.query_one(OptionList)
+        listing.highlighted = 0
+        listing.focus()
 
     def _chosen(self) -> str | None:
         index = self.query_one(OptionList).highlighted
