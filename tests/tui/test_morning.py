@@ -9,8 +9,11 @@ from collections.abc import Callable
 import pytest
 from textual.widgets import OptionList, TextArea
 
+from tests.storing import ingest
+from tests.tui.conftest import BASE, entry
 from tests.tui.helpers import notices, press_for, ready, screen_text, static_text, until
 from veille.core.library import open_library
+from veille.core.model import Enclosure, ParsedFeed
 from veille.core.settings import Paths, PipeSettings, Settings
 from veille.tui.app import VeilleApp
 from veille.tui.links import LinkList
@@ -237,3 +240,25 @@ async def test_reader_header_tells_the_reading_time(app_factory: Factory) -> Non
         await pilot.press("s")  # item 1 was starred: the header redrawn for it keeps the time
         await until(pilot, lambda: "★" not in static_text(app, "#reader-header"))
         assert "1 min read" in static_text(app, "#reader-header")
+
+
+async def test_enclosures_are_listed_in_the_reader_and_in_the_link_list(
+    app_factory: Factory, home: Paths
+) -> None:
+    podcast = Enclosure("https://example.org/episode-12.mp3", "audio/mpeg", 12_345_678)
+    with open_library(home.library) as lib:
+        feed = lib.add_feed("https://podcast.example.org/rss.xml", title="Podcast")
+        episode = entry(300, "Épisode 12", enclosures=[podcast], published=BASE)
+        ingest(lib, feed.id, ParsedFeed(title="Podcast", entries=[episode]), status=200)
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        app.main.feed_tree.select_key(f"feed:{feed.id}")
+        await until(pilot, lambda: app.main.item_list.count == 1)
+        await pilot.press("enter")
+        await until(pilot, lambda: "Attachments" in static_text(app, "#reader-body"))
+        body = static_text(app, "#reader-body")
+        assert "audio/mpeg, 12.3 MB" in body and "https://example.org/episode-12.mp3" in body
+        await press_for(pilot, "l", LinkList)
+        await pilot.press("end", "y")
+        assert app.clipboard == "https://example.org/episode-12.mp3"

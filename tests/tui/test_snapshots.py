@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from tests.tui.helpers import ready, until
 from veille.tui.app import VeilleApp
+from veille.tui.feeds_manager import FeedsManager
+from veille.tui.links import LinkList
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.tags import TagEditor
 
@@ -70,3 +72,31 @@ def test_tag_editor(snap_compare: Compare, app_factory: Factory) -> None:
         terminal_size=(120, 40),
         run_before=opened("t", then=lambda app: isinstance(app.screen, TagEditor)),
     )
+
+
+SIZES = [(80, 24), (120, 40), (160, 48)]
+
+
+def test_first_screen_120_by_40(snap_compare: Compare, app_factory: Factory) -> None:
+    assert snap_compare(app_factory(), terminal_size=(120, 40), run_before=opened())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_link_list(snap_compare: Compare, app_factory: Factory, size: tuple[int, int]) -> None:
+    assert snap_compare(
+        app_factory(),
+        terminal_size=size,
+        run_before=opened("l", then=lambda app: isinstance(app.screen, LinkList)),
+    )
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_feeds_manager(snap_compare: Compare, app_factory: Factory, size: tuple[int, int]) -> None:
+    def filled(app: VeilleApp) -> bool:
+        if not isinstance(app.screen, FeedsManager) or not app.screen.feeds:
+            return False
+        # Feed 1, fetched at the library's fixed time (the failing feed's is the clock's).
+        app.screen.query_one(OptionList).highlighted = 1
+        return True
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=opened("F", then=filled))

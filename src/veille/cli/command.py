@@ -19,8 +19,12 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from veille import __version__
+
+if TYPE_CHECKING:
+    from veille.cli.demo_server import DemoServer
 from veille.cli import (
     commands_actions,
     commands_export,
@@ -119,11 +123,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     paths: Paths | None = None
     ctx: Context | None = None
+    temporary = args.demo and not args.home  # a demo home of its own, removed on leaving
+    server: DemoServer | None = None
     try:
         if args.demo:
             from veille.cli.demo import prepare_demo
+            from veille.cli.demo_server import start_demo_server
 
             paths = prepare_demo(args.home)
+            server = start_demo_server(paths.config.parent)
         else:
             paths = resolve_paths(args.home)
         settings = load_settings(paths)
@@ -138,6 +146,13 @@ def _run(args: argparse.Namespace) -> int:
             ctx.close()
     except (Exception, KeyboardInterrupt) as error:
         return _failed(error, paths, ctx)
+    finally:
+        if server is not None:
+            server.stop()
+        if temporary and paths is not None:
+            from veille.cli.demo import remove_demo
+
+            remove_demo(paths)
 
 
 def _failed(error: BaseException, paths: Paths | None, ctx: Context | None) -> int:

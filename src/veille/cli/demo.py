@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from veille.cli.demo_dates import shift_dates
+from veille.cli.demo_server import HOST, free_port, pages_site
 from veille.core import Paths, load_settings, resolve_paths
 
 if TYPE_CHECKING:
@@ -21,8 +23,9 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = "{DEMO}"
 # Item links must be web addresses (a feed may not make veille read files): the demo's items link
-# to this made-up site, whose pages are read from the demo folder into the cache at set-up.
-PAGES_SITE = "https://demo.veille.example/pages/"
+# to its own pages, served on 127.0.0.1 while it runs (`demo_server`), and kept in the cache at
+# set-up as a prefetch would keep them.
+PAGES_SITE = "http://127.0.0.1:"
 
 
 def demo_assets() -> Path:
@@ -34,8 +37,8 @@ def demo_assets() -> Path:
     raise FileNotFoundError("the demo library is missing from this installation of veille")
 
 
-def _config_text(state: dict[str, object]) -> str:
-    lines = ['lang = "fr"', ""]
+def _config_text(state: dict[str, object], port: int) -> str:
+    lines = ['lang = "fr"', "", "[network]", f'allow = ["{HOST}:{port}"]', ""]
     for watch in state.get("watch", []):  # type: ignore[attr-defined]
         lines.append("[[watch]]")
         for key in ("name", "query"):
@@ -47,6 +50,13 @@ def _config_text(state: dict[str, object]) -> str:
                 lines.append(f"{flag} = true")
         lines.append("")
     return "\n".join(lines)
+
+
+def remove_demo(paths: Paths) -> None:
+    """Remove a temporary demo home on leaving: each `veille --demo` starts afresh."""
+    root = paths.config.parent
+    if root.name.startswith("veille-demo-"):
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def prepare_demo(home: str | Path | None = None) -> Paths:
@@ -62,40 +72,44 @@ def prepare_demo(home: str | Path | None = None) -> Paths:
     # "file://localhost/…" rather than "file:///…": some parsers read the empty host of the
     # short form as a missing one and lose a slash.
     base = "file://localhost" + quote(copy.resolve().as_posix())
+    port = free_port()
+    (copy / "port").write_text(str(port), encoding="utf-8")
+    site = pages_site(port)
     for path in [*copy.glob("feeds/*"), *copy.glob("pages/*"), copy / "demo.opml"]:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             if PLACEHOLDER in text:
-                text = text.replace(PLACEHOLDER + "/pages/", PAGES_SITE)
+                text = text.replace(PLACEHOLDER + "/pages/", site)
                 path.write_text(text.replace(PLACEHOLDER, base), encoding="utf-8")
+    shift_dates([path for path in copy.glob("feeds/*") if path.is_file()])
     state = json.loads((copy / "state.json").read_text(encoding="utf-8"))
-    paths.config.write_text(_config_text(state), encoding="utf-8")
-    load_demo(paths, copy, state)
+    paths.config.write_text(_config_text(state, port), encoding="utf-8")
+    load_demo(paths, copy, state, site)
     return paths
 
 
-def _keep_pages(v: Veille, items: list[Item], pages: Path) -> None:
+def _keep_pages(v: Veille, items: list[Item], pages: Path, site: str) -> None:
     """The full texts of the demo's cut items, from its own pages, as a prefetch would keep them."""
     from veille.core import VeilleError
 
     for item in items:
-        if not item.url.startswith(PAGES_SITE):
+        if not item.url.startswith(site):
             continue
-        page = pages / item.url.removeprefix(PAGES_SITE).split("?", 1)[0]
+        page = pages / item.url.removeprefix(site).split("?", 1)[0]
         try:
             v.keep_page(item.id, page.read_bytes(), item.url)
         except (OSError, VeilleError):
             continue
 
 
-def load_demo(paths: Paths, folder: Path, state: dict[str, object]) -> None:
+def load_demo(paths: Paths, folder: Path, state: dict[str, object], site: str) -> None:
     from veille.core import Veille
 
     with Veille(paths, load_settings(paths)) as v:
         v.import_subscriptions(folder / "demo.opml")
         v.refresh(prefetch=False)
         items = v.items()
-        _keep_pages(v, items, folder / "pages")
+        _keep_pages(v, items, folder / "pages", site)
         by_guid = {item.guid: item.id for item in items}
         marks: dict[str, dict[str, object]] = state.get("items", {})  # type: ignore[assignment]
         for guid, mark in marks.items():

@@ -111,14 +111,15 @@ class Follower:
             known = screen.feed_tree.entry_for(screen.entry.key)
             if known is None:
                 select = "all"
-            elif known != screen.entry:
+            else:
                 screen.entry = known
-                screen.status_bar.describe(
-                    known.title,
-                    screen.item_list.count,
-                    screen.search_text,
-                    unread=screen.feed_tree.unread_of(known.key),
-                )
+                if not screen.item_list.fetching:  # the counts follow the feeds pane's
+                    screen.status_bar.describe(
+                        known.title,
+                        screen.item_list.count,
+                        screen.search_text,
+                        unread=screen.feed_tree.unread_of(known.key),
+                    )
         if select is not None:
             entry = screen.feed_tree.entry_for(select) or screen.feed_tree.entry_for("all")
             if entry is not None:

@@ -64,6 +64,7 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("slash", "search", "Search", id="search"),
     Binding("E", "export", "Export", id="export"),
     Binding("W", "watches", "Watches", id="watches"),
+    Binding("F", "feeds_manager", _("Feeds"), id="feeds-manager"),
     _nav("e", "edit_entry", "Edit the tag, saved search or feed shown", "edit-entry"),
     _nav("S", "save_search", "Save the current search", "save-search"),
     Binding("r", "refresh_feed", "Refresh", id="refresh"),

@@ -7,6 +7,7 @@ http, https and mailto). Nothing is opened silently and nothing fails silently.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -63,12 +64,16 @@ def copy_link(screen: MainScreen, url: str) -> None:
     screen.notify(_("Link copied: {url}").format(url=safe), markup=False)
 
 
-def item_links(page: str, footnotes: list[str]) -> list[tuple[str, str]]:
-    """(label, url) for the item's own page then each numbered link of its text."""
+def item_links(
+    page: str, footnotes: list[str], attachments: Sequence[tuple[str, str]] = ()
+) -> list[tuple[str, str]]:
+    """(label, url) for the item's own page, each numbered link of its text, then its
+    attachments (labelled with their type)."""
     links: list[tuple[str, str]] = []
     if page:
         links.append((_("page"), page))
     links.extend((f"[{number}]", url) for number, url in enumerate(footnotes, 1))
+    links.extend(attachments)
     return links
 
 
@@ -104,7 +109,9 @@ class LinkList(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        listing = self.query_one(OptionList)
+        listing.highlighted = 0
+        listing.focus()
 
     def _chosen(self) -> str | None:
         index = self.query_one(OptionList).highlighted

@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 
+from veille.core.text import clean_line
 from veille.core.translations import _
+from veille.tui.feeds_manager import FeedsManager
 from veille.tui.language import help_rows
 from veille.tui.links import LinkList, copy_link, item_links, open_link
 from veille.tui.piping import pipe_current
@@ -35,7 +37,11 @@ class MorningVerbs:
         shown = screen.reader_pane.item
         page = shown.url if shown is not None else (row.url if row is not None else "")
         footnotes = screen.reader_pane.links if shown is not None else []
-        links = item_links(page, footnotes)
+        attachments = [
+            (clean_line(e.type.split("/")[0] or "file", 12), e.url)
+            for e in (shown.enclosures if shown is not None else [])
+        ]
+        links = item_links(page, footnotes, attachments)
         if not links:
             screen.notify(_("This item has no links."))
             return
@@ -61,6 +67,10 @@ class MorningVerbs:
         row = screen.item_list.current_row
         screen.show_view(screen.entry, keep_id=row.id if row else None)
         screen.notify(_("Sorted {order}.").format(order=order_name(order)))
+
+    def action_feeds_manager(self) -> None:
+        screen = _main(self)
+        screen.open_dialog(FeedsManager(screen.veille, screen))
 
     def action_pipe(self) -> None:
         pipe_current(_main(self))

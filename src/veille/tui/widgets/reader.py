@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from veille.core import full_text_status
 from veille.core.model import Item
+from veille.core.text import clean_line
 from veille.core.translations import _, ngettext
 from veille.tui.display import literal, long_date
 
@@ -138,6 +139,25 @@ def links_text(links: list[str]) -> Text:
     return text
 
 
+def _size(length: int) -> str:
+    for unit, step in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if length >= step:
+            return f"{length / step:.1f} {unit}"
+    return f"{length} B"
+
+
+def enclosures_text(item: Item) -> Text:
+    """The item's attachments (a podcast, a video, a PDF): kind, size, address; `l` opens."""
+    text = Text("\n" + _("Attachments (l lists them to open or copy)") + "\n", "bold")
+    for enclosure in item.enclosures:
+        kind = enclosure.type or _("unknown type")
+        size = f", {_size(enclosure.length)}" if enclosure.length else ""
+        text.append(f"• {clean_line(kind)}{size}  ", "dim")
+        text.append_text(literal(enclosure.url))
+        text.append("\n")
+    return text
+
+
 class Reader(VerticalScroll, can_focus=True):
     """Shows one item; `links` are its footnote links, numbered from 1."""
 
@@ -186,6 +206,8 @@ class Reader(VerticalScroll, can_focus=True):
         shown = body.text.copy()
         if body.links and "[1]" not in body.text.plain[-2000:]:
             shown.append_text(links_text(body.links))
+        if item.enclosures:
+            shown.append_text(enclosures_text(item))
         self.query_one("#reader-body", Static).update(shown)
         self.scroll_home(animate=False)
 
