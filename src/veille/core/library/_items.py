@@ -134,22 +134,13 @@ def _load_items(conn: sqlite3.Connection, ids: list[int]) -> list[Item]:
 
 
 def stats(conn: sqlite3.Connection) -> Stats:
-    # Each figure from the narrowest index that holds it: a million items are one pass over
-    # (feed, read, hidden), the few starred ones their own partial index, and tagged items the
-    # tag table in key order (no temporary tree for DISTINCT).
     feeds, failing = conn.execute(
         "SELECT count(*), coalesce(sum(last_error != ''), 0) FROM feeds"
     ).fetchone()
-    items, unread = conn.execute(
-        "SELECT count(*), coalesce(sum(read = 0 AND hidden = 0), 0) "
-        "FROM items INDEXED BY items_feed_flags"
+    # Kept by triggers (schema step 11): counting them reads every item's index entry.
+    items, unread, starred, tagged = conn.execute(
+        "SELECT items, unread, starred, tagged FROM item_totals"
     ).fetchone()
-    starred = conn.execute(
-        "SELECT count(*) FROM items INDEXED BY items_starred WHERE starred = 1"
-    ).fetchone()[0]
-    tagged = conn.execute(
-        "SELECT count(*) FROM (SELECT DISTINCT item_id FROM item_tags)"
-    ).fetchone()[0]
     return Stats(
         feeds=feeds,
         items=items,
