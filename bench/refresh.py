@@ -237,6 +237,12 @@ def main() -> None:
     parser.add_argument("--corpus", choices=("plain", "realistic", "repeated"), default="plain")
     parser.add_argument("--newsboat", action="store_true", help="newsboat-8 on the same feeds")
     parser.add_argument("--no-veille", action="store_true", help="with --newsboat: it alone")
+    parser.add_argument(
+        "--home",
+        type=Path,
+        help="refresh into this existing home (e.g. a bench/biglib.py library) instead of an "
+        "empty one; its feeds are left in it (use another --port for each run)",
+    )
     args = parser.parse_args()
     hosts = max(1, min(args.hosts, args.feeds, 62_500))
 
@@ -253,16 +259,17 @@ def main() -> None:
         processes.append(proc)
     try:
         with tempfile.TemporaryDirectory(prefix="veille-bench-") as tmp:
-            home = Path(tmp)
+            home = args.home or Path(tmp)
             urls = [
                 f"http://{host_of(n, hosts)}:{args.port}/feed/{n}.xml" for n in range(args.feeds)
             ]
             opml = ["<opml version='2.0'><body>"]
             opml.extend(f"<outline text='f{n}' xmlUrl='{url}'/>" for n, url in enumerate(urls))
             opml.append("</body></opml>")
-            if args.corpus != "plain":
+            if args.corpus != "plain" and not args.home:
                 (home / "config.toml").write_text('full_text = "never"\n')
-            (home / "subs.opml").write_text("".join(opml))
+            subs = Path(tmp) / "subs.opml"
+            subs.write_text("".join(opml))
             env = {**_with_bytecode(), "VEILLE_HOME": str(home)}
             import veille  # compiled once here, as installing veille would have done
 
@@ -272,7 +279,7 @@ def main() -> None:
                 env=env,
             )
             subprocess.run(
-                [sys.executable, "-m", "veille", "import", str(home / "subs.opml")],
+                [sys.executable, "-m", "veille", "import", str(subs)],
                 check=True,
                 env=env,
                 capture_output=True,
@@ -280,7 +287,7 @@ def main() -> None:
             label = f"{args.feeds} feeds × 50 items ({args.corpus}) on {hosts} hosts, "
             label += f"latency {args.latency * 1000:.0f} ms"
             if args.newsboat:
-                nb_home = home / "newsboat"
+                nb_home = Path(tmp) / "newsboat"
                 nb_home.mkdir()
                 nb_cold, nb_peak = run_newsboat(nb_home, urls)
                 nb_warm, nb_peak = run_newsboat(nb_home, urls)

@@ -47,6 +47,17 @@ def test_items_search_and_stats(capsys: pytest.CaptureFixture[str], subscribed: 
     assert json.loads(out)["items"] == 2 and json.loads(out)["unread"] == 2
 
 
+def test_stats_count_starred_tagged_and_unread_items(
+    capsys: pytest.CaptureFixture[str], subscribed: list[int]
+) -> None:
+    first, second = subscribed
+    assert veille(capsys, "star", str(first))[0] == 0
+    assert veille(capsys, "tag", str(first), str(second), "+cnil", "+à-lire")[0] == 0
+    assert veille(capsys, "read", str(second))[0] == 0
+    stats = json.loads(veille(capsys, "stats", "--json")[1])
+    assert (stats["items"], stats["unread"], stats["starred"], stats["tagged"]) == (2, 1, 1, 2)
+
+
 def test_actions_as_commands(capsys: pytest.CaptureFixture[str], subscribed: list[int]) -> None:
     first, second = subscribed
     assert veille(capsys, "star", str(first))[0] == 0

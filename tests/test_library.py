@@ -360,6 +360,8 @@ def test_a_version_1_library_migrates_with_a_backup_and_keeps_everything(tmp_pat
         assert lib.item(2).tags == ["climat"] and lib.item(3).note == "à relire"
         assert [r.title for r in lib.rows("securite")] == ["Sécurité des réseaux"]
         assert lib.count("is:unread") == 2 and lib.count("tag:climat") == 1
+        stats = lib.stats()
+        assert (stats.items, stats.unread, stats.starred, stats.tagged) == (3, 2, 1, 1)
         # The planner knows the indexes the migrations added.
         known = {r[0] for r in lib.conn.execute("SELECT idx FROM sqlite_stat1")}
         assert {"items_list", "items_flags", "items_feed_flags"} <= known
@@ -369,6 +371,56 @@ def test_a_version_1_library_migrates_with_a_backup_and_keeps_everything(tmp_pat
     assert kept.execute("PRAGMA user_version").fetchone()[0] == 1  # the file as it was
     assert kept.execute("SELECT count(*) FROM items").fetchone()[0] == 3
     kept.close()
+
+
+def test_stats_follow_every_change_to_items_and_tags(lib: Library) -> None:
+    """The totals `veille stats` shows are kept as items change: each figure against a count of
+    the items themselves, after storing, marking, tagging and removing a feed."""
+
+    def counted() -> tuple[int, int, int, int]:
+        c = lib.conn
+        return (
+            c.execute("SELECT count(*) FROM items").fetchone()[0],
+            c.execute("SELECT count(*) FROM items WHERE read = 0 AND hidden = 0").fetchone()[0],
+            c.execute("SELECT count(*) FROM items WHERE starred").fetchone()[0],
+            c.execute("SELECT count(DISTINCT item_id) FROM item_tags").fetchone()[0],
+        )
+
+    def shown() -> tuple[int, int, int, int]:
+        s = lib.stats()
+        return (s.items, s.unread, s.starred, s.tagged)
+
+    feeds = [lib.add_feed(f"https://source{n}.example/rss") for n in range(2)]
+    ids = [
+        i
+        for n, feed in enumerate(feeds)
+        for i in ingest(
+            lib,
+            feed.id,
+            ParsedFeed(
+                title=f"Source {n}",
+                entries=[
+                    ParsedEntry(
+                        guid=f"g{n}-{k}", link="", title=f"Article {n} {k}", content="<p>x</p>"
+                    )
+                    for k in range(6)
+                ],
+            ),
+        ).new_ids
+    ]
+    assert shown() == counted() == (12, 12, 0, 0)
+    lib.set_read(ids[:3])
+    lib.set_read(ids[:4])  # one more, and three already read
+    lib.set_hidden([ids[3], ids[4]])  # one read, one unread
+    lib.set_starred([ids[0], ids[7], ids[8]])
+    lib.set_starred([ids[8]], False)
+    lib.tag([ids[0], ids[1], ids[7]], add=["cnil", "ia"])
+    lib.tag([ids[1]], remove=["cnil"])
+    lib.tag([ids[0]], remove=["cnil", "ia"])
+    lib.set_read(ids[:2], False)
+    assert shown() == counted() == (12, 9, 2, 2)
+    lib.remove_feed(feeds[1].id)
+    assert shown() == counted() == (6, 3, 1, 1)
 
 
 def test_closing_while_another_thread_queries_does_not_crash(tmp_path: Path) -> None:

@@ -353,6 +353,52 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE feeds ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
     """,
+    # 14 → 15: the library's totals for `veille stats` (items, unread, starred, tagged), kept
+    # by triggers in a one-row table: counting them read a million index entries (≈1 s).
+    # Safe to replay: the totals are counted afresh.
+    """
+    CREATE TABLE IF NOT EXISTS item_totals (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        items INTEGER NOT NULL,
+        unread INTEGER NOT NULL,
+        starred INTEGER NOT NULL,
+        tagged INTEGER NOT NULL
+    );
+    INSERT OR REPLACE INTO item_totals (id, items, unread, starred, tagged)
+        SELECT 1, count(*), coalesce(sum(read = 0 AND hidden = 0), 0),
+               coalesce(sum(starred != 0), 0),
+               (SELECT count(*) FROM (SELECT DISTINCT item_id FROM item_tags))
+        FROM items;
+    CREATE TRIGGER IF NOT EXISTS item_totals_added AFTER INSERT ON items
+    BEGIN
+        UPDATE item_totals SET items = items + 1,
+            unread = unread + (new.read = 0 AND new.hidden = 0),
+            starred = starred + (new.starred != 0);
+    END;
+    CREATE TRIGGER IF NOT EXISTS item_totals_removed AFTER DELETE ON items
+    BEGIN
+        UPDATE item_totals SET items = items - 1,
+            unread = unread - (old.read = 0 AND old.hidden = 0),
+            starred = starred - (old.starred != 0);
+    END;
+    CREATE TRIGGER IF NOT EXISTS item_totals_changed AFTER UPDATE OF read, hidden, starred ON items
+    WHEN old.read != new.read OR old.hidden != new.hidden OR old.starred != new.starred
+    BEGIN
+        UPDATE item_totals SET
+            unread = unread + (new.read = 0 AND new.hidden = 0) - (old.read = 0 AND old.hidden = 0),
+            starred = starred + (new.starred != 0) - (old.starred != 0);
+    END;
+    CREATE TRIGGER IF NOT EXISTS item_totals_tagged AFTER INSERT ON item_tags
+    WHEN NOT EXISTS (SELECT 1 FROM item_tags WHERE item_id = new.item_id AND tag_id != new.tag_id)
+    BEGIN
+        UPDATE item_totals SET tagged = tagged + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS item_totals_untagged AFTER DELETE ON item_tags
+    WHEN NOT EXISTS (SELECT 1 FROM item_tags WHERE item_id = old.item_id)
+    BEGIN
+        UPDATE item_totals SET tagged = tagged - 1;
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
