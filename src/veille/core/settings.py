@@ -157,6 +157,11 @@ class Settings:
     allow: tuple[str, ...] = ()
     """[network] allow: private hosts pages may be fetched from besides those of the user's
     feeds: "nas.local" (any port), "wiki.lan:8080", "192.168.1.0/24"."""
+    proxy: str = ""
+    """[network] proxy: "http://host:port" or "socks5://host:port" for every request, "direct"
+    for none; "" follows HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY."""
+    proxies: dict[str, str] = field(default_factory=dict)
+    """Host → proxy, from `proxy` in [sites."host"] and [feeds."url"] tables (a .onion feed)."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id → keys, e.g. star = "s,f2"."""
     sites: dict[str, SiteSettings] = field(default_factory=dict)
@@ -188,6 +193,8 @@ deadline = 90.0             # seconds for a whole refresh, full text included
 [network]
 allow = []                  # private hosts full texts may come from, besides your feeds' own:
                             # "nas.local" (any port), "wiki.lan:8080", "192.168.1.0/24"
+proxy = ""                  # "socks5://127.0.0.1:9050" (Tor), "http://proxy:3128", "direct";
+                            # empty follows HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
 
 # [keys]                    # binding id = "keys"; see the help screen (?) for ids
 # star = "s"
@@ -201,6 +208,7 @@ allow = []                  # private hosts full texts may come from, besides yo
 
 # [feeds."https://www.example.fr/rss.xml"]
 # full_text = "always"
+# proxy = "socks5://127.0.0.1:9050"   # this feed's host through its own proxy
 
 # [[watch]]
 # name = "Biométrie"
@@ -289,6 +297,27 @@ def _policy(reader: _Reader, key: str, default: FullTextPolicy) -> FullTextPolic
     return value  # type: ignore[no-any-return]
 
 
+def _proxy(reader: _Reader) -> str:
+    value = reader.take("proxy", str, "")
+    if not value:
+        return ""
+    from veille.core.ingest.proxies import ProxyError, check_proxy
+
+    try:
+        return check_proxy(value)
+    except ProxyError as problem:
+        raise reader.error("proxy", str(problem)) from None
+
+
+def _host_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def parse_settings(text: str) -> Settings:
     import tomllib  # only when there is a config.toml to read: ~5 ms at start-up
 
@@ -323,6 +352,7 @@ def parse_settings(text: str) -> Settings:
         parse_allow(settings.allow)
     except ValueError as problem:
         raise network.error("allow", str(problem)) from None
+    settings.proxy = _proxy(network)
     network.finish()
 
     keys = _Reader(text, top.take("keys", dict, {}), "keys.")
@@ -339,6 +369,8 @@ def parse_settings(text: str) -> Settings:
             cookies=_str_table(site, "cookies"),
             headers=_str_table(site, "headers"),
         )
+        if proxy := _proxy(site):
+            settings.proxies[host.lower()] = proxy
         site.finish()
 
     for url, table in top.take("feeds", dict, {}).items():
@@ -346,6 +378,8 @@ def parse_settings(text: str) -> Settings:
             raise top.error(url, "expected a table")
         feed = _Reader(text, table, f"feeds.{url}.")
         settings.feeds[url] = _policy(feed, "full_text", settings.full_text)
+        if (proxy := _proxy(feed)) and (host := _host_of(url)):
+            settings.proxies[host] = proxy
         feed.finish()
 
     for entry in top.take("watch", list, []):

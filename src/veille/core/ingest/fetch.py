@@ -46,6 +46,7 @@ from veille.core.ingest.failures import (
 )
 from veille.core.ingest.guard import AddressRefused, GuardedBackend, Hop, current_hop
 from veille.core.ingest.local_files import read_file
+from veille.core.ingest.proxies import ProxyChoice
 from veille.core.ingest.sites import SiteSecrets
 from veille.core.redact import redact_url
 from veille.core.settings import RefreshSettings
@@ -165,11 +166,13 @@ class Fetcher:
         policy: NetworkPolicy | None = None,
         backend: GuardedBackend | None = None,
         verify: ssl.SSLContext | None = None,
+        proxies: ProxyChoice | None = None,
     ) -> None:
         self.limits = limits
         self.policy = policy or NetworkPolicy()
         self._backend = backend or GuardedBackend()
         self._verify = verify
+        self._proxies = proxies
         self.user_agent = user_agent
         self._secrets = SiteSecrets(site_headers, site_cookies)
         self._global = asyncio.Semaphore(max(1, limits.concurrency))
@@ -179,7 +182,11 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         self._client = await open_client(
-            self.limits, backend=self._backend, verify=self._verify, user_agent=self.user_agent
+            self.limits,
+            backend=self._backend,
+            verify=self._verify,
+            user_agent=self.user_agent,
+            proxies=self._proxies,
         )
         return self
 
@@ -364,9 +371,23 @@ class Fetcher:
             # fails there on a Location it cannot parse (`javascript:…`, `http://x:y:z/`).
             raise FetchFailure("refused a redirect to an invalid address") from None
         except httpx.HTTPError as exc:
-            raise FetchFailure(describe_transport_error(exc, url, self.limits)) from None
+            raise FetchFailure(self._through_proxy(exc, url)) from None
         except OSError as exc:  # anything the transport did not wrap
-            raise FetchFailure(describe_transport_error(exc, url, self.limits)) from None
+            raise FetchFailure(self._through_proxy(exc, url)) from None
+
+    def _through_proxy(self, exc: Exception, url: httpx.URL) -> str:
+        """A transport error in words, naming the proxy when the request went through one."""
+        proxy = self._proxies.for_url(url) if self._proxies is not None else ""
+        if not proxy:
+            return describe_transport_error(exc, url, self.limits)
+        shown = redact_url(proxy)
+        if isinstance(exc, httpx.ProxyError):
+            return (
+                f"the proxy {shown} could not reach {clean_line(url.host)}: {clean_line(str(exc))}"
+            )
+        if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, OSError)):
+            return f"could not connect to the proxy {shown}"
+        return describe_transport_error(exc, url, self.limits) + f" (through the proxy {shown})"
 
     async def _handle(
         self, response: httpx.Response, etag: str, last_modified: str, result: FetchResult

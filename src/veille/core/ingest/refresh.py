@@ -30,6 +30,7 @@ from veille.core.ingest.addresses import NetworkPolicy
 from veille.core.ingest.batches import BatchWriter
 from veille.core.ingest.failures import is_network_error
 from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
+from veille.core.ingest.proxies import ProxyChoice
 from veille.core.ingest.schedule import HostSlots, Postponed, timed_out, total_connections
 from veille.core.ingest.workers import PROCESS_POOL_FROM, Parsers, in_passing_thread
 from veille.core.library import Failed, Fetched, Library, NotModified, StoreResult
@@ -120,6 +121,7 @@ def make_fetcher(settings: Settings, feeds: Iterable[str] = ()) -> Fetcher:
         policy=NetworkPolicy.build(settings.allow, feeds),
         site_headers={host: site.headers for host, site in settings.sites.items() if site.headers},
         site_cookies={host: site.cookies for host, site in settings.sites.items() if site.cookies},
+        proxies=ProxyChoice.build(settings.proxy, settings.proxies),
     )
 
 

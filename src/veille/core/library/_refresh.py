@@ -8,7 +8,6 @@ enter the library; the tests store feeds through it too.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -133,8 +132,7 @@ def tag_new_items(conn: sqlite3.Connection, feed_id: int, new_ids: list[int]) ->
     """Give new items the tags their feed gives (set at import: newsboat tags, OPML categories)."""
     if not new_ids:
         return
-    row = conn.execute("SELECT tags FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-    names = json.loads(row[0]) if row and row[0] and row[0] != "[]" else []
+    names = [r[0] for r in conn.execute("SELECT name FROM feed_tags WHERE feed_id = ?", (feed_id,))]
     for name in names:
         conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
         (tag_id,) = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
@@ -214,34 +212,27 @@ def note_move(conn: sqlite3.Connection, feed_id: int, moved_to: str, *, now: flo
     """Count a refresh ending at `moved_to` (or at the feed's own address when ""), and adopt
     the move once it has been seen consistently. The fetcher only reports moves worth adopting:
     every hop permanent, none from https down to http, none onto a private address elsewhere."""
-    row = conn.execute(
-        "SELECT moved_to, moved_seen, moved_since FROM feeds WHERE id = ?", (feed_id,)
-    ).fetchone()
-    if row is None:
-        return
     if not moved_to:
-        if row[0]:
-            conn.execute(
-                "UPDATE feeds SET moved_to = '', moved_seen = 0, moved_since = NULL WHERE id = ?",
-                (feed_id,),
-            )
+        conn.execute("DELETE FROM feed_moves WHERE feed_id = ?", (feed_id,))
+        conn.execute("UPDATE feeds SET moved_to = '' WHERE id = ? AND moved_to != ''", (feed_id,))
         return
-    if row[0] != moved_to:
+    conn.execute("UPDATE feeds SET moved_to = ? WHERE id = ?", (moved_to, feed_id))
+    row = conn.execute(
+        "SELECT target, seen, since FROM feed_moves WHERE feed_id = ?", (feed_id,)
+    ).fetchone()
+    if row is None or row[0] != moved_to:
         conn.execute(
-            "UPDATE feeds SET moved_to = ?, moved_seen = 1, moved_since = ? WHERE id = ?",
-            (moved_to, now, feed_id),
+            "INSERT OR REPLACE INTO feed_moves (feed_id, target, seen, since) VALUES (?, ?, 1, ?)",
+            (feed_id, moved_to, now),
         )
         return
-    seen, since = int(row[1]) + 1, float(row[2] if row[2] is not None else now)
+    seen, since = int(row[1]) + 1, float(row[2])
     taken = conn.execute("SELECT 1 FROM feeds WHERE url = ? AND id != ?", (moved_to, feed_id))
     if seen >= MOVE_CONFIRMATIONS and now - since >= MOVE_CONFIRM_SPAN and not taken.fetchone():
-        conn.execute(
-            "UPDATE feeds SET url = ?, moved_to = '', moved_seen = 0, moved_since = NULL"
-            " WHERE id = ?",
-            (moved_to, feed_id),
-        )
+        conn.execute("UPDATE feeds SET url = ?, moved_to = '' WHERE id = ?", (moved_to, feed_id))
+        conn.execute("DELETE FROM feed_moves WHERE feed_id = ?", (feed_id,))
     else:
-        conn.execute("UPDATE feeds SET moved_seen = ? WHERE id = ?", (seen, feed_id))
+        conn.execute("UPDATE feed_moves SET seen = ? WHERE feed_id = ?", (seen, feed_id))
 
 
 def record_failure(

@@ -251,16 +251,22 @@ MIGRATIONS: list[str] = [
     WHERE name != veille_clean_line(name, 200) OR query != veille_clean_line(query, 2000);
     UPDATE OR IGNORE tags SET name = veille_clean_tag(name) WHERE name != veille_clean_tag(name);
     """,
-    # 10 → 11: a feed's permanent move is adopted once seen consistently (`_refresh._note_move`):
-    # how many refreshes in a row have ended at `moved_to`, and since when.
+    # 10 → 11: what a feed's source says beside its items: a permanent move being watched before
+    # it is adopted (`_refresh.note_move`: its target, how many refreshes in a row ended there,
+    # since when), and the tags the feed gives each new item (newsboat tags, OPML categories).
+    # Tables of their own, created only if missing, so that the step may run again.
     """
-    ALTER TABLE feeds ADD COLUMN moved_seen INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE feeds ADD COLUMN moved_since REAL;
-    """,
-    # 11 → 12: tags a feed gives each of its new items (newsboat's tags past the first, OPML
-    # categories), as a JSON list of tag names.
-    """
-    ALTER TABLE feeds ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE IF NOT EXISTS feed_moves (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        target TEXT NOT NULL,
+        seen INTEGER NOT NULL,
+        since REAL NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS feed_tags (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        PRIMARY KEY (feed_id, name)
+    ) WITHOUT ROWID;
     """,
 ]
 
