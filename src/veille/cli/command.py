@@ -28,6 +28,7 @@ from veille.cli import (
     commands_fulltext,
     commands_items,
     commands_library,
+    commands_sources,
 )
 from veille.cli.arguments import non_utf8, query_words_last, tag_words_last
 from veille.cli.context import CommandError, Context
@@ -41,6 +42,7 @@ MODULES = [
     commands_export,
     commands_fulltext,
     commands_library,
+    commands_sources,
 ]
 
 DESCRIPTION = """\

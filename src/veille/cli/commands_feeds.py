@@ -135,6 +135,8 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     ctx.print(f"imported {done.added} feeds ({done.known} already subscribed) from {args.file}")
     if done.searches:
         ctx.print(_("saved searches: {names}").format(names=", ".join(done.searches)))
+    if done.commands:
+        ctx.print(_("command feeds: {names}").format(names=", ".join(done.commands)))
     for line in skipped:
         where = f"{line['where']}: " if line["where"] else ""
         ctx.print(

@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import zip_longest
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from veille.core.ingest.addresses import NetworkPolicy
@@ -50,6 +51,9 @@ __all__ = [
     "make_fetcher",
     "refresh",
 ]
+
+if TYPE_CHECKING:
+    from veille.core.ingest.sources import Source
 
 AfterRefresh = Callable[[Library, list[int]], None]
 
@@ -198,6 +202,7 @@ async def refresh(
     try:
         # No lasting thread before the parser processes may start (see `start_method`).
         every = await in_passing_thread(partial(lib.feeds, counts=False))
+        sources = _sources(await in_passing_thread(lib.feed_sources))
         subscribed = [f.url for f in every]
         if feed_ids is not None:
             wanted = set(feed_ids)
@@ -240,9 +245,24 @@ async def refresh(
                     window.release()
                     raise
 
+            source = sources.get(feed.id)
+            fetched: FetchResult | Postponed
             try:
                 try:
-                    fetched = await slots.run(feed.url, fetch, failed=lambda r: r.error)
+                    if source is not None and source.is_command:
+                        from veille.core.ingest.sources import run_source
+
+                        # Outside the host slots: a slow command is not a slow host to retry.
+                        fetched = await run_source(
+                            source,
+                            fetcher,
+                            feed.url,
+                            "" if force else feed.etag,
+                            "" if force else feed.last_modified,
+                            fetcher.limits,
+                        )
+                    else:
+                        fetched = await slots.run(feed.url, fetch, failed=lambda r: r.error)
                     if isinstance(fetched, Postponed) and not fetched.started:
                         report.postponed[feed.id] = fetched.reason
                         _progress(feed, error=fetched.reason)
@@ -263,12 +283,24 @@ async def refresh(
                         error = result.error or "the server sent no content"
                     else:
                         body, result.body = result.body, None  # the parser owns it now
-                        meta, prepared = await parsers.parse(
-                            len(feeds) - done,
-                            body,
-                            result.final_url or feed.url,
-                            result.content_type,
-                        )
+                        if source is not None and source.kind == "page":
+                            from veille.core.ingest.sources import parse_page_and_prepare
+
+                            meta, prepared = await loop.run_in_executor(
+                                None,
+                                parse_page_and_prepare,
+                                body,
+                                result.final_url or feed.url,
+                                source.spec,
+                                result.content_type,
+                            )
+                        else:
+                            meta, prepared = await parsers.parse(
+                                len(feeds) - done,
+                                body,
+                                result.final_url or feed.url,
+                                result.content_type,
+                            )
                         del body
                         stored = await store.write(
                             Fetched(
@@ -347,3 +379,12 @@ async def refresh(
 
 def _adopted(lib: Library, moved: dict[int, str]) -> dict[int, str]:
     return {i: url for i, url in moved.items() if (f := lib.feed_by_url(url)) and f.id == i}
+
+
+def _sources(rows: dict[int, tuple[str, str]]) -> dict[int, Source]:
+    """The feeds that are pages or commands; their modules load only when there are some."""
+    if not rows:
+        return {}
+    from veille.core.ingest.sources import Source
+
+    return {feed_id: Source(kind, spec) for feed_id, (kind, spec) in rows.items()}

@@ -268,6 +268,16 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (feed_id, name)
     ) WITHOUT ROWID;
     """,
+    # 11 → 12: feeds that are not feed documents: a web page read by CSS selectors ("page", its
+    # recipe as JSON), a command that prints a feed ("exec") or rewrites one ("filter"). Only
+    # the user's own import or command line writes here, never a feed or a redirect.
+    """
+    CREATE TABLE IF NOT EXISTS feed_sources (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('page', 'exec', 'filter')),
+        spec TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

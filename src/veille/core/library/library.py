@@ -24,6 +24,7 @@ from veille.core.library import (
     _refresh,
     _rules,
     _searches,
+    _sources,
     _state,
     _stories,
 )
@@ -96,6 +97,14 @@ class Library:
     def set_feed_policy(self, feed_id: int, policy: FeedPolicy) -> None:
         """Give the feed a full-text policy of its own, or with "" none: it follows config.toml."""
         _feeds.set_feed_policy(self.db, feed_id, policy)
+
+    def set_feed_source(self, feed_id: int, kind: str, spec: str) -> None:
+        """Make the feed a page feed ("page", its recipe) or a command feed ("exec", "filter")."""
+        _sources.set_source(self.db, feed_id, kind, spec)
+
+    def feed_sources(self) -> dict[int, tuple[str, str]]:
+        """feed id → (kind, spec) of the feeds that are pages or commands."""
+        return _sources.sources(self.conn)
 
     # Refresh results -----------------------------------------------------------------------
 
