@@ -8,6 +8,7 @@ import sys
 from veille.cli.arguments import item_id
 from veille.cli.context import CommandError, Context
 from veille.core import Rule
+from veille.core.translations import _
 
 
 def _targets(p: argparse.ArgumentParser) -> None:
@@ -176,6 +177,9 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
             f"{rule.name}: {rule.query}  → {' '.join(_actions(rule)) or '(no action)'}  "
             f"({rule.unread} unread)"
         )
+        alert = ctx.veille.last_alert(rule.name)
+        if alert.get("error"):
+            ctx.print(_("  last alert failed: {error}").format(error=alert["error"]))
     return 0
 
 

@@ -303,6 +303,13 @@ def print_refresh(ctx: Context, done: Refreshed, titles: dict[int, str]) -> None
             )
             continue
         ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')} moved permanently to {redact_url(url)}")
+    for name, problem in sorted(report.alerts.items()):
+        if problem:
+            ctx.print(
+                _("  watch {name}: the alert failed: {problem}").format(name=name, problem=problem)
+            )
+        else:
+            ctx.print(_("  watch {name}: alert sent").format(name=name))
     if fetched and (fetched.fetched or fetched.errors or fetched.postponed):
         ctx.print(
             f"full text: {fetched.fetched} articles kept for offline reading, "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from veille.core.errors import NotFound, UsageError
 from veille.core.home import Home
@@ -197,6 +197,12 @@ class Keeping(Home):
         """The watch rules, config.toml's `[[watch]]` entries first brought in (they win)."""
         self.library.sync_watch(self.settings.watch)
         return self.library.rules()
+
+    def last_alert(self, name: str) -> dict[str, Any]:
+        """What the watch's last alert did: {"at", "items", "error"}, or {} if none went."""
+        from veille.core.alerts import last_alert
+
+        return last_alert(self.library, name)
 
     def sync_watches(self) -> None:
         self.library.sync_watch(self.settings.watch)

@@ -8,6 +8,7 @@ offline on the train. The CLI and the app both call `refresh_all`.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -64,6 +65,10 @@ async def refresh_all(
         after=after_refresh(settings),
         slots=slots,
     )
+    if report.new_ids and any(w.alerts for w in settings.watch):
+        from veille.core.alerts import send_alerts
+
+        report.alerts = await asyncio.to_thread(send_alerts, lib, settings.watch, report.new_ids)
     if not (prefetch and cache is not None and report.new_ids) or report.offline:
         return report, None
     from veille.core.fulltext.service import FullTextService  # page extraction: only when needed

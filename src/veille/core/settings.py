@@ -139,6 +139,13 @@ class WatchSettings:
     star: bool = False
     mark_read: bool = False
     hide: bool = False
+    notify: bool = False  # a desktop notification (notify-send) when new items match
+    command: str = ""  # a command given the matching items as JSON on standard input
+    post: str = ""  # a URL the matching items are POSTed to as JSON (ntfy, a webhook)
+
+    @property
+    def alerts(self) -> bool:
+        return self.notify or bool(self.command) or bool(self.post)
 
 
 @dataclass(slots=True)
@@ -217,6 +224,9 @@ proxy = ""                  # "socks5://127.0.0.1:9050" (Tor), "http://proxy:312
 # star = false
 # mark_read = false
 # hide = false
+# notify = false            # a desktop notification when new items match (notify-send)
+# command = ""              # run with the matching items as JSON on standard input
+# post = ""                 # POST them as JSON to this URL (ntfy, a webhook)
 """
 
 
@@ -307,6 +317,13 @@ def _proxy(reader: _Reader) -> str:
         return check_proxy(value)
     except ProxyError as problem:
         raise reader.error("proxy", str(problem)) from None
+
+
+def _alert_url(reader: _Reader) -> str:
+    value = str(reader.take("post", str, "")).strip()
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise reader.error("post", f"must be an http:// or https:// address, got {value!r}")
+    return value
 
 
 def _host_of(url: str) -> str:
@@ -404,6 +421,9 @@ def parse_settings(text: str) -> Settings:
                 star=watch.take("star", bool, False),
                 mark_read=watch.take("mark_read", bool, False),
                 hide=watch.take("hide", bool, False),
+                notify=watch.take("notify", bool, False),
+                command=watch.take("command", str, ""),
+                post=_alert_url(watch),
             )
         )
         watch.finish()

@@ -84,6 +84,8 @@ class RefreshReport:
     moved: dict[int, str] = field(default_factory=dict)
     # Among `moved`, the feeds whose new address is now their own (seen consistently).
     adopted: dict[int, str] = field(default_factory=dict)
+    # Watch name → "" when its alert went, else what failed (`veille.core.alerts`).
+    alerts: dict[str, str] = field(default_factory=dict)
     # Feeds whose fetch timed out (also in `errors`), and feeds not fetched at all this time —
     # their host timed out on another feed, or the deadline came first — with the reason.
     timed_out: dict[int, str] = field(default_factory=dict)

@@ -261,6 +261,13 @@ class Library:
                 self.set_hidden(matched)
         return counts
 
+    def rule_matches(self, name: str, ids: Sequence[int]) -> list[int]:
+        """The items among `ids` the watch rule `name` matches (for its alerts)."""
+        return [
+            i for rule in _rules.chosen_rules(self.conn, name)
+            for i in _rules.matching_ids(self.conn, rule, ids)
+        ]  # fmt: skip
+
     # Small state and upkeep ----------------------------------------------------------------
 
     def get_state(self, key: str, default: str = "") -> str:
