@@ -145,6 +145,7 @@ _HOMES: dict[str, str] = {
         "veille.core.outcomes",
     ),
     **dict.fromkeys(("normalize_tag", "parse", "unparse"), "veille.core.query"),
+    "FeedHealth": "veille.core.health",
     **dict.fromkeys(
         (
             "DEFAULT_CONFIG",

@@ -119,6 +119,9 @@ class RefreshSettings:
     deadline: float = 90.0
     """Seconds a whole refresh may take, full-text prefetch included; what has not been fetched
     by then waits for the next refresh."""
+    every: float = 0.0
+    """Seconds between two readings of a feed for `veille refresh --due` ("30m" in the file);
+    0 reads every feed every time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,8 @@ class Settings:
     proxy: str = ""
     """[network] proxy: "http://host:port" or "socks5://host:port" for every request, "direct"
     for none; "" follows HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY."""
+    every: dict[str, float] = field(default_factory=dict)
+    """Feed URL → seconds between two readings (`every = "2h"` in its [feeds."url"] table)."""
     proxies: dict[str, str] = field(default_factory=dict)
     """Host → proxy, from `proxy` in [sites."host"] and [feeds."url"] tables (a .onion feed)."""
     keymap: dict[str, str] = field(default_factory=dict)
@@ -196,6 +201,7 @@ max_bytes = 16777216        # largest response body, after decompression (16 MiB
 max_redirects = 10
 slow_after = 5.0            # seconds before a host still answering counts as slow
 deadline = 90.0             # seconds for a whole refresh, full text included
+# every = "30m"             # `veille refresh --due` reads a feed at most this often
 
 [network]
 allow = []                  # private hosts full texts may come from, besides your feeds' own:
@@ -216,6 +222,7 @@ proxy = ""                  # "socks5://127.0.0.1:9050" (Tor), "http://proxy:312
 # [feeds."https://www.example.fr/rss.xml"]
 # full_text = "always"
 # proxy = "socks5://127.0.0.1:9050"   # this feed's host through its own proxy
+# every = "2h"                        # read at most this often by `veille refresh --due`
 
 # [[watch]]
 # name = "Biométrie"
@@ -319,6 +326,22 @@ def _proxy(reader: _Reader) -> str:
         raise reader.error("proxy", str(problem)) from None
 
 
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def _every(reader: _Reader, default: float) -> float:
+    """`every = "2h"` (s, m, h, d, w) as seconds."""
+    value = reader.take("every", str, "")
+    if not value:
+        return default
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", value)
+    if match is None:
+        raise reader.error(
+            "every", f'must be a duration such as "30m", "2h" or "1d", got {value!r}'
+        )
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
 def _alert_url(reader: _Reader) -> str:
     value = str(reader.take("post", str, "")).strip()
     if value and not value.lower().startswith(("http://", "https://")):
@@ -359,6 +382,7 @@ def parse_settings(text: str) -> Settings:
     for name in ("connect_timeout", "read_timeout", "total_timeout", "slow_after", "deadline"):
         setattr(r, name, refresh.positive(name, getattr(r, name)))
     r.max_redirects = refresh.take("max_redirects", int, r.max_redirects)
+    r.every = _every(refresh, r.every)
     refresh.finish()
 
     network = _Reader(text, top.take("network", dict, {}), "network.")
@@ -397,6 +421,8 @@ def parse_settings(text: str) -> Settings:
         settings.feeds[url] = _policy(feed, "full_text", settings.full_text)
         if (proxy := _proxy(feed)) and (host := _host_of(url)):
             settings.proxies[host] = proxy
+        if every := _every(feed, 0.0):
+            settings.every[url] = every
         feed.finish()
 
     for entry in top.take("watch", list, []):

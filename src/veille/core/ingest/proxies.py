@@ -198,3 +198,13 @@ def proxy_pool(
         keepalive_expiry=5.0,
         network_backend=backend,
     )
+
+
+def describe_proxy_error(exc: Exception, url: httpx.URL, proxy: str) -> str:
+    """A failure of a request that went through `proxy`, naming it; "" to word it as usual."""
+    shown = redact_url(proxy)
+    if isinstance(exc, httpx.ProxyError):
+        return f"the proxy {shown} could not reach {url.host}: {str(exc)[:200]}"
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, OSError)):
+        return f"could not connect to the proxy {shown}"
+    return ""

@@ -24,7 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import zip_longest
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from veille.core.ingest.addresses import NetworkPolicy
@@ -33,6 +32,7 @@ from veille.core.ingest.failures import is_network_error
 from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.core.ingest.proxies import ProxyChoice
 from veille.core.ingest.schedule import HostSlots, Postponed, timed_out, total_connections
+from veille.core.ingest.sources import adopted, parse_page_and_prepare, run_source, sources_of
 from veille.core.ingest.workers import PROCESS_POOL_FROM, Parsers, in_passing_thread
 from veille.core.library import Failed, Fetched, Library, NotModified, StoreResult
 from veille.core.model import Feed, NotAFeedError
@@ -51,9 +51,6 @@ __all__ = [
     "make_fetcher",
     "refresh",
 ]
-
-if TYPE_CHECKING:
-    from veille.core.ingest.sources import Source
 
 AfterRefresh = Callable[[Library, list[int]], None]
 
@@ -204,7 +201,7 @@ async def refresh(
     try:
         # No lasting thread before the parser processes may start (see `start_method`).
         every = await in_passing_thread(partial(lib.feeds, counts=False))
-        sources = _sources(await in_passing_thread(lib.feed_sources))
+        sources = sources_of(await in_passing_thread(lib.feed_sources))
         subscribed = [f.url for f in every]
         if feed_ids is not None:
             wanted = set(feed_ids)
@@ -252,8 +249,6 @@ async def refresh(
             try:
                 try:
                     if source is not None and source.is_command:
-                        from veille.core.ingest.sources import run_source
-
                         # Outside the host slots: a slow command is not a slow host to retry.
                         fetched = await run_source(
                             source,
@@ -280,14 +275,19 @@ async def refresh(
                         report.moved[feed.id] = moved
                     if result.not_modified:
                         report.not_modified += 1
-                        await store.write(NotModified(feed.id, moved_to=moved))
+                        await store.write(
+                            NotModified(
+                                feed.id,
+                                moved_to=moved,
+                                elapsed=result.elapsed,
+                                max_age=result.max_age,
+                            )
+                        )
                     elif result.error or result.body is None:
                         error = result.error or "the server sent no content"
                     else:
                         body, result.body = result.body, None  # the parser owns it now
                         if source is not None and source.kind == "page":
-                            from veille.core.ingest.sources import parse_page_and_prepare
-
                             meta, prepared = await loop.run_in_executor(
                                 None,
                                 parse_page_and_prepare,
@@ -313,6 +313,8 @@ async def refresh(
                                 etag=result.etag,
                                 last_modified=result.last_modified,
                                 moved_to=moved,
+                                elapsed=result.elapsed,
+                                max_age=result.max_age,
                             )
                         )
                         assert isinstance(stored, StoreResult)
@@ -338,6 +340,7 @@ async def refresh(
                             error=error,
                             retry_after=result.retry_after if result else None,
                             gone=bool(result and result.gone),
+                            elapsed=result.elapsed if result else None,
                         )
                     )
             finally:
@@ -368,7 +371,7 @@ async def refresh(
         async with make_fetcher(settings, subscribed) as fetcher:
             await asyncio.gather(*(one(feed, fetcher) for feed in feeds))
         if report.moved:
-            report.adopted = await loop.run_in_executor(writer, _adopted, lib, report.moved)
+            report.adopted = await loop.run_in_executor(writer, adopted, lib, report.moved)
         if after is not None and report.new_ids:
             await loop.run_in_executor(writer, after, lib, list(report.new_ids))
         report.elapsed = time.monotonic() - started
@@ -377,16 +380,3 @@ async def refresh(
         if started_writer is not None:
             started_writer.shutdown(wait=True)
         parsers.shutdown()
-
-
-def _adopted(lib: Library, moved: dict[int, str]) -> dict[int, str]:
-    return {i: url for i, url in moved.items() if (f := lib.feed_by_url(url)) and f.id == i}
-
-
-def _sources(rows: dict[int, tuple[str, str]]) -> dict[int, Source]:
-    """The feeds that are pages or commands; their modules load only when there are some."""
-    if not rows:
-        return {}
-    from veille.core.ingest.sources import Source
-
-    return {feed_id: Source(kind, spec) for feed_id, (kind, spec) in rows.items()}

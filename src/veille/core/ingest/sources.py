@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from veille.core.ingest.commands import CommandFailed, run_command
-from veille.core.ingest.entries import PreparedEntry, prepare_entries
 from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
-from veille.core.ingest.pagefeed import PageRecipe, parse_page
-from veille.core.ingest.prepare import truncation_check
 from veille.core.model import ParsedFeed
+
+if TYPE_CHECKING:
+    from veille.core.ingest.entries import PreparedEntry
+    from veille.core.library import Library
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,21 @@ def parse_page_and_prepare(
     body: bytes, url: str, recipe: str, content_type: str
 ) -> tuple[ParsedFeed, list[PreparedEntry]]:
     """A page feed's page read by its recipe, its entries prepared; runs in a worker thread."""
+    # Here rather than above: a refresh without page feeds never loads the page parser.
+    from veille.core.ingest.entries import prepare_entries
+    from veille.core.ingest.pagefeed import PageRecipe, parse_page
+    from veille.core.ingest.prepare import truncation_check
+
     parsed = parse_page(body, url, PageRecipe.from_json(recipe), content_type)
     prepared = prepare_entries(parsed, truncation_check())
     return replace(parsed, entries=[]), prepared
+
+
+def sources_of(rows: dict[int, tuple[str, str]]) -> dict[int, Source]:
+    """The library's feed sources (`Library.feed_sources`) by feed id."""
+    return {feed_id: Source(kind, spec) for feed_id, (kind, spec) in rows.items()}
+
+
+def adopted(lib: Library, moved: dict[int, str]) -> dict[int, str]:
+    """Among the feeds that moved, those whose new address the library now has as theirs."""
+    return {i: url for i, url in moved.items() if (f := lib.feed_by_url(url)) and f.id == i}

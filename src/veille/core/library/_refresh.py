@@ -37,6 +37,8 @@ class Fetched:
     # When it answered, which new items count as first seen; None: when it is written. A
     # library built for a test or a demo sets it, so that its items have known dates.
     at: float | None = None
+    elapsed: float | None = None  # seconds the fetch took, for the feed's health
+    max_age: float | None = None  # Cache-Control max-age of the answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ class NotModified:
     feed_id: int
     status: int | None = 304
     moved_to: str = ""
+    elapsed: float | None = None
+    max_age: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +61,7 @@ class Failed:
     error: str
     retry_after: float | None = None
     gone: bool = False
+    elapsed: float | None = None
 
 
 Outcome = Fetched | NotModified | Failed
@@ -102,6 +107,8 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
         update_feed_meta(conn, outcome.feed_id, outcome.meta)
         result = store_entries(conn, outcome.feed_id, outcome.prepared, now=now)
         tag_new_items(conn, outcome.feed_id, result.new_ids)
+        note_fetch(conn, outcome.feed_id, now, ok=True, elapsed=outcome.elapsed)
+        note_schedule(conn, outcome.feed_id, outcome.meta, outcome.max_age)
         record_success(
             conn,
             outcome.feed_id,
@@ -113,10 +120,17 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
         )
         return result
     if isinstance(outcome, NotModified):
+        note_fetch(conn, outcome.feed_id, now, ok=True, elapsed=outcome.elapsed)
+        if outcome.max_age is not None:
+            conn.execute(
+                "UPDATE feed_schedule SET max_age = ? WHERE feed_id = ?",
+                (outcome.max_age, outcome.feed_id),
+            )
         record_not_modified(
             conn, outcome.feed_id, now=now, status=outcome.status, moved_to=outcome.moved_to
         )
         return None
+    note_fetch(conn, outcome.feed_id, now, ok=False, elapsed=outcome.elapsed)
     return record_failure(
         conn,
         outcome.feed_id,
@@ -125,6 +139,39 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
         error=outcome.error,
         retry_after=outcome.retry_after,
         gone=outcome.gone,
+    )
+
+
+FETCH_LOG_DAYS = 30
+
+
+def note_fetch(
+    conn: sqlite3.Connection, feed_id: int, now: float, *, ok: bool, elapsed: float | None
+) -> None:
+    """One line of the feed's health: when, whether it worked, how long it took."""
+    conn.execute(
+        "INSERT INTO fetch_log (feed_id, at, ok, elapsed) VALUES (?, ?, ?, ?)",
+        (feed_id, now, int(ok), elapsed),
+    )
+    conn.execute(
+        "DELETE FROM fetch_log WHERE feed_id = ? AND at < ?",
+        (feed_id, now - FETCH_LOG_DAYS * 86400),
+    )
+
+
+def note_schedule(
+    conn: sqlite3.Connection, feed_id: int, meta: ParsedFeed, max_age: float | None
+) -> None:
+    """What the feed says of how often to read it (RSS ttl, skipHours; HTTP max-age)."""
+    conn.execute(
+        "INSERT OR REPLACE INTO feed_schedule (feed_id, ttl, skip_hours, max_age)"
+        " VALUES (?, ?, ?, ?)",
+        (
+            feed_id,
+            meta.ttl * 60.0 if meta.ttl else None,
+            ",".join(str(h) for h in meta.skip_hours),
+            max_age,
+        ),
     )
 
 

@@ -278,6 +278,24 @@ MIGRATIONS: list[str] = [
         spec TEXT NOT NULL
     );
     """,
+    # 12 → 13: when a feed asks to be read (RSS ttl and skipHours, HTTP Cache-Control max-age),
+    # for `veille refresh --due`; and each fetch's outcome and time, for `veille feeds --stats`
+    # (kept 30 days).
+    """
+    CREATE TABLE IF NOT EXISTS feed_schedule (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        ttl REAL,
+        skip_hours TEXT NOT NULL DEFAULT '',
+        max_age REAL
+    );
+    CREATE TABLE IF NOT EXISTS fetch_log (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        at REAL NOT NULL,
+        ok INTEGER NOT NULL,
+        elapsed REAL
+    );
+    CREATE INDEX IF NOT EXISTS fetch_log_feed ON fetch_log(feed_id, at);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -106,6 +106,19 @@ class Library:
         """feed id → (kind, spec) of the feeds that are pages or commands."""
         return _sources.sources(self.conn)
 
+    def feed_schedules(self) -> dict[int, tuple[float | None, str, float | None]]:
+        """feed id → (RSS ttl in seconds, skipHours "1,2,3", HTTP max-age) as last read."""
+        rows = self.conn.execute("SELECT feed_id, ttl, skip_hours, max_age FROM feed_schedule")
+        return {int(r[0]): (r[1], str(r[2] or ""), r[3]) for r in rows}
+
+    def feed_health(self, since: float) -> dict[int, tuple[int, int, float | None, float | None]]:
+        """feed id → (fetches, failures, mean seconds per fetch, last published) since `since`."""
+        return _sources.health(self.conn, since)
+
+    def items_since(self, since: float) -> dict[int, int]:
+        """feed id → items published (or first seen, when undated) since `since`."""
+        return _sources.items_since(self.conn, since)
+
     # Refresh results -----------------------------------------------------------------------
 
     def record_refresh(
