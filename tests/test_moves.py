@@ -39,7 +39,7 @@ def moved(server: LocalServer, old: str, new: str, status: int = 301) -> None:
 def days_pass(lib: Library, days: float) -> None:
     """Time goes by for the move being watched (the library keeps when it was first seen)."""
     with lib.conn:
-        lib.conn.execute("UPDATE feeds SET moved_since = moved_since - ?", (days * DAY,))
+        lib.conn.execute("UPDATE feed_moves SET since = since - ?", (days * DAY,))
 
 
 def test_a_permanent_move_is_adopted_once_seen_consistently(

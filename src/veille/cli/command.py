@@ -33,6 +33,7 @@ from veille.cli import (
     commands_items,
     commands_library,
     commands_review,
+    commands_sources,
     commands_sync,
 )
 from veille.cli.arguments import non_utf8, query_words_last, tag_words_last
@@ -51,6 +52,7 @@ MODULES = [
     commands_fulltext,
     commands_library,
     commands_sync,
+    commands_sources,
 ]
 
 DESCRIPTION = N_("""\

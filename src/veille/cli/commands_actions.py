@@ -216,6 +216,9 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
                 unread=rule.unread,
             )
         )
+        alert = ctx.veille.last_alert(rule.name)
+        if alert.get("error"):
+            ctx.print(_("  last alert failed: {error}").format(error=alert["error"]))
     return 0
 
 

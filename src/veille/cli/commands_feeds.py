@@ -16,6 +16,7 @@ from veille.core.translations import _
 if TYPE_CHECKING:
     from veille.core import (
         EffectivePolicy,
+        FeedHealth,
         PrefetchReport,
         Refreshed,
         RefreshProgress,
@@ -69,6 +70,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("feeds", help=_("list feeds with their status and last error"))
     p.add_argument("--json", action="store_true", help=_("print JSON"))
     p.add_argument("--failing", action="store_true", help=_("only feeds whose last fetch failed"))
+    p.add_argument(
+        "--stats",
+        action="store_true",
+        help=_("health: last published, items a week, failures over 30 days, mean fetch time"),
+    )
     p.set_defaults(func=cmd_feeds)
 
     p = sub.add_parser("set-feed", help=_("change a feed's folder, title or full-text policy"))
@@ -108,6 +114,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         dest="full_text",
         action="store_false",
         help=_("store the new items only: fetch no article pages this time"),
+    )
+    p.add_argument(
+        "--due",
+        action="store_true",
+        help=_("only the feeds whose time has come (every, ttl, max-age): for cron"),
     )
     p.add_argument("--json", action="store_true", help=_("print a JSON report"))
     p.set_defaults(func=cmd_refresh)
@@ -165,6 +176,8 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     )
     if done.searches:
         ctx.print(_("saved searches: {names}").format(names=", ".join(done.searches)))
+    if done.commands:
+        ctx.print(_("command feeds: {names}").format(names=", ".join(done.commands)))
     for line in skipped:
         where = f"{line['where']}: " if line["where"] else ""
         ctx.print(
@@ -212,6 +225,8 @@ def _warn_cleartext(ctx: Context) -> None:
 
 def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
     v = ctx.veille
+    if args.stats:
+        return print_health(ctx, v.feed_health(), as_json=args.json)
     feeds = [f for f in v.feeds() if f.failing or not args.failing]
     if args.json:
         ctx.print_json([feed_json(f, v.feed_policy(f)) for f in feeds])
@@ -286,6 +301,8 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     if ctx.offline:
         raise CommandError(_("--offline: refresh needs the network"))
     ids = [v.feed(ref).id for ref in args.feed] or None
+    if args.due:
+        ids = [i for i in v.due_feeds() if ids is None or i in ids]
     bar = ProgressBar(_("refreshing"))
     titles: dict[int, str] = {}
 
@@ -373,6 +390,33 @@ def refresh_json(done: Refreshed, titles: dict[int, str]) -> dict[str, Any]:
     }
 
 
+def print_health(ctx: Context, rows: list[FeedHealth], *, as_json: bool) -> int:
+    if as_json:
+        ctx.print_json(
+            [
+                {"id": r.feed_id, "title": r.title, "per_week": round(r.per_week, 2),
+                 "last_published": r.last_published.isoformat() if r.last_published else None,
+                 "fetches_30d": r.fetches, "failures_30d": r.failures,
+                 "mean_seconds": round(r.mean_seconds, 3) if r.mean_seconds is not None else None}
+                for r in rows
+            ]
+        )  # fmt: skip
+        return 0
+    for r in rows:
+        last = f"{r.last_published:%Y-%m-%d}" if r.last_published else _("never")
+        mean = f"{r.mean_seconds:.2f} s" if r.mean_seconds is not None else "–"
+        ctx.print(f"[{r.feed_id}] {r.title}")
+        ctx.print(
+            _(
+                "     last published {last}, {per_week:.1f} items a week, "
+                "{failures} failures in {fetches} fetches over 30 days, {mean} a fetch"
+            ).format(
+                last=last, per_week=r.per_week, failures=r.failures, fetches=r.fetches, mean=mean
+            )
+        )
+    return 0
+
+
 def print_feeds(ctx: Context, report: RefreshReport, titles: dict[int, str]) -> None:
     ctx.print(
         _(
@@ -417,6 +461,13 @@ def print_feeds(ctx: Context, report: RefreshReport, titles: dict[int, str]) -> 
                 feed_id=feed_id, feed_id2=titles.get(feed_id, ""), url=redact_url(url)
             )
         )
+    for name, problem in sorted(report.alerts.items()):
+        if problem:
+            ctx.print(
+                _("  watch {name}: the alert failed: {problem}").format(name=name, problem=problem)
+            )
+        else:
+            ctx.print(_("  watch {name}: alert sent").format(name=name))
     if report.offline:
         ctx.print(_("the network seems to be down: everything in the library still reads"))
 

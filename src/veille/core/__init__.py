@@ -149,11 +149,22 @@ _HOMES: dict[str, str] = {
         "veille.core.model",
     ),
     **dict.fromkeys(
-        ("Discovery", "Exported", "Opened", "Refreshed", "Restored", "Reviewed", "Snapshot"),
+        (
+            "Discovery",
+            "Exported",
+            "Imported",
+            "Opened",
+            "PagePreview",
+            "Refreshed",
+            "Restored",
+            "Reviewed",
+            "Snapshot",
+        ),
         "veille.core.outcomes",
     ),
     **dict.fromkeys(("PipeFailed", "Piped"), "veille.core.piping"),
     **dict.fromkeys(("normalize_tag", "parse", "unparse"), "veille.core.query"),
+    "FeedHealth": "veille.core.health",
     **dict.fromkeys(
         (
             "DEFAULT_CONFIG",

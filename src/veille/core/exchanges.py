@@ -14,11 +14,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from veille.core import backups, exporting, network, reviewing
+from veille.core import backups, exporting, network, reviewing, sourcing
 from veille.core.home import Home
 from veille.core.library import View
 from veille.core.model import Feed
-from veille.core.outcomes import Discovery, Exported, Imported, Refreshed, Restored, Reviewed
+from veille.core.outcomes import (
+    Discovery,
+    Exported,
+    Imported,
+    PagePreview,
+    Refreshed,
+    Restored,
+    Reviewed,
+)
 from veille.core.reviewsettings import ReviewProfile
 
 if TYPE_CHECKING:
@@ -26,6 +34,7 @@ if TYPE_CHECKING:
     from veille.core.fulltext.cache import CacheStats
     from veille.core.fulltext.extract import Article
     from veille.core.fulltext.service import FullTextResult, PrefetchReport
+    from veille.core.ingest.pagefeed import PageRecipe
     from veille.core.ingest.refresh import RefreshProgress, RefreshReport
     from veille.core.piping import Piped
 
@@ -58,6 +67,28 @@ class Exchanges(Home):
 
     def subscribe(self, url: str, *, title: str = "", folder: str = "") -> Feed:
         return self.library.add_feed(url, title=title, folder=folder)
+
+    def page_recipe(self, item: str, **parts: str) -> PageRecipe:
+        """The recipe of a page feed: CSS selectors for its items and their title, link, date
+        and summary; raises UsageError for a selector that is not CSS."""
+        return sourcing.recipe(item, **parts)
+
+    def preview_page(self, url: str, recipe: PageRecipe) -> PagePreview:
+        """The items `recipe` finds at `url`, and which of its selectors found nothing."""
+        return asyncio.run(sourcing.preview_page(self, url, recipe))
+
+    def subscribe_page(
+        self, url: str, recipe: PageRecipe, *, title: str = "", folder: str = ""
+    ) -> Feed:
+        """Follow the web page at `url` as a feed, read by `recipe`."""
+        return sourcing.subscribe_page(self, url, recipe, title=title, folder=folder)
+
+    def subscribe_command(
+        self, kind: str, command: str, url: str = "", *, title: str = "", folder: str = ""
+    ) -> Feed:
+        """Follow the output of the user's own command (`exec`), or a feed it rewrites
+        (`filter`, reading the feed at `url` on its standard input)."""
+        return sourcing.subscribe_command(self, kind, command, url, title=title, folder=folder)
 
     def import_subscriptions(self, file: Path) -> Imported:
         """Subscribe to the feeds of an OPML or newsboat `urls` file, save its query feeds as

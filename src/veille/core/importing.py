@@ -31,8 +31,19 @@ def import_list(library: Library, found: SubscriptionList) -> Imported:
             continue
         taken.add(name.casefold())
         report.searches.append(name)
+    from veille.core.ingest.sources import filter_spec
+
+    subscribed = {f.url for f in library.feeds(counts=False)}
     for command in found.commands:
-        report.skipped.append(
-            ("", f"{command.kind}:{command.command}", "command feeds are not supported yet")
+        shown = f"{command.kind}:{command.command}"
+        address = shown if command.kind == "exec" else f"{shown}:{command.url}"
+        if address in subscribed:
+            report.known += 1
+            continue
+        feed = library.add_feed(address, title=command.title, folder=command.folder)
+        spec = (
+            command.command if command.kind == "exec" else filter_spec(command.command, command.url)
         )
+        library.set_feed_source(feed.id, command.kind, spec)
+        report.commands.append(shown)
     return report

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from veille.core.errors import NotFound, UsageError
 from veille.core.home import Home
@@ -30,6 +30,7 @@ from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.fulltext.policy import EffectivePolicy
+    from veille.core.health import FeedHealth
 
 
 class Keeping(Home):
@@ -214,6 +215,25 @@ class Keeping(Home):
         """The watch rules, config.toml's `[[watch]]` entries first brought in (they win)."""
         self.library.sync_watch(self.settings.watch)
         return self.library.rules()
+
+    def due_feeds(self) -> list[int]:
+        """The feeds whose time to be read has come (`every`, ttl, max-age, skipHours)."""
+        from veille.core.health import due_feed_ids
+
+        return due_feed_ids(self.library, self.settings)
+
+    def feed_health(self) -> list[FeedHealth]:
+        """Per feed: last published, items a week, fetches and failures over 30 days, mean
+        fetch time."""
+        from veille.core.health import feed_health
+
+        return feed_health(self.library)
+
+    def last_alert(self, name: str) -> dict[str, Any]:
+        """What the watch's last alert did: {"at", "items", "error"}, or {} if none went."""
+        from veille.core.alerts import last_alert
+
+        return last_alert(self.library, name)
 
     def sync_watches(self) -> None:
         self.library.sync_watch(self.settings.watch)

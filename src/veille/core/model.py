@@ -86,6 +86,8 @@ class ParsedFeed:
     kind: str = ""  # "rss", "atom", "rdf", "json"
     entries: list[ParsedEntry] = field(default_factory=list)
     warning: str = ""  # a non-fatal problem (feedparser's bozo), in plain words
+    ttl: int | None = None  # RSS <ttl>: minutes the feed may be cached
+    skip_hours: tuple[int, ...] = ()  # RSS <skipHours>: UTC hours it asks not to be read in
 
 
 @dataclass(slots=True)

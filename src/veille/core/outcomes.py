@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from veille.core.model import Feed, Item, Rule, SavedSearch, TagCount
+from veille.core.model import Feed, Item, ParsedEntry, Rule, SavedSearch, TagCount
 
 if TYPE_CHECKING:
     from veille.core.fulltext.service import PrefetchReport
@@ -105,3 +105,15 @@ class Imported:
     searches: list[str] = field(default_factory=list)  # saved searches made of query feeds
     commands: list[str] = field(default_factory=list)  # command feeds subscribed to
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PagePreview:
+    """What a page feed's selectors find in its page, before subscribing."""
+
+    url: str
+    title: str
+    items: list[ParsedEntry]
+    found: int  # elements the item selector matched
+    empty: list[str] = field(default_factory=list)  # selectors that found nothing: "--date"
+    without_link: int = 0  # items left out: no link to know them by

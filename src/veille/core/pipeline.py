@@ -9,6 +9,7 @@ see it at once and the morning's items read offline on the train. The CLI and th
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -81,6 +82,10 @@ async def refresh_all(
         # once, so that no flag promises a text the cache has already evicted.
         lib.keep_cached_full_texts(cache)
         lib.set_state(TEXTS_HOME, "1")
+    if report.new_ids and any(w.alerts for w in settings.watch):
+        from veille.core.alerts import send_alerts
+
+        report.alerts = await asyncio.to_thread(send_alerts, lib, settings.watch, report.new_ids)
     if not prefetch or report.offline:
         return report, None
     from veille.core.fulltext.service import FullTextService  # page extraction: only when needed

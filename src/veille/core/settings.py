@@ -129,6 +129,9 @@ class RefreshSettings:
     deadline: float = 90.0
     """Seconds a whole refresh may take, full-text prefetch included; what has not been fetched
     by then waits for the next refresh."""
+    every: float = 0.0
+    """Seconds between two readings of a feed for `veille refresh --due` ("30m" in the file);
+    0 reads every feed every time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +152,13 @@ class WatchSettings:
     star: bool = False
     mark_read: bool = False
     hide: bool = False
+    notify: bool = False  # a desktop notification (notify-send) when new items match
+    command: str = ""  # a command given the matching items as JSON on standard input
+    post: str = ""  # a URL the matching items are POSTed to as JSON (ntfy, a webhook)
+
+    @property
+    def alerts(self) -> bool:
+        return self.notify or bool(self.command) or bool(self.post)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +189,13 @@ class Settings:
     allow: tuple[str, ...] = ()
     """[network] allow: private hosts pages may be fetched from besides those of the user's
     feeds: "nas.local" (any port), "wiki.lan:8080", "192.168.1.0/24"."""
+    proxy: str = ""
+    """[network] proxy: "http://host:port" or "socks5://host:port" for every request, "direct"
+    for none; "" follows HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY."""
+    every: dict[str, float] = field(default_factory=dict)
+    """Feed URL → seconds between two readings (`every = "2h"` in its [feeds."url"] table)."""
+    proxies: dict[str, str] = field(default_factory=dict)
+    """Host → proxy, from `proxy` in [sites."host"] and [feeds."url"] tables (a .onion feed)."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id → keys, e.g. star = "s,f2"."""
     sites: dict[str, SiteSettings] = field(default_factory=dict)
@@ -216,10 +233,13 @@ max_bytes = 16777216        # largest response body, after decompression (16 MiB
 max_redirects = 10
 slow_after = 5.0            # seconds before a host still answering counts as slow
 deadline = 90.0             # seconds for a whole refresh, full text included
+# every = "30m"             # `veille refresh --due` reads a feed at most this often
 
 [network]
 allow = []                  # private hosts full texts may come from, besides your feeds' own:
                             # "nas.local" (any port), "wiki.lan:8080", "192.168.1.0/24"
+proxy = ""                  # "socks5://127.0.0.1:9050" (Tor), "http://proxy:3128", "direct";
+                            # empty follows HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
 
 # [keys]                    # binding id = "keys"; see the help screen (?) for ids
 # star = "s"
@@ -238,6 +258,8 @@ allow = []                  # private hosts full texts may come from, besides yo
 
 # [feeds."https://www.example.fr/rss.xml"]
 # full_text = "always"
+# proxy = "socks5://127.0.0.1:9050"   # this feed's host through its own proxy
+# every = "2h"                        # read at most this often by `veille refresh --due`
 
 # [[watch]]
 # name = "Biométrie"
@@ -246,6 +268,9 @@ allow = []                  # private hosts full texts may come from, besides yo
 # star = false
 # mark_read = false
 # hide = false
+# notify = false            # a desktop notification when new items match (notify-send)
+# command = ""              # run with the matching items as JSON on standard input
+# post = ""                 # POST them as JSON to this URL (ntfy, a webhook)
 """
 DEFAULT_CONFIG += REVIEW_CONFIG
 
@@ -345,6 +370,50 @@ def _policy(reader: _Reader, key: str, default: FullTextPolicy) -> FullTextPolic
     return value  # type: ignore[no-any-return]
 
 
+def _proxy(reader: _Reader) -> str:
+    value = reader.take("proxy", str, "")
+    if not value:
+        return ""
+    from veille.core.ingest.proxies import ProxyError, check_proxy
+
+    try:
+        return check_proxy(value)
+    except ProxyError as problem:
+        raise reader.error("proxy", str(problem)) from None
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def _every(reader: _Reader, default: float) -> float:
+    """`every = "2h"` (s, m, h, d, w) as seconds."""
+    value = reader.take("every", str, "")
+    if not value:
+        return default
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", value)
+    if match is None:
+        raise reader.error(
+            "every", f'must be a duration such as "30m", "2h" or "1d", got {value!r}'
+        )
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _alert_url(reader: _Reader) -> str:
+    value = str(reader.take("post", str, "")).strip()
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise reader.error("post", f"must be an http:// or https:// address, got {value!r}")
+    return value
+
+
+def _host_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 def parse_settings(text: str) -> Settings:
     import tomllib  # only when there is a config.toml to read: ~5 ms at start-up
 
@@ -374,6 +443,7 @@ def parse_settings(text: str) -> Settings:
     for name in ("connect_timeout", "read_timeout", "total_timeout", "slow_after", "deadline"):
         setattr(r, name, refresh.positive(name, getattr(r, name)))
     r.max_redirects = refresh.take("max_redirects", int, r.max_redirects)
+    r.every = _every(refresh, r.every)
     refresh.finish()
 
     network = _Reader(text, top.take("network", dict, {}), "network.")
@@ -384,6 +454,7 @@ def parse_settings(text: str) -> Settings:
         parse_allow(settings.allow)
     except ValueError as problem:
         raise network.error("allow", str(problem)) from None
+    settings.proxy = _proxy(network)
     network.finish()
 
     keys = _Reader(text, top.take("keys", dict, {}), "keys.")
@@ -416,6 +487,8 @@ def parse_settings(text: str) -> Settings:
             cookies=_str_table(site, "cookies"),
             headers=_str_table(site, "headers"),
         )
+        if proxy := _proxy(site):
+            settings.proxies[host.lower()] = proxy
         site.finish()
 
     for url, table in top.take("feeds", dict, {}).items():
@@ -423,6 +496,10 @@ def parse_settings(text: str) -> Settings:
             raise top.error(url, _("expected a table"))
         feed = _Reader(text, table, f"feeds.{url}.")
         settings.feeds[url] = _policy(feed, "full_text", settings.full_text)
+        if (proxy := _proxy(feed)) and (host := _host_of(url)):
+            settings.proxies[host] = proxy
+        if every := _every(feed, 0.0):
+            settings.every[url] = every
         feed.finish()
 
     for entry in top.take("watch", list, []):
@@ -449,6 +526,9 @@ def parse_settings(text: str) -> Settings:
                 star=watch.take("star", bool, False),
                 mark_read=watch.take("mark_read", bool, False),
                 hide=watch.take("hide", bool, False),
+                notify=watch.take("notify", bool, False),
+                command=watch.take("command", str, ""),
+                post=_alert_url(watch),
             )
         )
         watch.finish()

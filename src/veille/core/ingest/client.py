@@ -1,9 +1,9 @@
 """The HTTP client a `Fetcher` owns: verified TLS, the guarded connection pool, no kept cookies.
 
 httpx takes no network backend, so its pool is rebuilt around `GuardedBackend` (which checks
-every resolved address before connecting) with the settings httpx would give it. A transport of
-our own also means proxies from the environment are not used: a proxy resolves names where no
-address can be checked. Redirects are not followed here: the fetcher follows them hop by hop.
+every resolved address before connecting) with the settings httpx would give it. Proxies (from
+config.toml or the environment) get pools of their own over the same backend, chosen per request
+by `RoutingTransport`. Redirects are not followed here: the fetcher follows them hop by hop.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import httpcore
 import httpx
 
 from veille.core.ingest.guard import GuardedBackend
+from veille.core.ingest.proxies import ProxyChoice, RoutingTransport, proxy_pool
 
 if TYPE_CHECKING:
     from veille.core.ingest.fetch import FetchLimits
@@ -37,6 +38,7 @@ async def open_client(
     backend: GuardedBackend,
     verify: ssl.SSLContext | None,
     user_agent: str,
+    proxies: ProxyChoice | None = None,
 ) -> httpx.AsyncClient:
     """A client within `limits` whose every connection goes through `backend`; `verify` replaces
     the process's TLS context (for tests)."""
@@ -53,8 +55,21 @@ async def open_client(
         keepalive_expiry=5.0,
         network_backend=backend,
     )
+    routed: httpx.AsyncBaseTransport = transport
+    if proxies is not None:
+        backend.proxies = proxies.origins
+        routed = RoutingTransport(
+            transport,
+            proxies,
+            functools.partial(
+                proxy_pool,
+                ssl_context=verify,
+                connections=max(1, limits.concurrency),
+                backend=backend,
+            ),
+        )
     return httpx.AsyncClient(
-        transport=transport,
+        transport=routed,
         follow_redirects=False,
         timeout=httpx.Timeout(
             connect=limits.connect_timeout,

@@ -153,3 +153,16 @@ def describe_transport_error(exc: BaseException, url: httpx.URL, limits: FetchLi
     if isinstance(exc, OSError) and exc.strerror:
         return f"network error talking to {host}: {clean_line(exc.strerror)}"
     return f"could not fetch from {host} ({type(exc).__name__})"
+
+
+def max_age(cache_control: str) -> float | None:
+    """`Cache-Control: max-age=N` as seconds; None without one (or with no-cache/no-store):
+    like Retry-After, a server's word on when to ask again."""
+    directives = [d.strip().lower() for d in cache_control.split(",")]
+    if any(d in ("no-cache", "no-store") for d in directives):
+        return None
+    for directive in directives:
+        name, _, value = directive.partition("=")
+        if name.strip() == "max-age" and value.strip().strip('"').isdigit():
+            return float(value.strip().strip('"')[:9])
+    return None

@@ -41,12 +41,15 @@ from veille.core.ingest.failures import (
     FetchFailure,
     describe_transport_error,
     human_seconds,
+    max_age,
     parse_retry_after,
     status_words,
 )
 from veille.core.ingest.guard import AddressRefused, GuardedBackend, Hop, current_hop
 from veille.core.ingest.local_files import read_file
+from veille.core.ingest.proxies import ProxyChoice, describe_proxy_error
 from veille.core.ingest.sites import SiteSecrets
+from veille.core.ingest.urls import port_of, web_url
 from veille.core.redact import redact_url
 from veille.core.settings import RefreshSettings
 from veille.core.text import clean_line
@@ -111,6 +114,7 @@ class FetchResult:
     not_modified: bool = False
     gone: bool = False
     elapsed: float = 0.0
+    max_age: float | None = None  # Cache-Control max-age of a 200 or 304, in seconds
 
     @property
     def ok(self) -> bool:
@@ -121,27 +125,6 @@ class FetchResult:
 def _header(value: str | None) -> str:
     """A response header value fit to store: no controls, bounded."""
     return clean_line(value or "", limit=1000)
-
-
-def _web_url(url: str, *, redirect: bool) -> httpx.URL:
-    """`url` as an http(s) URL, or a failure saying why it cannot be fetched."""
-    try:
-        scheme = urlsplit(url).scheme.lower()
-        if scheme in ("http", "https"):
-            parsed = httpx.URL(url)
-            if parsed.host:
-                return parsed
-    except (ValueError, httpx.InvalidURL):
-        scheme = "http"
-    if redirect and scheme not in ("http", "https"):
-        raise FetchFailure(f"refused a redirect to a non-web address: {redact_url(url)}")
-    if redirect:
-        raise FetchFailure(f"the server redirected to an invalid address: {redact_url(url)}")
-    raise FetchFailure(f"not a valid address: {redact_url(url)}")
-
-
-def _port(url: httpx.URL) -> int:
-    return url.port or (443 if url.scheme == "https" else 80)
 
 
 class Fetcher:
@@ -165,11 +148,13 @@ class Fetcher:
         policy: NetworkPolicy | None = None,
         backend: GuardedBackend | None = None,
         verify: ssl.SSLContext | None = None,
+        proxies: ProxyChoice | None = None,
     ) -> None:
         self.limits = limits
         self.policy = policy or NetworkPolicy()
         self._backend = backend or GuardedBackend()
         self._verify = verify
+        self._proxies = proxies
         self.user_agent = user_agent
         self._secrets = SiteSecrets(site_headers, site_cookies)
         self._global = asyncio.Semaphore(max(1, limits.concurrency))
@@ -179,7 +164,11 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         self._client = await open_client(
-            self.limits, backend=self._backend, verify=self._verify, user_agent=self.user_agent
+            self.limits,
+            backend=self._backend,
+            verify=self._verify,
+            user_agent=self.user_agent,
+            proxies=self._proxies,
         )
         return self
 
@@ -290,7 +279,7 @@ class Fetcher:
             raise RuntimeError("use `async with Fetcher(...)` before fetching")
         limits = self.limits
         etag, last_modified = clean_line(etag), clean_line(last_modified)
-        current = _web_url(url, redirect=False)
+        current = web_url(url, redirect=False)
         start = current
         seen = {str(current)}
         permanent = True
@@ -304,7 +293,7 @@ class Fetcher:
                 began = time.monotonic()
                 token = current_hop.set(rule)
                 try:
-                    self._backend.precheck(current.host, _port(current), rule)
+                    self._backend.precheck(current.host, port_of(current), rule)
                     async with asyncio.timeout(max(0.0, limits.total_timeout - spent)):
                         hop = await self._request(current, headers, etag, last_modified, result)
                 except AddressRefused as refused:
@@ -323,7 +312,7 @@ class Fetcher:
             hops += 1
             if hops > limits.max_redirects:
                 raise FetchFailure(f"too many redirects (more than {limits.max_redirects})")
-            target = _web_url(urljoin(str(current), location), redirect=True)
+            target = web_url(urljoin(str(current), location), redirect=True)
             downgrade = current.scheme == "https" and target.scheme == "http"
             if downgrade and self._secrets.sent_to(current):
                 raise FetchFailure(
@@ -364,9 +353,14 @@ class Fetcher:
             # fails there on a Location it cannot parse (`javascript:…`, `http://x:y:z/`).
             raise FetchFailure("refused a redirect to an invalid address") from None
         except httpx.HTTPError as exc:
-            raise FetchFailure(describe_transport_error(exc, url, self.limits)) from None
+            raise FetchFailure(self._describe(exc, url)) from None
         except OSError as exc:  # anything the transport did not wrap
-            raise FetchFailure(describe_transport_error(exc, url, self.limits)) from None
+            raise FetchFailure(self._describe(exc, url)) from None
+
+    def _describe(self, exc: Exception, url: httpx.URL) -> str:
+        proxy = self._proxies.for_url(url) if self._proxies is not None else ""
+        said = describe_proxy_error(exc, url, proxy) if proxy else ""
+        return said or describe_transport_error(exc, url, self.limits)
 
     async def _handle(
         self, response: httpx.Response, etag: str, last_modified: str, result: FetchResult
@@ -379,6 +373,8 @@ class Fetcher:
             if not location:
                 raise FetchFailure(f"{status_words(status)} without a Location to go to")
             return status, location
+        if status == 304 or 200 <= status < 300:
+            result.max_age = max_age(headers.get("cache-control", ""))
         if status == 304:
             result.not_modified = True
             result.etag = _header(headers.get("etag")) or etag

@@ -77,6 +77,9 @@ def _parse(addresses: Iterable[str]) -> list[IPAddress]:
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     resolver: Resolver = system_resolver
     inner: httpcore.AsyncNetworkBackend = field(default_factory=httpcore.AnyIOBackend)
+    # The (host, port) of the proxies the user configured: theirs to connect to, judged by
+    # nobody (`veille.core.ingest.proxies` judges what goes through them).
+    proxies: frozenset[tuple[str, int]] = frozenset()
     _seen: dict[tuple[str, int], set[IPAddress]] = field(default_factory=dict)
 
     def precheck(self, host: str, port: int, hop: Hop) -> None:
@@ -102,6 +105,13 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         hop = current_hop.get()
         if hop is None:  # not a fetcher's request: nothing to judge it by, so nothing goes out
             raise AddressRefused(f"refused to connect to {host}: no address policy in force")
+        proxy = (host.lower(), port) in self.proxies
+        if host.lower().rstrip(".").endswith(".onion") and not proxy:
+            # Looking the name up would tell the local resolver which hidden service is read.
+            raise AddressRefused(
+                f"refused to connect to {host}: a .onion address is reached only through a "
+                'proxy such as Tor (proxy = "socks5://127.0.0.1:9050" in config.toml)'
+            )
         try:
             with anyio.fail_after(timeout):
                 try:
@@ -116,8 +126,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         addresses = _parse(names)
         if not addresses:
             raise httpcore.ConnectError(f"no address for {host}") from socket.gaierror()
-        self._judge(host, port, addresses, hop)
-        self._seen.setdefault((host.lower(), port), set()).update(addresses)
+        if not proxy:
+            self._judge(host, port, addresses, hop)
+            self._seen.setdefault((host.lower(), port), set()).update(addresses)
         return await self._connect_any(
             [str(a) for a in addresses], port, timeout, local_address, socket_options
         )

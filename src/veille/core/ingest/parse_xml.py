@@ -178,12 +178,24 @@ def _rss(
             feed.site_url = _absolute(_text(child), child, url)
         elif tag in ("language", f"{DC}language") and not feed.language:
             feed.language = clean_line(_text(child), 35)
+        elif tag in ("ttl", "skipHours"):
+            _schedule_hint(feed, child)
     feed.language = feed.language or _language(channel)
     for item in items[:MAX_ENTRIES]:
         entry = _rss_item(item, url, ns)
         entry.author = entry.author or feed_author
         feed.entries.append(entry)
     return feed
+
+
+def _schedule_hint(feed: ParsedFeed, element: etree._Element) -> None:
+    """RSS's <ttl> (minutes) and <skipHours> (UTC hours), when they are numbers at all."""
+    if element.tag == "ttl":
+        text = _text(element).strip()
+        feed.ttl = int(text) if text.isdigit() and len(text) < 7 else None
+        return
+    hours = {int(h) for h in (_text(e).strip() for e in element) if h.isdigit() and int(h) < 24}
+    feed.skip_hours = tuple(sorted(hours))
 
 
 def _rss_item(item: etree._Element, url: str, ns: str) -> ParsedEntry:

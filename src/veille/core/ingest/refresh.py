@@ -30,7 +30,9 @@ from veille.core.ingest.addresses import NetworkPolicy
 from veille.core.ingest.batches import BatchWriter
 from veille.core.ingest.failures import is_network_error
 from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
+from veille.core.ingest.proxies import ProxyChoice
 from veille.core.ingest.schedule import HostSlots, Postponed, timed_out, total_connections
+from veille.core.ingest.sources import adopted, parse_page_and_prepare, run_source, sources_of
 from veille.core.ingest.workers import PROCESS_POOL_FROM, Parsers, in_passing_thread
 from veille.core.library import Failed, Fetched, Library, NotModified, StoreResult
 from veille.core.model import Feed, NotAFeedError
@@ -80,6 +82,8 @@ class RefreshReport:
     moved: dict[int, str] = field(default_factory=dict)
     # Among `moved`, the feeds whose new address is now their own (seen consistently).
     adopted: dict[int, str] = field(default_factory=dict)
+    # Watch name → "" when its alert went, else what failed (`veille.core.alerts`).
+    alerts: dict[str, str] = field(default_factory=dict)
     # Feeds whose fetch timed out (also in `errors`), and feeds not fetched at all this time —
     # their host timed out on another feed, or the deadline came first — with the reason.
     timed_out: dict[int, str] = field(default_factory=dict)
@@ -121,6 +125,7 @@ def make_fetcher(settings: Settings, feeds: Iterable[str] = ()) -> Fetcher:
         policy=NetworkPolicy.build(settings.allow, feeds),
         site_headers={host: site.headers for host, site in settings.sites.items() if site.headers},
         site_cookies={host: site.cookies for host, site in settings.sites.items() if site.cookies},
+        proxies=ProxyChoice.build(settings.proxy, settings.proxies),
     )
 
 
@@ -197,6 +202,7 @@ async def refresh(
     try:
         # No lasting thread before the parser processes may start (see `start_method`).
         every = await in_passing_thread(partial(lib.feeds, counts=False))
+        sources = sources_of(await in_passing_thread(lib.feed_sources))
         subscribed = [f.url for f in every]
         if feed_ids is not None:
             wanted = set(feed_ids)
@@ -239,9 +245,22 @@ async def refresh(
                     window.release()
                     raise
 
+            source = sources.get(feed.id)
+            fetched: FetchResult | Postponed
             try:
                 try:
-                    fetched = await slots.run(feed.url, fetch, failed=lambda r: r.error)
+                    if source is not None and source.is_command:
+                        # Outside the host slots: a slow command is not a slow host to retry.
+                        fetched = await run_source(
+                            source,
+                            fetcher,
+                            feed.url,
+                            "" if force else feed.etag,
+                            "" if force else feed.last_modified,
+                            fetcher.limits,
+                        )
+                    else:
+                        fetched = await slots.run(feed.url, fetch, failed=lambda r: r.error)
                     if isinstance(fetched, Postponed) and not fetched.started:
                         report.postponed[feed.id] = fetched.reason
                         _progress(feed, error=fetched.reason)
@@ -257,17 +276,34 @@ async def refresh(
                         report.moved[feed.id] = moved
                     if result.not_modified:
                         report.not_modified += 1
-                        await store.write(NotModified(feed.id, moved_to=moved))
+                        await store.write(
+                            NotModified(
+                                feed.id,
+                                moved_to=moved,
+                                elapsed=result.elapsed,
+                                max_age=result.max_age,
+                            )
+                        )
                     elif result.error or result.body is None:
                         error = result.error or "the server sent no content"
                     else:
                         body, result.body = result.body, None  # the parser owns it now
-                        meta, prepared = await parsers.parse(
-                            len(feeds) - done,
-                            body,
-                            result.final_url or feed.url,
-                            result.content_type,
-                        )
+                        if source is not None and source.kind == "page":
+                            meta, prepared = await loop.run_in_executor(
+                                None,
+                                parse_page_and_prepare,
+                                body,
+                                result.final_url or feed.url,
+                                source.spec,
+                                result.content_type,
+                            )
+                        else:
+                            meta, prepared = await parsers.parse(
+                                len(feeds) - done,
+                                body,
+                                result.final_url or feed.url,
+                                result.content_type,
+                            )
                         del body
                         stored = await store.write(
                             Fetched(
@@ -278,6 +314,8 @@ async def refresh(
                                 etag=result.etag,
                                 last_modified=result.last_modified,
                                 moved_to=moved,
+                                elapsed=result.elapsed,
+                                max_age=result.max_age,
                             )
                         )
                         assert isinstance(stored, StoreResult)
@@ -303,6 +341,7 @@ async def refresh(
                             error=error,
                             retry_after=result.retry_after if result else None,
                             gone=bool(result and result.gone),
+                            elapsed=result.elapsed if result else None,
                         )
                     )
             finally:
@@ -333,7 +372,7 @@ async def refresh(
         async with make_fetcher(settings, subscribed) as fetcher:
             await asyncio.gather(*(one(feed, fetcher) for feed in feeds))
         if report.moved:
-            report.adopted = await loop.run_in_executor(writer, _adopted, lib, report.moved)
+            report.adopted = await loop.run_in_executor(writer, adopted, lib, report.moved)
         if after is not None and report.new_ids:
             await loop.run_in_executor(writer, after, lib, list(report.new_ids))
         report.elapsed = time.monotonic() - started
@@ -342,7 +381,3 @@ async def refresh(
         if started_writer is not None:
             started_writer.shutdown(wait=True)
         parsers.shutdown()
-
-
-def _adopted(lib: Library, moved: dict[int, str]) -> dict[int, str]:
-    return {i: url for i, url in moved.items() if (f := lib.feed_by_url(url)) and f.id == i}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Iterable, Sequence
@@ -104,18 +103,21 @@ def add_feeds(db: Database, subscriptions: Iterable[Subscribable]) -> tuple[int,
                 continue
             # A title the file gives is the user's (their old reader's, their `~Title`): it
             # wins over the feed's own at every refresh, as a title typed here does.
-            tags = [t for t in (normalize_tag(t) for t in getattr(sub, "tags", ())) if t]
-            conn.execute(
-                "INSERT INTO feeds (url, title, user_title, folder_id, added, tags) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+            cursor = conn.execute(
+                "INSERT INTO feeds (url, title, user_title, folder_id, added) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (
                     url,
                     _stand_in_title(url),
                     clean_line(sub.title, TITLE_LIMIT),
                     folder_id(conn, sub.folder),
                     time.time(),
-                    json.dumps(sorted(set(tags)), ensure_ascii=False),
                 ),
+            )
+            tags = {t for t in (normalize_tag(t) for t in getattr(sub, "tags", ())) if t}
+            conn.executemany(
+                "INSERT OR IGNORE INTO feed_tags (feed_id, name) VALUES (?, ?)",
+                [(cursor.lastrowid, name) for name in sorted(tags)],
             )
             added += 1
     return added, known

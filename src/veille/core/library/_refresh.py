@@ -8,7 +8,6 @@ enter the library; the tests store feeds through it too.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Sequence
@@ -38,6 +37,8 @@ class Fetched:
     # When it answered, which new items count as first seen; None: when it is written. A
     # library built for a test or a demo sets it, so that its items have known dates.
     at: float | None = None
+    elapsed: float | None = None  # seconds the fetch took, for the feed's health
+    max_age: float | None = None  # Cache-Control max-age of the answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,8 @@ class NotModified:
     feed_id: int
     status: int | None = 304
     moved_to: str = ""
+    elapsed: float | None = None
+    max_age: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,7 @@ class Failed:
     error: str
     retry_after: float | None = None
     gone: bool = False
+    elapsed: float | None = None
 
 
 Outcome = Fetched | NotModified | Failed
@@ -103,6 +107,8 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
         update_feed_meta(conn, outcome.feed_id, outcome.meta)
         result = store_entries(conn, outcome.feed_id, outcome.prepared, now=now)
         tag_new_items(conn, outcome.feed_id, result.new_ids)
+        note_fetch(conn, outcome.feed_id, now, ok=True, elapsed=outcome.elapsed)
+        note_schedule(conn, outcome.feed_id, outcome.meta, outcome.max_age)
         record_success(
             conn,
             outcome.feed_id,
@@ -114,10 +120,17 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
         )
         return result
     if isinstance(outcome, NotModified):
+        note_fetch(conn, outcome.feed_id, now, ok=True, elapsed=outcome.elapsed)
+        if outcome.max_age is not None:
+            conn.execute(
+                "UPDATE feed_schedule SET max_age = ? WHERE feed_id = ?",
+                (outcome.max_age, outcome.feed_id),
+            )
         record_not_modified(
             conn, outcome.feed_id, now=now, status=outcome.status, moved_to=outcome.moved_to
         )
         return None
+    note_fetch(conn, outcome.feed_id, now, ok=False, elapsed=outcome.elapsed)
     return record_failure(
         conn,
         outcome.feed_id,
@@ -129,12 +142,44 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
     )
 
 
+FETCH_LOG_DAYS = 30
+
+
+def note_fetch(
+    conn: sqlite3.Connection, feed_id: int, now: float, *, ok: bool, elapsed: float | None
+) -> None:
+    """One line of the feed's health: when, whether it worked, how long it took."""
+    conn.execute(
+        "INSERT INTO fetch_log (feed_id, at, ok, elapsed) VALUES (?, ?, ?, ?)",
+        (feed_id, now, int(ok), elapsed),
+    )
+    conn.execute(
+        "DELETE FROM fetch_log WHERE feed_id = ? AND at < ?",
+        (feed_id, now - FETCH_LOG_DAYS * 86400),
+    )
+
+
+def note_schedule(
+    conn: sqlite3.Connection, feed_id: int, meta: ParsedFeed, max_age: float | None
+) -> None:
+    """What the feed says of how often to read it (RSS ttl, skipHours; HTTP max-age)."""
+    conn.execute(
+        "INSERT OR REPLACE INTO feed_schedule (feed_id, ttl, skip_hours, max_age)"
+        " VALUES (?, ?, ?, ?)",
+        (
+            feed_id,
+            meta.ttl * 60.0 if meta.ttl else None,
+            ",".join(str(h) for h in meta.skip_hours),
+            max_age,
+        ),
+    )
+
+
 def tag_new_items(conn: sqlite3.Connection, feed_id: int, new_ids: list[int]) -> None:
     """Give new items the tags their feed gives (set at import: newsboat tags, OPML categories)."""
     if not new_ids:
         return
-    row = conn.execute("SELECT tags FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-    names = json.loads(row[0]) if row and row[0] and row[0] != "[]" else []
+    names = [r[0] for r in conn.execute("SELECT name FROM feed_tags WHERE feed_id = ?", (feed_id,))]
     for name in names:
         conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
         (tag_id,) = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
@@ -214,34 +259,27 @@ def note_move(conn: sqlite3.Connection, feed_id: int, moved_to: str, *, now: flo
     """Count a refresh ending at `moved_to` (or at the feed's own address when ""), and adopt
     the move once it has been seen consistently. The fetcher only reports moves worth adopting:
     every hop permanent, none from https down to http, none onto a private address elsewhere."""
-    row = conn.execute(
-        "SELECT moved_to, moved_seen, moved_since FROM feeds WHERE id = ?", (feed_id,)
-    ).fetchone()
-    if row is None:
-        return
     if not moved_to:
-        if row[0]:
-            conn.execute(
-                "UPDATE feeds SET moved_to = '', moved_seen = 0, moved_since = NULL WHERE id = ?",
-                (feed_id,),
-            )
+        conn.execute("DELETE FROM feed_moves WHERE feed_id = ?", (feed_id,))
+        conn.execute("UPDATE feeds SET moved_to = '' WHERE id = ? AND moved_to != ''", (feed_id,))
         return
-    if row[0] != moved_to:
+    conn.execute("UPDATE feeds SET moved_to = ? WHERE id = ?", (moved_to, feed_id))
+    row = conn.execute(
+        "SELECT target, seen, since FROM feed_moves WHERE feed_id = ?", (feed_id,)
+    ).fetchone()
+    if row is None or row[0] != moved_to:
         conn.execute(
-            "UPDATE feeds SET moved_to = ?, moved_seen = 1, moved_since = ? WHERE id = ?",
-            (moved_to, now, feed_id),
+            "INSERT OR REPLACE INTO feed_moves (feed_id, target, seen, since) VALUES (?, ?, 1, ?)",
+            (feed_id, moved_to, now),
         )
         return
-    seen, since = int(row[1]) + 1, float(row[2] if row[2] is not None else now)
+    seen, since = int(row[1]) + 1, float(row[2])
     taken = conn.execute("SELECT 1 FROM feeds WHERE url = ? AND id != ?", (moved_to, feed_id))
     if seen >= MOVE_CONFIRMATIONS and now - since >= MOVE_CONFIRM_SPAN and not taken.fetchone():
-        conn.execute(
-            "UPDATE feeds SET url = ?, moved_to = '', moved_seen = 0, moved_since = NULL"
-            " WHERE id = ?",
-            (moved_to, feed_id),
-        )
+        conn.execute("UPDATE feeds SET url = ?, moved_to = '' WHERE id = ?", (moved_to, feed_id))
+        conn.execute("DELETE FROM feed_moves WHERE feed_id = ?", (feed_id,))
     else:
-        conn.execute("UPDATE feeds SET moved_seen = ? WHERE id = ?", (seen, feed_id))
+        conn.execute("UPDATE feed_moves SET seen = ? WHERE feed_id = ?", (seen, feed_id))
 
 
 def record_failure(

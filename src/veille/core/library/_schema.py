@@ -342,18 +342,52 @@ MIGRATIONS: list[str] = [
     INSERT OR IGNORE INTO full_texts (item_id, state)
         SELECT id, 'failed' FROM items WHERE has_full_text = 0 AND full_text_error != '';
     """,
-    # 12 → 13: a feed's permanent move is adopted once seen consistently (`_refresh._note_move`):
-    # how many refreshes in a row have ended at `moved_to`, and since when.
+    # 12 → 13: what a feed's source says beside its items: a permanent move being watched before
+    # it is adopted (`_refresh.note_move`: its target, how many refreshes in a row ended there,
+    # since when), and the tags the feed gives each new item (newsboat tags, OPML categories).
+    # Tables of their own, created only if missing, so that the step may run again.
     """
-    ALTER TABLE feeds ADD COLUMN moved_seen INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE feeds ADD COLUMN moved_since REAL;
+    CREATE TABLE IF NOT EXISTS feed_moves (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        target TEXT NOT NULL,
+        seen INTEGER NOT NULL,
+        since REAL NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS feed_tags (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        PRIMARY KEY (feed_id, name)
+    ) WITHOUT ROWID;
     """,
-    # 13 → 14: tags a feed gives each of its new items (newsboat's tags past the first, OPML
-    # categories), as a JSON list of tag names.
+    # 13 → 14: feeds that are not feed documents: a web page read by CSS selectors ("page", its
+    # recipe as JSON), a command that prints a feed ("exec") or rewrites one ("filter"). Only
+    # the user's own import or command line writes here, never a feed or a redirect.
     """
-    ALTER TABLE feeds ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    CREATE TABLE IF NOT EXISTS feed_sources (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('page', 'exec', 'filter')),
+        spec TEXT NOT NULL
+    );
     """,
-    # 14 → 15: the library's totals for `veille stats` (items, unread, starred, tagged), kept
+    # 14 → 15: when a feed asks to be read (RSS ttl and skipHours, HTTP Cache-Control max-age),
+    # for `veille refresh --due`; and each fetch's outcome and time, for `veille feeds --stats`
+    # (kept 30 days).
+    """
+    CREATE TABLE IF NOT EXISTS feed_schedule (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        ttl REAL,
+        skip_hours TEXT NOT NULL DEFAULT '',
+        max_age REAL
+    );
+    CREATE TABLE IF NOT EXISTS fetch_log (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        at REAL NOT NULL,
+        ok INTEGER NOT NULL,
+        elapsed REAL
+    );
+    CREATE INDEX IF NOT EXISTS fetch_log_feed ON fetch_log(feed_id, at);
+    """,
+    # 15 → 16: the library's totals for `veille stats` (items, unread, starred, tagged), kept
     # by triggers in a one-row table: counting them read a million index entries (≈1 s).
     # Safe to replay: the totals are counted afresh.
     """

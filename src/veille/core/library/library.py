@@ -25,6 +25,7 @@ from veille.core.library import (
     _refresh,
     _rules,
     _searches,
+    _sources,
     _state,
     _stories,
 )
@@ -107,6 +108,27 @@ class Library:
     def set_feed_policy(self, feed_id: int, policy: FeedPolicy) -> None:
         """Give the feed a full-text policy of its own, or with "" none: it follows config.toml."""
         _feeds.set_feed_policy(self.db, feed_id, policy)
+
+    def set_feed_source(self, feed_id: int, kind: str, spec: str) -> None:
+        """Make the feed a page feed ("page", its recipe) or a command feed ("exec", "filter")."""
+        _sources.set_source(self.db, feed_id, kind, spec)
+
+    def feed_sources(self) -> dict[int, tuple[str, str]]:
+        """feed id → (kind, spec) of the feeds that are pages or commands."""
+        return _sources.sources(self.conn)
+
+    def feed_schedules(self) -> dict[int, tuple[float | None, str, float | None]]:
+        """feed id → (RSS ttl in seconds, skipHours "1,2,3", HTTP max-age) as last read."""
+        rows = self.conn.execute("SELECT feed_id, ttl, skip_hours, max_age FROM feed_schedule")
+        return {int(r[0]): (r[1], str(r[2] or ""), r[3]) for r in rows}
+
+    def feed_health(self, since: float) -> dict[int, tuple[int, int, float | None, float | None]]:
+        """feed id → (fetches, failures, mean seconds per fetch, last published) since `since`."""
+        return _sources.health(self.conn, since)
+
+    def items_since(self, since: float) -> dict[int, int]:
+        """feed id → items published (or first seen, when undated) since `since`."""
+        return _sources.items_since(self.conn, since)
 
     # Refresh results -----------------------------------------------------------------------
 
@@ -305,6 +327,13 @@ class Library:
             if rule.hide:
                 self.set_hidden(matched)
         return counts
+
+    def rule_matches(self, name: str, ids: Sequence[int]) -> list[int]:
+        """The items among `ids` the watch rule `name` matches (for its alerts)."""
+        return [
+            i for rule in _rules.chosen_rules(self.conn, name)
+            for i in _rules.matching_ids(self.conn, rule, ids)
+        ]  # fmt: skip
 
     # Small state and upkeep ----------------------------------------------------------------
 
