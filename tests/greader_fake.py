@@ -234,6 +234,7 @@ def decode_id(value: str) -> int | None:
 class Handler(BaseHTTPRequestHandler):
     server: FakeServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once, as from a real server
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass

@@ -94,9 +94,15 @@ def _set_flag(conn: sqlite3.Connection, item_id: int, flag: str, value: bool) ->
         )
 
 
-def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[int]) -> Counter[str]:
-    """Adopt the server's changes on the items the account knows (not dirty ones, not `skip`:
-    pushed moments ago, the local edit is the newer intent)."""
+def merge_known(
+    db: Database, account_id: int, sets: ServerSets, *, pushed: set[tuple[int, str]]
+) -> Counter[str]:
+    """Adopt the server's changes on the items the account knows (not dirty ones).
+
+    A field `pushed` moments ago (item id, "read" | "starred" | "label:NAME") that the server
+    does not show as pushed was dropped by it (Q17 and the like): it is left dirty, to be sent
+    again, rather than undone here.
+    """
     counts: Counter[str] = Counter()
     with db.write() as conn:
         labels = load_labels(conn, account_id)
@@ -117,28 +123,20 @@ def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[in
             "UPDATE remote_items SET gone = 1 WHERE account_id = ? AND remote_id = ?", gone
         )
         counts["gone"] += len(gone)
-        # Pushed moments ago yet not so on the server: a change it dropped (Q17 and the like)
-        # is sent again next time rather than undone here.
-        unconfirmed = [
-            r[1]
-            for r in rows
-            if r[1] in skip
-            and r[0] in sets.every
-            and ((r[0] not in sets.unread) != bool(r[2]) or (r[0] in sets.starred) != bool(r[3]))
-        ]
-        mark_dirty(conn, account_id, unconfirmed)
-        counts["unconfirmed"] += len(unconfirmed)
-        live = [r for r in rows if r[0] in sets.every and r[1] not in dirty and r[1] not in skip]
+        live = [r for r in rows if r[0] in sets.every and r[1] not in dirty]
         bases = (
             base_labels(conn, account_id, [r[0] for r in live]) if sets.labels is not None else {}
         )
         tags = item_tags(conn, [r[1] for r in live]) if sets.labels is not None else {}
         touched: list[int] = []
+        unconfirmed: set[int] = set()
         for rid, item_id, base_read, base_starred, read, starred in live:
             server_read = rid not in sets.unread
             server_starred = rid in sets.starred
             changed = False
-            if server_read != bool(base_read):
+            if server_read != bool(base_read) and (item_id, "read") in pushed:
+                unconfirmed.add(item_id)
+            elif server_read != bool(base_read):
                 conn.execute(
                     "UPDATE remote_items SET base_read = ? WHERE account_id = ? AND remote_id = ?",
                     (int(server_read), account_id, rid),
@@ -147,7 +145,9 @@ def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[in
                     _set_flag(conn, item_id, "read", server_read)
                     counts["read" if server_read else "unread"] += 1
                     changed = True
-            if server_starred != bool(base_starred):
+            if server_starred != bool(base_starred) and (item_id, "starred") in pushed:
+                unconfirmed.add(item_id)
+            elif server_starred != bool(base_starred):
                 conn.execute(
                     "UPDATE remote_items SET base_starred = ? WHERE account_id = ? AND "
                     "remote_id = ?",
@@ -168,6 +168,8 @@ def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[in
                     bases.get(rid, set()),
                     tags.get(item_id, set()),
                     counts,
+                    pushed,
+                    unconfirmed,
                 )
             if changed:
                 touched.append(item_id)
@@ -176,6 +178,8 @@ def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[in
             "DELETE FROM sync_dirty WHERE account_id = ? AND item_id = ?",
             [(account_id, i) for i in touched],
         )
+        mark_dirty(conn, account_id, unconfirmed)
+        counts["unconfirmed"] += len(unconfirmed)
         conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM item_tags)")
     return counts
 
@@ -190,11 +194,16 @@ def _merge_labels(
     base: set[str],
     local: set[str],
     counts: Counter[str],
+    pushed: set[tuple[int, str]],
+    unconfirmed: set[int],
 ) -> bool:
     server = sets.labels_of(rid)
     if server == base:
         return False
-    added, removed = server - base, base - server
+    dropped = {n for n in server ^ base if (item_id, "label:" + n) in pushed}
+    if dropped:
+        unconfirmed.add(item_id)
+    added, removed = server - base - dropped, base - server - dropped
     conn.executemany(
         "INSERT OR IGNORE INTO remote_item_labels (account_id, remote_name, remote_id) VALUES (?,?,?)",
         [(account_id, n, rid) for n in added],

@@ -173,10 +173,10 @@ def _run(
         db, ident, client, default=default, push_subscriptions=True
     )
     step("push", 0, 0)
-    report.pushed, pushed_ids = journal.push(db, ident, client, tags=labels_on, hook=hook)
+    report.pushed, pushed = journal.push(db, ident, client, tags=labels_on, hook=hook)
     step("state", 0, 0)
     sets = read_sets(client, label_names if labels_on else None)
-    report.pulled = merge_known(db, ident, sets, skip=pushed_ids)
+    report.pulled = merge_known(db, ident, sets, pushed=pushed)
     conn = db.connection()
     known = {
         r[0]
