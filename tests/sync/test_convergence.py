@@ -195,10 +195,10 @@ def test_a_kill_after_the_answer_repeats_the_push_and_loses_nothing() -> None:
         [
             ("local", 0, 0, "read", True),
             ("local", 0, 1, "starred", True),
-            ("local", 0, 2, "tag:a", True),
+            ("local", 0, 0, "tag:a", False),
             ("sync", 0, 1),  # the first change committed, the second answered but not
             ("server", 1, "starred", False),  # the phone unstars meanwhile
-            ("local", 1, 2, "tag:b", True),
+            ("local", 1, 1, "tag:b", True),
             ("sync", 1, 0),
             ("sync", 0, None),
             ("local", 0, 0, "read", False),
