@@ -210,12 +210,19 @@ def field_name(tag: str) -> str:
 
 
 def push(
-    db: Database, account_id: int, client: GReaderClient, *, tags: bool, hook: Hook | None = None
+    db: Database,
+    account_id: int,
+    client: GReaderClient,
+    *,
+    tags: bool,
+    hook: Hook | None = None,
+    folders: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[Counter[str], set[tuple[int, str]]]:
     """Send every pending local change: the counts of what was sent, by kind, and the fields
     sent: (item id, "read" | "starred" | "label:NAME")."""
     conn = db.connection()
     labels = load_labels(conn, account_id)
+    labels.folders = set(folders)
     groups: dict[tuple[str, str], list[str]] = {}
     fields: set[tuple[int, str]] = set()
     for state in dirty_states(conn, account_id):
