@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -62,6 +63,7 @@ class GReaderClient:
         self.kind = kind
         self.write = write  # False: a dry run, writes are counted, not sent
         self.requests = 0
+        self._counting = threading.Lock()  # label sets are read four at a time
         self.planned: list[tuple[str, list[tuple[str, str]]]] = []
         self._auth = ""
         self._token = ""
@@ -105,7 +107,8 @@ class GReaderClient:
         if data is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             data = urlencode(data) if isinstance(data, list) else data
-        self.requests += 1
+        with self._counting:
+            self.requests += 1
         try:
             return self._http.request(
                 method,
