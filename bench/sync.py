@@ -102,9 +102,18 @@ def main() -> None:
 
         ours.send("changes")
         ours.recv()
+        stages: dict[str, float] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            stages.setdefault(stage, time.perf_counter())
+
         started = time.perf_counter()
-        [inc] = v.sync()
+        [inc] = v.sync(on_progress=progress)
         took = time.perf_counter() - started
+        marks = sorted(stages.items(), key=lambda kv: kv[1])
+        print("  stages: " + ", ".join(
+            f"{name} {(marks[k + 1][1] if k + 1 < len(marks) else started + took) - at:.2f}"
+            for k, (name, at) in enumerate(marks)))  # fmt: skip
         changed = sum(inc.pulled[k] for k in ("read", "unread", "star", "unstar"))
         print(f"incremental, 1,000 remote changes + 100 new items, {LABELS} labels: "
               f"{took:.2f} s, {inc.requests} requests ({changed} changes pulled, "

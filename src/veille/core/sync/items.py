@@ -46,9 +46,15 @@ class ServerSets:
     unread: set[str]
     starred: set[str]
     labels: dict[str, set[str]] | None  # None: labels are not synced with this account
+    _by_item: dict[str, set[str]] | None = None
 
     def labels_of(self, rid: str) -> set[str]:
-        return {n for n, members in (self.labels or {}).items() if rid in members}
+        if self._by_item is None:
+            self._by_item = {}
+            for name, members in (self.labels or {}).items():
+                for member in members:
+                    self._by_item.setdefault(member, set()).add(name)
+        return self._by_item.get(rid, set())
 
 
 @dataclass(slots=True)
@@ -323,6 +329,7 @@ def _link_batch(
             continue  # a feed not (yet) linked: read again at the next sync
         by_feed.setdefault(feed_id, []).append((short_id(str(item.get("id"))), item))
     now = time.time()
+    inserted: list[tuple[str, int, tuple[bool, bool, set[str]]]] = []
     for feed_id, pairs in by_feed.items():
         index = _local_index(conn, account_id, feed_id)
         fresh: list[tuple[str, dict[str, Any], ParsedEntry]] = []
@@ -350,19 +357,18 @@ def _link_batch(
             stored = store_entries(conn, feed_id, prepared, now=now)
             report.new_ids += stored.new_ids
             ids = _ids_by_guid(conn, feed_id, [e.guid or "" for _, _, e in fresh])
+            new = set(stored.new_ids)
             for rid, item, entry in fresh:
                 item_id = ids.get(entry.guid or "")
-                if item_id is not None:
-                    _link(
-                        conn,
-                        account_id,
-                        rid,
-                        item_id,
-                        _server_state(item, labels, folders),
-                        labels,
-                        matched=False,
-                        report=report,
-                    )
+                if item_id is None:
+                    continue
+                state = _server_state(item, labels, folders)
+                if item_id in new:
+                    inserted.append((rid, item_id, state))
+                else:  # stored before under that guid: matched after all
+                    _link(conn, account_id, rid, item_id, state, labels, matched=True,
+                          report=report)  # fmt: skip
+    _link_new(conn, account_id, inserted, labels, report)
     report.counts["new items"] = len(report.new_ids)
 
 
@@ -422,3 +428,41 @@ def _link(
         mark_dirty(conn, account_id, [item_id])
         report.counts["to push"] += 1
     report.counts["matched" if matched else "inserted"] += 1
+
+
+def _link_new(conn: sqlite3.Connection, account_id: int,
+              inserted: list[tuple[str, int, tuple[bool, bool, set[str]]]],
+              labels: Labels | None, report: PullReport) -> None:  # fmt: skip
+    """Link items just inserted: they take the server's state as it is, in a few statements
+    (one per item and column would be most of a first sync's time)."""
+    read = [item_id for _, item_id, (r, _, _) in inserted if r]
+    starred = [item_id for _, item_id, (_, s, _) in inserted if s]
+    for chunk in chunks(read):
+        conn.execute(f"UPDATE items SET read = 1 WHERE id IN ({placeholders(chunk)})", chunk)
+    for chunk in chunks(starred):
+        conn.execute(
+            f"UPDATE items SET starred = 1, starred_at = ? WHERE id IN ({placeholders(chunk)})",
+            (time.time(), *chunk),
+        )
+    if labels is not None:
+        pairs = {(labels.tag(n), item_id) for _, item_id, (_, _, names) in inserted for n in names}
+        conn.executemany("INSERT OR IGNORE INTO tags (name) VALUES (?)", {(t,) for t, _ in pairs})
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
+            "SELECT ?, id FROM tags WHERE name = ?",
+            [(item_id, t) for t, item_id in pairs],
+        )
+        for _, _, (_, _, names) in inserted:
+            for n in names:
+                labels.by_remote.setdefault(n, labels.tag(n))
+    conn.executemany(
+        "INSERT OR IGNORE INTO remote_items (account_id, remote_id, item_id, base_read, "
+        "base_starred) VALUES (?, ?, ?, ?, ?)",
+        [(account_id, rid, item_id, int(r), int(s)) for rid, item_id, (r, s, _) in inserted],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO remote_item_labels (account_id, remote_name, remote_id) "
+        "VALUES (?, ?, ?)",
+        [(account_id, n, rid) for rid, _, (_, _, names) in inserted for n in names],
+    )
+    report.counts["inserted"] += len(inserted)
