@@ -163,6 +163,9 @@ class Settings:
     feeds: dict[str, FullTextPolicy] = field(default_factory=dict)
     """Feed URL → full-text policy."""
     watch: list[WatchSettings] = field(default_factory=list)
+    sync_every: float = 0.0
+    """[sync] every: minutes between two syncs with the accounts while the app runs; 0 syncs
+    only after a refresh of every feed (R)."""
 
 
 DEFAULT_CONFIG = """\
@@ -184,6 +187,9 @@ max_bytes = 16777216        # largest response body, after decompression (16 MiB
 max_redirects = 10
 slow_after = 5.0            # seconds before a host still answering counts as slow
 deadline = 90.0             # seconds for a whole refresh, full text included
+
+[sync]
+every = 0                   # minutes between syncs with your accounts in the app; 0: after R only
 
 [network]
 allow = []                  # private hosts full texts may come from, besides your feeds' own:
@@ -314,6 +320,12 @@ def parse_settings(text: str) -> Settings:
         setattr(r, name, refresh.positive(name, getattr(r, name)))
     r.max_redirects = refresh.take("max_redirects", int, r.max_redirects)
     refresh.finish()
+
+    sync = _Reader(text, top.take("sync", dict, {}), "sync.")
+    settings.sync_every = float(sync.take("every", (int, float), settings.sync_every))
+    if settings.sync_every < 0:
+        raise sync.error("every", f"must be 0 or more, got {settings.sync_every!r}")
+    sync.finish()
 
     network = _Reader(text, top.take("network", dict, {}), "network.")
     settings.allow = _str_list(network, "allow")

@@ -39,6 +39,7 @@ from veille.tui.quitting import SaveGuard
 from veille.tui.screens.help import HelpScreen
 from veille.tui.search import SearchBox
 from veille.tui.source import LibrarySource
+from veille.tui.syncing import Syncer, SyncProgressed
 from veille.tui.widgets.feeds import Entry, FeedTree
 from veille.tui.widgets.inputs import SafeInput
 from veille.tui.widgets.items import ItemList
@@ -69,6 +70,7 @@ class MainScreen(Screen[None]):
         self.marker = Marker(self)
         self.dialogs = Dialogs(self)
         self.fetcher = Fetcher(self)
+        self.syncer = Syncer(self)
         self.search = SearchBox(self)
         self.panes = PaneLayout(self)
 
@@ -108,6 +110,7 @@ class MainScreen(Screen[None]):
         self.status_bar.offline(self.veille.offline)
         self.reader_pane.offline = self.veille.offline
         self.follower.start()
+        self.syncer.start_timer()
 
     def on_resize(self, event: Resize) -> None:
         self.panes.fit(event.size.width)
@@ -129,6 +132,10 @@ class MainScreen(Screen[None]):
     @on(Progressed)
     def progressed(self, message: Progressed) -> None:
         self.fetcher.progressed(message.progress)
+
+    @on(SyncProgressed)
+    def sync_progressed(self, message: SyncProgressed) -> None:
+        self.syncer.progressed(message)
 
     @on(FeedTree.ViewSelected)
     def view_selected(self, event: FeedTree.ViewSelected) -> None:
