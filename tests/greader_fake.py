@@ -185,7 +185,7 @@ class FakeReader:
             if cid is not None:
                 return [i for i in every if self.feeds[i.feed].category == cid]
             if name in self.labels:
-                return [i for i in every if i.id in self.labels[name]]
+                return [self.items[i] for i in self.labels[name] if i in self.items]
             return every  # Q2
         return None
 
@@ -234,6 +234,7 @@ def decode_id(value: str) -> int | None:
 class Handler(BaseHTTPRequestHandler):
     server: FakeServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once, as from a real server
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass

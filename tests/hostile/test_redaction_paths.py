@@ -217,3 +217,18 @@ def test_real_world_article_links_stay_readable(corpora: Path) -> None:
         links += re.findall(r"<link>(https?://[^<]+)</link>", path.read_text("utf-8", "replace"))
     assert len(links) > 10
     assert [u for u in links if redact_url(u) != u] == []
+
+
+def test_a_failing_password_command_never_shows_what_it_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.greader_fake import serve
+
+    home = tmp_path / "synced"
+    with serve("miniflux") as (_fake, endpoint):
+        status = main(["--home", str(home), "account", "add", "mf", "--kind", "miniflux",
+                       "--url", endpoint, "--user", "alice",
+                       "--password-command", f"echo {PATH_TOKEN}; exit 3"])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert status == 1 and "password command" in err
+    assert PATH_TOKEN not in out + err and "Traceback" not in err

@@ -256,3 +256,59 @@ def test_nothing_is_run_through_a_shell() -> None:
     # Opening a link goes through the `webbrowser` module with one URL argument, no shell.
     workers = (SRC / "tui" / "workers.py").read_text("utf-8")
     assert "webbrowser.open" in workers
+
+
+API_PASSWORD = "API-SECRET-2236"
+
+
+def _run(home: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    status = main(["--home", str(home), *args])
+    out, err = capsys.readouterr()
+    return status, out + err
+
+
+def test_account_secrets_stay_out_of_the_library_logs_and_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from tests.greader_fake import serve
+
+    home = tmp_path / "synced"
+    with serve("freshrss-1.25") as (fake, endpoint):
+        fake.add_user("bob", API_PASSWORD)
+        feed = fake.add_feed("https://news.example.org/feed.xml", "News")
+        fake.add_item(feed, "Alpha", "https://news.example.org/a")
+        token = fake.token("bob")
+        monkeypatch.setattr("sys.stdin", io.StringIO(API_PASSWORD + "\n"))
+        shown = [cli(home, capsys, "account", "add", "srv", "--kind", "freshrss", "--url",
+                     endpoint, "--user", "bob")]  # fmt: skip
+        shown.append(cli(home, capsys, "account", "list"))
+        shown.append(cli(home, capsys, "sync", "--json"))
+        shown.append(cli(home, capsys, "sync", "status", "--json"))
+        fake.fail_next = [500]
+        shown.append(_run(home, capsys, "sync")[1])
+        fake.set_password("bob", "changed-elsewhere")
+        status, text = _run(home, capsys, "sync", "srv")
+        assert status == 1 and "API password" in text
+        shown.append(text)
+        shown.append(cli(home, capsys, "sync", "status"))
+        assert not any(API_PASSWORD in r.raw_path for r in fake.requests)
+    shown.append(cli(home, capsys, "export-state"))
+    shown.append(cli(home, capsys, "export-opml"))
+    backup = tmp_path / "copy.sqlite"
+    cli(home, capsys, "backup", str(backup))
+    paths = resolve_paths(home)
+    written = [backup, *paths.data.glob("*"), *paths.log.rglob("*")]
+    for text in shown:
+        assert_clean(text, "a sync command", (API_PASSWORD, token))
+    for file in written:
+        if file.is_file():
+            data = file.read_bytes()
+            assert API_PASSWORD.encode() not in data and token.encode() not in data, file
+    accounts = paths.config.parent / "accounts.toml"
+    assert stat.S_IMODE(accounts.stat().st_mode) == 0o600
+    accounts.chmod(0o644)
+    status, text = _run(home, capsys, "sync")
+    assert status == 1 and "chmod 600" in text and API_PASSWORD not in text

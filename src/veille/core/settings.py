@@ -210,6 +210,9 @@ class Settings:
     """[pipe.NAME]: commands an item is piped to, by name."""
     keymap_lines: dict[str, int] = field(default_factory=dict)
     """The line of config.toml each [keys] entry is on, for the app's messages about them."""
+    sync_every: float = 0.0
+    """[sync] every: minutes between two syncs with the accounts while the app runs; 0 syncs
+    only after a refresh of every feed (R)."""
 
 
 DEFAULT_CONFIG = """\
@@ -234,6 +237,9 @@ max_redirects = 10
 slow_after = 5.0            # seconds before a host still answering counts as slow
 deadline = 90.0             # seconds for a whole refresh, full text included
 # every = "30m"             # `veille refresh --due` reads a feed at most this often
+
+[sync]
+every = 0                   # minutes between syncs with your accounts in the app; 0: after R only
 
 [network]
 allow = []                  # private hosts full texts may come from, besides your feeds' own:
@@ -445,6 +451,12 @@ def parse_settings(text: str) -> Settings:
     r.max_redirects = refresh.take("max_redirects", int, r.max_redirects)
     r.every = _every(refresh, r.every)
     refresh.finish()
+
+    sync = _Reader(text, top.take("sync", dict, {}), "sync.")
+    settings.sync_every = float(sync.take("every", (int, float), settings.sync_every))
+    if settings.sync_every < 0:
+        raise sync.error("every", f"must be 0 or more, got {settings.sync_every!r}")
+    sync.finish()
 
     network = _Reader(text, top.take("network", dict, {}), "network.")
     settings.allow = _str_list(network, "allow")

@@ -53,6 +53,7 @@ class Fetcher:
     def __init__(self, screen: MainScreen) -> None:
         self._screen = screen
         self.refreshing = False
+        self.everything = False  # the refresh running is R's, of every feed
         self._titles: dict[int, str] = {}
         self._list_timer: Timer | None = None
 
@@ -88,6 +89,7 @@ class Fetcher:
             screen.notify(_("A refresh is already running."))
             return
         self.refreshing = True
+        self.everything = feed_ids is None
         screen.refresh_bindings()
         screen.status_bar.progress(0, len(feed_ids) if feed_ids else 0, 0)
         self._titles = {}
@@ -162,6 +164,10 @@ class Fetcher:
         screen.refresh_bindings()
         screen.item_list.reload()
         screen.follower.load_feeds()
+        if self.everything and not failed:
+            # After R, the accounts' servers (which fetch their feeds) are asked too, even when
+            # the feeds seemed out of reach: a server on the local network may answer.
+            screen.syncer.sync()
         if offline:
             screen.status_bar.offline(True)
             screen.reader_pane.offline = True

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # names only: the refresh and full-text modules load when fir
         RefreshProgress,
         RefreshReport,
         Snapshot,
+        SyncReport,
         Veille,
         View,
     )
@@ -303,6 +304,18 @@ class Workers:
             then=then,
             otherwise=otherwise,
         )
+
+    def sync(
+        self,
+        progress: Callable[[str, int, int], None],
+        then: Callable[[list[SyncReport]], object],
+        otherwise: Callable[[BaseException], object],
+    ) -> None:
+        v = self.veille
+        self.run(
+            "syncing", lambda: v.sync(on_progress=progress), group="sync", then=then,
+            otherwise=otherwise,
+        )  # fmt: skip
 
 
 def _shown(opened: Opened) -> tuple[Item, Body]:

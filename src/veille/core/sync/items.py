@@ -15,6 +15,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -45,9 +46,15 @@ class ServerSets:
     unread: set[str]
     starred: set[str]
     labels: dict[str, set[str]] | None  # None: labels are not synced with this account
+    _by_item: dict[str, set[str]] | None = None
 
     def labels_of(self, rid: str) -> set[str]:
-        return {n for n, members in (self.labels or {}).items() if rid in members}
+        if self._by_item is None:
+            self._by_item = {}
+            for name, members in (self.labels or {}).items():
+                for member in members:
+                    self._by_item.setdefault(member, set()).add(name)
+        return self._by_item.get(rid, set())
 
 
 @dataclass(slots=True)
@@ -62,7 +69,10 @@ def read_sets(client: GReaderClient, label_names: Sequence[str] | None) -> Serve
     starred = client.ids(STARRED)
     labels = None
     if label_names is not None:
-        labels = {name: set(client.ids(LABEL + name)) for name in label_names}
+        # Four at a time, as a sync of 50 labels would otherwise wait for 50 round trips.
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="veille-sync") as pool:
+            found = pool.map(lambda name: set(client.ids(LABEL + name)), label_names)
+            labels = dict(zip(label_names, found, strict=True))
     return ServerSets(set(every), set(unread), set(starred), labels)
 
 
@@ -94,9 +104,15 @@ def _set_flag(conn: sqlite3.Connection, item_id: int, flag: str, value: bool) ->
         )
 
 
-def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[int]) -> Counter[str]:
-    """Adopt the server's changes on the items the account knows (not dirty ones, not `skip`:
-    pushed moments ago, the local edit is the newer intent)."""
+def merge_known(
+    db: Database, account_id: int, sets: ServerSets, *, pushed: set[tuple[int, str]]
+) -> Counter[str]:
+    """Adopt the server's changes on the items the account knows (not dirty ones).
+
+    A field `pushed` moments ago (item id, "read" | "starred" | "label:NAME") that the server
+    does not show as pushed was dropped by it (Q17 and the like): it is left dirty, to be sent
+    again, rather than undone here.
+    """
     counts: Counter[str] = Counter()
     with db.write() as conn:
         labels = load_labels(conn, account_id)
@@ -117,28 +133,20 @@ def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[in
             "UPDATE remote_items SET gone = 1 WHERE account_id = ? AND remote_id = ?", gone
         )
         counts["gone"] += len(gone)
-        # Pushed moments ago yet not so on the server: a change it dropped (Q17 and the like)
-        # is sent again next time rather than undone here.
-        unconfirmed = [
-            r[1]
-            for r in rows
-            if r[1] in skip
-            and r[0] in sets.every
-            and ((r[0] not in sets.unread) != bool(r[2]) or (r[0] in sets.starred) != bool(r[3]))
-        ]
-        mark_dirty(conn, account_id, unconfirmed)
-        counts["unconfirmed"] += len(unconfirmed)
-        live = [r for r in rows if r[0] in sets.every and r[1] not in dirty and r[1] not in skip]
+        live = [r for r in rows if r[0] in sets.every and r[1] not in dirty]
         bases = (
             base_labels(conn, account_id, [r[0] for r in live]) if sets.labels is not None else {}
         )
         tags = item_tags(conn, [r[1] for r in live]) if sets.labels is not None else {}
         touched: list[int] = []
+        unconfirmed: set[int] = set()
         for rid, item_id, base_read, base_starred, read, starred in live:
             server_read = rid not in sets.unread
             server_starred = rid in sets.starred
             changed = False
-            if server_read != bool(base_read):
+            if server_read != bool(base_read) and (item_id, "read") in pushed:
+                unconfirmed.add(item_id)
+            elif server_read != bool(base_read):
                 conn.execute(
                     "UPDATE remote_items SET base_read = ? WHERE account_id = ? AND remote_id = ?",
                     (int(server_read), account_id, rid),
@@ -147,7 +155,9 @@ def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[in
                     _set_flag(conn, item_id, "read", server_read)
                     counts["read" if server_read else "unread"] += 1
                     changed = True
-            if server_starred != bool(base_starred):
+            if server_starred != bool(base_starred) and (item_id, "starred") in pushed:
+                unconfirmed.add(item_id)
+            elif server_starred != bool(base_starred):
                 conn.execute(
                     "UPDATE remote_items SET base_starred = ? WHERE account_id = ? AND "
                     "remote_id = ?",
@@ -168,6 +178,8 @@ def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[in
                     bases.get(rid, set()),
                     tags.get(item_id, set()),
                     counts,
+                    pushed,
+                    unconfirmed,
                 )
             if changed:
                 touched.append(item_id)
@@ -176,6 +188,8 @@ def merge_known(db: Database, account_id: int, sets: ServerSets, *, skip: set[in
             "DELETE FROM sync_dirty WHERE account_id = ? AND item_id = ?",
             [(account_id, i) for i in touched],
         )
+        mark_dirty(conn, account_id, unconfirmed)
+        counts["unconfirmed"] += len(unconfirmed)
         conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM item_tags)")
     return counts
 
@@ -190,11 +204,16 @@ def _merge_labels(
     base: set[str],
     local: set[str],
     counts: Counter[str],
+    pushed: set[tuple[int, str]],
+    unconfirmed: set[int],
 ) -> bool:
     server = sets.labels_of(rid)
     if server == base:
         return False
-    added, removed = server - base, base - server
+    dropped = {n for n in server ^ base if (item_id, "label:" + n) in pushed}
+    if dropped:
+        unconfirmed.add(item_id)
+    added, removed = server - base - dropped, base - server - dropped
     conn.executemany(
         "INSERT OR IGNORE INTO remote_item_labels (account_id, remote_name, remote_id) VALUES (?,?,?)",
         [(account_id, n, rid) for n in added],
@@ -310,6 +329,7 @@ def _link_batch(
             continue  # a feed not (yet) linked: read again at the next sync
         by_feed.setdefault(feed_id, []).append((short_id(str(item.get("id"))), item))
     now = time.time()
+    inserted: list[tuple[str, int, tuple[bool, bool, set[str]]]] = []
     for feed_id, pairs in by_feed.items():
         index = _local_index(conn, account_id, feed_id)
         fresh: list[tuple[str, dict[str, Any], ParsedEntry]] = []
@@ -337,19 +357,18 @@ def _link_batch(
             stored = store_entries(conn, feed_id, prepared, now=now)
             report.new_ids += stored.new_ids
             ids = _ids_by_guid(conn, feed_id, [e.guid or "" for _, _, e in fresh])
+            new = set(stored.new_ids)
             for rid, item, entry in fresh:
                 item_id = ids.get(entry.guid or "")
-                if item_id is not None:
-                    _link(
-                        conn,
-                        account_id,
-                        rid,
-                        item_id,
-                        _server_state(item, labels, folders),
-                        labels,
-                        matched=False,
-                        report=report,
-                    )
+                if item_id is None:
+                    continue
+                state = _server_state(item, labels, folders)
+                if item_id in new:
+                    inserted.append((rid, item_id, state))
+                else:  # stored before under that guid: matched after all
+                    _link(conn, account_id, rid, item_id, state, labels, matched=True,
+                          report=report)  # fmt: skip
+    _link_new(conn, account_id, inserted, labels, report)
     report.counts["new items"] = len(report.new_ids)
 
 
@@ -409,3 +428,41 @@ def _link(
         mark_dirty(conn, account_id, [item_id])
         report.counts["to push"] += 1
     report.counts["matched" if matched else "inserted"] += 1
+
+
+def _link_new(conn: sqlite3.Connection, account_id: int,
+              inserted: list[tuple[str, int, tuple[bool, bool, set[str]]]],
+              labels: Labels | None, report: PullReport) -> None:  # fmt: skip
+    """Link items just inserted: they take the server's state as it is, in a few statements
+    (one per item and column would be most of a first sync's time)."""
+    read = [item_id for _, item_id, (r, _, _) in inserted if r]
+    starred = [item_id for _, item_id, (_, s, _) in inserted if s]
+    for chunk in chunks(read):
+        conn.execute(f"UPDATE items SET read = 1 WHERE id IN ({placeholders(chunk)})", chunk)
+    for chunk in chunks(starred):
+        conn.execute(
+            f"UPDATE items SET starred = 1, starred_at = ? WHERE id IN ({placeholders(chunk)})",
+            (time.time(), *chunk),
+        )
+    if labels is not None:
+        pairs = {(labels.tag(n), item_id) for _, item_id, (_, _, names) in inserted for n in names}
+        conn.executemany("INSERT OR IGNORE INTO tags (name) VALUES (?)", {(t,) for t, _ in pairs})
+        conn.executemany(
+            "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
+            "SELECT ?, id FROM tags WHERE name = ?",
+            [(item_id, t) for t, item_id in pairs],
+        )
+        for _, _, (_, _, names) in inserted:
+            for n in names:
+                labels.by_remote.setdefault(n, labels.tag(n))
+    conn.executemany(
+        "INSERT OR IGNORE INTO remote_items (account_id, remote_id, item_id, base_read, "
+        "base_starred) VALUES (?, ?, ?, ?, ?)",
+        [(account_id, rid, item_id, int(r), int(s)) for rid, item_id, (r, s, _) in inserted],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO remote_item_labels (account_id, remote_name, remote_id) "
+        "VALUES (?, ?, ?)",
+        [(account_id, n, rid) for rid, _, (_, _, names) in inserted for n in names],
+    )
+    report.counts["inserted"] += len(inserted)

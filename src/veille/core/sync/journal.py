@@ -198,21 +198,37 @@ def settle(conn: sqlite3.Connection, account_id: int, labels: Labels, *, tags: b
     return left
 
 
-Hook = Callable[[str], None]
+Hook = Callable[[tuple[str, str], list[str]], None]
+
+
+def field_name(tag: str) -> str:
+    if tag == READ:
+        return "read"
+    if tag == STARRED:
+        return "starred"
+    return "label:" + tag[len(LABEL) :]
 
 
 def push(
-    db: Database, account_id: int, client: GReaderClient, *, tags: bool, hook: Hook | None = None
-) -> tuple[Counter[str], set[int]]:
-    """Send every pending local change: the counts of what was sent, by kind, and the items."""
+    db: Database,
+    account_id: int,
+    client: GReaderClient,
+    *,
+    tags: bool,
+    hook: Hook | None = None,
+    folders: set[str] | frozenset[str] = frozenset(),
+) -> tuple[Counter[str], set[tuple[int, str]]]:
+    """Send every pending local change: the counts of what was sent, by kind, and the fields
+    sent: (item id, "read" | "starred" | "label:NAME")."""
     conn = db.connection()
     labels = load_labels(conn, account_id)
+    labels.folders = set(folders)
     groups: dict[tuple[str, str], list[str]] = {}
-    items: set[int] = set()
+    fields: set[tuple[int, str]] = set()
     for state in dirty_states(conn, account_id):
         for change in changes(state, labels, tags=tags):
             groups.setdefault(change, []).append(state.remote_id)
-            items.add(state.item_id)
+            fields.add((state.item_id, field_name(change[1])))
     sent: Counter[str] = Counter()
     if groups:
         with db.write() as conn:
@@ -222,7 +238,7 @@ def push(
 
         def answered(done: list[str], change: tuple[str, str] = change) -> None:
             if hook is not None:
-                hook("pushed")  # a test's kill between the answer and the commit
+                hook(change, done)  # a test's kill between the answer and the commit
             with db.write() as conn:
                 record_base(conn, account_id, change, done)
 
@@ -234,7 +250,7 @@ def push(
         sent[kind] += len(ids)
     with db.write() as conn:
         settle(conn, account_id, labels, tags=tags)
-    return sent, items
+    return sent, fields
 
 
 def pending(conn: sqlite3.Connection, account_id: int, *, tags: bool) -> int:

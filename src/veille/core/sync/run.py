@@ -173,10 +173,12 @@ def _run(
         db, ident, client, default=default, push_subscriptions=True
     )
     step("push", 0, 0)
-    report.pushed, pushed_ids = journal.push(db, ident, client, tags=labels_on, hook=hook)
+    report.pushed, pushed = journal.push(
+        db, ident, client, tags=labels_on, hook=hook, folders=folders
+    )
     step("state", 0, 0)
     sets = read_sets(client, label_names if labels_on else None)
-    report.pulled = merge_known(db, ident, sets, skip=pushed_ids)
+    report.pulled = merge_known(db, ident, sets, pushed=pushed)
     conn = db.connection()
     known = {
         r[0]
@@ -207,7 +209,7 @@ def _run(
         report.new_ids = added.new_ids
     if journal.pending(db.connection(), ident, tags=labels_on):
         step("push", 0, 0)  # what the first sync's union left for the server
-        more, _ = journal.push(db, ident, client, tags=labels_on, hook=hook)
+        more, _ = journal.push(db, ident, client, tags=labels_on, hook=hook, folders=folders)
         report.pushed.update(more)
     if labels_on:
         _drop_emptied_labels(db, ident, client, emptied, report)

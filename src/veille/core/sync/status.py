@@ -28,6 +28,15 @@ def status(db: Database, accounts: dict[str, Account]) -> list[dict[str, Any]]:
         if not labels_synced(account):
             notes.append(_("Miniflux has no labels: tags stay local"))
         notes.append(_("notes, watches and saved searches stay local"))
+        for (remote,) in conn.execute(
+            "SELECT remote_name FROM remote_labels WHERE account_id = ? AND remote_name LIKE '#%'",
+            (ident,),
+        ):
+            notes.append(
+                _("tag {tag} is the label {label} there: a folder has its name").format(
+                    tag=remote[1:], label=remote
+                )
+            )
         gone = count("SELECT count(*) FROM remote_feeds WHERE account_id = ? AND gone = 1")
         if gone:
             notes.append(

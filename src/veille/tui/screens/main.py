@@ -41,6 +41,7 @@ from veille.tui.panes import PaneLayout
 from veille.tui.quitting import SaveGuard
 from veille.tui.search import SearchBox
 from veille.tui.source import LibrarySource
+from veille.tui.syncing import Syncer, SyncProgressed
 from veille.tui.verbs import MorningVerbs
 from veille.tui.viewprefs import ViewPrefs
 from veille.tui.widgets.feeds import Entry, FeedTree
@@ -74,6 +75,7 @@ class MainScreen(MorningVerbs, Screen[None]):
         self.marker = Marker(self)
         self.dialogs = Dialogs(self)
         self.fetcher = Fetcher(self)
+        self.syncer = Syncer(self)
         self.search = SearchBox(self)
         self.panes = PaneLayout(self)
         self.flow = ReadingFlow(self)
@@ -118,6 +120,7 @@ class MainScreen(MorningVerbs, Screen[None]):
         self.reader_pane.offline = self.veille.offline
         self.reader_pane.set_reading_width(self.settings.reading_width)
         self.follower.start()
+        self.syncer.start_timer()
 
     def on_resize(self, event: Resize) -> None:
         self.panes.fit(event.size.width)
@@ -154,6 +157,10 @@ class MainScreen(MorningVerbs, Screen[None]):
     @on(ArticlesProgressed)
     def articles_progressed(self, message: ArticlesProgressed) -> None:
         self.status_bar.articles(message.done, message.total)
+
+    @on(SyncProgressed)
+    def sync_progressed(self, message: SyncProgressed) -> None:
+        self.syncer.progressed(message)
 
     @on(FeedTree.ViewSelected)
     def view_selected(self, event: FeedTree.ViewSelected) -> None:
