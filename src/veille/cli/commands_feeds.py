@@ -339,6 +339,7 @@ def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         ctx.print_json(refresh_json(done, titles))
     else:
+        print_alerts(ctx, done.report)
         print_full_text(ctx, done)
         _warn_cleartext(ctx)
     report = done.report
@@ -461,6 +462,12 @@ def print_feeds(ctx: Context, report: RefreshReport, titles: dict[int, str]) -> 
                 feed_id=feed_id, feed_id2=titles.get(feed_id, ""), url=redact_url(url)
             )
         )
+    if report.offline:
+        ctx.print(_("the network seems to be down: everything in the library still reads"))
+
+
+def print_alerts(ctx: Context, report: RefreshReport) -> None:
+    """What the watches' alerts did: they are sent once the feeds are stored."""
     for name, problem in sorted(report.alerts.items()):
         if problem:
             ctx.print(
@@ -468,8 +475,6 @@ def print_feeds(ctx: Context, report: RefreshReport, titles: dict[int, str]) -> 
             )
         else:
             ctx.print(_("  watch {name}: alert sent").format(name=name))
-    if report.offline:
-        ctx.print(_("the network seems to be down: everything in the library still reads"))
 
 
 def print_full_text(ctx: Context, done: Refreshed) -> None:
