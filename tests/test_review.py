@@ -314,3 +314,22 @@ def test_the_command_line_says_when_stories_fold_items(
         "## biométrie",
     ]
     assert "*Mardi*" in text and "Recherche" not in text
+
+
+def test_a_profile_without_output_goes_to_the_reviews_folder(
+    tmp_path: Path, local_server: LocalServer
+) -> None:
+    from datetime import UTC, datetime
+
+    from veille.core import parse_settings
+
+    settings = parse_settings('[reviews.matin]\nformat = "md"\ntags = ["biométrie"]\n')
+    with open_veille(tmp_path / "home", settings=settings) as v:
+        morning_selection(v, local_server)
+        done = v.review("matin", now=datetime(2026, 12, 1, 6, tzinfo=UTC))
+        assert done.path == v.paths.reviews / "matin-2026-12-01.md"
+        assert v.review_path("matin").parent == tmp_path / "home" / "reviews"
+        text = done.path.read_text(encoding="utf-8")
+        assert text.splitlines()[0] == "# Revue de presse"
+        assert [line for line in text.splitlines() if line.startswith("## ")][0] == "## biométrie"
+        assert (done.count, done.stories) == (5, 4)
