@@ -331,5 +331,5 @@ def test_a_profile_without_output_goes_to_the_reviews_folder(
         assert v.review_path("matin").parent == tmp_path / "home" / "reviews"
         text = done.path.read_text(encoding="utf-8")
         assert text.splitlines()[0] == "# Revue de presse"
-        assert [line for line in text.splitlines() if line.startswith("## ")][0] == "## biométrie"
+        assert next(line for line in text.splitlines() if line.startswith("## ")) == "## biométrie"
         assert (done.count, done.stories) == (5, 4)
