@@ -171,6 +171,11 @@ def test_typography_follows_the_language_of_each_text(morning: Selection) -> Non
     assert isinstance(page, str)
     doc = lxml.html.fromstring(page)
     assert doc.get("lang") == "fr"
+    notes = {q.text_content(): q.get("lang") for q in doc.xpath("//blockquote")}
+    assert notes == {
+        f"À citer{NBSP}: «{NNBSP}record{NNBSP}» pour un opérateur": "fr",
+        "Key quote for the team: is it true? Ask them.": "en",
+    }
     english = doc.xpath("//article[@lang='en']/h3")
     assert sorted(h.text_content() for h in english) == [
         "Are they honest?",
