@@ -338,3 +338,11 @@ def test_a_profile_without_output_goes_to_the_reviews_folder(
         assert text.splitlines()[0] == "# Revue de presse"
         assert next(line for line in text.splitlines() if line.startswith("## ")) == "## biométrie"
         assert (done.count, done.stories) == (5, 4)
+
+
+def test_an_outlet_the_user_hid_is_not_named(morning: Selection) -> None:
+    v = morning.veille
+    v.library.set_hidden([morning.story["Libération"]])
+    md = review(v, "md")
+    assert isinstance(md, str)
+    assert "Aussi dans" in md and "Next" in md and "Libération" not in md
