@@ -171,6 +171,11 @@ def test_typography_follows_the_language_of_each_text(morning: Selection) -> Non
     assert isinstance(page, str)
     doc = lxml.html.fromstring(page)
     assert doc.get("lang") == "fr"
+    notes = {q.text_content(): q.get("lang") for q in doc.xpath("//blockquote")}
+    assert notes == {
+        f"À citer{NBSP}: «{NNBSP}record{NNBSP}» pour un opérateur": "fr",
+        "Key quote for the team: is it true? Ask them.": "en",
+    }
     english = doc.xpath("//article[@lang='en']/h3")
     assert sorted(h.text_content() for h in english) == [
         "Are they honest?",
@@ -314,3 +319,30 @@ def test_the_command_line_says_when_stories_fold_items(
         "## biométrie",
     ]
     assert "*Mardi*" in text and "Recherche" not in text
+
+
+def test_a_profile_without_output_goes_to_the_reviews_folder(
+    tmp_path: Path, local_server: LocalServer
+) -> None:
+    from datetime import UTC, datetime
+
+    from veille.core import parse_settings
+
+    settings = parse_settings('[reviews.matin]\nformat = "md"\ntags = ["biométrie"]\n')
+    with open_veille(tmp_path / "home", settings=settings) as v:
+        morning_selection(v, local_server)
+        done = v.review("matin", now=datetime(2026, 12, 1, 6, tzinfo=UTC))
+        assert done.path == v.paths.reviews / "matin-2026-12-01.md"
+        assert v.review_path("matin").parent == tmp_path / "home" / "reviews"
+        text = done.path.read_text(encoding="utf-8")
+        assert text.splitlines()[0] == "# Revue de presse"
+        assert next(line for line in text.splitlines() if line.startswith("## ")) == "## biométrie"
+        assert (done.count, done.stories) == (5, 4)
+
+
+def test_an_outlet_the_user_hid_is_not_named(morning: Selection) -> None:
+    v = morning.veille
+    v.library.set_hidden([morning.story["Libération"]])
+    md = review(v, "md")
+    assert isinstance(md, str)
+    assert "Aussi dans" in md and "Next" in md and "Libération" not in md

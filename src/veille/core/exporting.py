@@ -70,13 +70,15 @@ def count_stories(items: Sequence[Item]) -> int:
 
 
 def story_companions(v: Home, items: Sequence[Item]) -> list[Item]:
-    """The other items of the stories `items` belong to, that the selection does not hold."""
+    """The other items of the stories `items` belong to, that the selection does not hold and
+    the user has not hidden."""
     chosen = {i.id for i in items}
     clusters = {i.cluster_id for i in items if i.cluster_id is not None and i.cluster_size > 1}
     if not clusters:
         return []
     wanted = sorted(v.library.story_members(sorted(clusters)) - chosen)
-    return v.library.items_by_id(wanted)
+    # An outlet the user hid is not one they want named.
+    return [item for item in v.library.items_by_id(wanted) if not item.hidden]
 
 
 def subscriptions(v: Home, include_secrets: bool, to: Path | None) -> str:

@@ -76,9 +76,9 @@ def _entry(entry: Entry, review: Review) -> list[str]:
             f'<p class="tags"{_lang(review.lang)}><span class="label">'
             f"{escape(review.labels['tags'])}</span> {spans}</p>"
         )
-    for note in entry.notes:
+    for note, lang in zip(entry.notes, entry.note_langs, strict=True):
         paragraphs = "".join(f"<p>{escape(p)}</p>" for p in note)
-        out.append(f'<blockquote class="note"{_lang(review.lang)}>{paragraphs}</blockquote>')
+        out.append(f'<blockquote class="note"{_lang(lang)}>{paragraphs}</blockquote>')
     out.append("</article>")
     return out
 

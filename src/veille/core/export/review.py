@@ -51,6 +51,7 @@ class Entry:
     also: list[Source] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     notes: list[list[str]] = field(default_factory=list)  # each note, as its paragraphs
+    note_langs: list[str] = field(default_factory=list)  # the language of each note
     story: Story | None = None
 
     @property
@@ -118,6 +119,7 @@ def _entry(story: Story, options: ExportOptions, _words: Callable[[str, str], st
         # A note is the user's own words: typeset in the language it reads as, else the review's.
         note_lang = guess_language(note) or options.lang
         entry.notes.append([_words(p, note_lang) for p in note.split("\n") if p.strip()])
+        entry.note_langs.append(note_lang)
     return entry
 
 
