@@ -75,7 +75,8 @@ def test_review_send_delivers_html_with_a_text_alternative(
     assert status == 0, err
     [written] = list((home / "out").glob("matin-*.docx"))
     assert written.read_bytes().startswith(b"PK")  # the profile's own format, where it says
-    assert str(written) in err and "4 sujets" not in err and "4 stories" in err
+    # `lang = "fr"` makes the command line French too: it counts stories, in its own words.
+    assert str(written) in err and "4 sujets" not in err and "4 histoires" in err
     assert PASSWORD not in err
     [(recipients, message)] = mailhost.inbox.messages
     assert recipients == ["equipe@example.fr", "chef@example.fr"]

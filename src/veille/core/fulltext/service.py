@@ -89,9 +89,10 @@ class FullTextService:
     def close(self) -> None:
         self._threads.shutdown(wait=True)
 
-    def _extract(self, page: bytes, url: str, content_type: str) -> tuple[CachedArticle, str]:
+    def _extract(self, page: bytes, url: str, content_type: str) -> tuple[CachedArticle, str, str]:
+        """The article to keep, its plain text, and the page's cut-off words if it has any."""
         article = extract(page, url, rule=rule_for(self.settings, url), content_type=content_type)
-        return CachedArticle.of(url, article), article.text
+        return CachedArticle.of(url, article), article.text, article.cut
 
     async def fetch(self, item: Item, fetcher: Fetcher) -> FullTextResult:
         """Fetch and extract `item`'s article now, and run the watches on its words when they
@@ -131,7 +132,7 @@ class FullTextService:
             return await self._fail(item.id, result.error or "the page was empty", site)
         url = result.final_url or item.url
         try:
-            article, text = await loop.run_in_executor(
+            article, text, cut = await loop.run_in_executor(
                 self._threads, self._extract, result.body, url, result.content_type
             )
         except ExtractionError as error:
@@ -140,7 +141,7 @@ class FullTextService:
             return await self._fail(
                 item.id, f"could not extract the article ({type(error).__name__})", site
             )
-        teaser = teaser_reason(item.title, text, feed_cut=item.truncated)
+        teaser = teaser_reason(item.title, text, feed_cut=item.truncated, cut=cut)
         if teaser is not None:
             await self._in_thread(self.lib.record_paywalled, item.id, teaser, site=site)
             return FullTextResult(item.id, False, teaser, "paywalled")

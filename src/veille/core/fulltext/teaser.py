@@ -24,8 +24,13 @@ SHORT_TEXT = 1000
 TAIL_SHARE = 0.4
 
 
-def teaser_reason(title: str, text: str, *, feed_cut: bool) -> str | None:
-    """Why the extracted `text` is only a teaser, in plain words, or None for an article."""
+def teaser_reason(title: str, text: str, *, feed_cut: bool, cut: str = "") -> str | None:
+    """Why the extracted `text` is only a teaser, in plain words, or None for an article.
+
+    `cut` is the page's own cut-off words, read by extraction before its clean-up removed them
+    with the subscription offer; the extracted text may no longer hold them."""
+    if cut:
+        return f"the page, too, shows a paywall marker « {' '.join(cut.split())} »"
     plain = " ".join(text.split())
     found = detect_truncation(title, "", plain, body_text=plain)
     if found is not None and _where_a_teaser_says_it(plain, found):
