@@ -26,7 +26,8 @@ from veille.core.sync import journal
 from veille.core.sync.accounts import Account
 from veille.core.sync.client import GReaderClient, SyncError
 from veille.core.sync.feeds import sync_feeds
-from veille.core.sync.items import add_unknown, merge_known, read_sets
+from veille.core.sync.incoming import add_unknown
+from veille.core.sync.items import merge_known, read_sets
 from veille.core.sync.names import DEFAULT_FOLDERS, LABEL
 
 Progress = Callable[[str, int, int], None]
