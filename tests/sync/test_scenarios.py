@@ -194,3 +194,15 @@ def test_full_texts_of_synced_items_are_still_fetched_here(
         full = v.library.item(item.id)
         assert "Texte intégral" in full.full_text, (full.full_text_error, v.paths.config)
         v.close()
+
+
+def test_what_the_server_says_is_data(veille: Veille, server: tuple[FakeReader, str]) -> None:
+    fake, _ = server
+    feed = fake.add_feed("https://evil.example.org/feed", "Evil\x1b]2;owned\x07 [b]feed[/b]")
+    fake.add_item(feed, "Title\x1b[31m red", "https://evil.example.org/1")
+    fake.add_feed("file:///etc/passwd", "Local file")
+    veille.sync()
+    [local] = veille.library.feeds()
+    assert local.url == "https://evil.example.org/feed"
+    assert "\x1b" not in local.title and "[b]feed[/b]" in local.title
+    assert "\x1b" not in veille.library.items()[0].title
