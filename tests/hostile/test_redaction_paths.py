@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -229,8 +228,7 @@ def test_a_failing_password_command_never_shows_what_it_printed(
     with serve("miniflux") as (_fake, endpoint):
         status = main(["--home", str(home), "account", "add", "mf", "--kind", "miniflux",
                        "--url", endpoint, "--user", "alice",
-                       "--password-command",
-                       f"{sys.executable} -c 'print(\"{PATH_TOKEN}\"); raise SystemExit(3)'"])  # fmt: skip
+                       "--password-command", f"sh -c 'echo {PATH_TOKEN}; exit 3'"])  # fmt: skip
     out, err = capsys.readouterr()
     assert status == 1 and "password command" in err
     assert PATH_TOKEN not in out + err and "Traceback" not in err

@@ -3,10 +3,13 @@ deleted, subscriptions both ways, Miniflux refusing labels, the feeds refresh le
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.greader_fake import FakeReader
-from tests.sync.conftest import store
+from tests.greader_fake import FakeReader, serve
+from tests.httpserver import LocalServer
+from tests.sync.conftest import client_home, store
 from veille.core import Veille
 
 
@@ -170,3 +173,36 @@ def test_items_match_by_link_then_by_title_and_date(
                              ("Same title", "https://news.example.org/b")])  # fmt: skip
     report = veille.sync()[0]
     assert report.pulled["matched"] == 2 and len(veille.library.items()) == 2
+
+
+def test_full_texts_of_synced_items_are_still_fetched_here(
+    tmp_path: Path, local_server: LocalServer
+) -> None:
+    page = "<html><head><title>A</title></head><body><article>" + "<p>Texte intégral. " * 40
+    local_server.add("/a.html", page + "</article></body></html>", content_type="text/html")
+    with serve("freshrss-1.26") as (fake, endpoint):
+        feed = fake.add_feed("https://news.example.org/feed.xml", "News")
+        fake.add_item(feed, "Alpha", local_server.url("/a.html"), content="<p>court</p>")
+        home = tmp_path / "ft"
+        home.mkdir()
+        (home / "config.toml").write_text(
+            '[network]\nallow = ["127.0.0.1"]\n[feeds."https://news.example.org/feed.xml"]\nfull_text = "always"\n'
+        )
+        v = client_home(tmp_path, "ft", endpoint, "freshrss")
+        v.sync()
+        [item] = v.library.items()
+        full = v.library.item(item.id)
+        assert "Texte intégral" in full.full_text, (full.full_text_error, v.paths.config)
+        v.close()
+
+
+def test_what_the_server_says_is_data(veille: Veille, server: tuple[FakeReader, str]) -> None:
+    fake, _ = server
+    feed = fake.add_feed("https://evil.example.org/feed", "Evil\x1b]2;owned\x07 [b]feed[/b]")
+    fake.add_item(feed, "Title\x1b[31m red", "https://evil.example.org/1")
+    fake.add_feed("file:///etc/passwd", "Local file")
+    veille.sync()
+    [local] = veille.library.feeds()
+    assert local.url == "https://evil.example.org/feed"
+    assert "\x1b" not in local.title and "[b]feed[/b]" in local.title
+    assert "\x1b" not in veille.library.items()[0].title

@@ -108,8 +108,32 @@ class Syncing(Home):
             if report.new_ids:
                 self.library.apply_rules(report.new_ids)
                 self.library.cluster(report.new_ids)
+                self._prefetch_new(report.new_ids)
             reports.append(report)
         return reports
+
+    def _prefetch_new(self, ids: list[int]) -> None:
+        """The server fetched the feed; the article's full text is still veille's to fetch,
+        as the feeds' policies ask (never raises: a page that fails is the item's state)."""
+        import asyncio
+
+        from veille.core.fulltext.service import FullTextService
+        from veille.core.ingest.refresh import make_fetcher
+
+        cache = self.usable_cache()
+        if cache is None:
+            return
+
+        async def fetch() -> None:
+            service = FullTextService(self.library, cache, self.settings)
+            try:
+                feeds = [f.url for f in self.library.feeds(counts=False)]
+                async with make_fetcher(self.settings, feeds) as fetcher:
+                    await service.prefetch(ids, fetcher)
+            finally:
+                service.close()
+
+        asyncio.run(fetch())
 
     def sync_status(self) -> list[dict[str, Any]]:
         """Per account: when it last synced, its last error, what waits to be pushed, what

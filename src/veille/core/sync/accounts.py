@@ -2,8 +2,8 @@
 
 Secrets never enter the library (backups, `export-state` and state files carry the library):
 they live in `accounts.toml` beside config.toml, a file private to the user (0600, refused when
-others may read it), or come from a `password_command` run at each sync, as newsboat's
-`passwordeval`. The API endpoint is kept as the server answers it; plain `http://` is refused
+others may read it), or come from a `password_command` run at each sync (as newsboat's
+`passwordeval`, but without a shell). The API endpoint is kept as the server answers it; plain `http://` is refused
 except on the loopback interface, where nothing crosses a network.
 """
 
@@ -46,10 +46,15 @@ class Account:
             return self.password
         if not self.password_command:
             raise AccountError(_("account {name} has no password").format(name=self.name))
+        # Split as a shell would, run without one (`sh -c '…'` for pipes, if one must).
         try:
-            # Split like a shell would, but run without one: no expansion, no pipes.
-            argv = shlex.split(self.password_command)
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+            done = subprocess.run(
+                shlex.split(self.password_command),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
         except (OSError, ValueError, subprocess.TimeoutExpired):
             done = None
         if done is None or done.returncode != 0 or not done.stdout.strip():

@@ -22,6 +22,7 @@ from veille.core.library._feeds import folder_id
 from veille.core.redact import is_secret_url
 from veille.core.sync.client import GReaderClient, SyncError
 from veille.core.sync.names import DEFAULT_FOLDERS, true_title
+from veille.core.text import clean_line
 
 
 @dataclass(slots=True)
@@ -49,9 +50,11 @@ def server_feeds(subscriptions: list[dict[str, Any]], default: str) -> dict[str,
             folder = str(cats[0].get("label") or "")
         if folder == default or folder in DEFAULT_FOLDERS:
             folder = ""
-        found[stream] = ServerFeed(
-            stream, str(sub.get("url") or ""), true_title(str(sub.get("title") or "")), folder
-        )
+        url = str(sub.get("url") or "").strip()
+        if not url.startswith(("http://", "https://")):
+            continue  # a server's word is not enough to make veille read a local file
+        title = clean_line(true_title(str(sub.get("title") or "")), 300)
+        found[stream] = ServerFeed(stream, url, title, clean_line(folder, 2000))
     return found
 
 

@@ -23,10 +23,11 @@ from typing import Any
 from veille.core.library import Library, open_library
 from veille.core.library._db import Database
 from veille.core.sync import journal
-from veille.core.sync.accounts import Account
+from veille.core.sync.accounts import Account, check_address
 from veille.core.sync.client import GReaderClient, SyncError
 from veille.core.sync.feeds import sync_feeds
-from veille.core.sync.items import add_unknown, merge_known, read_sets
+from veille.core.sync.incoming import add_unknown
+from veille.core.sync.items import merge_known, read_sets
 from veille.core.sync.names import DEFAULT_FOLDERS, LABEL
 
 Progress = Callable[[str, int, int], None]
@@ -90,6 +91,7 @@ def sync_account(
         return _dry_run(lib, account, on_progress)
     own = client is None
     if client is None:
+        check_address(account.endpoint)  # accounts.toml may have been edited by hand
         client = GReaderClient(account.endpoint, account.user, account.secret, kind=account.kind)
     ident = account_id(lib.db, account)
     try:
