@@ -73,6 +73,9 @@ def test_a_page_feed_refreshes_like_a_feed_and_knows_its_items_by_link(
     assert str(avis["published"]).startswith("2026-11-30T08:00:00")
     assert local_server.url("/doc/avis-2026-12.pdf") in str(avis["summary"])
     assert veille(capsys, "star", str(avis["id"]))[0] == 0
+    [feed] = json.loads(veille(capsys, "feeds", "--json")[1])
+    assert feed["full_text"] == "always"  # a headline's text is its article, fetched as usual
+    assert local_server.requests_to("/actualites/avis-2026-12")
     # Unchanged: a conditional request, answered 304.
     assert veille(capsys, "refresh")[0] == 0
     assert local_server.requests_to("/actualites")[-1].header("If-None-Match") == '"v1"'
