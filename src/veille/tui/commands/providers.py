@@ -15,6 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from veille.core.text import clean_line
+from veille.tui.screens.health import show_health
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
@@ -102,6 +103,11 @@ class ActionsProvider(_Listing):
         yield "Mark everything here read", main.action_all_read, "Undo with U"
         yield "Export…", main.action_export, "The selection or the current view, with a preview"
         yield "Watch rules…", main.action_watches, "Create, edit, apply or delete watches"
+        yield (
+            "Feed health…",
+            partial(show_health, main),
+            "Which feeds still publish, fail or are slow, over 30 days",
+        )
         yield (
             "Edit this tag, saved search or feed…",
             main.action_edit_entry,
