@@ -16,6 +16,7 @@ from textual.content import Content
 
 from veille.core.text import clean_line
 from veille.tui.screens.health import show_health
+from veille.tui.screens.page_feed import follow_page
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
@@ -103,6 +104,11 @@ class ActionsProvider(_Listing):
         yield "Mark everything here read", main.action_all_read, "Undo with U"
         yield "Export…", main.action_export, "The selection or the current view, with a preview"
         yield "Watch rules…", main.action_watches, "Create, edit, apply or delete watches"
+        yield (
+            "Follow a web page…",
+            partial(follow_page, main),
+            "A page without a feed, its items found by CSS selectors, previewed first",
+        )
         yield (
             "Feed health…",
             partial(show_health, main),
