@@ -119,3 +119,17 @@ def test_a_selector_that_is_not_css_is_refused_in_plain_words(
     )
     assert status != 0 and "--item 'article[' is not a CSS selector" in out
     assert "Traceback" not in out
+
+
+def test_xpath_works_as_well_as_css(
+    capsys: pytest.CaptureFixture[str], local_server: LocalServer
+) -> None:
+    local_server.add("/actualites", news(*FIRST), content_type="text/html")
+    url = local_server.url("/actualites")
+    status, out = veille(
+        capsys, "add-page", url, "--item", "//article[@class='actu']", "--title", ".//h2",
+        "--preview",
+    )  # fmt: skip
+    assert status == 0 and "3 items found" in out and "Sanction d'un opérateur" in out
+    status, out = veille(capsys, "add-page", url, "--item", "//article[", "--preview")
+    assert status != 0 and "is not an XPath expression" in out
