@@ -207,3 +207,15 @@ def test_a_broken_feed_read_loosely_gets_the_same_care(
         ("Un pouet sans titre", "Rédaction (Lyon)", "https://b.org/1"),
         ("Vidéo", "", "https://video.example.org/2"),
     ]
+
+
+def test_an_untitled_item_without_guid_or_link_keeps_its_identity() -> None:
+    from veille.core.ingest.entries import entry_guid
+    from veille.core.ingest.parse import parse_feed
+    from veille.core.model import ParsedEntry
+
+    body = rss("<item><description>Un texte sans titre ni lien</description></item>").encode()
+    (entry,) = parse_feed(body, "https://b.org/feed").entries
+    assert entry.title == "Un texte sans titre ni lien"
+    # The identity it had before it was given a title: stored items are still recognised.
+    assert entry.guid == entry_guid(ParsedEntry(guid=None, link=None))

@@ -116,3 +116,27 @@ def test_untitled_feeds_round_trip_through_opml(
     data = json.loads(out)
     rows = data if isinstance(data, list) else data["feeds"]
     assert [f["title"] for f in rows] == ["Enfin un titre"]
+
+
+@pytest.mark.parametrize(
+    ("condition", "query"),
+    [
+        ('unread = "yes"', "is:unread"),
+        ('unread != "yes" and tags # "cnil"', "is:read tag:cnil"),
+        (
+            'title =~ "données personnelles" and age < 7',
+            "title:données title:personnelles since:7d",
+        ),
+        ('content # "reconnaissance faciale"', '"reconnaissance faciale"'),
+        ('title =~ "^CNIL.*"', None),  # a regular expression
+        ('unread = "yes" or flags # "s"', None),
+        ('feedlink = "https://x"', None),
+        ('title =~ "-moins"', None),  # would read as an exclusion
+    ],
+)
+def test_newsboat_conditions_veille_can_say_and_those_it_cannot(
+    condition: str, query: str | None
+) -> None:
+    from veille.core.ingest.newsboat import translate_query
+
+    assert translate_query(condition) == query

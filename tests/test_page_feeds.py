@@ -73,6 +73,9 @@ def test_a_page_feed_refreshes_like_a_feed_and_knows_its_items_by_link(
     assert str(avis["published"]).startswith("2026-11-30T08:00:00")
     assert local_server.url("/doc/avis-2026-12.pdf") in str(avis["summary"])
     assert veille(capsys, "star", str(avis["id"]))[0] == 0
+    [feed] = json.loads(veille(capsys, "feeds", "--json")[1])
+    assert feed["full_text"] == "always"  # a headline's text is its article, fetched as usual
+    assert local_server.requests_to("/actualites/avis-2026-12")
     # Unchanged: a conditional request, answered 304.
     assert veille(capsys, "refresh")[0] == 0
     assert local_server.requests_to("/actualites")[-1].header("If-None-Match") == '"v1"'
@@ -116,3 +119,17 @@ def test_a_selector_that_is_not_css_is_refused_in_plain_words(
     )
     assert status != 0 and "--item 'article[' is not a CSS selector" in out
     assert "Traceback" not in out
+
+
+def test_xpath_works_as_well_as_css(
+    capsys: pytest.CaptureFixture[str], local_server: LocalServer
+) -> None:
+    local_server.add("/actualites", news(*FIRST), content_type="text/html")
+    url = local_server.url("/actualites")
+    status, out = veille(
+        capsys, "add-page", url, "--item", "//article[@class='actu']", "--title", ".//h2",
+        "--preview",
+    )  # fmt: skip
+    assert status == 0 and "3 items found" in out and "Sanction d'un opérateur" in out
+    status, out = veille(capsys, "add-page", url, "--item", "//article[", "--preview")
+    assert status != 0 and "is not an XPath expression" in out

@@ -136,3 +136,24 @@ def test_a_proxy_that_does_not_answer_is_the_feeds_error_in_plain_words(
     _, out = veille(capsys, "refresh")
     assert "Traceback" not in out and "ImportError" not in out
     assert "1 failed" in out and "proxy" in out.lower(), out
+
+
+async def test_https_goes_through_a_socks_proxy_and_is_still_verified(
+    tmp_path: Path,
+    socks_proxy: Socks5Server,  # noqa: F811
+) -> None:
+    from tests.httpserver import self_signed
+
+    server_ctx, client_ctx = self_signed(tmp_path)
+    with LocalServer(tls=server_ctx) as secure:
+        secure.add("/feed.xml", FEED)
+        choice = ProxyChoice.build(environ={"ALL_PROXY": socks_proxy.url})
+        policy = NetworkPolicy.build(["127.0.0.1"])
+        async with Fetcher(FAST, verify=client_ctx, proxies=choice, policy=policy) as fetcher:
+            result = await fetcher.fetch(secure.url("/feed.xml"))
+        async with Fetcher(FAST, proxies=choice, policy=policy) as unverified:
+            refused = await unverified.fetch(secure.url("/feed.xml"))  # the system's CAs only
+        port = secure.port
+    assert result.ok, result.error
+    assert ("ipv4", "127.0.0.1", port) in socks_proxy.requests
+    assert not refused.ok and "certificate" in refused.error.lower()

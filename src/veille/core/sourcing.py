@@ -54,7 +54,11 @@ def subscribe_page(v: Home, url: str, chosen: PageRecipe, *, title: str, folder:
         raise UsageError("a page feed needs a web address (http or https)")
     feed = v.library.add_feed(url, title=title, folder=folder)
     v.library.set_feed_source(feed.id, "page", chosen.to_json())
-    return feed
+    if v.settings.full_text != "never":
+        # A page lists headlines: each item's text is its article, fetched like a cut-short
+        # item's would be (`veille set-feed --full-text` changes it like any feed's).
+        v.library.set_feed_policy(feed.id, "always")
+    return v.library.feed(feed.id)
 
 
 def subscribe_command(

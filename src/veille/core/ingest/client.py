@@ -67,6 +67,7 @@ async def open_client(
                 connections=max(1, limits.concurrency),
                 backend=backend,
             ),
+            verify,
         )
     return httpx.AsyncClient(
         transport=routed,

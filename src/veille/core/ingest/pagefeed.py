@@ -1,6 +1,6 @@
 """A web page read as a feed, by CSS selectors: for the sites that publish news without one.
 
-A recipe names the elements that are items (`item`), and within each item where its title, link,
+A recipe names, by CSS selectors (or XPath expressions), the elements that are items (`item`), and within each item where its title, link,
 date and summary are; each but `item` may be left out (the link is then the item's own `href` or
 its first link, the title its first heading or its link's text, the date its `<time datetime>`).
 Items are identified by their link, so an item seen again is the same item however the page
@@ -66,13 +66,24 @@ class PageReading:
 
 
 def _compiled(name: str, selector: str) -> Any:
-    if not selector.strip():
+    """A CSS selector, or an XPath expression when it starts like one (`//`, `./`, `(`)."""
+    selector = selector.strip()
+    if not selector:
         return None
+    if selector.startswith(("/", "./", "(")):
+        from lxml import etree
+
+        try:
+            path = etree.XPath(selector)
+        except etree.XPathError:
+            raise RecipeError(f"--{name} {selector!r} is not an XPath expression") from None
+        # Elements only: an expression that picks text or attributes names no item or part.
+        return lambda element: [e for e in path(element) if isinstance(e, etree._Element)]
     from cssselect import SelectorError
     from lxml.cssselect import CSSSelector
 
     try:
-        return CSSSelector(selector.strip())
+        return CSSSelector(selector)
     except (SelectorError, ValueError):
         raise RecipeError(f"--{name} {selector!r} is not a CSS selector") from None
 

@@ -38,6 +38,7 @@ from lxml import etree
 
 from veille.core.ingest.addresses import web_link
 from veille.core.ingest.dates import parse_date
+from veille.core.ingest.entries import entry_guid
 from veille.core.ingest.parse_xml import (
     MAX_BODY,
     MAX_ENTRIES,
@@ -133,6 +134,9 @@ def _finish(feed: ParsedFeed, *, clean: bool = False) -> ParsedFeed:
         entry.summary = entry.summary[:MAX_BODY]
         entry.content = entry.content[:MAX_BODY]
         if not entry.title:
+            if not (entry.guid or "").strip() and not (entry.link or "").strip():
+                # Known by a hash of its title and date: the one it had untitled, kept.
+                entry.guid = entry_guid(entry)
             entry.title = untitled(entry)
     return feed
 

@@ -16,6 +16,8 @@ from textual.content import Content
 
 from veille.core.text import clean_line
 from veille.core.translations import N_, _
+from veille.tui.screens.health import show_health
+from veille.tui.screens.page_feed import follow_page
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
@@ -107,6 +109,16 @@ class ActionsProvider(_Listing):
             _("The selection or the current view, with a preview"),
         )
         yield _("Watch rules…"), main.action_watches, _("Create, edit, apply or delete watches")
+        yield (
+            _("Follow a web page…"),
+            partial(follow_page, main),
+            _("A page without a feed, its items found by CSS selectors, previewed first"),
+        )
+        yield (
+            _("Feed health…"),
+            partial(show_health, main),
+            _("Which feeds still publish, fail or are slow, over 30 days"),
+        )
         yield (
             _("Edit this tag, saved search or feed…"),
             main.action_edit_entry,
