@@ -70,10 +70,6 @@ _BOXES = frozenset({"div", "section", "aside", "dialog", "p", "form", "footer", 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "legend")
 
 
-def _labels(element: lxml_html.HtmlElement) -> str:
-    return " ".join(v for v in (element.get("class"), element.get("id"), element.get("role")) if v)
-
-
 def drop_overlays(root: lxml_html.HtmlElement, markup: str) -> None:
     """Drop consent banners and cookie dialogs from the page `root` parsed from `markup`."""
     total = max(1, len(root.text_content()))
