@@ -311,7 +311,7 @@ def extract(
     root = parse_page(decoded)
     base = _base_url(root, url)
     meta: PageMetadata = read_metadata(root, base)
-    drop_overlays(root)
+    drop_overlays(root, decoded)
     drop_comment_sections(root)
     formulas_to_text(root)
     body: lxml_html.HtmlElement | None = None
