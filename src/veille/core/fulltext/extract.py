@@ -302,6 +302,20 @@ def _from_layout(
     return best
 
 
+# A text this short may be the teaser its page's cut-off words announce; an article runs longer.
+_TEASER_WORDS = 250
+
+
+def _region_cut(root: lxml_html.HtmlElement) -> str:
+    """The cut-off words of the page's article region (its largest `<article>` or `<main>`),
+    read before any clean-up or reading drops the subscription offer that holds them."""
+    regions = root.xpath("//article | //main | //*[@itemprop='articleBody']")
+    if not regions:
+        return ""
+    text = max((str(r.text_content()) for r in regions), key=len)
+    return paywall_marker(text) or ""
+
+
 def extract(
     page: bytes, url: str, *, rule: SiteRule | None = None, content_type: str = ""
 ) -> Article:
@@ -309,6 +323,7 @@ def extract(
     sniff_page(page, content_type)
     decoded = clean_source(decode_page(page, content_type))
     root = parse_page(decoded)
+    page_cut = _region_cut(root)
     base = _base_url(root, url)
     meta: PageMetadata = read_metadata(root, base)
     drop_overlays(root, decoded)
@@ -328,6 +343,10 @@ def extract(
         body, text, source, cut = _from_layout(root, base, meta, rule)
     if body is None or not text.strip():
         raise ExtractionError("no article text found on the page")
+    if not cut and page_cut and source != "json-ld" and _words(text) < _TEASER_WORDS:
+        # The reading dropped the offer with its words (an overlay, a paywall block): a short
+        # text under a cut-off the page itself showed is the teaser.
+        cut = page_cut
     markup = strip_controls(lxml_html.tostring(body, encoding="unicode", method="html"))
     return Article(
         html=markup,
