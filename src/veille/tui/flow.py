@@ -25,6 +25,18 @@ class ReadingFlow:
         self._screen = screen
         self._pending: tuple[int, str] | None = None  # (direction, notice) once the list loads
 
+    def open_current(self, direction: int) -> bool:
+        """`n` on an unread row not yet opened opens it: the first `n` of a view reads its
+        first unread item, not the one after it."""
+        screen = self._screen
+        row = screen.item_list.current_row
+        shown = screen.reader_pane.item
+        unopened = row is not None and (shown is None or shown.id != row.id)
+        if direction > 0 and row is not None and not row.read and unopened:
+            screen.open_item(row.id)
+            return True
+        return False
+
     def exhausted(self, direction: int) -> None:
         """Nothing unread after (or before) the cursor in the view shown."""
         screen = self._screen

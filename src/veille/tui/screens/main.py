@@ -190,6 +190,8 @@ class MainScreen(MorningVerbs, Screen[None]):
         self.follower.load_feeds()
 
     def find_unread(self, direction: int) -> None:
+        if self.flow.open_current(direction):
+            return
         items = self.item_list
         generation = items.generation
 
