@@ -43,13 +43,15 @@ class ReadingFlow:
         screen.jobs.find_unread(items.source, items.cursor, direction, items.count, found)
 
     def open_current(self, direction: int) -> bool:
-        """`n` on an unread row not yet opened opens it: the first `n` of a view reads its
-        first unread item, not the one after it."""
+        """`n` at the top of a list whose first row is unread and not yet opened opens it:
+        the first `n` of a view reads its first unread item, not the one after it. Elsewhere
+        `n` goes past the row under the cursor, as newsboat's does."""
         screen = self._screen
-        row = screen.item_list.current_row
+        items = screen.item_list
+        row = items.current_row
         shown = screen.reader_pane.item
         unopened = row is not None and (shown is None or shown.id != row.id)
-        if direction > 0 and row is not None and not row.read and unopened:
+        if direction > 0 and items.cursor == 0 and row is not None and not row.read and unopened:
             screen.open_item(row.id)
             return True
         return False
