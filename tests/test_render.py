@@ -131,9 +131,17 @@ def test_table_rows_with_bold_header() -> None:
         "</tbody></table>"
     )
     text = render_html(html).text
-    assert text.plain == "Pays │ Taux\nFrance │ 12 %\nItalie │ 9 %"
+    # Laid out as a table: cells padded into columns, a rule under the header.
+    assert text.plain == "Pays   │ Taux\n───────┼─────\nFrance │ 12 %\nItalie │ 9 %"
     assert "bold" in styled(text, "Pays")
     assert "bold" not in styled(text, "France")
+
+
+def test_a_table_too_wide_or_holding_links_keeps_the_row_by_row_form() -> None:
+    wide = "<table><tr>" + "".join(f"<td>{'mot ' * 8}{n}</td>" for n in range(4)) + "</tr></table>"
+    assert "─┼─" not in plain(wide) and " │ " in plain(wide)
+    linked = "<table><tr><td>a</td><td><a href='https://e.fr/'>lien</a></td></tr></table>"
+    assert plain(linked) == "a │ lien[1]"  # the link keeps its footnote number
 
 
 def test_skipped_elements_leave_no_text_but_keep_their_tails() -> None:

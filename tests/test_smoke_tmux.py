@@ -109,3 +109,99 @@ def test_app_in_a_real_terminal(tmp_path: Path, tmux: Callable[..., str]) -> Non
         [*veille, "items", "is:starred"], env=env, check=True, capture_output=True, text=True
     ).stdout
     assert "Première nouvelle" in starred
+
+
+def morning_feed(name: str, titles: list[str], day: int) -> str:
+    items = "".join(
+        f"<item><title>{t}</title><guid>{name}-{n}</guid><link>https://example.org/{name}/{n}</link>"
+        f"<pubDate>{['Sat', 'Fri', 'Thu'][n]}, {day - n} Nov 2026 08:00:00 +0000</pubDate>"
+        f"<description>Texte de {t}.</description></item>"
+        for n, t in enumerate(titles)
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{name}</title>'
+        f"<link>https://example.org/{name}</link>{items}</channel></rss>"
+    )
+
+
+def test_a_morning_read_from_the_screen(tmp_path: Path, tmux: Callable[..., str]) -> None:
+    """n across feeds, a star, a tag chosen from the completion list, hide read, an export."""
+    home = tmp_path / "home"
+    env = {**os.environ, "VEILLE_HOME": str(home), "HOME": str(tmp_path)}
+    veille = [sys.executable, "-m", "veille"]
+    for name, titles, day in (
+        ("Alpha", ["Alpha un", "Alpha deux"], 21),
+        ("Beta", ["Beta un", "Beta deux"], 21),
+    ):
+        feed = tmp_path / f"{name}.xml"
+        feed.write_text(morning_feed(name, titles, day), encoding="utf-8")
+        subprocess.run([*veille, "add", feed.as_uri()], env=env, check=True, capture_output=True)
+    subprocess.run([*veille, "refresh"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*veille, "tag", "--query", "Alpha deux", "+cnil/sanctions", "+cnil/avis"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    (home / "config.toml").write_text('lang = "en"\n', encoding="utf-8")
+    command = " ".join(shlex.quote(part) for part in [*veille, "--home", str(home)])
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "160",
+        "-y",
+        "40",
+        f"env TERM=xterm-256color HOME={shlex.quote(str(tmp_path))} {command}",
+    )
+
+    def screen() -> str:
+        return tmux("capture-pane", "-p", "-t", "t")
+
+    def keys(*pressed: str) -> None:
+        for key in pressed:
+            tmux("send-keys", "-t", "t", key)
+            time.sleep(0.15)
+
+    wait_for(screen, "Beta deux")
+    keys("J")  # the first feed
+    wait_for(screen, "Alpha  2 unread")
+    keys("n")
+    wait_for(screen, "Texte de Alpha un")
+    keys("n")
+    wait_for(screen, "Texte de Alpha deux")
+    keys("n")  # nothing left in Alpha: on to Beta
+    shown = wait_for(screen, "Texte de Beta un")
+    assert "Next feed: Beta" in shown
+    keys("s")
+    wait_for(screen, "★")
+    keys("t")
+    wait_for(screen, "new tags")
+    keys("c", "n", "i")
+    wait_for(screen, "cnil/sanctions")
+    keys("Down", "Down", "Enter")  # cnil/avis, cnil/sanctions: the second
+    wait_for(screen, "#cnil/sanctions")
+    keys("h")
+    shown = wait_for(screen, "Read items hidden here")
+    keys("E")
+    wait_for(screen, "Export")
+    keys("C-s")
+    shown = wait_for(screen, "Exported")
+    tmux("send-keys", "-t", "t", "q")
+    tmux("send-keys", "-t", "t", "q")
+    exported = list(tmp_path.glob("veille-*.md"))
+    deadline = time.monotonic() + 10
+    while not exported and time.monotonic() < deadline:
+        time.sleep(0.2)
+        exported = list(tmp_path.glob("veille-*.md"))
+    assert exported and "Beta" in exported[0].read_text(encoding="utf-8")
+    starred = subprocess.run(
+        [*veille, "items", "is:starred tag:cnil/sanctions"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Beta un" in starred

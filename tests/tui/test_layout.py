@@ -23,10 +23,11 @@ LONG = "Le Registre — veille institutionnelle et parlementaire"
 
 
 def test_columns_give_way_in_order_as_the_list_narrows() -> None:
-    wide, middle, narrow, tiny = columns(110), columns(58), columns(45), columns(30)
+    wide, middle, narrow, tiny = columns(110), columns(65), columns(45), columns(30)
     assert wide.date and wide.feed and wide.sources and wide.tags  # everything
-    assert middle.date and middle.feed and not middle.tags  # tags go first
-    assert narrow.date and not narrow.feed and not narrow.sources  # then sources and feed
+    assert middle.date and middle.feed and middle.tags and not middle.sources  # sources first
+    assert columns(58).feed and not columns(58).tags  # then tags
+    assert narrow.date and not narrow.feed  # then the feed
     assert not tiny.date  # the date last: the title keeps its room
     for width in range(20, 160):
         now, wider = columns(width), columns(width + 1)

@@ -25,6 +25,37 @@ class ReadingFlow:
         self._screen = screen
         self._pending: tuple[int, str] | None = None  # (direction, notice) once the list loads
 
+    def find(self, direction: int) -> None:
+        """`n` (1) or `N` (-1): the next unread item of the view, else of the next feed."""
+        if self.open_current(direction):
+            return
+        screen = self._screen
+        items = screen.item_list
+        generation = items.generation
+
+        def found(where: tuple[int, int] | None) -> None:
+            if where is None:
+                self.exhausted(direction)
+            elif generation == screen.item_list.generation:
+                screen.item_list.move_to(where[0])
+                screen.open_item(where[1])
+
+        screen.jobs.find_unread(items.source, items.cursor, direction, items.count, found)
+
+    def open_current(self, direction: int) -> bool:
+        """`n` at the top of a list whose first row is unread and not yet opened opens it:
+        the first `n` of a view reads its first unread item, not the one after it. Elsewhere
+        `n` goes past the row under the cursor, as newsboat's does."""
+        screen = self._screen
+        items = screen.item_list
+        row = items.current_row
+        shown = screen.reader_pane.item
+        unopened = row is not None and (shown is None or shown.id != row.id)
+        if direction > 0 and items.cursor == 0 and row is not None and not row.read and unopened:
+            screen.open_item(row.id)
+            return True
+        return False
+
     def exhausted(self, direction: int) -> None:
         """Nothing unread after (or before) the cursor in the view shown."""
         screen = self._screen

@@ -25,6 +25,7 @@ from veille.core.text import strip_controls, too_deep
 from veille.core.translations import _
 from veille.tui.render.layout import BIDI, HTML_SPACE, MARKER, Writer, clean
 from veille.tui.render.links import safe_link
+from veille.tui.render.tables import aligned
 
 __all__ = ["Rendered", "render_html", "safe_link"]
 
@@ -285,6 +286,13 @@ class _Renderer:
     def table(self, element: lxml_html.HtmlElement, depth: int) -> None:
         out = self.out
         out.block(2)
+        lines = aligned(element, out.width)
+        if lines is not None:
+            for line, header in lines:
+                out.block(1)
+                out.raw(line, "bold" if header else "")
+            out.block(2)
+            return
         for part in element:
             tag = part.tag if isinstance(part.tag, str) else ""
             if tag == "caption":

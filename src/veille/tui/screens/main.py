@@ -209,17 +209,7 @@ class MainScreen(MorningVerbs, Screen[None]):
         self.follower.load_feeds()
 
     def find_unread(self, direction: int) -> None:
-        items = self.item_list
-        generation = items.generation
-
-        def found(where: tuple[int, int] | None) -> None:
-            if where is None:
-                self.flow.exhausted(direction)
-            elif generation == self.item_list.generation:
-                self.item_list.move_to(where[0])
-                self.open_item(where[1])
-
-        self.jobs.find_unread(items.source, items.cursor, direction, items.count, found)
+        self.flow.find(direction)
 
     # Availability ---------------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 """The item list's columns at a given width: which show, and how wide each is.
 
 From the left: marks (unread, star, full text, selection), date, feed, title, other sources
-(`+2`), tags. As the list narrows they give way in a fixed order — tags first, then the other
-sources, the feed, the date — so that the title keeps at least `TITLE_MIN` columns; the title
-takes whatever is left, and a row without tags lends their room to its title.
+(`+2`), tags. As the list narrows they give way in a fixed order — the other sources first,
+then the tags, the feed, the date — so that the title keeps at least `TITLE_MIN` columns; the
+title takes whatever is left, and a row without tags lends their room to its title.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from veille.tui.display import clean_line, short_date
 
 MARKS = 4
 DATE = 9  # "26-02-05 "
-TITLE_MIN = 24
+TITLE_MIN = 30
 SOURCES = 4  # " +12"
 FEED_MIN, FEED_MAX = 10, 20
 TAGS_MAX = 30
+TAGS_MIN = 8
 
 # Characters a terminal draws wider than Unicode width tables say (an emoji turned to its
 # picture form, joined emoji): dropped from list rows so a row never pushes the border out.
@@ -46,10 +47,10 @@ def columns(width: int) -> Columns:
     feed = max(FEED_MIN, min(FEED_MAX, width // 6)) + 1
     feed = feed if date and room - feed >= TITLE_MIN + 4 else 0
     room -= feed
-    sources = SOURCES if feed and room - SOURCES >= TITLE_MIN + 4 else 0
-    room -= sources
-    tags = min(TAGS_MAX, room - TITLE_MIN) if sources else 0
-    return Columns(date, feed, sources, tags if tags >= 8 else 0)
+    spare = room - TITLE_MIN if feed else 0
+    sources = SOURCES if spare >= 2 * TAGS_MIN + SOURCES else 0
+    tags = min(TAGS_MAX, spare - sources)
+    return Columns(date, feed, sources, tags if tags >= TAGS_MIN else 0)
 
 
 def narrow_safe(text: str) -> str:
