@@ -189,12 +189,16 @@ def _with_bytecode() -> dict[str, str]:
     return env
 
 
-def run_refresh(home: Path) -> tuple[float, float, int, dict[str, object]]:
+def run_refresh(
+    home: Path, feeds: list[str] | None = None
+) -> tuple[float, float, int, dict[str, object]]:
+    """One `veille refresh --json` (of `feeds` only, when named), timed from outside."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "veille", "--home", str(home), "refresh", "--json"],
+        [sys.executable, "-m", "veille", "--home", str(home), "refresh", "--json"]
+        + [arg for url in feeds or () for arg in ("--feed", url)],
         capture_output=True,
         text=True,
         check=False,
@@ -295,8 +299,10 @@ def main() -> None:
                 print(f"  cold: {nb_cold:6.2f} s  warm: {nb_warm:6.2f} s  peak {nb_peak:.0f} MB")
                 if args.no_veille:
                     return
-            cold, cold_cpu, cold_peak, cold_report = run_refresh(home)
-            warm, warm_cpu, warm_peak, warm_report = run_refresh(home)
+            # Into an existing library, only the benchmark's feeds: its own may not be reachable.
+            only = urls if args.home else None
+            cold, cold_cpu, cold_peak, cold_report = run_refresh(home, only)
+            warm, warm_cpu, warm_peak, warm_report = run_refresh(home, only)
             print(f"veille, {label}")
             print(
                 f"  cold: {cold:6.2f} s  (cpu {cold_cpu:5.2f} s)  "
