@@ -8,7 +8,9 @@
 make outlets that carry each other's dispatches, summary-only on two feeds in three, with titles
 from a shared vocabulary or from 92 headings (see bench/corpus.py). Those two refresh with full
 text off (`full_text = "never"`): their article pages are not served. `--newsboat` then runs
-newsboat (8 reload threads) on the same feeds from the same servers, cold then warm.
+newsboat (8 reload threads) on the same feeds from the same servers, cold then warm. `--home DIR`
+refreshes into an existing library (a bench/biglib.py one) instead of an empty one, only the
+benchmark's feeds, which it leaves there.
 
 Each feed is about 110 KB of RSS 2.0 with full-article content, served with an emulated latency
 before each response by a few separate processes (so that the server does not share the refresh's
