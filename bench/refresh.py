@@ -8,7 +8,9 @@
 make outlets that carry each other's dispatches, summary-only on two feeds in three, with titles
 from a shared vocabulary or from 92 headings (see bench/corpus.py). Those two refresh with full
 text off (`full_text = "never"`): their article pages are not served. `--newsboat` then runs
-newsboat (8 reload threads) on the same feeds from the same servers, cold then warm.
+newsboat (8 reload threads) on the same feeds from the same servers, cold then warm. `--home DIR`
+refreshes into an existing library (a bench/biglib.py one) instead of an empty one, only the
+benchmark's feeds, which it leaves there.
 
 Each feed is about 110 KB of RSS 2.0 with full-article content, served with an emulated latency
 before each response by a few separate processes (so that the server does not share the refresh's
@@ -189,12 +191,16 @@ def _with_bytecode() -> dict[str, str]:
     return env
 
 
-def run_refresh(home: Path) -> tuple[float, float, int, dict[str, object]]:
+def run_refresh(
+    home: Path, feeds: list[str] | None = None
+) -> tuple[float, float, int, dict[str, object]]:
+    """One `veille refresh --json` (of `feeds` only, when named), timed from outside."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "veille", "--home", str(home), "refresh", "--json"],
+        [sys.executable, "-m", "veille", "--home", str(home), "refresh", "--json"]
+        + [arg for url in feeds or () for arg in ("--feed", url)],
         capture_output=True,
         text=True,
         check=False,
@@ -295,8 +301,10 @@ def main() -> None:
                 print(f"  cold: {nb_cold:6.2f} s  warm: {nb_warm:6.2f} s  peak {nb_peak:.0f} MB")
                 if args.no_veille:
                     return
-            cold, cold_cpu, cold_peak, cold_report = run_refresh(home)
-            warm, warm_cpu, warm_peak, warm_report = run_refresh(home)
+            # Into an existing library, only the benchmark's feeds: its own may not be reachable.
+            only = urls if args.home else None
+            cold, cold_cpu, cold_peak, cold_report = run_refresh(home, only)
+            warm, warm_cpu, warm_peak, warm_report = run_refresh(home, only)
             print(f"veille, {label}")
             print(
                 f"  cold: {cold:6.2f} s  (cpu {cold_cpu:5.2f} s)  "

@@ -85,16 +85,17 @@ def delete_rule(db: Database, rule_id: int) -> None:
 
 def matching_ids(conn: sqlite3.Connection, rule: Rule, within: Sequence[int] | None) -> list[int]:
     cond = build_where(rule.query, None, forms=forms_in(conn))
-    sql = f"SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {cond.sql}"
-    params: tuple[object, ...] = cond.params
     if within is None:
-        return [r[0] for r in conn.execute(sql, params)]
-    found: list[int] = []
-    for start in range(0, len(within), 500):
-        chunk = list(within[start : start + 500])
-        marks = ",".join("?" * len(chunk))
-        found.extend(r[0] for r in conn.execute(f"{sql} AND i.id IN ({marks})", (*params, *chunk)))
-    return found
+        sql = f"SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {cond.sql}"
+        return [r[0] for r in conn.execute(sql, cond.params)]
+    # The new items, all in one statement: a search's word list is gathered once per statement,
+    # over the whole library (a million items: about a second), so a statement per few hundred
+    # ids made a refresh's rules cost the library's size many times over.
+    sql = (
+        "SELECT i.id FROM json_each(?) AS new CROSS JOIN items i ON i.id = new.value "
+        f"JOIN feeds f ON f.id = i.feed_id WHERE {cond.sql}"
+    )
+    return [r[0] for r in conn.execute(sql, (json.dumps(sorted(set(within))), *cond.params))]
 
 
 def sync_watch(db: Database, watches: Iterable[WatchSettings]) -> None:
