@@ -18,6 +18,7 @@ from veille.core.translations import N_, _
 # Names a reader recognises, in the help screen and the footer, for Textual's key names.
 _SYMBOLS = {
     "slash": "/",
+    "vertical_line": "|",
     "question_mark": "?",
     "left_square_bracket": "[",
     "right_square_bracket": "]",

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from veille.core.text import clean_line
-from veille.core.translations import _
+from veille.core.translations import N_, _
 from veille.tui.messages import LibraryChanged
 from veille.tui.widgets.inputs import SafeInput
 
@@ -24,12 +24,12 @@ if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
 
 FIELDS = (
-    ("url", "Page address (https://…)"),
-    ("item", "Each item: CSS selector, e.g. article.news"),
-    ("title", "Its title (optional): h2"),
-    ("link", "Its link (optional): a.more"),
-    ("date", "Its date (optional): time"),
-    ("summary", "Its summary (optional): p.lead"),
+    ("url", N_("Page address (https://…)")),
+    ("item", N_("Each item: CSS selector, e.g. article.news")),
+    ("title", N_("Its title (optional): h2")),
+    ("link", N_("Its link (optional): a.more")),
+    ("date", N_("Its date (optional): time")),
+    ("summary", N_("Its summary (optional): p.lead")),
 )
 
 

@@ -40,7 +40,9 @@ class StatusBar(Horizontal):
         text = literal(view_title, "bold")
         if unread is not None and not query:
             text.append("  ")
-            text.append(_("{n} unread").format(n=_number(unread)), "bold")
+            text.append(
+                ngettext("{n} unread", "{n} unread", unread).format(n=_number(unread)), "bold"
+            )
             text.append(" /")
         if exact:
             text.append(
