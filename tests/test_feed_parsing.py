@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from veille.core.ingest.parse import NotAFeedError, parse_date, parse_feed
-from veille.core.ingest.parse_xml import MAX_ENTRIES
+from veille.core.ingest.xml_fields import MAX_ENTRIES
 from veille.core.model import Enclosure
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from veille.core.ingest import parse as parse_module
 from veille.core.ingest.parse import NotAFeedError, parse_date, parse_feed
-from veille.core.ingest.parse_xml import MAX_BODY, MAX_ENTRIES, parse_xml
+from veille.core.ingest.parse_xml import parse_xml
+from veille.core.ingest.xml_fields import MAX_BODY, MAX_ENTRIES
 from veille.core.model import Enclosure, ParsedFeed
 
 URL = "https://www.example.fr/flux/rss.xml"

@@ -32,6 +32,7 @@ from veille.cli import (
     commands_fulltext,
     commands_items,
     commands_library,
+    commands_refresh,
     commands_review,
     commands_sources,
     commands_sync,
@@ -45,6 +46,7 @@ from veille.core.translations import N_, _
 
 MODULES = [
     commands_feeds,
+    commands_refresh,
     commands_items,
     commands_actions,
     commands_export,

@@ -1,4 +1,4 @@
-"""Subscribing and refreshing: add, remove, import, export-opml, feeds, refresh."""
+"""Subscribing: add, remove, import, export-opml, feeds, set-feed."""
 
 from __future__ import annotations
 
@@ -8,20 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from veille.cli.arguments import count
 from veille.cli.context import CommandError, Context
-from veille.cli.progress import ProgressBar
 from veille.core.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
 from veille.core.redact import redact_url
 from veille.core.translations import _
 
 if TYPE_CHECKING:
-    from veille.core import (
-        EffectivePolicy,
-        FeedHealth,
-        PrefetchReport,
-        Refreshed,
-        RefreshProgress,
-        RefreshReport,
-    )
+    from veille.core import EffectivePolicy, FeedHealth
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -89,39 +81,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     p.set_defaults(func=cmd_set_feed)
-
-    p = sub.add_parser(
-        "refresh",
-        help=_("fetch feeds and store new items"),
-        description=_(
-            "Fetch every feed (or those named) concurrently, politely: conditional GET, per-host limits, back-off for failing feeds."
-        ),
-    )
-    p.add_argument(
-        "--feed",
-        action="append",
-        default=[],
-        metavar="FEED",
-        help=_("only this feed (id or URL); repeatable"),
-    )
-    p.add_argument(
-        "--force",
-        action="store_true",
-        help=_("fetch even feeds resting after failures, ignoring cached validators"),
-    )
-    p.add_argument(
-        "--no-full-text",
-        dest="full_text",
-        action="store_false",
-        help=_("store the new items only: fetch no article pages this time"),
-    )
-    p.add_argument(
-        "--due",
-        action="store_true",
-        help=_("only the feeds whose time has come (every, ttl, max-age): for cron"),
-    )
-    p.add_argument("--json", action="store_true", help=_("print a JSON report"))
-    p.set_defaults(func=cmd_refresh)
 
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
@@ -217,7 +176,7 @@ def feed_json(feed: Feed, policy: EffectivePolicy) -> dict[str, Any]:
     }
 
 
-def _warn_cleartext(ctx: Context) -> None:
+def warn_cleartext(ctx: Context) -> None:
     warning = ctx.veille.cleartext_warning()
     if warning:
         ctx.print(warning)
@@ -237,7 +196,7 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
         ctx.print(
             _("no feeds") + (_(" failing") if args.failing else _("; `veille add URL` subscribes"))
         )
-    _warn_cleartext(ctx)
+    warn_cleartext(ctx)
     return 0
 
 
@@ -296,101 +255,6 @@ def cmd_set_feed(ctx: Context, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_refresh(ctx: Context, args: argparse.Namespace) -> int:
-    v = ctx.veille
-    if ctx.offline:
-        raise CommandError(_("--offline: refresh needs the network"))
-    ids = [v.feed(ref).id for ref in args.feed] or None
-    if args.due:
-        ids = [i for i in v.due_feeds() if ids is None or i in ids]
-    bar = ProgressBar(_("refreshing"))
-    titles: dict[int, str] = {}
-
-    def progress(p: RefreshProgress) -> None:
-        bar.update(
-            p.done,
-            p.total,
-            _("feeds, {new} new").format(new=p.new_items) if p.new_items else _("feeds"),
-        )
-
-    def stored(report: RefreshReport) -> None:
-        # The feeds are in the library: say so now, while the articles are fetched.
-        bar.close()
-        bar.label = _("full text")
-        titles.update({f.id: f.display_title for f in v.feeds(counts=False)})
-        if not args.json:
-            print_feeds(ctx, report, titles)
-
-    def articles(done: int, total: int) -> None:
-        bar.update(done, total, _("articles"))
-
-    ctx.usable_cache(_("full texts are kept in the library only"))
-    try:
-        done = v.refresh(
-            ids,
-            force=args.force,
-            on_progress=progress,
-            prefetch=args.full_text,
-            on_stored=stored,
-            on_full_text=articles,
-        )
-    finally:
-        bar.close()
-    if args.json:
-        ctx.print_json(refresh_json(done, titles))
-    else:
-        print_alerts(ctx, done.report)
-        print_full_text(ctx, done)
-        _warn_cleartext(ctx)
-    report = done.report
-    return 0 if not report.errors or len(report.errors) < report.feeds else 1
-
-
-def refresh_json(done: Refreshed, titles: dict[int, str]) -> dict[str, Any]:
-    report, fetched = done.report, done.full_text
-
-    def listed(found: dict[int, str], key: str = "error") -> list[dict[str, Any]]:
-        return [{"feed_id": k, "feed": titles.get(k, ""), key: v} for k, v in sorted(found.items())]
-
-    return {
-        "feeds": report.feeds,
-        "new_items": report.new_items,
-        "updated_items": report.updated_items,
-        "not_modified": report.not_modified,
-        "skipped": report.skipped,
-        "elapsed": round(report.elapsed, 3),
-        "errors": listed(report.errors),
-        "timed_out": listed(report.timed_out),
-        "postponed": listed(report.postponed, "reason"),
-        "moved": [
-            {"feed_id": k, "to": redact_url(v), "adopted": k in report.adopted}
-            for k, v in sorted(report.moved.items())
-        ],
-        "full_texts": fetched.fetched if fetched else 0,
-        "full_text": {
-            "fetched": fetched.fetched if fetched else 0,
-            "kept": fetched.cached if fetched else 0,
-            "paywalled": len(fetched.paywalled) if fetched else 0,
-            "failed": len(fetched.errors) if fetched else 0,
-            "postponed": fetched.postponed if fetched else 0,
-            "refetched": fetched.refetched if fetched else 0,
-            "elapsed": round(report.prefetch_elapsed, 3),
-            "unreachable": [
-                {"host": host, "reason": why}
-                for host, why in (fetched.unreachable if fetched else {}).items()
-            ],
-            "failures": [
-                {"item_id": k, "state": state, "reason": v}
-                for state, found in (
-                    ("failed", fetched.errors if fetched else {}),
-                    ("paywalled", fetched.paywalled if fetched else {}),
-                )
-                for k, v in sorted(found.items())
-            ],
-        },
-    }
-
-
 def print_health(ctx: Context, rows: list[FeedHealth], *, as_json: bool) -> int:
     if as_json:
         ctx.print_json(
@@ -416,99 +280,3 @@ def print_health(ctx: Context, rows: list[FeedHealth], *, as_json: bool) -> int:
             )
         )
     return 0
-
-
-def print_feeds(ctx: Context, report: RefreshReport, titles: dict[int, str]) -> None:
-    ctx.print(
-        _(
-            "{feeds} feeds refreshed in {elapsed:.1f} s: {new_items} new items, {not_modified} unchanged, {n_errors} failed"
-        ).format(
-            feeds=report.feeds,
-            elapsed=report.elapsed,
-            new_items=report.new_items,
-            not_modified=report.not_modified,
-            n_errors=len(report.errors),
-        )
-        + (
-            _(" ({n_timed_out} timed out)").format(n_timed_out=len(report.timed_out))
-            if report.timed_out
-            else ""
-        )
-        + (
-            _(", {n_postponed} postponed").format(n_postponed=len(report.postponed))
-            if report.postponed
-            else ""
-        )
-        + (
-            _(", {skipped} resting after failures").format(skipped=report.skipped)
-            if report.skipped
-            else ""
-        )
-    )
-    for feed_id, error in sorted(report.errors.items()):
-        ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {error}")
-    for feed_id, reason in sorted(report.postponed.items()):
-        ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {reason}")
-    for feed_id, url in sorted(report.moved.items()):
-        if feed_id in report.adopted:
-            ctx.print(
-                _("  [{id}] {title} moved permanently: now followed at {url}").format(
-                    id=feed_id, title=titles.get(feed_id, ""), url=redact_url(url)
-                )
-            )
-            continue
-        ctx.print(
-            _("  [{feed_id}] {feed_id2} moved permanently to {url}").format(
-                feed_id=feed_id, feed_id2=titles.get(feed_id, ""), url=redact_url(url)
-            )
-        )
-    if report.offline:
-        ctx.print(_("the network seems to be down: everything in the library still reads"))
-
-
-def print_alerts(ctx: Context, report: RefreshReport) -> None:
-    """What the watches' alerts did: they are sent once the feeds are stored."""
-    for name, problem in sorted(report.alerts.items()):
-        if problem:
-            ctx.print(
-                _("  watch {name}: the alert failed: {problem}").format(name=name, problem=problem)
-            )
-        else:
-            ctx.print(_("  watch {name}: alert sent").format(name=name))
-
-
-def print_full_text(ctx: Context, done: Refreshed) -> None:
-    report, fetched = done.report, done.full_text
-    if not fetched or not (
-        fetched.fetched or fetched.errors or fetched.postponed or fetched.paywalled
-    ):
-        return
-    ctx.print(
-        _("full text: {fetched} articles kept, {paywalled} teasers only, {failed} failed").format(
-            fetched=fetched.fetched, paywalled=len(fetched.paywalled), failed=len(fetched.errors)
-        )
-        + (_(", {n} postponed").format(n=fetched.postponed) if fetched.postponed else "")
-        + _(" ({seconds:.1f} s of the {total:.1f})").format(
-            seconds=report.prefetch_elapsed, total=report.elapsed
-        )
-    )
-    print_unreachable(ctx, fetched)
-    print_misses(ctx, fetched)
-
-
-def print_unreachable(ctx: Context, fetched: PrefetchReport) -> None:
-    for host, why in fetched.unreachable.items():
-        ctx.print(_("  {host}: {why}; its other pages were not tried").format(host=host, why=why))
-
-
-def print_misses(ctx: Context, fetched: PrefetchReport, limit: int = 10) -> None:
-    """The first few items without their article, and why, then how many more."""
-    misses = sorted({**fetched.errors, **fetched.paywalled}.items())
-    for item_id, why in misses[:limit]:
-        ctx.print(_("  item {id}: {why}").format(id=item_id, why=why))
-    if len(misses) > limit:
-        ctx.print(
-            _("  … and {n} more (see `veille items is:failed` and `is:paywalled`)").format(
-                n=len(misses) - limit
-            )
-        )

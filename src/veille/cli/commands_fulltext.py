@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from veille.cli.commands_feeds import print_misses, print_unreachable
+from veille.cli.commands_refresh import print_misses, print_unreachable
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
 from veille.core.translations import _

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from veille.core.translations import _
 
 if TYPE_CHECKING:
-    from veille.core.settings import _Reader
+    from veille.core._settings_read import _Reader
 
 REVIEW_GROUPINGS = ("tag", "feed", "day", "none")
 # The part of `veille config`'s commented defaults about reviews and mail.

@@ -12,16 +12,15 @@ never as a traceback.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from veille.core._settings_default import DEFAULT_CONFIG as DEFAULT_CONFIG
 from veille.core.errors import VeilleError
-from veille.core.model import FULL_TEXT_POLICIES, FullTextPolicy
+from veille.core.model import FullTextPolicy
 from veille.core.query.syntax import QueryError
 from veille.core.query.syntax import parse as parse_query
-from veille.core.reviewsettings import REVIEW_CONFIG, ReviewProfile, SmtpSettings, read_mail
+from veille.core.reviewsettings import ReviewProfile, SmtpSettings, read_mail
 from veille.core.translations import _
 
 APP_NAME = "veille"
@@ -215,213 +214,20 @@ class Settings:
     only after a refresh of every feed (R)."""
 
 
-DEFAULT_CONFIG = """\
-# veille configuration. Every key is optional; the values below are the defaults.
-
-# lang = "fr"               # "fr" or "en": the app, messages, dates and exports. Unset, the
-                            # app speaks the locale's language (LANG), exports French dates
-theme = ""                  # a Textual theme name, e.g. "nord"; empty keeps the last one used
-full_text = "auto"          # default full-text policy: "auto", "always" or "never"
-cache_size = 1073741824     # full-text cache limit in bytes (1 GiB)
-cluster_mark_read = true    # reading one source of a story marks the others read
-reading_width = 72          # columns the article's text is wrapped to at most
-
-[refresh]
-concurrency = 16            # feeds fetched at once
-per_host = 4                # requests to one host at once
-connect_timeout = 10.0      # seconds
-read_timeout = 20.0         # seconds between two bytes
-total_timeout = 60.0        # seconds for a whole request
-max_bytes = 16777216        # largest response body, after decompression (16 MiB)
-max_redirects = 10
-slow_after = 5.0            # seconds before a host still answering counts as slow
-deadline = 90.0             # seconds for a whole refresh, full text included
-# every = "30m"             # `veille refresh --due` reads a feed at most this often
-
-[sync]
-every = 0                   # minutes between syncs with your accounts in the app; 0: after R only
-
-[network]
-allow = []                  # private hosts full texts may come from, besides your feeds' own:
-                            # "nas.local" (any port), "wiki.lan:8080", "192.168.1.0/24"
-proxy = ""                  # "socks5://127.0.0.1:9050" (Tor), "http://proxy:3128", "direct";
-                            # empty follows HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY
-
-# [keys]                    # binding id = "keys"; see the help screen (?) for ids
-# star = "s"
-
-# [pipe.words]             # `|` in the app pipes the item to a command (no shell)
-# command = ["wc", "-w"]    # the command and its arguments
-# format = "text"           # "text" (title, address, text) or "json"
-# timeout = 10.0            # seconds before the command is stopped
-
-# [sites."www.example.fr"]  # full-text rule and subscriber access for one host (port 443;
-#                           # "host:port" for another); cookies and headers go over https only
-# content = "article .body" # CSS selector of the article
-# remove = [".related", ".newsletter"]
-# cookies = { session = "..." }    # kept secret: never printed, logged or exported
-# headers = { Authorization = "..." }
-
-# [feeds."https://www.example.fr/rss.xml"]
-# full_text = "always"
-# proxy = "socks5://127.0.0.1:9050"   # this feed's host through its own proxy
-# every = "2h"                        # read at most this often by `veille refresh --due`
-
-# [[watch]]
-# name = "Biométrie"
-# query = '"reconnaissance faciale" OR biométrie'
-# add_tags = ["surveillance/biométrie"]
-# star = false
-# mark_read = false
-# hide = false
-# notify = false            # a desktop notification when new items match (notify-send)
-# command = ""              # run with the matching items as JSON on standard input
-# post = ""                 # POST them as JSON to this URL (ntfy, a webhook)
-"""
-DEFAULT_CONFIG += REVIEW_CONFIG
-
-
-def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^[ \t]*(\"?){re.escape(key)}\1[ \t]*=", re.MULTILINE)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
-
-
-def _line_in_table(text: str, table: str, key: str) -> int | None:
-    """The line of `key` inside `[table]` (a key name may be used by other tables too)."""
-    heading = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
-    if heading is None:
-        return None
-    after = text[heading.end() :]
-    end = re.search(r"^[ \t]*\[", after, re.MULTILINE)
-    section = after[: end.start()] if end else after
-    line = _line_of(section, key)
-    return line + text.count("\n", 0, heading.end()) if line else None
-
-
-class _Reader:
-    """Reads one TOML table, checking types and remembering where each key came from."""
-
-    def __init__(self, text: str, table: dict[str, Any], prefix: str = "") -> None:
-        self.text = text
-        self.table = dict(table)
-        self.prefix = prefix
-
-    def error(self, key: str, why: str) -> ConfigError:
-        name = f"{self.prefix}{key}"
-        line = _line_of(self.text, key)
-        where = _(" (line {line})").format(line=line) if line else ""
-        return ConfigError(f"config.toml: {name}{where}: {why}")
-
-    def take(self, key: str, kind: type | tuple[type, ...], default: Any) -> Any:
-        if key not in self.table:
-            return default
-        value = self.table.pop(key)
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if isinstance(value, bool) and bool not in kinds:
-            raise self.error(
-                key, _("expected {kind}, got {value!r}").format(kind=_kind_name(kinds), value=value)
-            )
-        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kinds):
-            raise self.error(
-                key, _("expected {kind}, got {value!r}").format(kind=_kind_name(kinds), value=value)
-            )
-        return value
-
-    def positive(self, key: str, default: Any) -> Any:
-        value = self.take(key, type(default), default)
-        if value <= 0:
-            raise self.error(key, _("must be greater than 0, got {value!r}").format(value=value))
-        return value
-
-    def finish(self) -> None:
-        for key in self.table:
-            raise self.error(key, _("unknown setting"))
-
-
-def _kind_name(kinds: tuple[type, ...]) -> str:
-    names = {
-        str: "text",
-        int: "a whole number",
-        float: "a number",
-        bool: "true or false",
-        dict: "a table",
-        list: "a list",
-    }
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
-
-
-def _str_list(reader: _Reader, key: str) -> tuple[str, ...]:
-    value = reader.take(key, list, [])
-    if not all(isinstance(v, str) for v in value):
-        raise reader.error(key, _("expected a list of text values"))
-    return tuple(value)
-
-
-def _str_table(reader: _Reader, key: str) -> dict[str, str]:
-    value = reader.take(key, dict, {})
-    if not all(isinstance(v, str) for v in value.values()):
-        raise reader.error(key, _("expected text values"))
-    return dict(value)
-
-
-def _policy(reader: _Reader, key: str, default: FullTextPolicy) -> FullTextPolicy:
-    value = reader.take(key, str, default)
-    if value not in FULL_TEXT_POLICIES:
-        raise reader.error(
-            key, _('must be "auto", "always" or "never", got {value!r}').format(value=value)
-        )
-    return value  # type: ignore[no-any-return]
-
-
-def _proxy(reader: _Reader) -> str:
-    value = reader.take("proxy", str, "")
-    if not value:
-        return ""
-    from veille.core.ingest.proxies import ProxyError, check_proxy
-
-    try:
-        return check_proxy(value)
-    except ProxyError as problem:
-        raise reader.error("proxy", str(problem)) from None
-
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-
-
-def _every(reader: _Reader, default: float) -> float:
-    """`every = "2h"` (s, m, h, d, w) as seconds."""
-    value = reader.take("every", str, "")
-    if not value:
-        return default
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", value)
-    if match is None:
-        raise reader.error(
-            "every", f'must be a duration such as "30m", "2h" or "1d", got {value!r}'
-        )
-    return float(match.group(1)) * _UNITS[match.group(2)]
-
-
-def _alert_url(reader: _Reader) -> str:
-    value = str(reader.take("post", str, "")).strip()
-    if value and not value.lower().startswith(("http://", "https://")):
-        raise reader.error("post", f"must be an http:// or https:// address, got {value!r}")
-    return value
-
-
-def _host_of(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
-
-
 def parse_settings(text: str) -> Settings:
     import tomllib  # only when there is a config.toml to read: ~5 ms at start-up
+
+    from veille.core._settings_read import (
+        _alert_url,
+        _every,
+        _host_of,
+        _line_in_table,
+        _policy,
+        _proxy,
+        _Reader,
+        _str_list,
+        _str_table,
+    )
 
     try:
         data = tomllib.loads(text)

@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 from veille.core.errors import VeilleError
 from veille.core.ingest.dates import parse_date
-from veille.core.ingest.parse_xml import MAX_BODY, MAX_ENTRIES, MAX_TITLE, absolutize
+from veille.core.ingest.xml_fields import MAX_BODY, MAX_ENTRIES, MAX_TITLE, absolutize
 from veille.core.model import NotAFeedError, ParsedEntry, ParsedFeed
 from veille.core.text import clean_line, html_to_text, strip_controls
 

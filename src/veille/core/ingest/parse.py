@@ -39,15 +39,14 @@ from lxml import etree
 from veille.core.ingest.addresses import web_link
 from veille.core.ingest.dates import parse_date
 from veille.core.ingest.entries import entry_guid
-from veille.core.ingest.parse_xml import (
+from veille.core.ingest.parse_xml import Unsupported, parse_xml
+from veille.core.ingest.xml_fields import (
     MAX_BODY,
     MAX_ENTRIES,
     MAX_TITLE,
-    Unsupported,
     author_name,
     join_authors,
     one_line,
-    parse_xml,
 )
 from veille.core.model import Enclosure, NotAFeedError, ParsedEntry, ParsedFeed
 from veille.core.text import clean_line, html_to_text, strip_controls

@@ -8,7 +8,8 @@ This file is layout, bindings and routing; the state it routes on is built in `_
 work is done by small objects it builds there: `Workers` (every call to the front door, off the
 event loop, and the one route a failure takes), `Follower` (start, feeds pane, outside changes),
 `Marker` (marks and the selection), `Dialogs`, `Fetcher` (refresh, full text), `SearchBox`,
-`PaneLayout` and `SaveGuard` (quitting without losing a change). The keys are in `keys.py`.
+`PaneLayout` and `SaveGuard` (quitting without losing a change). The keys are in `keys.py`;
+the verbs on the current item are in `item_verbs.py`, those of the reading morning in `verbs.py`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from veille.tui.display import checked_link
 from veille.tui.fetching import ArticlesProgressed, Fetcher, Progressed, Stored
 from veille.tui.flow import ReadingFlow
 from veille.tui.follow import Follower
+from veille.tui.item_verbs import ItemVerbs
 from veille.tui.keys import MAIN_BINDINGS, NEEDS_ROW
 from veille.tui.language import translated
 from veille.tui.marking import Marker
@@ -55,7 +57,7 @@ from veille.tui.workers import Delivered, Workers
 T = TypeVar("T")
 
 
-class MainScreen(MorningVerbs, Screen[None]):
+class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
     def __init__(self, veille: Veille) -> None:
@@ -298,49 +300,6 @@ class MainScreen(MorningVerbs, Screen[None]):
             self.find_unread(1)
         else:
             self.reader_pane.scroll_page_down(animate=False)
-
-    # Verbs on the current item ----------------------------------------------------------------
-
-    def action_select(self) -> None:
-        self.marker.select()
-
-    def action_star(self) -> None:
-        self.marker.star()
-
-    def action_toggle_read(self) -> None:
-        self.marker.toggle_read()
-
-    def action_all_read(self) -> None:
-        self.marker.all_read()
-
-    def action_undo(self) -> None:
-        self.marker.undo()
-
-    def action_tags(self) -> None:
-        self.dialogs.tags()
-
-    def action_note(self) -> None:
-        self.dialogs.note()
-
-    def action_export(self) -> None:
-        self.dialogs.export()
-
-    def action_watches(self) -> None:
-        self.dialogs.watches()
-
-    def action_edit_entry(self) -> None:
-        self.dialogs.edit_entry()
-
-    def action_save_search(self) -> None:
-        self.dialogs.save_search()
-
-    def action_full_text(self) -> None:
-        row = self.marker.current()
-        if row is not None:
-            self.fetcher.full_text(row.id)
-
-    def action_link_prompt(self) -> None:
-        self.dialogs.link_prompt()
 
     # Search -----------------------------------------------------------------------------------
 

@@ -1,0 +1,152 @@
+"""Reading config.toml's tables: types checked, and every mistake told with its key and line.
+
+`parse_settings` (in `settings.py`) imports this module when there is a file to read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from veille.core.model import FULL_TEXT_POLICIES, FullTextPolicy
+from veille.core.settings import ConfigError
+from veille.core.translations import _
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^[ \t]*(\"?){re.escape(key)}\1[ \t]*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _line_in_table(text: str, table: str, key: str) -> int | None:
+    """The line of `key` inside `[table]` (a key name may be used by other tables too)."""
+    heading = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
+    if heading is None:
+        return None
+    after = text[heading.end() :]
+    end = re.search(r"^[ \t]*\[", after, re.MULTILINE)
+    section = after[: end.start()] if end else after
+    line = _line_of(section, key)
+    return line + text.count("\n", 0, heading.end()) if line else None
+
+
+class _Reader:
+    """Reads one TOML table, checking types and remembering where each key came from."""
+
+    def __init__(self, text: str, table: dict[str, Any], prefix: str = "") -> None:
+        self.text = text
+        self.table = dict(table)
+        self.prefix = prefix
+
+    def error(self, key: str, why: str) -> ConfigError:
+        name = f"{self.prefix}{key}"
+        line = _line_of(self.text, key)
+        where = _(" (line {line})").format(line=line) if line else ""
+        return ConfigError(f"config.toml: {name}{where}: {why}")
+
+    def take(self, key: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        if key not in self.table:
+            return default
+        value = self.table.pop(key)
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds:
+            raise self.error(
+                key, _("expected {kind}, got {value!r}").format(kind=_kind_name(kinds), value=value)
+            )
+        if float in kinds and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kinds):
+            raise self.error(
+                key, _("expected {kind}, got {value!r}").format(kind=_kind_name(kinds), value=value)
+            )
+        return value
+
+    def positive(self, key: str, default: Any) -> Any:
+        value = self.take(key, type(default), default)
+        if value <= 0:
+            raise self.error(key, _("must be greater than 0, got {value!r}").format(value=value))
+        return value
+
+    def finish(self) -> None:
+        for key in self.table:
+            raise self.error(key, _("unknown setting"))
+
+
+def _kind_name(kinds: tuple[type, ...]) -> str:
+    names = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        dict: "a table",
+        list: "a list",
+    }
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _str_list(reader: _Reader, key: str) -> tuple[str, ...]:
+    value = reader.take(key, list, [])
+    if not all(isinstance(v, str) for v in value):
+        raise reader.error(key, _("expected a list of text values"))
+    return tuple(value)
+
+
+def _str_table(reader: _Reader, key: str) -> dict[str, str]:
+    value = reader.take(key, dict, {})
+    if not all(isinstance(v, str) for v in value.values()):
+        raise reader.error(key, _("expected text values"))
+    return dict(value)
+
+
+def _policy(reader: _Reader, key: str, default: FullTextPolicy) -> FullTextPolicy:
+    value = reader.take(key, str, default)
+    if value not in FULL_TEXT_POLICIES:
+        raise reader.error(
+            key, _('must be "auto", "always" or "never", got {value!r}').format(value=value)
+        )
+    return value  # type: ignore[no-any-return]
+
+
+def _proxy(reader: _Reader) -> str:
+    value = reader.take("proxy", str, "")
+    if not value:
+        return ""
+    from veille.core.ingest.proxies import ProxyError, check_proxy
+
+    try:
+        return check_proxy(value)
+    except ProxyError as problem:
+        raise reader.error("proxy", str(problem)) from None
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def _every(reader: _Reader, default: float) -> float:
+    """`every = "2h"` (s, m, h, d, w) as seconds."""
+    value = reader.take("every", str, "")
+    if not value:
+        return default
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", value)
+    if match is None:
+        raise reader.error(
+            "every", f'must be a duration such as "30m", "2h" or "1d", got {value!r}'
+        )
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def _alert_url(reader: _Reader) -> str:
+    value = str(reader.take("post", str, "")).strip()
+    if value and not value.lower().startswith(("http://", "https://")):
+        raise reader.error("post", f"must be an http:// or https:// address, got {value!r}")
+    return value
+
+
+def _host_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
