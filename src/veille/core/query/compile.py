@@ -22,10 +22,11 @@ import re
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from veille.core.query import condition as sql
 from veille.core.query.condition import TRUE, FeedSet, Group, Match, Part, Seq, Sql, render
+from veille.core.query.moments import moment_of
 from veille.core.query.statewords import language_word, phrase
 from veille.core.query.stems import Forms
 from veille.core.query.syntax import Everything, Filter, Node, Not, Or, QueryError, Term, parse
@@ -36,7 +37,6 @@ _WORD = re.compile(r"\w", re.UNICODE)
 _PLAIN = re.compile(r'"[^"\s]+"')
 # An excluded column filter a walk can ask about on its own.
 _PLAIN_COLUMN = re.compile(r'(?:title|author|note) : "[^"]*"\*?')
-_UNITS = {"h": 3600.0, "d": 86400.0, "w": 7 * 86400.0, "m": 30 * 86400.0, "y": 365 * 86400.0}
 # The index's forms of a free word, while a tree is compiled for a library (stemmed search).
 _FORMS: ContextVar[Forms | None] = ContextVar("forms", default=None)
 
@@ -377,7 +377,7 @@ def _filter(node: Filter, now: datetime) -> Part:
             walk=True,
         )
     if name in ("since", "before"):
-        moment = _moment(value, now, name == "before")
+        moment = moment_of(value, now)
         return Sql("i.sort_ts >= ?" if name == "since" else "i.sort_ts < ?", (moment,))
     if name == "lang":
         # An item's own language wins over its feed's; `fr` also matches `fr-FR`. Language tags
@@ -397,31 +397,3 @@ def _filter(node: Filter, now: datetime) -> Part:
     if name == "id":
         return Sql("i.id = ?", (int(value),))
     raise QueryError(f"unknown filter `{name}:`", 1)  # pragma: no cover - the parser checks
-
-
-def _moment(value: str, now: datetime, before: bool) -> float:
-    """The Unix time a `since:`/`before:` value stands for.
-
-    Ages count back from `now`; calendar days start at local midnight, which is what a reader in
-    Paris means by « depuis le 1er février ». `before:2026-02` means before February began.
-    """
-    local_now = now.astimezone()
-    if value == "today":
-        start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-        return start.timestamp()
-    if value == "yesterday":
-        start = local_now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=1)
-        return start.timestamp()
-    if value[-1] in _UNITS and value[:-1].isdigit():
-        return now.timestamp() - int(value[:-1]) * _UNITS[value[-1]]
-    parts = [int(p) for p in value.split("-")]
-    year, month, day = (
-        parts[0],
-        parts[1] if len(parts) > 1 else 1,
-        parts[2] if len(parts) > 2 else 1,
-    )
-    try:
-        return datetime(year, month, day).astimezone().timestamp()
-    except (OverflowError, ValueError, OSError):
-        # Years the platform cannot place in local time: fall back to UTC arithmetic.
-        return (datetime(year, month, day, tzinfo=UTC)).timestamp()
