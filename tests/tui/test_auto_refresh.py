@@ -155,3 +155,38 @@ async def test_an_unreachable_network_is_told_once(home: Paths) -> None:
         await until(pilot, lambda: not app.main.fetcher.refreshing)
         assert app.main.status_bar.has_class("-offline")
         assert "offline" in static_text(app, "#status-offline")
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("short_minutes")
+async def test_an_open_dialog_and_the_search_box_stay(
+    home: Paths, local_server: LocalServer
+) -> None:
+    from textual.widgets import Input
+
+    from veille.tui.screens.help import HelpScreen
+
+    local_server.add("/one.xml", rss("Fresh one"))
+    local_server.add("/two.xml", rss("Fresh two"))
+    app = make_app(home, auto_settings())
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        with open_library(home.library) as lib:
+            lib.add_feed(local_server.url("/one.xml"), title="One")
+        await until(pilot, lambda: "Auto-refresh: 1 new item" in notices(app), timeout=15)
+        assert isinstance(app.screen, HelpScreen)  # still open, over the list
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main)
+
+        await pilot.press("slash", "f", "e", "e", "d")
+        box = app.main.query_one("#search", Input)
+        await until(pilot, lambda: app.main.search_text == "feed")
+        with open_library(home.library) as lib:
+            lib.add_feed(local_server.url("/two.xml"), title="Two")
+        await until(pilot, lambda: len(local_server.requests_to("/two.xml")) == 1, timeout=15)
+        await until(pilot, lambda: not app.main.fetcher.refreshing)
+        await pilot.pause(0.3)
+        assert box.display and box.value == "feed" and app.focused is box
+        assert app.main.search_text == "feed"
