@@ -29,6 +29,7 @@ max_redirects = 10
 slow_after = 5.0            # seconds before a host still answering counts as slow
 deadline = 90.0             # seconds for a whole refresh, full text included
 # every = "30m"             # `veille refresh --due` reads a feed at most this often
+auto_refresh = 0            # minutes between refreshes of the due feeds in the app; 0: off
 
 [sync]
 every = 0                   # minutes between syncs with your accounts in the app; 0: after R only

@@ -131,6 +131,8 @@ class RefreshSettings:
     every: float = 0.0
     """Seconds between two readings of a feed for `veille refresh --due` ("30m" in the file);
     0 reads every feed every time."""
+    auto_refresh: int = 0
+    """Minutes between two refreshes of the due feeds while the app runs; 0 never."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +258,11 @@ def parse_settings(text: str) -> Settings:
         setattr(r, name, refresh.positive(name, getattr(r, name)))
     r.max_redirects = refresh.take("max_redirects", int, r.max_redirects)
     r.every = _every(refresh, r.every)
+    r.auto_refresh = refresh.take("auto_refresh", int, r.auto_refresh)
+    if r.auto_refresh < 0:
+        raise refresh.error(
+            "auto_refresh", _("must be 0 or more, got {value!r}").format(value=r.auto_refresh)
+        )
     refresh.finish()
 
     sync = _Reader(text, top.take("sync", dict, {}), "sync.")

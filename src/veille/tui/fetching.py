@@ -54,6 +54,7 @@ class Fetcher:
         self._screen = screen
         self.refreshing = False
         self.everything = False  # the refresh running is R's, of every feed
+        self.auto = False  # the refresh running is the auto-refresh's (`AutoRefresher`)
         self._titles: dict[int, str] = {}
         self._list_timer: Timer | None = None
 
@@ -80,7 +81,8 @@ class Fetcher:
 
     # Refresh --------------------------------------------------------------------------------
 
-    def refresh(self, feed_ids: list[int] | None) -> None:
+    def refresh(self, feed_ids: list[int] | None, *, auto: bool = False) -> None:
+        """Refresh `feed_ids` (every feed if None); `auto`: quietly, the auto-refresh's."""
         screen = self._screen
         if screen.veille.offline:
             screen.notify(_("Offline: showing what the library holds."), severity="warning")
@@ -90,6 +92,7 @@ class Fetcher:
             return
         self.refreshing = True
         self.everything = feed_ids is None
+        self.auto = auto
         screen.refresh_bindings()
         screen.status_bar.progress(0, len(feed_ids) if feed_ids else 0, 0)
         self._titles = {}
@@ -125,11 +128,15 @@ class Fetcher:
 
     def _reload_list(self) -> None:
         self._list_timer = None
-        self._screen.item_list.reload()
+        # An auto-refresh came unasked: the cursor's row keeps its place on screen too.
+        self._screen.item_list.reload(keep_line=self.auto)
         self._screen.follower.load_feeds()
 
     def _refreshed(self, refreshed: Refreshed) -> None:
         report = refreshed.report
+        if self.auto:
+            self._finished(offline=report.offline, auto=report)
+            return
         self._finished(report.new_items, dict(report.errors), offline=report.offline)
         fetched = refreshed.full_text
         if fetched is not None and (fetched.paywalled or fetched.errors or fetched.unreachable):
@@ -158,12 +165,21 @@ class Fetcher:
         *,
         offline: bool = False,
         failed: bool = False,
+        auto: RefreshReport | None = None,
     ) -> None:
         screen = self._screen
         self.refreshing = False
         screen.refresh_bindings()
-        screen.item_list.reload()
-        screen.follower.load_feeds()
+        if self._list_timer is not None:
+            self._list_timer.stop()
+        self._reload_list()
+        self.auto = False
+        if auto is not None:
+            if auto.feeds:  # a refresh of feeds all resting after failures tells nothing new
+                screen.status_bar.offline(offline or screen.veille.offline)
+                screen.reader_pane.offline = offline or screen.veille.offline
+            screen.autorefresher.finished(auto)
+            return
         if self.everything and not failed:
             # After R, the accounts' servers (which fetch their feeds) are asked too, even when
             # the feeds seemed out of reach: a server on the local network may answer.

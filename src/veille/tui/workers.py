@@ -305,6 +305,19 @@ class Workers:
             otherwise=otherwise,
         )
 
+    def due_feeds(
+        self,
+        then: Callable[[list[int]], object],
+        otherwise: Callable[[BaseException], object],
+    ) -> None:
+        self.run(
+            _("looking for the feeds due"),
+            self.veille.due_feeds,
+            group="due",
+            then=then,
+            otherwise=otherwise,
+        )
+
     def sync(
         self,
         progress: Callable[[str, int, int], None],

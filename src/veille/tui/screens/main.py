@@ -29,6 +29,7 @@ from textual.worker import Worker
 
 from veille.core import Item, Snapshot, Veille, View
 from veille.core.translations import _
+from veille.tui.autorefresh import AutoRefresher
 from veille.tui.dialogs import Dialogs
 from veille.tui.display import checked_link
 from veille.tui.fetching import ArticlesProgressed, Fetcher, Progressed, Stored
@@ -78,6 +79,7 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
         self.dialogs = Dialogs(self)
         self.fetcher = Fetcher(self)
         self.syncer = Syncer(self)
+        self.autorefresher = AutoRefresher(self)
         self.search = SearchBox(self)
         self.panes = PaneLayout(self)
         self.flow = ReadingFlow(self)
@@ -123,6 +125,7 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
         self.reader_pane.set_reading_width(self.settings.reading_width)
         self.follower.start()
         self.syncer.start_timer()
+        self.autorefresher.start_timer()
 
     def on_resize(self, event: Resize) -> None:
         self.panes.fit(event.size.width)

@@ -114,6 +114,7 @@ class ItemList(ScrollView, can_focus=True):
         # Item ids, not row indexes: a selection survives reloads that move rows around.
         self.selection: dict[int, ItemRow] = {}
         self.problem = ""  # shown instead of "No items here" when the rows cannot be read
+        self._keep_line: tuple[int, int] | None = None  # (generation, the cursor's screen line)
 
     # Loading --------------------------------------------------------------------------------
 
@@ -126,10 +127,13 @@ class ItemList(ScrollView, can_focus=True):
         self.fetching = True
         self._load(self.generation, source, keep_id, cursor, max(self.size.height, 24))
 
-    def reload(self) -> None:
-        """Items changed: fetch again, keeping the cursor on the same item (or index)."""
+    def reload(self, *, keep_line: bool = False) -> None:
+        """Items changed: fetch again, keeping the cursor on the same item (or index); with
+        `keep_line`, on the same line of the screen too (rows coming in above scroll off)."""
         current = self.current_row
+        line = self.cursor - int(self.scroll_offset.y)
         self.show(self.source, keep_id=current.id if current else None, cursor=self.cursor)
+        self._keep_line = (self.generation, line) if keep_line and current else None
 
     @work(thread=True, group="item-list-load", exclusive=True)
     def _load(
@@ -179,6 +183,10 @@ class ItemList(ScrollView, can_focus=True):
         self.count = window.count
         self.virtual_size = Size(self.size.width, self.count)
         self._move(window.cursor, force=True, center=True)
+        kept, self._keep_line = self._keep_line, None
+        height = self.scrollable_content_region.height
+        if kept is not None and kept[0] == window.generation and 0 <= kept[1] < height:
+            self.scroll_to(y=max(0, window.cursor - kept[1]), animate=False, immediate=True)
         self.refresh()
         self.post_message(self.Loaded(self, self.count, window.exact))
 
