@@ -28,9 +28,8 @@ def write_config(home: Path, port: int, *, security: str = "none", extra: str = 
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text(
         f"""
-lang = "fr"
-
 [reviews.matin]
+lang = "fr"
 query = "is:starred"
 group_by = "tag"
 tags = ["télécoms", "cnil"]
@@ -75,8 +74,8 @@ def test_review_send_delivers_html_with_a_text_alternative(
     assert status == 0, err
     [written] = list((home / "out").glob("matin-*.docx"))
     assert written.read_bytes().startswith(b"PK")  # the profile's own format, where it says
-    # `lang = "fr"` makes the command line French too: it counts stories, in its own words.
-    assert str(written) in err and "4 sujets" not in err and "4 histoires" in err
+    # The review is French; the command line speaks the user's language and counts stories.
+    assert str(written) in err and "4 sujets" not in err and "4 stories" in err
     assert PASSWORD not in err
     [(recipients, message)] = mailhost.inbox.messages
     assert recipients == ["equipe@example.fr", "chef@example.fr"]
