@@ -191,11 +191,11 @@ def test_a_morning_read_from_the_screen(tmp_path: Path, tmux: Callable[..., str]
     shown = wait_for(screen, "Exported")
     tmux("send-keys", "-t", "t", "q")
     tmux("send-keys", "-t", "t", "q")
-    exported = list(tmp_path.glob("veille-*.md"))
+    exported = list(tmp_path.rglob("veille-*.md"))
     deadline = time.monotonic() + 10
     while not exported and time.monotonic() < deadline:
         time.sleep(0.2)
-        exported = list(tmp_path.glob("veille-*.md"))
+        exported = list(tmp_path.rglob("veille-*.md"))
     assert exported and "Beta" in exported[0].read_text(encoding="utf-8")
     starred = subprocess.run(
         [*veille, "items", "is:starred tag:cnil/sanctions"],
