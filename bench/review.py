@@ -95,7 +95,7 @@ def build(v: object, items: int) -> None:
         if n % 5 == 0:
             lib.set_note(item_id, "À citer : « important » pour la revue")
         if n % 2 == 0:
-            lib.record_full_text(item_id, FULL_TEXT, pin=True)
+            lib.record_full_text(item_id, FULL_TEXT)
 
 
 def main() -> None:
