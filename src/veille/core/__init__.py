@@ -17,6 +17,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from veille.core.downloads import DownloadFailed
     from veille.core.errors import (
         CacheUnavailable,
         ConfigError,
@@ -163,6 +164,7 @@ _HOMES: dict[str, str] = {
         "veille.core.outcomes",
     ),
     **dict.fromkeys(("PipeFailed", "Piped"), "veille.core.piping"),
+    "DownloadFailed": "veille.core.downloads",
     **dict.fromkeys(("normalize_tag", "parse", "unparse"), "veille.core.query"),
     "FeedHealth": "veille.core.health",
     **dict.fromkeys(
@@ -204,6 +206,7 @@ __all__ = [
     "Discovery",
     "DiscoveryError",
     "DiskFull",
+    "DownloadFailed",
     "EffectivePolicy",
     "Enclosure",
     "ExportOptions",

@@ -204,6 +204,9 @@ class Settings:
     watch: list[WatchSettings] = field(default_factory=list)
     reviews: dict[str, ReviewProfile] = field(default_factory=dict)  # [reviews.NAME]
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    downloads: str = ""
+    """Folder attachments are downloaded to (`~` allowed); empty is the system's downloads
+    folder."""
     reading_width: int = 72
     """Columns the article's text is wrapped to at most (centred when zoomed)."""
     pipes: dict[str, PipeSettings] = field(default_factory=dict)
@@ -225,6 +228,7 @@ full_text = "auto"          # default full-text policy: "auto", "always" or "nev
 cache_size = 1073741824     # full-text cache limit in bytes (1 GiB)
 cluster_mark_read = true    # reading one source of a story marks the others read
 reading_width = 72          # columns the article's text is wrapped to at most
+# downloads = "~/Downloads" # where attachments go (d in the link list); unset: the system's
 
 [refresh]
 concurrency = 16            # feeds fetched at once
@@ -441,6 +445,7 @@ def parse_settings(text: str) -> Settings:
     settings.cache_size = top.positive("cache_size", settings.cache_size)
     settings.cluster_mark_read = top.take("cluster_mark_read", bool, settings.cluster_mark_read)
     settings.reading_width = top.positive("reading_width", settings.reading_width)
+    settings.downloads = top.take("downloads", str, settings.downloads)
 
     refresh = _Reader(text, top.take("refresh", dict, {}), "refresh.")
     r = settings.refresh

@@ -47,7 +47,9 @@ from veille.core.ingest.parse_xml import (
     author_name,
     join_authors,
     one_line,
+    parse_duration,
     parse_xml,
+    with_duration,
 )
 from veille.core.model import Enclosure, NotAFeedError, ParsedEntry, ParsedFeed
 from veille.core.text import clean_line, html_to_text, strip_controls
@@ -232,11 +234,13 @@ def _json_item(raw: dict[str, Any], url: str, feed_author: str) -> ParsedEntry:
         for attachment in attachments[:50]:
             if isinstance(attachment, dict) and _str(attachment.get("url")):
                 size = attachment.get("size_in_bytes")
+                playing = attachment.get("duration_in_seconds")
                 entry.enclosures.append(
                     Enclosure(
                         urljoin(url, _str(attachment["url"]).strip()),
                         clean_line(_str(attachment.get("mime_type")), 200),
                         size if isinstance(size, int) and size >= 0 else None,
+                        parse_duration(str(playing)) if isinstance(playing, int | float) else None,
                     )
                 )
     return entry
@@ -360,10 +364,13 @@ def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
             entry.categories.append(name)
     # The fast path counts media:content as enclosures too; feedparser keeps them apart.
     media = [
-        (m.get("url"), m.get("type"), m.get("fileSize")) for m in raw.get("media_content") or []
+        (m.get("url"), m.get("type"), m.get("fileSize"), m.get("duration"))
+        for m in raw.get("media_content") or []
     ]
-    links = [(e.get("href"), e.get("type"), e.get("length")) for e in raw.get("enclosures") or []]
-    for href, kind, length in links + media:
+    links = [
+        (e.get("href"), e.get("type"), e.get("length"), None) for e in raw.get("enclosures") or []
+    ]
+    for href, kind, length, playing in links + media:
         target = urljoin(url, strip_controls(_str(href)).strip()) if _str(href).strip() else ""
         if target and len(entry.enclosures) < 50 and all(e.url != target for e in entry.enclosures):
             size = _str(length).strip()
@@ -372,8 +379,12 @@ def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
                     target,
                     clean_line(_str(kind), 200),
                     int(size) if size.isdigit() and len(size) < 19 else None,
+                    parse_duration(_str(playing)),
                 )
             )
+    episode = parse_duration(_str(raw.get("itunes_duration")))
+    if episode is not None:
+        entry.enclosures = with_duration(entry.enclosures, episode)
     if not entry.link and media and _str(media[0][0]).strip():  # a bare Media RSS item
         entry.link = urljoin(url, strip_controls(_str(media[0][0])).strip())
     return entry

@@ -146,13 +146,21 @@ def _size(length: int) -> str:
     return f"{length} B"
 
 
+def _duration(seconds: int) -> str:
+    """Playing time as a player shows it: 4:05, 1:02:03."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
 def enclosures_text(item: Item) -> Text:
     """The item's attachments (a podcast, a video, a PDF): kind, size, address; `l` opens."""
-    text = Text("\n" + _("Attachments (l lists them to open or copy)") + "\n", "bold")
+    text = Text("\n" + _("Attachments (l lists them to open, copy or download)") + "\n", "bold")
     for enclosure in item.enclosures:
         kind = enclosure.type or _("unknown type")
         size = f", {_size(enclosure.length)}" if enclosure.length else ""
-        text.append(f"• {clean_line(kind)}{size}  ", "dim")
+        playing = f", {_duration(enclosure.duration)}" if enclosure.duration else ""
+        text.append(f"• {clean_line(kind)}{size}{playing}  ", "dim")
         text.append_text(literal(enclosure.url))
         text.append("\n")
     return text
