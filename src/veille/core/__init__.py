@@ -70,6 +70,7 @@ if TYPE_CHECKING:
         Reviewed,
         Snapshot,
     )
+    from veille.core.pictures import PictureUnavailable
     from veille.core.piping import Piped, PipeFailed
     from veille.core.query import normalize_tag, parse, unparse
     from veille.core.reviewsettings import ReviewProfile
@@ -165,6 +166,7 @@ _HOMES: dict[str, str] = {
     ),
     **dict.fromkeys(("PipeFailed", "Piped"), "veille.core.piping"),
     "DownloadFailed": "veille.core.downloads",
+    "PictureUnavailable": "veille.core.pictures",
     **dict.fromkeys(("normalize_tag", "parse", "unparse"), "veille.core.query"),
     "FeedHealth": "veille.core.health",
     **dict.fromkeys(
@@ -227,6 +229,7 @@ __all__ = [
     "OutputError",
     "PathError",
     "Paths",
+    "PictureUnavailable",
     "PipeFailed",
     "Piped",
     "PrefetchReport",

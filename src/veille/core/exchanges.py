@@ -171,6 +171,13 @@ class Exchanges(Home):
         )
         return asyncio.run(download(self, url, chosen or default_folder()))
 
+    def picture(self, url: str) -> bytes:
+        """The picture at `url` (an article's image), from the cache or fetched like a page and
+        kept there; PictureUnavailable says why not."""
+        from veille.core.pictures import picture
+
+        return asyncio.run(picture(self, url))
+
     def fetch_page(self, url: str) -> tuple[bytes, str, str]:
         """A page the user named: (body, content type, final URL)."""
         return asyncio.run(network.fetch_page(self, url))

@@ -207,6 +207,8 @@ class Settings:
     downloads: str = ""
     """Folder attachments are downloaded to (`~` allowed); empty is the system's downloads
     folder."""
+    images: bool = True
+    """Show articles' pictures in the reader (fetched like pages, kept in the cache)."""
     reading_width: int = 72
     """Columns the article's text is wrapped to at most (centred when zoomed)."""
     pipes: dict[str, PipeSettings] = field(default_factory=dict)
@@ -228,6 +230,7 @@ full_text = "auto"          # default full-text policy: "auto", "always" or "nev
 cache_size = 1073741824     # full-text cache limit in bytes (1 GiB)
 cluster_mark_read = true    # reading one source of a story marks the others read
 reading_width = 72          # columns the article's text is wrapped to at most
+images = true               # pictures in the reader, fetched like pages; false: [image] only
 # downloads = "~/Downloads" # where attachments go (d in the link list); unset: the system's
 
 [refresh]
@@ -446,6 +449,7 @@ def parse_settings(text: str) -> Settings:
     settings.cluster_mark_read = top.take("cluster_mark_read", bool, settings.cluster_mark_read)
     settings.reading_width = top.positive("reading_width", settings.reading_width)
     settings.downloads = top.take("downloads", str, settings.downloads)
+    settings.images = top.take("images", bool, settings.images)
 
     refresh = _Reader(text, top.take("refresh", dict, {}), "refresh.")
     r = settings.refresh

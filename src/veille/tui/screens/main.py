@@ -38,6 +38,7 @@ from veille.tui.language import translated
 from veille.tui.marking import Marker
 from veille.tui.messages import LibraryChanged
 from veille.tui.panes import PaneLayout
+from veille.tui.pictures import show_article
 from veille.tui.quitting import SaveGuard
 from veille.tui.search import SearchBox
 from veille.tui.source import LibrarySource
@@ -203,7 +204,7 @@ class MainScreen(MorningVerbs, Screen[None]):
 
     def _opened(self, opened: tuple[Item, Body]) -> None:
         item, body = opened
-        self.reader_pane.show(item, body, self.settings.lang)
+        show_article(self, item, body)
         self.item_list.update_row(item.id, read=item.read)
         self.refresh_bindings()
         self.follower.load_feeds()
