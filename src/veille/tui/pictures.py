@@ -60,12 +60,12 @@ def half_blocks(data: bytes, columns: int, max_rows: int = MAX_ROWS) -> Text | N
     return drawn
 
 
-def show_article(screen: MainScreen, item: Item, body: Body) -> None:
+def show_article(screen: MainScreen, item: Item, body: Body) -> Item:
     """Show `item` in the reader, then its pictures as they come (off the event loop)."""
     reader = screen.reader_pane
     reader.show(item, body, screen.settings.lang)
     if not screen.settings.images or not body.images:
-        return
+        return item
     v = screen.veille
     columns = reader.reading_width
     wanted = body.images[:MAX_PICTURES]
@@ -86,3 +86,4 @@ def show_article(screen: MainScreen, item: Item, body: Body) -> None:
             reader.show_pictures(drawn)
 
     screen.jobs.run(_("drawing the pictures"), draw, group="pictures", then=shown)
+    return item

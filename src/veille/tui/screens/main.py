@@ -203,8 +203,7 @@ class MainScreen(MorningVerbs, Screen[None]):
         self.jobs.open_item(item_id, mark_read, self._opened)
 
     def _opened(self, opened: tuple[Item, Body]) -> None:
-        item, body = opened
-        show_article(self, item, body)
+        item = show_article(self, *opened)
         self.item_list.update_row(item.id, read=item.read)
         self.refresh_bindings()
         self.follower.load_feeds()
