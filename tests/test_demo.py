@@ -3,13 +3,16 @@ searches README shows, and a temporary home that goes when the demo ends."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from veille.cli.demo import prepare_demo
+from veille.cli.demo import demo_assets, prepare_demo
 from veille.cli.demo_dates import shift_dates
+from veille.cli.demo_library import TEMPLATE, assets_digest, shipped_digest
 from veille.cli.demo_server import start_demo_server
 from veille.core import load_settings, open_veille
 
@@ -48,3 +51,24 @@ def test_the_demo_answers_its_searches_and_fetches_its_pages(tmp_path: Path) -> 
             assert result.ok, result.error
     finally:
         server.stop()
+
+
+def test_the_demo_home_is_set_up_without_reading_a_feed_or_a_page(tmp_path: Path) -> None:
+    """The demo's library is a copy of the shipped one: no refresh, no page extraction, so
+    its list is on screen at once (bench/demo.py times it)."""
+    code = (
+        "import sys\n"
+        "from veille.cli.demo import prepare_demo\n"
+        f"prepare_demo({str(tmp_path / 'demo')!r})\n"
+        "heavy = ('httpx', 'readability', 'feedparser', 'veille.core.ingest.refresh')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_shipped_demo_library_is_built_from_the_assets_as_they_are() -> None:
+    assets = demo_assets()
+    assert shipped_digest(assets / TEMPLATE) == assets_digest(assets), (
+        "the demo's assets changed: run `uv run python -m veille.cli.demo_library`"
+    )

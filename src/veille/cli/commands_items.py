@@ -54,7 +54,10 @@ def item_json(item: Item) -> dict[str, Any]:
         # none, fetched (the article is `full_text`), paywalled (teaser only), failed.
         "full_text_state": item.full_text_state or "none",
         "full_text_error": item.full_text_error,
-        "enclosures": [{"url": e.url, "type": e.type, "length": e.length} for e in item.enclosures],
+        "enclosures": [
+            {"url": e.url, "type": e.type, "length": e.length, "duration": e.duration}
+            for e in item.enclosures
+        ],
     }
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from veille.cli.demo_dates import shift_dates
+from veille.cli.demo_library import TEMPLATE, TEMPLATE_BASE, TEMPLATE_SITE, place_library
 from veille.cli.demo_server import HOST, free_port, pages_site
 from veille.core import Paths, load_settings, resolve_paths
 
@@ -59,8 +60,21 @@ def remove_demo(paths: Paths) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def prepare_demo(home: str | Path | None = None) -> Paths:
-    """Build the demo library in `home` (a new temporary folder when None) and return its paths."""
+def demo_home_addresses(paths: Paths) -> tuple[str, str]:
+    """Where a demo home's feeds are (a file:// folder) and where its pages are served."""
+    copy = paths.config.parent / "demo"
+    # "file://localhost/…" rather than "file:///…": some parsers read the empty host of the
+    # short form as a missing one and lose a slash.
+    base = "file://localhost" + quote(copy.resolve().as_posix())
+    return base, pages_site(int((copy / "port").read_text(encoding="utf-8")))
+
+
+def prepare_demo(home: str | Path | None = None, *, build: bool = False) -> Paths:
+    """Set up the demo in `home` (a new temporary folder when None) and return its paths.
+
+    The library is a copy of the one shipped with the demo (`library.sqlite`), moved to this
+    home's addresses and to today; it is built from the feeds (a refresh, then the pages' full
+    texts) only when that copy is missing, or when `build` asks for it."""
     root = Path(home) if home else Path(tempfile.mkdtemp(prefix="veille-demo-"))
     paths = resolve_paths(root)
     if paths.library.exists():
@@ -68,13 +82,10 @@ def prepare_demo(home: str | Path | None = None) -> Paths:
     paths.ensure()
     source = demo_assets()
     copy = root / "demo"
-    shutil.copytree(source, copy, dirs_exist_ok=True)
-    # "file://localhost/…" rather than "file:///…": some parsers read the empty host of the
-    # short form as a missing one and lose a slash.
-    base = "file://localhost" + quote(copy.resolve().as_posix())
+    shutil.copytree(source, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns(TEMPLATE))
     port = free_port()
     (copy / "port").write_text(str(port), encoding="utf-8")
-    site = pages_site(port)
+    base, site = demo_home_addresses(paths)
     for path in [*copy.glob("feeds/*"), *copy.glob("pages/*"), copy / "demo.opml"]:
         if path.is_file():
             text = path.read_text(encoding="utf-8")
@@ -84,7 +95,11 @@ def prepare_demo(home: str | Path | None = None) -> Paths:
     shift_dates([path for path in copy.glob("feeds/*") if path.is_file()])
     state = json.loads((copy / "state.json").read_text(encoding="utf-8"))
     paths.config.write_text(_config_text(state, port), encoding="utf-8")
-    load_demo(paths, copy, state, site)
+    template = source / TEMPLATE
+    if template.is_file() and not build:
+        place_library(template, paths.library, {TEMPLATE_BASE: base, TEMPLATE_SITE: site})
+    else:
+        load_demo(paths, copy, state, site)
     return paths
 
 

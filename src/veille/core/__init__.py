@@ -17,6 +17,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from veille.core.downloads import DownloadFailed
     from veille.core.errors import (
         CacheUnavailable,
         ConfigError,
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
         Reviewed,
         Snapshot,
     )
+    from veille.core.pictures import PictureUnavailable
     from veille.core.piping import Piped, PipeFailed
     from veille.core.query import normalize_tag, parse, unparse
     from veille.core.reviewsettings import ReviewProfile
@@ -163,6 +165,8 @@ _HOMES: dict[str, str] = {
         "veille.core.outcomes",
     ),
     **dict.fromkeys(("PipeFailed", "Piped"), "veille.core.piping"),
+    "DownloadFailed": "veille.core.downloads",
+    "PictureUnavailable": "veille.core.pictures",
     **dict.fromkeys(("normalize_tag", "parse", "unparse"), "veille.core.query"),
     "FeedHealth": "veille.core.health",
     **dict.fromkeys(
@@ -204,6 +208,7 @@ __all__ = [
     "Discovery",
     "DiscoveryError",
     "DiskFull",
+    "DownloadFailed",
     "EffectivePolicy",
     "Enclosure",
     "ExportOptions",
@@ -224,6 +229,7 @@ __all__ = [
     "OutputError",
     "PathError",
     "Paths",
+    "PictureUnavailable",
     "PipeFailed",
     "Piped",
     "PrefetchReport",

@@ -160,6 +160,24 @@ class Exchanges(Home):
         fetches every matching item again."""
         return asyncio.run(network.prefetch(self, query, every, refetch, on_progress))
 
+    def download(self, url: str, folder: Path | None = None) -> Path:
+        """Download the attachment at `url` into `folder` (default: the `downloads` setting,
+        else the system's downloads folder) under a name from its address; the file written.
+        Fetched like a page (limits, addresses); DownloadFailed says why not."""
+        from veille.core.downloads import default_folder, download
+
+        chosen = folder or (
+            Path(self.settings.downloads).expanduser() if self.settings.downloads else None
+        )
+        return asyncio.run(download(self, url, chosen or default_folder()))
+
+    def picture(self, url: str) -> bytes:
+        """The picture at `url` (an article's image), from the cache or fetched like a page and
+        kept there; PictureUnavailable says why not."""
+        from veille.core.pictures import picture
+
+        return asyncio.run(picture(self, url))
+
     def fetch_page(self, url: str) -> tuple[bytes, str, str]:
         """A page the user named: (body, content type, final URL)."""
         return asyncio.run(network.fetch_page(self, url))

@@ -52,6 +52,8 @@ class Enclosure:
     url: str
     type: str = ""
     length: int | None = None
+    duration: int | None = None
+    """Seconds of playing time, where the feed gives them (itunes:duration, media:content)."""
 
 
 @dataclass(slots=True)

@@ -205,6 +205,11 @@ class Settings:
     watch: list[WatchSettings] = field(default_factory=list)
     reviews: dict[str, ReviewProfile] = field(default_factory=dict)  # [reviews.NAME]
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    downloads: str = ""
+    """Folder attachments are downloaded to (`~` allowed); empty is the system's downloads
+    folder."""
+    images: bool = True
+    """Show articles' pictures in the reader (fetched like pages, kept in the cache)."""
     reading_width: int = 72
     """Columns the article's text is wrapped to at most (centred when zoomed)."""
     pipes: dict[str, PipeSettings] = field(default_factory=dict)
@@ -249,6 +254,8 @@ def parse_settings(text: str) -> Settings:
     settings.cache_size = top.positive("cache_size", settings.cache_size)
     settings.cluster_mark_read = top.take("cluster_mark_read", bool, settings.cluster_mark_read)
     settings.reading_width = top.positive("reading_width", settings.reading_width)
+    settings.downloads = top.take("downloads", str, settings.downloads)
+    settings.images = top.take("images", bool, settings.images)
 
     refresh = _Reader(text, top.take("refresh", dict, {}), "refresh.")
     r = settings.refresh

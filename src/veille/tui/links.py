@@ -8,6 +8,7 @@ http, https and mailto). Nothing is opened silently and nothing fails silently.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -55,6 +56,22 @@ def open_link(screen: MainScreen, url: str) -> None:
     )
 
 
+def download_link(screen: MainScreen, url: str) -> None:
+    """Download what `url` serves into the downloads folder, off the event loop, and say where
+    it went (or, through the failure route, why not)."""
+    safe = checked_link(url)
+    if not safe or safe.startswith("mailto:"):
+        screen.notify(_("This link cannot be downloaded: only http and https are."))
+        return
+    screen.notify(_("Downloading {url}…").format(url=safe), markup=False)
+    v = screen.veille
+
+    def done(path: Path) -> None:
+        screen.notify(_("Downloaded to {path}").format(path=clean_line(str(path))), markup=False)
+
+    screen.jobs.run(_("downloading"), lambda: v.download(safe), group="download", then=done)
+
+
 def copy_link(screen: MainScreen, url: str) -> None:
     safe = checked_link(url)
     if not safe:
@@ -84,6 +101,7 @@ class LinkList(ModalScreen[None]):
         Binding("escape,q,l", "close", _("Close"), id="links-close"),
         Binding("y", "copy", _("Copy"), id="links-copy"),
         Binding("o", "open", _("Open"), id="links-open"),
+        Binding("d", "download", _("Download"), id="links-download"),
         Binding("j", "down", show=False),
         Binding("k", "up", show=False),
     ]
@@ -127,6 +145,11 @@ class LinkList(ModalScreen[None]):
         url = self._chosen()
         if url:
             copy_link(self._main, url)
+
+    def action_download(self) -> None:
+        url = self._chosen()
+        if url:
+            download_link(self._main, url)
 
     def action_down(self) -> None:
         self.query_one(OptionList).action_cursor_down()

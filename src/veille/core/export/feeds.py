@@ -67,7 +67,8 @@ def _json_item(item: Item, lang: str) -> dict[str, Any]:
         entry["language"] = clean_line(item.language, 35)
     attachments = [
         {"url": url, "mime_type": clean_line(e.type, 200) or "application/octet-stream",
-         **({"size_in_bytes": e.length} if e.length else {})}
+         **({"size_in_bytes": e.length} if e.length else {}),
+         **({"duration_in_seconds": e.duration} if e.duration else {})}
         for e in item.enclosures
         if (url := safe_link(e.url, schemes=("http", "https")))
     ]  # fmt: skip

@@ -167,6 +167,22 @@ class FullTextCache:
         except (OSError, sqlite3.Error) as error:
             raise CacheUnavailable(_why(self.folder, error)) from None
 
+    def image(self, url: str) -> bytes | None:
+        """The picture fetched from `url` for reading offline, or None."""
+        try:
+            data: Any = self._cache.get(f"image:{url}")
+        except Exception:  # a damaged cache reads as empty: everything in it can be re-fetched
+            return None
+        return data if isinstance(data, bytes) else None
+
+    def put_image(self, url: str, data: bytes) -> None:
+        import sqlite3
+
+        try:
+            self._cache.set(f"image:{url}", data)
+        except (OSError, sqlite3.Error) as error:
+            raise CacheUnavailable(_why(self.folder, error)) from None
+
     def stats(self) -> CacheStats:
         articles = sum(1 for key in self._cache.iterkeys() if str(key).startswith("article:"))
         return CacheStats(

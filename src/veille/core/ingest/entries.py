@@ -164,6 +164,7 @@ def _enclosures(entry: ParsedEntry) -> str:
     return json.dumps(
         [
             {"url": e.url, "type": e.type, "length": e.length}
+            | ({"duration": e.duration} if e.duration is not None else {})
             for e in entry.enclosures
             if web_link(e.url)
         ],

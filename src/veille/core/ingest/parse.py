@@ -39,7 +39,7 @@ from lxml import etree
 from veille.core.ingest.addresses import web_link
 from veille.core.ingest.dates import parse_date
 from veille.core.ingest.entries import entry_guid
-from veille.core.ingest.parse_xml import Unsupported, parse_xml
+from veille.core.ingest.parse_xml import Unsupported, parse_duration, parse_xml, with_duration
 from veille.core.ingest.xml_fields import (
     MAX_BODY,
     MAX_ENTRIES,
@@ -231,11 +231,13 @@ def _json_item(raw: dict[str, Any], url: str, feed_author: str) -> ParsedEntry:
         for attachment in attachments[:50]:
             if isinstance(attachment, dict) and _str(attachment.get("url")):
                 size = attachment.get("size_in_bytes")
+                playing = attachment.get("duration_in_seconds")
                 entry.enclosures.append(
                     Enclosure(
                         urljoin(url, _str(attachment["url"]).strip()),
                         clean_line(_str(attachment.get("mime_type")), 200),
                         size if isinstance(size, int) and size >= 0 else None,
+                        parse_duration(str(playing)) if isinstance(playing, int | float) else None,
                     )
                 )
     return entry
@@ -359,10 +361,13 @@ def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
             entry.categories.append(name)
     # The fast path counts media:content as enclosures too; feedparser keeps them apart.
     media = [
-        (m.get("url"), m.get("type"), m.get("fileSize")) for m in raw.get("media_content") or []
+        (m.get("url"), m.get("type"), m.get("fileSize"), m.get("duration"))
+        for m in raw.get("media_content") or []
     ]
-    links = [(e.get("href"), e.get("type"), e.get("length")) for e in raw.get("enclosures") or []]
-    for href, kind, length in links + media:
+    links = [
+        (e.get("href"), e.get("type"), e.get("length"), None) for e in raw.get("enclosures") or []
+    ]
+    for href, kind, length, playing in links + media:
         target = urljoin(url, strip_controls(_str(href)).strip()) if _str(href).strip() else ""
         if target and len(entry.enclosures) < 50 and all(e.url != target for e in entry.enclosures):
             size = _str(length).strip()
@@ -371,8 +376,12 @@ def _feedparser_entry(raw: Any, feed_author: str, url: str) -> ParsedEntry:
                     target,
                     clean_line(_str(kind), 200),
                     int(size) if size.isdigit() and len(size) < 19 else None,
+                    parse_duration(_str(playing)),
                 )
             )
+    episode = parse_duration(_str(raw.get("itunes_duration")))
+    if episode is not None:
+        entry.enclosures = with_duration(entry.enclosures, episode)
     if not entry.link and media and _str(media[0][0]).strip():  # a bare Media RSS item
         entry.link = urljoin(url, strip_controls(_str(media[0][0])).strip())
     return entry

@@ -13,6 +13,7 @@ bombs and external entities are inert here (and the caller strips internal DTD s
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from lxml import etree
 
@@ -118,6 +119,7 @@ def _rss_item(item: etree._Element, url: str, ns: str) -> ParsedEntry:
     entry = ParsedEntry(guid=None, link=None, language=_language(item))
     guid_is_link = False
     atom_link = ""
+    playing: int | None = None
     media: list[etree._Element] = []
     for child in item.iterchildren():
         tag = child.tag
@@ -146,11 +148,15 @@ def _rss_item(item: etree._Element, url: str, ns: str) -> ParsedEntry:
             _add_enclosure(entry, child, url, child.get("url"), child.get("length"))
         elif tag in _MEDIA_TAGS:
             media.append(child)
+        elif tag == f"{ITUNES}duration":
+            playing = parse_duration(_text(child))
         elif tag == f"{ATOM}link" and child.get("rel", "alternate") == "alternate":
             atom_link = _absolute(child.get("href") or "", child, url)
         elif tag == f"{DC}language" and not entry.language:
             entry.language = clean_line(_text(child), 35)
     _add_media(entry, media, url)
+    if playing is not None:
+        entry.enclosures = with_duration(entry.enclosures, playing)
     if not entry.link:
         entry.link = atom_link or None
     _media_fallbacks(entry, media, url)
@@ -173,7 +179,12 @@ def _add_category(entry: ParsedEntry, raw: str) -> None:
 
 
 def _add_enclosure(
-    entry: ParsedEntry, element: etree._Element, url: str, href: str | None, length: str | None
+    entry: ParsedEntry,
+    element: etree._Element,
+    url: str,
+    href: str | None,
+    length: str | None,
+    duration: str | None = None,
 ) -> None:
     target = _absolute(href or "", element, url)
     if not target or len(entry.enclosures) >= 50:
@@ -181,7 +192,33 @@ def _add_enclosure(
     if any(known.url == target for known in entry.enclosures):
         return
     size = int(length) if length and length.strip().isdigit() and len(length) < 19 else None
-    entry.enclosures.append(Enclosure(target, clean_line(element.get("type") or "", 200), size))
+    kind = clean_line(element.get("type") or "", 200)
+    entry.enclosures.append(Enclosure(target, kind, size, parse_duration(duration or "")))
+
+
+def parse_duration(text: str) -> int | None:
+    """Seconds of a feed's playing time: "3600", "59:30", "1:02:03" (a fraction dropped), or
+    None for anything else, zero included."""
+    parts = text.strip().split(".")[0].split(":")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() and len(p) < 9 for p in parts):
+        return None
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return seconds or None
+
+
+def with_duration(enclosures: list[Enclosure], seconds: int) -> list[Enclosure]:
+    """The item's playing time given to its first attachment that has none (a podcast's
+    itunes:duration speaks of its one episode file)."""
+    for index, enclosure in enumerate(enclosures):
+        if enclosure.duration is None:
+            return [
+                *enclosures[:index],
+                replace(enclosure, duration=seconds),
+                *enclosures[index + 1 :],
+            ]
+    return enclosures
 
 
 _MEDIA_TAGS = frozenset(
@@ -204,7 +241,14 @@ def _add_media(entry: ParsedEntry, media: list[etree._Element], url: str) -> Non
     """media:content (alone or in a media:group) after the true enclosures, as feedparser
     orders them, so both paths list the same files in the same order."""
     for content in _media(media, "content"):
-        _add_enclosure(entry, content, url, content.get("url"), content.get("fileSize"))
+        _add_enclosure(
+            entry,
+            content,
+            url,
+            content.get("url"),
+            content.get("fileSize"),
+            content.get("duration"),
+        )
 
 
 def _media_fallbacks(entry: ParsedEntry, media: list[etree._Element], url: str) -> None:

@@ -40,6 +40,7 @@ class Writer:
         self.base_url = base_url
         self.width = width
         self.links: dict[str, int] = {}
+        self.images: list[tuple[int, int, str]] = []  # placeholder span and address of each
         self.breaks = 0  # newlines owed before the next content
         self.break_depth = 0  # how many prefixes the owed blank lines carry
         self.space = False  # a collapsed space owed before the next word

@@ -84,6 +84,8 @@ class Rendered:
 
     text: Text
     links: tuple[str, ...]
+    images: tuple[tuple[int, int, str], ...] = ()
+    """Each picture's placeholder in `text` (start, end) and its address."""
 
 
 def _drop_control_ref(match: re.Match[str]) -> str:
@@ -139,7 +141,13 @@ class _Renderer:
             out.line_break()
         elif tag == "img":
             alt = HTML_SPACE.sub(" ", clean(element.get("alt") or "")).strip()
-            out.write(f"[image: {alt}]" if alt else "[image]", "dim")
+            label = f"[image: {alt}]" if alt else "[image]"
+            out.write(label, "dim")
+            src = element.get("src")
+            url = safe_link(src, out.base_url) if src else None
+            end = len(out.text)
+            if url and url.startswith(("http:", "https:")) and out.text.plain.endswith(label):
+                out.images.append((end - len(label), end, url))
         elif tag in ("ul", "ol", "menu"):
             self.listing(element, tag == "ol", depth)
         elif tag == "li":  # an item outside any list
@@ -393,4 +401,5 @@ def render_html(html: str, *, base_url: str = "", width: int | None = None) -> R
             ),
             "dim italic",
         )
-    return Rendered(text, tuple(writer.links))
+    images = tuple(image for image in writer.images if image[1] <= len(text))
+    return Rendered(text, tuple(writer.links), images)

@@ -41,6 +41,7 @@ from veille.tui.language import translated
 from veille.tui.marking import Marker
 from veille.tui.messages import LibraryChanged
 from veille.tui.panes import PaneLayout
+from veille.tui.pictures import show_article
 from veille.tui.quitting import SaveGuard
 from veille.tui.search import SearchBox
 from veille.tui.source import LibrarySource
@@ -207,8 +208,7 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
         self.jobs.open_item(item_id, mark_read, self._opened)
 
     def _opened(self, opened: tuple[Item, Body]) -> None:
-        item, body = opened
-        self.reader_pane.show(item, body, self.settings.lang)
+        item = show_article(self, *opened)
         self.item_list.update_row(item.id, read=item.read)
         self.refresh_bindings()
         self.follower.load_feeds()

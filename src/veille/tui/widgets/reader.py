@@ -42,6 +42,7 @@ class Body:
     links: list[str] = field(default_factory=list)
     full_text: bool = False
     sources: list[Source] = field(default_factory=list)
+    images: tuple[tuple[int, int, str], ...] = ()  # placeholders in `text` and their addresses
 
 
 def render_body(item: Item, width: int | None = None) -> Body:
@@ -50,7 +51,7 @@ def render_body(item: Item, width: int | None = None) -> Body:
 
     html = item.full_text or item.content or item.summary
     rendered = render_html(html, base_url=item.url or item.feed_url, width=width)
-    return Body(rendered.text, list(rendered.links), bool(item.full_text))
+    return Body(rendered.text, list(rendered.links), bool(item.full_text), images=rendered.images)
 
 
 WORDS_PER_MINUTE = 230  # an adult's silent reading of prose
@@ -146,13 +147,21 @@ def _size(length: int) -> str:
     return f"{length} B"
 
 
+def _duration(seconds: int) -> str:
+    """Playing time as a player shows it: 4:05, 1:02:03."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
 def enclosures_text(item: Item) -> Text:
     """The item's attachments (a podcast, a video, a PDF): kind, size, address; `l` opens."""
-    text = Text("\n" + _("Attachments (l lists them to open or copy)") + "\n", "bold")
+    text = Text("\n" + _("Attachments (l lists them to open, copy or download)") + "\n", "bold")
     for enclosure in item.enclosures:
         kind = enclosure.type or _("unknown type")
         size = f", {_size(enclosure.length)}" if enclosure.length else ""
-        text.append(f"• {clean_line(kind)}{size}  ", "dim")
+        playing = f", {_duration(enclosure.duration)}" if enclosure.duration else ""
+        text.append(f"• {clean_line(kind)}{size}{playing}  ", "dim")
         text.append_text(literal(enclosure.url))
         text.append("\n")
     return text
@@ -174,6 +183,7 @@ class Reader(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.item: Item | None = None
+        self.body: Body | None = None
         self.links: list[str] = []
         self.offline = False  # the app cannot fetch: say so instead of offering to
         self.minutes = 0  # reading time of the article shown
@@ -203,13 +213,31 @@ class Reader(VerticalScroll, can_focus=True):
         self.query_one("#reader-status", Static).update(
             status_text(item, body, lang, offline=self.offline)
         )
-        shown = body.text.copy()
-        if body.links and "[1]" not in body.text.plain[-2000:]:
-            shown.append_text(links_text(body.links))
-        if item.enclosures:
-            shown.append_text(enclosures_text(item))
-        self.query_one("#reader-body", Static).update(shown)
+        self.body = body
+        self.query_one("#reader-body", Static).update(self._with_endings(body.text.copy()))
         self.scroll_home(animate=False)
+
+    def _with_endings(self, shown: Text) -> Text:
+        body, item = self.body, self.item
+        if body is not None and body.links and "[1]" not in body.text.plain[-2000:]:
+            shown.append_text(links_text(body.links))
+        if item is not None and item.enclosures:
+            shown.append_text(enclosures_text(item))
+        return shown
+
+    def show_pictures(self, pictures: list[tuple[int, int, Text]]) -> None:
+        """Put each drawn picture in place of its placeholder (start, end) in the body."""
+        if self.body is None:
+            return
+        text = self.body.text
+        shown, at = Text(), 0
+        for start, end, picture in sorted(pictures, key=lambda p: p[0]):
+            shown.append_text(text[at:start])
+            shown.append("\n")
+            shown.append_text(picture)
+            at = end
+        shown.append_text(text[at:])
+        self.query_one("#reader-body", Static).update(self._with_endings(shown))
 
     def update_header(self, item: Item, lang: str) -> None:
         """The star, tags or note changed: redraw the header only."""
@@ -218,6 +246,7 @@ class Reader(VerticalScroll, can_focus=True):
 
     def clear(self) -> None:
         self.item = None
+        self.body = None
         self.links = []
         self.query_one("#reader-header", Static).update(Text(""))
         self.query_one("#reader-status", Static).update(Text(""))
