@@ -21,19 +21,16 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 from rich.text import Text
 
-from veille.core.text import strip_controls, too_deep
+from veille.core.text import strip_controls
 from veille.core.translations import _
 from veille.tui.render.layout import BIDI, HTML_SPACE, MARKER, Writer, clean
 from veille.tui.render.links import safe_link
+from veille.tui.render.markup import parse_fragment
 from veille.tui.render.tables import aligned
 
 __all__ = ["Rendered", "render_html", "safe_link"]
 
-# Numeric character references; those naming a control character make lxml refuse the input.
-_CHAR_REF = re.compile(r"&#([xX][0-9a-fA-F]{1,8}|[0-9]{1,10});?")
 _TAGS = re.compile(r"<[^>]*>")
-_FULL_DOCUMENT = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body)\b", re.I | re.S)
-
 _MAX_DEPTH = 200  # deeper than any real article; past it, a subtree is read as plain text
 # Rendering work per item is bounded: wrapping a two-million-character line takes the terminal
 # seconds, during which the app answers nothing. The library and exports keep the whole text.
@@ -86,17 +83,6 @@ class Rendered:
     links: tuple[str, ...]
     images: tuple[tuple[int, int, str], ...] = ()
     """Each picture's placeholder in `text` (start, end) and its address."""
-
-
-def _drop_control_ref(match: re.Match[str]) -> str:
-    """A reference to a control character dropped; one in 128–159 read as Windows-1252."""
-    raw = match.group(1)
-    code = int(raw[1:], 16) if raw[0] in "xX" else int(raw)
-    if code in (9, 10, 13) or (0x20 <= code < 0x7F) or (0x9F < code <= 0x10FFFF):
-        return match.group(0)
-    if 0x80 <= code <= 0x9F:  # old feeds write &#146; for an apostrophe, as browsers allow
-        return bytes([code]).decode("cp1252", errors="ignore")
-    return ""
 
 
 class _Renderer:
@@ -353,26 +339,6 @@ def _trim(segments: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(text, style) for text, style in kept if text]
 
 
-def _parse(html: str) -> lxml_html.HtmlElement | None:
-    """The HTML's body as one element, or None if lxml cannot make anything of it."""
-    if "&#" in html:
-        html = _CHAR_REF.sub(_drop_control_ref, html)
-    # Without `huge_tree` libxml2 drops text nodes over 10 MB and everything nested past 256
-    # levels (the renderer flattens past its own depth limit). A parser of its own each time:
-    # its error log says whether even `huge_tree` gave up.
-    parser = lxml_html.HTMLParser(huge_tree=True)
-    try:
-        if _FULL_DOCUMENT.match(html):
-            document = lxml_html.document_fromstring(html, parser=parser)
-            body = document.find("body")
-            root = body if body is not None else document
-        else:
-            root = lxml_html.fragment_fromstring(html, create_parent="div", parser=parser)
-        return None if too_deep(parser) else root
-    except (ValueError, TypeError, lxml_html.etree.LxmlError):
-        return None
-
-
 def render_html(html: str, *, base_url: str = "", width: int | None = None) -> Rendered:
     """`html` as styled text for a reader `width` columns wide (the width only sizes rules)."""
     if not html or not isinstance(html, str):
@@ -382,7 +348,7 @@ def render_html(html: str, *, base_url: str = "", width: int | None = None) -> R
         html = html[:MAX_HTML]
     html = BIDI.sub("", strip_controls(html))
     writer = Writer(base_url or "", width)
-    root = _parse(html)
+    root = parse_fragment(html)
     if root is None:  # hopeless markup: its text, tags stripped, still reads
         writer.write(_TAGS.sub(" ", html))
     else:
