@@ -71,9 +71,9 @@ class Article:
 
 
 _WORD = re.compile(r"\w+")
-# A reading of the layout with fewer words than this found no article; the other reading is
-# asked then, and wins when it finds at least twice as many.
-_SCANT = 50
+# A reading of the layout with fewer words than this may have missed most of the article; the
+# other reading is asked then, and wins when it finds more.
+_SCANT = 100
 _EMBEDDED_POST = re.compile(r"tweet|twitter|instagram|tiktok|bluesky|mastodon", re.IGNORECASE)
 _NOT_CONTENT = (
     "//*[@hidden] | //script | //style | //link | //template | //comment() "
@@ -293,7 +293,7 @@ def _from_layout(
         if body is not None and not _only_links(body):  # a menu is no article
             cut = paywall_marker(body.text_content()) or ""
             text = _finish(body, base, meta, rule)
-            if best[0] is None or _words(text) >= 2 * _words(best[1]):
+            if best[0] is None or _words(text) > _words(best[1]):
                 best = (body, text, name, cut)
         if ld is not None and _prefer_json_ld(ld[1], best[1]):
             return ld[0], ld[1], "json-ld", ""

@@ -39,6 +39,8 @@ def trafilatura_body(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | Non
             # the clean-up resolves them against the page (and its `<base>`) afterwards.
             url=None,
             fast=True,
+            # Any format but "python" spares the plain-text serialisation of the body, unused here.
+            output_format="xml",
             include_comments=False,
             include_tables=True,
             include_images=False,
