@@ -66,7 +66,10 @@ def cmd_account_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_account_list(ctx: Context, args: argparse.Namespace) -> int:
-    for account in ctx.veille.accounts():
+    accounts = ctx.veille.accounts()
+    if not accounts:
+        ctx.warn(_("No account yet: add one with `veille account add`"))
+    for account in accounts:
         ctx.print(_("{name}\t{kind}\t{url}\tuser: {user}\tpassword: {password}").format(**account))
     return 0
 
@@ -128,6 +131,8 @@ def _status(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         ctx.print_json(found)
         return 0
+    if not found:
+        ctx.warn(_("No account yet: add one with `veille account add`"))
     for s in found:
         ctx.print(f"{s['name']}\t{s['kind']}\t{s['url']}")
         ctx.print("  " + _("last sync: {when}").format(when=s["last_sync"] or _("never")))
