@@ -94,3 +94,23 @@ async def test_images_false_keeps_the_labels_and_fetches_nothing(
         assert "[image: Carte des sols]" in static_text(app, "#reader-body")
         assert not _drawn(app)
     assert "/carte.png" not in [r.path for r in local_server.requests]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_reader_with_a_picture(
+    snap_compare: Callable[..., bool],
+    app_factory: Factory,
+    home: Paths,
+    local_server: LocalServer,
+    size: tuple[int, int],
+) -> None:
+    feed_id = _article(home, local_server)
+
+    async def run(pilot: object) -> None:
+        app = pilot.app  # type: ignore[attr-defined]
+        await _read(app, pilot, feed_id)
+        await until(pilot, lambda: _drawn(app))  # type: ignore[arg-type]
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.8)  # type: ignore[attr-defined]
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=run)
