@@ -96,3 +96,29 @@ async def test_add_a_site_with_a_choice_of_feeds_and_retry_one_now(
     assert local_server.requests_to("/b.xml")
     with open_library(home.library) as lib:
         assert any(i.title == "Une brève" for i in lib.items())
+
+
+async def test_a_failing_feed_shows_what_its_last_failures_said(
+    app_factory: Factory, home: Paths, local_server: LocalServer
+) -> None:
+    from veille.core.ingest.refresh import refresh
+    from veille.core.settings import Settings
+
+    with open_library(home.library) as lib:
+        feed = lib.add_feed(local_server.url("/flaky.xml"), title="Flux capricieux")
+        local_server.add("/flaky.xml", b"oops", status=500)
+        await refresh(lib, Settings(), [feed.id], force=True)
+        local_server.add("/flaky.xml", b"gone", status=404)
+        await refresh(lib, Settings(), [feed.id], force=True)
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        manager = await press_for(pilot, "F", FeedsManager)
+        await until(pilot, lambda: "Flux capricieux" in listed(manager))
+        manager.query_one(OptionList).highlighted = listed(manager).index("Flux capricieux")
+        await until(pilot, lambda: "/flaky.xml" in static_text(app, "#feeds-details"))
+        details = static_text(app, "#feeds-details")
+        assert "Failures over 30 days" in details
+        # Both failures, the newest first, each with what the server answered.
+        assert details.index("404") < details.rindex("500")
+        assert details.count(" — ") >= 2

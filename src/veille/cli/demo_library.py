@@ -34,6 +34,7 @@ MOMENTS = {
     "feeds": ("next_retry", "last_fetched", "added"),
     "notes": ("updated",),
     "fetch_log": ("at",),
+    "fetch_errors": ("at",),
 }
 ADDRESSES = {"items": ("url", "canonical_url"), "feeds": ("url",)}
 

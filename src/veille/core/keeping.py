@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from veille.core.errors import NotFound, UsageError
@@ -228,6 +229,14 @@ class Keeping(Home):
         from veille.core.health import feed_health
 
         return feed_health(self.library)
+
+    def feed_errors(self, per_feed: int = 5) -> dict[int, list[tuple[datetime, str]]]:
+        """Each failing feed's error history over 30 days: (when, what was said), newest first,
+        at most `per_feed` each; feeds that never failed are absent."""
+        return {
+            feed_id: [(datetime.fromtimestamp(at, UTC), error) for at, error in errors]
+            for feed_id, errors in self.library.feed_errors(per_feed).items()
+        }
 
     def last_alert(self, name: str) -> dict[str, Any]:
         """What the watch's last alert did: {"at", "items", "error"}, or {} if none went."""

@@ -8,7 +8,8 @@ a thread; what it did, or why it could not, is said on the manager's own status 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -45,8 +46,9 @@ def feed_line(feed: Feed) -> Text:
     return text
 
 
-def feed_details(feed: Feed, lang: str) -> Text:
-    """What the library knows of a feed's health: its address, last answer, failures."""
+def feed_details(feed: Feed, lang: str, errors: Sequence[tuple[datetime, str]] = ()) -> Text:
+    """What the library knows of a feed's health: its address, last answer, failures, and what
+    its latest failed fetches said (`errors`, newest first)."""
     text = literal(feed.url, "dim")
     fetched = long_date(feed.last_fetched, lang) or _("never")
     text.append("\n" + _("Last fetched: {when}").format(when=fetched))
@@ -71,6 +73,11 @@ def feed_details(feed: Feed, lang: str) -> Text:
             )
     else:
         text.append("\n" + _("No error at the last fetch."))
+    if errors:
+        text.append("\n" + _("Failures over 30 days, newest first:"), "dim")
+        for when, error in errors:
+            text.append("\n  ")
+            text.append_text(literal(f"{long_date(when, lang)} — {error}", "dim"))
     return text
 
 
@@ -92,6 +99,7 @@ class FeedsManager(ModalScreen[None]):
         self.veille = veille
         self._main = main  # the main screen, told when the feeds changed
         self.feeds: list[Feed] = []
+        self.errors: dict[int, list[tuple[datetime, str]]] = {}
         self._then: dict[Worker[Any], Callable[[Any], object]] = {}
 
     def compose(self) -> ComposeResult:
@@ -139,7 +147,8 @@ class FeedsManager(ModalScreen[None]):
     # The list -----------------------------------------------------------------------------------
 
     def reload(self, then: Callable[[], object] | None = None) -> None:
-        def shown(feeds: list[Feed]) -> None:
+        def shown(found: tuple[list[Feed], dict[int, list[tuple[datetime, str]]]]) -> None:
+            feeds, self.errors = found
             self.feeds = feeds
             listing = self.query_one(OptionList)
             keep = listing.highlighted
@@ -151,7 +160,8 @@ class FeedsManager(ModalScreen[None]):
             if then is not None:
                 then()
 
-        self._run(_("reading the feeds"), self.veille.feeds, shown)
+        v = self.veille
+        self._run(_("reading the feeds"), lambda: (v.feeds(), v.feed_errors()), shown)
 
     def current(self) -> Feed | None:
         index = self.query_one(OptionList).highlighted
@@ -160,7 +170,8 @@ class FeedsManager(ModalScreen[None]):
     @on(OptionList.OptionHighlighted)
     def _show_details(self) -> None:
         feed = self.current()
-        details = feed_details(feed, self.veille.settings.lang) if feed else Text("")
+        lang = self.veille.settings.lang
+        details = feed_details(feed, lang, self.errors.get(feed.id, ())) if feed else Text("")
         self.query_one("#feeds-details", Static).update(details)
 
     def _changed(self, message: str) -> None:

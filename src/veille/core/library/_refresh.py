@@ -130,7 +130,7 @@ def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | 
             conn, outcome.feed_id, now=now, status=outcome.status, moved_to=outcome.moved_to
         )
         return None
-    note_fetch(conn, outcome.feed_id, now, ok=False, elapsed=outcome.elapsed)
+    note_fetch(conn, outcome.feed_id, now, ok=False, elapsed=outcome.elapsed, error=outcome.error)
     return record_failure(
         conn,
         outcome.feed_id,
@@ -146,17 +146,28 @@ FETCH_LOG_DAYS = 30
 
 
 def note_fetch(
-    conn: sqlite3.Connection, feed_id: int, now: float, *, ok: bool, elapsed: float | None
+    conn: sqlite3.Connection,
+    feed_id: int,
+    now: float,
+    *,
+    ok: bool,
+    elapsed: float | None,
+    error: str = "",
 ) -> None:
-    """One line of the feed's health: when, whether it worked, how long it took."""
+    """One line of the feed's health: when, whether it worked, how long it took, and what a
+    failure said."""
     conn.execute(
         "INSERT INTO fetch_log (feed_id, at, ok, elapsed) VALUES (?, ?, ?, ?)",
         (feed_id, now, int(ok), elapsed),
     )
-    conn.execute(
-        "DELETE FROM fetch_log WHERE feed_id = ? AND at < ?",
-        (feed_id, now - FETCH_LOG_DAYS * 86400),
-    )
+    if not ok and error:
+        conn.execute(
+            "INSERT INTO fetch_errors (feed_id, at, error) VALUES (?, ?, ?)",
+            (feed_id, now, error[:500]),
+        )
+    horizon = now - FETCH_LOG_DAYS * 86400
+    conn.execute("DELETE FROM fetch_log WHERE feed_id = ? AND at < ?", (feed_id, horizon))
+    conn.execute("DELETE FROM fetch_errors WHERE feed_id = ? AND at < ?", (feed_id, horizon))
 
 
 def note_schedule(

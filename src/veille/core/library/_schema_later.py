@@ -190,4 +190,14 @@ LATER_STEPS: list[str] = [
         UPDATE item_totals SET tagged = tagged - 1;
     END;
     """,
+    # 16 → 17: what each failed fetch said, beside `fetch_log`, so that a feed's error history
+    # can be shown (kept as long as the log: 30 days).
+    """
+    CREATE TABLE IF NOT EXISTS fetch_errors (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        at REAL NOT NULL,
+        error TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS fetch_errors_feed ON fetch_errors(feed_id, at);
+    """,
 ]

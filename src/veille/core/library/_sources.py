@@ -61,3 +61,15 @@ def items_since(conn: sqlite3.Connection, since: float) -> dict[int, int]:
             (since,),
         )
     }
+
+
+def recent_errors(conn: sqlite3.Connection, per_feed: int) -> dict[int, list[tuple[float, str]]]:
+    """feed id → its latest failures (time, what was said), newest first, `per_feed` at most."""
+    found: dict[int, list[tuple[float, str]]] = {}
+    for feed_id, at, error in conn.execute(
+        "SELECT feed_id, at, error FROM fetch_errors ORDER BY feed_id, at DESC"
+    ):
+        kept = found.setdefault(int(feed_id), [])
+        if len(kept) < per_feed:
+            kept.append((float(at), str(error)))
+    return found

@@ -126,6 +126,10 @@ class Library:
         """feed id → (fetches, failures, mean seconds per fetch, last published) since `since`."""
         return _sources.health(self.conn, since)
 
+    def feed_errors(self, per_feed: int = 5) -> dict[int, list[tuple[float, str]]]:
+        """feed id → its latest failures over 30 days (unix time, what was said), newest first."""
+        return _sources.recent_errors(self.conn, per_feed)
+
     def items_since(self, since: float) -> dict[int, int]:
         """feed id → items published (or first seen, when undated) since `since`."""
         return _sources.items_since(self.conn, since)
