@@ -321,3 +321,19 @@ def test_empty_selection_gives_valid_documents() -> None:
         assert text or fmt == "ris"  # a RIS file of no reference is empty
     assert json.loads(export_items([], "json", ExportOptions()))["items"] == []
     assert "0 items" in export_items([], "md", ExportOptions())
+
+
+@pytest.mark.parametrize(
+    ("url", "clean"),
+    [
+        ("https://x.fr/a?utm_source=rss&id=4#top", "https://x.fr/a?id=4#top"),
+        ("https://x.fr/a?fbclid=1", "https://x.fr/a"),
+        # A `?` after the `#` is part of the fragment: a page's own route, kept as written.
+        ("https://x.fr/#/page?utm_source=rss", "https://x.fr/#/page?utm_source=rss"),
+        ("https://x.fr/a#frag?x=1", "https://x.fr/a#frag?x=1"),
+    ],
+)
+def test_tracking_parameters_leave_the_query_only(url: str, clean: str) -> None:
+    from veille.core.export.common import tracking_free
+
+    assert tracking_free(url) == clean

@@ -93,7 +93,7 @@ def _notify(watch: WatchSettings, payload: dict[str, Any]) -> str:
     summary = clean_line(f"veille · {watch.name}: {payload['count']} new", 200)
     try:
         subprocess.run(
-            [program, "--app-name=veille", summary, titles],
+            [program, "--app-name=veille", "--", summary, titles],  # a title is never an option
             timeout=ALERT_TIMEOUT,
             capture_output=True,
             check=True,

@@ -165,14 +165,14 @@ _PLAIN_WEB_URL = re.compile(r"(https?)://[A-Za-z0-9.-]+(?:[/?#][!-~]*)?")
 def tracking_free(url: str) -> str:
     """`url` without the parameters that only tell a site where its reader came from (`utm_*`,
     `fbclid`, `xtor`…); every other part is kept exactly as written."""
-    start = url.find("?")
+    # The fragment first: a `?` after the `#` belongs to the fragment, not to the query.
+    hash_at = url.find("#")
+    head, fragment = (url[:hash_at], url[hash_at:]) if hash_at >= 0 else (url, "")
+    start = head.find("?")
     if start < 0:
         return url
-    end = url.find("#", start)
-    fragment = url[end:] if end >= 0 else ""
-    query = url[start + 1 : end] if end >= 0 else url[start + 1 :]
-    kept = [pair for pair in query.split("&") if pair and not _is_tracking(pair)]
-    return url[:start] + ("?" + "&".join(kept) if kept else "") + fragment
+    kept = [pair for pair in head[start + 1 :].split("&") if pair and not _is_tracking(pair)]
+    return head[:start] + ("?" + "&".join(kept) if kept else "") + fragment
 
 
 def _is_tracking(pair: str) -> bool:

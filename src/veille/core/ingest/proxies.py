@@ -20,7 +20,7 @@ import os
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpcore
 import httpx
@@ -181,7 +181,8 @@ def proxy_pool(
 ) -> httpcore.AsyncConnectionPool:
     """The connection pool of one proxy, its connections made through `backend`."""
     parts = urlsplit(proxy)
-    auth = (parts.username or "", parts.password or "") if parts.username else None
+    # As written in the address, percent-encoded: `p%40ss` is the password `p@ss`.
+    auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
     plain = proxy.replace(f"{parts.username}:{parts.password or ''}@", "") if auth else proxy
     if parts.scheme.startswith("socks5"):
         return httpcore.AsyncSOCKSProxy(

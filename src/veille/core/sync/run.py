@@ -87,11 +87,12 @@ def sync_account(
     hook: journal.Hook | None = None,
     client: GReaderClient | None = None,
 ) -> SyncReport:
+    if client is None:
+        check_address(account.endpoint)  # accounts.toml may have been edited by hand
     if dry_run:
         return _dry_run(lib, account, on_progress)
     own = client is None
     if client is None:
-        check_address(account.endpoint)  # accounts.toml may have been edited by hand
         client = GReaderClient(account.endpoint, account.user, account.secret, kind=account.kind)
     ident = account_id(lib.db, account)
     try:
