@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 
+from veille.core.text import clean_line
 from veille.core.translations import _
 from veille.tui.display import literal
 from veille.tui.follow import FEEDS_DELAY
@@ -151,7 +152,8 @@ class Fetcher:
                     seconds=report.prefetch_elapsed,
                 )
                 + "".join(
-                    "\n" + _("{host}: {why}").format(host=host, why=why)
+                    "\n"
+                    + _("{host}: {why}").format(host=clean_line(host), why=clean_line(why, 200))
                     for host, why in list(fetched.unreachable.items())[:3]
                 ),
                 severity="warning",

@@ -83,16 +83,22 @@ class PageFeedDialog(ModalScreen[None]):
         self._show(Content(_("Reading the page…")))
 
         def done(preview: PagePreview) -> None:
+            if not self.is_attached:  # the dialog was closed while the page was read
+                return
             self.previewed = preview
             self._show(preview_lines(preview))
             self.query_one("#page-follow", Button).disabled = not preview.items
 
+        def failed(error: BaseException) -> None:
+            if self.is_attached:
+                self._show(Content(clean_line(self.main.jobs.describe(error), 500)))
+
         self.main.jobs.run(
-            "previewing the page",
+            _("previewing the page"),
             lambda: v.preview_page(url, v.page_recipe(values.pop("item"), **values)),
             group="page-feed",
             then=done,
-            otherwise=lambda error: self._show(Content(self.main.jobs.describe(error))),
+            otherwise=failed,
         )
 
     @on(Button.Pressed, "#page-follow")
@@ -104,10 +110,10 @@ class PageFeedDialog(ModalScreen[None]):
 
         def done(title: str) -> None:
             main.post_message(LibraryChanged(feeds=True))
-            main.notify(_("Following {title}").format(title=title), markup=False)
+            main.notify(_("Following {title}").format(title=clean_line(title)), markup=False)
 
         main.jobs.run(
-            "following the page",
+            _("following the page"),
             lambda: (
                 v.subscribe_page(url, v.page_recipe(values.pop("item"), **values)).display_title
             ),
