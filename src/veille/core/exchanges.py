@@ -90,12 +90,14 @@ class Exchanges(Home):
         (`filter`, reading the feed at `url` on its standard input)."""
         return sourcing.subscribe_command(self, kind, command, url, title=title, folder=folder)
 
-    def import_subscriptions(self, file: Path) -> Imported:
+    def import_subscriptions(self, file: Path, *, allow_commands: bool = False) -> Imported:
         """Subscribe to the feeds of an OPML or newsboat `urls` file, save its query feeds as
-        searches; every line not imported is named in the report."""
+        searches; every line not imported is named in the report. Its command feeds (`exec:`,
+        `filter:`) are subscribed only with `allow_commands`, else listed as refused."""
         from veille.core.importing import import_list
 
-        return import_list(self.library, network.read_subscription_file(file))
+        found = network.read_subscription_file(file)
+        return import_list(self.library, found, allow_commands=allow_commands)
 
     def refresh(
         self,
