@@ -162,16 +162,24 @@ class Exchanges(Home):
         fetches every matching item again."""
         return asyncio.run(network.prefetch(self, query, every, refetch, on_progress))
 
-    def download(self, url: str, folder: Path | None = None) -> Path:
+    def download(
+        self,
+        url: str,
+        folder: Path | None = None,
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Path:
         """Download the attachment at `url` into `folder` (default: the `downloads` setting,
-        else the system's downloads folder) under a name from its address; the file written.
-        Fetched like a page (limits, addresses); DownloadFailed says why not."""
+        else the system's downloads folder), streamed to disk within `download_max_bytes`,
+        under the server's name for it or its address's; the file written. `on_progress`
+        hears (bytes received, bytes announced or 0). Fetched like a page (redirects,
+        addresses); DownloadFailed says why not, and nothing is left behind."""
         from veille.core.downloads import default_folder, download
 
         chosen = folder or (
             Path(self.settings.downloads).expanduser() if self.settings.downloads else None
         )
-        return asyncio.run(download(self, url, chosen or default_folder()))
+        return asyncio.run(download(self, url, chosen or default_folder(), on_progress))
 
     def picture(self, url: str) -> bytes:
         """The picture at `url` (an article's image), from the cache or fetched like a page and
