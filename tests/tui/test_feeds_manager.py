@@ -150,8 +150,11 @@ async def test_an_imported_file_s_commands_come_in_only_on_a_yes(
             with open_library(home.library) as lib:
                 assert {f.url for f in lib.feeds()} >= {"https://a.example/feed"}
                 assert not lib.feed_sources()  # nothing runs before the answer
+            if answered == "y":  # the file changes under the question: only what was shown
+                with urls.open("a", encoding="utf-8") as more:
+                    more.write('"exec:touch /tmp/slipped-in"\n')
             await pilot.press(answered)
             await until(pilot, lambda: isinstance(app.screen, FeedsManager))
         await until(pilot, lambda: "Imported 1 command feed." in static_text(app, "#feeds-status"))
     with open_library(home.library) as lib:
-        assert [kind for kind, _spec in lib.feed_sources().values()] == ["exec"]
+        assert list(lib.feed_sources().values()) == [("exec", "touch /tmp/nowhere")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,10 +90,13 @@ class Exchanges(Home):
         (`filter`, reading the feed at `url` on its standard input)."""
         return sourcing.subscribe_command(self, kind, command, url, title=title, folder=folder)
 
-    def import_subscriptions(self, file: Path, *, allow_commands: bool = False) -> Imported:
+    def import_subscriptions(
+        self, file: Path, *, allow_commands: bool | Collection[str] = False
+    ) -> Imported:
         """Subscribe to the feeds of an OPML or newsboat `urls` file, save its query feeds as
         searches; every line not imported is named in the report. Its command feeds (`exec:`,
-        `filter:`) are subscribed only with `allow_commands`, else listed as refused."""
+        `filter:`) are subscribed only with `allow_commands` (True, or the ones named as
+        `Imported.refused_commands` names them), else listed as refused."""
         from veille.core.importing import import_list
 
         found = network.read_subscription_file(file)

@@ -9,6 +9,7 @@ anyone: its `exec:` and `filter:` lines become feeds only when the user asks for
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from veille.core.errors import VeilleError
@@ -22,8 +23,10 @@ if TYPE_CHECKING:
 
 
 def import_list(
-    library: Library, found: SubscriptionList, *, allow_commands: bool = False
+    library: Library, found: SubscriptionList, *, allow_commands: bool | Collection[str] = False
 ) -> Imported:
+    """Import `found`; its command feeds only with `allow_commands`: True for all of them, or
+    those named as the report names refused ones (what the user was shown and said yes to)."""
     added, known = library.add_feeds(found.feeds)
     report = Imported(added=added, known=known, skipped=list(found.skipped))
     taken = {s.name.casefold() for s in library.saved_searches()}
@@ -47,8 +50,9 @@ def import_list(
         if address in subscribed:
             report.known += 1
             continue
-        if not allow_commands:
-            report.refused_commands.append(clean_line(redact_url(address), 500))
+        told = clean_line(redact_url(address), 500)
+        if allow_commands is not True and (allow_commands is False or told not in allow_commands):
+            report.refused_commands.append(told)
             continue
         feed = library.add_feed(address, title=command.title, folder=command.folder)
         spec = (

@@ -243,15 +243,15 @@ class FeedsManager(ModalScreen[None]):
                     "computer at every refresh: {commands}",
                     len(refused),
                 ).format(n=len(refused), commands=" · ".join(refused))
-                self.app.push_screen(Confirm(question), lambda yes: commands(file, yes))
+                self.app.push_screen(Confirm(question), lambda yes: commands(file, refused, yes))
 
             return told
 
-        def commands(file: Path, yes: bool | None) -> None:
-            if yes:
+        def commands(file: Path, shown: list[str], yes: bool | None) -> None:
+            if yes:  # those shown, and only those: the file may have changed since
                 self._run(
                     _("importing"),
-                    lambda: self.veille.import_subscriptions(file, allow_commands=True),
+                    lambda: self.veille.import_subscriptions(file, allow_commands=shown),
                     lambda done: self._changed(
                         ngettext(
                             "Imported {n} command feed.", "Imported {n} command feeds.",
