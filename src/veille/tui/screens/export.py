@@ -195,6 +195,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         self.app.call_from_thread(self._restore, last if isinstance(last, dict) else {})
 
     def _restore(self, last: dict[str, object]) -> None:
+        if not self.is_attached:
+            return  # closed before the library answered
         profile = last.get("profile")
         if isinstance(profile, str) and profile in self.profiles:
             self.query_one("#export-profile", Select).value = profile
