@@ -153,10 +153,40 @@ def test_a_newsboat_exec_line_becomes_a_command_feed(
     command = script(tmp_path, "flux", f"print({FEED!r})")
     urls = tmp_path / "urls"
     urls.write_text(f'"exec:{command}" "scripts" "~Par script"\n', encoding="utf-8")
-    _, out = veille(capsys, "import", str(urls), "--json")
+    _, out = veille(capsys, "import", "--allow-commands", str(urls), "--json")
     assert json.loads(out)["commands"] == [f"exec:{command}"]
     assert veille(capsys, "refresh")[0] == 0
     [feed] = feeds(capsys)
     assert feed["title"] == "Par script" and feed["folder"] == "scripts"
     _status, out = veille(capsys, "items", "--json")
     assert [i["title"] for i in json.loads(out)] == ["Sortie du script"]
+
+
+def test_an_imported_file_runs_none_of_its_commands_unless_asked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, local_server: LocalServer
+) -> None:
+    local_server.add("/f.xml", FEED.encode())
+    marker = tmp_path / "ran"
+    urls = tmp_path / "urls"
+    urls.write_text(
+        f"{local_server.url('/f.xml')}\n"
+        f'"exec:touch {marker}" "scripts"\n'
+        f'"filter:touch {marker}:{local_server.url("/f.xml")}"\n',
+        encoding="utf-8",
+    )
+    status, out = veille(capsys, "import", str(urls))
+    assert status == 0, out
+    assert "imported 1 feeds" in out
+    assert "2 command feeds not imported: they would run commands on this computer" in out
+    assert f"  exec:touch {marker}\n" in out
+    assert f"  filter:touch {marker}:{local_server.url('/f.xml')}\n" in out
+    assert "import it again with --allow-commands" in out
+    assert veille(capsys, "refresh")[0] == 0
+    assert not marker.exists()
+    assert [f["url"] for f in feeds(capsys)] == [local_server.url("/f.xml")]
+    # Asked for by name, they come in, and run.
+    _, out = veille(capsys, "import", "--allow-commands", str(urls), "--json")
+    report = json.loads(out)
+    assert report["refused_commands"] == [] and len(report["commands"]) == 2
+    assert veille(capsys, "refresh")[0] == 0
+    assert marker.exists()

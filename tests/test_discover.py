@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.httpserver import LocalServer
-from veille.core.ingest.discover import Candidate, DiscoveryError, discover, feed_title, sniff_feed
+from tests.httpserver import LocalServer, Request, Response
+from veille.core.ingest.discover import (
+    PROBES_AT_ONCE,
+    Candidate,
+    DiscoveryError,
+    discover,
+    feed_title,
+    guessed_places,
+    sniff_feed,
+)
 from veille.core.ingest.fetch import Fetcher, FetchLimits
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -175,7 +186,43 @@ async def test_feeds_below_the_page_path_are_tried(srv: LocalServer, fetcher: Fe
     found = await discover(fetcher, srv.url("/blog/2026/billet.html"))
     assert [c.url for c in found] == [srv.url("/blog/feed.xml")]
     asked = {r.path for r in srv.requests}
-    assert {"/blog/2026/feed", "/blog/rss.xml", "/feed"} <= asked
+    assert {"/blog/2026/feed", "/blog/rss.xml"} <= asked
+    assert "/feed" not in asked  # found in /blog/: the root is not asked
+
+
+async def test_a_site_is_asked_a_few_addresses_at_a_time_until_a_place_has_feeds(
+    srv: LocalServer,
+) -> None:
+    lock = threading.Lock()
+    now = [0, 0]  # in flight, most at once
+
+    def slow(answer: Response) -> Callable[[Request], Response]:
+        def route(_request: Request) -> Response:
+            with lock:
+                now[0] += 1
+                now[1] = max(now)
+            time.sleep(0.05)
+            with lock:
+                now[0] -= 1
+            return answer
+
+        return route
+
+    srv.add("/a/b/c/post.html", "<html><body>Texte</body></html>", content_type="text/html")
+    for place in guessed_places(srv.url("/a/b/c/post.html")):
+        for address in place:
+            srv.handle(urlsplit(address).path, slow(Response(404, b"no")))
+    srv.handle("/a/b/feed.xml", slow(Response(200, RSS)))
+    srv.handle("/a/b/atom.xml", slow(Response(200, ATOM)))
+    # Limits that would let a refresh open sixteen connections to the host.
+    limits = FetchLimits(concurrency=32, per_host=16, total_timeout=5)
+    async with Fetcher(limits) as fetcher:
+        found = await discover(fetcher, srv.url("/a/b/c/post.html"))
+    assert [c.url for c in found] == [srv.url("/a/b/atom.xml"), srv.url("/a/b/feed.xml")]
+    assert now[1] <= PROBES_AT_ONCE
+    asked = {r.path for r in srv.requests}
+    assert {"/a/b/c/feed", "/a/b/rss"} <= asked
+    assert not {"/a/feed", "/feed", "/feeds/posts/default"} & asked
 
 
 async def test_the_page_links_to_its_feed_with_an_anchor(

@@ -52,7 +52,7 @@ def test_a_newsboat_urls_file_keeps_titles_tags_and_queries(
     assert "imported 2 feeds" in out
     assert "saved searches: Non lus" in out
     assert "line 4: query:Compliqué" in out  # a query veille cannot say: named, with its line
-    assert "command feeds: exec:~/bin/flux.sh" in out
+    assert "1 command feed not imported" in out and "  exec:~/bin/flux.sh" in out
     assert f"line 6: {local_server.url('/b.xml')} (listed earlier in the file)" in out
     assert veille(capsys, "refresh")[0] == 0
     titles = {f["url"]: f["title"] for f in feeds_json(capsys)}

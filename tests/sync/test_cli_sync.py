@@ -85,3 +85,33 @@ def test_a_password_command_is_run_at_each_sync(
         status, out, _ = run(capsys, monkeypatch, "sync", "status")
         assert "tags stay local" in out
         assert run(capsys, monkeypatch, "sync", "mf")[0] == 0
+
+
+def test_a_password_command_is_split_and_run_as_a_command_feed_s(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    me = tmp_path / "me"
+    (me / "bin").mkdir(parents=True)
+    helper = me / "bin" / "pw"
+    helper.write_text("#!/bin/sh\necho secret-pw\n", encoding="utf-8")
+    helper.chmod(0o700)
+    monkeypatch.setenv("HOME", str(me))
+    leaky = (f"{sys.executable} -c \"import sys; print('hunter2'); "
+             "sys.stderr.write('hunter2'); sys.exit(3)\"")  # fmt: skip
+    with serve("miniflux") as (_fake, endpoint):
+        # `~` is expanded as in a command feed's command line.
+        status, _, err = run(capsys, monkeypatch, "account", "add", "mf", "--kind", "miniflux",
+                             "--url", endpoint + "/v1", "--user", "alice",
+                             "--password-command", "~/bin/pw")  # fmt: skip
+        assert status == 0, err
+        assert run(capsys, monkeypatch, "sync", "mf")[0] == 0
+        # A failure says which program failed and how, never what it printed or said.
+        status, out, err = run(capsys, monkeypatch, "account", "add", "bad", "--kind",
+                               "miniflux", "--url", endpoint + "/v1", "--user", "alice",
+                               "--password-command", leaky)  # fmt: skip
+    assert status == 1
+    name = Path(sys.executable).name
+    assert f"the password command of account bad failed: {name} failed (exit status 3)" in err
+    assert "hunter2" not in out + err

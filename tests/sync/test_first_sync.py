@@ -39,3 +39,23 @@ def test_a_first_sync_merges_both_sides_losing_nothing(
     assert veille.library.feeds()[0].folder == "Presse"
     again = veille.sync()[0]
     assert not again.pushed and not again.pulled.get("read")
+
+
+def test_a_server_feed_links_to_the_local_feed_of_the_same_address_case_and_all(
+    veille: Veille, server: tuple[FakeReader, str]
+) -> None:
+    fake, _ = server
+    fake.add_feed("HTTPS://News.Example.ORG:443/Feed/", "Upper", folder="Presse")
+    fake.add_feed("https://news.example.org/x", "Script's", folder="Scripts")
+    upper = veille.subscribe("https://news.example.org/Feed")
+    lower = veille.subscribe("https://news.example.org/feed")
+    command = veille.subscribe_command("exec", "curl -s https://news.example.org/x")
+    veille.sync()
+    feeds = {f.url: f for f in veille.library.feeds()}
+    # Paths are case-sensitive: /Feed is the server's feed, /feed another one.
+    assert feeds[upper.url].folder == "Presse"
+    assert feeds[lower.url].folder == ""
+    # A command that names a web address is not that feed: the server's comes as its own.
+    assert feeds[command.url].folder == ""
+    assert feeds["https://news.example.org/x"].folder == "Scripts"
+    assert len(feeds) == 4

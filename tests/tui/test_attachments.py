@@ -100,3 +100,39 @@ async def test_d_downloads_the_chosen_attachment_into_the_downloads_folder(
         await until(pilot, lambda: "was not downloaded" in notices(app))
         assert "404" in notices(app)
         assert len(list(folder.iterdir())) == 3
+
+
+async def test_a_download_shows_its_progress_on_the_status_line(
+    app_factory: Factory, home: Paths, local_server: LocalServer, tmp_path: Path
+) -> None:
+    from textual.widgets import Static
+
+    from tests.httpserver import Response
+
+    feed_id = _podcast(home, local_server)
+    chunk = b"z" * (256 * 1024)
+    local_server.handle(
+        "/media/%C3%A9pisode%2012.mp3",
+        lambda _r: Response(
+            200,
+            stream=[chunk] * 12,
+            headers={"Content-Length": str(12 * len(chunk))},
+            chunk_delay=0.15,
+            content_type="audio/mpeg",
+        ),
+    )
+    folder = tmp_path / "out"
+    app = app_factory(Settings(lang="en", downloads=str(folder)))
+
+    def status() -> str:
+        return str(app.main.query_one("#status-offline", Static).render())
+
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await _open_links(app, pilot, feed_id)
+        await press_for(pilot, "l", LinkList)
+        await pilot.press("j", "d")
+        await until(pilot, lambda: "of 3.0 MiB" in status(), timeout=10)
+        assert status().startswith(" downloading: ")
+        await until(pilot, lambda: "Downloaded to" in notices(app), timeout=15)
+        await until(pilot, lambda: "downloading" not in status())
+    assert (folder / "épisode 12.mp3").stat().st_size == 12 * len(chunk)

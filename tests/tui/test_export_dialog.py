@@ -172,3 +172,41 @@ from = "veille@example.fr"
         assert message.get_body(("html",)) is not None
     finally:
         controller.stop()
+
+
+async def test_options_changed_quickly_show_the_preview_of_the_last_choice(
+    app_factory: Factory,
+) -> None:
+    import threading
+    from dataclasses import dataclass, field
+
+    from veille.tui.screens.export import ExportSelection
+
+    @dataclass(frozen=True)
+    class SlowFirst(ExportSelection):
+        """A selection whose first reading is slow, as on a loaded machine or a big library:
+        the preview asked first ends after the ones asked later."""
+
+        first: threading.Event = field(default_factory=threading.Event)
+
+        def item_ids(self) -> list[int]:
+            if not self.first.is_set():
+                self.first.set()
+                threading.Event().wait(1.0)
+            return super().item_ids()
+
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        selection = SlowFirst(app.main.veille, description="all")
+        dialog = ExportDialog(selection, lang="en")
+        app.push_screen(dialog)
+        await until(pilot, lambda: isinstance(app.screen, ExportDialog))
+        await until(pilot, selection.first.is_set)
+        for fmt in ("json", "atom", "csv"):
+            dialog.query_one("#export-format", Select).value = fmt
+            await pilot.pause()
+        await until(pilot, lambda: _preview(app).startswith('"id","date",'), timeout=10)
+        await pilot.pause(1.5)  # the first, slow preview (Markdown) has ended by now
+        assert _preview(app).startswith('"id","date",')
+        assert dialog.query_one("#export-path", Input).value.endswith(".csv")

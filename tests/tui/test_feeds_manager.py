@@ -4,6 +4,7 @@ after asking, retry now, and what went wrong with a feed — through the front d
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList
@@ -122,3 +123,38 @@ async def test_a_failing_feed_shows_what_its_last_failures_said(
         # Both failures, the newest first, each with what the server answered.
         assert details.index("404") < details.rindex("500")
         assert details.count(" — ") >= 2
+
+
+async def test_an_imported_file_s_commands_come_in_only_on_a_yes(
+    app_factory: Factory, home: Paths, tmp_path: Path
+) -> None:
+    urls = tmp_path / "urls"
+    urls.write_text(
+        'https://a.example/feed "presse"\n"exec:touch /tmp/nowhere" "scripts"\n', encoding="utf-8"
+    )
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        manager = await press_for(pilot, "F", FeedsManager)
+        await until(pilot, lambda: manager.feeds)
+        for answered in ("n", "y"):
+            ask = await press_for(pilot, "i", Ask)
+            ask.query_one(Input).value = str(urls)
+            await pilot.press("enter")
+            await until(pilot, lambda: "command feed" in screen_text(app), timeout=10)
+            assert "Also import its command feed? It would run this command" in screen_text(app)
+            assert isinstance(app.screen, Confirm)
+            assert app.screen.question.endswith(
+                "on this computer at every refresh: exec:touch /tmp/nowhere"
+            )
+            with open_library(home.library) as lib:
+                assert {f.url for f in lib.feeds()} >= {"https://a.example/feed"}
+                assert not lib.feed_sources()  # nothing runs before the answer
+            if answered == "y":  # the file changes under the question: only what was shown
+                with urls.open("a", encoding="utf-8") as more:
+                    more.write('"exec:touch /tmp/slipped-in"\n')
+            await pilot.press(answered)
+            await until(pilot, lambda: isinstance(app.screen, FeedsManager))
+        await until(pilot, lambda: "Imported 1 command feed." in static_text(app, "#feeds-status"))
+    with open_library(home.library) as lib:
+        assert list(lib.feed_sources().values()) == [("exec", "touch /tmp/nowhere")]

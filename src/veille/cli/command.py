@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from veille.cli.demo_server import DemoServer
 from veille.cli import (
     commands_actions,
+    commands_download,
     commands_export,
     commands_feeds,
     commands_fulltext,
@@ -55,6 +56,7 @@ MODULES = [
     commands_library,
     commands_sync,
     commands_sources,
+    commands_download,
 ]
 
 DESCRIPTION = N_("""\

@@ -10,7 +10,7 @@ from veille.cli.arguments import count
 from veille.cli.context import CommandError, Context
 from veille.core.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
 from veille.core.redact import redact_url
-from veille.core.translations import _
+from veille.core.translations import _, ngettext
 
 if TYPE_CHECKING:
     from veille.core import EffectivePolicy, FeedHealth
@@ -48,6 +48,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true", help="print the import's report as JSON")
+    p.add_argument(
+        "--allow-commands",
+        action="store_true",
+        help=_(
+            "also import the file's command feeds (exec:, filter:), which run their commands on this computer at every refresh"
+        ),
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export-opml", help=_("write your subscriptions as OPML 2.0"))
@@ -120,12 +127,13 @@ def cmd_remove(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
-    done = ctx.veille.import_subscriptions(args.file)
+    done = ctx.veille.import_subscriptions(args.file, allow_commands=args.allow_commands)
     skipped = [{"where": w, "what": what, "why": why} for w, what, why in done.skipped]
     if args.json:
         ctx.print_json(
             {"added": done.added, "known": done.known, "searches": done.searches,
-             "commands": done.commands, "skipped": skipped}
+             "commands": done.commands, "refused_commands": done.refused_commands,
+             "skipped": skipped}
         )  # fmt: skip
         return 0
     ctx.print(
@@ -144,7 +152,23 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
                 where=where, what=line["what"], why=line["why"]
             )
         )
+    _tell_refused_commands(ctx, done.refused_commands)
     return 0
+
+
+def _tell_refused_commands(ctx: Context, refused: list[str]) -> None:
+    if not refused:
+        return
+    ctx.print(
+        ngettext(
+            "{n} command feed not imported: it would run a command on this computer at every refresh:",
+            "{n} command feeds not imported: they would run commands on this computer at every refresh:",
+            len(refused),
+        ).format(n=len(refused))
+    )
+    for command in refused:
+        ctx.print(f"  {command}")
+    ctx.print(_("If you trust this file, import it again with --allow-commands."))
 
 
 def cmd_export_opml(ctx: Context, args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ cluster_mark_read = true    # reading one source of a story marks the others rea
 reading_width = 72          # columns the article's text is wrapped to at most
 images = true               # pictures in the reader, fetched like pages; false: [image] only
 # downloads = "~/Downloads" # where attachments go (d in the link list); unset: the system's
+download_max_bytes = 2147483648  # largest attachment downloaded (2 GiB)
 
 [refresh]
 concurrency = 16            # feeds fetched at once

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,12 +90,17 @@ class Exchanges(Home):
         (`filter`, reading the feed at `url` on its standard input)."""
         return sourcing.subscribe_command(self, kind, command, url, title=title, folder=folder)
 
-    def import_subscriptions(self, file: Path) -> Imported:
+    def import_subscriptions(
+        self, file: Path, *, allow_commands: bool | Collection[str] = False
+    ) -> Imported:
         """Subscribe to the feeds of an OPML or newsboat `urls` file, save its query feeds as
-        searches; every line not imported is named in the report."""
+        searches; every line not imported is named in the report. Its command feeds (`exec:`,
+        `filter:`) are subscribed only with `allow_commands` (True, or the ones named as
+        `Imported.refused_commands` names them), else listed as refused."""
         from veille.core.importing import import_list
 
-        return import_list(self.library, network.read_subscription_file(file))
+        found = network.read_subscription_file(file)
+        return import_list(self.library, found, allow_commands=allow_commands)
 
     def refresh(
         self,
@@ -160,16 +165,24 @@ class Exchanges(Home):
         fetches every matching item again."""
         return asyncio.run(network.prefetch(self, query, every, refetch, on_progress))
 
-    def download(self, url: str, folder: Path | None = None) -> Path:
+    def download(
+        self,
+        url: str,
+        folder: Path | None = None,
+        *,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Path:
         """Download the attachment at `url` into `folder` (default: the `downloads` setting,
-        else the system's downloads folder) under a name from its address; the file written.
-        Fetched like a page (limits, addresses); DownloadFailed says why not."""
+        else the system's downloads folder), streamed to disk within `download_max_bytes`,
+        under the server's name for it or its address's; the file written. `on_progress`
+        hears (bytes received, bytes announced or 0). Fetched like a page (redirects,
+        addresses); DownloadFailed says why not, and nothing is left behind."""
         from veille.core.downloads import default_folder, download
 
         chosen = folder or (
             Path(self.settings.downloads).expanduser() if self.settings.downloads else None
         )
-        return asyncio.run(download(self, url, chosen or default_folder()))
+        return asyncio.run(download(self, url, chosen or default_folder(), on_progress))
 
     def picture(self, url: str) -> bytes:
         """The picture at `url` (an article's image), from the cache or fetched like a page and

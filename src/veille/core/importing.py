@@ -2,21 +2,31 @@
 
 Reading the file (`veille.core.ingest.opml`) says what each line is; this says what became of
 it. Every line ends up imported or named in the report with the reason, never dropped unsaid.
+A command feed runs its command on this computer at every refresh, and a file may come from
+anyone: its `exec:` and `filter:` lines become feeds only when the user asks for them by name
+(`allow_commands`); otherwise they are listed as refused, each with its command.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from veille.core.errors import VeilleError
 from veille.core.outcomes import Imported
+from veille.core.redact import redact_url
+from veille.core.text import clean_line
 
 if TYPE_CHECKING:
     from veille.core.ingest.opml import SubscriptionList
     from veille.core.library import Library
 
 
-def import_list(library: Library, found: SubscriptionList) -> Imported:
+def import_list(
+    library: Library, found: SubscriptionList, *, allow_commands: bool | Collection[str] = False
+) -> Imported:
+    """Import `found`; its command feeds only with `allow_commands`: True for all of them, or
+    those named as the report names refused ones (what the user was shown and said yes to)."""
     added, known = library.add_feeds(found.feeds)
     report = Imported(added=added, known=known, skipped=list(found.skipped))
     taken = {s.name.casefold() for s in library.saved_searches()}
@@ -39,6 +49,10 @@ def import_list(library: Library, found: SubscriptionList) -> Imported:
         address = shown if command.kind == "exec" else f"{shown}:{command.url}"
         if address in subscribed:
             report.known += 1
+            continue
+        told = clean_line(redact_url(address), 500)
+        if allow_commands is not True and (allow_commands is False or told not in allow_commands):
+            report.refused_commands.append(told)
             continue
         feed = library.add_feed(address, title=command.title, folder=command.folder)
         spec = (

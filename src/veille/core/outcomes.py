@@ -97,13 +97,15 @@ class Restored:
 class Imported:
     """What an import of a subscription file did, line by line: nothing is left out unsaid.
 
-    `skipped` holds (where in the file, what, why) for each line or outline not imported.
+    `skipped` holds (where in the file, what, why) for each line or outline not imported;
+    `refused_commands` the command feeds left out because commands were not allowed.
     """
 
     added: int = 0
     known: int = 0  # feeds already subscribed to
     searches: list[str] = field(default_factory=list)  # saved searches made of query feeds
     commands: list[str] = field(default_factory=list)  # command feeds subscribed to
+    refused_commands: list[str] = field(default_factory=list)  # as the file wrote them
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
 
 

@@ -208,6 +208,8 @@ class Settings:
     downloads: str = ""
     """Folder attachments are downloaded to (`~` allowed); empty is the system's downloads
     folder."""
+    download_max_bytes: int = 2 * 1024 * 1024 * 1024
+    """Largest attachment downloaded, in bytes (2 GiB): an episode or a video, not a page."""
     images: bool = True
     """Show articles' pictures in the reader (fetched like pages, kept in the cache)."""
     reading_width: int = 72
@@ -255,6 +257,7 @@ def parse_settings(text: str) -> Settings:
     settings.cluster_mark_read = top.take("cluster_mark_read", bool, settings.cluster_mark_read)
     settings.reading_width = top.positive("reading_width", settings.reading_width)
     settings.downloads = top.take("downloads", str, settings.downloads)
+    settings.download_max_bytes = top.positive("download_max_bytes", settings.download_max_bytes)
     settings.images = top.take("images", bool, settings.images)
 
     refresh = _Reader(text, top.take("refresh", dict, {}), "refresh.")

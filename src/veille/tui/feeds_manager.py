@@ -30,7 +30,7 @@ from veille.tui.messages import LibraryChanged
 from veille.tui.prompts import Ask, Choose, Confirm
 
 if TYPE_CHECKING:
-    from veille.core import Feed, Veille
+    from veille.core import Feed, Imported, Veille
 
 
 def feed_line(feed: Feed) -> Text:
@@ -210,19 +210,57 @@ class FeedsManager(ModalScreen[None]):
         self.app.push_screen(Ask(_("Add a feed: its address, or a site's"), "https://"), typed)
 
     def action_import_opml(self) -> None:
+        # A file's command feeds would run its commands at every refresh: they are left out,
+        # then offered by name, and come in only on a yes.
         def typed(path: str | None) -> None:
             if path:
+                file = Path(path).expanduser()
                 self._run(
-                    _("importing"),
-                    lambda: self.veille.import_subscriptions(Path(path).expanduser()),
-                    lambda counts: self._changed(
-                        _("Imported {new} feeds ({known} already there).").format(
-                            new=counts[0], known=counts[1]
-                        )
-                    ),
+                    _("importing"), lambda: self.veille.import_subscriptions(file), imported(file)
                 )
 
-        self.app.push_screen(Ask(_("Import the feeds of an OPML file"), "~/"), typed)
+        def imported(file: Path) -> Callable[[Imported], None]:
+            def told(done: Imported) -> None:
+                said = _("Imported {new} feeds ({known} already there).").format(
+                    new=done.added, known=done.known
+                )
+                refused = done.refused_commands
+                if not refused:
+                    self._changed(said)
+                    return
+                self._changed(
+                    said
+                    + " "
+                    + ngettext(
+                        "{n} command feed not imported.", "{n} command feeds not imported.",
+                        len(refused),
+                    ).format(n=len(refused))
+                )  # fmt: skip
+                question = ngettext(
+                    "Also import its command feed? It would run this command on this computer "
+                    "at every refresh: {commands}",
+                    "Also import its {n} command feeds? They would run these commands on this "
+                    "computer at every refresh: {commands}",
+                    len(refused),
+                ).format(n=len(refused), commands=" · ".join(refused))
+                self.app.push_screen(Confirm(question), lambda yes: commands(file, refused, yes))
+
+            return told
+
+        def commands(file: Path, shown: list[str], yes: bool | None) -> None:
+            if yes:  # those shown, and only those: the file may have changed since
+                self._run(
+                    _("importing"),
+                    lambda: self.veille.import_subscriptions(file, allow_commands=shown),
+                    lambda done: self._changed(
+                        ngettext(
+                            "Imported {n} command feed.", "Imported {n} command feeds.",
+                            len(done.commands),
+                        ).format(n=len(done.commands))
+                    ),
+                )  # fmt: skip
+
+        self.app.push_screen(Ask(_("Import the feeds of an OPML or newsboat file"), "~/"), typed)
 
     def action_rename(self) -> None:
         feed = self.current()

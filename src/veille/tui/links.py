@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from veille.core.text import clean_line
 from veille.core.translations import _
 from veille.tui.display import checked_link
+from veille.tui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
@@ -69,7 +70,18 @@ def download_link(screen: MainScreen, url: str) -> None:
     def done(path: Path) -> None:
         screen.notify(_("Downloaded to {path}").format(path=clean_line(str(path))), markup=False)
 
-    screen.jobs.run(_("downloading"), lambda: v.download(safe), group="download", then=done)
+    bar = screen.status_bar
+
+    def told(received: int, total: int) -> None:
+        bar.post_message(StatusBar.Downloading(received, total))
+
+    def call() -> Path:
+        try:
+            return v.download(safe, on_progress=told)
+        finally:
+            bar.post_message(StatusBar.Downloading(0, 0, over=True))
+
+    screen.jobs.run(_("downloading"), call, group="download", then=done)
 
 
 def copy_link(screen: MainScreen, url: str) -> None:

@@ -8,10 +8,18 @@ stops the read before the first byte.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+
 import httpx
 
 from veille.core.ingest.decode import DecodeError, Decoder, decoder_for
 from veille.core.ingest.failures import FetchFailure, human_size
+
+BodyReader = Callable[[httpx.Response], Awaitable[bytes]]
+body_reader: ContextVar[BodyReader | None] = ContextVar("body_reader", default=None)
+"""Who reads a successful answer's body in this task instead of `read_body`: a download
+streams it to a file, through the same redirects and address checks as any page."""
 
 
 async def read_body(response: httpx.Response, limit: int) -> bytes:

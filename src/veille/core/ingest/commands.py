@@ -40,12 +40,21 @@ def command_argv(command: str) -> list[str]:
 
 
 async def run_command(
-    command: str, *, stdin: bytes | None = None, timeout: float, max_bytes: int
+    command: str,
+    *,
+    stdin: bytes | None = None,
+    timeout: float,
+    max_bytes: int,
+    private: bool = False,
 ) -> bytes:
-    """What `command` prints, given `stdin`; raises CommandFailed in plain words."""
+    """What `command` prints, given `stdin`; raises CommandFailed in plain words.
+
+    A `private` command prints a secret (a password command): it is named by its program
+    alone and its standard error is not told, since either may hold what it guards."""
     argv = command_argv(command)
     # Named by its program and first argument: `python flux.py`, not the interpreter alone.
-    name = " ".join(os.path.basename(a) for a in argv[:2] if a and not a.startswith("-"))
+    shown = argv[:1] if private else argv[:2]
+    name = " ".join(os.path.basename(a) for a in shown if a and not a.startswith("-"))
     try:
         process = await asyncio.create_subprocess_exec(
             *argv,
@@ -99,7 +108,7 @@ async def run_command(
             with contextlib.suppress(Exception):
                 await process.wait()
     if status != 0:
-        said = clean_line(errors.decode("utf-8", "replace"), MAX_ERROR)
+        said = "" if private else clean_line(errors.decode("utf-8", "replace"), MAX_ERROR)
         how = f"exit status {status}" if status > 0 else f"signal {-status}"
         raise CommandFailed(f"{name} failed ({how})" + (f": {said}" if said else ""))
     return out

@@ -5,6 +5,11 @@ the address is a feed it is used as is; otherwise the page's `<link rel="alterna
 where its feeds are; failing that, the addresses most blog engines use (`/feed`, `/rss.xml`, …)
 are tried and kept only if what comes back really is a feed. Checking by content rather than by
 Content-Type matters: servers label feeds `text/html` and answer missing pages with a 200.
+
+Those tries go by places, nearest first: the page's own feed-like links, then the usual names in
+the page's folder, in each folder above it, at the root. A few are asked at a time, whatever the
+refresh's limits allow, and the first place that holds a feed ends the search: a site is not
+asked forty addresses to find what the first few said.
 """
 
 from __future__ import annotations
@@ -178,24 +183,30 @@ def _anchor_links(root: Any, base: str) -> list[str]:
     return found
 
 
-def guessed_addresses(page: str) -> list[str]:
-    """Where feeds usually are for `page`: the usual names below the page's own path and each
-    folder above it (a blog under `/blog/` has its feed at `/blog/feed`), then at the root."""
+def guessed_places(page: str) -> list[list[str]]:
+    """Where feeds usually are for `page`, by place: the usual names below the page's own path,
+    then each folder above it (a blog under `/blog/` has its feed at `/blog/feed`), then the
+    root."""
     parts = urlsplit(page)
     origin = f"{parts.scheme}://{parts.netloc}"
     steps = [s for s in parts.path.split("/") if s]
     if steps and "." in steps[-1]:
         steps = steps[:-1]  # `/blog/post.html` lives in `/blog/`
     folders = ["/" + "/".join(steps[:n]) for n in range(min(len(steps), 3), 0, -1)]
-    found: list[str] = []
+    places: list[list[str]] = []
     for folder in [*folders, ""]:
-        for path in COMMON_PATHS:
-            if folder and path == "/feeds/posts/default":
-                continue  # Blogger's, at the root only
-            url = origin + folder + path
-            if url not in found:
-                found.append(url)
-    return found
+        place = [
+            origin + folder + path
+            for path in COMMON_PATHS
+            if not (folder and path == "/feeds/posts/default")  # Blogger's, at the root only
+        ]
+        places.append(place)
+    return places
+
+
+def guessed_addresses(page: str) -> list[str]:
+    """Every address `guessed_places` names, nearest first."""
+    return list(dict.fromkeys(url for place in guessed_places(page) for url in place))
 
 
 def _page_links(root: Any, base: str) -> list[Candidate]:
@@ -235,6 +246,39 @@ async def _probe(fetcher: Fetcher, url: str, typed: str) -> tuple[Candidate, str
     return Candidate(where, feed_title(result.body, kind), kind), result.final_url
 
 
+PROBES_AT_ONCE = 4  # addresses asked at once while looking for a site's feeds
+
+
+async def _first_place_with_feeds(
+    fetcher: Fetcher, places: list[list[str]], typed: str
+) -> list[Candidate]:
+    """The feeds of the first place that has any, each address asked once, a few at a time;
+    in the order of the addresses, whichever answers first."""
+    gate = asyncio.Semaphore(PROBES_AT_ONCE)
+    asked: set[str] = set()
+
+    async def probe(address: str) -> tuple[Candidate, str] | None:
+        async with gate:
+            return await _probe(fetcher, address, typed)
+
+    for place in places:
+        tries = [a for a in dict.fromkeys(place) if a not in asked]
+        asked.update(tries)
+        found: list[Candidate] = []
+        seen: set[str] = set()
+        for answer in await asyncio.gather(*(probe(address) for address in tries)):
+            if answer is None:
+                continue
+            candidate, final = answer
+            if final in seen or candidate.url in seen:
+                continue  # `/feed` and `/feed/` are often the same feed
+            seen.update((final, candidate.url))
+            found.append(candidate)
+        if found:
+            return found
+    return []
+
+
 def _normalise(url: str) -> str:
     url = url.strip()
     if "://" not in url and not url.startswith(("file:", "/")):
@@ -272,20 +316,8 @@ async def discover(fetcher: Fetcher, url: str) -> list[Candidate]:
     if urlsplit(where).scheme not in ("http", "https"):
         raise DiscoveryError(_("no feed found in {shown}").format(shown=shown))
     # The page's own links to feeds first, then the usual addresses near it.
-    tries = list(
-        dict.fromkeys([*(_anchor_links(*page) if page else []), *guessed_addresses(where)])
-    )
-    probes = await asyncio.gather(*(_probe(fetcher, address, url) for address in tries))
-    found: list[Candidate] = []
-    seen: set[str] = set()
-    for probe in probes:
-        if probe is None:
-            continue
-        candidate, final = probe
-        if final in seen or candidate.url in seen:
-            continue  # `/feed` and `/feed/` are often the same feed
-        seen.update((final, candidate.url))
-        found.append(candidate)
+    places = [_anchor_links(*page) if page else [], *guessed_places(where)]
+    found = await _first_place_with_feeds(fetcher, places, url)
     if not found:
         raise DiscoveryError(
             _(

@@ -34,7 +34,7 @@ import httpx
 
 from veille import __version__
 from veille.core.ingest.addresses import NetworkPolicy
-from veille.core.ingest.body import read_body
+from veille.core.ingest.body import body_reader, read_body
 from veille.core.ingest.client import open_client, tls_context
 from veille.core.ingest.decode import supported_encodings
 from veille.core.ingest.failures import (
@@ -384,7 +384,9 @@ class Fetcher:
             result.etag = _header(headers.get("etag"))
             result.last_modified = _header(headers.get("last-modified"))
             result.content_type = _header(headers.get("content-type"))
-            result.body = await read_body(response, self.limits.max_bytes)
+            reader = body_reader.get()
+            limit = self.limits.max_bytes
+            result.body = await (reader(response) if reader else read_body(response, limit))
             return None
         if "retry-after" in headers and status in (429, 503):
             result.retry_after = parse_retry_after(headers["retry-after"])

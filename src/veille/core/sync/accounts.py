@@ -9,11 +9,10 @@ except on the loopback interface, where nothing crosses a network.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 import os
-import shlex
-import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +20,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 from veille.core.errors import UsageError, VeilleError
 from veille.core.outfile import write_output
+from veille.core.settings import RefreshSettings
 from veille.core.translations import _
 
 KINDS = ("freshrss", "miniflux")
 FRESHRSS_API = "/api/greader.php"
+COMMAND_TIMEOUT = RefreshSettings().total_timeout  # as a command feed's, by default
+MAX_SECRET = 1024 * 1024  # bytes a password command may print
 
 
 class AccountError(VeilleError):
@@ -40,29 +42,36 @@ class Account:
     password: str = field(default="", repr=False)
     password_command: str = field(default="", repr=False)
 
-    def secret(self) -> str:
+    def secret(self, timeout: float = COMMAND_TIMEOUT) -> str:
         """The API password: the stored one, else what `password_command` prints."""
         if self.password:
             return self.password
         if not self.password_command:
             raise AccountError(_("account {name} has no password").format(name=self.name))
-        # Split as a shell would, run without one (`sh -c '…'` for pipes, if one must).
+        # Run as a command feed's is (split as a shell would, no shell, `~` expanded, stopped
+        # at the same timeout), but private: what it prints or says is never shown.
+        from veille.core.ingest.commands import CommandFailed, run_command
+
         try:
-            done = subprocess.run(
-                shlex.split(self.password_command),
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
+            out = asyncio.run(
+                run_command(
+                    self.password_command, timeout=timeout, max_bytes=MAX_SECRET, private=True
+                )
             )
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            done = None
-        if done is None or done.returncode != 0 or not done.stdout.strip():
-            # Its output may hold the secret: never shown.
+        except CommandFailed as failure:
             raise AccountError(
-                _("the password command of account {name} failed").format(name=self.name)
+                _("the password command of account {name} failed: {why}").format(
+                    name=self.name, why=failure.message
+                )
+            ) from None
+        secret = out.decode("utf-8", "replace").rstrip("\r\n")
+        if not secret.strip():
+            raise AccountError(
+                _("the password command of account {name} printed no password").format(
+                    name=self.name
+                )
             )
-        return done.stdout.rstrip("\r\n")
+        return secret
 
     def public(self) -> dict[str, str]:
         """What may be shown or exported: everything but the secret."""

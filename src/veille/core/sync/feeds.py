@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from veille.core.library._db import Database
 from veille.core.library._feeds import folder_id
@@ -33,9 +34,49 @@ class ServerFeed:
     folder: str  # "" for the default folder
 
 
-def _same_url(url: str) -> str:
-    url = url.strip().rstrip("/")
-    return url.split("://", 1)[-1].lower() if "://" in url else url.lower()
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _url_key(url: str) -> tuple[str, str] | None:
+    """(scheme, the rest) of a web feed's address as a server may write it back: scheme and
+    host in lower case, a default port dropped, a trailing slash ignored, path and query as
+    they are (`/Feed` and `/feed` are two feeds). None for an address that is not http(s): a
+    command or a local file is never the feed a server holds."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@{host}" if userinfo else host
+    path = parts.path.rstrip("/")
+    return scheme, f"{netloc}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+class _Unlinked:
+    """Local feeds not yet linked to a server feed, found by address: the same scheme first,
+    then the other of http and https (a site served both ways is one feed)."""
+
+    def __init__(self, local: dict[int, tuple[str, str, str, str]], linked: set[int]) -> None:
+        self._by_place: dict[str, dict[str, int]] = {}
+        for feed_id, row in local.items():
+            key = _url_key(row[0])
+            if feed_id not in linked and key is not None:
+                self._by_place.setdefault(key[1], {}).setdefault(key[0], feed_id)
+
+    def take(self, url: str) -> int | None:
+        key = _url_key(url)
+        schemes = self._by_place.get(key[1]) if key is not None else None
+        if key is None or not schemes:
+            return None
+        scheme = key[0] if key[0] in schemes else next(iter(schemes))
+        return schemes.pop(scheme)
 
 
 def server_feeds(subscriptions: list[dict[str, Any]], default: str) -> dict[str, ServerFeed]:
@@ -51,7 +92,7 @@ def server_feeds(subscriptions: list[dict[str, Any]], default: str) -> dict[str,
         if folder == default or folder in DEFAULT_FOLDERS:
             folder = ""
         url = str(sub.get("url") or "").strip()
-        if not url.startswith(("http://", "https://")):
+        if _url_key(url) is None:
             continue  # a server's word is not enough to make veille read a local file
         title = clean_line(true_title(str(sub.get("title") or "")), 300)
         found[stream] = ServerFeed(stream, url, title, clean_line(folder, 2000))
@@ -129,11 +170,11 @@ def sync_feeds(
                 counts,
                 default,
             )
-        by_url = {_same_url(v[0]): k for k, v in local.items() if k not in linked}
+        unlinked = _Unlinked(local, linked)
         for stream, feed in server.items():
             if stream in rows:
                 continue
-            feed_id = by_url.pop(_same_url(feed.url), None)
+            feed_id = unlinked.take(feed.url)
             if feed_id is None:
                 feed_id = _create(conn, feed)
                 counts["added here"] += 1

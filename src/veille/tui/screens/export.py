@@ -23,6 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -131,6 +132,7 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         self.can_send = can_send  # a mail server is configured
         self.generated = review_date()  # as `veille export` dates it: same day, same bytes
         self._path_edited = False
+        self._preview_serial = 0  # the latest preview asked for; earlier ones are dropped
 
     def compose(self) -> ComposeResult:
         names = format_names()
@@ -193,6 +195,8 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
         self.app.call_from_thread(self._restore, last if isinstance(last, dict) else {})
 
     def _restore(self, last: dict[str, object]) -> None:
+        if not self.is_attached:
+            return  # closed before the library answered
         profile = last.get("profile")
         if isinstance(profile, str) and profile in self.profiles:
             self.query_one("#export-profile", Select).value = profile
@@ -267,9 +271,25 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
 
     # Preview ------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="export-preview")
+    @dataclass
+    class Previewed(Message):
+        """A preview computed in a thread, for the choice numbered `serial`."""
+
+        serial: int
+        count: int
+        stories: int
+        heading: str
+        text: str
+
     def update_preview(self) -> None:
-        choice = self.choice()
+        """Preview the options as they are now: read here, on the event loop, and handed to a
+        thread as plain values. Only the latest request's preview is shown: a slower one
+        started before it may end after it."""
+        self._preview_serial += 1
+        self._compute_preview(self.choice(), self._preview_serial)
+
+    @work(thread=True, exclusive=True, group="export-preview")
+    def _compute_preview(self, choice: ExportChoice, serial: int) -> None:
         count = stories = 0
         try:
             ids = self.selection.item_ids()
@@ -293,9 +313,14 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             )
         else:
             heading = _("Preview:")
-        self.app.call_from_thread(self._show_preview, count, stories, heading, shown)
+        self.post_message(self.Previewed(serial, count, stories, heading, shown))
 
-    def _show_preview(self, count: int, stories: int, heading: str, text: str) -> None:
+    @on(Previewed)
+    def _show_preview(self, message: Previewed) -> None:
+        if message.serial != self._preview_serial or not self.is_attached:
+            return  # overtaken by a later choice, or the dialog closed meanwhile
+        count, stories = message.count, message.stories
+        heading, text = message.heading, message.text
         title = ngettext("Export {count} item", "Export {count} items", count).format(count=count)
         if stories != count:
             # The review shows a story told by several outlets once: say why the counts differ.

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import ProgressBar, Static
 
 from veille.core.translations import _, ngettext
@@ -17,6 +21,17 @@ def _number(n: int) -> str:
 
 class StatusBar(Horizontal):
     _selected = 0  # the selection count shown
+
+    @dataclass
+    class Downloading(Message):
+        """A download's progress, posted from its thread; `over` once it ended, either way."""
+
+        received: int
+        total: int  # 0 when the server did not say
+        over: bool = False
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, StatusBar.Downloading) and not message.over
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="status-text")
@@ -86,6 +101,25 @@ class StatusBar(Horizontal):
         self.query_one("#status-offline", Static).update(
             Text(_(" {done}/{total} articles").format(done=done, total=total)), layout=False
         )
+
+    @on(Downloading)
+    def downloading(self, message: Downloading) -> None:
+        bar = self.query_one(ProgressBar)
+        status = self.query_one("#status-offline", Static)
+        if message.over:
+            bar.display = False
+            status.update(Text(""), layout=False)
+            return
+        mib = 1024 * 1024
+        if message.total:
+            bar.display = True
+            bar.update(total=message.total, progress=message.received)
+            text = _(" downloading: {received:.1f} of {total:.1f} MiB").format(
+                received=message.received / mib, total=message.total / mib
+            )
+        else:
+            text = _(" downloading: {received:.1f} MiB").format(received=message.received / mib)
+        status.update(Text(text), layout=False)
 
     def finished(self, text: str) -> None:
         self.query_one(ProgressBar).display = False
