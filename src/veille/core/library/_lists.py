@@ -15,9 +15,10 @@ from veille.core.library._plans import (
     PROBE_CHECK,
     PROBE_WINDOW,
     WITHOUT,
+    complement_of,
     complementing_exclusions,
     few_hits,
-    index_count,
+    index_total,
     most_items,
     probing_exclusions,
     resolving_feed_sets,
@@ -70,15 +71,15 @@ def count(
 ) -> int:
     cond = condition(conn, query, view, collapse=collapse)
     if cond.index is not None:  # nothing but words, languages and which items show
-        return index_count(conn, cond.index)
+        return index_total(conn, cond.index, cond.scope, cond.words)
     if cond.lead is not None:  # every result matches free words
         match = cond.lead.match.expression
-        where, params = render(resolving_feed_sets(conn, cond.lead.rest))
+        where, params = render(resolving_feed_sets(conn, cond.lead.rest, walk=False))
         if most_items(conn, match):
             # Each hit would be checked against the rest; the few items of the list
             # without the words are fewer to set aside.
             sql = f"SELECT count(*) FROM {source(where)} WHERE {where} AND {WITHOUT}"
-            found = conn.execute(sql, (*params, f"{cond.scope} NOT ({match})"))
+            found = conn.execute(sql, (*params, f"{cond.scope} NOT {complement_of(match)}"))
             return int(found.fetchone()[0])
         feeds = " JOIN feeds f ON f.id = i.feed_id" if "f." in where else ""
         sql = (
@@ -86,7 +87,7 @@ def count(
             f"{feeds} WHERE items_fts MATCH ? AND {where}"
         )
         return int(conn.execute(sql, (match, *params)).fetchone()[0])
-    part = probing_exclusions(conn, resolving_feed_sets(conn, cond.part))
+    part = probing_exclusions(conn, resolving_feed_sets(conn, cond.part, walk=False))
     where, params = render(complementing_exclusions(conn, part, cond.scope))
     sql = f"SELECT count(*) FROM {source(where)} WHERE {where}"
     return int(conn.execute(sql, params).fetchone()[0])

@@ -1,0 +1,63 @@
+"""The totals a list's count is read from stay equal to counting the items, whatever changes them;
+and the counts that use them equal a plain COUNT."""
+
+from __future__ import annotations
+
+from tests.test_search_plan import _fill, plain_ids
+from veille.core.library import Library
+from veille.core.library._plans import complement_of
+
+
+def totals(lib: Library) -> tuple[int, int]:
+    kept, shown = lib.conn.execute("SELECT kept, shown FROM list_totals").fetchone()
+    return int(kept), int(shown)
+
+
+def counted(lib: Library) -> tuple[int, int]:
+    kept, shown = lib.conn.execute(
+        "SELECT count(*), coalesce(sum(cluster_head = 1), 0) FROM items WHERE hidden = 0"
+    ).fetchone()
+    return int(kept), int(shown)
+
+
+QUERIES = (
+    "",
+    "securite",
+    "-securite",
+    "sécurité climat",
+    "climat OR énergie",
+    "(climat OR énergie) -tag:à-lire",
+    "is:hidden",
+    "is:hidden securite",
+    "lang:en securite",
+    "feed:source is:unread",
+    "is:starred",
+)
+
+
+def test_totals_follow_every_change_and_counts_stay_plain(lib: Library) -> None:
+    _fill(lib)
+    assert totals(lib) == counted(lib)
+    lib.set_hidden(range(3, 200, 7))
+    lib.set_hidden([10, 17], hidden=False)
+    with lib.db.write() as conn:
+        conn.execute("UPDATE items SET cluster_id = id - 1, cluster_head = 0 WHERE id % 11 = 0")
+        conn.execute("UPDATE items SET cluster_head = 1 WHERE id = 22")
+        # A hidden item, a story's other source and a plain one, with their search rows.
+        conn.execute("DELETE FROM items WHERE id IN (5, 44, 45)")
+        conn.execute("DELETE FROM items_fts WHERE rowid IN (5, 44, 45)")
+    assert totals(lib) == counted(lib)
+    for query in QUERIES:
+        assert lib.count(query) == len(plain_ids(lib, query)), query
+    first = lib.feeds()[0]
+    lib.remove_feed(first.id)
+    assert totals(lib) == counted(lib)
+    for query in QUERIES:
+        assert lib.count(query) == len(plain_ids(lib, query)), query
+
+
+def test_only_plain_alternatives_are_turned_round() -> None:
+    assert complement_of('("climat" OR "énergie")') == '"climat" NOT "énergie"'
+    assert complement_of('(("a" OR "b" OR "c"))') == '"a" NOT "b" NOT "c"'
+    for kept in ('"climat"', '("a" OR "b") AND ("c")', '("a b" OR "c")', '(title : "a" OR "b")'):
+        assert complement_of(kept) == f"({kept})"
