@@ -18,6 +18,7 @@ from veille.core.library._plans import (
     complement_of,
     complementing_exclusions,
     few_hits,
+    hits_test,
     index_total,
     most_items,
     probing_exclusions,
@@ -29,7 +30,7 @@ from veille.core.library._sql import ROW_COLUMNS, dt, story_sizes
 from veille.core.library._views import Condition, View, build_where
 from veille.core.library._vocabulary import forms_in
 from veille.core.model import ItemRow
-from veille.core.query.condition import Part, Sql, conjunction, render
+from veille.core.query.condition import Part, Sql, conjunction, render, rewrite
 
 
 def _row(row: Sequence[object], cluster_sizes: dict[int, int]) -> ItemRow:
@@ -106,7 +107,6 @@ def rows(
     cond = condition(conn, query, view, collapse=True)
     if order != "newest":
         return _with_sizes(conn, ordered_rows(conn, cond.sql, cond.params, order, offset, limit))
-    rare = False
     part = cond.part
     if cond.lead is not None:
         lead = cond.lead.match
@@ -114,7 +114,9 @@ def rows(
             found, slow = _probed_rows(conn, lead.probe, cond.lead.rest, offset, limit)
             if found is not None:
                 return found
-            rare = slow and few_hits(conn, lead.expression, offset + limit)
+            hits = few_hits(conn, lead.expression, offset + limit) if slow else None
+            if hits is not None:
+                part = rewrite(part, lambda inner, _: hits_test(hits) if inner is lead else None)
         elif lead.probe is None and most_items(conn, lead.expression):
             # A prefix or a phrase that most items have, which the index answers slowly
             # row by row: the list is walked past the few items without it (`algo*` on
@@ -125,11 +127,9 @@ def rows(
     # keeps SQLite from looking up every hit by id instead) stops after a window: ~20 ms
     # whether a word is in ten items or in all of them. Looking hits up by id and sorting
     # them cost up to 150 ms for a word found in nearly every item, but next to nothing
-    # for a rare one (`few_hits`): those drive the plan. An excluded word (`NOT (…)`)
-    # never does; `_plans` decides how it is tested.
-    part = probing_exclusions(conn, resolving_feed_sets(conn, part))
-    if not rare:
-        part = walking(part)
+    # for a rare one (`few_hits`): its hits, written as ids, drive the plan. An excluded
+    # word (`NOT (…)`) never does; `_plans` decides how it is tested.
+    part = walking(probing_exclusions(conn, resolving_feed_sets(conn, part)))
     part = complementing_exclusions(conn, part, cond.scope, offset + limit)
     where, params = render(part)
     # CROSS JOIN keeps the items outermost whatever the statistics say: driven from the
