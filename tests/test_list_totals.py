@@ -3,9 +3,11 @@ and the counts that use them equal a plain COUNT."""
 
 from __future__ import annotations
 
+from tests.storing import ingest
 from tests.test_search_plan import _fill, plain_ids
-from veille.core.library import Library
+from veille.core.library import Library, _vocabulary
 from veille.core.library._plans import complement_of
+from veille.core.model import ParsedEntry, ParsedFeed
 
 
 def totals(lib: Library) -> tuple[int, int]:
@@ -61,3 +63,27 @@ def test_only_plain_alternatives_are_turned_round() -> None:
     assert complement_of('(("a" OR "b" OR "c"))') == '"a" NOT "b" NOT "c"'
     for kept in ('"climat"', '("a" OR "b") AND ("c")', '("a b" OR "c")', '(title : "a" OR "b")'):
         assert complement_of(kept) == f"({kept})"
+
+
+def test_the_vocabulary_read_word_by_word_is_the_counted_one(lib: Library) -> None:
+    _fill(lib)
+    feed = lib.add_feed("https://words.example.org/rss", title="Mots")
+    words = ["sécuritaire", "sécurités", "securitas", "sécurisé"] + [f"para{n}" for n in range(40)]
+    entries = [
+        ParsedEntry(guid=f"w{n}", link=f"https://words.example.org/{n}", title=word)
+        for n, word in enumerate(words)
+    ]
+    ingest(lib, feed.id, ParsedFeed(title="Mots", entries=entries), status=200)
+    with lib.db.write() as conn:  # a word whose only item is gone is no longer a form
+        gone = conn.execute("SELECT id FROM items WHERE title = 'securitas'").fetchone()[0]
+        conn.execute("DELETE FROM items_fts WHERE rowid = ?", (gone,))
+    for prefix in ("secur", "securit", "para", "para1", "absent", "s"):
+        stepped = _vocabulary._stepped(lib.conn, prefix)
+        counted = _vocabulary._counted(lib.conn, prefix)
+        if stepped is None:
+            assert len(counted) > _vocabulary._STEPPED, prefix
+        else:
+            assert stepped == counted, prefix
+    assert _vocabulary._stepped(lib.conn, "para") is None  # 40 words: counted instead
+    assert "securitas" not in (_vocabulary._stepped(lib.conn, "secur") or [])
+    assert lib.count("sécurités") == len(plain_ids(lib, "sécurités"))

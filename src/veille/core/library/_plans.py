@@ -111,7 +111,7 @@ def index_total(conn: sqlite3.Connection, index: str, scope: str, words: str | N
     items without them, which the index gives by walking one long list of hits instead of two
     (`securite` on 1,000,000 items: ~65 → ~40 ms).
     """
-    total = scope_total(conn, scope)
+    total = scope_total(conn, scope) if _index_in_step(conn) else None
     if total is None:
         return index_count(conn, index)
     if words is None:
@@ -119,6 +119,32 @@ def index_total(conn: sqlite3.Connection, index: str, scope: str, words: str | N
     if most_items(conn, words):
         return total - index_count(conn, f"{scope} NOT {complement_of(words)}")
     return index_count(conn, index)
+
+
+def _index_in_step(conn: sqlite3.Connection) -> bool:
+    """Whether the search index holds one row per item, as every write keeps it: only then is
+    a total of items a total of search rows.
+
+    FTS5 keeps its number of rows in its averages record (row 1 of `items_fts_data`, a varint
+    first), read in microseconds where counting the rows reads them all.
+    """
+    row = conn.execute("SELECT block FROM items_fts_data WHERE id = 1").fetchone()
+    items = conn.execute("SELECT items FROM item_totals").fetchone()
+    if row is None or items is None or not isinstance(row[0], bytes):
+        return False
+    return _varint(row[0]) == int(items[0])
+
+
+def _varint(data: bytes) -> int | None:
+    """SQLite's variable-length integer at the start of `data` (None if cut short)."""
+    value = 0
+    for at, byte in enumerate(data[:9]):
+        if at == 8:
+            return (value << 8) | byte
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value
+    return None
 
 
 def complement_of(words: str) -> str:

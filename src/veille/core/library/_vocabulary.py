@@ -4,9 +4,8 @@ An fts5vocab table over `items_fts`, in the connection's `temp` schema (created 
 nothing in the library file), lists the indexed words in order; the words that begin like a
 query word's stem are read from it and the stemmer keeps those that share the stem.
 
-Reading the vocabulary costs milliseconds (fts5vocab counts each word's items as it goes), and
-a list asks for its rows and its count, each compiling the query; so the forms of a word are
-remembered for the library file until an item is added (the newest item id changes) or a few
+Reading the vocabulary costs milliseconds (see `_stepped`), and a list asks for its rows and its
+count, each compiling the query; so the forms of a word are remembered for the library file until an item is added (the newest item id changes) or a few
 minutes pass (a full text fetched later may bring new words to an old item).
 """
 
@@ -55,18 +54,54 @@ def forms_in(conn: sqlite3.Connection) -> Forms:
     return forms
 
 
+_TERMS = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name} USING fts5vocab(main, items_fts, {kind})"
+# Distinct words read one by one from the `instance` vocabulary before the `row` one is asked.
+_STEPPED = 32
+
+
 def _look_up(conn: sqlite3.Connection, folded: str, prefix: str) -> _Found:
+    words = _stepped(conn, prefix)
+    if words is None:
+        words = _counted(conn, prefix)
+    if words is None or len(words) > _MOST_WORDS:
+        return {}
+    by_language = related(folded, words)
+    return {language: found[:_MOST_FORMS] for language, found in by_language.items()}
+
+
+def _vocabulary(
+    conn: sqlite3.Connection, question: str, bounds: tuple[object, ...], name: str, kind: str
+) -> list[str]:
+    try:
+        return [str(r[0]) for r in conn.execute(question, bounds)]
+    except sqlite3.OperationalError:  # the first stemmed search on this connection
+        conn.execute(_TERMS.format(name=name, kind=kind))
+        return [str(r[0]) for r in conn.execute(question, bounds)]
+
+
+def _stepped(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
+    """The indexed words that begin with `prefix`, read from the `instance` vocabulary, which
+    gives a word's first occurrence at once; None past `_STEPPED` words.
+
+    The `row` vocabulary counts each word's items before it gives the word: a word in most of a
+    million items cost 45 ms; stepping from word to word costs a few milliseconds each.
+    """
+    words: list[str] = []
+    end = prefix + "\U0010ffff"
+    # `>=` seeks where `>` would read every occurrence of the word before: the next word is
+    # at or after the word followed by a control character, which no indexed word holds.
+    question = "SELECT term FROM temp.items_terms WHERE term >= ? AND term < ? LIMIT 1"
+    found = _vocabulary(conn, question, (prefix, end), "items_terms", "instance")
+    while found:
+        words.append(found[0])
+        if len(words) > _STEPPED:
+            return None
+        found = _vocabulary(conn, question, (found[0] + "\x01", end), "items_terms", "instance")
+    return words
+
+
+def _counted(conn: sqlite3.Connection, prefix: str) -> list[str]:
+    """The same from the `row` vocabulary, at most `_MOST_WORDS` + 1 of them."""
     question = "SELECT term FROM temp.items_vocab WHERE term >= ? AND term < ? LIMIT ?"
     bounds = (prefix, prefix + "\U0010ffff", _MOST_WORDS + 1)
-    try:
-        rows = conn.execute(question, bounds).fetchall()
-    except sqlite3.OperationalError:  # the first stemmed search on this connection
-        conn.execute(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.items_vocab "
-            "USING fts5vocab(main, items_fts, row)"
-        )
-        rows = conn.execute(question, bounds).fetchall()
-    if len(rows) > _MOST_WORDS:
-        return {}
-    by_language = related(folded, (str(r[0]) for r in rows))
-    return {language: words[:_MOST_FORMS] for language, words in by_language.items()}
+    return _vocabulary(conn, question, bounds, "items_vocab", "row")
