@@ -11,8 +11,10 @@ minutes pass (a full text fetched later may bring new words to an old item).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from veille.core.query.stems import Forms, candidates, related
@@ -24,6 +26,8 @@ _KEPT_FOR = 600.0  # seconds
 _MOST_KEPT = 2000
 
 _Found = Mapping[str, Sequence[str]]
+# Asked the forms of `word*`, the indexed words that begin with `word`, under this key.
+PREFIXED = "*"
 _kept: dict[tuple[str, str], tuple[int, float, _Found]] = {}
 
 
@@ -32,6 +36,8 @@ def forms_in(conn: sqlite3.Connection) -> Forms:
     state: dict[str, object] = {}
 
     def forms(word: str) -> _Found:
+        if word.endswith("*"):
+            return _prefixed(conn, word[:-1])
         found = candidates(word)
         if found is None:
             return {}
@@ -79,9 +85,9 @@ def _vocabulary(
         return [str(r[0]) for r in conn.execute(question, bounds)]
 
 
-def _stepped(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
+def _stepped(conn: sqlite3.Connection, prefix: str, most: int = _STEPPED) -> list[str] | None:
     """The indexed words that begin with `prefix`, read from the `instance` vocabulary, which
-    gives a word's first occurrence at once; None past `_STEPPED` words.
+    gives a word's first occurrence at once; None past `most` words.
 
     The `row` vocabulary counts each word's items before it gives the word: a word in most of a
     million items cost 45 ms; stepping from word to word costs a few milliseconds each.
@@ -94,7 +100,7 @@ def _stepped(conn: sqlite3.Connection, prefix: str) -> list[str] | None:
     found = _vocabulary(conn, question, (prefix, end), "items_terms", "instance")
     while found:
         words.append(found[0])
-        if len(words) > _STEPPED:
+        if len(words) > most:
             return None
         found = _vocabulary(conn, question, (found[0] + "\x01", end), "items_terms", "instance")
     return words
@@ -105,3 +111,31 @@ def _counted(conn: sqlite3.Connection, prefix: str) -> list[str]:
     question = "SELECT term FROM temp.items_vocab WHERE term >= ? AND term < ? LIMIT ?"
     bounds = (prefix, prefix + "\U0010ffff", _MOST_WORDS + 1)
     return _vocabulary(conn, question, bounds, "items_vocab", "row")
+
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+# Past this many words, a prefix is left to the index: each costs a step, and the alternatives
+# would be as slow as the prefix.
+_PREFIXED_MOST = 12
+
+
+def _prefixed(conn: sqlite3.Connection, text: str) -> _Found:
+    """The indexed words that begin with `text`, under `PREFIXED`, when they are few
+    (`_PREFIXED_MOST`).
+
+    The index answers a prefix by gathering the hits of every word it covers before anything
+    else (`algo*` on 1,000,000 items: 36 ms, even for the newest 2,000 rows); the same words
+    as alternatives are read lazily, a few at a time. Read afresh at each query (a few
+    milliseconds): a word new since would be missed otherwise. Only letters and digits the
+    tokenizer folds the same way (accents dropped, ASCII case) are looked up.
+    """
+    lowered = text.lower()
+    plain = "".join(
+        c for c in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(c)
+    )
+    if len(plain) < 2 or not _ASCII_WORD.fullmatch(plain):
+        return {}
+    words = _stepped(conn, plain, _PREFIXED_MOST)
+    if words is None:
+        return {}
+    return {PREFIXED: tuple(words)}
