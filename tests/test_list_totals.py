@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from tests.storing import ingest
 from tests.test_search_plan import _fill, plain_ids
-from veille.core.library import Library, _vocabulary
+from veille.core.library import Library, _rules, _vocabulary
 from veille.core.library._plans import complement_of
+from veille.core.library._views import build_where
 from veille.core.model import ParsedEntry, ParsedFeed
 
 
@@ -87,3 +88,31 @@ def test_the_vocabulary_read_word_by_word_is_the_counted_one(lib: Library) -> No
     assert _vocabulary._stepped(lib.conn, "para") is None  # 40 words: counted instead
     assert "securitas" not in (_vocabulary._stepped(lib.conn, "secur") or [])
     assert lib.count("sécurités") == len(plain_ids(lib, "sécurités"))
+
+
+def test_a_rule_over_the_whole_library_finds_what_its_plain_query_does(lib: Library) -> None:
+    _fill(lib)
+    lib.set_hidden(range(3, 200, 7))
+    with lib.db.write() as conn:
+        conn.execute("UPDATE items SET cluster_id = id - 1, cluster_head = 0 WHERE id % 11 = 0")
+    for query in (
+        "securite",
+        "climat OR énergie",
+        '"sécurité climat"',
+        "-climat",
+        "algo*",
+        "lang:en securite",
+        "tag:à-lire climat",
+        "is:hidden securite",
+    ):
+        rule = _rules.save_rule(lib.db, "r", query, add_tags=["x"])
+        cond = build_where(query, None)
+        plain = {
+            r[0]
+            for r in lib.conn.execute(
+                f"SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {cond.sql}",
+                cond.params,
+            )
+        }
+        assert set(_rules.matching_ids(lib.conn, rule, None)) == plain, query
+        assert plain
