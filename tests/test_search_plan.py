@@ -200,7 +200,6 @@ def test_an_index_without_statistics_is_analysed_and_never_drives_the_list(lib: 
         ("securite", True),
         ("climat OR énergie", True),
         ("rarissime", False),
-        ("algo*", False),
         ('"securite climat"', False),
         ("securite -climat", True),
     ],
@@ -280,7 +279,7 @@ def test_free_words_within_a_view_are_counted_from_the_index_alike(lib: Library)
         ("tag:à-lire -climat", True),  # 39 items, each asked of the index
         ("tag:à-lire -climat -(données OR énergie)", True),
         ("-climat", False),  # every item would be asked: the set of hits is built once
-        ("tag:à-lire -algo*", False),  # a prefix is expanded anew at each question
+        ("tag:à-lire -algo*", True),  # a prefix of few words is asked as those words
         ("-(tag:à-lire -climat)", False),  # the inner test reaches every other item
         ("tag:à-lire OR -climat", False),
         ("tag:à-lire securite -climat", False),  # driven by the word it must have
@@ -422,3 +421,25 @@ def test_a_walk_for_a_rare_word_gives_up_early(lib: Library) -> None:
     assert any("'\"securite\"'" in sql for sql in asked)
     assert any("'\"rarissime\"'" in sql for sql in asked)
     assert not any("NOT" in sql for sql in asked)
+
+
+def test_a_prefix_of_few_words_is_searched_as_those_words(lib: Library) -> None:
+    """The index gathers every hit of a prefix before it answers anything; the words it covers,
+    as alternatives, it reads lazily. Too many words: the prefix stays. Same rows and counts."""
+    _fill(lib, items=300)
+    feed = lib.add_feed("https://many.example.org/rss", title="Many")
+    entries = [
+        ParsedEntry(
+            guid=f"m{n}", link=f"https://many.example.org/{n}", title=f"zeta{n} algorithmes"
+        )
+        for n in range(20)
+    ]
+    ingest(lib, feed.id, ParsedFeed(title="Many", entries=entries), status=200)
+    for query, expanded in (("algo*", True), ("Algo*", True), ("zeta*", False), ("éner*", True)):
+        cond = condition(lib.conn, query, None, collapse=True)
+        asked = " ".join(map(str, cond.params))
+        assert ('"algo"*' not in asked and '"zeta"*' not in asked) is expanded, query
+        plain = plain_ids(lib, query)
+        assert [r.id for r in lib.rows(query, limit=100)] == plain[:100], query
+        assert lib.count(query) == len(plain), query
+    assert '"algorithme" OR "algorithmes"' in str(condition(lib.conn, "algo*", None).params)

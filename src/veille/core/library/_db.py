@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from veille.core.library._checks import full_check_due, partial_check, remember_full_check
 from veille.core.library._lease import Lease
 from veille.core.library._problems import (
     LibraryBusy,
@@ -53,7 +54,8 @@ class Database:
     Writes refuse, without touching the file, once the library is known to be damaged: by this
     process, or by another one (see `_problems`). With `verify_writes`, the first write of the
     process checks the file's structure first (`PRAGMA quick_check`, ~70 ms for a 135 MB
-    library): a command never starts writing into a damaged file it has not read yet.
+    library; a large one whole once a day, see `_checks`): a command never starts writing into
+    a damaged file it has not read yet.
     """
 
     def __init__(
@@ -156,11 +158,19 @@ class Database:
                 self._damage = damaged(self.path, why, self.backups).args[0]
         return self._damage
 
-    def check(self) -> str | None:
-        """Check the file's structure; the damage found (and remembered), or None if sound."""
+    def check(self, *, whole: bool = True) -> str | None:
+        """Check the file's structure; the damage found (and remembered), or None if sound.
+
+        Not `whole`: only as much as `_checks` says is due before a command's first write.
+        """
+        full = whole or full_check_due(self.path)
         try:
-            rows = self.connection().execute("PRAGMA quick_check").fetchall()
-            result = "; ".join(str(r[0]) for r in rows[:3])
+            conn = self.connection()
+            if full:
+                rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check").fetchall()]
+            else:
+                rows = partial_check(conn) or ["ok"]
+            result = "; ".join(rows[:3])
         except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
             known = self.problem(error)
             if known is None or not isinstance(known, LibraryDamaged):
@@ -168,6 +178,8 @@ class Database:
             return self._damage
         self._verified = True
         if result == "ok":
+            if full:
+                remember_full_check(self.path)
             # Damage already met stays known: text that is not UTF-8 passes this check.
             return self.damage
         why = "its structure check failed"
@@ -177,7 +189,7 @@ class Database:
 
     def refuse_if_damaged(self) -> None:
         if self.verify_writes and not self._verified:
-            self.check()
+            self.check(whole=False)
         if self.damage is not None:
             raise LibraryDamaged(self.damage)
 
@@ -358,7 +370,9 @@ class Database:
                 ) from None
             finally:
                 dest.close()
-            if not sound:
+            if sound:  # a sound copy of the whole file: the library itself was sound
+                remember_full_check(self.path)
+            else:
                 if self.check() is not None:
                     raise LibraryDamaged(_no_backup(self._damage or ""))
                 raise OutputError(

@@ -15,9 +15,11 @@ from veille.core.library._plans import (
     PROBE_CHECK,
     PROBE_WINDOW,
     WITHOUT,
+    complement_of,
     complementing_exclusions,
     few_hits,
-    index_count,
+    hits_test,
+    index_total,
     most_items,
     probing_exclusions,
     resolving_feed_sets,
@@ -28,7 +30,7 @@ from veille.core.library._sql import ROW_COLUMNS, dt, story_sizes
 from veille.core.library._views import Condition, View, build_where
 from veille.core.library._vocabulary import forms_in
 from veille.core.model import ItemRow
-from veille.core.query.condition import Part, Sql, conjunction, render
+from veille.core.query.condition import Part, Sql, conjunction, render, rewrite
 
 
 def _row(row: Sequence[object], cluster_sizes: dict[int, int]) -> ItemRow:
@@ -70,15 +72,15 @@ def count(
 ) -> int:
     cond = condition(conn, query, view, collapse=collapse)
     if cond.index is not None:  # nothing but words, languages and which items show
-        return index_count(conn, cond.index)
+        return index_total(conn, cond.index, cond.scope, cond.words)
     if cond.lead is not None:  # every result matches free words
         match = cond.lead.match.expression
-        where, params = render(resolving_feed_sets(conn, cond.lead.rest))
+        where, params = render(resolving_feed_sets(conn, cond.lead.rest, walk=False))
         if most_items(conn, match):
             # Each hit would be checked against the rest; the few items of the list
             # without the words are fewer to set aside.
             sql = f"SELECT count(*) FROM {source(where)} WHERE {where} AND {WITHOUT}"
-            found = conn.execute(sql, (*params, f"{cond.scope} NOT ({match})"))
+            found = conn.execute(sql, (*params, f"{cond.scope} NOT {complement_of(match)}"))
             return int(found.fetchone()[0])
         feeds = " JOIN feeds f ON f.id = i.feed_id" if "f." in where else ""
         sql = (
@@ -86,7 +88,7 @@ def count(
             f"{feeds} WHERE items_fts MATCH ? AND {where}"
         )
         return int(conn.execute(sql, (match, *params)).fetchone()[0])
-    part = probing_exclusions(conn, resolving_feed_sets(conn, cond.part))
+    part = probing_exclusions(conn, resolving_feed_sets(conn, cond.part, walk=False))
     where, params = render(complementing_exclusions(conn, part, cond.scope))
     sql = f"SELECT count(*) FROM {source(where)} WHERE {where}"
     return int(conn.execute(sql, params).fetchone()[0])
@@ -105,7 +107,6 @@ def rows(
     cond = condition(conn, query, view, collapse=True)
     if order != "newest":
         return _with_sizes(conn, ordered_rows(conn, cond.sql, cond.params, order, offset, limit))
-    rare = False
     part = cond.part
     if cond.lead is not None:
         lead = cond.lead.match
@@ -113,7 +114,9 @@ def rows(
             found, slow = _probed_rows(conn, lead.probe, cond.lead.rest, offset, limit)
             if found is not None:
                 return found
-            rare = slow and few_hits(conn, lead.expression, offset + limit)
+            hits = few_hits(conn, lead.expression, offset + limit) if slow else None
+            if hits is not None:
+                part = rewrite(part, lambda inner, _: hits_test(hits) if inner is lead else None)
         elif lead.probe is None and most_items(conn, lead.expression):
             # A prefix or a phrase that most items have, which the index answers slowly
             # row by row: the list is walked past the few items without it (`algo*` on
@@ -124,11 +127,9 @@ def rows(
     # keeps SQLite from looking up every hit by id instead) stops after a window: ~20 ms
     # whether a word is in ten items or in all of them. Looking hits up by id and sorting
     # them cost up to 150 ms for a word found in nearly every item, but next to nothing
-    # for a rare one (`few_hits`): those drive the plan. An excluded word (`NOT (…)`)
-    # never does; `_plans` decides how it is tested.
-    part = probing_exclusions(conn, resolving_feed_sets(conn, part))
-    if not rare:
-        part = walking(part)
+    # for a rare one (`few_hits`): its hits, written as ids, drive the plan. An excluded
+    # word (`NOT (…)`) never does; `_plans` decides how it is tested.
+    part = walking(probing_exclusions(conn, resolving_feed_sets(conn, part)))
     part = complementing_exclusions(conn, part, cond.scope, offset + limit)
     where, params = render(part)
     # CROSS JOIN keeps the items outermost whatever the statistics say: driven from the

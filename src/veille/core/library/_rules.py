@@ -85,6 +85,11 @@ def delete_rule(db: Database, rule_id: int) -> None:
 
 def matching_ids(conn: sqlite3.Connection, rule: Rule, within: Sequence[int] | None) -> list[int]:
     cond = build_where(rule.query, None, forms=forms_in(conn))
+    if within is None and cond.index is not None:
+        # Words alone: the search index lists its hits itself, where joining each to its item
+        # and feed took seconds for a rule found in most of a million items.
+        found = conn.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (cond.index,))
+        return [r[0] for r in found]
     if within is None:
         sql = f"SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id WHERE {cond.sql}"
         return [r[0] for r in conn.execute(sql, cond.params)]

@@ -200,4 +200,42 @@ LATER_STEPS: list[str] = [
     );
     CREATE INDEX IF NOT EXISTS fetch_errors_feed ON fetch_errors(feed_id, at);
     """,
+    # 17 → 18: counts of a million-item library without reading a million index entries. The
+    # number of items each list shows (`list_totals`: not hidden; not hidden and their story's
+    # head), kept by triggers like `item_totals`; the feed index gains the story head and the
+    # star, so that a feed's or a folder's count is read from it alone; and the starred items'
+    # flags in the index of their list order, which replaces the one without them (19,877
+    # starred of 1,000,000: counted in 150 ms → 1). Safe to replay: the totals are counted afresh.
+    """
+    CREATE TABLE IF NOT EXISTS list_totals (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        kept INTEGER NOT NULL,
+        shown INTEGER NOT NULL
+    );
+    INSERT OR REPLACE INTO list_totals (id, kept, shown)
+        SELECT 1, coalesce(sum(hidden = 0), 0), coalesce(sum(hidden = 0 AND cluster_head = 1), 0)
+        FROM items;
+    CREATE TRIGGER IF NOT EXISTS list_totals_added AFTER INSERT ON items WHEN new.hidden = 0
+    BEGIN
+        UPDATE list_totals SET kept = kept + 1, shown = shown + (new.cluster_head = 1);
+    END;
+    CREATE TRIGGER IF NOT EXISTS list_totals_removed AFTER DELETE ON items WHEN old.hidden = 0
+    BEGIN
+        UPDATE list_totals SET kept = kept - 1, shown = shown - (old.cluster_head = 1);
+    END;
+    CREATE TRIGGER IF NOT EXISTS list_totals_changed AFTER UPDATE OF hidden, cluster_head ON items
+    WHEN old.hidden != new.hidden OR old.cluster_head != new.cluster_head
+    BEGIN
+        UPDATE list_totals SET
+            kept = kept + (new.hidden = 0) - (old.hidden = 0),
+            shown = shown + (new.hidden = 0 AND new.cluster_head = 1)
+                - (old.hidden = 0 AND old.cluster_head = 1);
+    END;
+    DROP INDEX IF EXISTS items_feed_flags;
+    CREATE INDEX IF NOT EXISTS items_feed_flags
+        ON items(feed_id, read, hidden, cluster_head, starred);
+    CREATE INDEX IF NOT EXISTS items_starred_flags
+        ON items(sort_ts DESC, id DESC, hidden, cluster_head, read, feed_id) WHERE starred = 1;
+    DROP INDEX IF EXISTS items_starred;
+    """,
 ]

@@ -63,6 +63,8 @@ class Condition:
     # alone (words, columns, languages: `veille.core.query.compile.index_match`).
     scope: str = phrase(EVERY)
     index: str | None = None
+    # `index` without `scope`: None when the list is the whole scope (no words at all).
+    words: str | None = None
 
 
 def tag_condition(name: str) -> Part:
@@ -131,7 +133,7 @@ def build_where(
         found = Lead(
             match, conjunction([*parts[:at], Group(" AND ", (without,)), *parts[at + 1 :]])
         )
-    index = None
+    index = words = None
     narrows = view is not None and (
         view.feed_id is not None
         or view.folder is not None
@@ -143,7 +145,8 @@ def build_where(
         matches = [index_match(tree, phrase(scope), forms) for tree in trees]
         if all(m is not None for m in matches):
             index = " AND ".join(f"({m})" for m in (phrase(scope), *matches))
-    return Condition(part, *render(part), found, phrase(scope), index)
+            words = " AND ".join(f"({m})" for m in matches) or None
+    return Condition(part, *render(part), found, phrase(scope), index, words)
 
 
 def _without_lead(part: Part, lead: Match) -> Part:

@@ -139,8 +139,13 @@ def _fts_term(term: Term) -> str | None:
         return None
     exact = _fts_string(term.text) + ("*" if term.prefix else "")
     forms = _FORMS.get()
-    if forms is None or term.prefix or term.phrase:
+    if forms is None or term.phrase:
         return exact
+    if term.prefix:
+        # The words the prefix covers, as alternatives, which the index reads lazily (see
+        # `veille.core.library._vocabulary`); none or too many: the prefix itself.
+        words = forms(term.text + "*").get("*")
+        return " OR ".join(_fts_string(w) for w in words) if words else exact
     return _with_forms(exact, forms(term.text))
 
 
