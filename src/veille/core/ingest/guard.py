@@ -24,6 +24,7 @@ import anyio
 import httpcore
 
 from veille.core.ingest.addresses import IPAddress, NetworkPolicy, is_private, refusal
+from veille.core.ingest.streams import CheapStream
 
 __all__ = ["AddressRefused", "GuardedBackend", "Hop", "Resolver", "current_hop"]
 
@@ -129,9 +130,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         if not proxy:
             self._judge(host, port, addresses, hop)
             self._seen.setdefault((host.lower(), port), set()).update(addresses)
-        return await self._connect_any(
+        stream = await self._connect_any(
             [str(a) for a in addresses], port, timeout, local_address, socket_options
         )
+        return CheapStream(stream)
 
     async def _connect_any(
         self,
