@@ -21,7 +21,7 @@ images = true               # pictures in the reader, fetched like pages; false:
 # downloads = "~/Downloads" # where attachments go (d in the link list); unset: the system's
 
 [refresh]
-concurrency = 16            # feeds fetched at once
+concurrency = 32            # feeds fetched at once
 per_host = 4                # requests to one host at once
 connect_timeout = 10.0      # seconds
 read_timeout = 20.0         # seconds between two bytes

@@ -157,7 +157,7 @@ def due_feeds(feeds: Sequence[Feed], *, force: bool, now: float) -> tuple[list[F
     return due, len(feeds) - len(due)
 
 
-IN_FLIGHT_PER_SLOT = 4  # feeds between fetch and store, per slot of the global fetch limit
+IN_FLIGHT_PER_SLOT = 2  # feeds between fetch and store, per slot of the global fetch limit
 
 
 def _host(url: str) -> str:
