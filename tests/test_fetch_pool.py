@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
+import threading
+import time
 from collections.abc import Iterator
 
 import httpcore
@@ -61,3 +64,42 @@ def srv_pair() -> Iterator[LocalServer]:
     with LocalServer() as server:
         server.add("/feed", FEED)
         yield server
+
+
+def test_a_connection_the_server_closed_while_idle_is_not_reused() -> None:
+    # A server that lets keep-alive connections go after a moment: the next request to it
+    # must see the hang-up and connect again, not fail on the dead connection.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    answer = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(FEED)
+    ) + FEED
+    accepted = 0
+
+    def serve() -> None:
+        nonlocal accepted
+        for _ in range(2):
+            conn, _ = listener.accept()
+            accepted += 1
+            with conn:
+                conn.recv(65536)
+                conn.sendall(answer)
+                time.sleep(0.1)  # then hang up, the connection idle on the client's side
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    async def twice() -> list[bool]:
+        async with Fetcher(FetchLimits()) as fetcher:
+            first = await fetcher.fetch(f"http://127.0.0.1:{port}/feed")
+            await asyncio.sleep(0.4)
+            second = await fetcher.fetch(f"http://127.0.0.1:{port}/feed")
+        return [first.ok, second.ok]
+
+    try:
+        assert asyncio.run(twice()) == [True, True]
+    finally:
+        thread.join(timeout=5)
+        listener.close()
+    assert accepted == 2
