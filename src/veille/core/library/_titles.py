@@ -111,16 +111,18 @@ STOPWORDS = frozenset(
         "nouvelle",
     ]
 )
-_WORD = re.compile(r"\w+")
+# Words of three characters or more: a run of word characters is matched whole or not at all,
+# as `\w+` then a length test would (in one pass, in C: it runs on every title of the window).
+_WORD = re.compile(r"\w{3,}")
 
 
 def title_words(title: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(fold(title)) if len(w) >= 3 and w not in STOPWORDS)
+    return frozenset(_WORD.findall(fold(title))) - STOPWORDS
 
 
 def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:
     shared = len(a & b)
-    return shared >= TITLE_MIN_SHARED and shared / len(a | b) >= TITLE_JACCARD
+    return shared >= TITLE_MIN_SHARED and shared / (len(a) + len(b) - shared) >= TITLE_JACCARD
 
 
 def prefix_length(size: int) -> int:
