@@ -202,8 +202,9 @@ def _retitled(title: str, rng: random.Random) -> str:
     )
 
 
-def item(feed: int, slot: int, corpus: str) -> tuple[str, str, str]:
-    """(title, summary, content) of item `slot` of outlet `feed` ("" content: summary-only)."""
+def story_of(feed: int, slot: int, corpus: str) -> tuple[str, list[str], random.Random]:
+    """The headline and paragraphs of item `slot` of outlet `feed`, as its article page has
+    them, and the item's generator, where the feed's own choices continue."""
     rng = random.Random(feed * 7919 + slot)
     if slot % DISPATCH_EVERY == 0:
         ring = feed // RING
@@ -218,6 +219,12 @@ def item(feed: int, slot: int, corpus: str) -> tuple[str, str, str]:
         title, paragraphs = _story(feed * 1000 + slot)
     if corpus == "repeated":
         title = HEADINGS[rng.randrange(len(HEADINGS))]
+    return title, paragraphs, rng
+
+
+def item(feed: int, slot: int, corpus: str) -> tuple[str, str, str]:
+    """(title, summary, content) of item `slot` of outlet `feed` ("" content: summary-only)."""
+    title, paragraphs, rng = story_of(feed, slot, corpus)
     html = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     if feed % 3 == 0:
         return title, escape(paragraphs[0][:300]), html
@@ -227,7 +234,26 @@ def item(feed: int, slot: int, corpus: str) -> tuple[str, str, str]:
     return title, escape(summary), ""
 
 
-def make_feed(n: int, corpus: str, items: int = 50) -> bytes:
+def article_page(feed: int, slot: int, corpus: str) -> bytes:
+    """The web page of item `slot` of outlet `feed`: the whole story among a site's furniture."""
+    title, paragraphs, _ = story_of(feed, slot, corpus)
+    menu = "".join(f'<li><a href="/rubrique/{k}">Rubrique {k}</a></li>' for k in range(12))
+    more = "".join(
+        f'<li><a href="/articles/{feed}/{(slot + k) % 50}">À lire aussi n° {k}</a></li>'
+        for k in range(1, 6)
+    )
+    body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+    return (
+        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{escape(title)} - '
+        f"Quotidien {feed}</title></head><body><header><nav><ul>{menu}</ul></nav></header>"
+        f'<main><article><h1>{escape(title)}</h1><p class="byline">Par la rédaction '
+        f"{feed}</p>{body}</article><aside><h2>À lire aussi</h2><ul>{more}</ul></aside></main>"
+        f"<footer><p>© Quotidien {feed}. Tous droits réservés.</p></footer></body></html>"
+    ).encode()
+
+
+def make_feed(n: int, corpus: str, items: int = 50, site: str = "") -> bytes:
+    """Outlet n's feed; with `site` (a base URL), its items link to their pages there."""
     now = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
@@ -242,7 +268,8 @@ def make_feed(n: int, corpus: str, items: int = 50) -> bytes:
         encoded = f"<content:encoded><![CDATA[{content}]]></content:encoded>" if content else ""
         parts.append(
             f"<item><title>{escape(title)}</title>"
-            f"<link>https://quotidien{n}.test/articles/{i}</link>"
+            f"<link>{site or f'https://quotidien{n}.test'}/articles/{n if site else ''}"
+            f"{'/' if site else ''}{i}</link>"
             f"<guid>https://quotidien{n}.test/articles/{i}</guid><pubDate>{stamp}</pubDate>"
             f"<author>redaction@quotidien{n}.test (Rédaction {n})</author>"
             f"<description>{summary}</description>{encoded}</item>"

@@ -7,14 +7,19 @@
 `--corpus plain` (the default) makes feeds whose items share nothing; `realistic` and `repeated`
 make outlets that carry each other's dispatches, summary-only on two feeds in three, with titles
 from a shared vocabulary or from 92 headings (see bench/corpus.py). Those two refresh with full
-text off (`full_text = "never"`): their article pages are not served. `--newsboat` then runs
+text off (`full_text = "never"`), unless `--full-text`: then each item links to its article page,
+served on its feed's host, and the refresh runs with the default policy (`auto`: the newest
+truncated items of each new feed are fetched before the command ends). `--newsboat` then runs
 newsboat (8 reload threads) on the same feeds from the same servers, cold then warm. `--home DIR`
-refreshes into an existing library (a bench/biglib.py one) instead of an empty one, only the
-benchmark's feeds, which it leaves there.
+refreshes into an existing library (a bench/biglib.py library) instead of an empty one, only the
+benchmark's feeds, which it leaves there. The refresh has no deadline (`deadline = 3600`), so that
+the last feeds of a large run are measured rather than postponed.
 
-Each feed is about 110 KB of RSS 2.0 with full-article content, served with an emulated latency
-before each response by a few separate processes (so that the server does not share the refresh's
-interpreter). The refresh runs as `veille --home TMP refresh --json` in a subprocess, from
+The plain corpus's feeds are about 110 KB of RSS 2.0 with full-article content. They are served
+with an emulated latency before each response by two separate processes (so that the server does
+not share the refresh's interpreter), each one event loop answering all of its hosts, every
+listening socket with a deep backlog: a thread per connection made the servers the bottleneck at
+a few thousand feeds. The refresh runs as `veille --home TMP refresh --json` in a subprocess, from
 compiled bytecode as an installed veille does: the figures are wall time, CPU time (user +
 system, worker processes included) and the peak resident memory of the largest process.
 
@@ -31,24 +36,24 @@ sites the feeds are spread over (several feeds per site beyond that).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import json
 import multiprocessing
 import os
 import resource
-import selectors
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import corpus as realistic
 
-SERVERS = 4  # server processes; each listens on its share of the hosts
+SERVERS = 2  # server processes; each listens on its share of the hosts
+BACKLOG = 4096  # pending connections each listening socket holds (the system may cap it)
 PARAGRAPHS = 3  # of about 60 words in each item's content
 
 
@@ -126,57 +131,82 @@ def serve(
     hosts: int,
     latency: float,
     corpus: str,
+    pages: bool,
     ready: multiprocessing.Event,  # type: ignore[valid-type]
 ) -> None:
-    """Serve the feeds of every host h with h % SERVERS == share, one listening socket each."""
+    """Serve the feeds of every host h with h % SERVERS == share, one listening socket each.
+
+    One event loop per process answers every host it has: a thread per connection (what this
+    did before) made the servers themselves the bottleneck at a few thousand feeds, and their
+    time out of the refresh's. Each request waits `latency` before its answer, concurrently.
+    With `pages`, each feed's items link to their article pages, served on the feed's host.
+    """
     mine = sorted({n % hosts for n in range(feeds) if (n % hosts) % SERVERS == share})
     bodies: dict[str, tuple[bytes, str]] = {}
     for n in range(feeds):
         if (n % hosts) % SERVERS == share:
-            body = make_feed(n) if corpus == "plain" else realistic.make_feed(n, corpus)
+            site = f"http://{host_of(n, hosts)}:{port}" if pages else ""
+            body = make_feed(n) if corpus == "plain" else realistic.make_feed(n, corpus, site=site)
             bodies[f"/feed/{n}.xml"] = (body, '"' + hashlib.md5(body).hexdigest() + '"')
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+    def found(path: str) -> tuple[bytes, str, str] | None:
+        if path in bodies:
+            body, etag = bodies[path]
+            return body, etag, "application/rss+xml"
+        parts = path.split("/")  # /articles/<feed>/<slot>
+        article = len(parts) == 4 and parts[1] == "articles" and parts[3].isdigit()
+        if pages and article and parts[2].isdigit() and f"/feed/{parts[2]}.xml" in bodies:
+            page = realistic.article_page(int(parts[2]), int(parts[3]), corpus)
+            return page, '"' + hashlib.md5(page).hexdigest() + '"', "text/html; charset=utf-8"
+        return None
 
-        def log_message(self, *args: object) -> None:
-            pass
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                try:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                    return
+                lines = head.decode("latin-1").split("\r\n")
+                path = lines[0].split(" ")[1] if len(lines[0].split(" ")) > 2 else "/"
+                headers = {
+                    k.strip().lower(): v.strip()
+                    for k, _, v in (line.partition(":") for line in lines[1:] if line)
+                }
+                if latency:
+                    await asyncio.sleep(latency)
+                hit = found(path)
+                if hit is None:
+                    writer.write(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                elif headers.get("if-none-match") == hit[1]:
+                    writer.write(
+                        f"HTTP/1.1 304 Not Modified\r\nETag: {hit[1]}\r\n"
+                        "Content-Length: 0\r\n\r\n".encode()
+                    )
+                else:
+                    body, etag, kind = hit
+                    writer.write(
+                        f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nETag: {etag}\r\n"
+                        f"Content-Length: {len(body)}\r\n\r\n".encode()
+                        + body
+                    )
+                await writer.drain()
+                if headers.get("connection", "").lower() == "close":
+                    return
+        except (ConnectionError, OSError):
+            return
+        finally:
+            writer.close()
 
-        def do_GET(self) -> None:
-            if latency:
-                time.sleep(latency)
-            found = bodies.get(self.path)
-            if found is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            body, etag = found
-            if self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.send_header("ETag", etag)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("ETag", etag)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    async def main() -> None:
+        for h in mine:
+            await asyncio.start_server(
+                answer, host_of(h, hosts), port, backlog=BACKLOG, reuse_address=True
+            )
+        ready.set()
+        await asyncio.Event().wait()
 
-    # One thread waits on every listening socket; each request is then handled in a thread of
-    # its own (ThreadingHTTPServer), so latencies overlap as they would on separate servers.
-    selector = selectors.DefaultSelector()
-    for h in mine:
-        server = ThreadingHTTPServer((host_of(h, hosts), port), Handler)
-        server.daemon_threads = True
-        server.timeout = 0
-        selector.register(server, selectors.EVENT_READ)
-    ready.set()
-    while True:
-        for key, _ in selector.select():
-            key.fileobj.handle_request()  # type: ignore[union-attr]
+    asyncio.run(main())
 
 
 def _with_bytecode() -> dict[str, str]:
@@ -242,6 +272,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18_080)
     parser.add_argument("--corpus", choices=("plain", "realistic", "repeated"), default="plain")
     parser.add_argument("--newsboat", action="store_true", help="newsboat-8 on the same feeds")
+    parser.add_argument(
+        "--full-text",
+        action="store_true",
+        help="realistic or repeated corpus: serve each item's article page on its feed's host "
+        "and refresh with the default full-text policy (off otherwise)",
+    )
     parser.add_argument("--no-veille", action="store_true", help="with --newsboat: it alone")
     parser.add_argument(
         "--home",
@@ -257,7 +293,16 @@ def main() -> None:
         ready = multiprocessing.Event()
         proc = multiprocessing.Process(
             target=serve,
-            args=(share, args.port, args.feeds, hosts, args.latency, args.corpus, ready),
+            args=(
+                share,
+                args.port,
+                args.feeds,
+                hosts,
+                args.latency,
+                args.corpus,
+                args.full_text,
+                ready,
+            ),
             daemon=True,
         )
         proc.start()
@@ -272,8 +317,13 @@ def main() -> None:
             opml = ["<opml version='2.0'><body>"]
             opml.extend(f"<outline text='f{n}' xmlUrl='{url}'/>" for n, url in enumerate(urls))
             opml.append("</body></opml>")
-            if args.corpus != "plain" and not args.home:
-                (home / "config.toml").write_text('full_text = "never"\n')
+            config = home / "config.toml"
+            if not args.home or not config.exists():
+                # The whole refresh is measured: no deadline postpones the last feeds.
+                never = args.corpus != "plain" and not args.full_text
+                config.write_text(
+                    ('full_text = "never"\n' if never else "") + "[refresh]\ndeadline = 3600\n"
+                )
             subs = Path(tmp) / "subs.opml"
             subs.write_text("".join(opml))
             env = {**_with_bytecode(), "VEILLE_HOME": str(home)}
@@ -307,10 +357,17 @@ def main() -> None:
             warm, warm_cpu, warm_peak, warm_report = run_refresh(home, only)
             print(f"veille, {label}")
             print(
-                f"  cold: {cold:6.2f} s  (cpu {cold_cpu:5.2f} s)  "
-                f"new items {cold_report['new_items']}, "
-                f"errors {len(cold_report['errors'])}"
+                f"  cold: {cold:6.2f} s  (cpu {cold_cpu:5.2f} s, {cold_cpu / args.feeds * 1000:.1f}"
+                f" ms per feed)  new items {cold_report['new_items']}, "
+                f"errors {len(cold_report['errors'])}, postponed {len(cold_report['postponed'])}"
             )  # type: ignore[arg-type]
+            texts = cold_report["full_text"]
+            if texts["fetched"] or texts["failed"]:  # type: ignore[index]
+                print(
+                    f"        feeds stored in {cold_report['elapsed'] - texts['elapsed']:.2f} s, "
+                    f"then {texts['fetched']} articles in {texts['elapsed']:.2f} s "
+                    f"({texts['failed']} failed)"
+                )  # type: ignore[index]
             print(
                 f"  warm: {warm:6.2f} s  (cpu {warm_cpu:5.2f} s)  "
                 f"not modified {warm_report['not_modified']}, "

@@ -94,6 +94,7 @@ class _Server(ThreadingHTTPServer):
     def process_request(self, request: Any, client_address: Any) -> None:
         with self.owner._lock:
             self.owner._connections.add(request)
+            self.owner.connections_accepted += 1
         super().process_request(request, client_address)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -234,6 +235,7 @@ class LocalServer:
         self.tls = tls
         self.requests: list[Request] = []
         self.max_in_flight = 0
+        self.connections_accepted = 0
         self._in_flight = 0
         self._routes: dict[str, Route] = {}
         self._lock = threading.Lock()

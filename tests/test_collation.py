@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+import veille.core.text as text
 from tests.storing import ingest
 from veille.core.library import Library
 from veille.core.model import ParsedEntry, ParsedFeed
@@ -36,3 +39,22 @@ def test_tags_feeds_and_folders_come_out_in_that_order(lib: Library) -> None:
     folders = [f.folder for f in lib.feeds()]
     assert folders == sorted(folders, key=collation_key)
     assert folders[0] == "À relire/x"
+
+
+def test_listing_feeds_folds_each_name_once(lib: Library, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A refresh lists every feed several times: with the collation called for each comparison
+    # of the sort (two folds each), 1,200 feeds took 0.3 s a listing.
+    for n in range(300):
+        lib.add_feed(f"https://f{n}.example.org/rss", title=f"{NAMES[n % 9]} {n}", folder="À/x")
+    folded = 0
+    fold = text.fold
+
+    def counted(value: str | None) -> str:
+        nonlocal folded
+        folded += 1
+        return fold(value)
+
+    monkeypatch.setattr(text, "fold", counted)
+    feeds = lib.feeds(counts=False)
+    assert [f.title for f in feeds] == sorted((f.title for f in feeds), key=collation_key)
+    assert folded <= 2 * len(feeds) + len(feeds)  # the sort's keys, then the check above

@@ -303,3 +303,62 @@ def test_cache_commands_and_offline_reading(tmp_path: Path, local_server: LocalS
     assert listed.returncode == 0 and "rapport qui dérange" in listed.stdout
     cleared = run("cache", "clear")
     assert cleared.returncode == 0 and "every item keeps its text" in cleared.stdout
+
+
+def test_pages_are_extracted_in_worker_processes_when_given(
+    lib: Library, cache: FullTextCache, local_server: LocalServer
+) -> None:
+    # After a refresh of many feeds its parser processes extract the articles: the page goes
+    # to a worker and the article comes back, as the threads would have made it.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from veille.core.fulltext.service import FullTextService
+    from veille.core.ingest.refresh import make_fetcher
+
+    news_site(local_server)
+    feed_id = lib.add_feed(local_server.url("/feed.xml")).id
+    settings = settings_for(local_server)
+    lib.set_feed_policy(feed_id, "never")
+    refresh(lib, settings, cache)
+    item_id = by_title(lib)["Caméras : le rapport qui dérange"]
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as workers:
+        service = FullTextService(lib, cache, settings, extractors=workers)
+
+        async def go() -> object:
+            async with make_fetcher(settings, [local_server.url("/feed.xml")]) as fetcher:
+                return await service.prefetch([item_id], fetcher, only_wanted=False)
+
+        try:
+            fetched = asyncio.run(go())
+        finally:
+            service.close()
+    assert fetched.fetched == 1  # type: ignore[attr-defined]
+    article = cache.article(item_id)
+    assert article is not None and "moratoire sur la reconnaissance faciale" in article.html
+    assert "Lire aussi" not in article.html
+
+
+@pytest.mark.slow
+def test_a_refresh_of_many_feeds_extracts_in_its_parser_processes(
+    lib: Library, cache: FullTextCache, local_server: LocalServer
+) -> None:
+    from veille.core.ingest.workers import PROCESS_POOL_FROM
+
+    for n in range(PROCESS_POOL_FROM):
+        local_server.add(
+            f"/feed{n}.xml",
+            feed(local_server, [(f"a{n}", f"Caméras, épisode {n}", PAYWALL)]),
+        )
+        local_server.add(
+            f"/articles/a{n}",
+            article_page(f"Caméras, épisode {n}", PARAGRAPHS),
+            content_type="text/html; charset=utf-8",
+        )
+        lib.add_feed(local_server.url(f"/feed{n}.xml"))
+    fetched = refresh(lib, settings_for(local_server), cache)
+    assert fetched.fetched == PROCESS_POOL_FROM  # type: ignore[attr-defined]
+    assert all(
+        "moratoire" in (cache.article(row.id).html)  # type: ignore[union-attr]
+        for row in lib.rows(limit=100)
+    )

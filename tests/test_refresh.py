@@ -362,3 +362,35 @@ def test_a_large_refresh_is_written_in_batches_without_losing_a_feed(
     assert report.new_items == 0 and len(report.errors) == 6  # type: ignore[attr-defined]
     assert lib.item(starred.id).starred
     assert all(lib.feed(f.id).last_error == "" for f in good)
+
+
+def test_the_default_fetches_32_sites_at_once(lib: Library) -> None:
+    # Fetching is mostly waiting for servers: a refresh of many sites keeps 32 of them busy.
+    import contextlib
+    import threading
+    import time
+
+    from tests.httpserver import Response
+
+    now = peak = 0
+    lock = threading.Lock()
+    feed = rss("Le Guetteur", [("g1", "Un titre")])
+
+    def slow(_request: object) -> Response:
+        nonlocal now, peak
+        with lock:
+            now += 1
+            peak = max(peak, now)
+        time.sleep(0.4)
+        with lock:
+            now -= 1
+        return Response(body=feed.encode())
+
+    with contextlib.ExitStack() as stack:
+        servers = [stack.enter_context(LocalServer(f"127.4.0.{n + 1}")) for n in range(40)]
+        for server in servers:
+            server.handle("/feed", slow)
+            lib.add_feed(server.url("/feed"))
+        report = asyncio.run(refresh(lib, Settings()))
+    assert not report.errors and report.feeds == 40
+    assert peak == 32

@@ -144,3 +144,14 @@ def test_10000_items_titled_alike_by_a_rubric_are_10000_stories(
     reviews = lib.rows("revue presse", limit=50)
     assert len(reviews) == 50 and all(r.cluster_size == 1 for r in reviews)
     assert comparisons[0] <= 20 * len(new_ids)
+
+
+def test_title_words_are_the_folded_words_of_three_letters_or_more() -> None:
+    from veille.core.library._titles import similar_titles, title_words
+
+    assert title_words("Le PS et l'UE : « Sécurité » des données_perso en 2026, été") == {
+        "securite", "donnees_perso", "2026",
+    }  # fmt: skip
+    a = title_words("La CNIL sanctionne la ville de Lyon pour ses caméras")
+    b = title_words("La CNIL sanctionne la ville de Lyon pour ses caméras de rue")
+    assert similar_titles(a, b) and not similar_titles(a, title_words("La CNIL à Lyon"))

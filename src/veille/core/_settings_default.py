@@ -22,7 +22,7 @@ images = true               # pictures in the reader, fetched like pages; false:
 download_max_bytes = 2147483648  # largest attachment downloaded (2 GiB)
 
 [refresh]
-concurrency = 16            # feeds fetched at once
+concurrency = 32            # feeds fetched at once
 per_host = 4                # requests to one host at once
 connect_timeout = 10.0      # seconds
 read_timeout = 20.0         # seconds between two bytes

@@ -22,6 +22,7 @@ from veille.core.ingest.refresh import (
     refresh,
 )
 from veille.core.ingest.schedule import HostSlots
+from veille.core.ingest.workers import Parsers
 from veille.core.library import Library
 from veille.core.settings import Paths, Settings
 
@@ -63,6 +64,40 @@ async def refresh_all(
     `HostSlots`), and the report's `elapsed` is the wall time of the whole.
     """
     started = time.monotonic()
+    # The parser processes outlive the feeds' refresh: the prefetch extracts pages in them.
+    parsers = Parsers()
+    try:
+        return await _refresh_then_prefetch(
+            lib,
+            settings,
+            cache,
+            feed_ids,
+            parsers,
+            force=force,
+            on_progress=on_progress,
+            prefetch=prefetch,
+            on_stored=on_stored,
+            on_full_text=on_full_text,
+            started=started,
+        )
+    finally:
+        parsers.shutdown()
+
+
+async def _refresh_then_prefetch(
+    lib: Library,
+    settings: Settings,
+    cache: FullTextCache | None,
+    feed_ids: Sequence[int] | None,
+    parsers: Parsers,
+    *,
+    force: bool,
+    on_progress: Callable[[RefreshProgress], None] | None,
+    prefetch: bool,
+    on_stored: Callable[[RefreshReport], None] | None,
+    on_full_text: Callable[[int, int], None] | None,
+    started: float,
+) -> tuple[RefreshReport, PrefetchReport | None]:
     slots = HostSlots.for_settings(settings.refresh, deadline=settings.refresh.deadline)
     first_time = {f.id for f in lib.feeds(counts=False) if f.last_fetched is None}
     report = await refresh(
@@ -73,6 +108,7 @@ async def refresh_all(
         on_progress=on_progress,
         after=after_refresh(settings),
         slots=slots,
+        parsers=parsers,
     )
     report.elapsed = time.monotonic() - started
     if on_stored is not None:
@@ -90,7 +126,7 @@ async def refresh_all(
         return report, None
     from veille.core.fulltext.service import FullTextService  # page extraction: only when needed
 
-    service = FullTextService(lib, cache, settings)
+    service = FullTextService(lib, cache, settings, extractors=parsers.processes)
     try:
         new_ids, flags = _recent_on_first_refresh(lib, report, first_time)
         retry = service.changed_sites()

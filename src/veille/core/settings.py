@@ -111,8 +111,10 @@ class ConfigError(VeilleError, ValueError):
 
 @dataclass(slots=True)
 class RefreshSettings:
-    concurrency: int = 16
-    """How many feeds are fetched at once."""
+    concurrency: int = 32
+    """How many feeds are fetched at once (each site gets `per_host` of them at most). Most of a
+    feed's fetch is waiting for its server: at 16, two hundred sites answering in 100 ms took
+    1.25 s of waiting alone."""
     per_host: int = 4
     """How many requests go to one host at once."""
     connect_timeout: float = 10.0

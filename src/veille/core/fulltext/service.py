@@ -3,7 +3,7 @@
 Pages are fetched with the same `Fetcher` as feeds (same limits, timeouts, politeness, and the
 per-site cookies and headers of subscribers), as pages: http or https only, never a local file,
 and a private address only when it is one of the user's hosts. Extraction runs in a worker
-thread. The article is kept in the library, searched at once, and the watches run on it; a page
+thread, or in the refresh's worker processes after a refresh. The article is kept in the library, searched at once, and the watches run on it; a page
 that gives only a teaser (a paywall) is recorded as such, never as the article, and a failure is
 stored on the item in plain words. Either way the feed's own content stays what the reader shows.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from urllib.parse import urlsplit
@@ -36,6 +36,7 @@ __all__ = [
     "FullTextResult",
     "FullTextService",
     "PrefetchReport",
+    "extract_page",
     "rule_for",
     "wants_full_text",
 ]
@@ -77,22 +78,39 @@ def rule_for(settings: Settings, url: str) -> SiteRule | None:
     return SiteRule(content=site.content, remove=tuple(site.remove))
 
 
-class FullTextService:
-    """Fetches and extracts full texts for a library, which keeps them (the cache a copy)."""
+def extract_page(
+    page: bytes, url: str, rule: SiteRule | None, content_type: str
+) -> tuple[CachedArticle, str, str]:
+    """The article to keep, its plain text, and the page's cut-off words if it has any: what a
+    worker process hands back (a module-level function, so that it can be sent there)."""
+    article = extract(page, url, rule=rule, content_type=content_type)
+    return CachedArticle.of(url, article), article.text, article.cut
 
-    def __init__(self, lib: Library, cache: FullTextCache | None, settings: Settings) -> None:
+
+class FullTextService:
+    """Fetches and extracts full texts for a library, which keeps them (the cache a copy).
+
+    `extractors`, when given, are worker processes to extract pages in (the refresh's parser
+    processes, idle once the feeds are stored): extraction is pure Python for the most part,
+    and in this process's threads it would take turns with the fetches on one core.
+    """
+
+    def __init__(
+        self,
+        lib: Library,
+        cache: FullTextCache | None,
+        settings: Settings,
+        *,
+        extractors: Executor | None = None,
+    ) -> None:
         self.lib = lib
         self.cache = cache
         self.settings = settings
         self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-extract")
+        self._extractors = extractors or self._threads
 
     def close(self) -> None:
         self._threads.shutdown(wait=True)
-
-    def _extract(self, page: bytes, url: str, content_type: str) -> tuple[CachedArticle, str, str]:
-        """The article to keep, its plain text, and the page's cut-off words if it has any."""
-        article = extract(page, url, rule=rule_for(self.settings, url), content_type=content_type)
-        return CachedArticle.of(url, article), article.text, article.cut
 
     async def fetch(self, item: Item, fetcher: Fetcher) -> FullTextResult:
         """Fetch and extract `item`'s article now, and run the watches on its words when they
@@ -133,7 +151,12 @@ class FullTextService:
         url = result.final_url or item.url
         try:
             article, text, cut = await loop.run_in_executor(
-                self._threads, self._extract, result.body, url, result.content_type
+                self._extractors,
+                extract_page,
+                result.body,
+                url,
+                rule_for(self.settings, url),
+                result.content_type,
             )
         except ExtractionError as error:
             return await self._fail(item.id, str(error), site)

@@ -24,6 +24,7 @@ import anyio
 import httpcore
 
 from veille.core.ingest.addresses import IPAddress, NetworkPolicy, is_private, refusal
+from veille.core.ingest.streams import AsyncioBackend
 
 __all__ = ["AddressRefused", "GuardedBackend", "Hop", "Resolver", "current_hop"]
 
@@ -76,7 +77,7 @@ def _parse(addresses: Iterable[str]) -> list[IPAddress]:
 @dataclass
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     resolver: Resolver = system_resolver
-    inner: httpcore.AsyncNetworkBackend = field(default_factory=httpcore.AnyIOBackend)
+    inner: httpcore.AsyncNetworkBackend = field(default_factory=AsyncioBackend)
     # The (host, port) of the proxies the user configured: theirs to connect to, judged by
     # nobody (`veille.core.ingest.proxies` judges what goes through them).
     proxies: frozenset[tuple[str, int]] = frozenset()

@@ -157,7 +157,7 @@ def due_feeds(feeds: Sequence[Feed], *, force: bool, now: float) -> tuple[list[F
     return due, len(feeds) - len(due)
 
 
-IN_FLIGHT_PER_SLOT = 4  # feeds between fetch and store, per slot of the global fetch limit
+IN_FLIGHT_PER_SLOT = 2  # feeds between fetch and store, per slot of the global fetch limit
 
 
 def _host(url: str) -> str:
@@ -188,16 +188,20 @@ async def refresh(
     on_progress: Callable[[RefreshProgress], None] | None = None,
     after: AfterRefresh | None = None,
     slots: HostSlots | None = None,
+    parsers: Parsers | None = None,
 ) -> RefreshReport:
     """Refresh `feed_ids` (all feeds when None) and return what happened.
 
     `after` runs once at the end, in the writer thread, with every new item's id (watch rules
     and story grouping look across feeds, so they run there).
     `slots` share fetches between hosts within the deadline (by default the settings' own).
+    `parsers`, when given, are the caller's to shut down (the full-text prefetch that follows
+    extracts pages in them); otherwise the refresh makes its own.
     """
     started = time.monotonic()
     loop = asyncio.get_running_loop()
-    parsers = Parsers()
+    owned = parsers is None
+    parsers = parsers or Parsers()
     started_writer: ThreadPoolExecutor | None = None
     try:
         # No lasting thread before the parser processes may start (see `start_method`).
@@ -380,4 +384,5 @@ async def refresh(
     finally:
         if started_writer is not None:
             started_writer.shutdown(wait=True)
-        parsers.shutdown()
+        if owned:
+            parsers.shutdown()

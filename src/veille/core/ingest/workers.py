@@ -148,6 +148,13 @@ class Parsers:
             for _ in range(worker_count()):
                 executor.submit(prepare.ready)
 
+    @property
+    def processes(self) -> Executor | None:
+        """The worker processes, once started (None while there are none, or only threads)."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        return self.executor if isinstance(self.executor, ProcessPoolExecutor) else None
+
     def shutdown(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True)

@@ -14,7 +14,7 @@ from veille.core.library._store import remember_removed_ids
 from veille.core.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
 from veille.core.query import normalize_tag
 from veille.core.redact import is_secret_url, redact_url
-from veille.core.text import clean_line
+from veille.core.text import clean_line, collation_key
 from veille.core.translations import _
 
 
@@ -163,12 +163,16 @@ def feeds(conn: sqlite3.Connection, *, counts: bool = True) -> list[Feed]:
             )
         }
     found = []
-    for row in conn.execute(
-        f"SELECT {FEED_COLUMNS} FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id "
-        "ORDER BY COALESCE(d.path, '') COLLATE veille, "
-        "COALESCE(NULLIF(f.user_title, ''), f.title, f.url) COLLATE veille, f.id"
-    ):
-        one = _feed(row)
+    # Sorted here, each name's collation key made once: ORDER BY … COLLATE veille called the
+    # collation for every comparison, two keys each (1,200 feeds: 0.3 s a listing, and a
+    # refresh lists them three times).
+    rows = conn.execute(
+        "SELECT COALESCE(d.path, ''), COALESCE(NULLIF(f.user_title, ''), f.title, f.url), "
+        f"{FEED_COLUMNS} FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id"
+    ).fetchall()
+    rows.sort(key=lambda r: (collation_key(r[0]), collation_key(r[1]), r[2]))
+    for row in rows:
+        one = _feed(row[2:])
         one.total, one.unread = totals.get(one.id, (0, 0))
         one.unread = int(one.unread or 0)
         found.append(one)

@@ -111,16 +111,18 @@ STOPWORDS = frozenset(
         "nouvelle",
     ]
 )
-_WORD = re.compile(r"\w+")
+# Words of three characters or more: a run of word characters is matched whole or not at all,
+# as `\w+` then a length test would (in one pass, in C: it runs on every title of the window).
+_WORD = re.compile(r"\w{3,}")
 
 
 def title_words(title: str) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(fold(title)) if len(w) >= 3 and w not in STOPWORDS)
+    return frozenset(_WORD.findall(fold(title))) - STOPWORDS
 
 
 def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:
     shared = len(a & b)
-    return shared >= TITLE_MIN_SHARED and shared / len(a | b) >= TITLE_JACCARD
+    return shared >= TITLE_MIN_SHARED and shared / (len(a) + len(b) - shared) >= TITLE_JACCARD
 
 
 def prefix_length(size: int) -> int:
@@ -151,8 +153,11 @@ def match_titles(
     whose dates are within `WINDOW`: `titled` is the window, (id, feed, date, title) each."""
     members: dict[frozenset[str], list[Member]] = defaultdict(list)
     fresh: set[frozenset[str]] = set()
+    seen: dict[str, frozenset[str]] = {}  # outlets carrying one dispatch often keep its title
     for item_id, feed_id, ts, title in titled:
-        words = title_words(title)
+        words = seen.get(title)
+        if words is None:
+            words = seen[title] = title_words(title)
         if len(words) < TITLE_MIN_SHARED:
             continue
         members[words].append((item_id, feed_id, ts))
@@ -170,13 +175,17 @@ def match_titles(
         return sorted(words, key=lambda w: (frequency[w], w))
 
     index: dict[tuple[str, str], list[frozenset[str]]] = defaultdict(list)
+    keys_of: dict[frozenset[str], list[tuple[str, str]]] = {}
     for words in members:
-        for key in _keys(order(words)[: prefix_length(len(words))]):
+        keys = _keys(order(words)[: prefix_length(len(words))])
+        if words in fresh:
+            keys_of[words] = keys
+        for key in keys:
             entries = index[key]
             if len(entries) <= PREFIX_LIST_CAP:
                 entries.append(words)
     for words in fresh:
-        alike = _alike(words, _keys(order(words)[: prefix_length(len(words))]), index)
+        alike = _alike(words, keys_of[words], index)
         if alike is None:
             continue
         told = [m for other in alike for m in members[other]]
