@@ -124,3 +124,18 @@ def test_a_teaser_page_says_where_it_was_cut() -> None:
 
 def test_a_whole_article_has_no_cut() -> None:
     assert extract(regional_page(story_paragraphs()), URL).cut == ""
+
+
+def test_read_also_teasers_in_other_languages_are_dropped() -> None:
+    story = "".join(f"<p>{p}</p>" for p in STORY[:2])
+    story += '<p>Lea también: <a href="/otra.html">El puerto cierra por obras este verano</a></p>'
+    story += "".join(f"<p>{p}</p>" for p in STORY[2:])
+    story += (
+        "<h3>Schon gelesen?</h3><ul><li><a href='/x.html'>Neue Brücke über den Tarn</a></li>"
+        "<li><a href='/y.html'>Der Markt öffnet am Samstag</a></li></ul>"
+    )
+    article = extract(regional_page(story), URL)
+    for paragraph in STORY:
+        assert paragraph in article.text
+    for teaser in ("Lea también", "El puerto", "Schon gelesen", "Neue Brücke", "Der Markt"):
+        assert teaser not in article.text, teaser

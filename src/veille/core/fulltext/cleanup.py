@@ -121,6 +121,8 @@ _TEASER = re.compile(
     r"^\s*(?:[àa] lire (?:aussi|également)|lire aussi|lire également|voir aussi|sur le même sujet"
     r"|read more|related|see also|also read|also on|recommended|suggested reading|more on this"
     r"|leggi anche|lee también|leia também|veja também|lesen sie auch|mehr zum thema"
+    r"|le[ae] (?:también|más)|vea también|mira también|(?:también )?te puede interesar"
+    r"|leia mais|saiba mais|schon gelesen|auch interessant|das könnte sie (?:auch )?interessieren"
     r"|les plus lus|articles? (?:similaires|liés|connexes)|vous aimerez (?:aussi|également)"
     r"|dans la même rubrique|sur le même thème|à découvrir (?:aussi|également)"
     r"|you (?:may|might) also like|most read|read next)\b\s*[:|»-]?",

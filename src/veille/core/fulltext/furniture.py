@@ -170,7 +170,11 @@ _TEASER_HEADING = re.compile(
     r"|vous pourriez aimer|à découvrir (?:aussi|également)|nos derniers articles|derniers articles"
     r"|read (?:also|more|next)|related(?: (?:articles|stories|posts|content))?|see also"
     r"|you (?:may|might) also like|more (?:from|on) [\w ]{1,30}|most (?:read|popular)"
-    r"|recommended(?: for you)?|up next|further reading)\s*[:|»]?\s*$",
+    r"|recommended(?: for you)?|up next|further reading"
+    r"|(?:contenidos?|noticias|artículos|notas) relacionad[oa]s|lo más leído|te puede interesar"
+    r"|leia (?:também|mais)|veja também|leggi anche|schon gelesen\??|lesen sie auch|mehr zum thema"
+    r"|(?:weitere|verwandte|ähnliche) (?:artikel|beiträge|themen|nachrichten)|meistgelesen"
+    r"|das könnte sie (?:auch )?interessieren)\s*[:|»]?\s*$",
     re.IGNORECASE,
 )
 
