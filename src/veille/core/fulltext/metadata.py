@@ -60,13 +60,19 @@ class PageMetadata:
     is_article: bool = False
 
 
-def _meta(root: lxml_html.HtmlElement, *names: str) -> str:
+def _meta(metas: list[lxml_html.HtmlElement], *names: str) -> str:
+    """The first non-empty `<meta>` content of `names`, looked up among the page's `metas`.
+
+    One list of the page's meta elements serves every look-up: a query over the whole page for
+    each name and attribute cost more than the rest of reading the metadata on large pages.
+    """
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            for node in root.xpath(f"//meta[@{attr}=$n]", n=name):
-                value = clean_line(node.get("content") or "")
-                if value:
-                    return value
+            for node in metas:
+                if node.get(attr) == name:
+                    value = clean_line(node.get("content") or "")
+                    if value:
+                        return value
     return ""
 
 
@@ -143,10 +149,12 @@ def _page_title(root: lxml_html.HtmlElement) -> str:
     return title
 
 
-def _byline(root: lxml_html.HtmlElement, articles: list[dict[str, Any]]) -> str:
+def _byline(
+    root: lxml_html.HtmlElement, metas: list[lxml_html.HtmlElement], articles: list[dict[str, Any]]
+) -> str:
     """Who wrote the article: page metadata first, then JSON-LD, then the page's byline line."""
     byline = _meta(
-        root,
+        metas,
         "author",
         "article:author",
         "byl",
@@ -179,20 +187,21 @@ def _is_link(text: str) -> bool:
 def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
     """Title, byline, lead image, language and JSON-LD body of the page at `url`."""
     articles = json_ld_articles(root)
+    metas = list(root.iter("meta"))
     body = ""
     for obj in articles:
         text = obj.get("articleBody") or obj.get("text")
         if isinstance(text, str) and len(text) > len(body):
             body = text
-    title = _meta(root, "og:title", "twitter:title")
+    title = _meta(metas, "og:title", "twitter:title")
     if not title:
         title = next(
             (clean_line(h) for a in articles if isinstance(h := a.get("headline"), str)), ""
         )
     if not title:
         title = _page_title(root)
-    byline = _byline(root, articles)
-    image = _meta(root, "og:image", "og:image:url", "twitter:image", "twitter:image:src")
+    byline = _byline(root, metas, articles)
+    image = _meta(metas, "og:image", "og:image:url", "twitter:image", "twitter:image:src")
     if not image:
         image = next((i for a in articles if (i := _image(a.get("image")))), "")
     if image:
@@ -204,7 +213,7 @@ def read_metadata(root: lxml_html.HtmlElement, url: str) -> PageMetadata:
             image = ""
     lang = clean_line(root.get("lang") or root.get("xml:lang") or "", 35)
     if not lang:
-        lang = _meta(root, "og:locale", "language", "content-language").replace("_", "-")[:35]
+        lang = _meta(metas, "og:locale", "language", "content-language").replace("_", "-")[:35]
     declared = bool(articles) or bool(
         root.xpath(
             "//meta[(@property='og:type' or @name='og:type') and "
