@@ -300,3 +300,49 @@ def test_the_images_setting_is_checked_with_its_line() -> None:
     assert parse_settings("").images == "auto"
     with pytest.raises(ConfigError, match=r"images \(line 2\): must be one of auto, kitty"):
         parse_settings('lang = "en"\nimages = "retina"')
+
+
+def _decode_sixel(sequence: str) -> dict[tuple[int, int], tuple[int, int, int]]:
+    """The pixels a terminal would paint for `sequence` (a decoder kept to what the encoder
+    writes: palette, colour choice, repeats, carriage return, next band)."""
+    assert sequence.startswith("\x1bP0;1;0q") and sequence.endswith("\x1b\\")
+    body = re.sub(r'^"[0-9;]+', "", sequence[len("\x1bP0;1;0q") : -2])
+    colours: dict[int, tuple[int, int, int]] = {}
+    painted: dict[tuple[int, int], tuple[int, int, int]] = {}
+    x = top = current = 0
+    for token in re.finditer(r"#(\d+);2;(\d+);(\d+);(\d+)|#(\d+)|!(\d+)(.)|([?-~])|(\$)|(-)", body):
+        define, red, green, blue, choose, count, repeated, char, back, down = token.groups()
+        if define:
+            colours[int(define)] = (int(red), int(green), int(blue))
+        elif choose:
+            current = int(choose)
+        elif count or char:
+            bits = ord(repeated or char) - 63
+            for _ in range(int(count or 1)):
+                for shift in range(6):
+                    if bits >> shift & 1:
+                        painted[(x, top + shift)] = colours[current]
+                x += 1
+        elif back:
+            x = 0
+        elif down:
+            x, top = 0, top + 6
+    return painted
+
+
+def test_sixel_paints_each_pixel_in_its_colour_and_leaves_the_rest_alone() -> None:
+    from veille.tui.graphics import sixel
+
+    picture = Image.new("RGB", (23, 14), (0, 0, 0))
+    for x in range(23):
+        for y in range(14):
+            picture.putpixel((x, y), ((x * 11) % 256, (y * 18) % 256, 128 if x > y else 0))
+    reduced = sixel.quantized(picture)
+    palette = reduced.getpalette() or []
+    painted = _decode_sixel(sixel.encode(reduced))
+    assert len(painted) == 23 * 14  # every pixel, none beyond the picture (14 is not 6 × n)
+    for (x, y), colour in painted.items():
+        index = reduced.getpixel((x, y))
+        assert isinstance(index, int)
+        red, green, blue = palette[3 * index : 3 * index + 3]
+        assert colour == (red * 100 // 255, green * 100 // 255, blue * 100 // 255)

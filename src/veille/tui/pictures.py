@@ -184,7 +184,8 @@ def show_article(screen: MainScreen, item: Item, body: Body) -> Item:
     if kind is None or not body.images:
         return item
     v = screen.veille
-    columns = reader.reading_width
+    shown_width = reader.query_one("#reader-body").content_size.width
+    columns = min(reader.reading_width, shown_width) if shown_width else reader.reading_width
     wanted = body.images[:MAX_PICTURES]
     color_system = app.console.color_system
     cell = terminal.cell if terminal else (10, 20)

@@ -204,6 +204,9 @@ class Reader(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.set_reading_width(self.reading_width)
 
+    def on_unmount(self) -> None:
+        self._leave_pictures()
+
     def set_reading_width(self, columns: int) -> None:
         """Wrap the article to at most `columns` (long lines are hard to follow)."""
         self.reading_width = columns
@@ -261,7 +264,8 @@ class Reader(VerticalScroll, can_focus=True):
 
     def _leave_pictures(self) -> None:
         """The pictures of the article shown are no longer drawn, and the terminal frees them."""
-        self.query_one("#reader-body", ArticleText).set_pictures({})
+        for body in self.query(ArticleText):  # none left once the reader is unmounted
+            body.set_pictures({})
         for sequence in self._forget:
             self._tell_terminal(sequence)
         self._forget.clear()
