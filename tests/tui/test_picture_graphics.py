@@ -196,6 +196,14 @@ async def test_the_environment_chooses_and_tmux_keeps_half_blocks(
         assert _kitty(sent) == ""
         assert "\x1bP" not in _frame(tmux) and "\x1b]1337" not in _frame(tmux)
 
+    # Forced under tmux, Kitty's data is wrapped for tmux to pass it on.
+    forced = app_factory(Settings(lang="en", images="kitty"))
+    forced.terminal = detect({"TMUX": "/tmp/tmux-1/default,1,0", "TERM": "tmux-256color"})
+    async with forced.run_test(size=(120, 40)) as pilot:
+        await _read(forced, pilot, feed_id)
+        await until(pilot, lambda: PLACEHOLDER in static_text(forced, "#reader-body"))
+        assert _kitty(sent).startswith("\x1bPtmux;\x1b\x1b_Ga=T,U=1")
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["kitty", "sixel", "iterm"])

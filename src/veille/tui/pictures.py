@@ -131,6 +131,7 @@ def draw(
     cell: tuple[int, int] = (10, 20),
     color_system: str | None = None,
     number: int = 0,
+    tmux: bool = False,
 ) -> Drawn | None:
     """`data` drawn for a terminal that shows pictures as `kind`, or None if unreadable."""
     if kind == "halfblock":
@@ -146,11 +147,14 @@ def draw(
 
         image_id = kitty.new_id(color_system)
         png = _png(picture.resize((cols * cell_width, rows * cell_height)))
+        send, forget = kitty.transmit(png, image_id, cols, rows), kitty.delete(image_id)
+        if tmux:  # only when asked for: under tmux, "auto" draws half blocks
+            send, forget = kitty.through_tmux(send), kitty.through_tmux(forget)
         return Drawn(
             kitty.placeholders(image_id, cols, rows, color_system),
             columns=cols,
-            send=kitty.transmit(png, image_id, cols, rows),
-            forget=kitty.delete(image_id),
+            send=send,
+            forget=forget,
         )
     width = cols * cell_width
     if kind == "iterm":
@@ -189,6 +193,7 @@ def show_article(screen: MainScreen, item: Item, body: Body) -> Item:
     wanted = body.images[:MAX_PICTURES]
     color_system = app.console.color_system
     cell = terminal.cell if terminal else (10, 20)
+    tmux = terminal.tmux if terminal else False
 
     def drawn_pictures() -> list[tuple[int, int, Drawn]]:
         from veille.tui.graphics.detect import cell_pixels
@@ -199,7 +204,7 @@ def show_article(screen: MainScreen, item: Item, body: Body) -> Item:
             try:
                 picture = draw(
                     v.picture(url), kind, columns, cell=size, color_system=color_system,
-                    number=number,
+                    number=number, tmux=tmux,
                 )  # fmt: skip
             except VeilleError:  # not a picture, refused, not kept offline: its label stays
                 continue

@@ -31,12 +31,7 @@ def from_environment(env: Mapping[str, str]) -> Kind | None:
     """What the environment says the terminal can show, or None when only asking it can tell."""
     term = env.get("TERM", "").lower()
     program = env.get("TERM_PROGRAM", "").lower()
-    if (
-        env.get("TMUX")
-        or env.get("STY")
-        or env.get("ZELLIJ")
-        or term.startswith(("screen", "tmux"))
-    ):
+    if multiplexed(env):
         return "halfblock"  # a multiplexer passes graphics through only when set up to
     if env.get("KITTY_WINDOW_ID") or term == "xterm-kitty" or program == "ghostty":
         return "kitty"
@@ -53,6 +48,14 @@ def from_environment(env: Mapping[str, str]) -> Kind | None:
     if program == "apple_terminal":
         return "halfblock"
     return None
+
+
+def multiplexed(env: Mapping[str, str]) -> bool:
+    """Whether the app runs under tmux, screen or zellij rather than in the terminal itself."""
+    term = env.get("TERM", "").lower()
+    return bool(env.get("TMUX") or env.get("STY") or env.get("ZELLIJ")) or term.startswith(
+        ("screen", "tmux")
+    )
 
 
 def cell_pixels(fd: int | None = None) -> tuple[int, int] | None:
@@ -80,6 +83,7 @@ class Terminal:
 
     kind: Kind = "halfblock"
     cell: tuple[int, int] = CELL
+    tmux: bool = False  # under tmux: what is sent for Kitty is wrapped to pass through it
 
 
 def parse_answers(answer: str) -> Terminal:
@@ -133,16 +137,17 @@ class Probe:
     def finish(self) -> Terminal:
         """What the terminal can show; restores the terminal as it was."""
         cell = cell_pixels(self._tty[1] if self._tty else None)
+        tmux = bool(self.env.get("TMUX"))
         if self.known is not None:
-            return Terminal(self.known, cell or CELL)
+            return Terminal(self.known, cell or CELL, tmux)
         if self._fd is None:
-            return Terminal("halfblock", cell or CELL)
+            return Terminal("halfblock", cell or CELL, tmux)
         try:
             answer = self._read(self._fd)
         finally:
             self._restore()
         found = parse_answers(answer)
-        return Terminal(found.kind, cell or found.cell)
+        return Terminal(found.kind, cell or found.cell, tmux)
 
     def _read(self, fd: int) -> str:
         """Bytes up to the end of the attributes' answer, or what came within `WAIT`."""
@@ -183,5 +188,6 @@ def _standard_tty() -> tuple[int, int]:
 
 def detect(env: Mapping[str, str] | None = None) -> Terminal:
     """What the terminal can show, from the environment alone (no question asked)."""
-    known = from_environment(os.environ if env is None else env)
-    return Terminal(known or "halfblock", cell_pixels() or CELL)
+    env = os.environ if env is None else env
+    known = from_environment(env)
+    return Terminal(known or "halfblock", cell_pixels() or CELL, bool(env.get("TMUX")))

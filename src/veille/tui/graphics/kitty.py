@@ -112,6 +112,12 @@ def transmit(png: bytes, image_id: int, columns: int, rows: int) -> str:
     return "".join(parts)
 
 
+def through_tmux(sequence: str) -> str:
+    """`sequence` wrapped for tmux to hand on to the terminal (with `allow-passthrough on`);
+    the placeholders themselves are plain text, which tmux keeps in its own screen."""
+    return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+
+
 def delete(image_id: int) -> str:
     """The sequence that frees the picture and its placements in the terminal."""
     return f"{_START}a=d,d=I,i={image_id},q=2{_END}"
