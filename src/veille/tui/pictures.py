@@ -168,12 +168,13 @@ def draw(
     else:
         from veille.tui.graphics import sixel
 
-        # Sixels come in bands of six pixels: a row gets the whole bands that fit in a cell,
-        # so none spills onto the next line; the few pixels left show the half blocks.
-        band = max(6, cell_height - cell_height % 6)
-        scaled = sixel.quantized(picture.resize((width, rows * band)))
+        # One sixel image per row, exactly a cell high: the last band's unset pixels are
+        # transparent, so what spills onto the next line paints nothing (and that line's own
+        # row is drawn after it anyway).
+        scaled = sixel.quantized(picture.resize((width, rows * cell_height)))
         strips = tuple(
-            sixel.encode(scaled.crop((0, y * band, width, (y + 1) * band))) for y in range(rows)
+            sixel.encode(scaled.crop((0, y * cell_height, width, (y + 1) * cell_height)))
+            for y in range(rows)
         )
     return Drawn(_blocks(picture, cols, rows, number), strips, cols, number=number)
 

@@ -46,7 +46,10 @@ class ArticleText(Static):
             if not self.screen.is_active:
                 return lines  # a dialog is over the reader: drawing would cover it
             region = self.region
-            last = self.screen.size.height - 2  # a picture on the last line could scroll it
+            # A sixel's last band may reach into the next line, and a terminal may put the
+            # cursor below the image: never near the bottom, where that would scroll the screen
+            # (the status line and the footer are there anyway).
+            last = self.screen.size.height - 3
         except NoScreen:  # not on a screen any more
             return lines
         left = region.x + crop.x
