@@ -243,6 +243,25 @@ def test_the_answers_say_sixel_and_the_cell_size() -> None:
     assert parse_answers("\x1b[6;18;9t\x1b[?62;4;6;22c") == Terminal("sixel", (9, 18))
     assert parse_answers("\x1b[?65;1;9c") == Terminal("halfblock", (10, 20))
     assert parse_answers("") == Terminal("halfblock", (10, 20))
+    # Placeholders came with kitty 0.28: an older one would show boxes.
+    assert parse_answers("\x1bP>|kitty(0.35.2)\x1b\\\x1b[?62;c").kind == "kitty"
+    assert parse_answers("\x1bP>|kitty(0.26.5)\x1b\\\x1b[?62;c").kind == "halfblock"
+
+
+def test_kitty_is_asked_its_version_and_an_old_one_gets_half_blocks() -> None:
+    master, slave = os.openpty()
+    try:
+        probe = Probe({"KITTY_WINDOW_ID": "1", "TERM": "xterm-kitty"}, tty=(slave, slave))
+        probe.start()
+        assert os.read(master, 64) == b"\x1b[>q\x1b[c"
+        os.write(master, b"\x1bP>|kitty(0.26.5)\x1b\\\x1b[?62;c")
+        assert probe.finish().kind == "halfblock"
+        silent = Probe({"KITTY_WINDOW_ID": "1", "TERM": "xterm-kitty"}, tty=(slave, slave))
+        silent.start()
+        assert silent.finish().kind == "kitty"  # no answer in time: the environment's word
+    finally:
+        os.close(master)
+        os.close(slave)
 
 
 def _echoes(fd: int) -> bool:

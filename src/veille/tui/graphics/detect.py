@@ -5,7 +5,8 @@ Only when it does not is the terminal asked, and then without waiting: `Probe.st
 questions (its cell size in pixels, then its device attributes, which every terminal answers
 and whose `4` means Sixel) before the slow part of the start-up (opening the library, importing
 the app), and `Probe.finish` reads what has arrived just before the app starts, waiting a few
-milliseconds at most. Nothing is sent when stdin and stdout are not both the terminal, and an
+milliseconds at most. kitty is asked its version too: the placeholders the reader uses came
+with kitty 0.28, and an older kitty shows them as boxes. Nothing is sent when stdin and stdout are not both the terminal, and an
 answer is read to its end so that none of it reaches the app as keys.
 """
 
@@ -23,8 +24,11 @@ from veille.tui.graphics import Kind
 
 CELL = (10, 20)  # pixels of a cell when the terminal does not say (a VT340's)
 _QUESTIONS = "\x1b[16t\x1b[c"  # cell size (XTWINOPS 16), then primary device attributes
+_KITTY_QUESTIONS = "\x1b[>q\x1b[c"  # its name and version (XTVERSION), then the attributes
 _ATTRIBUTES = re.compile(r"\x1b\[\?([0-9;]*)c")
 _CELL_ANSWER = re.compile(r"\x1b\[6;([0-9]+);([0-9]+)t")
+_KITTY_VERSION = re.compile(r"\x1bP>\|kitty\((\d+)\.(\d+)")
+_PLACEHOLDERS = (0, 28)  # the kitty that first knew Unicode placeholders
 
 
 def from_environment(env: Mapping[str, str]) -> Kind | None:
@@ -93,6 +97,9 @@ def parse_answers(answer: str) -> Terminal:
         height, width = int(sized.group(1)), int(sized.group(2))
         if width and height:
             cell = (width, height)
+    if kitty := _KITTY_VERSION.search(answer):
+        new_enough = (int(kitty.group(1)), int(kitty.group(2))) >= _PLACEHOLDERS
+        return Terminal("kitty" if new_enough else "halfblock", cell)
     attributes = _ATTRIBUTES.search(answer)
     sixel = attributes is not None and "4" in attributes.group(1).split(";")[1:]
     return Terminal("sixel" if sixel else "halfblock", cell)
@@ -115,8 +122,10 @@ class Probe:
         self._sent = 0.0
 
     def start(self) -> None:
-        """Ask the terminal, if the environment did not tell and both ends are the terminal."""
-        if self.known is not None or sys.platform == "win32":
+        """Ask the terminal, if the environment did not tell (or says kitty, whose version
+        matters) and both ends are the terminal."""
+        asking_kitty = self.known == "kitty" and self.env.get("TERM_PROGRAM") != "ghostty"
+        if (self.known is not None and not asking_kitty) or sys.platform == "win32":
             return
         import termios
 
@@ -129,7 +138,7 @@ class Probe:
             quiet[3] &= ~(termios.ECHO | termios.ICANON)  # the answer is not echoed, nor held
             termios.tcsetattr(fd, termios.TCSANOW, quiet)
             self._fd, self._saved = fd, saved
-            os.write(out, _QUESTIONS.encode())
+            os.write(out, (_KITTY_QUESTIONS if asking_kitty else _QUESTIONS).encode())
             self._sent = time.monotonic()
         except (OSError, ValueError, termios.error):
             self._restore()
@@ -138,15 +147,15 @@ class Probe:
         """What the terminal can show; restores the terminal as it was."""
         cell = cell_pixels(self._tty[1] if self._tty else None)
         tmux = bool(self.env.get("TMUX"))
-        if self.known is not None:
-            return Terminal(self.known, cell or CELL, tmux)
         if self._fd is None:
-            return Terminal("halfblock", cell or CELL, tmux)
+            return Terminal(self.known or "halfblock", cell or CELL, tmux)
         try:
             answer = self._read(self._fd)
         finally:
             self._restore()
         found = parse_answers(answer)
+        if self.known == "kitty" and not _KITTY_VERSION.search(answer):
+            return Terminal("kitty", cell or CELL, tmux)  # no version came back in time
         return Terminal(found.kind, cell or found.cell, tmux)
 
     def _read(self, fd: int) -> str:
