@@ -373,3 +373,23 @@ def test_sixel_paints_each_pixel_in_its_colour_and_leaves_the_rest_alone() -> No
         assert isinstance(index, int)
         red, green, blue = palette[3 * index : 3 * index + 3]
         assert colour == (red * 100 // 255, green * 100 // 255, blue * 100 // 255)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["halfblock", "sixel"])
+async def test_a_picture_wider_than_a_narrow_reader_keeps_its_rows_whole(
+    app_factory: Factory, home: Paths, local_server: LocalServer, kind: str
+) -> None:
+    feed_id = _library(home, local_server, picture=_png(400, 240))
+    app = app_factory(Settings(lang="en", images=kind))  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _read(app, pilot, feed_id)
+        await until(pilot, lambda: "▀" in static_text(app, "#reader-body"))
+        await pilot.pause()
+        body = app.main.reader_pane.query_one("#reader-body", ArticleText)
+        assert app.main.reader_pane.show_vertical_scrollbar  # the article is taller than the pane
+        rows = [line for line in static_text(app, "#reader-body").splitlines() if "▀" in line]
+        widths = {len(line) for line in rows}
+        assert len(widths) == 1 and widths.pop() <= body.content_size.width, widths
+        if kind == "sixel":
+            assert "\x1bP0;1;0q" in _frame(app)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
     from veille.core import Item
     from veille.tui.screens.main import MainScreen
-    from veille.tui.widgets.reader import Body
+    from veille.tui.widgets.reader import Body, Reader
 
 MAX_PICTURES = 8  # per article: a gallery stays a list of labels after these
 MAX_ROWS = 24  # cell rows of one picture
@@ -179,6 +179,17 @@ def draw(
     return Drawn(_blocks(picture, cols, rows, number), strips, cols, number=number)
 
 
+def _room(reader: Reader) -> int:
+    """Columns a picture row may take without wrapping, even once a scroll bar appears (the
+    pictures may make the article taller than the pane)."""
+    width = reader.query_one("#reader-body").content_size.width
+    if not width:
+        return reader.reading_width
+    if not reader.show_vertical_scrollbar:
+        width -= reader.styles.scrollbar_size_vertical
+    return max(1, width)
+
+
 def show_article(screen: MainScreen, item: Item, body: Body) -> Item:
     """Show `item` in the reader, then its pictures as they come (off the event loop)."""
     reader = screen.reader_pane
@@ -189,8 +200,7 @@ def show_article(screen: MainScreen, item: Item, body: Body) -> Item:
     if kind is None or not body.images:
         return item
     v = screen.veille
-    shown_width = reader.query_one("#reader-body").content_size.width
-    columns = min(reader.reading_width, shown_width) if shown_width else reader.reading_width
+    columns = min(reader.reading_width, _room(reader))
     wanted = body.images[:MAX_PICTURES]
     color_system = app.console.color_system
     cell = terminal.cell if terminal else (10, 20)
