@@ -155,13 +155,15 @@ async def test_sixel_and_iterm_draw_each_row_over_its_half_blocks_when_it_is_pai
 
         # Scrolled, the rows are drawn where their cells went.
         app.main.reader_pane.scroll_relative(y=2, animate=False)
-        await pilot.pause()
-        moved = re.search(r"\x1b7\x1b\[(\d+);(\d+)H" + re.escape(start), _frame(app))
-        assert moved and int(moved.group(1)) == y + 1 - 2
+        moved = f"\x1b7\x1b[{y + 1 - 2};{x + 1}H{start}"
+        await until(pilot, lambda: moved in _frame(app))
 
         # A key that leaves the reader alone repaints no picture row.
-        await pilot.pause(0.3)
-        drawn = body.drawn
+        await app.workers.wait_for_complete()
+        drawn = -1
+        while drawn != body.drawn:  # until nothing is left to repaint
+            drawn = body.drawn
+            await pilot.pause(0.3)
         assert drawn > 0
         await pilot.press("j", "k")
         await pilot.pause()
@@ -393,3 +395,27 @@ async def test_a_picture_wider_than_a_narrow_reader_keeps_its_rows_whole(
         assert len(widths) == 1 and widths.pop() <= body.content_size.width, widths
         if kind == "sixel":
             assert "\x1bP0;1;0q" in _frame(app)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["halfblock", "kitty"])
+async def test_pictures_are_drawn_again_to_fit_a_reader_made_narrower(
+    app_factory: Factory, home: Paths, local_server: LocalServer, kind: str
+) -> None:
+    feed_id = _library(home, local_server, picture=_png(800, 480))
+    app = app_factory(Settings(lang="en", images=kind))  # type: ignore[arg-type]
+    mark = "▀" if kind == "halfblock" else PLACEHOLDER
+
+    def widths() -> set[int]:
+        lines = static_text(app, "#reader-body").splitlines()
+        return {line.count(mark) for line in lines if mark in line}
+
+    async with app.run_test(size=(200, 48)) as pilot:
+        await _read(app, pilot, feed_id)
+        await until(pilot, lambda: bool(widths()))
+        (wide,) = widths()
+        await pilot.resize_terminal(90, 30)
+        body = app.main.reader_pane.query_one("#reader-body", ArticleText)
+        await until(pilot, lambda: len(widths()) == 1 and max(widths()) <= body.content_size.width)
+        (narrow,) = widths()
+        assert narrow < wide

@@ -136,7 +136,8 @@ def draw(
     """`data` drawn for a terminal that shows pictures as `kind`, or None if unreadable."""
     if kind == "halfblock":
         text = half_blocks(data, columns)
-        return None if text is None else Drawn(text)
+        width = max((len(line) for line in text.plain.splitlines()), default=0) if text else 0
+        return None if text is None else Drawn(text, columns=width)
     picture = _open(data)
     if picture is None:
         return None
@@ -192,13 +193,19 @@ def _room(reader: Reader) -> int:
 
 def show_article(screen: MainScreen, item: Item, body: Body) -> Item:
     """Show `item` in the reader, then its pictures as they come (off the event loop)."""
+    screen.reader_pane.show(item, body, screen.settings.lang)
+    draw_pictures(screen, item, body)
+    return item
+
+
+def draw_pictures(screen: MainScreen, item: Item, body: Body) -> None:
+    """Draw the pictures of `item`, shown in the reader, to fit the reader as it is now."""
     reader = screen.reader_pane
-    reader.show(item, body, screen.settings.lang)
     app = screen.app
     terminal = getattr(app, "terminal", None)
     kind = choose(screen.settings.images, terminal.kind if terminal else "halfblock")
     if kind is None or not body.images:
-        return item
+        return
     v = screen.veille
     columns = min(reader.reading_width, _room(reader))
     wanted = body.images[:MAX_PICTURES]
@@ -227,7 +234,6 @@ def show_article(screen: MainScreen, item: Item, body: Body) -> Item:
 
     def shown(drawn: list[tuple[int, int, Drawn]]) -> None:
         if drawn and reader.item is not None and reader.item.id == item.id:
-            reader.show_pictures(drawn)
+            reader.show_pictures(drawn, redraw=lambda: draw_pictures(screen, item, body))
 
     screen.jobs.run(_("drawing the pictures"), drawn_pictures, group="pictures", then=shown)
-    return item

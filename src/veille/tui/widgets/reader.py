@@ -8,6 +8,7 @@ feed's text is cut short.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -193,6 +194,8 @@ class Reader(VerticalScroll, can_focus=True):
         self.minutes = 0  # reading time of the article shown
         self.reading_width = 72  # columns the text is wrapped to at most
         self._forget: list[str] = []  # what frees the pictures sent to the terminal
+        self._redraw: Callable[[], None] | None = None  # draws the pictures again, to fit
+        self._widest = 0  # columns of the widest picture shown
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -206,6 +209,15 @@ class Reader(VerticalScroll, can_focus=True):
 
     def on_unmount(self) -> None:
         self._leave_pictures()
+
+    def on_resize(self) -> None:
+        """Pictures too wide for the reader now would wrap: they are drawn again to fit."""
+        room = self.scrollable_content_region.width
+        if not self.show_vertical_scrollbar:  # as the pictures were sized: room for one
+            room -= self.styles.scrollbar_size_vertical
+        if self._redraw is not None and room > 0 and self._widest > room:
+            redraw, self._redraw = self._redraw, None
+            self.call_after_refresh(redraw)
 
     def set_reading_width(self, columns: int) -> None:
         """Wrap the article to at most `columns` (long lines are hard to follow)."""
@@ -234,10 +246,16 @@ class Reader(VerticalScroll, can_focus=True):
             shown.append_text(enclosures_text(item))
         return shown
 
-    def show_pictures(self, pictures: list[tuple[int, int, Drawn]]) -> None:
-        """Put each drawn picture in place of its placeholder (start, end) in the body."""
+    def show_pictures(
+        self, pictures: list[tuple[int, int, Drawn]], redraw: Callable[[], None] | None = None
+    ) -> None:
+        """Put each drawn picture in place of its placeholder (start, end) in the body;
+        `redraw` draws them again, should the reader become too narrow for them."""
         if self.body is None:
             return
+        self._leave_pictures()  # those drawn before, for a wider reader
+        self._redraw = redraw
+        self._widest = max((picture.columns for _s, _e, picture in pictures), default=0)
         text = self.body.text
         shown, at = Text(), 0
         overlays: dict[int, tuple[int, tuple[str, ...]]] = {}
@@ -264,6 +282,7 @@ class Reader(VerticalScroll, can_focus=True):
 
     def _leave_pictures(self) -> None:
         """The pictures of the article shown are no longer drawn, and the terminal frees them."""
+        self._redraw, self._widest = None, 0
         for body in self.query(ArticleText):  # none left once the reader is unmounted
             body.set_pictures({})
         for sequence in self._forget:
