@@ -119,7 +119,6 @@ class Probe:
         self._tty = tty
         self._fd: int | None = None
         self._saved: list[Any] | None = None
-        self._sent = 0.0
 
     def start(self) -> None:
         """Ask the terminal, if the environment did not tell (or says kitty, whose version
@@ -139,7 +138,6 @@ class Probe:
             termios.tcsetattr(fd, termios.TCSANOW, quiet)
             self._fd, self._saved = fd, saved
             os.write(out, (_KITTY_QUESTIONS if asking_kitty else _QUESTIONS).encode())
-            self._sent = time.monotonic()
         except (OSError, ValueError, termios.error):
             self._restore()
 
@@ -163,7 +161,7 @@ class Probe:
         import select
 
         answer = b""
-        deadline = max(time.monotonic(), self._sent) + self.WAIT
+        deadline = time.monotonic() + self.WAIT  # normally the answer came long ago
         while not _ATTRIBUTES.search(answer.decode("latin-1")):
             left = deadline - time.monotonic()
             if answer.startswith(b"\x1b") and left <= 0:
