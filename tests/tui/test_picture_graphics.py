@@ -419,3 +419,21 @@ async def test_pictures_are_drawn_again_to_fit_a_reader_made_narrower(
         await until(pilot, lambda: len(widths()) == 1 and max(widths()) <= body.content_size.width)
         (narrow,) = widths()
         assert narrow < wide
+
+
+@pytest.mark.slow
+async def test_no_color_keeps_kitty_to_half_blocks(
+    app_factory: Factory,
+    home: Paths,
+    local_server: LocalServer,
+    sent: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")  # the placeholders' colour would be greyed
+    feed_id = _library(home, local_server)
+    app = app_factory(Settings(lang="en", images="kitty"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _read(app, pilot, feed_id)
+        await until(pilot, lambda: "▀" in static_text(app, "#reader-body"))
+        assert PLACEHOLDER not in static_text(app, "#reader-body")
+        assert _kitty(sent) == ""

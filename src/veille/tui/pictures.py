@@ -204,6 +204,8 @@ def draw_pictures(screen: MainScreen, item: Item, body: Body) -> None:
     app = screen.app
     terminal = getattr(app, "terminal", None)
     kind = choose(screen.settings.images, terminal.kind if terminal else "halfblock")
+    if kind == "kitty" and getattr(app, "no_color", False):
+        kind = "halfblock"  # NO_COLOR greys the placeholders' colour, which names the picture
     if kind is None or not body.images:
         return
     v = screen.veille
