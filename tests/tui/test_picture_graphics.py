@@ -99,11 +99,13 @@ async def test_kitty_sends_the_picture_once_and_the_text_holds_its_placeholders(
         assert "▀" not in body and "[image: Carte des sols]" not in body
         assert body.index("Avant") < body.index(PLACEHOLDER) < body.index("Après")
         sending = _kitty(sent)
-        head = re.search(r"\x1b_Ga=T,U=1,f=100,t=d,q=2,i=(\d+),c=(\d+),r=(\d+),m=[01];", sending)
+        head = re.match(r"\x1b_Ga=t,f=100,t=d,q=2,i=(\d+),m=[01];", sending)
         assert head, sending[:200]
-        image_id, columns, rows = map(int, head.groups())
-        assert (columns, rows) == (10, 3)  # 100 × 60 pixels in 10 × 20 cells
-        assert sending.endswith("\x1b\\") and "m=0;" in sending
+        image_id = int(head.group(1))
+        assert "m=0;" in sending  # the last chunk
+        placed = re.search(r"\x1b_Ga=p,U=1,q=2,i=(\d+),c=(\d+),r=(\d+)\x1b\\$", sending)
+        assert placed, sending[-200:]
+        assert tuple(map(int, placed.groups())) == (image_id, 10, 3)  # 100 × 60 px, 10 × 20 cells
         # Each placeholder's colour names the picture: that is how the terminal finds it.
         drawn = app.main.reader_pane.query_one("#reader-body").render()
         colours = {
@@ -113,7 +115,7 @@ async def test_kitty_sends_the_picture_once_and_the_text_holds_its_placeholders(
         }
         red, green, blue = image_id >> 16 & 255, image_id >> 8 & 255, image_id & 255
         assert colours == {f"rgb({red},{green},{blue})"}, colours
-        assert body.count(PLACEHOLDER) == columns * rows
+        assert body.count(PLACEHOLDER) == 10 * 3
 
         # Keys and repaints send nothing again; leaving the article frees the picture.
         before = len(sent)
@@ -186,7 +188,7 @@ async def test_the_environment_chooses_and_tmux_keeps_half_blocks(
     async with kitty.run_test(size=(120, 40)) as pilot:
         await _read(kitty, pilot, feed_id)
         await until(pilot, lambda: PLACEHOLDER in static_text(kitty, "#reader-body"))
-        assert "\x1b_Ga=T" in _kitty(sent)
+        assert "\x1b_Ga=p,U=1" in _kitty(sent)
 
     sent.clear()
     tmux = app_factory()
@@ -204,7 +206,7 @@ async def test_the_environment_chooses_and_tmux_keeps_half_blocks(
     async with forced.run_test(size=(120, 40)) as pilot:
         await _read(forced, pilot, feed_id)
         await until(pilot, lambda: PLACEHOLDER in static_text(forced, "#reader-body"))
-        assert _kitty(sent).startswith("\x1bPtmux;\x1b\x1b_Ga=T,U=1")
+        assert _kitty(sent).startswith("\x1bPtmux;\x1b\x1b_Ga=t,f=100")
 
 
 @pytest.mark.slow

@@ -100,15 +100,17 @@ def placeholders(image_id: int, columns: int, rows: int, color_system: str | Non
 
 
 def transmit(png: bytes, image_id: int, columns: int, rows: int) -> str:
-    """The sequences that send `png` and place it, virtually, on `columns` × `rows` cells."""
+    """The sequences that send `png` (quietly: the terminal answers nothing the app would
+    read as keys), then place it, virtually, on `columns` × `rows` cells."""
     data = base64.standard_b64encode(png).decode("ascii")
     chunks = [data[i : i + _CHUNK] for i in range(0, len(data), _CHUNK)] or [""]
-    head = f"a=T,U=1,f=100,t=d,q=2,i={image_id},c={columns},r={rows}"
+    head = f"a=t,f=100,t=d,q=2,i={image_id}"
     parts = []
     for number, chunk in enumerate(chunks):
         more = int(number < len(chunks) - 1)
         keys = f"{head},m={more}" if number == 0 else f"q=2,m={more}"
         parts.append(f"{_START}{keys};{chunk}{_END}")
+    parts.append(f"{_START}a=p,U=1,q=2,i={image_id},c={columns},r={rows}{_END}")
     return "".join(parts)
 
 
