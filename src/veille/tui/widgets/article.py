@@ -31,7 +31,6 @@ class ArticleText(Static):
         super().__init__("", id=id)
         self.rows: dict[int, tuple[str, ...]] = {}
         self.columns: dict[int, int] = {}
-        self.drawn = 0  # rows sent to the terminal, for the tests
 
     def set_pictures(self, pictures: dict[int, tuple[int, tuple[str, ...]]]) -> None:
         """Picture number → (its columns, each row's sequence); {} draws none."""
@@ -74,7 +73,6 @@ class ArticleText(Static):
             rows, columns = self.rows.get(number, ()), self.columns.get(number, 0)
             if row >= len(rows) or x + columns > strip.cell_length:
                 return strip
-            self.drawn += 1
             sequence = f"\x1b7\x1b[{y + 1};{left + x + 1}H{rows[row]}\x1b8"
             end = x + columns
             before, *after = strip.divide(
