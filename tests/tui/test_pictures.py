@@ -1,5 +1,5 @@
 """Pictures in the reader: drawn in place of their labels, fetched like pages, kept in the
-cache for reading offline, and off with `images = false`."""
+cache for reading offline, and off with `images = "off"`."""
 
 from __future__ import annotations
 
@@ -83,11 +83,11 @@ async def test_a_picture_is_drawn_in_place_of_its_label_then_read_offline_from_t
     assert [r.path for r in local_server.requests].count("/carte.png") == 1
 
 
-async def test_images_false_keeps_the_labels_and_fetches_nothing(
+async def test_images_off_keeps_the_labels_and_fetches_nothing(
     app_factory: Factory, home: Paths, local_server: LocalServer
 ) -> None:
     feed_id = _article(home, local_server)
-    app = app_factory(Settings(lang="en", images=False))
+    app = app_factory(Settings(lang="en", images="off"))
     async with app.run_test(size=(160, 48)) as pilot:
         await _read(app, pilot, feed_id)
         await pilot.pause(0.3)

@@ -233,11 +233,23 @@ def _unexpected(error: BaseException, paths: Paths | None) -> int:
 
 
 def run_app(ctx: Context) -> int:
+    from veille.tui.graphics.detect import Probe
+
+    # Asked now, heard once the library is open and the app imported: asking costs no time.
+    probe = Probe()
+    if ctx.settings.images in ("auto", "sixel"):
+        probe.start()
     try:
-        from veille.tui.app import make_app
-    except ImportError as error:  # pragma: no cover - the app ships with veille
-        raise CommandError(_("the reading app cannot start: {error}").format(error=error)) from None
-    ctx.paths.ensure()
-    app = make_app(ctx.paths, ctx.settings, offline=ctx.offline)
+        try:
+            from veille.tui.app import make_app
+        except ImportError as error:  # pragma: no cover - the app ships with veille
+            raise CommandError(
+                _("the reading app cannot start: {error}").format(error=error)
+            ) from None
+        ctx.paths.ensure()
+        app = make_app(ctx.paths, ctx.settings, offline=ctx.offline)
+    finally:
+        terminal = probe.finish()
+    app.terminal = terminal
     app.run()
     return int(app.return_code or 0)

@@ -17,7 +17,9 @@ full_text = "auto"          # default full-text policy: "auto", "always" or "nev
 cache_size = 1073741824     # full-text cache limit in bytes (1 GiB)
 cluster_mark_read = true    # reading one source of a story marks the others read
 reading_width = 72          # columns the article's text is wrapped to at most
-images = true               # pictures in the reader, fetched like pages; false: [image] only
+images = "auto"             # pictures in the reader, fetched like pages: "auto" (the
+                            # terminal's graphics, else half blocks), "kitty", "sixel",
+                            # "iterm", "halfblock", or "off" ([image] labels only)
 # downloads = "~/Downloads" # where attachments go (d in the link list); unset: the system's
 download_max_bytes = 2147483648  # largest attachment downloaded (2 GiB)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal, cast
 
 from veille.core._settings_default import DEFAULT_CONFIG as DEFAULT_CONFIG
 from veille.core.errors import VeilleError
@@ -24,6 +25,8 @@ from veille.core.reviewsettings import ReviewProfile, SmtpSettings, read_mail
 from veille.core.translations import _
 
 APP_NAME = "veille"
+PictureMode = Literal["auto", "kitty", "sixel", "iterm", "halfblock", "off"]
+PICTURE_MODES: tuple[PictureMode, ...] = ("auto", "kitty", "sixel", "iterm", "halfblock", "off")
 _SECRET_WORDS = ("cookies", "headers", "password")  # config.toml holding these is kept private
 
 
@@ -212,8 +215,10 @@ class Settings:
     folder."""
     download_max_bytes: int = 2 * 1024 * 1024 * 1024
     """Largest attachment downloaded, in bytes (2 GiB): an episode or a video, not a page."""
-    images: bool = True
-    """Show articles' pictures in the reader (fetched like pages, kept in the cache)."""
+    images: PictureMode = "auto"
+    """How the reader shows articles' pictures (fetched like pages, kept in the cache): "auto"
+    (the terminal's graphics when it has some, else half blocks), "kitty", "sixel", "iterm",
+    "halfblock", or "off" (the `[image]` labels only, nothing fetched)."""
     reading_width: int = 72
     """Columns the article's text is wrapped to at most (centred when zoomed)."""
     pipes: dict[str, PipeSettings] = field(default_factory=dict)
@@ -260,7 +265,7 @@ def parse_settings(text: str) -> Settings:
     settings.reading_width = top.positive("reading_width", settings.reading_width)
     settings.downloads = top.take("downloads", str, settings.downloads)
     settings.download_max_bytes = top.positive("download_max_bytes", settings.download_max_bytes)
-    settings.images = top.take("images", bool, settings.images)
+    settings.images = _picture_mode(top)
 
     refresh = _Reader(text, top.take("refresh", dict, {}), "refresh.")
     r = settings.refresh
@@ -372,6 +377,18 @@ def parse_settings(text: str) -> Settings:
     settings.reviews, settings.smtp = read_mail(top, lambda t, at: _Reader(text, t, at))
     top.finish()
     return settings
+
+
+def _picture_mode(top: Any) -> PictureMode:
+    """`images`: one of PICTURE_MODES; true and false, as first written, mean auto and off."""
+    value = top.take("images", (str, bool), "auto")
+    if isinstance(value, bool):
+        return "auto" if value else "off"
+    if value not in PICTURE_MODES:
+        raise top.error(
+            "images", _("must be one of {values}").format(values=", ".join(PICTURE_MODES))
+        )
+    return cast(PictureMode, value)
 
 
 def load_settings(paths: Paths) -> Settings:

@@ -21,6 +21,7 @@ from veille.core import Paths, Settings, Veille, open_veille
 from veille.core.translations import _, choose_language, use_language
 from veille.tui.commands.providers import PROVIDERS
 from veille.tui.display import clean_line
+from veille.tui.graphics.detect import Terminal
 from veille.tui.messages import TaskFailed
 from veille.tui.screens.main import MainScreen
 
@@ -30,11 +31,15 @@ class VeilleApp(App[None]):
     TITLE = "veille"
     COMMANDS = App.COMMANDS | PROVIDERS
 
-    def __init__(self, veille: Veille, *, theme: str = "") -> None:
+    def __init__(
+        self, veille: Veille, *, theme: str = "", terminal: Terminal | None = None
+    ) -> None:
         """The app over `veille`, which it closes on leaving; `theme`: the one the user last
-        chose (the settings' own wins)."""
+        chose (the settings' own wins); `terminal`: the graphics it was found to have (none
+        said: half blocks)."""
         super().__init__()
         self.veille = veille
+        self.terminal = terminal or Terminal()
         self.settings = veille.settings
         self._remembered_theme = theme
         self._theme_ready = False

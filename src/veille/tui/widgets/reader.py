@@ -8,9 +8,10 @@ feed's text is cut short.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +24,10 @@ from veille.core.model import Item
 from veille.core.text import clean_line
 from veille.core.translations import _, ngettext
 from veille.tui.display import literal, long_date
+from veille.tui.widgets.article import ArticleText
+
+if TYPE_CHECKING:
+    from veille.tui.pictures import Drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,16 +193,31 @@ class Reader(VerticalScroll, can_focus=True):
         self.offline = False  # the app cannot fetch: say so instead of offering to
         self.minutes = 0  # reading time of the article shown
         self.reading_width = 72  # columns the text is wrapped to at most
+        self._forget: list[str] = []  # what frees the pictures sent to the terminal
+        self._redraw: Callable[[], None] | None = None  # draws the pictures again, to fit
+        self._widest = 0  # columns of the widest picture shown
 
     def compose(self) -> ComposeResult:
         yield Static(
             Text(_("Select an item and press Enter to read it."), "dim"), id="reader-header"
         )
         yield Static(Text(""), id="reader-status")
-        yield Static(Text(""), id="reader-body")
+        yield ArticleText(id="reader-body")
 
     def on_mount(self) -> None:
         self.set_reading_width(self.reading_width)
+
+    def on_unmount(self) -> None:
+        self._leave_pictures()
+
+    def on_resize(self) -> None:
+        """Pictures too wide for the reader now would wrap: they are drawn again to fit."""
+        room = self.scrollable_content_region.width
+        if not self.show_vertical_scrollbar:  # as the pictures were sized: room for one
+            room -= self.styles.scrollbar_size_vertical
+        if self._redraw is not None and room > 0 and self._widest > room:
+            redraw, self._redraw = self._redraw, None
+            self.call_after_refresh(redraw)
 
     def set_reading_width(self, columns: int) -> None:
         """Wrap the article to at most `columns` (long lines are hard to follow)."""
@@ -214,6 +234,7 @@ class Reader(VerticalScroll, can_focus=True):
             status_text(item, body, lang, offline=self.offline)
         )
         self.body = body
+        self._leave_pictures()
         self.query_one("#reader-body", Static).update(self._with_endings(body.text.copy()))
         self.scroll_home(animate=False)
 
@@ -225,19 +246,48 @@ class Reader(VerticalScroll, can_focus=True):
             shown.append_text(enclosures_text(item))
         return shown
 
-    def show_pictures(self, pictures: list[tuple[int, int, Text]]) -> None:
-        """Put each drawn picture in place of its placeholder (start, end) in the body."""
+    def show_pictures(
+        self, pictures: list[tuple[int, int, Drawn]], redraw: Callable[[], None] | None = None
+    ) -> None:
+        """Put each drawn picture in place of its placeholder (start, end) in the body;
+        `redraw` draws them again, should the reader become too narrow for them."""
         if self.body is None:
             return
+        self._leave_pictures()  # those drawn before, for a wider reader
+        self._redraw = redraw
+        self._widest = max((picture.columns for _s, _e, picture in pictures), default=0)
         text = self.body.text
         shown, at = Text(), 0
+        overlays: dict[int, tuple[int, tuple[str, ...]]] = {}
         for start, end, picture in sorted(pictures, key=lambda p: p[0]):
             shown.append_text(text[at:start])
             shown.append("\n")
-            shown.append_text(picture)
+            shown.append_text(picture.text)
             at = end
+            if picture.send:
+                self._tell_terminal(picture.send)
+                self._forget.append(picture.forget)
+            if picture.rows:
+                overlays[picture.number] = (picture.columns, picture.rows)
         shown.append_text(text[at:])
-        self.query_one("#reader-body", Static).update(self._with_endings(shown))
+        body = self.query_one("#reader-body", ArticleText)
+        body.set_pictures(overlays)
+        body.update(self._with_endings(shown))
+
+    def _tell_terminal(self, sequence: str) -> None:
+        """Write `sequence` to the terminal, in order with the screen's updates."""
+        driver = getattr(self.app, "_driver", None)  # as Textual's own clipboard does
+        if sequence and driver is not None:
+            driver.write(sequence)
+
+    def _leave_pictures(self) -> None:
+        """The pictures of the article shown are no longer drawn, and the terminal frees them."""
+        self._redraw, self._widest = None, 0
+        for body in self.query(ArticleText):  # none left once the reader is unmounted
+            body.set_pictures({})
+        for sequence in self._forget:
+            self._tell_terminal(sequence)
+        self._forget.clear()
 
     def update_header(self, item: Item, lang: str) -> None:
         """The star, tags or note changed: redraw the header only."""
@@ -248,6 +298,7 @@ class Reader(VerticalScroll, can_focus=True):
         self.item = None
         self.body = None
         self.links = []
+        self._leave_pictures()
         self.query_one("#reader-header", Static).update(Text(""))
         self.query_one("#reader-status", Static).update(Text(""))
         self.query_one("#reader-body", Static).update(Text(""))
