@@ -1,18 +1,23 @@
-"""The reading app on a 100,000-item library: launch in a real terminal, then keys, open, search.
+"""The reading app on a large library: launch in a real terminal, then keys, open, search.
 
-    uv run python bench/tui.py [--home DIR]
+    uv run python bench/tui.py [--home DIR] [--launches 3]
 
 1. In tmux (when installed): time from launching `veille` to a first screen whose list is filled,
-   then to one whose feeds pane is filled too, and the app's resident memory once it is idle.
+   then to one whose feeds pane (left of the list) lists feeds too, and the app's resident memory
+   once it is idle; the median of a few launches. The modules' bytecode is written once before,
+   as an installer does; where the environment forbids writing bytecode
+   (PYTHONDONTWRITEBYTECODE), launches that compile every module are timed too.
 2. Under Textual's pilot, at 160×48: a burst of 200 `j` actions (the pilot's own per-key
-   round trip would dominate a key-by-key measurement) until the cursor is on the 201st row, opening an item until the reader shows it, switching feed (`J`) until the list is
+   round trip would dominate a key-by-key measurement) until the cursor is on the 201st row,
+   opening an item until the reader shows it, switching feed (`J`) until the list is
    refilled, and a search typed in the box until its first rows are listed, then until they are
    counted (both without the deliberate pause the box waits for the typing to stop), and Enter
    from the box to the list. Each is the median of a few runs. The
    pilot spends tens of milliseconds on every key press of its own (waiting for the app to be
    idle); that cost, measured on a key nothing is bound to, is also reported and subtracted.
 
-The library is built by bench/biglib.py (once per --home).
+Without --home, a 100,000-item library is built by bench/biglib.py (once); a library of a
+million items is built with `bench/biglib.py DIR --items 1000000` and measured with --home DIR.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shlex
 import shutil
 import sqlite3
 import statistics
@@ -45,18 +51,27 @@ def forget_app_state(paths: Paths) -> None:
         conn.execute("DELETE FROM state WHERE key LIKE 'tui.%'")
 
 
-def tmux_launch(paths: Paths, home: Path) -> tuple[float, float, float] | None:
+def feeds_filled(screen: str) -> bool:
+    """Whether the feeds pane (left of the first column rule) lists feeds: the list's own rows
+    carry feed names too, so only the pane's side of the screen tells."""
+    return any("Source " in line.split("│", 1)[0] for line in screen.splitlines() if "│" in line)
+
+
+def tmux_launch(paths: Paths, home: Path, env: dict[str, str]) -> tuple[float, float, float]:
     """Seconds to a first screen whose list is filled, then to one whose feeds pane is filled
-    too (its unread counts take a query per kind of entry), and RSS in MB when idle; None
-    without tmux."""
-    if shutil.which("tmux") is None:
-        return None
-    socket = f"veille-bench-{os.getpid()}"
+    too (its unread counts take a query per kind of entry), and RSS in MB when idle."""
+    socket = f"veille-bench-{os.getpid()}-{time.monotonic_ns()}"
     base = ["tmux", "-L", socket, "-f", "/dev/null"]
-    command = f"{sys.executable} -m veille --home {home}"
+    # tmux passes its own environment to the pane, not ours: say it on the command line.
+    settings = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    unset = " ".join(f"-u {k}" for k in ("PYTHONDONTWRITEBYTECODE",) if k not in env)
+    command = f"env {unset} {settings} {sys.executable} -m veille --home {shlex.quote(str(home))}"
+    forget_app_state(paths)
     started = time.perf_counter()
     subprocess.run(
-        [*base, "new-session", "-d", "-s", "b", "-x", "160", "-y", "48", command], check=True
+        [*base, "new-session", "-d", "-s", "b", "-x", "160", "-y", "48", command],
+        check=True,
+        env={**os.environ, "TMUX": ""},
     )
     try:
         listed = whole = None
@@ -67,7 +82,7 @@ def tmux_launch(paths: Paths, home: Path) -> tuple[float, float, float] | None:
             # The status bar's count and the list's column rule; then the feeds pane's names.
             if listed is None and " items" in screen and "│" in screen:
                 listed = time.perf_counter() - started
-            if listed is not None and "Source " in screen:
+            if listed is not None and feeds_filled(screen):
                 whole = time.perf_counter() - started
                 break
             time.sleep(0.01)
@@ -86,6 +101,29 @@ def tmux_launch(paths: Paths, home: Path) -> tuple[float, float, float] | None:
         return (listed or float("nan")), (whole or float("nan")), rss
     finally:
         subprocess.run([*base, "kill-server"], check=False, capture_output=True)
+
+
+def launches(paths: Paths, home: Path, runs: int) -> None:
+    """The median of `runs` launches, as an installed veille starts: its modules compiled once
+    (an installer writes their bytecode). Where the environment forbids writing bytecode, every
+    launch compiles them all again (about 0.4 s); that launch is measured too, for comparison."""
+    if shutil.which("tmux") is None:
+        print("tmux is not installed: launch time not measured")
+        return
+    with tempfile.TemporaryDirectory(prefix="veille-bench-pyc-") as pyc:
+        kinds = [("", {"PYTHONPYCACHEPREFIX": pyc})]
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            kinds.append((" (compiling every module)", {"PYTHONDONTWRITEBYTECODE": "1"}))
+        tmux_launch(paths, home, kinds[0][1])  # writes the bytecode; not counted
+        for label, env in kinds:
+            found = [tmux_launch(paths, home, env) for _ in range(runs)]
+            listed, whole, rss = (statistics.median(f[n] for f in found) for n in range(3))
+            print(
+                f"launch{label}, median of {runs}: to the list filled (tmux) {listed:.2f} s "
+                f"[{', '.join(f'{f[0]:.2f}' for f in found)}]; to the feeds pane filled "
+                f"{whole:.2f} s; peak RSS {rss:.0f} MB"
+            )
+    forget_app_state(paths)
 
 
 async def until(
@@ -174,19 +212,12 @@ async def pilot_figures(paths: Paths) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", type=Path)
+    parser.add_argument("--launches", type=int, default=3, help="launches timed (median)")
     args = parser.parse_args()
     home = args.home or Path(tempfile.gettempdir()) / "veille-bench-100k"
     paths = build(home)
     forget_app_state(paths)
-    launch = tmux_launch(paths, home)
-    forget_app_state(paths)
-    if launch is None:
-        print("tmux is not installed: launch time not measured")
-    else:
-        print(
-            f"launch to the list filled (tmux): {launch[0]:.2f} s; to the feeds pane filled: "
-            f"{launch[1]:.2f} s; peak RSS {launch[2]:.0f} MB"
-        )
+    launches(paths, home, args.launches)
     figures = asyncio.run(pilot_figures(paths))
     overhead = figures.pop("pilot key")
     print(f"(the pilot's own cost of pressing a key: {overhead:.0f} ms; 'net' removes it)")
