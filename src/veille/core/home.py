@@ -9,10 +9,12 @@ under a lock.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -47,6 +49,9 @@ class Home:
         self._looked: sqlite3.Connection | None = None
         self._version: int | None = None
         self._looking = threading.Lock()
+        self._checking: sqlite3.Connection | None = None
+        self._checker: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     # Opening and closing ----------------------------------------------------------------------
 
@@ -130,6 +135,7 @@ class Home:
 
     def close(self) -> None:
         """Close the library, the cache and the change watch; the next verb reopens them."""
+        self._stop_check()
         with self._looking:
             if self._looked is not None:
                 self._looked.close()
@@ -149,9 +155,53 @@ class Home:
             return explain(error, self.paths.library, self.paths.backups)
         return self._library.db.problem(error)
 
-    def check(self) -> str | None:
-        """Check the library file's structure: the damage found (and remembered), or None."""
-        return self.library.db.check()
+    def check(self, *, gently: bool = False) -> str | None:
+        """Check the library file's structure: the damage found (and remembered), or None.
+
+        The check reads the whole file: seconds for a library of a million items. `gently`
+        runs it on a thread of its own at the lowest CPU priority, so that it only takes time
+        nothing else wants (the reading app's keys), and `close` cuts it short (None: not
+        checked) instead of waiting for it.
+        """
+        if not gently:
+            return self.library.db.check()
+        db = self.library.db
+        found: list[str | None] = [None]
+        failed: list[BaseException] = []
+
+        def run() -> None:
+            _lowest_priority()
+            try:
+                self._checking = db.connection()
+                if not self._stopping.is_set():
+                    found[0] = db.check()
+            except BaseException as error:
+                if not self._stopping.is_set():  # else interrupted by `close`: not checked
+                    failed.append(error)
+            finally:
+                self._checking = None
+
+        checker = threading.Thread(target=run, name="veille-check", daemon=True)
+        self._checker = checker
+        self._stopping.clear()
+        checker.start()
+        checker.join()
+        self._checker = None
+        if failed:
+            raise failed[0]
+        return found[0]
+
+    def _stop_check(self) -> None:
+        """Interrupt a gentle check running and wait for its thread to let its connection go."""
+        checker = self._checker
+        if checker is None:
+            return
+        self._stopping.set()
+        checking = self._checking
+        if checking is not None:
+            with suppress(sqlite3.Error):
+                checking.interrupt()
+        checker.join(timeout=5)
 
     @contextmanager
     def doing(self, what: str) -> Iterator[None]:
@@ -182,3 +232,11 @@ class Home:
             moved = self._version is not None and version != self._version
             self._version = version
             return moved
+
+
+def _lowest_priority() -> None:
+    """Lower this thread's CPU priority as far as it goes (Linux: a thread has its own nice
+    value, and its I/O priority follows it under schedulers that have one)."""
+    if sys.platform.startswith("linux"):
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)

@@ -274,7 +274,9 @@ class Workers:
         )
 
     def check_library(self, then: Callable[[str | None], object]) -> None:
-        self.run(_("checking the library"), self.veille.check, group="start", then=then)
+        v = self.veille
+        # Gently: at a million items the check reads gigabytes, while the user reads.
+        self.run(_("checking the library"), lambda: v.check(gently=True), group="start", then=then)
 
     def fetch_full_text(self, item_id: int, then: Callable[[FullTextResult], object]) -> None:
         v = self.veille
