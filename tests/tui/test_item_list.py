@@ -147,3 +147,21 @@ async def test_a_new_view_shows_its_first_rows_before_its_count() -> None:
         items.show(CountingSource(40))  # fits in one page: exact at once, no second count
         await until(pilot, lambda: items.count == 40)
         assert loads[-1] == (40, True)
+
+
+async def test_the_next_page_is_read_before_the_cursor_reaches_it() -> None:
+    """A long run of `j` never lands on a row still loading (its verbs would be greyed out in
+    the footer for a moment, on every page): the page after the cursor's is read while the
+    cursor is still in the middle of its own, far from the screen's last line."""
+    source = CountingSource(10_000)
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(source)
+        await until(pilot, lambda: items.count == 10_000)
+        for page in range(3):
+            items.move_to(page * PAGE + PAGE // 2)
+            await until(pilot, lambda p=page: p + 1 in items._pages, timeout=2)
+            items.move_to((page + 1) * PAGE)
+            assert items.current_row is not None
+        assert len(items._pages) <= 8

@@ -210,15 +210,18 @@ class ItemList(ScrollView, can_focus=True):
         self.post_message(self._PageLoaded(generation, page, rows))
 
     def on_item_list__page_loaded(self, message: _PageLoaded) -> None:
-        self._in_flight.discard(message.page)
         if message.generation != self.generation:
-            return
+            return  # the set of pages on their way was emptied when this load was left
+        self._in_flight.discard(message.page)
         self._pages[message.page] = message.rows
         while len(self._pages) > MAX_PAGES:
             here = self.scroll_offset.y // PAGE
             far = max(self._pages, key=lambda p: abs(p - here))
             del self._pages[far]
-        self.refresh()
+        top = int(self.scroll_offset.y)
+        bottom = top + self.scrollable_content_region.height
+        if message.page * PAGE < bottom and top < (message.page + 1) * PAGE:
+            self.refresh()  # a page read ahead, off screen, has nothing to draw yet
         if self.cursor // PAGE == message.page:
             self.post_message(self.Highlighted(self, self.current_row, self.cursor))
 
@@ -296,7 +299,20 @@ class ItemList(ScrollView, can_focus=True):
             self.scroll_to(y=index - height + 1, animate=False, immediate=True)
         self.refresh_line(old)
         self.refresh_line(index)
+        # The pages on either side are read ahead: a burst of `j` then never meets a row still
+        # loading, whose verbs the footer would grey out and bring back a moment later.
+        here = index // PAGE
+        for page in (here, here + 1, here - 1):
+            self._want(page)
         self.post_message(self.Highlighted(self, self.current_row, index))
+
+    def _want(self, page: int) -> None:
+        """Fetch `page` unless it is held, on its way, or past the end."""
+        if page < 0 or page * PAGE >= self.count or page in self._pages:
+            return
+        if page not in self._in_flight:
+            self._in_flight.add(page)
+            self._fetch_page(self.generation, self.source, page)
 
     def move_to(self, index: int) -> None:
         self._move(index)
@@ -340,10 +356,7 @@ class ItemList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
-            page = index // PAGE
-            if page not in self._in_flight:
-                self._in_flight.add(page)
-                self._fetch_page(self.generation, self.source, page)
+            self._want(index // PAGE)
             return self._strip(
                 Text(" …", style=self.get_component_rich_style("item-list--dim")), width, base
             )
