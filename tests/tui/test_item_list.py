@@ -165,3 +165,51 @@ async def test_the_next_page_is_read_before_the_cursor_reaches_it() -> None:
             items.move_to((page + 1) * PAGE)
             assert items.current_row is not None
         assert len(items._pages) <= 8
+
+
+async def test_the_count_is_read_beside_the_rows_not_after_them() -> None:
+    """The rows and the count of a new view are read at once, on two threads: the count of a
+    search is on screen after the slower of the two, not after both one after the other."""
+    import threading
+
+    asked = threading.Event()
+
+    class Watching(CountingSource):
+        counted_during_rows = False
+
+        def rows(self, offset: int, limit: int) -> list[ItemRow]:
+            if offset == 0:
+                self.counted_during_rows = asked.wait(2)
+            return super().rows(offset, limit)
+
+        def count(self) -> int:
+            asked.set()
+            return self.total
+
+    source = Watching(5_000)
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(source)
+        await until(pilot, lambda: items.count == 5_000 and not items.fetching)
+        assert source.counted_during_rows
+
+
+async def test_a_reload_keeps_the_count_shown_until_the_new_one() -> None:
+    loads: list[tuple[int, bool]] = []
+
+    class Watching(ListApp):
+        def on_item_list_loaded(self, message: ItemList.Loaded) -> None:
+            loads.append((message.count, message.exact))
+
+    source = CountingSource(5_000)
+    app = Watching()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(source)
+        await until(pilot, lambda: items.count == 5_000 and not items.fetching)
+        loads.clear()
+        source.total = 5_003
+        items.reload()
+        await until(pilot, lambda: items.count == 5_003 and not items.fetching)
+        assert loads == [(5_003, True)]  # never "100+ items, counting…" in between
