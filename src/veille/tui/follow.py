@@ -17,7 +17,7 @@ from veille.core import Snapshot, View
 from veille.core.translations import _
 from veille.tui.messages import LibraryChanged, TaskFailed
 from veille.tui.viewprefs import HIDE_KEY, ORDER_KEY
-from veille.tui.widgets.feeds import Entry, entry_from_key
+from veille.tui.widgets.feeds import Entry, FeedPlan, entry_from_key
 
 if TYPE_CHECKING:
     from veille.tui.screens.main import MainScreen
@@ -64,10 +64,13 @@ class Follower:
             screen.open_item(item_id, mark_read=False)
         screen.set_interval(OUTSIDE_CHECK, self._check_outside)
         screen.jobs.read_feeds(
-            self._first_feeds, sync_watch=True, otherwise=lambda _: self._after_start()
+            self._first_feeds,
+            width=screen.feed_tree.size.width,
+            sync_watch=True,
+            otherwise=lambda _: self._after_start(),
         )
 
-    def _first_feeds(self, snap: Snapshot) -> None:
+    def _first_feeds(self, snap: FeedPlan) -> None:
         self.feeds_loaded(snap)
         self._after_start()
 
@@ -97,14 +100,16 @@ class Follower:
 
     def _load_feeds_now(self) -> None:
         self._feeds_timer = None
-        self._screen.jobs.read_feeds(self.feeds_loaded)
+        screen = self._screen
+        screen.jobs.read_feeds(self.feeds_loaded, width=screen.feed_tree.size.width)
 
-    def feeds_loaded(self, snap: Snapshot, select: str | None = None) -> None:
+    def feeds_loaded(self, read: Snapshot | FeedPlan, select: str | None = None) -> None:
         """Fill the pane; move to `select` (a renamed tag, say) if given."""
         screen = self._screen
+        snap = read.snap if isinstance(read, FeedPlan) else read
         screen.known_tags = [t.name for t in snap.tags]
         screen.snapshot = snap
-        screen.feed_tree.fill(snap, select=select)
+        screen.feed_tree.fill(read, select=select)
         if select is None:
             # The view shown before the pane was filled: take its real title, or fall back to
             # "All" if what was remembered is gone (a feed removed from the command line).

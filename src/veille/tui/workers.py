@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from veille.core.translations import _
 from veille.tui.messages import TaskFailed
 from veille.tui.source import RowSource, first_unread
+from veille.tui.widgets.feeds import FeedPlan, plan_feeds
 from veille.tui.widgets.reader import Body, Source, render_body
 
 if TYPE_CHECKING:  # names only: the refresh and full-text modules load when first used
@@ -35,7 +36,6 @@ if TYPE_CHECKING:  # names only: the refresh and full-text modules load when fir
         Refreshed,
         RefreshProgress,
         RefreshReport,
-        Snapshot,
         SyncReport,
         Veille,
         View,
@@ -119,17 +119,21 @@ class Workers:
 
     def read_feeds(
         self,
-        then: Callable[[Snapshot], object],
+        then: Callable[[FeedPlan], object],
         *,
+        width: int,
         sync_watch: bool = False,
         otherwise: Callable[[BaseException], object] | None = None,
     ) -> None:
-        call = self._synced_snapshot if sync_watch else self.veille.snapshot
-        self.run(_("reading the feeds"), call, group="feeds", then=then, otherwise=otherwise)
+        """The feeds pane's snapshot, its nodes planned for a pane `width` columns wide."""
+        v = self.veille
 
-    def _synced_snapshot(self) -> Snapshot:
-        self.veille.sync_watches()  # config.toml's [[watch]] entries win
-        return self.veille.snapshot()
+        def read() -> FeedPlan:
+            if sync_watch:
+                v.sync_watches()  # config.toml's [[watch]] entries win
+            return plan_feeds(v.snapshot(), width)
+
+        self.run(_("reading the feeds"), read, group="feeds", then=then, otherwise=otherwise)
 
     def open_item(
         self, item_id: int, mark_read: bool, then: Callable[[tuple[Item, Body]], object]
