@@ -21,6 +21,7 @@ from veille.core import Paths, Settings, Veille, open_veille
 from veille.core.translations import _, choose_language, use_language
 from veille.tui.commands.providers import PROVIDERS
 from veille.tui.display import clean_line
+from veille.tui.follow import read_start
 from veille.tui.messages import TaskFailed
 from veille.tui.screens.main import MainScreen
 
@@ -30,11 +31,15 @@ class VeilleApp(App[None]):
     TITLE = "veille"
     COMMANDS = App.COMMANDS | PROVIDERS
 
-    def __init__(self, veille: Veille, *, theme: str = "") -> None:
+    def __init__(
+        self, veille: Veille, *, theme: str = "", start: dict[str, str] | None = None
+    ) -> None:
         """The app over `veille`, which it closes on leaving; `theme`: the one the user last
-        chose (the settings' own wins)."""
+        chose (the settings' own wins); `start`: the state it starts from, if already read
+        (`follow.read_start`)."""
         super().__init__()
         self.veille = veille
+        self._start = start
         self.settings = veille.settings
         self._remembered_theme = theme
         self._theme_ready = False
@@ -82,7 +87,7 @@ class VeilleApp(App[None]):
             self.theme = theme
         self._theme_ready = True
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(MainScreen(self.veille))
+        self.push_screen(MainScreen(self.veille, start=self._start))
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._theme_ready:
@@ -119,4 +124,7 @@ def make_app(paths: Paths, settings: Settings, *, offline: bool = False) -> Veil
     # Read here, not once the app runs: the library is opened (created, migrated) now, so a
     # library that cannot be opened is told before the screen is taken over.
     theme = veille.get_state("tui.theme")
-    return VeilleApp(veille, theme=theme)
+    # The remembered view too, while the library is open here: the list's first rows are then
+    # asked for as the screen mounts, not after a worker's round trip through a busy first
+    # frame (about a tenth of a second).
+    return VeilleApp(veille, theme=theme, start=read_start(veille))

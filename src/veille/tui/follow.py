@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from veille.core import Snapshot, View
+from veille.core import Snapshot, Veille, View
 from veille.core.translations import _
 from veille.tui.messages import LibraryChanged, TaskFailed
 from veille.tui.viewprefs import HIDE_KEY, ORDER_KEY
@@ -34,6 +34,13 @@ FEEDS_DELAY = 0.5  # seconds: unread counts follow reading without a query per k
 OUTSIDE_CHECK = 2.0  # seconds between looks for changes made by another veille (a cron refresh)
 
 
+def read_start(veille: Veille) -> dict[str, str]:
+    """What the app starts from: the remembered view, item and layout (a few rows of the state
+    table), and the baseline for outside changes."""
+    veille.changed()
+    return {key: veille.get_state(key) for key in STATE_KEYS}
+
+
 class Follower:
     """Starts the screen from the library and reloads the feeds pane when the library changes."""
 
@@ -42,15 +49,16 @@ class Follower:
         self._feeds_timer: Timer | None = None
         self.cache_problem = ""
 
-    def start(self) -> None:
-        self._screen.jobs.run(
-            _("reading the library"), self._read_start, group="start", then=self._started
-        )
-
-    def _read_start(self) -> dict[str, str]:
+    def start(self, state: dict[str, str] | None = None) -> None:
+        """Show the remembered view: from `state` if it was read before the app ran (see
+        `read_start`), else once a worker has read it."""
+        if state is not None:
+            self._started(state)
+            return
         veille = self._screen.veille
-        veille.changed()  # the baseline for outside changes: what this app starts from
-        return {key: veille.get_state(key) for key in STATE_KEYS}
+        self._screen.jobs.run(
+            _("reading the library"), lambda: read_start(veille), group="start", then=self._started
+        )
 
     def _started(self, state: dict[str, str]) -> None:
         screen = self._screen

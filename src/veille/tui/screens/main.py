@@ -62,9 +62,11 @@ T = TypeVar("T")
 class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
-    def __init__(self, veille: Veille) -> None:
+    def __init__(self, veille: Veille, *, start: dict[str, str] | None = None) -> None:
+        """The screen over `veille`; `start`: the remembered state, if already read."""
         super().__init__()
         self.veille = veille
+        self._start = start
         self.settings = veille.settings
         self.app_keymap = dict(veille.settings.keymap)
         self.entry = Entry("all", View(), "All")
@@ -124,7 +126,7 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
         self.status_bar.offline(self.veille.offline)
         self.reader_pane.offline = self.veille.offline
         self.reader_pane.set_reading_width(self.settings.reading_width)
-        self.follower.start()
+        self.follower.start(self._start)
         self.syncer.start_timer()
         self.autorefresher.start_timer()
 
