@@ -222,3 +222,22 @@ def test_the_face_lists_what_it_offers() -> None:
     for name in veille.core.__all__:
         assert getattr(veille.core, name) is not None, name
     assert "Library" not in veille.core.__all__  # the storage stays behind the door
+
+
+def test_a_count_is_given_up_once_its_stop_is_set(
+    two_sources: Veille, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app counts each search typed; the count of one typed over is stopped, and the
+    library's next reads on that thread are not stopped with it."""
+    from veille.core import home as homes
+    from veille.core.errors import Stopped
+
+    monkeypatch.setattr(homes, "STOP_STEPS", 1)  # a tiny library counts in fewer steps
+    stop = threading.Event()
+    assert two_sources.count("", stop=stop) == 1  # one story told twice
+    stop.set()
+    with pytest.raises(Stopped):
+        two_sources.count("", stop=stop)
+    with pytest.raises(Stopped):
+        two_sources.count("loi", stop=stop)
+    assert two_sources.count("") == 1 and two_sources.count("loi", stop=threading.Event()) == 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from textual.app import App, ComposeResult
 
 from tests.tui.helpers import until
+from veille.core.errors import Stopped
 from veille.core.model import ItemRow
 from veille.tui.widgets.items import PAGE, ItemList
 
@@ -20,7 +22,7 @@ class CountingSource:
         self.total = total
         self.windows: list[tuple[int, int]] = []
 
-    def count(self) -> int:
+    def count(self, stop: threading.Event | None = None) -> int:
         return self.total
 
     def rows(self, offset: int, limit: int) -> list[ItemRow]:
@@ -119,12 +121,10 @@ async def test_keys_and_highlight_messages() -> None:
 async def test_a_new_view_shows_its_first_rows_before_its_count() -> None:
     """Counting every hit of a common word costs more than the first screen: the rows come
     first with "100+", the real count replaces it, and a view that fits in a page is exact."""
-    import threading
-
     counted = threading.Event()
 
     class SlowCount(CountingSource):
-        def count(self) -> int:
+        def count(self, stop: threading.Event | None = None) -> int:
             counted.wait(5)  # the library is still counting
             return self.total
 
@@ -170,8 +170,6 @@ async def test_the_next_page_is_read_before_the_cursor_reaches_it() -> None:
 async def test_the_count_is_read_beside_the_rows_not_after_them() -> None:
     """The rows and the count of a new view are read at once, on two threads: the count of a
     search is on screen after the slower of the two, not after both one after the other."""
-    import threading
-
     asked = threading.Event()
 
     class Watching(CountingSource):
@@ -182,7 +180,7 @@ async def test_the_count_is_read_beside_the_rows_not_after_them() -> None:
                 self.counted_during_rows = asked.wait(2)
             return super().rows(offset, limit)
 
-        def count(self) -> int:
+        def count(self, stop: threading.Event | None = None) -> int:
             asked.set()
             return self.total
 
@@ -213,3 +211,26 @@ async def test_a_reload_keeps_the_count_shown_until_the_new_one() -> None:
         items.reload()
         await until(pilot, lambda: items.count == 5_003 and not items.fetching)
         assert loads == [(5_003, True)]  # never "100+ items, counting…" in between
+
+
+async def test_a_new_search_stops_the_count_of_the_last_one() -> None:
+    """Counting a common word at a million items takes a quarter of a second: a search typed
+    over is not left counting beside the new one."""
+    stopped: list[bool] = []
+
+    class Slow(CountingSource):
+        def count(self, stop: threading.Event | None = None) -> int:
+            assert stop is not None
+            stopped.append(stop.wait(5))  # counting until told to stop
+            if stop.is_set():
+                raise Stopped()
+            return self.total
+
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(Slow(5_000))
+        await until(pilot, lambda: items.current_row is not None)
+        items.show(CountingSource(3_000))
+        await until(pilot, lambda: items.count == 3_000 and not items.fetching)
+        await until(pilot, lambda: stopped == [True], timeout=2)

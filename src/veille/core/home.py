@@ -18,13 +18,15 @@ from contextlib import contextmanager, suppress
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from veille.core.errors import VeilleError, explain
+from veille.core.errors import Stopped, VeilleError, explain
 from veille.core.library import Library, open_library
 from veille.core.settings import Paths, Settings
 from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.fulltext.cache import FullTextCache
+
+STOP_STEPS = 100_000  # SQLite steps between two looks at a `stoppable` read's flag (~10 ms)
 
 
 class Home:
@@ -202,6 +204,21 @@ class Home:
             with suppress(sqlite3.Error):
                 checking.interrupt()
         checker.join(timeout=5)
+
+    @contextmanager
+    def stoppable(self, stop: threading.Event) -> Iterator[None]:
+        """The library's reads on this thread inside stop soon after `stop` is set, raising
+        `Stopped` (SQLite asks every `STOP_STEPS` steps of its own whether to go on)."""
+        conn = self.library.db.connection()
+        conn.set_progress_handler(stop.is_set, STOP_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError:
+            if stop.is_set():
+                raise Stopped(_("the read was given up")) from None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
 
     @contextmanager
     def doing(self, what: str) -> Iterator[None]:

@@ -13,6 +13,7 @@ click); it never talks to the other panes.
 from __future__ import annotations
 
 import textwrap
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import ClassVar
@@ -26,6 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from veille.core.errors import Stopped
 from veille.core.model import ItemRow
 from veille.core.translations import _
 from veille.tui.display import clean_line
@@ -117,6 +119,7 @@ class ItemList(ScrollView, can_focus=True):
         self._keep_line: tuple[int, int] | None = None  # (generation, the cursor's screen line)
         self._early_count: int | None = None  # the count of this load, if before its rows
         self._provisional: int | None = None  # the count shown while a reload counts again
+        self._stop_count = threading.Event()
 
     # Loading --------------------------------------------------------------------------------
 
@@ -132,11 +135,13 @@ class ItemList(ScrollView, can_focus=True):
         self.generation += 1
         self.fetching = True
         self._early_count = None
+        self._stop_count.set()  # the last view's count, if still running, is of no use now
+        self._stop_count = threading.Event()
         # The rows and the count are read at once, on two threads: counting every hit of a
         # common word (or a million items) costs more than the first screen, which shows
         # first, with "100+" until the count replaces it.
         self._load(self.generation, source, keep_id, cursor, max(self.size.height, 24))
-        self._count(self.generation, source)
+        self._count(self.generation, source, self._stop_count)
 
     def reload(self, *, keep_line: bool = False) -> None:
         """Items changed: fetch again, keeping the cursor on the same item (or index); with
@@ -158,11 +163,13 @@ class ItemList(ScrollView, can_focus=True):
         self.post_message(self._Reloaded(window))
 
     @work(thread=True, group="item-list-count", exclusive=True)
-    def _count(self, generation: int, source: RowSource) -> None:
-        if generation != self.generation:
+    def _count(self, generation: int, source: RowSource, stop: threading.Event) -> None:
+        if stop.is_set():
             return  # another view or search came first: its own count is on its way
         try:
-            count = source.count()
+            count = source.count(stop)
+        except Stopped:
+            return
         except Exception as error:
             self._failed(generation, source, error)
             return
