@@ -234,3 +234,41 @@ async def test_a_new_search_stops_the_count_of_the_last_one() -> None:
         items.show(CountingSource(3_000))
         await until(pilot, lambda: items.count == 3_000 and not items.fetching)
         await until(pilot, lambda: stopped == [True], timeout=2)
+
+
+async def test_a_repaint_draws_again_only_what_changed() -> None:
+    """Lines are kept by what they show: a repaint (a page arriving, the focus coming back
+    from the search box) draws no row twice, while a change of style draws them all again."""
+    from textual.widgets import Input
+
+    class Two(App[None]):
+        CSS = """
+        ItemList > .item-list--cursor { background: blue; }
+        ItemList:focus > .item-list--cursor { background: red; }
+        """
+
+        def compose(self) -> ComposeResult:
+            yield Input()
+            yield ItemList(lang="en")
+
+    drawn: list[int] = []
+    app = Two()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        original = items._row_text
+        items._row_text = lambda row, width: drawn.append(row.id) or original(row, width)  # type: ignore[method-assign]
+        items.focus()
+        items.show(CountingSource(500))
+        await until(pilot, lambda: items.count == 500)
+        await pilot.pause()
+        focused = items.render_line(0)
+        drawn.clear()
+        items.refresh()
+        await pilot.pause()
+        assert drawn == []
+        app.query_one(Input).focus()
+        await pilot.pause()
+        assert items.render_line(0) != focused and drawn  # the cursor's colour without focus
+        items.focus()
+        await pilot.pause()
+        assert items.render_line(0) == focused

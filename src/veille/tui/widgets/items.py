@@ -37,6 +37,9 @@ from veille.tui.widgets.columns import RowStyles, row_text
 
 PAGE = 100
 MAX_PAGES = 8
+# Lines drawn, by what they show: a repaint of the whole list (the focus coming back, a page
+# arriving, a scroll of a few rows) then draws only the rows it has not drawn yet.
+LINE_CACHE = 1_000
 
 
 @dataclass
@@ -120,6 +123,7 @@ class ItemList(ScrollView, can_focus=True):
         self._early_count: int | None = None  # the count of this load, if before its rows
         self._provisional: int | None = None  # the count shown while a reload counts again
         self._stop_count = threading.Event()
+        self._lines: dict[tuple[ItemRow, int, bool, bool], Strip] = {}
 
     # Loading --------------------------------------------------------------------------------
 
@@ -378,12 +382,26 @@ class ItemList(ScrollView, can_focus=True):
             return self._strip(
                 Text(" …", style=self.get_component_rich_style("item-list--dim")), width, base
             )
+        selected = row.id in self.selection
+        key = (row, width, index == self.cursor, selected)
+        strip = self._lines.get(key)
+        if strip is not None:
+            return strip
         text = self._row_text(row, width)
-        if row.id in self.selection:
+        if selected:
             text.stylize(self.get_component_rich_style("item-list--selected"))
         if index == self.cursor:
             text.stylize(self.get_component_rich_style("item-list--cursor"))
-        return self._strip(text, width, base)
+        strip = self._strip(text, width, base)
+        if len(self._lines) >= LINE_CACHE:
+            self._lines.clear()
+        self._lines[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        """The styles changed (focus, theme): every line is drawn afresh."""
+        super().notify_style_update()
+        self._lines = {}
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
