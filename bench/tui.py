@@ -15,6 +15,9 @@
    from the box to the list. Each is the median of a few runs. The
    pilot spends tens of milliseconds on every key press of its own (waiting for the app to be
    idle); that cost, measured on a key nothing is bound to, is also reported and subtracted.
+   Beside each wall time, the CPU time the process spent meanwhile (all its threads: the app's
+   workers too) and the event loop's own share: on a loaded machine they move less than wall
+   time does.
 
 Without --home, a 100,000-item library is built by bench/biglib.py (once); a library of a
 million items is built with `bench/biglib.py DIR --items 1000000` and measured with --home DIR.
@@ -75,6 +78,7 @@ def tmux_launch(paths: Paths, home: Path, env: dict[str, str]) -> tuple[float, f
     )
     try:
         listed = whole = None
+        screen = ""
         while time.perf_counter() - started < 30:
             screen = subprocess.run(
                 [*base, "capture-pane", "-p", "-t", "b"], capture_output=True, text=True
@@ -86,6 +90,8 @@ def tmux_launch(paths: Paths, home: Path, env: dict[str, str]) -> tuple[float, f
                 whole = time.perf_counter() - started
                 break
             time.sleep(0.01)
+        if whole is None:  # say what was on screen instead (a crash, a terminal too small…)
+            print(f"launch not measured; the screen after 30 s:\n{screen}", file=sys.stderr)
         time.sleep(2)
         pid = subprocess.run(
             [*base, "display-message", "-p", "-t", "b", "#{pane_pid}"],
@@ -137,17 +143,37 @@ async def until(
         await pilot.pause(0.001)  # type: ignore[attr-defined]
 
 
-async def pilot_figures(paths: Paths) -> dict[str, float]:
+class Clock:
+    """Wall time, and CPU time beside it (the machine may be loaded: CPU time moves less): the
+    whole process's (the app's threads too) and the event loop's own (this thread's)."""
+
+    def __init__(self) -> None:
+        self.taken: dict[str, list[tuple[float, float, float]]] = {}
+
+    def start(self) -> tuple[float, float, float]:
+        return time.perf_counter(), time.process_time(), time.thread_time()
+
+    def took(self, name: str, started: tuple[float, float, float], less: float = 0.0) -> None:
+        wall, cpu, loop = started
+        self.taken.setdefault(name, []).append(
+            (
+                time.perf_counter() - wall - less,
+                time.process_time() - cpu,
+                time.thread_time() - loop,
+            )
+        )
+
+    def medians(self) -> dict[str, tuple[float, float, float]]:
+        """Milliseconds: (wall, process CPU, loop CPU), each the median of its runs."""
+        return {
+            name: tuple(statistics.median(t[n] for t in runs) * 1000 for n in range(3))  # type: ignore[misc]
+            for name, runs in self.taken.items()
+        }
+
+
+async def pilot_figures(paths: Paths) -> dict[str, tuple[float, float, float]]:
     app: VeilleApp = make_app(paths, Settings(lang="fr"))
-    figures: dict[str, list[float]] = {
-        "200 j": [],
-        "open": [],
-        "switch feed": [],
-        "search rows": [],
-        "search count": [],
-        "enter to list": [],
-        "pilot key": [],
-    }
+    clock = Clock()
     async with app.run_test(size=(160, 48)) as pilot:
         main = app.main
         items = main.item_list
@@ -162,12 +188,12 @@ async def pilot_figures(paths: Paths) -> dict[str, float]:
         )
         await pilot.pause(1.0)  # the remembered item reopens; let the first screen settle
         for _ in range(5):  # what the pilot itself spends on a key no binding uses
-            started = time.perf_counter()
+            started = clock.start()
             await pilot.press("ctrl+underscore")
-            figures["pilot key"].append(time.perf_counter() - started)
+            clock.took("pilot key", started)
         for _ in range(3):
             start_row = items.cursor
-            started = time.perf_counter()
+            started = clock.start()
             for _ in range(200):  # the key's action, as a burst of key events would run it
                 await main.run_action("cursor(1)")
             await pilot.pause()
@@ -176,37 +202,37 @@ async def pilot_figures(paths: Paths) -> dict[str, float]:
                 lambda s=start_row: items.cursor == s + 200,
                 what=lambda s=start_row: f"cursor {items.cursor}, wanted {s + 200}",
             )
-            figures["200 j"].append(time.perf_counter() - started)
+            clock.took("200 j", started)
         for _ in range(5):
             row = items.current_row
-            started = time.perf_counter()
+            started = clock.start()
             await pilot.press("enter")
             await until(
                 pilot, lambda r=row: (i := main.reader_pane.item) is not None and i.id == r.id
             )
-            figures["open"].append(time.perf_counter() - started)
+            clock.took("open", started)
             await pilot.press("j")
         for _ in range(5):
             before = items.generation
-            started = time.perf_counter()
+            started = clock.start()
             await pilot.press("J")
             await until(pilot, lambda b=before: items.generation != b and not items.fetching)
-            figures["switch feed"].append(time.perf_counter() - started)
+            clock.took("switch feed", started)
         for word in ("securite", "climat", "cnil"):
             before = items.generation
             await pilot.press("slash", *word[:-1])
-            started = time.perf_counter()
+            started = clock.start()
             await pilot.press(word[-1])  # the list follows the box once the typing stops
             await until(pilot, lambda b=before: items.shown_generation > b)
-            figures["search rows"].append(time.perf_counter() - started - SEARCH_DELAY)
+            clock.took("search rows", started, SEARCH_DELAY)
             await until(pilot, lambda: not items.fetching)
-            figures["search count"].append(time.perf_counter() - started - SEARCH_DELAY)
-            started = time.perf_counter()
+            clock.took("search count", started, SEARCH_DELAY)
+            started = clock.start()
             await pilot.press("enter")
-            figures["enter to list"].append(time.perf_counter() - started)
+            clock.took("enter to list", started)
             await pilot.press("escape")
             await until(pilot, lambda: not items.fetching and not main.search_text)
-    return {name: statistics.median(values) * 1000 for name, values in figures.items()}
+    return clock.medians()
 
 
 def main() -> None:
@@ -219,14 +245,16 @@ def main() -> None:
     forget_app_state(paths)
     launches(paths, home, args.launches)
     figures = asyncio.run(pilot_figures(paths))
-    overhead = figures.pop("pilot key")
+    overhead = figures.pop("pilot key")[0]
     print(f"(the pilot's own cost of pressing a key: {overhead:.0f} ms; 'net' removes it)")
-    for name, ms in figures.items():
+    for name, (ms, cpu, loop) in figures.items():
         # The search figures run on the box's own timer, which the pilot's key cost overlaps:
         # nothing to remove from them.
         plain = name in ("200 j", "search rows", "search count")
         net = "" if plain else f", net {ms - overhead:6.1f} ms"
-        print(f"{name:<12} {ms:7.1f} ms (median{net})")
+        print(
+            f"{name:<12} {ms:7.1f} ms (median{net}); CPU {cpu:6.1f} ms, of which the loop {loop:6.1f}"
+        )
 
 
 if __name__ == "__main__":
