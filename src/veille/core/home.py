@@ -9,10 +9,9 @@ under a lock.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import TracebackType
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
     from veille.core.fulltext.cache import FullTextCache
 
 STOP_STEPS = 100_000  # SQLite steps between two looks at a `stoppable` read's flag (~10 ms)
+CHECK_PAUSE = 0.05  # seconds a gentle check waits before asking again whether the user is idle
 
 
 class Home:
@@ -157,35 +157,45 @@ class Home:
             return explain(error, self.paths.library, self.paths.backups)
         return self._library.db.problem(error)
 
-    def check(self, *, gently: bool = False) -> str | None:
+    def check(self, *, gently: bool = False, idle: Callable[[], bool] | None = None) -> str | None:
         """Check the library file's structure: the damage found (and remembered), or None.
 
-        The check reads the whole file: seconds for a library of a million items. `gently`
-        runs it on a thread of its own at the lowest CPU priority, so that it only takes time
-        nothing else wants (the reading app's keys), and `close` cuts it short (None: not
-        checked) instead of waiting for it.
+        The check reads the whole file: seconds of a core for a library of a million items.
+        `gently` runs it on a thread of its own that `close` cuts short (None: not checked)
+        instead of waiting for it, and that pauses whenever `idle()` says the user is busy
+        (SQLite asks every `STOP_STEPS` steps): the reading app's keys never share the machine
+        with it.
         """
         if not gently:
             return self.library.db.check()
         db = self.library.db
         found: list[str | None] = [None]
         failed: list[BaseException] = []
+        stopping = self._stopping
+
+        def go_on() -> bool:
+            """SQLite's progress handler: wait while the user is busy; True stops the check."""
+            while idle is not None and not stopping.is_set() and not idle():
+                time.sleep(CHECK_PAUSE)
+            return stopping.is_set()
 
         def run() -> None:
-            _lowest_priority()
+            conn = db.connection()
+            self._checking = conn
+            conn.set_progress_handler(go_on, STOP_STEPS)
             try:
-                self._checking = db.connection()
-                if not self._stopping.is_set():
+                if not stopping.is_set():
                     found[0] = db.check()
             except BaseException as error:
-                if not self._stopping.is_set():  # else interrupted by `close`: not checked
+                if not stopping.is_set():  # else interrupted by `close`: not checked
                     failed.append(error)
             finally:
+                conn.set_progress_handler(None, 0)
                 self._checking = None
 
         checker = threading.Thread(target=run, name="veille-check", daemon=True)
         self._checker = checker
-        self._stopping.clear()
+        stopping.clear()
         checker.start()
         checker.join()
         self._checker = None
@@ -249,11 +259,3 @@ class Home:
             moved = self._version is not None and version != self._version
             self._version = version
             return moved
-
-
-def _lowest_priority() -> None:
-    """Lower this thread's CPU priority as far as it goes (Linux: a thread has its own nice
-    value, and its I/O priority follows it under schedulers that have one)."""
-    if sys.platform.startswith("linux"):
-        with suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)

@@ -7,10 +7,12 @@ factory the command line and the tests share.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.content import Content
@@ -24,6 +26,9 @@ from veille.tui.display import clean_line
 from veille.tui.follow import read_start
 from veille.tui.messages import TaskFailed
 from veille.tui.screens.main import MainScreen
+
+IDLE_AFTER = 1.0  # seconds without a key or a click after which the user is taken as reading
+INPUTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
 class VeilleApp(App[None]):
@@ -43,6 +48,17 @@ class VeilleApp(App[None]):
         self.settings = veille.settings
         self._remembered_theme = theme
         self._theme_ready = False
+        self.last_input = time.monotonic()  # when the user last pressed a key or the mouse
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, INPUTS):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def idle(self, seconds: float = IDLE_AFTER) -> bool:
+        """Whether the user has left the keys and mouse alone for `seconds` (background work
+        that can wait, such as the library's check, waits for that; safe from any thread)."""
+        return time.monotonic() - self.last_input >= seconds
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.return_code is not None:

@@ -92,7 +92,9 @@ class Follower:
         if problem is not None:
             self.cache_problem = problem
             self._screen.post_message(TaskFailed(_("opening the full-text cache"), problem))
-        self._screen.jobs.check_library(self._checked)
+        app = self._screen.app
+        idle = getattr(app, "idle", None)  # VeilleApp's; a bare App (a test's) has none
+        self._screen.jobs.check_library(self._checked, idle=idle or (lambda: True))
 
     def _checked(self, damage: str | None) -> None:
         """A damaged library is told at start (the list may still read): never written into."""

@@ -277,10 +277,18 @@ class Workers:
             otherwise=otherwise,
         )
 
-    def check_library(self, then: Callable[[str | None], object]) -> None:
+    def check_library(
+        self, then: Callable[[str | None], object], *, idle: Callable[[], bool]
+    ) -> None:
+        """The library's structure, checked only while `idle()` says the user is not busy: at a
+        million items the check reads gigabytes."""
         v = self.veille
-        # Gently: at a million items the check reads gigabytes, while the user reads.
-        self.run(_("checking the library"), lambda: v.check(gently=True), group="start", then=then)
+        self.run(
+            _("checking the library"),
+            lambda: v.check(gently=True, idle=idle),
+            group="start",
+            then=then,
+        )
 
     def fetch_full_text(self, item_id: int, then: Callable[[FullTextResult], object]) -> None:
         v = self.veille
