@@ -133,7 +133,7 @@ def launches(paths: Paths, home: Path, runs: int) -> None:
 
 
 async def until(
-    pilot: object, condition: object, timeout: float = 10.0, what: object = None
+    pilot: object, condition: object, timeout: float = 30.0, what: object = None
 ) -> None:
     deadline = time.perf_counter() + timeout
     while not condition():  # type: ignore[operator]

@@ -9,11 +9,12 @@ whether another veille (a cron refresh) wrote to it; the panes reload when it di
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
-from veille.core import Snapshot, Veille, View
+from veille.core import Item, Snapshot, Veille, View
 from veille.core.translations import _
 from veille.tui.messages import LibraryChanged, TaskFailed
 from veille.tui.viewprefs import HIDE_KEY, ORDER_KEY
@@ -31,6 +32,7 @@ STATE_KEYS = (
     ORDER_KEY,
 )
 FEEDS_DELAY = 0.5  # seconds: unread counts follow reading without a query per keypress
+FEEDS_SETTLE = 5.0  # seconds after an item read before the whole pane is read again
 OUTSIDE_CHECK = 2.0  # seconds between looks for changes made by another veille (a cron refresh)
 
 
@@ -47,6 +49,7 @@ class Follower:
     def __init__(self, screen: MainScreen) -> None:
         self._screen = screen
         self._feeds_timer: Timer | None = None
+        self._settling = False  # the timer pending is the one after reading, not a change's
         self.cache_problem = ""
 
     def start(self, state: dict[str, str] | None = None) -> None:
@@ -103,9 +106,41 @@ class Follower:
 
     # Feeds ----------------------------------------------------------------------------------
 
+    def items_read(self, items: list[Item]) -> None:
+        """`items` were just marked read by opening them: the pane's counts of their feeds and
+        tags and the totals go down at once, without reading the library again (at a million
+        items that read takes a core for a good part of a second, after every item opened).
+        The whole pane is read again once the reading pauses: saved searches and watches
+        count in the library only."""
+        screen = self._screen
+        snap = screen.snapshot
+        if not items:
+            return
+        if snap is None:
+            self.load_feeds()
+            return
+        feeds = {feed.id: feed for feed in snap.feeds}
+        fewer: dict[str, int] = {}
+        for item in items:
+            feed = feeds.get(item.feed_id)
+            if feed is not None:
+                feed.unread = max(0, feed.unread - 1)
+            for tag in item.tags:
+                fewer[tag] = fewer.get(tag, 0) + 1
+        snap.tags = [replace(t, unread=max(0, t.unread - fewer.get(t.name, 0))) for t in snap.tags]
+        snap.unread = max(0, snap.unread - len(items))
+        screen.jobs.plan_feeds(snap, screen.feed_tree.size.width, self.feeds_loaded)
+        if self._feeds_timer is None:
+            self._settling = True
+            self._feeds_timer = screen.set_timer(FEEDS_SETTLE, self._load_feeds_now)
+
     def load_feeds(self) -> None:
         """Reload the feeds pane soon (coalescing a burst of changes into one query)."""
+        if self._feeds_timer is not None and self._settling:
+            self._feeds_timer.stop()  # the library changed otherwise: the pane follows soon
+            self._feeds_timer = None
         if self._feeds_timer is None:
+            self._settling = False
             self._feeds_timer = self._screen.set_timer(FEEDS_DELAY, self._load_feeds_now)
 
     def _load_feeds_now(self) -> None:

@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # names only: the refresh and full-text modules load when fir
         Refreshed,
         RefreshProgress,
         RefreshReport,
+        Snapshot,
         SyncReport,
         Veille,
         View,
@@ -117,6 +118,10 @@ class Workers:
         v = self.veille
         self.run(_("remembering the app's state"), lambda: v.set_state(key, value), group="state")
 
+    def plan_feeds(self, snap: Snapshot, width: int, then: Callable[[FeedPlan], object]) -> None:
+        """The feeds pane's nodes for a snapshot already read (its counts changed here)."""
+        self.run(_("reading the feeds"), lambda: plan_feeds(snap, width), group="feeds", then=then)
+
     def read_feeds(
         self,
         then: Callable[[FeedPlan], object],
@@ -136,7 +141,10 @@ class Workers:
         self.run(_("reading the feeds"), read, group="feeds", then=then, otherwise=otherwise)
 
     def open_item(
-        self, item_id: int, mark_read: bool, then: Callable[[tuple[Item, Body]], object]
+        self,
+        item_id: int,
+        mark_read: bool,
+        then: Callable[[tuple[Item, Body, list[Item]]], object],
     ) -> None:
         v = self.veille
         self.run(
@@ -345,8 +353,11 @@ class Workers:
         )  # fmt: skip
 
 
-def _shown(opened: Opened) -> tuple[Item, Body]:
-    """The opened item and its body rendered for the reader (blocking: in the worker)."""
+def _shown(opened: Opened) -> tuple[Item, Body, list[Item]]:
+    """The opened item, its body rendered for the reader (blocking: in the worker), and the
+    items the opening marked read (it, and its story's others when the settings say so)."""
     body = render_body(opened.item)
     body.sources = [Source(o.feed_title, o.title, o.sort_date) for o in opened.others]
-    return opened.item, body
+    marked = set(opened.marked_read)
+    read_now = [i for i in (opened.item, *opened.others) if i.id in marked]
+    return opened.item, body, read_now

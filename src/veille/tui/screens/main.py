@@ -209,11 +209,12 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
     def open_item(self, item_id: int, *, mark_read: bool = True) -> None:
         self.jobs.open_item(item_id, mark_read, self._opened)
 
-    def _opened(self, opened: tuple[Item, Body]) -> None:
-        item = show_article(self, *opened)
+    def _opened(self, opened: tuple[Item, Body, list[Item]]) -> None:
+        shown, body, read_now = opened
+        item = show_article(self, shown, body)
         self.item_list.update_row(item.id, read=item.read)
         self.refresh_bindings()
-        self.follower.load_feeds()
+        self.follower.items_read(read_now)
 
     def find_unread(self, direction: int) -> None:
         self.flow.find(direction)
