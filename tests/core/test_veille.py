@@ -244,15 +244,12 @@ def test_a_count_is_given_up_once_its_stop_is_set(
 
 
 def test_a_gentle_check_waits_while_the_user_is_busy_and_close_cuts_it_short(
-    two_sources: Veille, monkeypatch: pytest.MonkeyPatch
+    two_sources: Veille,
 ) -> None:
     """At a million items the check reads gigabytes: the app's runs only while the user is
     idle, and quitting does not wait for it."""
     import time
 
-    from veille.core import home as homes
-
-    monkeypatch.setattr(homes, "STOP_STEPS", 1)  # a tiny library is checked in fewer steps
     busy, asked = threading.Event(), threading.Event()
 
     def idle() -> bool:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from veille.core.fulltext.cache import FullTextCache
 
 STOP_STEPS = 100_000  # SQLite steps between two looks at a `stoppable` read's flag (~10 ms)
-CHECK_PAUSE = 0.05  # seconds a gentle check waits before asking again whether the user is idle
+CHECK_PAUSE = 0.05  # seconds between two looks of a gentle check at whether the user is idle
 
 
 class Home:
@@ -162,9 +162,9 @@ class Home:
 
         The check reads the whole file: seconds of a core for a library of a million items.
         `gently` runs it on a thread of its own that `close` cuts short (None: not checked)
-        instead of waiting for it, and that pauses whenever `idle()` says the user is busy
-        (SQLite asks every `STOP_STEPS` steps): the reading app's keys never share the machine
-        with it.
+        instead of waiting for it, and only while `idle()` says the user is not busy: when
+        they come back it is given up, and started again once they are idle (SQLite cannot
+        pause it halfway), so that the reading app's keys never share the machine with it.
         """
         if not gently:
             return self.library.db.check()
@@ -173,24 +173,46 @@ class Home:
         failed: list[BaseException] = []
         stopping = self._stopping
 
-        def go_on() -> bool:
-            """SQLite's progress handler: wait while the user is busy; True stops the check."""
-            while idle is not None and not stopping.is_set() and not idle():
-                time.sleep(CHECK_PAUSE)
-            return stopping.is_set()
+        def busy() -> bool:
+            return idle is not None and not idle()
+
+        def attempt(conn: sqlite3.Connection) -> bool:
+            """One try at the check, given up (False) if the user comes back meanwhile."""
+            done, cut = threading.Event(), threading.Event()
+
+            def watch() -> None:
+                while not done.wait(CHECK_PAUSE):
+                    if busy() or stopping.is_set():
+                        cut.set()
+                        conn.interrupt()
+                        return
+
+            watcher = threading.Thread(target=watch, name="veille-check-watch", daemon=True)
+            watcher.start()
+            try:
+                found[0] = db.check()
+                return True
+            except sqlite3.OperationalError:
+                if not cut.is_set():
+                    raise
+                return False
+            finally:
+                done.set()
+                watcher.join()
 
         def run() -> None:
             conn = db.connection()
             self._checking = conn
-            conn.set_progress_handler(go_on, STOP_STEPS)
             try:
-                if not stopping.is_set():
-                    found[0] = db.check()
+                while not stopping.is_set():
+                    while busy() and not stopping.is_set():
+                        time.sleep(CHECK_PAUSE)
+                    if not stopping.is_set() and attempt(conn):
+                        return
             except BaseException as error:
                 if not stopping.is_set():  # else interrupted by `close`: not checked
                     failed.append(error)
             finally:
-                conn.set_progress_handler(None, 0)
                 self._checking = None
 
         checker = threading.Thread(target=run, name="veille-check", daemon=True)

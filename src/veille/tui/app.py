@@ -8,14 +8,16 @@ factory the command line and the tests share.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -48,12 +50,22 @@ class VeilleApp(App[None]):
         self.settings = veille.settings
         self._remembered_theme = theme
         self._theme_ready = False
-        self.last_input = time.monotonic()  # when the user last pressed a key or the mouse
+        self.last_input = time.monotonic()  # when the user last pressed a key, clicked, acted
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, INPUTS):
             self.last_input = time.monotonic()
         await super().on_event(event)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        # A verb run is the user at work too (a binding, the palette, a script of keys).
+        self.last_input = time.monotonic()
+        return await super().run_action(action, default_namespace, namespaces)
 
     def idle(self, seconds: float = IDLE_AFTER) -> bool:
         """Whether the user has left the keys and mouse alone for `seconds` (background work
