@@ -222,3 +222,62 @@ def test_the_face_lists_what_it_offers() -> None:
     for name in veille.core.__all__:
         assert getattr(veille.core, name) is not None, name
     assert "Library" not in veille.core.__all__  # the storage stays behind the door
+
+
+def test_a_count_is_given_up_once_its_stop_is_set(
+    two_sources: Veille, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app counts each search typed; the count of one typed over is stopped, and the
+    library's next reads on that thread are not stopped with it."""
+    from veille.core import home as homes
+    from veille.core.errors import Stopped
+
+    monkeypatch.setattr(homes, "STOP_STEPS", 1)  # a tiny library counts in fewer steps
+    stop = threading.Event()
+    assert two_sources.count("", stop=stop) == 1  # one story told twice
+    stop.set()
+    with pytest.raises(Stopped):
+        two_sources.count("", stop=stop)
+    with pytest.raises(Stopped):
+        two_sources.count("loi", stop=stop)
+    assert two_sources.count("") == 1 and two_sources.count("loi", stop=threading.Event()) == 1
+
+
+def test_a_gentle_check_waits_while_the_user_is_busy_and_close_cuts_it_short(
+    two_sources: Veille,
+) -> None:
+    """At a million items the check reads gigabytes: the app's runs only while the user is
+    idle, and quitting does not wait for it."""
+    import time
+
+    busy, asked = threading.Event(), threading.Event()
+
+    def idle() -> bool:
+        asked.set()
+        return not busy.is_set()
+
+    found: dict[str, str | None] = {}
+
+    def check(name: str) -> threading.Thread:
+        thread = threading.Thread(
+            target=lambda: found.__setitem__(name, two_sources.check(gently=True, idle=idle))
+        )
+        thread.start()
+        return thread
+
+    busy.set()
+    first = check("first")
+    assert asked.wait(5)
+    time.sleep(0.2)
+    assert first.is_alive() and "first" not in found  # waiting for the user to be idle
+    busy.clear()
+    first.join(5)
+    assert found["first"] is None  # idle: checked, and sound
+
+    busy.set()
+    asked.clear()
+    second = check("second")
+    assert asked.wait(5)
+    two_sources.close()
+    second.join(5)
+    assert not second.is_alive() and found["second"] is None  # cut short, nothing said

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 from textual.app import App, ComposeResult
 
 from tests.tui.helpers import until
+from veille.core.errors import Stopped
 from veille.core.model import ItemRow
 from veille.tui.widgets.items import PAGE, ItemList
 
@@ -20,7 +22,7 @@ class CountingSource:
         self.total = total
         self.windows: list[tuple[int, int]] = []
 
-    def count(self) -> int:
+    def count(self, stop: threading.Event | None = None) -> int:
         return self.total
 
     def rows(self, offset: int, limit: int) -> list[ItemRow]:
@@ -119,12 +121,10 @@ async def test_keys_and_highlight_messages() -> None:
 async def test_a_new_view_shows_its_first_rows_before_its_count() -> None:
     """Counting every hit of a common word costs more than the first screen: the rows come
     first with "100+", the real count replaces it, and a view that fits in a page is exact."""
-    import threading
-
     counted = threading.Event()
 
     class SlowCount(CountingSource):
-        def count(self) -> int:
+        def count(self, stop: threading.Event | None = None) -> int:
             counted.wait(5)  # the library is still counting
             return self.total
 
@@ -147,3 +147,130 @@ async def test_a_new_view_shows_its_first_rows_before_its_count() -> None:
         items.show(CountingSource(40))  # fits in one page: exact at once, no second count
         await until(pilot, lambda: items.count == 40)
         assert loads[-1] == (40, True)
+
+
+async def test_the_next_page_is_read_before_the_cursor_reaches_it() -> None:
+    """A long run of `j` never lands on a row still loading (its verbs would be greyed out in
+    the footer for a moment, on every page): the page after the cursor's is read while the
+    cursor is still in the middle of its own, far from the screen's last line."""
+    source = CountingSource(10_000)
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(source)
+        await until(pilot, lambda: items.count == 10_000)
+        for page in range(3):
+            items.move_to(page * PAGE + PAGE // 2)
+            await until(pilot, lambda p=page: p + 1 in items._pages, timeout=2)
+            items.move_to((page + 1) * PAGE)
+            assert items.current_row is not None
+        assert len(items._pages) <= 8
+
+
+async def test_the_count_is_read_beside_the_rows_not_after_them() -> None:
+    """The rows and the count of a new view are read at once, on two threads: the count of a
+    search is on screen after the slower of the two, not after both one after the other."""
+    asked = threading.Event()
+
+    class Watching(CountingSource):
+        counted_during_rows = False
+
+        def rows(self, offset: int, limit: int) -> list[ItemRow]:
+            if offset == 0:
+                self.counted_during_rows = asked.wait(2)
+            return super().rows(offset, limit)
+
+        def count(self, stop: threading.Event | None = None) -> int:
+            asked.set()
+            return self.total
+
+    source = Watching(5_000)
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(source)
+        await until(pilot, lambda: items.count == 5_000 and not items.fetching)
+        assert source.counted_during_rows
+
+
+async def test_a_reload_keeps_the_count_shown_until_the_new_one() -> None:
+    loads: list[tuple[int, bool]] = []
+
+    class Watching(ListApp):
+        def on_item_list_loaded(self, message: ItemList.Loaded) -> None:
+            loads.append((message.count, message.exact))
+
+    source = CountingSource(5_000)
+    app = Watching()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(source)
+        await until(pilot, lambda: items.count == 5_000 and not items.fetching)
+        loads.clear()
+        source.total = 5_003
+        items.reload()
+        await until(pilot, lambda: items.count == 5_003 and not items.fetching)
+        # Never "100+ items, counting…" in between (a late message of the first load, under
+        # load, may still carry its own exact count).
+        assert loads and all(exact for _, exact in loads) and loads[-1] == (5_003, True)
+
+
+async def test_a_new_search_stops_the_count_of_the_last_one() -> None:
+    """Counting a common word at a million items takes a quarter of a second: a search typed
+    over is not left counting beside the new one."""
+    stopped: list[bool] = []
+
+    class Slow(CountingSource):
+        def count(self, stop: threading.Event | None = None) -> int:
+            assert stop is not None
+            stopped.append(stop.wait(5))  # counting until told to stop
+            if stop.is_set():
+                raise Stopped()
+            return self.total
+
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(Slow(5_000))
+        await until(pilot, lambda: items.current_row is not None)
+        items.show(CountingSource(3_000))
+        await until(pilot, lambda: items.count == 3_000 and not items.fetching)
+        await until(pilot, lambda: stopped == [True], timeout=2)
+
+
+async def test_a_repaint_draws_again_only_what_changed() -> None:
+    """Lines are kept by what they show: a repaint (a page arriving, the focus coming back
+    from the search box) draws no row twice, while a change of style draws them all again."""
+    from textual.widgets import Input
+
+    class Two(App[None]):
+        CSS = """
+        ItemList > .item-list--cursor { background: blue; }
+        ItemList:focus > .item-list--cursor { background: red; }
+        """
+
+        def compose(self) -> ComposeResult:
+            yield Input()
+            yield ItemList(lang="en")
+
+    drawn: list[int] = []
+    app = Two()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        original = items._row_text
+        items._row_text = lambda row, width: drawn.append(row.id) or original(row, width)  # type: ignore[method-assign]
+        items.focus()
+        items.show(CountingSource(500))
+        await until(pilot, lambda: items.count == 500)
+        await pilot.pause()
+        focused = items.render_line(0)
+        drawn.clear()
+        items.refresh()
+        await pilot.pause()
+        assert drawn == []
+        app.query_one(Input).focus()
+        await pilot.pause()
+        assert items.render_line(0) != focused and drawn  # the cursor's colour without focus
+        items.focus()
+        await pilot.pause()
+        assert items.render_line(0) == focused

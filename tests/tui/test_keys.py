@@ -325,3 +325,24 @@ async def test_searching_leaves_the_footer_alone(app_factory: Factory) -> None:
         assert row is not None and not row.starred
         await pilot.press("s")  # the verbs act again at once
         await until(pilot, lambda: (r := app.main.item_list.current_row) is not None and r.starred)
+
+
+@pytest.mark.slow
+async def test_letters_typed_right_after_slash_go_to_the_box(app_factory: Factory) -> None:
+    """A terminal may deliver `/17` in one read: the letters after `/` are the query's, not
+    verbs of the list (`1` would have opened the reader's first link). A `/` typed in the box
+    is a character of the query."""
+    from textual import events
+    from textual.widgets import Input
+
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        items = app.main.item_list
+        for key, character in (("slash", "/"), ("1", "1"), ("7", "7")):
+            app.post_message(events.Key(key, character))  # all queued before the first runs
+        box = app.main.query_one("#search", Input)
+        await until(pilot, lambda: box.value == "17")
+        await until(pilot, lambda: items.count == 1)
+        await pilot.press("slash")
+        assert box.value == "17/" and app.focused is box

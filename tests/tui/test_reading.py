@@ -282,3 +282,30 @@ async def test_f_fetches_the_full_text_now_and_offline_says_it_cannot(
         await until(pilot, lambda: "moratoire" in static_text(app, "#reader-body"), timeout=10)
         assert static_text(app, "#reader-status").startswith("Full text")
         assert local_server.requests_to("/articles/cut")
+
+
+@pytest.mark.slow
+async def test_opening_an_item_lowers_its_counts_without_reading_the_pane_again(
+    app_factory: Callable[..., VeilleApp],
+) -> None:
+    """At a million items reading the pane's counts takes a core for a good part of a second:
+    the counts an opening changes (its feed, its tags, the totals) go down at once, and the
+    whole pane is read again only once the reading pauses."""
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        main = app.main
+        tree = main.feed_tree
+        reads: list[int] = []
+        snapshot = main.veille.snapshot
+        main.veille.snapshot = lambda: reads.append(1) or snapshot()  # type: ignore[method-assign]
+        row = main.item_list.current_row
+        assert row is not None and not row.read
+        feed = tree._by_key[f"feed:{row.feed_id}"]
+        title, unread = str(feed.label).rsplit(" ", 1)
+        total = main.snapshot.unread if main.snapshot else 0
+        await pilot.press("enter")
+        await until(pilot, lambda: str(feed.label) == f"{title} {int(unread) - 1}")
+        assert main.feed_tree.unread_of("all") == total - 1
+        await pilot.pause(1.0)
+        assert reads == []  # not read again while the reader reads

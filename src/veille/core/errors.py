@@ -38,6 +38,7 @@ __all__ = [
     "OutputError",
     "PathError",
     "QueryError",
+    "Stopped",
     "SubscriptionFileError",
     "UsageError",
     "VeilleError",
@@ -63,6 +64,11 @@ class NotFound(VeilleError):
 
 class UsageError(VeilleError):
     """The request cannot be carried out as asked (offline, nothing to do, both or neither…)."""
+
+
+class Stopped(VeilleError):
+    """A read given up because the one who asked for it said it was no longer needed (a count
+    of the search typed before the last one); nobody is told."""
 
 
 def explain(error: BaseException, library: Path, backups: Path | None = None) -> VeilleError | None:

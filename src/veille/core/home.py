@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
-from veille.core.errors import VeilleError, explain
+from veille.core.errors import Stopped, VeilleError, explain
 from veille.core.library import Library, open_library
 from veille.core.settings import Paths, Settings
 from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.fulltext.cache import FullTextCache
+
+STOP_STEPS = 100_000  # SQLite steps between two looks at a `stoppable` read's flag (~10 ms)
+CHECK_PAUSE = 0.05  # seconds between two looks of a gentle check at whether the user is idle
 
 
 class Home:
@@ -47,6 +51,9 @@ class Home:
         self._looked: sqlite3.Connection | None = None
         self._version: int | None = None
         self._looking = threading.Lock()
+        self._checking: sqlite3.Connection | None = None
+        self._checker: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     # Opening and closing ----------------------------------------------------------------------
 
@@ -130,6 +137,7 @@ class Home:
 
     def close(self) -> None:
         """Close the library, the cache and the change watch; the next verb reopens them."""
+        self._stop_check()
         with self._looking:
             if self._looked is not None:
                 self._looked.close()
@@ -149,9 +157,100 @@ class Home:
             return explain(error, self.paths.library, self.paths.backups)
         return self._library.db.problem(error)
 
-    def check(self) -> str | None:
-        """Check the library file's structure: the damage found (and remembered), or None."""
-        return self.library.db.check()
+    def check(self, *, gently: bool = False, idle: Callable[[], bool] | None = None) -> str | None:
+        """Check the library file's structure: the damage found (and remembered), or None.
+
+        The check reads the whole file: seconds of a core for a library of a million items.
+        `gently` runs it on a thread of its own that `close` cuts short (None: not checked)
+        instead of waiting for it, and only while `idle()` says the user is not busy: when
+        they come back it is given up, and started again once they are idle (SQLite cannot
+        pause it halfway), so that the reading app's keys never share the machine with it.
+        """
+        if not gently:
+            return self.library.db.check()
+        db = self.library.db
+        found: list[str | None] = [None]
+        failed: list[BaseException] = []
+        stopping = self._stopping
+
+        def busy() -> bool:
+            return idle is not None and not idle()
+
+        def attempt(conn: sqlite3.Connection) -> bool:
+            """One try at the check, given up (False) if the user comes back meanwhile."""
+            done, cut = threading.Event(), threading.Event()
+
+            def watch() -> None:
+                while not done.wait(CHECK_PAUSE):
+                    if busy() or stopping.is_set():
+                        cut.set()
+                        conn.interrupt()
+                        return
+
+            watcher = threading.Thread(target=watch, name="veille-check-watch", daemon=True)
+            watcher.start()
+            try:
+                found[0] = db.check()
+                return True
+            except sqlite3.OperationalError:
+                if not cut.is_set():
+                    raise
+                return False
+            finally:
+                done.set()
+                watcher.join()
+
+        def run() -> None:
+            conn = db.connection()
+            self._checking = conn
+            try:
+                while not stopping.is_set():
+                    while busy() and not stopping.is_set():
+                        time.sleep(CHECK_PAUSE)
+                    if not stopping.is_set() and attempt(conn):
+                        return
+            except BaseException as error:
+                if not stopping.is_set():  # else interrupted by `close`: not checked
+                    failed.append(error)
+            finally:
+                self._checking = None
+
+        checker = threading.Thread(target=run, name="veille-check", daemon=True)
+        self._checker = checker
+        stopping.clear()
+        checker.start()
+        checker.join()
+        self._checker = None
+        if failed:
+            raise failed[0]
+        return found[0]
+
+    def _stop_check(self) -> None:
+        """Interrupt a gentle check running and wait for its thread to let its connection go."""
+        checker = self._checker
+        if checker is None:
+            return
+        self._stopping.set()
+        checking = self._checking
+        if checking is not None:
+            with suppress(sqlite3.Error):
+                checking.interrupt()
+        checker.join(timeout=5)
+
+    @contextmanager
+    def stoppable(self, stop: threading.Event) -> Iterator[None]:
+        """The library's reads on this thread inside stop soon after `stop` is set, raising
+        `Stopped` (SQLite asks every `STOP_STEPS` steps of its own whether to go on)."""
+        conn = self.library.db.connection()
+        conn.set_progress_handler(stop.is_set, STOP_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError:
+            if stop.is_set():
+                raise Stopped(_("the read was given up")) from None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
 
     @contextmanager
     def doing(self, what: str) -> Iterator[None]:

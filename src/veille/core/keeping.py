@@ -6,6 +6,7 @@ feed by its id or its address.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -39,8 +40,15 @@ class Keeping(Home):
 
     # Reading ------------------------------------------------------------------------------------
 
-    def count(self, query: str = "", *, view: View | None = None) -> int:
-        return self.library.count(query, view=view)
+    def count(
+        self, query: str = "", *, view: View | None = None, stop: threading.Event | None = None
+    ) -> int:
+        """How many rows the list of `query`/`view` has; `stop`, set from another thread, gives
+        the count up (`Stopped`): the app counts each search typed, and stops the last one's."""
+        if stop is None:
+            return self.library.count(query, view=view)
+        with self.stoppable(stop):
+            return self.library.count(query, view=view)
 
     def rows(
         self,

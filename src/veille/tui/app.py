@@ -7,13 +7,17 @@ factory the command line and the tests share.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -21,9 +25,13 @@ from veille.core import Paths, Settings, Veille, open_veille
 from veille.core.translations import _, choose_language, use_language
 from veille.tui.commands.providers import PROVIDERS
 from veille.tui.display import clean_line
+from veille.tui.follow import read_start
 from veille.tui.graphics.detect import Terminal
 from veille.tui.messages import TaskFailed
 from veille.tui.screens.main import MainScreen
+
+IDLE_AFTER = 1.0  # seconds without a key or a click after which the user is taken as reading
+INPUTS = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
 class VeilleApp(App[None]):
@@ -32,17 +40,45 @@ class VeilleApp(App[None]):
     COMMANDS = App.COMMANDS | PROVIDERS
 
     def __init__(
-        self, veille: Veille, *, theme: str = "", terminal: Terminal | None = None
+        self,
+        veille: Veille,
+        *,
+        theme: str = "",
+        terminal: Terminal | None = None,
+        start: dict[str, str] | None = None,
     ) -> None:
         """The app over `veille`, which it closes on leaving; `theme`: the one the user last
         chose (the settings' own wins); `terminal`: the graphics it was found to have (none
-        said: half blocks)."""
+        said: half blocks); `start`: the state it starts from, if already read
+        (`follow.read_start`)."""
         super().__init__()
         self.veille = veille
         self.terminal = terminal or Terminal()
+        self._start = start
         self.settings = veille.settings
         self._remembered_theme = theme
         self._theme_ready = False
+        self.last_input = time.monotonic()  # when the user last pressed a key, clicked, acted
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, INPUTS):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        # A verb run is the user at work too (a binding, the palette, a script of keys).
+        self.last_input = time.monotonic()
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def idle(self, seconds: float = IDLE_AFTER) -> bool:
+        """Whether the user has left the keys and mouse alone for `seconds` (background work
+        that can wait, such as the library's check, waits for that; safe from any thread)."""
+        return time.monotonic() - self.last_input >= seconds
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.return_code is not None:
@@ -87,7 +123,7 @@ class VeilleApp(App[None]):
             self.theme = theme
         self._theme_ready = True
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(MainScreen(self.veille))
+        self.push_screen(MainScreen(self.veille, start=self._start))
 
     def _remember_theme(self, theme: Theme) -> None:
         if self._theme_ready:
@@ -124,4 +160,7 @@ def make_app(paths: Paths, settings: Settings, *, offline: bool = False) -> Veil
     # Read here, not once the app runs: the library is opened (created, migrated) now, so a
     # library that cannot be opened is told before the screen is taken over.
     theme = veille.get_state("tui.theme")
-    return VeilleApp(veille, theme=theme)
+    # The remembered view too, while the library is open here: the list's first rows are then
+    # asked for as the screen mounts, not after a worker's round trip through a busy first
+    # frame (about a tenth of a second).
+    return VeilleApp(veille, theme=theme, start=read_start(veille))

@@ -61,7 +61,9 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("h", "hide_read", _("Hide read"), id="hide-read"),
     Binding("vertical_line", "pipe", _("Pipe"), id="pipe"),
     _nav("O", "sort", _("Sort: newest, oldest, title, feed"), "sort"),
-    Binding("slash", "search", "Search", id="search"),
+    # Before the key goes to the focused pane: the letters typed right after it (a terminal may
+    # deliver `/cnil` in one read) are then the box's, not verbs of the list.
+    Binding("slash", "search", "Search", id="search", priority=True),
     Binding("E", "export", "Export", id="export"),
     Binding("W", "watches", "Watches", id="watches"),
     Binding("F", "feeds_manager", _("Feeds"), id="feeds-manager"),

@@ -40,7 +40,9 @@ class SearchBox:
     def open(self) -> None:
         box = self._box()
         box.display = True
-        box.focus()
+        # At once, not after the keys already read: `/` is a priority binding, run before the
+        # next key is handed to the focused widget, which must then be the box.
+        self._screen.set_focus(box)
 
     def changed(self) -> None:
         self._stop()

@@ -7,6 +7,7 @@ keeps SQL out of the widget. Every method blocks, so the list calls them from th
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,7 +15,9 @@ from veille.core import ItemRow, Veille, View
 
 
 class RowSource(Protocol):
-    def count(self) -> int: ...
+    def count(self, stop: threading.Event | None = None) -> int:
+        """The number of rows; given up (`Stopped`) once `stop` is set."""
+        ...
 
     def rows(self, offset: int, limit: int) -> list[ItemRow]: ...
 
@@ -42,8 +45,8 @@ class LibrarySource:
             return self.query
         return f"({self.query}) is:unread" if self.query else "is:unread"
 
-    def count(self) -> int:
-        return self.veille.count(self._query, view=self.view)
+    def count(self, stop: threading.Event | None = None) -> int:
+        return self.veille.count(self._query, view=self.view, stop=stop)
 
     def rows(self, offset: int, limit: int) -> list[ItemRow]:
         return self.veille.rows(
@@ -63,7 +66,7 @@ class LibrarySource:
 class EmptySource:
     """Nothing to show (before the library answers, or after a bad query)."""
 
-    def count(self) -> int:
+    def count(self, stop: threading.Event | None = None) -> int:
         return 0
 
     def rows(self, offset: int, limit: int) -> list[ItemRow]:

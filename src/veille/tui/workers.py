@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from veille.core.translations import _
 from veille.tui.messages import TaskFailed
 from veille.tui.source import RowSource, first_unread
+from veille.tui.widgets.feeds import FeedPlan, plan_feeds
 from veille.tui.widgets.reader import Body, Source, render_body
 
 if TYPE_CHECKING:  # names only: the refresh and full-text modules load when first used
@@ -117,22 +118,33 @@ class Workers:
         v = self.veille
         self.run(_("remembering the app's state"), lambda: v.set_state(key, value), group="state")
 
+    def plan_feeds(self, snap: Snapshot, width: int, then: Callable[[FeedPlan], object]) -> None:
+        """The feeds pane's nodes for a snapshot already read (its counts changed here)."""
+        self.run(_("reading the feeds"), lambda: plan_feeds(snap, width), group="feeds", then=then)
+
     def read_feeds(
         self,
-        then: Callable[[Snapshot], object],
+        then: Callable[[FeedPlan], object],
         *,
+        width: int,
         sync_watch: bool = False,
         otherwise: Callable[[BaseException], object] | None = None,
     ) -> None:
-        call = self._synced_snapshot if sync_watch else self.veille.snapshot
-        self.run(_("reading the feeds"), call, group="feeds", then=then, otherwise=otherwise)
+        """The feeds pane's snapshot, its nodes planned for a pane `width` columns wide."""
+        v = self.veille
 
-    def _synced_snapshot(self) -> Snapshot:
-        self.veille.sync_watches()  # config.toml's [[watch]] entries win
-        return self.veille.snapshot()
+        def read() -> FeedPlan:
+            if sync_watch:
+                v.sync_watches()  # config.toml's [[watch]] entries win
+            return plan_feeds(v.snapshot(), width)
+
+        self.run(_("reading the feeds"), read, group="feeds", then=then, otherwise=otherwise)
 
     def open_item(
-        self, item_id: int, mark_read: bool, then: Callable[[tuple[Item, Body]], object]
+        self,
+        item_id: int,
+        mark_read: bool,
+        then: Callable[[tuple[Item, Body, list[Item]]], object],
     ) -> None:
         v = self.veille
         self.run(
@@ -273,8 +285,18 @@ class Workers:
             otherwise=otherwise,
         )
 
-    def check_library(self, then: Callable[[str | None], object]) -> None:
-        self.run(_("checking the library"), self.veille.check, group="start", then=then)
+    def check_library(
+        self, then: Callable[[str | None], object], *, idle: Callable[[], bool]
+    ) -> None:
+        """The library's structure, checked only while `idle()` says the user is not busy: at a
+        million items the check reads gigabytes."""
+        v = self.veille
+        self.run(
+            _("checking the library"),
+            lambda: v.check(gently=True, idle=idle),
+            group="start",
+            then=then,
+        )
 
     def fetch_full_text(self, item_id: int, then: Callable[[FullTextResult], object]) -> None:
         v = self.veille
@@ -331,8 +353,11 @@ class Workers:
         )  # fmt: skip
 
 
-def _shown(opened: Opened) -> tuple[Item, Body]:
-    """The opened item and its body rendered for the reader (blocking: in the worker)."""
+def _shown(opened: Opened) -> tuple[Item, Body, list[Item]]:
+    """The opened item, its body rendered for the reader (blocking: in the worker), and the
+    items the opening marked read (it, and its story's others when the settings say so)."""
     body = render_body(opened.item)
     body.sources = [Source(o.feed_title, o.title, o.sort_date) for o in opened.others]
-    return opened.item, body
+    marked = set(opened.marked_read)
+    read_now = [i for i in (opened.item, *opened.others) if i.id in marked]
+    return opened.item, body, read_now

@@ -62,9 +62,11 @@ T = TypeVar("T")
 class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
-    def __init__(self, veille: Veille) -> None:
+    def __init__(self, veille: Veille, *, start: dict[str, str] | None = None) -> None:
+        """The screen over `veille`; `start`: the remembered state, if already read."""
         super().__init__()
         self.veille = veille
+        self._start = start
         self.settings = veille.settings
         self.app_keymap = dict(veille.settings.keymap)
         self.entry = Entry("all", View(), "All")
@@ -124,7 +126,7 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
         self.status_bar.offline(self.veille.offline)
         self.reader_pane.offline = self.veille.offline
         self.reader_pane.set_reading_width(self.settings.reading_width)
-        self.follower.start()
+        self.follower.start(self._start)
         self.syncer.start_timer()
         self.autorefresher.start_timer()
 
@@ -207,11 +209,12 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
     def open_item(self, item_id: int, *, mark_read: bool = True) -> None:
         self.jobs.open_item(item_id, mark_read, self._opened)
 
-    def _opened(self, opened: tuple[Item, Body]) -> None:
-        item = show_article(self, *opened)
+    def _opened(self, opened: tuple[Item, Body, list[Item]]) -> None:
+        shown, body, read_now = opened
+        item = show_article(self, shown, body)
         self.item_list.update_row(item.id, read=item.read)
         self.refresh_bindings()
-        self.follower.load_feeds()
+        self.follower.items_read(read_now)
 
     def find_unread(self, direction: int) -> None:
         self.flow.find(direction)
@@ -254,6 +257,8 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.app.return_code is not None:
             return False  # keys typed after `q` find no screen to open: the app is leaving
+        if action == "search" and isinstance(self.focused, Input):
+            return False  # `/` typed in the box is a character of the query (`tag:a/b`)
         if action in NEEDS_ROW and (not self.is_mounted or self.item_list.current_row is None):
             return None
         if action in ("browser", "copy_link"):

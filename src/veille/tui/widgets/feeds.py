@@ -172,6 +172,22 @@ def _plan(snap: Snapshot, width: int = 0) -> list[_Planned]:
     return plan
 
 
+@dataclass(frozen=True, slots=True)
+class FeedPlan:
+    """A snapshot with the pane's nodes planned for a width. Planning the labels of a thousand
+    feeds costs tens of milliseconds: the worker that read the snapshot does it, not the loop
+    that answers the keys."""
+
+    snap: Snapshot
+    width: int
+    nodes: list[_Planned]
+
+
+def plan_feeds(snap: Snapshot, width: int) -> FeedPlan:
+    """The pane's nodes for `snap` at `width` columns (pure: may run in a worker thread)."""
+    return FeedPlan(snap, width, _plan(snap, width))
+
+
 class FeedTree(Tree[Entry]):
     """A tree of views; posts `ViewSelected` when one is chosen."""
 
@@ -201,7 +217,7 @@ class FeedTree(Tree[Entry]):
         self._snap: Snapshot | None = None
         self._fitted_width = 0
 
-    def fill(self, snap: Snapshot, select: str | None = None) -> None:
+    def fill(self, snap: Snapshot | FeedPlan, select: str | None = None) -> None:
         """Show `snap`, keeping the selection (or moving it to `select`).
 
         Counts change after nearly every read mark while the entries stay the same: then only
@@ -210,8 +226,13 @@ class FeedTree(Tree[Entry]):
         """
         if select is not None:
             self.selected_key = select
+        width = self.size.width
+        if isinstance(snap, FeedPlan):
+            planned, snap = snap, snap.snap
+            plan = planned.nodes if planned.width == width else _plan(snap, width)
+        else:
+            plan = _plan(snap, width)
         self._snap = snap
-        plan = _plan(snap, self.size.width)
         shape = [(parent, key) for parent, key, _, _ in plan]
         if shape == self._shape:
             for _, key, entry, label in plan:

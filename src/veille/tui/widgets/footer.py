@@ -40,7 +40,11 @@ class FittingFooter(Footer):
             getattr(b, "action", ""): n for n, b in enumerate(getattr(self.screen, "BINDINGS", []))
         }
         keys.sort(key=lambda k: order.get(k.action, len(order)))
-        room = (self.size.width or self.app.size.width) - PALETTE_WIDTH
+        # Before its first layout the footer has no width yet: it takes the screen's, which it
+        # spans, and is not composed again when its first resize says the same.
+        width = self.size.width or self.app.size.width
+        self._fitted_width = width
+        room = width - PALETTE_WIDTH
         kept_help = [k for k in keys if k.action == ALWAYS]
         room -= sum(key_width(k) for k in kept_help)
         shown: list[FooterKey] = []

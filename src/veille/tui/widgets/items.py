@@ -13,6 +13,7 @@ click); it never talks to the other panes.
 from __future__ import annotations
 
 import textwrap
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import ClassVar
@@ -26,6 +27,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from veille.core.errors import Stopped
 from veille.core.model import ItemRow
 from veille.core.translations import _
 from veille.tui.display import clean_line
@@ -35,6 +37,9 @@ from veille.tui.widgets.columns import RowStyles, row_text
 
 PAGE = 100
 MAX_PAGES = 8
+# Lines drawn, by what they show: a repaint of the whole list (the focus coming back, a page
+# arriving, a scroll of a few rows) then draws only the rows it has not drawn yet.
+LINE_CACHE = 1_000
 
 
 @dataclass
@@ -115,6 +120,10 @@ class ItemList(ScrollView, can_focus=True):
         self.selection: dict[int, ItemRow] = {}
         self.problem = ""  # shown instead of "No items here" when the rows cannot be read
         self._keep_line: tuple[int, int] | None = None  # (generation, the cursor's screen line)
+        self._early_count: int | None = None  # the count of this load, if before its rows
+        self._provisional: int | None = None  # the count shown while a reload counts again
+        self._stop_count = threading.Event()
+        self._lines: dict[tuple[ItemRow, int, bool, bool], Strip] = {}
 
     # Loading --------------------------------------------------------------------------------
 
@@ -122,10 +131,21 @@ class ItemList(ScrollView, can_focus=True):
         """Show `source`, putting the cursor on `keep_id` if it is there, else at `cursor`."""
         if source != self.source:
             self.selection.clear()  # another view: what was picked in the last one is not here
+        # The same view again (items changed): its last count stands until the new one comes,
+        # rather than "100+ items, counting…" after every read mark or refresh.
+        counted = source == self.source and self.shown_generation == self.generation
+        self._provisional = self.count if counted and not self.fetching else None
         self.source = source
         self.generation += 1
         self.fetching = True
+        self._early_count = None
+        self._stop_count.set()  # the last view's count, if still running, is of no use now
+        self._stop_count = threading.Event()
+        # The rows and the count are read at once, on two threads: counting every hit of a
+        # common word (or a million items) costs more than the first screen, which shows
+        # first, with "100+" until the count replaces it.
         self._load(self.generation, source, keep_id, cursor, max(self.size.height, 24))
+        self._count(self.generation, source, self._stop_count)
 
     def reload(self, *, keep_line: bool = False) -> None:
         """Items changed: fetch again, keeping the cursor on the same item (or index); with
@@ -140,36 +160,29 @@ class ItemList(ScrollView, can_focus=True):
         self, generation: int, source: RowSource, keep_id: int | None, cursor: int, height: int
     ) -> None:
         try:
-            if keep_id is None and cursor < PAGE:
-                # A new view or search: its first rows come first, its count a moment later.
-                # Counting every hit of a common word costs more than showing the first screen.
-                self._load_top(generation, source, cursor, height)
-                return
-            count = source.count()
-            index = source.position(keep_id) if keep_id is not None else None
-            if index is None:
-                index = cursor
-            index = max(0, min(index, count - 1))
-            first = max(0, index - height) // PAGE
-            last = min(count - 1, index + height) // PAGE if count else first
-            pages = {p: source.rows(p * PAGE, PAGE) for p in range(first, last + 1)}
+            window = _window(generation, source, keep_id, cursor, height)
         except Exception as error:  # one place shows failures; the list says why it is empty
-            problem = source.explain(error)
-            self.post_message(TaskFailed(_("loading the item list"), problem))
-            self.post_message(self._Reloaded(_Window(generation, 0, 0, {}, problem=problem)))
+            self._failed(generation, source, error)
             return
-        self.post_message(self._Reloaded(_Window(generation, count, index, pages)))
+        self.post_message(self._Reloaded(window))
 
-    def _load_top(self, generation: int, source: RowSource, cursor: int, height: int) -> None:
-        rows = source.rows(0, PAGE)
-        if len(rows) < PAGE:  # the whole result fits in the first page: its count is known
-            self.post_message(self._Reloaded(_Window(generation, len(rows), cursor, {0: rows})))
+    @work(thread=True, group="item-list-count", exclusive=True)
+    def _count(self, generation: int, source: RowSource, stop: threading.Event) -> None:
+        if stop.is_set():
+            return  # another view or search came first: its own count is on its way
+        try:
+            count = source.count(stop)
+        except Stopped:
             return
-        # One more than the page, so the list knows it goes on; the real count replaces it.
-        self.post_message(
-            self._Reloaded(_Window(generation, PAGE + 1, cursor, {0: rows}, exact=False))
-        )
-        self.post_message(self._Counted(generation, source.count()))
+        except Exception as error:
+            self._failed(generation, source, error)
+            return
+        self.post_message(self._Counted(generation, count))
+
+    def _failed(self, generation: int, source: RowSource, error: Exception) -> None:
+        problem = source.explain(error)
+        self.post_message(TaskFailed(_("loading the item list"), problem))
+        self.post_message(self._Reloaded(_Window(generation, 0, 0, {}, problem=problem)))
 
     def on_item_list__reloaded(self, message: _Reloaded) -> None:
         window = message.window
@@ -180,7 +193,8 @@ class ItemList(ScrollView, can_focus=True):
         self.problem = window.problem
         self._pages = OrderedDict(sorted(window.pages.items()))
         self._in_flight.clear()
-        self.count = window.count
+        told = window.exact or self._provisional is None
+        self.count = window.count if told else max(window.count, self._provisional or 0)
         self.virtual_size = Size(self.size.width, self.count)
         self._move(window.cursor, force=True, center=True)
         kept, self._keep_line = self._keep_line, None
@@ -188,11 +202,19 @@ class ItemList(ScrollView, can_focus=True):
         if kept is not None and kept[0] == window.generation and 0 <= kept[1] < height:
             self.scroll_to(y=max(0, window.cursor - kept[1]), animate=False, immediate=True)
         self.refresh()
-        self.post_message(self.Loaded(self, self.count, window.exact))
+        if told:
+            self.post_message(self.Loaded(self, self.count, window.exact))
+        if not window.exact and self._early_count is not None:
+            self.on_item_list__counted(self._Counted(window.generation, self._early_count))
 
     def on_item_list__counted(self, message: _Counted) -> None:
         if message.generation != self.generation:
             return
+        if self.shown_generation != message.generation:
+            self._early_count = message.count  # counted before the rows came: they take it
+            return
+        if not self.fetching:
+            return  # the rows told the count themselves (or could not be read)
         self.fetching = False
         self.count = message.count
         self.virtual_size = Size(self.size.width, self.count)
@@ -210,15 +232,18 @@ class ItemList(ScrollView, can_focus=True):
         self.post_message(self._PageLoaded(generation, page, rows))
 
     def on_item_list__page_loaded(self, message: _PageLoaded) -> None:
-        self._in_flight.discard(message.page)
         if message.generation != self.generation:
-            return
+            return  # the set of pages on their way was emptied when this load was left
+        self._in_flight.discard(message.page)
         self._pages[message.page] = message.rows
         while len(self._pages) > MAX_PAGES:
             here = self.scroll_offset.y // PAGE
             far = max(self._pages, key=lambda p: abs(p - here))
             del self._pages[far]
-        self.refresh()
+        top = int(self.scroll_offset.y)
+        bottom = top + self.scrollable_content_region.height
+        if message.page * PAGE < bottom and top < (message.page + 1) * PAGE:
+            self.refresh()  # a page read ahead, off screen, has nothing to draw yet
         if self.cursor // PAGE == message.page:
             self.post_message(self.Highlighted(self, self.current_row, self.cursor))
 
@@ -296,7 +321,20 @@ class ItemList(ScrollView, can_focus=True):
             self.scroll_to(y=index - height + 1, animate=False, immediate=True)
         self.refresh_line(old)
         self.refresh_line(index)
+        # The pages on either side are read ahead: a burst of `j` then never meets a row still
+        # loading, whose verbs the footer would grey out and bring back a moment later.
+        here = index // PAGE
+        for page in (here, here + 1, here - 1):
+            self._want(page)
         self.post_message(self.Highlighted(self, self.current_row, index))
+
+    def _want(self, page: int) -> None:
+        """Fetch `page` unless it is held, on its way, or past the end."""
+        if page < 0 or page * PAGE >= self.count or page in self._pages:
+            return
+        if page not in self._in_flight:
+            self._in_flight.add(page)
+            self._fetch_page(self.generation, self.source, page)
 
     def move_to(self, index: int) -> None:
         self._move(index)
@@ -340,19 +378,30 @@ class ItemList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
-            page = index // PAGE
-            if page not in self._in_flight:
-                self._in_flight.add(page)
-                self._fetch_page(self.generation, self.source, page)
+            self._want(index // PAGE)
             return self._strip(
                 Text(" …", style=self.get_component_rich_style("item-list--dim")), width, base
             )
+        selected = row.id in self.selection
+        key = (row, width, index == self.cursor, selected)
+        strip = self._lines.get(key)
+        if strip is not None:
+            return strip
         text = self._row_text(row, width)
-        if row.id in self.selection:
+        if selected:
             text.stylize(self.get_component_rich_style("item-list--selected"))
         if index == self.cursor:
             text.stylize(self.get_component_rich_style("item-list--cursor"))
-        return self._strip(text, width, base)
+        strip = self._strip(text, width, base)
+        if len(self._lines) >= LINE_CACHE:
+            self._lines.clear()
+        self._lines[key] = strip
+        return strip
+
+    def notify_style_update(self) -> None:
+        """The styles changed (focus, theme): every line is drawn afresh."""
+        super().notify_style_update()
+        self._lines = {}
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         text.truncate(width, overflow="ellipsis", pad=True)
@@ -373,3 +422,32 @@ class ItemList(ScrollView, can_focus=True):
             tag=style("item-list--tag"),
         )
         return row_text(row, width, styles, lang=self.lang, selected=row.id in self.selection)
+
+
+def _window(
+    generation: int, source: RowSource, keep_id: int | None, cursor: int, height: int
+) -> _Window:
+    """The pages around the cursor (on `keep_id` if there, else at `cursor`) and the count
+    they tell: exact once a page comes back short, else "at least one more" (the real count
+    follows from its own thread)."""
+    index = source.position(keep_id) if keep_id is not None else None
+    if index is None:
+        index = cursor
+    first = max(0, index - height) // PAGE
+    pages: dict[int, list[ItemRow]] = {}
+    for page in range(first, (index + height) // PAGE + 1):
+        rows = source.rows(page * PAGE, PAGE)
+        if not rows and page == first > 0:
+            break  # the list ends before the cursor's place: it lost rows
+        pages[page] = rows
+        if len(rows) < PAGE:
+            end = page * PAGE + len(rows)
+            return _Window(generation, end, max(0, min(index, end - 1)), pages)
+    else:
+        return _Window(generation, (page + 1) * PAGE + 1, index, pages, exact=False)
+    # Where the cursor goes needs the count.
+    count = source.count()
+    index = max(0, min(index, count - 1))
+    first, last = max(0, index - height) // PAGE, max(0, min(count - 1, index + height)) // PAGE
+    pages = {p: source.rows(p * PAGE, PAGE) for p in range(first, last + 1)}
+    return _Window(generation, count, index, pages)
