@@ -346,3 +346,19 @@ async def test_letters_typed_right_after_slash_go_to_the_box(app_factory: Factor
         await until(pilot, lambda: items.count == 1)
         await pilot.press("slash")
         assert box.value == "17/" and app.focused is box
+        await pilot.press("q")  # a letter of the query, not Back/quit
+        assert box.value == "17/q" and app.return_code is None
+
+
+async def test_q_then_slash_in_one_read_quits(app_factory: Factory) -> None:
+    """`/` is handled before the keys queued ahead of it reach the list: `q` must be too, or
+    `q/` opens the search box and `q` then only leaves it."""
+    from textual import events
+
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        for key, character in (("q", "q"), ("slash", "/")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause(0.3)
+    assert app.return_code == 0

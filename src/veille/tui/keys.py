@@ -73,7 +73,9 @@ MAIN_BINDINGS: list[BindingType] = [
     Binding("R", "refresh_all", "Refresh all", id="refresh-all"),
     Binding("z", "zoom", "Zoom", id="zoom"),
     Binding("question_mark", "help", "Help", id="help"),
-    Binding("q", "back", "Back/quit", id="back"),
+    # In order with `/` (a priority binding too): `q/` in one read quits, it does not first
+    # open the search box and then leave it.
+    Binding("q", "back", "Back/quit", id="back", priority=True),
     _nav("escape", "escape", "Leave the search or the zoom", "escape"),
     _nav("g", "link_prompt", "Open link number…", "link-prompt"),
     *(_nav(str(n), f"link({n})", f"Open link {n}", f"link-{n}") for n in range(1, 10)),

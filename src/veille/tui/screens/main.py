@@ -257,8 +257,8 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.app.return_code is not None:
             return False  # keys typed after `q` find no screen to open: the app is leaving
-        if action == "search" and isinstance(self.focused, Input):
-            return False  # `/` typed in the box is a character of the query (`tag:a/b`)
+        if action in ("search", "back") and isinstance(self.focused, Input):
+            return False  # `/` or `q` typed in the box is a character of the query (`tag:a/b`)
         if action in NEEDS_ROW and (not self.is_mounted or self.item_list.current_row is None):
             return None
         if action in ("browser", "copy_link"):
