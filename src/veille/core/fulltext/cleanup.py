@@ -98,13 +98,15 @@ _FURNITURE_TEXT = re.compile(
     r"|don['’]t miss:?|ne manquez pas:?|see more:.*|this slideshow requires javascript\.?"
     r"|\(?image credit:.*\)?|cr[ée]dit photo ?:.*|close|fermer|×"
     r"|(?:photo|image|illustration|credit|crédit)s? ?: .{0,120}"
-    r"|(?:updated|posted|published|publié|mis à jour|modifié)\b.{0,80}"
-    r"|.{0,250}\((?:image|photo|picture|credit|crédit)s?: [^)]{0,80}\)"
-    r")\s*$",
+    r"|(?:updated|posted|published|publié|mis à jour|modifié)\b.{0,80})\s*$",
     re.IGNORECASE,
 )
-# "Share this story with a friend" and the like, anywhere in a short line. Looked for before the
-# line is matched whole: the open start backtracks over the whole line, and few lines say it.
+# Lines ending on a picture's credit in brackets, and "Share this story with a friend" anywhere in
+# a short line: their open starts backtrack over the whole line, so each is tried only on lines
+# that hold its bracket or its phrase.
+_CREDITED_LINE = re.compile(
+    r"^\s*.{0,250}\((?:image|photo|picture|credit|crédit)s?: [^)]{0,80}\)\s*$", re.IGNORECASE
+)
 _SHARE_WITH = re.compile(r"\bshare (?:it|this (?:article|story|post)) with\b", re.IGNORECASE)
 _SHARE_WITH_LINE = re.compile(r"^\s*.{0,80}" + _SHARE_WITH.pattern + r".{0,40}\s*$", re.I)
 _TAG_LIST = re.compile(r"^\s*(?:tags|mots[- ]cl[ée]s|étiquettes|keywords|sujets)", re.I)
@@ -205,7 +207,7 @@ def remove_boilerplate(root: lxml_html.HtmlElement) -> None:
 
 def _furniture_text(text: str) -> bool:
     """Whether the whole of `text` is words of page furniture."""
-    if _FURNITURE_TEXT.match(text):
+    if _FURNITURE_TEXT.match(text) or ("(" in text and _CREDITED_LINE.match(text)):
         return True
     return bool(_SHARE_WITH.search(text) and _SHARE_WITH_LINE.match(text))
 
