@@ -72,8 +72,9 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "
 
 def drop_overlays(root: lxml_html.HtmlElement, markup: str) -> None:
     """Drop consent banners and cookie dialogs from the page `root` parsed from `markup`."""
-    total = max(1, len(root.text_content()))
     values = {v for v in set(_LABEL_VALUE.findall(markup)) if _OVERLAY.search(v)}
+    # The page's length is only needed to weigh a labelled box, which most pages have none of.
+    total = max(1, len(root.text_content())) if values else 1
     for value in values:
         for element in _BEARING(root, value=value):
             if element.getparent() is None or element.tag in ("html", "body"):
