@@ -98,11 +98,17 @@ _FURNITURE_TEXT = re.compile(
     r"|don['’]t miss:?|ne manquez pas:?|see more:.*|this slideshow requires javascript\.?"
     r"|\(?image credit:.*\)?|cr[ée]dit photo ?:.*|close|fermer|×"
     r"|(?:photo|image|illustration|credit|crédit)s? ?: .{0,120}"
-    r"|(?:updated|posted|published|publié|mis à jour|modifié)\b.{0,80}"
-    r"|.{0,250}\((?:image|photo|picture|credit|crédit)s?: [^)]{0,80}\)"
-    r"|.{0,80}\bshare (?:it|this (?:article|story|post)) with\b.{0,40})\s*$",
+    r"|(?:updated|posted|published|publié|mis à jour|modifié)\b.{0,80})\s*$",
     re.IGNORECASE,
 )
+# Lines ending on a picture's credit in brackets, and "Share this story with a friend" anywhere in
+# a short line: their open starts backtrack over the whole line, so each is tried only on lines
+# that hold its bracket or its phrase.
+_CREDITED_LINE = re.compile(
+    r"^\s*.{0,250}\((?:image|photo|picture|credit|crédit)s?: [^)]{0,80}\)\s*$", re.IGNORECASE
+)
+_SHARE_WITH = re.compile(r"\bshare (?:it|this (?:article|story|post)) with\b", re.IGNORECASE)
+_SHARE_WITH_LINE = re.compile(r"^\s*.{0,80}" + _SHARE_WITH.pattern + r".{0,40}\s*$", re.I)
 _TAG_LIST = re.compile(r"^\s*(?:tags|mots[- ]cl[ée]s|étiquettes|keywords|sujets)", re.I)
 _CALL_TO_ACTION = re.compile(
     r"\b(?:sign up|subscribe|newsletter|inscrivez-vous|abonnez-vous|s[’']abonner|s[’']inscrire)\b",
@@ -187,9 +193,7 @@ def remove_boilerplate(root: lxml_html.HtmlElement) -> None:
                 continue
             if len(text) > 300:
                 continue
-            if _FURNITURE_TEXT.match(text) or (
-                _TEASER.match(text) and element.find(".//a") is not None
-            ):
+            if _furniture_text(text) or (_TEASER.match(text) and element.find(".//a") is not None):
                 _remove(element)
             elif element.tag == "p" and text.isupper() and _link_share(element, text) > 0.9:
                 _remove(element)  # a shouted link to another story: "CLICK HERE TO GET THE APP"
@@ -199,6 +203,13 @@ def remove_boilerplate(root: lxml_html.HtmlElement) -> None:
                 and element.find(".//a") is not None
             ):
                 _remove(element)  # "Sign up for our newsletter", with the link to do it
+
+
+def _furniture_text(text: str) -> bool:
+    """Whether the whole of `text` is words of page furniture."""
+    if _FURNITURE_TEXT.match(text) or ("(" in text and _CREDITED_LINE.match(text)):
+        return True
+    return bool(_SHARE_WITH.search(text) and _SHARE_WITH_LINE.match(text))
 
 
 def _link_share(element: lxml_html.HtmlElement, text: str) -> float:

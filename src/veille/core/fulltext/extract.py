@@ -17,13 +17,11 @@ source, the result is sanitised (see `cleanup`) before anyone stores or renders 
 
 from __future__ import annotations
 
-import copy
 import html
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -41,6 +39,7 @@ from veille.core.fulltext.page import (
     parse_page,
     sniff_page,
 )
+from veille.core.fulltext.reading import readability_body
 from veille.core.fulltext.second import trafilatura_body
 from veille.core.ingest.truncation import paywall_marker
 from veille.core.text import strip_controls
@@ -75,11 +74,6 @@ _WORD = re.compile(r"\w+")
 # other reading is asked then, and wins when it finds more.
 _SCANT = 100
 _EMBEDDED_POST = re.compile(r"tweet|twitter|instagram|tiktok|bluesky|mastodon", re.IGNORECASE)
-_NOT_CONTENT = (
-    "//*[@hidden] | //script | //style | //link | //template | //comment() "
-    "| //processing-instruction()"
-)
-_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 _TAGS = re.compile(r"<(?:p|br|div|a|em|strong|b|i|h[1-6]|ul|li|span)\b[^>]*>", re.IGNORECASE)
 
 
@@ -130,32 +124,6 @@ def _from_rule(root: lxml_html.HtmlElement, rule: SiteRule) -> lxml_html.HtmlEle
     return container
 
 
-def _readability_document(tree: lxml_html.HtmlElement) -> Any:
-    from readability import Document  # imported lazily: it is slow to import and rarely needed
-
-    class _TreeDocument(Document):  # type: ignore[misc]
-        """readability on an already parsed page, with a fresh copy for each of its passes.
-
-        Its own preparation re-parses the page, runs a general-purpose cleaner and rewrites every
-        link of the page, which is half its running time; only hidden elements, scripts and
-        styles matter to its scoring, and links are resolved later on the article alone.
-        """
-
-        def _parse(self, input: Any) -> Any:
-            doc = copy.deepcopy(input)
-            for element in doc.xpath(_NOT_CONTENT):
-                if element.getparent() is not None:
-                    element.drop_tree()
-            for element in doc.xpath("//*[@style]"):
-                if _HIDDEN_STYLE.search(element.get("style") or "") and (
-                    element.getparent() is not None
-                ):
-                    element.drop_tree()
-            return doc
-
-    return _TreeDocument(tree)
-
-
 def _prepare(root: lxml_html.HtmlElement) -> None:
     """Keep readability from discarding embedded posts, which are part of the story.
 
@@ -179,26 +147,6 @@ def _prepare(root: lxml_html.HtmlElement) -> None:
             above = parent.getparent()
             parent.drop_tag()
             parent = above
-
-
-def _from_readability(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    from readability.readability import Unparseable
-
-    try:
-        summary = _readability_document(root).summary(html_partial=True)
-    except (Unparseable, ValueError, etree.LxmlError):
-        return None
-    except (AttributeError, IndexError, KeyError, TypeError, RecursionError):
-        return None  # its heuristics trip over some odd pages; JSON-LD may still have the text
-    if not summary or not summary.strip():
-        return None
-    try:
-        fragment: lxml_html.HtmlElement = lxml_html.fragment_fromstring(
-            summary, create_parent="div"
-        )
-    except (etree.ParserError, ValueError):
-        return None
-    return fragment
 
 
 def _from_json_ld(body: str) -> lxml_html.HtmlElement:
@@ -276,7 +224,7 @@ def _from_layout(
     own copy is the article.
     """
     readings: list[tuple[str, Callable[[], lxml_html.HtmlElement | None]]] = [
-        ("readability", lambda: _from_readability(root)),
+        ("readability", lambda: readability_body(root)),
         ("trafilatura", lambda: trafilatura_body(root)),
     ]
     if not meta.is_article:

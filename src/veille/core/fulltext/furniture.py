@@ -72,8 +72,9 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "
 
 def drop_overlays(root: lxml_html.HtmlElement, markup: str) -> None:
     """Drop consent banners and cookie dialogs from the page `root` parsed from `markup`."""
-    total = max(1, len(root.text_content()))
     values = {v for v in set(_LABEL_VALUE.findall(markup)) if _OVERLAY.search(v)}
+    # The page's length is only needed to weigh a labelled box, which most pages have none of.
+    total = max(1, len(root.text_content())) if values else 1
     for value in values:
         for element in _BEARING(root, value=value):
             if element.getparent() is None or element.tag in ("html", "body"):
@@ -157,9 +158,22 @@ def drop_share_lists(body: lxml_html.HtmlElement) -> None:
     for element in list(body.iter("ul", "ol", "div", "p", "section")):
         if element.getparent() is None or element is body:
             continue
-        words = [w.lower() for w in _TOKEN.findall(element.text_content())]
-        if 2 <= len(words) <= 20 and all(w in _SHARE_WORDS for w in words):
+        if _only_share_words(element.text_content()):
             element.drop_tree()
+
+
+def _only_share_words(text: str) -> bool:
+    """Whether `text` is 2 to 20 words, each the name of a network or a way to share.
+
+    Read word by word and given up at the first other word: most blocks are prose, and the large
+    ones hold the whole article.
+    """
+    count = 0
+    for word in _TOKEN.finditer(text):
+        count += 1
+        if count > 20 or word.group().lower() not in _SHARE_WORDS:
+            return False
+    return count >= 2
 
 
 # A heading that announces links to other stories, and nothing else.
