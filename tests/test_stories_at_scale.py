@@ -155,3 +155,28 @@ def test_title_words_are_the_folded_words_of_three_letters_or_more() -> None:
     a = title_words("La CNIL sanctionne la ville de Lyon pour ses caméras")
     b = title_words("La CNIL sanctionne la ville de Lyon pour ses caméras de rue")
     assert similar_titles(a, b) and not similar_titles(a, title_words("La CNIL à Lyon"))
+
+
+def test_a_source_joining_a_story_leaves_its_other_members_unwritten(lib: Library) -> None:
+    # Twenty outlets carry the dispatch on the first refresh; a later one brings a twenty-first.
+    def outlet(n: int) -> tuple[str, list[ParsedEntry]]:
+        entry = ParsedEntry(
+            guid=f"d{n}",
+            link=f"https://journal-{n}.example/local/{n}",
+            title=HEADLINES[n % len(HEADLINES)],
+            content=f"<p>{DISPATCH}</p>",
+            published=DAY + timedelta(minutes=n),
+        )
+        return f"journal-{n}", [entry]
+
+    first = store(lib, [outlet(n) for n in range(20)])
+    assert lib.cluster(first) == 20
+    later = store(lib, [outlet(20)])
+    conn = lib.db.connection()
+    before = conn.total_changes
+    assert lib.cluster(later) == 21
+    # The newcomer's row and what its triggers write, not the twenty members once more.
+    assert conn.total_changes - before < 20
+    [row] = lib.rows()
+    assert row.cluster_size == 21  # « +20 sources »
+    assert row.id == min(first)

@@ -174,7 +174,10 @@ def _enclosures(entry: ParsedEntry) -> str:
 
 def lead_hash(text: str) -> str:
     """A fingerprint of the opening of a text, or "" when it is too short to mean anything."""
-    words = _lead_words(text[:_LEAD_GLANCE]) or _lead_words(text[: LEAD_CHARS * 3], whole=True)
+    if len(text) <= _LEAD_GLANCE:  # a summary: the glance would be all of it, folded twice
+        words = _lead_words(text, whole=True)
+    else:
+        words = _lead_words(text[:_LEAD_GLANCE]) or _lead_words(text[: LEAD_CHARS * 3], whole=True)
     if len(words) < LEAD_MIN_CHARS:
         return ""
     return hashlib.sha1(words.encode()).hexdigest()[:20]

@@ -187,10 +187,13 @@ def _write_groups(db: Database, groups: _Groups, cluster_of: dict[int, int | Non
             ids = sorted(everyone)
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
+                # Members already right are left alone: rewriting one, even with its own
+                # values, rewrites its row and its entries in every index on the two columns.
                 conn.execute(
                     f"UPDATE items SET cluster_id = ?, cluster_head = (id = ?) "
-                    f"WHERE id IN ({placeholders(chunk)})",
-                    (head, head, *chunk),
+                    f"WHERE id IN ({placeholders(chunk)})"
+                    " AND (cluster_id IS NOT ? OR cluster_head != (id = ?))",
+                    (head, head, *chunk, head, head),
                 )
             joined += len(everyone)
     return joined
