@@ -219,8 +219,12 @@ async def pilot_figures(paths: Paths) -> dict[str, tuple[float, float, float]]:
             await until(pilot, lambda b=before: items.generation != b and not items.fetching)
             clock.took("switch feed", started)
         for word in ("securite", "climat", "cnil"):
-            before = items.generation
             await pilot.press("slash", *word[:-1])
+            # A slow key can let the box's timer run on the letters typed so far: that search
+            # is left to end, so that only the last letter's is timed.
+            await pilot.pause(SEARCH_DELAY + 0.1)
+            await until(pilot, lambda: not items.fetching)
+            before = items.generation
             started = clock.start()
             await pilot.press(word[-1])  # the list follows the box once the typing stops
             await until(pilot, lambda b=before: items.shown_generation > b)
