@@ -75,7 +75,7 @@ def drop_overlays(root: lxml_html.HtmlElement, markup: str) -> None:
     values = {v for v in set(_LABEL_VALUE.findall(markup)) if _OVERLAY.search(v)}
     # The page's length is only needed to weigh a labelled box, which most pages have none of.
     total = max(1, len(root.text_content())) if values else 1
-    for value in values:
+    for value in sorted(values):  # one order in every process: nested boxes fall alike
         for element in _BEARING(root, value=value):
             if element.getparent() is None or element.tag in ("html", "body"):
                 continue
