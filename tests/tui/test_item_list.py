@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime
+from typing import Any
 
+import pytest
 from textual.app import App, ComposeResult
 
+import veille.tui.widgets.items as items_module
 from tests.tui.helpers import until
 from veille.core.errors import Stopped
 from veille.core.model import ItemRow
@@ -238,7 +241,7 @@ async def test_a_new_search_stops_the_count_of_the_last_one() -> None:
         await until(pilot, lambda: stopped == [True], timeout=2)
 
 
-async def test_a_repaint_draws_again_only_what_changed() -> None:
+async def test_a_repaint_draws_again_only_what_changed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Lines are kept by what they show: a repaint (a page arriving, the focus coming back
     from the search box) draws no row twice, while a change of style draws them all again."""
     from textual.widgets import Input
@@ -257,8 +260,13 @@ async def test_a_repaint_draws_again_only_what_changed() -> None:
     app = Two()
     async with app.run_test(size=(100, 30)) as pilot:
         items = app.query_one(ItemList)
-        original = items._row_text
-        items._row_text = lambda row, width: drawn.append(row.id) or original(row, width)  # type: ignore[method-assign]
+        original = items_module.row_text
+
+        def counted(row: ItemRow, *args: Any, **kwargs: Any) -> Any:
+            drawn.append(row.id)
+            return original(row, *args, **kwargs)
+
+        monkeypatch.setattr(items_module, "row_text", counted)
         items.focus()
         items.show(CountingSource(500))
         await until(pilot, lambda: items.count == 500)
@@ -274,3 +282,20 @@ async def test_a_repaint_draws_again_only_what_changed() -> None:
         items.focus()
         await pilot.pause()
         assert items.render_line(0) == focused
+
+
+async def test_a_count_that_fails_leaves_the_rows_shown() -> None:
+    """The count runs beside the rows: when it fails (a busy library, say) the rows the user
+    reads stay, and the list no longer says it is counting."""
+
+    class Failing(CountingSource):
+        def count(self, stop: threading.Event | None = None) -> int:
+            raise OSError("database is locked")
+
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(Failing(5_000))
+        await until(pilot, lambda: items.current_row is not None and not items.fetching)
+        await pilot.pause(0.2)
+        assert items.current_row is not None and not items.problem

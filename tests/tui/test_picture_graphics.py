@@ -8,6 +8,7 @@ import io
 import os
 import re
 import termios
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -295,6 +296,25 @@ def test_a_terminal_that_answers_is_heard_and_keys_after_it_stay_for_the_app() -
         assert probe.finish() == Terminal("sixel", (9, 18))
         assert _echoes(slave)  # the terminal as it was
         assert os.read(slave, 8) == b"j"
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_an_answer_late_over_ssh_is_waited_for_not_typed_into_the_app() -> None:
+    master, slave = os.openpty()
+    try:
+        env = {"TERM": "xterm-256color", "SSH_CONNECTION": "192.0.2.1 50000 192.0.2.2 22"}
+        probe = Probe(env, tty=(slave, slave))
+        probe.start()
+        assert os.read(master, 64) == b"\x1b[16t\x1b[c"
+        timer = threading.Timer(0.1, os.write, (master, b"\x1b[6;18;9t\x1b[?62;4;22c"))
+        timer.start()  # a round trip of 100 ms, longer than the start-up here
+        assert probe.finish() == Terminal("sixel", (9, 18))
+        timer.join()
+        os.set_blocking(slave, False)
+        with pytest.raises(BlockingIOError):
+            os.read(slave, 64)  # nothing of the answer is left for the app to read
     finally:
         os.close(master)
         os.close(slave)

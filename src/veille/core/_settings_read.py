@@ -6,10 +6,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from veille.core.model import FULL_TEXT_POLICIES, FullTextPolicy
-from veille.core.settings import ConfigError
+from veille.core.settings import PICTURE_MODES, ConfigError, PictureMode
 from veille.core.translations import _
 
 
@@ -150,3 +150,15 @@ def _host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower()
     except ValueError:
         return ""
+
+
+def _picture_mode(top: _Reader) -> PictureMode:
+    """`images`: one of PICTURE_MODES; true and false, as first written, mean auto and off."""
+    value = top.take("images", (str, bool), "auto")
+    if isinstance(value, bool):
+        return "auto" if value else "off"
+    if value not in PICTURE_MODES:
+        raise top.error(
+            "images", _("must be one of {values}").format(values=", ".join(PICTURE_MODES))
+        )
+    return cast(PictureMode, value)

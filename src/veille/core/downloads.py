@@ -199,9 +199,18 @@ class _Saving:
             except OSError as error:
                 if path.exists():
                     continue
-                try:  # a file system without hard links (a FAT memory stick)
-                    os.rename(self.tmp, path)
+                # A file system without hard links (a FAT memory stick): the name is taken
+                # first, so a file that appears meanwhile is never replaced.
+                try:
+                    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                except FileExistsError:
+                    continue
                 except OSError:
+                    raise DownloadFailed(describe(error, path)) from None
+                try:
+                    os.replace(self.tmp, path)
+                except OSError:
+                    path.unlink(missing_ok=True)
                     raise DownloadFailed(describe(error, path)) from None
             self.tmp = None
             return path

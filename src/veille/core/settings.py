@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Literal
 
 from veille.core._settings_default import DEFAULT_CONFIG as DEFAULT_CONFIG
 from veille.core.errors import VeilleError
@@ -238,6 +238,7 @@ def parse_settings(text: str) -> Settings:
         _every,
         _host_of,
         _line_in_table,
+        _picture_mode,
         _policy,
         _proxy,
         _Reader,
@@ -377,18 +378,6 @@ def parse_settings(text: str) -> Settings:
     settings.reviews, settings.smtp = read_mail(top, lambda t, at: _Reader(text, t, at))
     top.finish()
     return settings
-
-
-def _picture_mode(top: Any) -> PictureMode:
-    """`images`: one of PICTURE_MODES; true and false, as first written, mean auto and off."""
-    value = top.take("images", (str, bool), "auto")
-    if isinstance(value, bool):
-        return "auto" if value else "off"
-    if value not in PICTURE_MODES:
-        raise top.error(
-            "images", _("must be one of {values}").format(values=", ".join(PICTURE_MODES))
-        )
-    return cast(PictureMode, value)
 
 
 def load_settings(paths: Paths) -> Settings:

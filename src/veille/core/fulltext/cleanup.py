@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -23,6 +22,7 @@ from veille.core.fulltext.furniture import (
     drop_teaser_lists,
 )
 from veille.core.fulltext.mathml import formulas_to_text
+from veille.core.fulltext.safe_urls import safe_srcset, safe_url
 
 __all__ = [
     "BLOCK_TAGS",
@@ -141,9 +141,7 @@ _TEXT_BLOCKS = tuple(
 )
 _WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _TAG_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
-_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 
 
@@ -255,36 +253,6 @@ def drop_title(root: lxml_html.HtmlElement, title: str, byline: str = "") -> Non
             return  # the story has begun
 
 
-def _safe_url(value: str, base: str, *, image: bool) -> str:
-    """`value` made absolute against `base`, or "" when it is not a safe address."""
-    raw = _URL_JUNK.sub("", value)
-    if not raw:
-        return ""
-    if raw.lower().startswith("data:"):
-        lowered = raw.lower()
-        ok = (
-            image and lowered.startswith("data:image/") and not lowered.startswith("data:image/svg")
-        )
-        return raw if ok else ""
-    try:
-        absolute = urljoin(base, raw) if base else raw
-    except ValueError:
-        return ""
-    return absolute if absolute.lower().startswith(_SAFE_SCHEMES) else ""
-
-
-def _safe_srcset(value: str, base: str) -> str:
-    parts = []
-    for candidate in value.split(","):
-        bits = candidate.split()
-        if not bits:
-            continue
-        url = _safe_url(bits[0], base, image=True)
-        if url and not url.startswith("data:"):
-            parts.append(" ".join([url, *bits[1:2]]))
-    return ", ".join(parts)
-
-
 def _fix_lazy_image(img: lxml_html.HtmlElement) -> None:
     src = img.get("src") or ""
     for attr in _LAZY_ATTRS:
@@ -329,14 +297,14 @@ def _sanitize(root: lxml_html.HtmlElement, base: str) -> None:
         for name in _URL_ATTRS:
             value = element.get(name)
             if value is not None:
-                safe = _safe_url(value, base, image=element.tag in ("img", "source"))
+                safe = safe_url(value, base, image=element.tag in ("img", "source"))
                 if safe:
                     element.set(name, safe)
                 else:
                     del element.attrib[name]
         srcset = element.get("srcset")
         if srcset is not None:
-            safe = _safe_srcset(srcset, base)
+            safe = safe_srcset(srcset, base)
             if safe:
                 element.set("srcset", safe)
             else:

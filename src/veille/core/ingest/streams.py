@@ -114,9 +114,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             return True
         if fd < 0:
             return True
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)
-        return bool(poller.poll(0))
+        return bool(select.select([fd], [], [], 0)[0])  # select: sockets on every system
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):

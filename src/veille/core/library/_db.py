@@ -17,6 +17,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from veille.core.library._checks import full_check_due, partial_check, remember_full_check
+from veille.core.library._functions import add_functions
 from veille.core.library._lease import Lease
 from veille.core.library._problems import (
     LibraryBusy,
@@ -36,9 +37,6 @@ from veille.core.library._sound import (
     unreadable_reason,
 )
 from veille.core.outfile import OutputError, check_target, write_with
-from veille.core.query import normalize_tag
-from veille.core.redact import redact_url
-from veille.core.text import clean_line, clean_note, collate, fold
 from veille.core.translations import _
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database"]
@@ -136,14 +134,7 @@ class Database:
                     path=self.path, error=error
                 )
             ) from None
-        conn.create_function("veille_fold", 1, fold, deterministic=True)
-        conn.create_collation("veille", collate)  # names in the order a French reader expects
-        # A feed without a title is shown by its address, which must not show its key.
-        conn.create_function("veille_redact", 1, redact_url, deterministic=True)
-        # For the migration that cleans what users typed before their inputs were cleaned.
-        conn.create_function("veille_clean_line", 2, _clean_line, deterministic=True)
-        conn.create_function("veille_clean_note", 1, _clean_note, deterministic=True)
-        conn.create_function("veille_clean_tag", 1, _clean_tag, deterministic=True)
+        add_functions(conn)
         with suppress(OSError):
             self.path.chmod(0o600)
         return conn
@@ -392,15 +383,3 @@ class Database:
 
 def _no_backup(why: str) -> str:
     return "no backup was written: " + why
-
-
-def _clean_line(text: str | None, limit: int) -> str | None:
-    return clean_line(text, limit) if isinstance(text, str) else text
-
-
-def _clean_note(text: str | None) -> str | None:
-    return clean_note(text) if isinstance(text, str) else text
-
-
-def _clean_tag(text: str | None) -> str | None:
-    return (normalize_tag(text) or text) if isinstance(text, str) else text

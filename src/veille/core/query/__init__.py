@@ -5,8 +5,9 @@ condition over the library: parts a planner can read (`veille.core.query.conditi
 SQL. See README's "Search language" section for the reference.
 """
 
-from veille.core.query.compile import Compiled, compile_query, compile_tree, normalize_tag
+from veille.core.query.compile import Compiled, compile_query, compile_tree
 from veille.core.query.syntax import FILTERS, Node, QueryError, parse, unparse
+from veille.core.query.tags import normalize_tag
 from veille.core.text import fold
 
 __all__ = [

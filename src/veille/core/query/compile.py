@@ -30,7 +30,8 @@ from veille.core.query.moments import moment_of
 from veille.core.query.statewords import language_word, phrase
 from veille.core.query.stems import Forms
 from veille.core.query.syntax import Everything, Filter, Node, Not, Or, QueryError, Term, parse
-from veille.core.text import clean_line, fold, strip_controls
+from veille.core.query.tags import normalize_tag
+from veille.core.text import fold, strip_controls
 
 _WORD = re.compile(r"\w", re.UNICODE)
 # One word the index answers row by row cheaply: quoted, no space, no inner quote, no prefix.
@@ -116,16 +117,6 @@ def names_hidden(tree: Node) -> bool:
     if isinstance(tree, (Term, Everything)):
         return False
     return any(names_hidden(c) for c in tree.children)
-
-
-def normalize_tag(name: str) -> str:
-    """The stored form of a tag: NFC, lower case, no `#`, `/`-separated parts without blanks.
-
-    `Sécurité / CNIL` and `#sécurité/cnil` are the same tag. Returns "" when nothing is left.
-    """
-    text = clean_line(name, limit=500).lstrip("#").lower()
-    parts = (" ".join(part.split()) for part in text.split("/"))
-    return "/".join(part for part in parts if part)
 
 
 def _fts_string(text: str) -> str:

@@ -109,6 +109,9 @@ class Probe:
     """The terminal asked early and heard late, so that asking costs the start-up nothing."""
 
     WAIT = 0.005  # seconds `finish` waits for an answer that has not come yet
+    # Over ssh the answer can take a round trip longer than the start-up: it is waited for,
+    # or it would reach the app as keys (digits open links, letters are verbs).
+    WAIT_REMOTE = 0.3
 
     def __init__(
         self, env: Mapping[str, str] | None = None, *, tty: tuple[int, int] | None = None
@@ -161,7 +164,9 @@ class Probe:
         import select
 
         answer = b""
-        deadline = time.monotonic() + self.WAIT  # normally the answer came long ago
+        remote = "SSH_CONNECTION" in self.env or "SSH_TTY" in self.env
+        # Normally the answer came long ago.
+        deadline = time.monotonic() + (self.WAIT_REMOTE if remote else self.WAIT)
         while not _ATTRIBUTES.search(answer.decode("latin-1")):
             left = deadline - time.monotonic()
             if answer.startswith(b"\x1b") and left <= 0:

@@ -8,10 +8,14 @@ title takes whatever is left, and a row without tags lends their room to its tit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 
 from veille.core import list_mark
 from veille.core.model import ItemRow
@@ -116,3 +120,25 @@ def _fit(text: Text, width: int) -> None:
         text.append("…")
     else:
         text.pad_right(width - text.cell_len)
+
+
+def row_styles(style: Callable[[str], Style]) -> RowStyles:
+    """The list's row styles, read from its component classes by `style`."""
+    return RowStyles(
+        unread=style("item-list--unread"),
+        star=style("item-list--star"),
+        dim=style("item-list--dim"),
+        selected=style("item-list--selected"),
+        tag=style("item-list--tag"),
+    )
+
+
+def line_strip(text: Text, width: int, base: Style, console: Console) -> Strip:
+    """`text` as one line of exactly `width` cells over the `base` style."""
+    text.truncate(width, overflow="ellipsis", pad=True)
+    segments = [
+        Segment(seg.text, base + seg.style if seg.style else base)
+        for seg in text.render(console)
+        if seg.text != "\n"
+    ]
+    return Strip(segments, width).crop_extend(0, width, base)

@@ -1,14 +1,8 @@
-"""The item list: a virtual list over the library, one line per item, whatever the item count.
-
-It is a `ScrollView` using the Line API: the virtual height is the row count, `render_line` draws
-only what is on screen, and rows come from the library in pages of `PAGE` rows fetched in thread
-workers and kept in a small cache. Memory and load time therefore do not grow with the library:
-100,000 items cost what 100 do. A row not yet fetched draws as a dim placeholder for the few
-milliseconds its page takes to arrive.
-
-The list posts `Highlighted` when its cursor moves and `Selected` when a row is opened (Enter or a
-click); it never talks to the other panes.
-"""
+"""The item list: a `ScrollView` on the Line API, one line per item whatever the count. Rows come
+in pages of `PAGE` fetched in thread workers (`window.py`) and kept in a small cache, so memory
+and load time do not grow with the library; a row not yet fetched draws as a dim placeholder.
+It posts `Highlighted` when its cursor moves and `Selected` when a row is opened; it never talks
+to the other panes."""
 
 from __future__ import annotations
 
@@ -18,7 +12,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events, work
@@ -33,25 +26,13 @@ from veille.core.translations import _
 from veille.tui.display import clean_line
 from veille.tui.messages import TaskFailed
 from veille.tui.source import EmptySource, RowSource
-from veille.tui.widgets.columns import RowStyles, row_text
+from veille.tui.widgets.columns import line_strip, row_styles, row_text
+from veille.tui.widgets.window import PAGE, Window, read_window
 
-PAGE = 100
 MAX_PAGES = 8
 # Lines drawn, by what they show: a repaint of the whole list (the focus coming back, a page
 # arriving, a scroll of a few rows) then draws only the rows it has not drawn yet.
 LINE_CACHE = 1_000
-
-
-@dataclass
-class _Window:
-    """What a (re)load found: the count, where the cursor goes, and the pages around it."""
-
-    generation: int
-    count: int
-    cursor: int
-    pages: dict[int, list[ItemRow]]
-    exact: bool = True  # False: `count` only says "more than a page", the real one follows
-    problem: str = ""  # why the rows could not be read: shown in their place
 
 
 class ItemList(ScrollView, can_focus=True):
@@ -85,12 +66,12 @@ class ItemList(ScrollView, can_focus=True):
 
     @dataclass
     class _Reloaded(Message):
-        window: _Window
+        window: Window
 
     @dataclass
     class _Counted(Message):
         generation: int
-        count: int
+        count: int | None  # None: it could not be counted (the rows shown stay)
 
     @dataclass
     class _PageLoaded(Message):
@@ -121,6 +102,7 @@ class ItemList(ScrollView, can_focus=True):
         self.problem = ""  # shown instead of "No items here" when the rows cannot be read
         self._keep_line: tuple[int, int] | None = None  # (generation, the cursor's screen line)
         self._early_count: int | None = None  # the count of this load, if before its rows
+        self._early_failed = False  # this load's count failed before its rows came
         self._provisional: int | None = None  # the count shown while a reload counts again
         self._stop_count = threading.Event()
         self._lines: dict[tuple[ItemRow, int, bool, bool], Strip] = {}
@@ -139,6 +121,7 @@ class ItemList(ScrollView, can_focus=True):
         self.generation += 1
         self.fetching = True
         self._early_count = None
+        self._early_failed = False
         self._stop_count.set()  # the last view's count, if still running, is of no use now
         self._stop_count = threading.Event()
         # The rows and the count are read at once, on two threads: counting every hit of a
@@ -160,7 +143,7 @@ class ItemList(ScrollView, can_focus=True):
         self, generation: int, source: RowSource, keep_id: int | None, cursor: int, height: int
     ) -> None:
         try:
-            window = _window(generation, source, keep_id, cursor, height)
+            window = read_window(generation, source, keep_id, cursor, height)
         except Exception as error:  # one place shows failures; the list says why it is empty
             self._failed(generation, source, error)
             return
@@ -175,14 +158,17 @@ class ItemList(ScrollView, can_focus=True):
         except Stopped:
             return
         except Exception as error:
-            self._failed(generation, source, error)
+            # The rows may be on screen already: a count that fails is told, not a reason to
+            # empty the list.
+            self.post_message(TaskFailed(_("counting the item list"), source.explain(error)))
+            self.post_message(self._Counted(generation, None))
             return
         self.post_message(self._Counted(generation, count))
 
     def _failed(self, generation: int, source: RowSource, error: Exception) -> None:
         problem = source.explain(error)
         self.post_message(TaskFailed(_("loading the item list"), problem))
-        self.post_message(self._Reloaded(_Window(generation, 0, 0, {}, problem=problem)))
+        self.post_message(self._Reloaded(Window(generation, 0, 0, {}, problem=problem)))
 
     def on_item_list__reloaded(self, message: _Reloaded) -> None:
         window = message.window
@@ -204,7 +190,7 @@ class ItemList(ScrollView, can_focus=True):
         self.refresh()
         if told:
             self.post_message(self.Loaded(self, self.count, window.exact))
-        if not window.exact and self._early_count is not None:
+        if not window.exact and (self._early_count is not None or self._early_failed):
             self.on_item_list__counted(self._Counted(window.generation, self._early_count))
 
     def on_item_list__counted(self, message: _Counted) -> None:
@@ -212,10 +198,14 @@ class ItemList(ScrollView, can_focus=True):
             return
         if self.shown_generation != message.generation:
             self._early_count = message.count  # counted before the rows came: they take it
+            self._early_failed = message.count is None
             return
         if not self.fetching:
             return  # the rows told the count themselves (or could not be read)
         self.fetching = False
+        if message.count is None:
+            self.refresh()  # the provisional count stays, no longer "counting…"
+            return
         self.count = message.count
         self.virtual_size = Size(self.size.width, self.count)
         self._move(self.cursor)  # only moves if the cursor was past the real end
@@ -371,15 +361,15 @@ class ItemList(ScrollView, can_focus=True):
                 )
                 lines = textwrap.wrap(said, max(width - 2, 10))
                 if y < len(lines):
-                    return self._strip(Text(f" {lines[y]}", style="bold"), width, base)
+                    return self._line(Text(f" {lines[y]}", style="bold"), width, base)
                 return Strip.blank(width, base)
             if self.count == 0 and y == 0 and not self.fetching:
-                return self._strip(Text(_(" No items here."), style="italic"), width, base)
+                return self._line(Text(_(" No items here."), style="italic"), width, base)
             return Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
             self._want(index // PAGE)
-            return self._strip(
+            return self._line(
                 Text(" …", style=self.get_component_rich_style("item-list--dim")), width, base
             )
         selected = row.id in self.selection
@@ -387,12 +377,13 @@ class ItemList(ScrollView, can_focus=True):
         strip = self._lines.get(key)
         if strip is not None:
             return strip
-        text = self._row_text(row, width)
+        styles = row_styles(self.get_component_rich_style)
+        text = row_text(row, width, styles, lang=self.lang, selected=selected)
         if selected:
             text.stylize(self.get_component_rich_style("item-list--selected"))
         if index == self.cursor:
             text.stylize(self.get_component_rich_style("item-list--cursor"))
-        strip = self._strip(text, width, base)
+        strip = self._line(text, width, base)
         if len(self._lines) >= LINE_CACHE:
             self._lines.clear()
         self._lines[key] = strip
@@ -403,51 +394,5 @@ class ItemList(ScrollView, can_focus=True):
         super().notify_style_update()
         self._lines = {}
 
-    def _strip(self, text: Text, width: int, base: Style) -> Strip:
-        text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [
-            Segment(seg.text, base + seg.style if seg.style else base)
-            for seg in text.render(self.app.console)
-            if seg.text != "\n"
-        ]
-        return Strip(segments, width).crop_extend(0, width, base)
-
-    def _row_text(self, row: ItemRow, width: int) -> Text:
-        style = self.get_component_rich_style
-        styles = RowStyles(
-            unread=style("item-list--unread"),
-            star=style("item-list--star"),
-            dim=style("item-list--dim"),
-            selected=style("item-list--selected"),
-            tag=style("item-list--tag"),
-        )
-        return row_text(row, width, styles, lang=self.lang, selected=row.id in self.selection)
-
-
-def _window(
-    generation: int, source: RowSource, keep_id: int | None, cursor: int, height: int
-) -> _Window:
-    """The pages around the cursor (on `keep_id` if there, else at `cursor`) and the count
-    they tell: exact once a page comes back short, else "at least one more" (the real count
-    follows from its own thread)."""
-    index = source.position(keep_id) if keep_id is not None else None
-    if index is None:
-        index = cursor
-    first = max(0, index - height) // PAGE
-    pages: dict[int, list[ItemRow]] = {}
-    for page in range(first, (index + height) // PAGE + 1):
-        rows = source.rows(page * PAGE, PAGE)
-        if not rows and page == first > 0:
-            break  # the list ends before the cursor's place: it lost rows
-        pages[page] = rows
-        if len(rows) < PAGE:
-            end = page * PAGE + len(rows)
-            return _Window(generation, end, max(0, min(index, end - 1)), pages)
-    else:
-        return _Window(generation, (page + 1) * PAGE + 1, index, pages, exact=False)
-    # Where the cursor goes needs the count.
-    count = source.count()
-    index = max(0, min(index, count - 1))
-    first, last = max(0, index - height) // PAGE, max(0, min(count - 1, index + height)) // PAGE
-    pages = {p: source.rows(p * PAGE, PAGE) for p in range(first, last + 1)}
-    return _Window(generation, count, index, pages)
+    def _line(self, text: Text, width: int, base: Style) -> Strip:
+        return line_strip(text, width, base, self.app.console)
