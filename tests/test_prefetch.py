@@ -78,3 +78,55 @@ def test_a_name_that_does_not_resolve_is_looked_up_once(lib: Library, paths: Pat
     }
     assert len(report.errors) == 30  # type: ignore[attr-defined]
     assert lib.item(ids[0]).full_text_error == "could not resolve host nulle-part.invalid"
+
+
+ARTICLE = (
+    "<html><head><title>{title}</title></head><body><nav>Accueil · Régions</nav><article>"
+    "<h1>{title}</h1>{body}</article><footer>Mentions légales</footer></body></html>"
+)
+SENTENCE = (
+    "Le conseil municipal a examiné mardi soir le projet de rénovation de la halle, dont le "
+    "chantier doit durer deux ans et coûter près de quatre millions d'euros aux contribuables."
+)
+
+
+def test_articles_fetched_together_are_all_kept_and_searchable(
+    lib: Library, paths: Paths, local_server: LocalServer
+) -> None:
+    """Many pages extracted at once are kept in few writes: none is lost, each is searchable
+    by its own words, and each counts as new once."""
+    count = 60
+    for n in range(count):
+        body = "".join(f"<p>{SENTENCE} Mot{n}unique.</p>" for _ in range(4))
+        local_server.add(
+            f"/article/{n}",
+            ARTICLE.format(title=f"Halle {n}", body=body),
+            content_type="text/html; charset=utf-8",
+        )
+    links = [local_server.url(f"/article/{n}") for n in range(count)]
+    ids = _items(lib, local_server.url("/feed.xml"), links)
+    settings = Settings(allow=("127.0.0.1",))
+    cache = open_cache(paths, settings)
+    try:
+        first = prefetch_now(lib, cache, settings, ids)
+        again = prefetch_now(lib, cache, settings, ids)
+        cached = cache.article(ids[41])
+    finally:
+        cache.close()
+    assert (first.fetched, first.errors) == (count, {})
+    assert lib.count("has:fulltext", collapse=False) == count
+    assert [r.id for r in lib.rows("mot41unique")] == [ids[41]]
+    assert cached is not None and "Mot41unique" in cached.html
+    assert (again.fetched, again.cached) == (0, count)
+
+
+def test_articles_kept_in_one_write_skip_an_item_deleted_meanwhile(lib: Library) -> None:
+    feed = lib.add_feed("https://a.fr/rss")
+    entries = [ParsedEntry(guid=f"g{n}", link=f"https://a.fr/{n}", title=f"T{n}") for n in (1, 2)]
+    one, two = ingest(lib, feed.id, ParsedFeed(title="A", entries=entries)).new_ids
+    assert lib.record_full_text(one, "<p>Déjà là : Causses.</p>")
+    articles = [(one, "<p>Encore : Causses.</p>", ""), (two, "<p>Neuf : Larzac.</p>", "")]
+    articles.append((two + 100, "<p>Disparu.</p>", ""))
+    assert lib.record_full_texts(articles) == [False, True, False]
+    assert [r.id for r in lib.rows("Larzac")] == [two]
+    assert [r.id for r in lib.rows("Causses")] == [one]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -157,13 +158,19 @@ class FullTextCache:
         return CachedArticle(**data)
 
     def put_article(self, item_id: int, article: CachedArticle) -> None:
-        data = asdict(article)
-        data["fetched"] = data["fetched"] or time.time()
+        self.put_articles([(item_id, article)])
+
+    def put_articles(self, articles: Sequence[tuple[int, CachedArticle]]) -> None:
+        """`put_article` of each (item id, article), in one transaction of the cache's file."""
         import sqlite3
 
         cache = self._cache
         try:
-            cache.set(f"article:{item_id}", data)
+            with cache.transact():
+                for item_id, article in articles:
+                    data = asdict(article)
+                    data["fetched"] = data["fetched"] or time.time()
+                    cache.set(f"article:{item_id}", data)
         except (OSError, sqlite3.Error) as error:
             raise CacheUnavailable(_why(self.folder, error)) from None
 

@@ -19,9 +19,10 @@ from functools import partial
 from urllib.parse import urlsplit
 
 from veille.core.fulltext.access import site_access
-from veille.core.fulltext.cache import CachedArticle, CacheUnavailable, FullTextCache
+from veille.core.fulltext.cache import CachedArticle, FullTextCache
 from veille.core.fulltext.extract import ExtractionError, SiteRule, extract
 from veille.core.fulltext.hosts import UNREACHABLE_AFTER, HostWatch
+from veille.core.fulltext.keeper import Keeper
 from veille.core.fulltext.policy import feed_policy
 from veille.core.fulltext.teaser import teaser_reason
 from veille.core.ingest.addresses import web_link
@@ -108,6 +109,7 @@ class FullTextService:
         self.settings = settings
         self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="veille-extract")
         self._extractors = extractors or self._threads
+        self._keeper = Keeper(lib, cache, self._threads)
 
     def close(self) -> None:
         self._threads.shutdown(wait=True)
@@ -169,16 +171,7 @@ class FullTextService:
             await self._in_thread(self.lib.record_paywalled, item.id, teaser, site=site)
             return FullTextResult(item.id, False, teaser, "paywalled")
 
-        def save() -> bool:
-            new = self.lib.record_full_text(item.id, article.html, site=site)
-            if self.cache is not None:
-                try:
-                    self.cache.put_article(item.id, article)
-                except CacheUnavailable:
-                    pass  # the library holds the text: the cache's copy is a convenience
-            return new
-
-        new = await loop.run_in_executor(self._threads, save)
+        new = await self._keeper.keep(item.id, article, site)
         return FullTextResult(item.id, True, state="fetched", new=new)
 
     async def _fail(self, item_id: int, error: str, site: str = "") -> FullTextResult:

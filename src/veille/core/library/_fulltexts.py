@@ -25,22 +25,35 @@ from veille.core.model import FullTextState
 
 def record_fetched(db: Database, item_id: int, html: str, site: str) -> bool:
     """Keep `html` as the item's article; True when it had none before (its words are new)."""
+    return record_fetched_many(db, [(item_id, html, site)])[0]
+
+
+def record_fetched_many(db: Database, articles: Sequence[tuple[int, str, str]]) -> list[bool]:
+    """Keep each (item id, html, site) as that item's article, all in one transaction (a
+    prefetch keeps hundreds: one commit each would write the search index's new rows as as
+    many segments); for each, True when it had no article before. An item deleted meanwhile
+    is skipped (False)."""
+    news = []
     with db.write() as conn:
-        if conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
-            return False
-        before = conn.execute(
-            "SELECT state FROM full_texts WHERE item_id = ?", (item_id,)
-        ).fetchone()
-        conn.execute(
-            "UPDATE items SET full_text = ?, has_full_text = 1, full_text_error = '' WHERE id = ?",
-            (html, item_id),
-        )
-        conn.execute(
-            "INSERT OR REPLACE INTO full_texts (item_id, state, site) VALUES (?, 'fetched', ?)",
-            (item_id, site),
-        )
-        reindex(conn, item_id)
-    return before is None or before[0] != "fetched"
+        for item_id, html, site in articles:
+            if conn.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
+                news.append(False)
+                continue
+            before = conn.execute(
+                "SELECT state FROM full_texts WHERE item_id = ?", (item_id,)
+            ).fetchone()
+            conn.execute(
+                "UPDATE items SET full_text = ?, has_full_text = 1, full_text_error = '' "
+                "WHERE id = ?",
+                (html, item_id),
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO full_texts (item_id, state, site) VALUES (?, 'fetched', ?)",
+                (item_id, site),
+            )
+            reindex(conn, item_id)
+            news.append(before is None or before[0] != "fetched")
+    return news
 
 
 def record_missed(db: Database, item_id: int, state: FullTextState, reason: str, site: str) -> None:

@@ -253,6 +253,11 @@ class Library:
         `site` fingerprints the site access (cookies, headers) it was fetched with."""
         return _fulltexts.record_fetched(self.db, item_id, html, site)
 
+    def record_full_texts(self, articles: Sequence[tuple[int, str, str]]) -> list[bool]:
+        """`record_full_text` of each (item id, html, site) in one transaction; for each, True
+        when the item had no article before."""
+        return _fulltexts.record_fetched_many(self.db, articles)
+
     def record_full_text_error(self, item_id: int, error: str, *, site: str = "") -> None:
         _fulltexts.record_missed(self.db, item_id, "failed", error, site)
 
