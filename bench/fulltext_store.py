@@ -34,7 +34,9 @@ from veille.core.library import open_library
 from veille.core.model import ParsedEntry, ParsedFeed
 from veille.core.settings import Settings, resolve_paths
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared/corpora/article-extraction-benchmark/html"
+CORPORA = Path(__file__).resolve().parents[2] / "shared/corpora"
+CORPUS = CORPORA / "article-extraction-benchmark/html"
+FEEDS = ("feed-rs/feed-rs/fixture", "prof18-rss-parser", "feeder")
 
 
 def articles() -> list[str]:
@@ -119,6 +121,46 @@ def unreachable(count: int, folder: Path) -> None:
     )
 
 
+def first_refresh(counts: tuple[int, ...]) -> None:
+    from veille.core.fulltext.policy import FIRST_REFRESH_PREFETCH
+    from veille.core.ingest.addresses import web_link
+    from veille.core.ingest.prepare import parse_and_prepare
+
+    files = sorted(
+        path
+        for folder in FEEDS
+        for path in (CORPORA / folder).rglob("*")
+        if path.suffix in (".xml", ".rss", ".atom", ".rdf")
+    )
+    feeds: list[list[bool]] = []  # per feed, newest first: does the item's article get fetched
+    for path in files:
+        try:
+            _feed, entries = parse_and_prepare(path.read_bytes(), "https://a.fr/rss", "")
+        except Exception:  # not a feed (OPML, a page): nothing to prefetch
+            continue
+        # Newest first, as the library orders them (undated ones in the document's order).
+        dated = sorted(enumerate(entries), key=lambda p: (-(p[1].published or 0.0), p[0]))
+        cut = [e.truncated and bool(web_link(str(e.fields[0]))) for _, e in dated]
+        if any(cut):
+            feeds.append(cut)
+    if not feeds:
+        print("corpus missing: skipping the first-refresh part")
+        return
+    every = sum(sum(cut) for cut in feeds)
+    items = sum(len(cut) for cut in feeds)
+    print(
+        f"{len(feeds)} real feeds with cut items ({items} items, {every} cut): a first refresh "
+        f"fetching every cut item's article makes {every} page requests"
+    )
+    for count in sorted({*counts, FIRST_REFRESH_PREFETCH}, reverse=True):
+        kept = sum(sum(cut[:count]) for cut in feeds)
+        chosen = " (the default)" if count == FIRST_REFRESH_PREFETCH else ""
+        print(
+            f"  newest {count:2d} per feed{chosen}: {kept} requests, "
+            f"{(every - kept) / every:.0%} skipped"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
@@ -127,6 +169,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         storage(args.articles, Path(folder))
         unreachable(args.unreachable, Path(folder))
+    first_refresh((10, 5, 3))
 
 
 if __name__ == "__main__":

@@ -349,6 +349,24 @@ def test_a_first_refresh_fetches_the_newest_articles_only(
     assert 20 in fetched_pages(site, 30)
 
 
+def test_a_first_refresh_keeps_three_articles_and_offers_the_others(
+    site: LocalServer, veille: Veille
+) -> None:
+    """A new feed's first refresh keeps the articles of its newest three items; its other cut
+    items say, truthfully, that their article is not kept yet but can be fetched."""
+    backlog_site(site, 30)
+    veille("add", site.url("/backlog.xml"))
+    veille("refresh")
+    assert veille.titles("has:fulltext") == ["Brève 0", "Brève 1", "Brève 2"]
+    others = veille.json("items", "-has:fulltext")
+    assert len(others) == 27  # type: ignore[arg-type]
+    for item in others:  # type: ignore[attr-defined]
+        assert item["truncated"] and item["full_text_state"] == "none"
+        assert not item["full_text"] and not item["full_text_error"]
+    veille("fulltext", "Brève 7")
+    assert "Brève 7" in veille.titles("has:fulltext")
+
+
 def test_feeds_are_told_first_then_the_articles(site: LocalServer, veille: Veille) -> None:
     veille("add", site.url("/feed.xml"))
     lines = veille("refresh").splitlines()

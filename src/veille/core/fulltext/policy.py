@@ -22,10 +22,14 @@ from veille.core.translations import N_, _
 __all__ = ["FIRST_REFRESH_PREFETCH", "EffectivePolicy", "PolicyOrigin", "feed_policy"]
 
 # A feed's first refresh brings its whole backlog (often 20 to 100 items, some feeds keep
-# hundreds); only its newest this-many items get their article fetched then — what a reader
-# reads the first morning. The rest are fetched on demand (`f`, `veille fulltext`), and every
-# later refresh fetches all of its new items.
-FIRST_REFRESH_PREFETCH = 10
+# hundreds); only its newest this-many items get their article fetched then. The first morning
+# after subscribing to many feeds lists thousands of items, and a reader opens a few at the head
+# of each feed: three per feed over 200 feeds is already more than a morning's reading, and a
+# site just subscribed to is asked for a few pages, not its backlog. A cap by count, not by date:
+# a feed that posts weekly keeps its latest posts, which "the last two days" would leave out.
+# The rest are fetched on demand (`f`, `veille fulltext`), and every later refresh fetches all of
+# its new items.
+FIRST_REFRESH_PREFETCH = 3
 
 # "feed": its own; "config-feed": config.toml's [feeds."URL"]; "config": config.toml's full_text.
 PolicyOrigin = Literal["feed", "config-feed", "config"]
