@@ -22,7 +22,8 @@ BATCH = 64  # articles per transaction at most: a writer elsewhere (the app) wai
 
 
 class Keeper:
-    """Writes articles in `executor`'s threads, one batch at a time."""
+    """Writes articles in `executor`'s threads, one batch at a time, for the tasks of one event
+    loop (each verb makes its own service, hence its own keeper)."""
 
     def __init__(self, lib: Library, cache: FullTextCache | None, executor: Executor) -> None:
         self.lib = lib
