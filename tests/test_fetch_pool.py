@@ -15,6 +15,7 @@ import pytest
 
 from tests.httpserver import LocalServer
 from veille.core.ingest.fetch import Fetcher, FetchLimits
+from veille.core.ingest.streams import AsyncioStream
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 SITES = 40
@@ -49,6 +50,29 @@ async def test_bookkeeping_grows_with_the_connections_not_their_square(
     # A request starting and ending looks over every connection a few times; counting them
     # all again for each idle one asked SITES² (1,600) times.
     assert asked <= 10 * SITES
+
+
+async def test_a_request_asks_only_the_connection_it_reuses_whether_the_server_hung_up(
+    sites: list[LocalServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Learning that a server hung up costs a system call per idle connection; a refresh holds
+    # one idle connection per site it has read, and reuses almost none of them.
+    async with Fetcher(FetchLimits(concurrency=SITES + 8)) as fetcher:
+        first = await asyncio.gather(*(fetcher.fetch(s.url("/feed")) for s in sites))
+        assert all(r.ok for r in first)
+        asked = 0
+        readable = AsyncioStream._readable
+
+        def counted(self: AsyncioStream) -> bool:
+            nonlocal asked
+            asked += 1
+            return readable(self)
+
+        monkeypatch.setattr(AsyncioStream, "_readable", counted)
+        again = await fetcher.fetch(sites[0].url("/feed"))
+    assert again.ok
+    assert sites[0].connections_accepted == 1  # the kept connection served it
+    assert asked <= 2  # asked of every idle connection at start and end: 2 × SITES
 
 
 async def test_a_kept_alive_connection_serves_the_next_request(srv_pair: LocalServer) -> None:
