@@ -102,7 +102,9 @@ def _record(
     # journal of their own, a temporary file: in memory each page costs a copy, not two system
     # calls (a statement's journal ends with it, a feed's with the feed). Only outside a
     # transaction can it be set.
-    db.connection().execute("PRAGMA temp_store = MEMORY")
+    writer = db.connection()
+    if not writer.in_transaction:
+        writer.execute("PRAGMA temp_store = MEMORY")
     with db.write() as conn:
         # Storing touches nine item indexes and merges search-index segments just written:
         # with SQLite's default 2 MB page cache those pages are read back from the file again
