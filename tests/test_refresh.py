@@ -339,6 +339,40 @@ def test_a_feed_that_cannot_be_stored_fails_alone_in_its_batch(
     assert lib.db.connection().execute("PRAGMA foreign_key_check").fetchall() == []
 
 
+def test_a_feed_whose_search_text_is_refused_fails_alone_in_its_batch(
+    lib: Library, local_server: LocalServer
+) -> None:
+    """The batch's search rows are written together, after the feeds: when the index refuses
+    them, the batch is written again feed by feed, and only the feed at fault fails."""
+    from veille.core.ingest.prepare import parse_and_prepare
+    from veille.core.library import Fetched, StoreResult
+
+    good = lib.add_feed(local_server.url("/good.xml"))
+    bad = lib.add_feed(local_server.url("/bad.xml"))
+    later = lib.add_feed(local_server.url("/later.xml"))
+    meta, prepared = parse_and_prepare(
+        rss("x", [("a", "Un phare"), ("b", "Deux phares")]).encode(),
+        good.url,
+        "application/rss+xml",
+    )
+    # A lone surrogate in the text only the search index holds: SQLite cannot take it.
+    refused = [prepared[0]._replace(text="phare \ud800"), prepared[1]]
+    results = lib.record_refresh(
+        [
+            Fetched(good.id, meta, prepared, status=200, etag='"g"'),
+            Fetched(bad.id, meta, refused, status=200, etag='"b"'),
+            Fetched(later.id, meta, prepared, status=200, etag='"l"'),
+        ]
+    )
+    assert isinstance(results[0], StoreResult) and len(results[0].new_ids) == 2
+    assert isinstance(results[1], UnicodeEncodeError)
+    assert isinstance(results[2], StoreResult) and len(results[2].new_ids) == 2
+    assert lib.feed(good.id).etag == '"g"' and lib.feed(later.id).etag == '"l"'
+    assert lib.feed(bad.id).etag == ""
+    found = {(r.feed_id, r.title) for r in lib.rows("texte", limit=10)}
+    assert found == {(f, t) for f in (good.id, later.id) for t in ("Un phare", "Deux phares")}
+
+
 @pytest.mark.slow
 def test_a_large_refresh_is_written_in_batches_without_losing_a_feed(
     lib: Library, local_server: LocalServer

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from veille.core.ingest.entries import PreparedEntry
 from veille.core.library._db import Database
-from veille.core.library._store import StoreResult, store_entries
+from veille.core.library._store import StoreResult, insert_search_rows, store_entries
 from veille.core.model import ParsedFeed
 from veille.core.text import clean_line
 
@@ -80,7 +80,31 @@ def record_refresh(
     nothing of it is written. Returns, per outcome, the `StoreResult` of a stored feed, the
     next retry time of a failed one (or None), None for a 304.
     """
+    fetched = [o.feed_id for o in outcomes if isinstance(o, Fetched)]
+    if len(set(fetched)) == len(fetched):
+        try:
+            return _record(db, outcomes, search_at_end=True)
+        except _SearchRowsRefused:
+            pass  # written again feed by feed, so that the feed at fault fails alone
+    return _record(db, outcomes, search_at_end=False)
+
+
+class _SearchRowsRefused(Exception):
+    """The batch's search rows could not be written together: the batch is rolled back."""
+
+
+def _record(
+    db: Database, outcomes: Sequence[Outcome], *, search_at_end: bool
+) -> list[StoreResult | float | Exception | None]:
     results: list[StoreResult | float | Exception | None] = []
+    waiting: list[tuple[object, ...]] = []  # search rows of the feeds stored so far
+    # A feed's savepoint and each statement of many rows keep the pages they change in a
+    # journal of their own, a temporary file: in memory each page costs a copy, not two system
+    # calls (a statement's journal ends with it, a feed's with the feed). Only outside a
+    # transaction can it be set.
+    writer = db.connection()
+    if not writer.in_transaction:
+        writer.execute("PRAGMA temp_store = MEMORY")
     with db.write() as conn:
         # Storing touches nine item indexes and merges search-index segments just written:
         # with SQLite's default 2 MB page cache those pages are read back from the file again
@@ -88,24 +112,41 @@ def record_refresh(
         # as it is used, and only the refreshing connection asks for it.
         conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
         for outcome in outcomes:
+            rows: list[tuple[object, ...]] | None = [] if search_at_end else None
             conn.execute("SAVEPOINT feed_outcome")
             try:
-                results.append(_apply(conn, outcome))
+                results.append(_apply(conn, outcome, rows))
             except sqlite3.OperationalError:
                 raise
             except Exception as problem:  # this feed's data, not the file: it fails alone
                 conn.execute("ROLLBACK TO feed_outcome")
                 results.append(problem)
+                rows = None
             conn.execute("RELEASE feed_outcome")
+            waiting.extend(rows or ())
+        # The search index writes what it holds at every savepoint's end, as a segment that
+        # its merges then fold into the larger ones, each page of it through the savepoint's
+        # journal: the new items' rows are written after the feeds' savepoints instead, once
+        # for the batch (a million-item library has five levels of segments to merge into).
+        try:
+            insert_search_rows(conn, waiting)
+        except sqlite3.OperationalError:
+            raise
+        except Exception as problem:
+            raise _SearchRowsRefused from problem
     return results
 
 
-def _apply(conn: sqlite3.Connection, outcome: Outcome) -> StoreResult | float | None:
+def _apply(
+    conn: sqlite3.Connection, outcome: Outcome, search_rows: list[tuple[object, ...]] | None
+) -> StoreResult | float | None:
     now = time.time()
     if isinstance(outcome, Fetched):
         now = outcome.at or now
         update_feed_meta(conn, outcome.feed_id, outcome.meta)
-        result = store_entries(conn, outcome.feed_id, outcome.prepared, now=now)
+        result = store_entries(
+            conn, outcome.feed_id, outcome.prepared, now=now, search_rows=search_rows
+        )
         tag_new_items(conn, outcome.feed_id, result.new_ids)
         note_fetch(conn, outcome.feed_id, now, ok=True, elapsed=outcome.elapsed)
         note_schedule(conn, outcome.feed_id, outcome.meta, outcome.max_age)

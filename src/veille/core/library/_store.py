@@ -48,9 +48,17 @@ ROWS_PER_INSERT = 32
 
 
 def store_entries(
-    conn: sqlite3.Connection, feed_id: int, entries: list[PreparedEntry], *, now: float
+    conn: sqlite3.Connection,
+    feed_id: int,
+    entries: list[PreparedEntry],
+    *,
+    now: float,
+    search_rows: list[tuple[object, ...]] | None = None,
 ) -> StoreResult:
     """Insert new entries and update changed ones. Call inside a write transaction.
+
+    The new items' search rows are written too, unless `search_rows` is given: they are then
+    added to it, for the caller to write with `insert_search_rows` in the same transaction.
 
     New items are written many rows to a statement. The sqlite3 module lets go of the GIL for
     every step of a statement, and a thread taking it back while another is busy (the app's
@@ -108,8 +116,16 @@ def store_entries(
             reindex(conn, item_id)
             result.updated_ids.append(item_id)
     _insert_rows(conn, f"items ({_ITEM_COLUMNS})", new)
-    _insert_rows(conn, "items_fts (rowid, title, text, author, feed, note, state)", searchable)
+    if search_rows is None:
+        insert_search_rows(conn, searchable)
+    else:
+        search_rows.extend(searchable)
     return result
+
+
+def insert_search_rows(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
+    """Write new items' search rows, as `store_entries` makes them."""
+    _insert_rows(conn, "items_fts (rowid, title, text, author, feed, note, state)", rows)
 
 
 # The largest id an item removed from the library ever had (see `next_item_id`).
