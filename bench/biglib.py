@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from veille.core.library import open_library
+from veille.core.pipeline import TEXTS_HOME
 from veille.core.query.statewords import state
 from veille.core.settings import Paths, resolve_paths
 
@@ -154,6 +155,9 @@ def build(home: Path, *, items: int = 100_000, feeds: int = 1_000, seed: int = 7
             "INSERT INTO notes (item_id, body, updated) VALUES (?, ?, 0)",
             [(i, "Note : chiffres à vérifier") for i in range(1, items + 1, 100)],
         )
+        # A library in use has had its cache-only articles brought home at its first refresh;
+        # without the mark, every refresh into a fresh copy would pay that one-time scan.
+        conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES (?, '1')", (TEXTS_HOME,))
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
     print(
