@@ -27,7 +27,7 @@ from veille.core.library._plans import (
     walking,
 )
 from veille.core.library._sql import ROW_COLUMNS, dt, story_sizes
-from veille.core.library._subtract import subtracted_count
+from veille.core.library._subtract import likely_few, subtracted_count
 from veille.core.library._views import Condition, View, build_where
 from veille.core.library._vocabulary import forms_in
 from veille.core.model import ItemRow
@@ -85,7 +85,11 @@ def count(
             # Each hit would be checked against the rest; the few items of the list
             # without the words are fewer to set aside.
             without = f"{cond.scope} NOT {complement_of(match)}"
-            found = subtracted_count(conn, rest, [(HITS, (without,))])
+            found = (
+                subtracted_count(conn, rest, [(HITS, (without,))])
+                if likely_few(conn, without)
+                else None
+            )
             if found is not None:
                 return found
             sql = f"SELECT count(*) FROM {source(where)} WHERE {where} AND {WITHOUT}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
-from veille.core.library._plans import at_most, source
+from veille.core.library._plans import SAMPLE, at_most, source
 from veille.core.query.condition import Group, IdSet, Match, Not, Part, conjunction, render
 
 # The sets are subtracted when they hold at most this many items together…
@@ -28,6 +28,19 @@ def conjuncts(part: Part) -> list[Part]:
     if isinstance(part, Group) and part.op == " AND ":
         return [inner for child in part.children for inner in conjuncts(child)]
     return [part]
+
+
+def likely_few(conn: sqlite3.Connection, match: str) -> bool:
+    """Whether the search `match` likely finds few enough items to be subtracted, judged by
+    the newest items' hits (a fraction of a millisecond, where reading the hits of a common
+    complement up to `MOST` took 20 ms for nothing). Only a plan depends on the answer."""
+    top = int(conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
+    start = max(top - SAMPLE, 0)
+    items = conn.execute("SELECT count(*) FROM items WHERE id > ?", (start,)).fetchone()[0]
+    found = conn.execute(
+        "SELECT count(*) FROM items_fts WHERE items_fts MATCH ? AND rowid > ?", (match, start)
+    ).fetchone()[0]
+    return int(found) * top <= MOST * max(int(items), 1)
 
 
 def subtracted_count(
