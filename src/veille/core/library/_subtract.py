@@ -32,8 +32,9 @@ def conjuncts(part: Part) -> list[Part]:
 
 def likely_few(conn: sqlite3.Connection, match: str) -> bool:
     """Whether the search `match` likely finds few enough items to be subtracted, judged by
-    the newest items' hits (a fraction of a millisecond, where reading the hits of a common
-    complement up to `MOST` took 20 ms for nothing). Only a plan depends on the answer."""
+    the newest items' hits: a fraction of a millisecond, where reading a common complement's
+    hits up to `MOST` costs ~20 ms at a million items, spent for nothing when they are more.
+    Only a plan depends on the answer."""
     top = int(conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
     start = max(top - SAMPLE, 0)
     items = conn.execute("SELECT count(*) FROM items WHERE id > ?", (start,)).fetchone()[0]
