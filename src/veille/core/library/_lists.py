@@ -27,10 +27,14 @@ from veille.core.library._plans import (
     walking,
 )
 from veille.core.library._sql import ROW_COLUMNS, dt, story_sizes
+from veille.core.library._subtract import likely_few, subtracted_count
 from veille.core.library._views import Condition, View, build_where
 from veille.core.library._vocabulary import forms_in
 from veille.core.model import ItemRow
 from veille.core.query.condition import Part, Sql, conjunction, render, rewrite
+
+# The items whose search row matches the one parameter.
+HITS = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
 
 
 def _row(row: Sequence[object], cluster_sizes: dict[int, int]) -> ItemRow:
@@ -75,13 +79,21 @@ def count(
         return index_total(conn, cond.index, cond.scope, cond.words)
     if cond.lead is not None:  # every result matches free words
         match = cond.lead.match.expression
-        where, params = render(resolving_feed_sets(conn, cond.lead.rest, walk=False))
+        rest = resolving_feed_sets(conn, cond.lead.rest, walk=False)
+        where, params = render(rest)
         if most_items(conn, match):
             # Each hit would be checked against the rest; the few items of the list
             # without the words are fewer to set aside.
+            without = f"{cond.scope} NOT {complement_of(match)}"
+            found = (
+                subtracted_count(conn, rest, [(HITS, (without,))])
+                if likely_few(conn, without)
+                else None
+            )
+            if found is not None:
+                return found
             sql = f"SELECT count(*) FROM {source(where)} WHERE {where} AND {WITHOUT}"
-            found = conn.execute(sql, (*params, f"{cond.scope} NOT {complement_of(match)}"))
-            return int(found.fetchone()[0])
+            return int(conn.execute(sql, (*params, without)).fetchone()[0])
         feeds = " JOIN feeds f ON f.id = i.feed_id" if "f." in where else ""
         sql = (
             f"SELECT count(*) FROM items_fts CROSS JOIN items i ON i.id = items_fts.rowid"
@@ -89,7 +101,11 @@ def count(
         )
         return int(conn.execute(sql, (match, *params)).fetchone()[0])
     part = probing_exclusions(conn, resolving_feed_sets(conn, cond.part, walk=False))
-    where, params = render(complementing_exclusions(conn, part, cond.scope))
+    part = complementing_exclusions(conn, part, cond.scope)
+    subtracted = subtracted_count(conn, part)
+    if subtracted is not None:
+        return subtracted
+    where, params = render(part)
     sql = f"SELECT count(*) FROM {source(where)} WHERE {where}"
     return int(conn.execute(sql, params).fetchone()[0])
 

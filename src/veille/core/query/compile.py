@@ -25,7 +25,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from veille.core.query import condition as sql
-from veille.core.query.condition import TRUE, FeedSet, Group, Match, Part, Seq, Sql, render
+from veille.core.query.condition import (
+    TRUE,
+    FeedSet,
+    Group,
+    IdSet,
+    Match,
+    Part,
+    Seq,
+    Sql,
+    render,
+)
 from veille.core.query.moments import moment_of
 from veille.core.query.statewords import language_word, phrase
 from veille.core.query.stems import Forms
@@ -322,12 +332,15 @@ def _filter(node: Filter, now: datetime) -> Part:
         tag = normalize_tag(value)
         # A set membership, not a per-row EXISTS: the tag's items are found once through the
         # tag index, and each list row is a lookup in that set.
-        return Sql(
-            "i.id IN (SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-            "WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\')",
+        return IdSet(
+            "SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+            "WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\'",
             (tag, _prefix_like(tag)),
         )
     if name == "is":
+        if value in ("paywalled", "failed"):
+            # The page gave a teaser only; the page could not be fetched or read.
+            return IdSet("SELECT item_id FROM full_texts WHERE state = ?", (value,))
         return Sql(
             {
                 "starred": "i.starred = 1",
@@ -336,17 +349,16 @@ def _filter(node: Filter, now: datetime) -> Part:
                 "truncated": "i.truncated = 1",
                 "hidden": "i.hidden = 1",
                 "fulltext": "i.has_full_text = 1",
-                # The page gave a teaser only; the page could not be fetched or read.
-                "paywalled": "i.id IN (SELECT item_id FROM full_texts WHERE state = 'paywalled')",
-                "failed": "i.id IN (SELECT item_id FROM full_texts WHERE state = 'failed')",
             }[value]
         )
     if name == "has":
+        if value == "note":
+            return IdSet("SELECT item_id FROM notes WHERE body != ''")
+        if value == "tag":
+            return IdSet("SELECT item_id FROM item_tags")
         return Sql(
             {
-                "note": "i.id IN (SELECT item_id FROM notes WHERE body != '')",
                 "fulltext": "i.has_full_text = 1",
-                "tag": "i.id IN (SELECT item_id FROM item_tags)",
                 # Exactly the WHERE of the `items_enclosed` index, which SQLite then walks.
                 "enclosure": "i.enclosures != '[]'",
             }[value]

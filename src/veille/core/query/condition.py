@@ -55,6 +55,16 @@ class FeedSet:
 
 
 @dataclass(frozen=True, slots=True)
+class IdSet:
+    """The items whose id `select` (one column, never NULL) gives: a set SQLite builds once,
+    each list row then a lookup in it. Excluded from a count, it can be subtracted instead
+    (`veille.core.library._subtract`)."""
+
+    select: str
+    params: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     child: Part
 
@@ -75,7 +85,7 @@ class Seq:
     parts: tuple[Part, ...]
 
 
-Part = Sql | Match | FeedSet | Not | Group | Seq
+Part = Sql | Match | FeedSet | IdSet | Not | Group | Seq
 
 
 def conjunction(parts: list[Part]) -> Part:
@@ -96,6 +106,9 @@ def _write(part: Part, params: list[object]) -> str:
     if isinstance(part, Match):
         params.append(part.expression)
         return ("+" if part.walk else "") + FTS
+    if isinstance(part, IdSet):
+        params.extend(part.params)
+        return f"i.id IN ({part.select})"
     if isinstance(part, FeedSet):
         params.extend(part.params)
         return f"{'+' if part.walk else ''}i.feed_id IN (SELECT id FROM feeds WHERE {part.where})"
