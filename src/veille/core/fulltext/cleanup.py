@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 
 from veille.core.fulltext.furniture import (
     cut_comments,
+    drop_back_links,
     drop_share_lists,
     drop_teaser_lists,
 )
@@ -334,6 +335,7 @@ def clean_article(root: lxml_html.HtmlElement, base: str, *, boilerplate: bool =
         cut_comments(root)
         drop_teaser_lists(root)
         drop_share_lists(root)
+        drop_back_links(root)
     _sanitize(root, base)
     _drop_empty(root)
 
