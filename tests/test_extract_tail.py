@@ -64,3 +64,38 @@ def test_the_word_back_in_the_story_or_in_a_link_of_a_sentence_stays() -> None:
     text = extract(_page("", before=before), URL).text
     assert "kommt am Abend wieder zurück" in text
     assert "zurück fährt er sie blind" in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "War der Artikel nützlich?",
+        "Möchten Sie den Artikel teilen?",
+        "We want to hear what you think about this article. Write to the letters desk.",
+        "If you enjoyed reading this post, please consider a donation.",
+        "Aktualisiert am 3. März 2026, 14:05 Uhr",
+        "Letzte Änderung: 03.03.2026",
+        "Last modified: March 3, 2026",
+        "Foto: Stadtarchiv / K. Müller",
+        "Titelbild:",
+        "Der alte Anleger im Winter (Foto: Stadtarchiv)",
+        "Keine Kommentare",
+        "(Noch keine Bewertungen)",
+    ],
+)
+def test_lines_about_the_page_itself_are_not_part_of_the_story(line: str) -> None:
+    text = extract(_page(f"<p>{line}</p>", before=f"<p>{line}</p>"), URL).text
+    assert "Absatz 5: Der Stadtrat" in text
+    assert line not in text
+
+
+def test_an_inline_pointer_to_another_story_goes() -> None:
+    after = '<p>LE PUEDE INTERESAR: <a href="/b.html">El puerto tendrá una grúa nueva</a></p>'
+    text = extract(_page(after), URL).text
+    assert "LE PUEDE INTERESAR" not in text
+    assert "grúa nueva" not in text
+
+
+def test_a_sentence_about_a_photo_stays() -> None:
+    line = "Das Foto zeigt den alten Anleger im Jahr 1950, als die Fähre noch dampfte."
+    assert line in extract(_page(f"<p>{line}</p>"), URL).text
