@@ -59,3 +59,29 @@ def test_the_script_inside_a_lede_block_is_not_text() -> None:
     text = extract(page, "https://example.org/a").text
     assert _LEDE in text
     assert "window.player" not in text
+
+
+def _story_page(top: str) -> bytes:
+    return (
+        "<html><head><title>Ferry line approved</title>"
+        '<meta property="og:type" content="article"></head><body>'
+        f'<article><h1>Ferry line approved</h1><div class="top">{top}'
+        '<figure><img src="/ferry.jpg" alt=""></figure></div>'
+        f'<div class="article-body">{_BODY}</div></article>'
+        f'<aside class="more"><ul>{_SIDEBAR}</ul></aside></body></html>'
+    ).encode()
+
+
+def test_a_plain_first_paragraph_set_apart_by_a_picture_is_kept() -> None:
+    text = extract(_story_page(f"<p>{_LEDE}</p>"), "https://example.org/a").text
+    assert _LEDE in text
+    assert text.index(_LEDE) < text.index("Paragraph 0 of the report")
+
+
+def test_a_pull_quote_or_a_caption_above_the_body_is_no_lede() -> None:
+    quote = f"“{_LEDE}”"
+    text = extract(_story_page(f"<p>{quote}</p>"), "https://example.org/a").text
+    assert "harbour council voted" not in text
+    caption = f"<figure><img src='/c.jpg' alt=''><figcaption><p>{_LEDE}</p></figcaption></figure>"
+    text = extract(_story_page(caption), "https://example.org/a").text
+    assert "harbour council voted" not in text

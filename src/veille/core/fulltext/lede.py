@@ -3,8 +3,11 @@
 Publishers set the article's opening paragraph (lede, standfirst, chapô, bajada) in the
 article's header, beside the headline, and the body's paragraphs in a block of their own.
 readability keeps that block and its siblings only, so the lede — often the one paragraph that
-says what the story is — is lost. The lede is recognised by its markup's name for it, by sitting
-before the body inside the same article, and by being prose: sentences, not links.
+says what the story is — is lost; so is a first paragraph set apart from the others by a picture
+or a wrapper. A lede is recognised by sitting before the body inside the same article, by being
+prose (sentences, not links), and either by its markup's name for it or, for a plain paragraph
+out of the header, captions and quotes, by sitting so close to the body that the region holding
+both holds little else.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ _ANCHOR_CHARS = 60
 # The region holding both the lede and the body may hold this many times their words (the
 # article with its captions and asides); a larger one is the page, and the block is elsewhere.
 _REGION_SHARE = 3
+# A plain paragraph must be closer still: the region may hold little but it and the body.
+_PLAIN_REGION_SHARE = 1.3
 # A body shorter than this may be the wrong block, which the other reading is then asked to
 # replace: a lede must not lengthen it past that test.
 _MIN_BODY_WORDS = 100
@@ -69,6 +74,31 @@ def _anchor(
     return None
 
 
+_PLAIN_MIN_WORDS = 15
+_SENTENCE_ENDS = (".", "!", "?", "»", '"', "”", ":")
+_QUOTES = ("“", "”", '"', "«", "»", "„")
+_NOT_STORY = re.compile(r"caption|credit|meta|byline|author|date|time|excerpt|hero|teaser", re.I)
+_ASIDE = ("header", "figure", "figcaption", "blockquote", "aside", "footer", "nav", "form")
+
+
+def _plain_paragraph(element: lxml_html.HtmlElement) -> bool:
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if _NOT_STORY.search(names):
+        return False
+    return not any(a.tag in _ASIDE for a in element.iterancestors())
+
+
+def _opening_paragraph(text: str) -> bool:
+    """Whether an unnamed paragraph reads as the story's first: whole sentences, not a quote.
+
+    A paragraph that is a quotation from end to end, above the body, is a pull quote or the
+    statement a fact check examines.
+    """
+    if len(_WORD.findall(text)) < _PLAIN_MIN_WORDS or not text.endswith(_SENTENCE_ENDS):
+        return False
+    return not (text.startswith(_QUOTES) and text.rstrip(".").endswith(_QUOTES))
+
+
 def _is_prose(element: lxml_html.HtmlElement, text: str) -> bool:
     words = len(_WORD.findall(text))
     if not _MIN_WORDS <= words <= _MAX_WORDS:
@@ -85,11 +115,14 @@ def _ledes(
     position = {e: i for i, e in enumerate(root.iter())}
     start = position.get(anchor, 0)
     found: list[lxml_html.HtmlElement] = []
-    for element in root.xpath(_CANDIDATES):
+    for element in root.xpath("//*[@class or @id] | //p"):
         if position.get(element, start) >= start or element in ancestors:
             continue
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
-        if not _LEDE_NAME.search(names) or element.tag in ("h1", "a", "img", "figure"):
+        named = bool(_LEDE_NAME.search(names))
+        if not named and (element.tag != "p" or not _plain_paragraph(element)):
+            continue
+        if element.tag in ("h1", "a", "img", "figure"):
             continue
         if element.find(".//h1") is not None:
             continue  # the article's header, headline and all: its lede, if any, is inside
@@ -100,11 +133,15 @@ def _ledes(
         text = _shown(element)
         if not _is_prose(element, text) or text[:_ANCHOR_CHARS] in known:
             continue
+        if not named and not _opening_paragraph(text):
+            continue
         common = next((a for a in element.iterancestors() if a in ancestors), None)
         if common is None or common.tag in ("body", "html"):
             continue
         region = len(_WORD.findall(common.text_content()))
-        if region > _REGION_SHARE * (len(_WORD.findall(known)) + len(_WORD.findall(text))):
+        if region > (_REGION_SHARE if named else _PLAIN_REGION_SHARE) * (
+            len(_WORD.findall(known)) + len(_WORD.findall(text))
+        ):
             continue
         found.append(element)
     return found
