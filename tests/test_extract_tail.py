@@ -81,6 +81,12 @@ def test_the_word_back_in_the_story_or_in_a_link_of_a_sentence_stays() -> None:
         "Der alte Anleger im Winter (Foto: Stadtarchiv)",
         "Keine Kommentare",
         "(Noch keine Bewertungen)",
+        "Kategorie: Lokales",
+        "Rezept drucken",
+        "Dieses Interview als PDF herunterladen",
+        "View Comments",
+        "*Werbung. Dieser Beitrag enthält Werbung für eine Reederei.",
+        "ANZEIGE - Heute mal ausgehen? Wie wäre es mit:",
     ],
 )
 def test_lines_about_the_page_itself_are_not_part_of_the_story(line: str) -> None:
@@ -96,6 +102,9 @@ def test_an_inline_pointer_to_another_story_goes() -> None:
     assert "grúa nueva" not in text
 
 
-def test_a_sentence_about_a_photo_stays() -> None:
-    line = "Das Foto zeigt den alten Anleger im Jahr 1950, als die Fähre noch dampfte."
-    assert line in extract(_page(f"<p>{line}</p>"), URL).text
+def test_a_sentence_about_a_photo_or_an_advert_stays() -> None:
+    for line in (
+        "Das Foto zeigt den alten Anleger im Jahr 1950, als die Fähre noch dampfte.",
+        "Werbung für die Fähre machte die Stadt schon damals auf jedem Plakat.",
+    ):
+        assert line in extract(_page(f"<p>{line}</p>"), URL).text

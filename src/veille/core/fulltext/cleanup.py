@@ -100,7 +100,13 @@ _FURNITURE_TEXT = re.compile(
     r"|\(?image credit:.*\)?|cr[ée]dit photo ?:.*|close|fermer|×"
     r"|(?:photo|image|illustration|credit|crédit|crédito|foto|bild|bildquelle|bildnachweis"
     r"|titelbild|beitragsbild)s? ?:(?: .{0,120})?|titelbild|beitragsbild"
-    r"|(?:updated|posted|published|publié|mis à jour|modifié)\b.{0,80}"
+    r"|(?:updated|posted|published|publié|publiziert|mis à jour|modifié)\b.{0,80}"
+    # Labels and buttons of the page: its category, printing, a PDF copy, the comments.
+    r"|(?:kategorien?|categor(?:y|ies)|rubrik) ?:.{0,80}|(?:rezept |artikel )?drucken"
+    r"|print(?: recipe| this (?:page|article|recipe))?|imprimer|imprimir"
+    r"|.{0,60} als pdf herunterladen|(?:download|télécharger) (?:as |en |le )?pdf"
+    r"|view comments|show comments|kommentare anzeigen"
+    r"|\*?(?:werbung|anzeige) ?[.:–-].{0,150}"
     r"|(?:zuletzt )?aktualisiert\b.{0,80}|letzte änderung\b.{0,80}|last (?:modified|updated)\b.{0,80}"
     # Questions to the reader about the page itself, and empty counters of its comments.
     r"|war (?:der|dieser) (?:artikel|beitrag) (?:nützlich|hilfreich)\??"
