@@ -25,7 +25,7 @@ _LEDE_NAME = re.compile(
     r"|[Ss]ub-?[Tt]itle|[Bb]ajada|[Ee]pigraph|[Ee]ntradilla|[Dd]eck|[Ss]apo|[Tt]easer-?[Tt]ext"
     r")(?![a-z])"
 )
-_CANDIDATES = "//*[@class or @id]"
+_CANDIDATES = "//*[@class or @id] | //p"
 # A lede is a sentence or a few; a block this long beside the body is the body itself.
 _MIN_WORDS = 8
 _MAX_WORDS = 150
@@ -114,8 +114,10 @@ def _ledes(
     ancestors = set(anchor.iterancestors())
     position = {e: i for i, e in enumerate(root.iter())}
     start = position.get(anchor, 0)
+    body_words = len(_WORD.findall(known))
+    regions: dict[lxml_html.HtmlElement, int] = {}  # words of each region, counted once
     found: list[lxml_html.HtmlElement] = []
-    for element in root.xpath("//*[@class or @id] | //p"):
+    for element in root.xpath(_CANDIDATES):
         if position.get(element, start) >= start or element in ancestors:
             continue
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
@@ -138,10 +140,10 @@ def _ledes(
         common = next((a for a in element.iterancestors() if a in ancestors), None)
         if common is None or common.tag in ("body", "html"):
             continue
-        region = len(_WORD.findall(common.text_content()))
-        if region > (_REGION_SHARE if named else _PLAIN_REGION_SHARE) * (
-            len(_WORD.findall(known)) + len(_WORD.findall(text))
-        ):
+        if common not in regions:
+            regions[common] = len(_WORD.findall(common.text_content()))
+        share = _REGION_SHARE if named else _PLAIN_REGION_SHARE
+        if regions[common] > share * (body_words + len(_WORD.findall(text))):
             continue
         found.append(element)
     return found
