@@ -24,12 +24,11 @@ untimed call that pays the imports: on a machine shared with other work, wall-cl
 measures the neighbours more than the extractor.
 
 Measured here (2 shared cores, readability-lxml 0.9, trafilatura 2.3.1), F1 all/tune/check:
-benchmark: veille 0.970/0.971/0.970, readability-lxml 0.965/0.962/0.967, trafilatura 0.957;
-mozilla real pages: veille 0.964/0.971/0.961, readability-lxml 0.961/0.966/0.959,
+benchmark: veille 0.970/0.970/0.970, readability-lxml 0.965/0.962/0.967, trafilatura 0.957;
+mozilla real pages: veille 0.967/0.971/0.964, readability-lxml 0.961/0.966/0.959,
 trafilatura 0.943/0.971/0.931;
-trafilatura-eval: veille 0.917/0.914/0.919, readability-lxml 0.874, trafilatura 0.929/0.930/0.928.
-veille's median/p95 CPU ms a page: 14/33, 25-27/82 (large pages), 16/51 (34/120, 34/124
-and 18/57 before readability's link density was measured in one pass over blanks).
+trafilatura-eval: veille 0.930/0.925/0.934, readability-lxml 0.874, trafilatura 0.929/0.930/0.928.
+veille's median/p95 CPU ms a page: 14/33, 26/87 (large pages), 16/50.
 """
 
 from __future__ import annotations

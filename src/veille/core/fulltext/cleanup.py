@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 
 from veille.core.fulltext.furniture import (
     cut_comments,
+    drop_back_links,
     drop_share_lists,
     drop_teaser_lists,
 )
@@ -97,15 +98,31 @@ _FURNITURE_TEXT = re.compile(
     r" (?:ne sera pas publiée|will not be published).*"
     r"|don['’]t miss:?|ne manquez pas:?|see more:.*|this slideshow requires javascript\.?"
     r"|\(?image credit:.*\)?|cr[ée]dit photo ?:.*|close|fermer|×"
-    r"|(?:photo|image|illustration|credit|crédit)s? ?: .{0,120}"
-    r"|(?:updated|posted|published|publié|mis à jour|modifié)\b.{0,80})\s*$",
+    r"|(?:photo|image|illustration|credit|crédit|crédito|foto|bild|bildquelle|bildnachweis"
+    r"|titelbild|beitragsbild)s? ?:(?: .{0,120})?|titelbild|beitragsbild"
+    r"|(?:updated|posted|published|publié|publiziert|mis à jour|modifié)\b.{0,80}"
+    # Labels and buttons of the page: its category, printing, a PDF copy, the comments.
+    r"|(?:kategorien?|categor(?:y|ies)|rubrik) ?:.{0,80}|(?:rezept |artikel )?drucken"
+    r"|print(?: recipe| this (?:page|article|recipe))?|imprimer|imprimir"
+    r"|.{0,60} als pdf herunterladen|(?:download|télécharger) (?:as |en |le )?pdf"
+    r"|view comments|show comments|kommentare anzeigen"
+    r"|\*?(?:werbung|anzeige) ?[.:–-].{0,150}"
+    r"|(?:zuletzt )?aktualisiert\b.{0,80}|letzte änderung\b.{0,80}|last (?:modified|updated)\b.{0,80}"
+    # Questions to the reader about the page itself, and empty counters of its comments.
+    r"|war (?:der|dieser) (?:artikel|beitrag) (?:nützlich|hilfreich)\??"
+    r"|möchten sie (?:den|diesen) (?:artikel|beitrag) teilen\??"
+    r"|(?:was|is) this (?:article|post|page) (?:helpful|useful)\??"
+    r"|we want to hear what you think about this article.{0,200}"
+    r"|if you enjoyed (?:reading )?this (?:post|article).{0,200}"
+    r"|keine kommentare|no comments(?: yet)?|\(?noch keine bewertungen\)?)\s*$",
     re.IGNORECASE,
 )
 # Lines ending on a picture's credit in brackets, and "Share this story with a friend" anywhere in
 # a short line: their open starts backtrack over the whole line, so each is tried only on lines
 # that hold its bracket or its phrase.
 _CREDITED_LINE = re.compile(
-    r"^\s*.{0,250}\((?:image|photo|picture|credit|crédit)s?: [^)]{0,80}\)\s*$", re.IGNORECASE
+    r"^\s*.{0,250}\((?:image|photo|picture|credit|crédit|crédito|foto|bild)s?: [^)]{0,80}\)\s*$",
+    re.IGNORECASE,
 )
 _SHARE_WITH = re.compile(r"\bshare (?:it|this (?:article|story|post)) with\b", re.IGNORECASE)
 _SHARE_WITH_LINE = re.compile(r"^\s*.{0,80}" + _SHARE_WITH.pattern + r".{0,40}\s*$", re.I)
@@ -127,7 +144,7 @@ _TEASER = re.compile(
     r"^\s*(?:[àa] lire (?:aussi|également)|lire aussi|lire également|voir aussi|sur le même sujet"
     r"|read more|related|see also|also read|also on|recommended|suggested reading|more on this"
     r"|leggi anche|lee también|leia também|veja também|lesen sie auch|mehr zum thema"
-    r"|le[ae] (?:también|más)|vea también|mira también|(?:también )?te puede interesar"
+    r"|le[ae] (?:también|más)|vea también|mira también|(?:también )?[tl]e puede interesar"
     r"|leia mais|saiba mais|schon gelesen|auch interessant|das könnte sie (?:auch )?interessieren"
     r"|les plus lus|articles? (?:similaires|liés|connexes)|vous aimerez (?:aussi|également)"
     r"|dans la même rubrique|sur le même thème|à découvrir (?:aussi|également)"
@@ -334,6 +351,7 @@ def clean_article(root: lxml_html.HtmlElement, base: str, *, boilerplate: bool =
         cut_comments(root)
         drop_teaser_lists(root)
         drop_share_lists(root)
+        drop_back_links(root)
     _sanitize(root, base)
     _drop_empty(root)
 

@@ -30,6 +30,7 @@ from lxml.etree import XPathError
 
 from veille.core.fulltext.cleanup import clean_article, drop_title, to_text
 from veille.core.fulltext.furniture import drop_comment_sections, drop_overlays
+from veille.core.fulltext.lede import with_lede
 from veille.core.fulltext.mathml import formulas_to_text
 from veille.core.fulltext.metadata import PageMetadata, read_metadata
 from veille.core.fulltext.page import (
@@ -224,7 +225,7 @@ def _from_layout(
     own copy is the article.
     """
     readings: list[tuple[str, Callable[[], lxml_html.HtmlElement | None]]] = [
-        ("readability", lambda: readability_body(root)),
+        ("readability", lambda: with_lede(root, readability_body(root))),
         ("trafilatura", lambda: trafilatura_body(root)),
     ]
     if not meta.is_article:

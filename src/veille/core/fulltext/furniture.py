@@ -21,6 +21,7 @@ from lxml import html as lxml_html
 
 __all__ = [
     "cut_comments",
+    "drop_back_links",
     "drop_comment_sections",
     "drop_overlays",
     "drop_share_lists",
@@ -188,7 +189,11 @@ _TEASER_HEADING = re.compile(
     r"|(?:contenidos?|noticias|artículos|notas) relacionad[oa]s|lo más leído|te puede interesar"
     r"|leia (?:também|mais)|veja também|leggi anche|schon gelesen\??|lesen sie auch|mehr zum thema"
     r"|(?:weitere|verwandte|ähnliche) (?:artikel|beiträge|themen|nachrichten)|meistgelesen"
-    r"|das könnte sie (?:auch )?interessieren)\s*[:|»]?\s*$",
+    r"|das (?:thema )?könnte (?:sie|dich|euch) (?:auch )?interessieren|auch interessant"
+    r"|auch lesen|zum weiterlesen|mehr themen|lesen sie auch die folgenden beiträge"
+    r"|weitere beiträge (?:aus|zu|zum|von) [\w ]{1,30}|empfohlene (?:artikel|beiträge)"
+    r"|top-themen(?: [\w ]{1,30})?|(?:también )?(?:le|te) puede interesar"
+    r"|you (?:may|might) also be interested in)\s*[:|»]?\s*$",
     re.IGNORECASE,
 )
 
@@ -205,6 +210,24 @@ def drop_teaser_lists(body: lxml_html.HtmlElement) -> None:
         if following is not None and _mostly_links(following):
             following.drop_tree()
         element.drop_tree()
+
+
+# A link back to where the reader came from: « Zurück zur Übersicht », "Back to the list".
+_BACK_LINK = re.compile(
+    r"^\s*[«‹<←]?\s*(?:zurück|back|retour|volver|torna(?:re)?)(?: (?:zu[rm]?|to|à|au|a|al)\b.{0,40})?"
+    r"\s*$",
+    re.IGNORECASE,
+)
+
+
+def drop_back_links(body: lxml_html.HtmlElement) -> None:
+    """Drop the blocks that are only a link back to a listing or the previous page."""
+    for element in list(body.iter("p", "div", "li", "span")):
+        if element.getparent() is None or element is body:
+            continue
+        text = element.text_content()
+        if len(text) <= 60 and _BACK_LINK.match(text) and _mostly_links(element):
+            element.drop_tree()
 
 
 def _mostly_links(element: lxml_html.HtmlElement) -> bool:
