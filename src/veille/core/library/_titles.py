@@ -171,8 +171,12 @@ def match_titles(
         for word in words:
             frequency[word] += 1
 
+    # Each word's place in that order, computed once: sorting a title then compares integers
+    # (a key looked up in C) instead of building a (frequency, word) tuple per word per title.
+    rank = {w: i for i, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
+
     def order(words: frozenset[str]) -> list[str]:
-        return sorted(words, key=lambda w: (frequency[w], w))
+        return sorted(words, key=rank.__getitem__)
 
     index: dict[tuple[str, str], list[frozenset[str]]] = defaultdict(list)
     keys_of: dict[frozenset[str], list[tuple[str, str]]] = {}
