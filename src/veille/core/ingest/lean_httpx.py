@@ -10,24 +10,31 @@ still works if anything calls it.
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader
 
 PROGRAM = "httpx._main"
 
 
-class _StandIn(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds `httpx._main` as a module whose `main` loads the real one, until it is called."""
+class _StandIn:
+    """Finds `httpx._main` as a module whose `main` loads the real one, until it is called.
+
+    A finder and a loader by their methods alone: `importlib.abc` would bring
+    `importlib.resources` into the parser processes too.
+    """
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         if fullname != PROGRAM:
             return None
-        return importlib.machinery.ModuleSpec(fullname, self)
+        return importlib.machinery.ModuleSpec(fullname, cast("Loader", self))
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> None:
         return None  # the default module
