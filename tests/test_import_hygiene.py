@@ -101,3 +101,18 @@ def test_the_app_module_loads_no_network_client_nor_page_parser() -> None:
     """Launching the app imports Textual and the front door's face; the HTTP client and lxml wait
     for the first refresh or article (names used only as type hints stay behind TYPE_CHECKING)."""
     assert _imported_after("import veille.tui.app", "httpx", "lxml", "feedparser") == []
+
+
+def test_the_refresh_loads_httpx_without_its_command_line_program() -> None:
+    """httpx imports its program's click, pygments and rich whenever they are installed; a
+    refresh has no use for them, and `httpx.main` is still the real program when called."""
+    script = "import veille.cli.command\nimport veille.core.pipeline\nimport httpx\n"
+    assert _imported_after(script, "click", "pygments", "rich") == []
+    result = subprocess.run(
+        [sys.executable, "-c", "import veille.core.ingest.fetch, httpx; httpx.main()", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "A next generation HTTP client." in result.stdout

@@ -21,6 +21,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from itertools import combinations
 
 from veille.core.text import fold
 
@@ -136,8 +137,9 @@ def prefix_length(size: int) -> int:
 
 
 def _keys(words: list[str]) -> list[tuple[str, str]]:
-    """The pairs of a prefix's words: two titles alike have one in common."""
-    return [(a, b) for i, a in enumerate(words) for b in words[i + 1 :]]
+    """The pairs of a prefix's words, each in the prefix's order: two titles alike have one in
+    common."""
+    return list(combinations(words, 2))
 
 
 # (item id, feed id, its date)
@@ -171,8 +173,12 @@ def match_titles(
         for word in words:
             frequency[word] += 1
 
+    # Each word's place in that order, computed once: sorting a title then compares integers
+    # (a key looked up in C) instead of building a (frequency, word) tuple per word per title.
+    rank = {w: i for i, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
+
     def order(words: frozenset[str]) -> list[str]:
-        return sorted(words, key=lambda w: (frequency[w], w))
+        return sorted(words, key=rank.__getitem__)
 
     index: dict[tuple[str, str], list[frozenset[str]]] = defaultdict(list)
     keys_of: dict[frozenset[str], list[tuple[str, str]]] = {}
@@ -188,9 +194,9 @@ def match_titles(
         alike = _alike(words, keys_of[words], index)
         if alike is None:
             continue
-        told = [m for other in alike for m in members[other]]
-        if len(told) > MAX_TITLE_SOURCES + 1:
+        if sum(len(members[other]) for other in alike) > MAX_TITLE_SOURCES + 1:
             continue  # a rubric: its lookalikes are too many to be one story
+        told = [m for other in alike for m in members[other]]
         for item_id, feed_id, ts in members[words]:
             if item_id not in new_ids:
                 continue
