@@ -25,17 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from veille.core.query import condition as sql
-from veille.core.query.condition import (
-    TRUE,
-    FeedSet,
-    Group,
-    IdSet,
-    Match,
-    Part,
-    Seq,
-    Sql,
-    render,
-)
+from veille.core.query.condition import TRUE, FeedSet, Group, Match, Part, Seq, Sql, render
 from veille.core.query.moments import moment_of
 from veille.core.query.statewords import language_word, phrase
 from veille.core.query.stems import Forms
@@ -332,7 +322,7 @@ def _filter(node: Filter, now: datetime) -> Part:
         tag = normalize_tag(value)
         # A set membership, not a per-row EXISTS: the tag's items are found once through the
         # tag index, and each list row is a lookup in that set.
-        return IdSet(
+        return sql.IdSet(
             "SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id "
             "WHERE t.name = ? OR t.name LIKE ? ESCAPE '\\'",
             (tag, _prefix_like(tag)),
@@ -340,7 +330,7 @@ def _filter(node: Filter, now: datetime) -> Part:
     if name == "is":
         if value in ("paywalled", "failed"):
             # The page gave a teaser only; the page could not be fetched or read.
-            return IdSet("SELECT item_id FROM full_texts WHERE state = ?", (value,))
+            return sql.IdSet("SELECT item_id FROM full_texts WHERE state = ?", (value,))
         return Sql(
             {
                 "starred": "i.starred = 1",
@@ -353,9 +343,9 @@ def _filter(node: Filter, now: datetime) -> Part:
         )
     if name == "has":
         if value == "note":
-            return IdSet("SELECT item_id FROM notes WHERE body != ''")
+            return sql.IdSet("SELECT item_id FROM notes WHERE body != ''")
         if value == "tag":
-            return IdSet("SELECT item_id FROM item_tags")
+            return sql.IdSet("SELECT item_id FROM item_tags")
         return Sql(
             {
                 "fulltext": "i.has_full_text = 1",
