@@ -85,3 +85,19 @@ def test_a_pull_quote_or_a_caption_above_the_body_is_no_lede() -> None:
     caption = f"<figure><img src='/c.jpg' alt=''><figcaption><p>{_LEDE}</p></figcaption></figure>"
     text = extract(_story_page(caption), "https://example.org/a").text
     assert "harbour council voted" not in text
+
+
+def test_the_lead_picture_and_its_caption_are_no_lede() -> None:
+    # "lead" names the article's opening picture as often as its opening words.
+    caption = (
+        "The new ferry, seen from the harbour wall on Monday morning, before the council voted"
+        " on the line and its cost."
+    )
+    for header in (
+        f'<div class="article__lead-image"><img src="/ferry.jpg" alt=""><p>{caption}</p></div>',
+        f'<div class="lead"><figure><img src="/f.jpg" alt=""><figcaption>{caption}'
+        "</figcaption></figure></div>",
+        f'<p class="lead-media-caption">{caption}</p>',
+    ):
+        text = extract(_page(header), "https://example.org/a").text
+        assert "seen from the harbour wall" not in text, header

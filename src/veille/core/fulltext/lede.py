@@ -81,6 +81,18 @@ _NOT_STORY = re.compile(r"caption|credit|meta|byline|author|date|time|excerpt|he
 _ASIDE = ("header", "figure", "figcaption", "blockquote", "aside", "footer", "nav", "form")
 
 
+# A lede's block may be named for the article's opening picture as well ("lead-image"); a
+# block holding a picture, or named for one, is that picture and its caption.
+_MEDIA_NAME = re.compile(r"image|img|media|photo|picture|video|figure|visual|caption|credit", re.I)
+_MEDIA = ("img", "picture", "figure", "figcaption", "video", "iframe")
+
+
+def _picture(element: lxml_html.HtmlElement, names: str) -> bool:
+    if _MEDIA_NAME.search(names):
+        return True
+    return any(inner.tag in _MEDIA for inner in element.iterdescendants())
+
+
 def _plain_paragraph(element: lxml_html.HtmlElement) -> bool:
     names = f"{element.get('class') or ''} {element.get('id') or ''}"
     if _NOT_STORY.search(names):
@@ -123,6 +135,8 @@ def _ledes(
         names = f"{element.get('class') or ''} {element.get('id') or ''}"
         named = bool(_LEDE_NAME.search(names))
         if not named and (element.tag != "p" or not _plain_paragraph(element)):
+            continue
+        if named and _picture(element, names):
             continue
         if element.tag in ("h1", "a", "img", "figure"):
             continue
