@@ -18,6 +18,7 @@ from veille.core.library._plans import (
     complement_of,
     complementing_exclusions,
     few_hits,
+    gathered_hits,
     hits_test,
     index_total,
     most_items,
@@ -139,6 +140,11 @@ def rows(
             # 100,000 items: its 95,000 hits gathered, ~25 ms; the 4,500 others, ~8).
             without = Sql(WITHOUT, (f"{cond.scope} NOT ({lead.expression})",))
             part = conjunction([cond.lead.rest, without])
+        elif lead.probe is None and cond.index is not None:
+            # A phrase or a prefix, the index alone answering the whole condition.
+            gathered = gathered_hits(conn, cond.index, offset + limit)
+            if gathered is not None:
+                part = rewrite(part, lambda inner, _: gathered if inner is lead else None)
     # Walking the list in order and testing each item against the search's id set (`+`
     # keeps SQLite from looking up every hit by id instead) stops after a window: ~20 ms
     # whether a word is in ten items or in all of them. Looking hits up by id and sorting

@@ -1,0 +1,125 @@
+"""Search index questions over a large library, asked of its two halves at once.
+
+Counting a search, or gathering its hits, makes FTS5 walk every candidate item: for a phrase of
+two words that most of a million items hold, it checks their positions in each of them, 100 ms
+or more of one core. Split by item id, each half on its own connection and thread (SQLite lets
+go of the interpreter while it steps, and the index seeks straight to a half's first id), two
+cores answer in little more than half the time. Below `SPLIT_FROM` ids a question takes a few
+milliseconds and is asked whole.
+
+Only a connection outside a transaction is split: the other connection would not see what this
+one has not committed. The two halves are two reads, so a change committed by another process
+between them may be seen by one half only: the figure is then off by that change, as it would
+be a moment later anyway; nothing is written from it.
+
+A list window and its count ask the index the same question, one after the other: the hits
+gathered for the window (`hits`) are kept for the count that follows, which is their number if
+the library has not changed meanwhile. They serve that one count: a window asked again gathers
+them again.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import quote
+
+SPLIT_FROM = 200_000  # the newest item's id from which a question is asked in halves
+
+_COUNT = "SELECT count(*) FROM items_fts WHERE items_fts MATCH ? AND rowid {side} ?"
+# The hits as a JSON array's elements: one string, where a row each would be a million steps.
+_HITS = "SELECT group_concat(rowid) FROM items_fts WHERE items_fts MATCH ? AND rowid {side} ?"
+_LOWER, _UPPER = "<=", ">"
+
+_helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-index-half")
+_helper_busy = threading.Lock()  # one question at a time; a second asker goes whole
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    conn_id: int
+    question: str
+    version: tuple[int, int]
+    hits: str  # a JSON array of ids, ascending
+
+
+_kept = threading.local()
+
+
+def count(conn: sqlite3.Connection, question: str) -> int:
+    """How many search rows `question` finds (one item each)."""
+    kept = _taken(conn, question)
+    if kept is not None:
+        return hit_count(kept.hits)
+    parts = _ask(conn, _COUNT, question)
+    return sum(p for p in parts if isinstance(p, int))
+
+
+def hits(conn: sqlite3.Connection, question: str) -> str:
+    """The ids of the search rows `question` finds, ascending, as a JSON array; kept for the
+    count that follows."""
+    found = "[" + ",".join(str(p) for p in _ask(conn, _HITS, question) if p) + "]"
+    _kept.value = _Kept(id(conn), question, _version(conn), found)
+    return found
+
+
+def hit_count(found: str) -> int:
+    """How many ids `found` (from `hits`) holds."""
+    return found.count(",") + 1 if found != "[]" else 0
+
+
+def _taken(conn: sqlite3.Connection, question: str) -> _Kept | None:
+    """The hits kept for this count, if they are still the library's; kept no longer."""
+    kept: _Kept | None = getattr(_kept, "value", None)
+    _kept.value = None
+    if kept is None or kept.conn_id != id(conn) or kept.question != question:
+        return None
+    if conn.in_transaction or kept.version != _version(conn):
+        return None
+    return kept
+
+
+def _version(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Changes by other connections (`data_version`) and by this one (`total_changes`)."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
+
+
+def _ask(conn: sqlite3.Connection, sql: str, question: str) -> list[object]:
+    """`sql`'s one value for each half of the library (or once for the whole of it)."""
+    top = int(conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
+    whole = sql.format(side=">=")
+    if top < SPLIT_FROM or conn.in_transaction or not _helper_busy.acquire(blocking=False):
+        return [conn.execute(whole, (question, 0)).fetchone()[0]]
+    try:
+        path = _path(conn)
+        if not path:  # a library in memory: no other connection can see it
+            return [conn.execute(whole, (question, 0)).fetchone()[0]]
+        middle = top // 2
+        upper = _helper.submit(_half, path, sql.format(side=_UPPER), question, middle)
+        lower = conn.execute(sql.format(side=_LOWER), (question, middle)).fetchone()[0]
+        try:
+            return [lower, upper.result()]
+        except sqlite3.Error:  # the other connection failed: this one answers, in its words
+            return [lower, conn.execute(sql.format(side=_UPPER), (question, middle)).fetchone()[0]]
+    finally:
+        _helper_busy.release()
+
+
+def _path(conn: sqlite3.Connection) -> str:
+    for _seq, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file)
+    return ""
+
+
+def _half(path: str, sql: str, question: str, middle: int) -> object:
+    """One half, on a connection of its own: opened for it (a millisecond beside the tens a
+    split saves), so that it never outlives a library the app has closed or restored."""
+    other = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        other.execute("PRAGMA busy_timeout = 5000")
+        return other.execute(sql, (question, middle)).fetchone()[0]
+    finally:
+        other.close()

@@ -1,0 +1,107 @@
+"""A large library's searches ask the index in two halves at once, and a window's hits serve
+the count that follows: the same rows and numbers as the plain plan, whatever changed between
+the two."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.test_search_plan import plain_ids
+from tests.test_search_subtract import _fill
+from veille.core.library import Library, View, _halves, open_library
+
+PHRASE = '"climat sécurité"'  # in about one item of four
+
+QUERIES = (
+    '"sécurité climat"',
+    '"climat sécurité"',
+    "articl*",
+    "sécu*",
+    "securite",
+    "securite -climat",
+    "climat OR données",
+    '"nulle part ailleurs"',
+    "lang:en transparence",
+    '"climat sécurité" is:unread',
+    '"données sécurité" -tag:à-lire',
+)
+
+
+@pytest.fixture
+def split(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every library is large enough to be asked in halves."""
+    monkeypatch.setattr(_halves, "SPLIT_FROM", 0)
+
+
+@pytest.fixture
+def filled(lib: Library, split: None) -> Iterator[Library]:
+    _fill(lib)
+    yield lib
+
+
+@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("view", [None, View(feed_id=2), View(unread_only=True)])
+def test_windows_and_counts_asked_in_halves_are_the_plain_plans(
+    filled: Library, query: str, view: View | None
+) -> None:
+    expected = plain_ids(filled, query, view)
+    for offset in (0, 40):
+        window = [r.id for r in filled.rows(query, view=view, offset=offset, limit=40)]
+        assert window == expected[offset : offset + 40], (query, offset)
+        assert filled.count(query, view=view) == len(expected), query
+    assert filled.count(query, view=view) == len(expected), "a count on its own"
+
+
+def test_the_count_after_a_window_takes_its_hits_and_asks_no_more(filled: Library) -> None:
+    seen: list[str] = []
+    filled.rows(PHRASE, limit=20)
+    filled.conn.set_trace_callback(seen.append)
+    try:
+        total = filled.count(PHRASE)
+    finally:
+        filled.conn.set_trace_callback(None)
+    assert total == len(plain_ids(filled, PHRASE))
+    # (The index is asked about the newest items only, to choose a plan.)
+    asked = [s for s in seen if "items_fts MATCH" in s and ("rowid <=" in s or "rowid >=" in s)]
+    assert not asked, asked
+    # The hits served that count: the next one asks the index again, in halves.
+    filled.conn.set_trace_callback(seen.append)
+    try:
+        assert filled.count(PHRASE) == total
+    finally:
+        filled.conn.set_trace_callback(None)
+    asked = [s for s in seen if "items_fts MATCH" in s and "rowid <=" in s]
+    assert asked, "the lower half, asked on this connection"
+
+
+def test_a_change_between_the_window_and_its_count_is_counted(filled: Library) -> None:
+    query = PHRASE
+    before = len(plain_ids(filled, query))
+    shown = [r.id for r in filled.rows(query, limit=200)]
+    filled.set_hidden(shown[:3])
+    assert filled.count(query) == before - 3
+
+
+def test_a_change_by_another_process_between_window_and_count_is_counted(
+    filled: Library,
+) -> None:
+    query = PHRASE
+    before = len(plain_ids(filled, query))
+    shown = [r.id for r in filled.rows(query, limit=200)]
+    other = open_library(filled.db.path)
+    try:
+        other.set_hidden(shown[:2])
+    finally:
+        other.close()
+    assert filled.count(query) == before - 2
+
+
+def test_a_count_inside_a_write_sees_what_it_has_not_committed(filled: Library) -> None:
+    query = PHRASE
+    before = len(plain_ids(filled, query))
+    shown = [r.id for r in filled.rows(query, limit=200)]
+    with filled.db.write() as conn:
+        conn.execute(f"UPDATE items SET hidden = 1 WHERE id IN ({shown[0]}, {shown[1]})")
+        assert filled.count(query) == before - 2
