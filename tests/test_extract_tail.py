@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from veille.core.fulltext.extract import extract
+from veille.core.fulltext.extract import SiteRule, extract
 
 URL = "https://www.stadtblatt.example/lokales/2026/03/faehre.html"
 
@@ -45,6 +45,15 @@ def test_a_heading_announcing_other_stories_goes_with_their_links(heading: str) 
     assert "Absatz 5: Der Stadtrat" in text
     assert heading.rstrip(":") not in text
     assert "neuen Kran" not in text
+
+
+def test_a_heading_followed_by_a_comment_leaves_the_story_whole() -> None:
+    """What follows a teaser heading may be a comment, which has no text to weigh."""
+    after = "<p>Auch interessant:</p><!-- teaser -->"
+    for rule in (None, SiteRule(content="article")):
+        text = extract(_page(after), URL, rule=rule).text
+        assert "Absatz 5: Der Stadtrat" in text
+        assert "Auch interessant" not in text
 
 
 @pytest.mark.parametrize(

@@ -206,8 +206,8 @@ def drop_teaser_lists(body: lxml_html.HtmlElement) -> None:
         text = element.text_content()
         if len(text) > 60 or not _TEASER_HEADING.match(text):
             continue
-        following = element.getnext()
-        if following is not None and _mostly_links(following):
+        following = element.getnext()  # a comment, maybe: only an element is a list
+        if following is not None and isinstance(following.tag, str) and _mostly_links(following):
             following.drop_tree()
         element.drop_tree()
 
