@@ -4,7 +4,9 @@ the two."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +107,30 @@ def test_a_count_inside_a_write_sees_what_it_has_not_committed(filled: Library) 
     with filled.db.write() as conn:
         conn.execute(f"UPDATE items SET hidden = 1 WHERE id IN ({shown[0]}, {shown[1]})")
         assert filled.count(query) == before - 2
+
+
+def test_a_library_put_in_the_place_of_another_is_read_afresh(
+    filled: Library, tmp_path: Path
+) -> None:
+    """The other half's connection is kept between questions, and let go of when the library
+    closes: the file put in its place (a restore) is read, not the one it had open."""
+    path = filled.db.path
+    before = filled.count(PHRASE)
+    assert before > 0
+    filled.close()
+    other = open_library(tmp_path / "other.sqlite")
+    try:
+        _fill(other)
+        other.set_hidden([r.id for r in other.rows(PHRASE, limit=10)])
+        expected = len(plain_ids(other, PHRASE))
+    finally:
+        other.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.replace(tmp_path / "other.sqlite", path)
+    again = open_library(path)
+    try:
+        assert expected == before - 10
+        assert again.count(PHRASE) == expected
+    finally:
+        again.close()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from veille.core.library._checks import full_check_due, partial_check, remember_full_check
 from veille.core.library._functions import add_functions
+from veille.core.library._halves import let_go
 from veille.core.library._lease import Lease
 from veille.core.library._problems import (
     LibraryBusy,
@@ -268,6 +269,7 @@ class Database:
         it any more, which for an idle worker is at once.
         """
         me = threading.current_thread()
+        let_go(self.path)
         with self._lock:
             for conn, owner in self._all:
                 if owner is me or not owner.is_alive():

@@ -20,10 +20,13 @@ them again.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 SPLIT_FROM = 200_000  # the newest item's id from which a question is asked in halves
@@ -35,6 +38,8 @@ _LOWER, _UPPER = "<=", ">"
 
 _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-index-half")
 _helper_busy = threading.Lock()  # one question at a time; a second asker goes whole
+_helper_conn = threading.local()  # in the helper's thread: its connection (`_Held`)
+_helper_used = threading.Event()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,7 @@ def _ask(conn: sqlite3.Connection, sql: str, question: str) -> list[object]:
         if not path:  # a library in memory: no other connection can see it
             return [conn.execute(whole, (question, 0)).fetchone()[0]]
         middle = top // 2
+        _helper_used.set()
         upper = _helper.submit(_half, path, sql.format(side=_UPPER), question, middle)
         lower = conn.execute(sql.format(side=_LOWER), (question, middle)).fetchone()[0]
         try:
@@ -115,11 +121,46 @@ def _path(conn: sqlite3.Connection) -> str:
 
 
 def _half(path: str, sql: str, question: str, middle: int) -> object:
-    """One half, on a connection of its own: opened for it (a millisecond beside the tens a
-    split saves), so that it never outlives a library the app has closed or restored."""
-    other = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
+    """One half, on the helper thread's own read-only connection to `path`.
+
+    The connection is kept for the next question (opening one and reading the library's
+    schema costs more than a rare word's whole count), but only while `path` is the same file:
+    a library restored in its place is another file, read afresh.
+    """
     try:
-        other.execute("PRAGMA busy_timeout = 5000")
-        return other.execute(sql, (question, middle)).fetchone()[0]
-    finally:
-        other.close()
+        found = os.stat(path)
+    except OSError:
+        raise sqlite3.OperationalError(f"{path} is gone") from None
+    held: _Held | None = getattr(_helper_conn, "held", None)
+    if held is None or (held.path, held.device, held.inode) != (path, found.st_dev, found.st_ino):
+        if held is not None:
+            held.conn.close()
+        uri = f"file:{quote(path)}?mode=ro"
+        held = _Held(path, found.st_dev, found.st_ino, sqlite3.connect(uri, uri=True))
+        held.conn.execute("PRAGMA busy_timeout = 5000")
+        _helper_conn.held = held
+    return held.conn.execute(sql, (question, middle)).fetchone()[0]
+
+
+def let_go(path: Path) -> None:
+    """Close the helper's connection to `path`, if it has one: the library is closing, and
+    the last connection to close is the one that folds the write-ahead log into the file."""
+    if not _helper_used.is_set():
+        return
+    with suppress(Exception):
+        _helper.submit(_close_held, str(path)).result(timeout=5)
+
+
+def _close_held(path: str) -> None:
+    held: _Held | None = getattr(_helper_conn, "held", None)
+    if held is not None and held.path == path:
+        _helper_conn.held = None
+        held.conn.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    path: str
+    device: int
+    inode: int
+    conn: sqlite3.Connection

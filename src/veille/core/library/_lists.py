@@ -131,9 +131,16 @@ def rows(
             found, slow = _probed_rows(conn, lead.probe, cond.lead.rest, offset, limit)
             if found is not None:
                 return found
-            hits = few_hits(conn, lead.expression, offset + limit) if slow else None
-            if hits is not None:
-                part = rewrite(part, lambda inner, _: hits_test(hits) if inner is lead else None)
+            # Too few hits near the top for the walk: gathered whole on a large library
+            # (and kept for the count), else only when they are few.
+            gathered = None
+            if slow and cond.index is not None:
+                gathered = gathered_hits(conn, cond.index, offset + limit)
+            if gathered is None and slow:
+                hits = few_hits(conn, lead.expression, offset + limit)
+                gathered = None if hits is None else hits_test(hits)
+            if gathered is not None:
+                part = rewrite(part, lambda inner, _: gathered if inner is lead else None)
         elif lead.probe is None and most_items(conn, lead.expression):
             # A prefix or a phrase that most items have, which the index answers slowly
             # row by row: the list is walked past the few items without it (`algo*` on
