@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.storing import ingest
 from tests.test_search_plan import plain_ids
-from tests.test_search_subtract import _fill
+from tests.test_search_subtract import BASE, _fill
 from veille.core.library import Library, View, _halves, open_library
+from veille.core.model import ParsedEntry, ParsedFeed
 
 PHRASE = '"climat sécurité"'  # in about one item of four
 
@@ -134,3 +137,42 @@ def test_a_library_put_in_the_place_of_another_is_read_afresh(
         assert again.count(PHRASE) == expected
     finally:
         again.close()
+
+
+def _plain_library(lib: Library) -> None:
+    feed = lib.add_feed("https://plain.example.org/rss", title="Plain")
+    entries = [
+        ParsedEntry(
+            guid=f"p{n}",
+            link=f"https://plain.example.org/{n}",
+            title=f"Note {n} " + ("climat sécurité" if n % 3 == 0 else "sécurité climat"),
+            content="<p>rien de plus</p>",
+            published=BASE - timedelta(hours=n),
+        )
+        for n in range(90)
+    ]
+    ingest(lib, feed.id, ParsedFeed(title="Plain", entries=entries), status=200)
+
+
+def _questions(lib: Library, query: str) -> tuple[list[int], int, list[str]]:
+    seen: list[str] = []
+    lib.conn.set_trace_callback(seen.append)
+    try:
+        window = [r.id for r in lib.rows(query, limit=20)]
+        total = lib.count(query)
+    finally:
+        lib.conn.set_trace_callback(None)
+    return window, total, [s for s in seen if "rowid <=" in s]
+
+
+def test_a_list_of_every_item_asks_the_index_without_its_scope(lib: Library, split: None) -> None:
+    """Nothing hidden, no story told twice: the list is the whole library, and matching each
+    hit against the list's scope too would only cost time."""
+    _plain_library(lib)
+    window, total, asked = _questions(lib, PHRASE)
+    assert (window, total) == (plain_ids(lib, PHRASE)[:20], 30)
+    assert asked and all("state" not in s for s in asked), asked
+    lib.set_hidden([window[0]])
+    window, total, asked = _questions(lib, PHRASE)
+    assert (window, total) == (plain_ids(lib, PHRASE)[:20], 29)
+    assert asked and all("state" in s for s in asked), asked

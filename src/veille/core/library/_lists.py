@@ -20,6 +20,7 @@ from veille.core.library._plans import (
     few_hits,
     gathered_hits,
     hits_test,
+    index_question,
     index_total,
     most_items,
     probing_exclusions,
@@ -135,7 +136,8 @@ def rows(
             # (and kept for the count), else only when they are few.
             gathered = None
             if slow and cond.index is not None:
-                gathered = gathered_hits(conn, cond.index, offset + limit)
+                question = index_question(conn, cond.index, cond.scope, cond.words)
+                gathered = gathered_hits(conn, question, offset + limit)
             if gathered is None and slow:
                 hits = few_hits(conn, lead.expression, offset + limit)
                 gathered = None if hits is None else hits_test(hits)
@@ -149,7 +151,8 @@ def rows(
             part = conjunction([cond.lead.rest, without])
         elif lead.probe is None and cond.index is not None:
             # A phrase or a prefix, the index alone answering the whole condition.
-            gathered = gathered_hits(conn, cond.index, offset + limit)
+            question = index_question(conn, cond.index, cond.scope, cond.words)
+            gathered = gathered_hits(conn, question, offset + limit)
             if gathered is not None:
                 part = rewrite(part, lambda inner, _: gathered if inner is lead else None)
     # Walking the list in order and testing each item against the search's id set (`+`

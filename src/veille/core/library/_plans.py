@@ -139,7 +139,18 @@ def index_total(conn: sqlite3.Connection, index: str, scope: str, words: str | N
         return total
     if most_items(conn, words):
         return total - index_count(conn, f"{scope} NOT {complement_of(words)}")
-    return index_count(conn, index)
+    return index_count(conn, index_question(conn, index, scope, words))
+
+
+def index_question(conn: sqlite3.Connection, index: str, scope: str, words: str | None) -> str:
+    """`index` (`scope` AND `words`), or `words` alone when the scope holds every item: the
+    list then shows the whole library (nothing hidden, no story told by several feeds), and
+    the index need not match each hit against the scope's million entries too (a phrase on
+    1,000,000 items: ~190 → ~150 ms of one core)."""
+    if words is None or scope == phrase(EVERY) or not _index_in_step(conn):
+        return index
+    everything = scope_total(conn, phrase(EVERY))
+    return words if everything is not None and scope_total(conn, scope) == everything else index
 
 
 def _index_in_step(conn: sqlite3.Connection) -> bool:
