@@ -26,6 +26,9 @@ QUERIES = (
     "sécu*",
     "securite",
     "securite -climat",
+    "-securite",  # the few items without a word nearly all have, gathered once
+    "feed:f1 -securite",
+    "climat -securite",
     "climat OR données",
     '"nulle part ailleurs"',
     "lang:en transparence",
@@ -176,3 +179,33 @@ def test_a_list_of_every_item_asks_the_index_without_its_scope(lib: Library, spl
     window, total, asked = _questions(lib, PHRASE)
     assert (window, total) == (plain_ids(lib, PHRASE)[:20], 29)
     assert asked and all("state" in s for s in asked), asked
+
+
+def _wide_library(lib: Library) -> None:
+    """Lists longer than a walk asks about item by item, nearly every item saying one word."""
+    for f in range(2):
+        feed = lib.add_feed(f"https://w{f}.example.org/rss", title=f"Source {f}")
+        entries = [
+            ParsedEntry(
+                guid=f"w{f}-{n}",
+                link=f"https://w{f}.example.org/{n}",
+                title=f"Dépêche {n} " + ("climat" if n % 31 == 0 else "sécurité"),
+                content="<p>rien de plus</p>",
+                published=BASE - timedelta(hours=n, minutes=f),
+            )
+            for n in range(400)
+        ]
+        ingest(lib, feed.id, ParsedFeed(title=f"Source {f}", entries=entries), status=200)
+    lib.set_hidden(range(3, 800, 97))
+
+
+@pytest.mark.parametrize("query", ["feed:source -securite", "is:unread -securite"])
+def test_the_few_items_without_a_common_word_are_gathered_once(
+    lib: Library, split: None, query: str
+) -> None:
+    _wide_library(lib)
+    expected = plain_ids(lib, query)
+    assert 0 < len(expected) < 40
+    window, total, asked = _questions(lib, query)
+    assert (window, total) == (expected[:20], len(expected))
+    assert len(asked) == 1, asked  # the window's; the count took its hits

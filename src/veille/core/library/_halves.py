@@ -34,6 +34,10 @@ SPLIT_FROM = 200_000  # the newest item's id from which a question is asked in h
 _COUNT = "SELECT count(*) FROM items_fts WHERE items_fts MATCH ? AND rowid {side} ?"
 # The hits as a JSON array's elements: one string, where a row each would be a million steps.
 _HITS = "SELECT group_concat(rowid) FROM items_fts WHERE items_fts MATCH ? AND rowid {side} ?"
+_SOME_HITS = (
+    "SELECT group_concat(rowid) FROM"
+    " (SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid {side} ? LIMIT ?)"
+)
 _LOWER, _UPPER = "<=", ">"
 
 _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-index-half")
@@ -55,19 +59,37 @@ _kept = threading.local()
 
 def count(conn: sqlite3.Connection, question: str) -> int:
     """How many search rows `question` finds (one item each)."""
-    kept = _taken(conn, question)
+    kept = taken(conn, question)
     if kept is not None:
-        return hit_count(kept.hits)
+        return hit_count(kept)
     parts = _ask(conn, _COUNT, question)
     return sum(p for p in parts if isinstance(p, int))
 
 
-def hits(conn: sqlite3.Connection, question: str) -> str:
-    """The ids of the search rows `question` finds, ascending, as a JSON array; kept for the
-    count that follows."""
-    found = "[" + ",".join(str(p) for p in _ask(conn, _HITS, question) if p) + "]"
+def hits(conn: sqlite3.Connection, question: str, most: int | None = None) -> str | None:
+    """The ids of the search rows `question` finds, ascending, as a JSON array, kept for the
+    count that follows; None if a half finds `most` or more (then nothing is kept)."""
+    if most is None:
+        parts = _ask(conn, _HITS, question)
+    else:
+        parts = _ask(conn, _SOME_HITS, question, most)
+        if any(hit_count(f"[{p}]") >= most for p in parts if p):
+            return None
+    found = "[" + ",".join(str(p) for p in parts if p) + "]"
     _kept.value = _Kept(id(conn), question, _version(conn), found)
     return found
+
+
+def taken(conn: sqlite3.Connection, question: str) -> str | None:
+    """The hits `hits` kept of `question`, if the library has not changed since; kept no
+    longer: they serve one count."""
+    kept: _Kept | None = getattr(_kept, "value", None)
+    _kept.value = None
+    if kept is None or kept.conn_id != id(conn) or kept.question != question:
+        return None
+    if conn.in_transaction or kept.version != _version(conn):
+        return None
+    return kept.hits
 
 
 def hit_count(found: str) -> int:
@@ -75,40 +97,30 @@ def hit_count(found: str) -> int:
     return found.count(",") + 1 if found != "[]" else 0
 
 
-def _taken(conn: sqlite3.Connection, question: str) -> _Kept | None:
-    """The hits kept for this count, if they are still the library's; kept no longer."""
-    kept: _Kept | None = getattr(_kept, "value", None)
-    _kept.value = None
-    if kept is None or kept.conn_id != id(conn) or kept.question != question:
-        return None
-    if conn.in_transaction or kept.version != _version(conn):
-        return None
-    return kept
-
-
 def _version(conn: sqlite3.Connection) -> tuple[int, int]:
     """Changes by other connections (`data_version`) and by this one (`total_changes`)."""
     return int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes
 
 
-def _ask(conn: sqlite3.Connection, sql: str, question: str) -> list[object]:
+def _ask(conn: sqlite3.Connection, sql: str, question: str, *more: object) -> list[object]:
     """`sql`'s one value for each half of the library (or once for the whole of it)."""
     top = int(conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
     whole = sql.format(side=">=")
     if top < SPLIT_FROM or conn.in_transaction or not _helper_busy.acquire(blocking=False):
-        return [conn.execute(whole, (question, 0)).fetchone()[0]]
+        return [conn.execute(whole, (question, 0, *more)).fetchone()[0]]
     try:
         path = _path(conn)
         if not path:  # a library in memory: no other connection can see it
-            return [conn.execute(whole, (question, 0)).fetchone()[0]]
+            return [conn.execute(whole, (question, 0, *more)).fetchone()[0]]
         middle = top // 2
         _helper_used.set()
-        upper = _helper.submit(_half, path, sql.format(side=_UPPER), question, middle)
-        lower = conn.execute(sql.format(side=_LOWER), (question, middle)).fetchone()[0]
+        upper = _helper.submit(_half, path, sql.format(side=_UPPER), (question, middle, *more))
+        lower = conn.execute(sql.format(side=_LOWER), (question, middle, *more)).fetchone()[0]
         try:
             return [lower, upper.result()]
         except sqlite3.Error:  # the other connection failed: this one answers, in its words
-            return [lower, conn.execute(sql.format(side=_UPPER), (question, middle)).fetchone()[0]]
+            again = conn.execute(sql.format(side=_UPPER), (question, middle, *more))
+            return [lower, again.fetchone()[0]]
     finally:
         _helper_busy.release()
 
@@ -120,7 +132,7 @@ def _path(conn: sqlite3.Connection) -> str:
     return ""
 
 
-def _half(path: str, sql: str, question: str, middle: int) -> object:
+def _half(path: str, sql: str, params: tuple[object, ...]) -> object:
     """One half, on the helper thread's own read-only connection to `path`.
 
     The connection is kept for the next question (opening one and reading the library's
@@ -139,7 +151,7 @@ def _half(path: str, sql: str, question: str, middle: int) -> object:
         held = _Held(path, found.st_dev, found.st_ino, sqlite3.connect(uri, uri=True))
         held.conn.execute("PRAGMA busy_timeout = 5000")
         _helper_conn.held = held
-    return held.conn.execute(sql, (question, middle)).fetchone()[0]
+    return held.conn.execute(sql, params).fetchone()[0]
 
 
 def let_go(path: Path) -> None:

@@ -70,10 +70,16 @@ def few_hits(conn: sqlite3.Connection, match: str, rows: int) -> list[int] | Non
     """
     items = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0  # ids count items
     bound = math.isqrt(rows * items // 4) + 1
-    found = conn.execute(
-        "SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?", (match, bound)
-    )
-    hits = [int(row[0]) for row in found]
+    if items >= _halves.SPLIT_FROM:  # and kept, for a count of the same words next
+        found = _halves.hits(conn, match, most=bound)
+        if found is None:
+            return None
+        hits: list[int] = json.loads(found)
+    else:
+        asked = conn.execute(
+            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?", (match, bound)
+        )
+        hits = [int(row[0]) for row in asked]
     return hits if 4 * len(hits) * len(hits) < rows * items else None
 
 
@@ -94,7 +100,7 @@ def gathered_hits(conn: sqlite3.Connection, question: str, rows: int) -> Part | 
     items = int(conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
     if items < _halves.SPLIT_FROM:
         return None
-    found = _halves.hits(conn, question)
+    found = _halves.hits(conn, question) or "[]"
     many = _halves.hit_count(found)
     if 4 * many * many < rows * items:
         return hits_test(json.loads(found))
@@ -340,8 +346,9 @@ def complementing_exclusions(
         if not most_items(conn, out.expression):
             return inner
         complement = f"{scope} NOT {complement_of(out.expression)}"
-        if rows is None:
-            return Match(complement)
+        if rows is None:  # the window's, if it has just gathered them
+            kept = _halves.taken(conn, complement)
+            return Match(complement) if kept is None else hits_test(json.loads(kept))
         hits = few_hits(conn, complement, rows)
         return Match(complement, walk=True) if hits is None else hits_test(hits)
 
