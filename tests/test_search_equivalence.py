@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.storing import ingest
 from tests.test_search_plan import plain_ids
-from veille.core.library import Library, View, open_library
+from veille.core.library import Library, View, _halves, open_library
 from veille.core.model import Enclosure, ParsedEntry, ParsedFeed
 
 pytestmark = pytest.mark.slow
@@ -160,3 +160,20 @@ def test_rows_and_counts_match_the_plain_plan(
     window = [r.id for r in library.rows(query, view=view, offset=7, limit=20)]
     assert window == plain[7:27], (query, view)
     assert library.count(query, view=view) == len(plain), (query, view)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=queries(), view=VIEWS)
+def test_rows_and_counts_asked_in_halves_match_the_plain_plan(
+    library: Library, query: str, view: View | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same, the library taken as large enough to ask the index in halves (`_halves`)."""
+    monkeypatch.setattr(_halves, "SPLIT_FROM", 0)
+    plain = plain_ids(library, query, view)
+    shown = [r.id for r in library.rows(query, view=view, limit=100)]
+    assert shown == plain[:100], (query, view)
+    assert library.count(query, view=view) == len(plain), (query, view)
+    window = [r.id for r in library.rows(query, view=view, offset=7, limit=20)]
+    assert window == plain[7:27], (query, view)
