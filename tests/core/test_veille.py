@@ -243,6 +243,25 @@ def test_a_count_is_given_up_once_its_stop_is_set(
     assert two_sources.count("") == 1 and two_sources.count("loi", stop=threading.Event()) == 1
 
 
+def test_a_count_asked_in_halves_is_stopped_too(
+    two_sources: Veille, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a large library the other half is asked on a helper thread: stopping the count
+    stops this thread's half, and the next counts are whole and right."""
+    from veille.core import home as homes
+    from veille.core.errors import Stopped
+    from veille.core.library import _halves
+
+    monkeypatch.setattr(homes, "STOP_STEPS", 1)
+    monkeypatch.setattr(_halves, "SPLIT_FROM", 0)
+    expected = two_sources.count("loi")
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Stopped):
+        two_sources.count("loi", stop=stop)
+    assert two_sources.count("loi", stop=threading.Event()) == expected == 1
+
+
 def test_a_gentle_check_waits_while_the_user_is_busy_and_close_cuts_it_short(
     two_sources: Veille,
 ) -> None:

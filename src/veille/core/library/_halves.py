@@ -44,6 +44,7 @@ _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-index-hal
 _helper_busy = threading.Lock()  # one question at a time; a second asker goes whole
 _helper_conn = threading.local()  # in the helper's thread: its connection (`_Held`)
 _helper_used = threading.Event()
+_asking: _Held | None = None  # the helper's connection while it asks a half
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,11 @@ def _ask(conn: sqlite3.Connection, sql: str, question: str, *more: object) -> li
         middle = top // 2
         _helper_used.set()
         upper = _helper.submit(_half, path, sql.format(side=_UPPER), (question, middle, *more))
-        lower = conn.execute(sql.format(side=_LOWER), (question, middle, *more)).fetchone()[0]
+        try:
+            lower = conn.execute(sql.format(side=_LOWER), (question, middle, *more)).fetchone()[0]
+        except BaseException:  # given up (the app stops a count typed over) or failed
+            _stop_helper()
+            raise
         try:
             return [lower, upper.result()]
         except sqlite3.Error:  # the other connection failed: this one answers, in its words
@@ -151,7 +156,20 @@ def _half(path: str, sql: str, params: tuple[object, ...]) -> object:
         held = _Held(path, found.st_dev, found.st_ino, sqlite3.connect(uri, uri=True))
         held.conn.execute("PRAGMA busy_timeout = 5000")
         _helper_conn.held = held
-    return held.conn.execute(sql, params).fetchone()[0]
+    global _asking
+    _asking = held
+    try:
+        return held.conn.execute(sql, params).fetchone()[0]
+    finally:
+        _asking = None
+
+
+def _stop_helper() -> None:
+    """Interrupt the other half, whose answer nobody waits for any more: the next question
+    would wait behind it."""
+    held: _Held | None = _asking
+    if held is not None:
+        held.conn.interrupt()
 
 
 def let_go(path: Path) -> None:
