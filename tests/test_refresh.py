@@ -428,3 +428,35 @@ def test_the_default_fetches_32_sites_at_once(lib: Library) -> None:
         report = asyncio.run(refresh(lib, Settings()))
     assert not report.errors and report.feeds == 40
     assert peak == 32
+
+
+def test_the_tls_context_is_built_before_the_parser_processes_start(
+    lib: Library, local_server: LocalServer
+) -> None:
+    """Loading the CA bundle overlaps the refresh's start-up instead of delaying its first
+    request: it is ready when the parser processes are started, before any fetch."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from veille.core.ingest import client, workers
+    from veille.core.ingest.refresh import PROCESS_POOL_FROM
+
+    built_when_started: list[int] = []
+
+    class Recording(workers.Parsers):
+        def get(self, remaining: int) -> workers.Executor:
+            if self.executor is None:
+                built_when_started.append(client.tls_context.cache_info().currsize)
+                self.executor = ThreadPoolExecutor(max_workers=2)
+            return self.executor
+
+    for n in range(PROCESS_POOL_FROM):
+        local_server.add(f"/tls/{n}.xml", rss("x", [(f"{n}-a", f"Certificat {n}")]))
+        lib.add_feed(local_server.url(f"/tls/{n}.xml"))
+    client.tls_context.cache_clear()
+    parsers = Recording()
+    try:
+        report = run(lib, parsers=parsers)
+    finally:
+        parsers.shutdown()
+    assert report.new_items == PROCESS_POOL_FROM  # type: ignore[attr-defined]
+    assert built_when_started == [1]

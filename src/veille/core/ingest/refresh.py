@@ -21,6 +21,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import zip_longest
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit
 
 from veille.core.ingest.addresses import NetworkPolicy
 from veille.core.ingest.batches import BatchWriter
+from veille.core.ingest.client import tls_context
 from veille.core.ingest.failures import is_network_error
 from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.core.ingest.proxies import ProxyChoice
@@ -179,6 +181,13 @@ def in_host_turns(feeds: Sequence[Feed]) -> list[Feed]:
     return [f for turn in zip_longest(*by_host.values()) for f in turn if f is not None]
 
 
+async def _warm_tls() -> None:
+    """Build the process's TLS context ahead of the fetcher, which waits for it otherwise (the
+    CA bundle takes tens of milliseconds to load, and lets go of the GIL meanwhile)."""
+    with suppress(Exception):  # the fetcher builds it again, and tells its failure as ever
+        await in_passing_thread(tls_context)
+
+
 async def refresh(
     lib: Library,
     settings: Settings,
@@ -204,7 +213,9 @@ async def refresh(
     parsers = parsers or Parsers()
     started_writer: ThreadPoolExecutor | None = None
     try:
-        # No lasting thread before the parser processes may start (see `start_method`).
+        # No lasting thread before the parser processes may start (see `start_method`). The TLS
+        # context is built meanwhile, in a thread of its own that ends before they fork.
+        tls = asyncio.ensure_future(_warm_tls())
         every = await in_passing_thread(partial(lib.feeds, counts=False))
         sources = sources_of(await in_passing_thread(lib.feed_sources))
         subscribed = [f.url for f in every]
@@ -213,7 +224,8 @@ async def refresh(
             every = [f for f in every if f.id in wanted]
         feeds, skipped = due_feeds(every, force=force, now=time.time())
         feeds = in_host_turns(feeds)
-        await parsers.start_early(feeds, force=force)
+        await parsers.start_early(feeds, force=force, before_fork=tls)
+        await tls
         writer = started_writer = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="veille-store"
         )
