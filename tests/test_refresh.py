@@ -460,3 +460,29 @@ def test_the_tls_context_is_built_before_the_parser_processes_start(
         parsers.shutdown()
     assert report.new_items == PROCESS_POOL_FROM  # type: ignore[attr-defined]
     assert built_when_started == [1]
+
+
+def test_a_parser_process_started_ahead_builds_its_folding_table() -> None:
+    """Folding accented text builds a table at its first call (~7 ms): a worker started ahead
+    builds it while the first documents are on their way, not in its first feed's time."""
+    from veille.core import text
+    from veille.core.ingest import prepare
+
+    text._combining.cache_clear()
+    prepare.ready()
+    assert text._combining.cache_info().currsize == 1
+
+
+def test_the_writer_builds_the_folding_table_before_the_first_feed(lib: Library) -> None:
+    """Story grouping folds the new titles at the refresh's end, when nothing else runs: the
+    writer thread builds the table beforehand, while it waits for its first feed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from veille.core import text
+    from veille.core.ingest.batches import BatchWriter
+
+    text._combining.cache_clear()
+    writer = ThreadPoolExecutor(max_workers=1)
+    BatchWriter(lib, writer)
+    writer.shutdown(wait=True)
+    assert text._combining.cache_info().currsize == 1
