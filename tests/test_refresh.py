@@ -196,8 +196,12 @@ import sys
 import veille.core.ingest.workers as workers
 started = []
 def recorded(pick=workers.start_method):
-    started.append(pick())
-    return started[-1]
+    method = pick()
+    started.append(method)
+    # What the first request needs is loaded by start-up, before the processes start.
+    if "anyio._backends._asyncio" not in sys.modules:
+        started.append("before-locks")
+    return method
 workers.start_method = recorded
 from veille.cli import main
 status = main(["refresh", "--json"])

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from veille.core.ingest.addresses import NetworkPolicy
 from veille.core.ingest.batches import BatchWriter
-from veille.core.ingest.client import tls_context
+from veille.core.ingest.client import prepare_requests
 from veille.core.ingest.failures import is_network_error
 from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.core.ingest.proxies import ProxyChoice
@@ -185,7 +185,7 @@ async def _warm_tls() -> None:
     """Build the process's TLS context ahead of the fetcher, which waits for it otherwise (the
     CA bundle takes tens of milliseconds to load, and lets go of the GIL meanwhile)."""
     with suppress(Exception):  # the fetcher builds it again, and tells its failure as ever
-        await in_passing_thread(tls_context)
+        await in_passing_thread(prepare_requests)
 
 
 async def refresh(
