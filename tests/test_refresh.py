@@ -490,3 +490,22 @@ def test_the_writer_builds_the_folding_table_before_the_first_feed(lib: Library)
     BatchWriter(lib, writer)
     writer.shutdown(wait=True)
     assert text._combining.cache_info().currsize == 1
+
+
+def test_a_refresh_that_fails_at_once_leaves_no_start_up_thread(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up thread that loads what requests need is awaited even when the refresh
+    fails before its first request: none outlives the refresh's event loop."""
+    import threading
+
+    from veille.core.ingest import client
+
+    def broken(**_: object) -> list[object]:
+        raise LookupError("the feeds cannot be read")
+
+    monkeypatch.setattr(lib, "feeds", broken)
+    client.tls_context.cache_clear()  # so that building it takes its tens of milliseconds
+    with pytest.raises(LookupError):
+        run(lib)
+    assert "veille-start" not in {t.name for t in threading.enumerate()}

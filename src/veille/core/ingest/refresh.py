@@ -181,9 +181,9 @@ def in_host_turns(feeds: Sequence[Feed]) -> list[Feed]:
     return [f for turn in zip_longest(*by_host.values()) for f in turn if f is not None]
 
 
-async def _warm_tls() -> None:
-    """Build the process's TLS context ahead of the fetcher, which waits for it otherwise (the
-    CA bundle takes tens of milliseconds to load, and lets go of the GIL meanwhile)."""
+async def _prepared_meanwhile() -> None:
+    """What the fetcher's first request needs, loaded ahead (`prepare_requests`): the CA bundle
+    takes tens of milliseconds to load, and lets go of the GIL meanwhile."""
     with suppress(Exception):  # the fetcher builds it again, and tells its failure as ever
         await in_passing_thread(prepare_requests)
 
@@ -212,10 +212,9 @@ async def refresh(
     owned = parsers is None
     parsers = parsers or Parsers()
     started_writer: ThreadPoolExecutor | None = None
+    # No lasting thread before the parsers fork (`start_method`): this one ends first, always.
+    tls = asyncio.ensure_future(_prepared_meanwhile())
     try:
-        # No lasting thread before the parser processes may start (see `start_method`). The TLS
-        # context is built meanwhile, in a thread of its own that ends before they fork.
-        tls = asyncio.ensure_future(_warm_tls())
         every = await in_passing_thread(partial(lib.feeds, counts=False))
         sources = sources_of(await in_passing_thread(lib.feed_sources))
         subscribed = [f.url for f in every]
@@ -394,6 +393,7 @@ async def refresh(
         report.elapsed = time.monotonic() - started
         return report
     finally:
+        await asyncio.wait([tls])
         if started_writer is not None:
             started_writer.shutdown(wait=True)
         if owned:
