@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+from tests.httpserver import LocalServer
 
 CORE = [
     "veille",
@@ -116,3 +119,32 @@ def test_the_refresh_loads_httpx_without_its_command_line_program() -> None:
     )
     assert result.returncode == 0
     assert "A next generation HTTP client." in result.stdout
+
+
+def test_a_refresh_whose_feeds_want_no_article_imports_no_page_extraction(
+    tmp_path: Path, local_server: LocalServer
+) -> None:
+    """Feeds whose policy is "never" (or whose new items are whole): the refresh stores them and
+    ends without loading page extraction, which costs tens of milliseconds to import."""
+    from tests.test_refresh import rss
+
+    local_server.add("/whole.xml", rss("x", [("a", "Entier"), ("b", "Complet")]))
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('full_text = "never"\n')
+    subs = tmp_path / "subs.opml"
+    subs.write_text(
+        f'<opml version="2.0"><body><outline text="w" xmlUrl="{local_server.url("/whole.xml")}"/>'
+        "</body></opml>"
+    )
+    script = (
+        "import contextlib, io, json\n"
+        "from veille.cli.command import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['--home', {str(home)!r}, 'import', {str(subs)!r}])\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    main(['--home', {str(home)!r}, 'refresh', '--json'])\n"
+        "assert json.loads(out.getvalue())['new_items'] == 2, out.getvalue()\n"
+    )
+    found = _imported_after(script, "veille.core.fulltext.service", "veille.core.fulltext.extract")
+    assert found == []

@@ -196,8 +196,12 @@ import sys
 import veille.core.ingest.workers as workers
 started = []
 def recorded(pick=workers.start_method):
-    started.append(pick())
-    return started[-1]
+    method = pick()
+    started.append(method)
+    # What the first request needs is loaded by start-up, before the processes start.
+    if "anyio._backends._asyncio" not in sys.modules:
+        started.append("before-locks")
+    return method
 workers.start_method = recorded
 from veille.cli import main
 status = main(["refresh", "--json"])
@@ -428,3 +432,80 @@ def test_the_default_fetches_32_sites_at_once(lib: Library) -> None:
         report = asyncio.run(refresh(lib, Settings()))
     assert not report.errors and report.feeds == 40
     assert peak == 32
+
+
+def test_the_tls_context_is_built_before_the_parser_processes_start(
+    lib: Library, local_server: LocalServer
+) -> None:
+    """Loading the CA bundle overlaps the refresh's start-up instead of delaying its first
+    request: it is ready when the parser processes are started, before any fetch."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from veille.core.ingest import client, workers
+    from veille.core.ingest.refresh import PROCESS_POOL_FROM
+
+    built_when_started: list[int] = []
+
+    class Recording(workers.Parsers):
+        def get(self, remaining: int) -> workers.Executor:
+            if self.executor is None:
+                built_when_started.append(client.tls_context.cache_info().currsize)
+                self.executor = ThreadPoolExecutor(max_workers=2)
+            return self.executor
+
+    for n in range(PROCESS_POOL_FROM):
+        local_server.add(f"/tls/{n}.xml", rss("x", [(f"{n}-a", f"Certificat {n}")]))
+        lib.add_feed(local_server.url(f"/tls/{n}.xml"))
+    client.tls_context.cache_clear()
+    parsers = Recording()
+    try:
+        report = run(lib, parsers=parsers)
+    finally:
+        parsers.shutdown()
+    assert report.new_items == PROCESS_POOL_FROM  # type: ignore[attr-defined]
+    assert built_when_started == [1]
+
+
+def test_a_parser_process_started_ahead_builds_its_folding_table() -> None:
+    """Folding accented text builds a table at its first call (~7 ms): a worker started ahead
+    builds it while the first documents are on their way, not in its first feed's time."""
+    from veille.core import text
+    from veille.core.ingest import prepare
+
+    text._combining.cache_clear()
+    prepare.ready()
+    assert text._combining.cache_info().currsize == 1
+
+
+def test_the_writer_builds_the_folding_table_before_the_first_feed(lib: Library) -> None:
+    """Story grouping folds the new titles at the refresh's end, when nothing else runs: the
+    writer thread builds the table beforehand, while it waits for its first feed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from veille.core import text
+    from veille.core.ingest.batches import BatchWriter
+
+    text._combining.cache_clear()
+    writer = ThreadPoolExecutor(max_workers=1)
+    BatchWriter(lib, writer)
+    writer.shutdown(wait=True)
+    assert text._combining.cache_info().currsize == 1
+
+
+def test_a_refresh_that_fails_at_once_leaves_no_start_up_thread(
+    lib: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start-up thread that loads what requests need is awaited even when the refresh
+    fails before its first request: none outlives the refresh's event loop."""
+    import threading
+
+    from veille.core.ingest import client
+
+    def broken(**_: object) -> list[object]:
+        raise LookupError("the feeds cannot be read")
+
+    monkeypatch.setattr(lib, "feeds", broken)
+    client.tls_context.cache_clear()  # so that building it takes its tens of milliseconds
+    with pytest.raises(LookupError):
+        run(lib)
+    assert "veille-start" not in {t.name for t in threading.enumerate()}

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from veille.core.fulltext.extract import Article
     from veille.core.fulltext.markdown import html_to_markdown
     from veille.core.fulltext.policy import EffectivePolicy
-    from veille.core.fulltext.service import FullTextResult, PrefetchReport
+    from veille.core.fulltext.report import PrefetchReport
+    from veille.core.fulltext.service import FullTextResult
     from veille.core.fulltext.words import full_text_status, list_mark
     from veille.core.ingest.discover import Candidate
     from veille.core.ingest.refresh import RefreshProgress, RefreshReport
@@ -125,7 +126,8 @@ _HOMES: dict[str, str] = {
     "Article": "veille.core.fulltext.extract",
     "html_to_markdown": "veille.core.fulltext.markdown",
     "EffectivePolicy": "veille.core.fulltext.policy",
-    **dict.fromkeys(("FullTextResult", "PrefetchReport"), "veille.core.fulltext.service"),
+    "PrefetchReport": "veille.core.fulltext.report",
+    "FullTextResult": "veille.core.fulltext.service",
     **dict.fromkeys(("full_text_status", "list_mark"), "veille.core.fulltext.words"),
     "Candidate": "veille.core.ingest.discover",
     **dict.fromkeys(("RefreshProgress", "RefreshReport"), "veille.core.ingest.refresh"),

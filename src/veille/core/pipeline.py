@@ -28,7 +28,7 @@ from veille.core.settings import Paths, Settings
 
 if TYPE_CHECKING:
     from veille.core.fulltext.cache import FullTextCache
-    from veille.core.fulltext.service import PrefetchReport
+    from veille.core.fulltext.report import PrefetchReport
 
 
 TEXTS_HOME = "fulltext.in-library"  # state key: cache-only full texts were brought home
@@ -124,14 +124,23 @@ async def _refresh_then_prefetch(
         report.alerts = await asyncio.to_thread(send_alerts, lib, settings.watch, report.new_ids)
     if not prefetch or report.offline:
         return report, None
+    # Decided before page extraction is imported (tens of milliseconds at the end of every
+    # refresh): most refreshes have no new item that any feed's policy wants an article for.
+    from veille.core.fulltext.access import changed_sites
+    from veille.core.fulltext.policy import wanted_by_policy
+    from veille.core.fulltext.report import PrefetchReport
+
+    new_ids, flags = _recent_on_first_refresh(lib, report, first_time)
+    retry = changed_sites(lib, settings)
+    if not (new_ids or retry):
+        return report, None
+    if not retry and not wanted_by_policy(settings, lib.feeds(counts=False), flags):
+        report.elapsed = time.monotonic() - started
+        return report, PrefetchReport()  # what the prefetch tells of nothing to fetch
     from veille.core.fulltext.service import FullTextService  # page extraction: only when needed
 
     service = FullTextService(lib, cache, settings, extractors=parsers.processes)
     try:
-        new_ids, flags = _recent_on_first_refresh(lib, report, first_time)
-        retry = service.changed_sites()
-        if not (new_ids or retry):
-            return report, None
         feeds = [f.url for f in lib.feeds(counts=False)]
 
         def progress(done: int, total: int, _result: object) -> None:

@@ -218,6 +218,13 @@ def collate(left: str, right: str) -> int:
     return (a > b) - (a < b)
 
 
+def prepare_folding() -> None:
+    """Build what `fold` needs for accented text now, not at its first such call: a process
+    that has idle moments before its first title (a parser process waiting for its first
+    document, a refresh's writer waiting for its first feed) spends them there."""
+    _combining()
+
+
 @functools.cache
 def _combining() -> re.Pattern[str]:
     """Every combining mark of the Basic Multilingual Plane, as one character class: one regex

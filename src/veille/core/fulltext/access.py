@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from veille.core.settings import Settings
 
-__all__ = ["site_access", "site_host"]
+__all__ = ["changed_sites", "site_access", "site_host"]
+
+
+class _Misses(Protocol):
+    def missed_full_texts(self) -> list[tuple[int, str, str]]: ...
 
 
 def site_host(url: str) -> str:
@@ -57,3 +62,18 @@ def site_access(settings: Settings, url: str) -> str:
         return ""
     data = json.dumps(entries, ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(b"veille-site-access\0" + data).hexdigest()[:16]
+
+
+def changed_sites(lib: _Misses, settings: Settings) -> list[int]:
+    """The paywalled and failed items whose site is now asked with other cookies, headers or
+    content rule than when they were tried: fetching them again may help."""
+    access: dict[tuple[str, str], str] = {}  # per scheme and host: thousands share one
+    changed = []
+    for item_id, url, site in lib.missed_full_texts():
+        parts = urlsplit(url)
+        where = (parts.scheme, parts.netloc)
+        if where not in access:
+            access[where] = site_access(settings, url)
+        if access[where] != site:
+            changed.append(item_id)
+    return changed

@@ -12,14 +12,21 @@ listings show its answer, so what is shown is what is done.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from veille.core.model import FeedPolicy, FullTextPolicy
+from veille.core.model import Feed, FeedPolicy, FullTextPolicy
 from veille.core.settings import Settings
 from veille.core.translations import N_, _
 
-__all__ = ["FIRST_REFRESH_PREFETCH", "EffectivePolicy", "PolicyOrigin", "feed_policy"]
+__all__ = [
+    "FIRST_REFRESH_PREFETCH",
+    "EffectivePolicy",
+    "PolicyOrigin",
+    "feed_policy",
+    "wanted_by_policy",
+]
 
 # A feed's first refresh brings its whole backlog (often 20 to 100 items, some feeds keep
 # hundreds); only its newest this-many items get their article fetched then. The first morning
@@ -63,3 +70,18 @@ def feed_policy(settings: Settings, url: str, own: FeedPolicy | str) -> Effectiv
     if own in ("auto", "always", "never"):
         return EffectivePolicy(own, "feed")
     return EffectivePolicy(settings.full_text, "config")
+
+
+def wanted_by_policy(
+    settings: Settings, feeds: Sequence[Feed], flags: Iterable[tuple[int, int, bool]]
+) -> set[int]:
+    """The items among `flags`, (id, feed id, looks truncated) each, whose feed's policy wants
+    their full text: every item under "always", the truncated ones under "auto"."""
+    by_id = {f.id: f for f in feeds}
+    wanted: set[int] = set()
+    for item_id, feed_id, truncated in flags:
+        feed = by_id.get(feed_id)
+        policy = feed_policy(settings, feed.url if feed else "", feed.full_text if feed else "")
+        if policy.value == "always" or (policy.value != "never" and truncated):
+            wanted.add(item_id)
+    return wanted

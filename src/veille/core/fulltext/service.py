@@ -14,16 +14,17 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import urlsplit
 
-from veille.core.fulltext.access import site_access
+from veille.core.fulltext.access import changed_sites, site_access
 from veille.core.fulltext.cache import CachedArticle, FullTextCache
 from veille.core.fulltext.extract import ExtractionError, SiteRule, extract
 from veille.core.fulltext.hosts import UNREACHABLE_AFTER, HostWatch
 from veille.core.fulltext.keeper import Keeper
-from veille.core.fulltext.policy import feed_policy
+from veille.core.fulltext.policy import wanted_by_policy
+from veille.core.fulltext.report import PrefetchReport
 from veille.core.fulltext.teaser import teaser_reason
 from veille.core.ingest.addresses import web_link
 from veille.core.ingest.fetch import Fetcher
@@ -50,18 +51,6 @@ class FullTextResult:
     error: str = ""  # why there is no article: the failure, or how the teaser was seen
     state: FullTextState = ""  # "fetched", "paywalled" or "failed"
     new: bool = False  # the item had no article before: its words are new to search
-
-
-@dataclass(slots=True)
-class PrefetchReport:
-    fetched: int = 0
-    cached: int = 0  # already kept in the library
-    errors: dict[int, str] = field(default_factory=dict)  # failed: why, per item
-    paywalled: dict[int, str] = field(default_factory=dict)  # teaser only: how it was seen
-    postponed: int = 0  # not fetched this time: their host timed out, or the deadline came
-    refetched: int = 0  # tried again: forced, or their site's access changed since
-    unreachable: dict[str, str] = field(default_factory=dict)  # hosts given up on, and why
-    elapsed: float = 0.0
 
 
 def wants_full_text(item: Item, policy: str) -> bool:
@@ -179,18 +168,8 @@ class FullTextService:
         return FullTextResult(item_id, False, error, "failed")
 
     def changed_sites(self) -> list[int]:
-        """The paywalled and failed items whose site is now asked with other cookies, headers
-        or content rule than when they were tried: fetching them again may help."""
-        access: dict[tuple[str, str], str] = {}  # per scheme and host: thousands share one
-        changed = []
-        for item_id, url, site in self.lib.missed_full_texts():
-            parts = urlsplit(url)
-            where = (parts.scheme, parts.netloc)
-            if where not in access:
-                access[where] = site_access(self.settings, url)
-            if access[where] != site:
-                changed.append(item_id)
-        return changed
+        """The paywalled and failed items whose site is now asked otherwise (`changed_sites`)."""
+        return changed_sites(self.lib, self.settings)
 
     async def prefetch(
         self,
@@ -256,21 +235,13 @@ class FullTextService:
             return ids
         feeds = await self._in_thread(partial(self.lib.feeds, counts=False))
         assert isinstance(feeds, list)
-        by_id = {f.id: f for f in feeds}
         # After a refresh these are every new item, and most want nothing: decide from the
         # feed's policy and the truncation mark first, and load only the items that remain.
         if flags is None:
             found = await self._in_thread(self.lib.full_text_flags, ids)
             assert isinstance(found, list)
             flags = found
-        wanted: set[int] = set()
-        for item_id, feed_id, truncated in flags:
-            feed = by_id.get(feed_id)
-            policy = feed_policy(
-                self.settings, feed.url if feed else "", feed.full_text if feed else ""
-            ).value
-            if policy == "always" or (policy != "never" and truncated):
-                wanted.add(item_id)
+        wanted = wanted_by_policy(self.settings, feeds, flags)
         return [i for i in ids if i in wanted]
 
     async def _run(

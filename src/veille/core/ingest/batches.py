@@ -11,6 +11,7 @@ import asyncio
 from concurrent.futures import Executor
 
 from veille.core.library import Fetched, Library, Outcome, StoreResult
+from veille.core.text import prepare_folding
 
 BATCH_ITEMS = 2_000  # prepared items per write transaction, at most (a few dozen feeds)
 
@@ -23,6 +24,9 @@ class BatchWriter:
         self._executor = executor
         self._waiting: list[tuple[Outcome, asyncio.Future[StoreResult | float | None]]] = []
         self._draining: asyncio.Task[None] | None = None
+        # Story grouping folds every new title once the feeds are stored, alone on the clock:
+        # the table it folds with is built now, while the writer waits for its first feed.
+        executor.submit(prepare_folding)
 
     async def write(self, outcome: Outcome) -> StoreResult | float | None:
         loop = asyncio.get_running_loop()

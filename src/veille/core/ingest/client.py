@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import ssl
+from contextlib import suppress
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import TYPE_CHECKING
 
@@ -30,6 +32,15 @@ def tls_context() -> ssl.SSLContext:
     `SSL_CERT_FILE`/`SSL_CERT_DIR` included). Loading the CA bundle costs ~35 ms: once per
     process rather than once per refresh, prefetch or discovery, and off the event loop."""
     return httpx.create_ssl_context()
+
+
+def prepare_requests() -> None:
+    """What the first request would otherwise load on the event loop, in the way of every other
+    request starting with it: the TLS context, and anyio's asyncio backend (~25 ms), which
+    httpcore's locks import at their first use. For a thread of its own at start-up."""
+    tls_context()
+    with suppress(ImportError):  # another anyio may be laid out otherwise: then it waits
+        importlib.import_module("anyio._backends._asyncio")
 
 
 class LeanPool(httpcore.AsyncConnectionPool):

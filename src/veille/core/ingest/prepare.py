@@ -14,6 +14,7 @@ from dataclasses import replace
 from veille.core.ingest.entries import PreparedEntry, prepare_entries
 from veille.core.ingest.parse import parse_feed
 from veille.core.model import ParsedEntry, ParsedFeed
+from veille.core.text import prepare_folding
 
 
 def truncation_check() -> Callable[[ParsedEntry, int | None, str], bool] | None:
@@ -44,8 +45,10 @@ def worker_started() -> None:
 
 
 def ready() -> None:
-    """Nothing but the imports a first feed would make: a worker started ahead calls it."""
+    """What a first feed would do before its own work (imports, the folding table): a worker
+    started ahead calls it while the first documents are on their way."""
     truncation_check()
+    prepare_folding()
 
 
 def parse_and_prepare(

@@ -21,6 +21,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import zip_longest
@@ -28,6 +29,7 @@ from urllib.parse import urlsplit
 
 from veille.core.ingest.addresses import NetworkPolicy
 from veille.core.ingest.batches import BatchWriter
+from veille.core.ingest.client import prepare_requests
 from veille.core.ingest.failures import is_network_error
 from veille.core.ingest.fetch import Fetcher, FetchLimits, FetchResult
 from veille.core.ingest.proxies import ProxyChoice
@@ -179,6 +181,13 @@ def in_host_turns(feeds: Sequence[Feed]) -> list[Feed]:
     return [f for turn in zip_longest(*by_host.values()) for f in turn if f is not None]
 
 
+async def _prepared_meanwhile() -> None:
+    """What the fetcher's first request needs, loaded ahead (`prepare_requests`): the CA bundle
+    takes tens of milliseconds to load, and lets go of the GIL meanwhile."""
+    with suppress(Exception):  # the fetcher builds it again, and tells its failure as ever
+        await in_passing_thread(prepare_requests)
+
+
 async def refresh(
     lib: Library,
     settings: Settings,
@@ -203,8 +212,9 @@ async def refresh(
     owned = parsers is None
     parsers = parsers or Parsers()
     started_writer: ThreadPoolExecutor | None = None
+    # No lasting thread before the parsers fork (`start_method`): this one ends first, always.
+    tls = asyncio.ensure_future(_prepared_meanwhile())
     try:
-        # No lasting thread before the parser processes may start (see `start_method`).
         every = await in_passing_thread(partial(lib.feeds, counts=False))
         sources = sources_of(await in_passing_thread(lib.feed_sources))
         subscribed = [f.url for f in every]
@@ -213,7 +223,8 @@ async def refresh(
             every = [f for f in every if f.id in wanted]
         feeds, skipped = due_feeds(every, force=force, now=time.time())
         feeds = in_host_turns(feeds)
-        await parsers.start_early(feeds, force=force)
+        await parsers.start_early(feeds, force=force, before_fork=tls)
+        await tls
         writer = started_writer = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="veille-store"
         )
@@ -382,6 +393,7 @@ async def refresh(
         report.elapsed = time.monotonic() - started
         return report
     finally:
+        await asyncio.wait([tls])
         if started_writer is not None:
             started_writer.shutdown(wait=True)
         if owned:

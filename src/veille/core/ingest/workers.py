@@ -15,7 +15,7 @@ import importlib
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from functools import partial
 from types import ModuleType
@@ -140,10 +140,20 @@ class Parsers:
         )
         return done
 
-    async def start_early(self, feeds: Sequence[Feed], *, force: bool) -> None:
+    async def start_early(
+        self,
+        feeds: Sequence[Feed],
+        *,
+        force: bool,
+        before_fork: Awaitable[object] | None = None,
+    ) -> None:
+        """`before_fork`, when given, is start-up work in a passing thread of its own: awaited
+        once the parser module is imported, before the processes are forked."""
         new = sum(1 for feed in feeds if force or not (feed.etag or feed.last_modified))
         if new >= PROCESS_POOL_FROM:
             prepare = await self._prepare()
+            if before_fork is not None:
+                await before_fork
             executor = self.get(len(feeds))
             for _ in range(worker_count()):
                 executor.submit(prepare.ready)
