@@ -39,6 +39,9 @@ def command_argv(command: str) -> list[str]:
     return [os.path.expanduser(argv[0]), *argv[1:]]
 
 
+STOP_WAIT = 5.0  # seconds a stopped command's pipes are given to close
+
+
 async def run_command(
     command: str,
     *,
@@ -105,13 +108,22 @@ async def run_command(
     finally:
         if process.returncode is None:
             _stop(process)
+            # What it printed past the cap is read and dropped: a pipe no longer read is never
+            # closed, and asyncio tells a process's end only once its pipes are.
             with contextlib.suppress(Exception):
-                await process.wait()
+                async with asyncio.timeout(STOP_WAIT):
+                    await asyncio.gather(_drain(process.stdout), _drain(process.stderr))
+                    await process.wait()
     if status != 0:
         said = "" if private else clean_line(errors.decode("utf-8", "replace"), MAX_ERROR)
         how = f"exit status {status}" if status > 0 else f"signal {-status}"
         raise CommandFailed(f"{name} failed ({how})" + (f": {said}" if said else ""))
     return out
+
+
+async def _drain(stream: asyncio.StreamReader) -> None:
+    while await stream.read(65536):
+        pass
 
 
 def _stop(process: asyncio.subprocess.Process) -> None:
