@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-SPLIT_FROM = 200_000  # the newest item's id from which a question is asked in halves
+SPLIT_FROM = 50_000  # the newest item's id from which a question is asked in halves
 
 _COUNT = "SELECT count(*) FROM items_fts WHERE items_fts MATCH ? AND rowid {side} ?"
 # The hits as a JSON array's elements: one string, where a row each would be a million steps.
