@@ -142,19 +142,31 @@ def test_a_library_put_in_the_place_of_another_is_read_afresh(
         again.close()
 
 
-def _plain_library(lib: Library) -> None:
-    feed = lib.add_feed("https://plain.example.org/rss", title="Plain")
+def _feed(lib: Library, name: str, titles: list[str], minutes: int = 0) -> None:
+    """A feed of one item a title, an hour apart, newest first."""
+    feed = lib.add_feed(f"https://{name}.example.org/rss", title=name)
     entries = [
         ParsedEntry(
-            guid=f"p{n}",
-            link=f"https://plain.example.org/{n}",
-            title=f"Note {n} " + ("climat sécurité" if n % 3 == 0 else "sécurité climat"),
+            guid=f"{name}-{n}",
+            link=f"https://{name}.example.org/{n}",
+            title=title,
             content="<p>rien de plus</p>",
-            published=BASE - timedelta(hours=n),
+            published=BASE - timedelta(hours=n, minutes=minutes),
         )
-        for n in range(90)
+        for n, title in enumerate(titles)
     ]
-    ingest(lib, feed.id, ParsedFeed(title="Plain", entries=entries), status=200)
+    ingest(lib, feed.id, ParsedFeed(title=name, entries=entries), status=200)
+
+
+def _plain_library(lib: Library) -> None:
+    _feed(
+        lib,
+        "plain",
+        [
+            f"Note {n} " + ("climat sécurité" if n % 3 == 0 else "sécurité climat")
+            for n in range(90)
+        ],
+    )
 
 
 def _questions(lib: Library, query: str) -> tuple[list[int], int, list[str]]:
@@ -184,18 +196,8 @@ def test_a_list_of_every_item_asks_the_index_without_its_scope(lib: Library, spl
 def _wide_library(lib: Library) -> None:
     """Lists longer than a walk asks about item by item, nearly every item saying one word."""
     for f in range(2):
-        feed = lib.add_feed(f"https://w{f}.example.org/rss", title=f"Source {f}")
-        entries = [
-            ParsedEntry(
-                guid=f"w{f}-{n}",
-                link=f"https://w{f}.example.org/{n}",
-                title=f"Dépêche {n} " + ("climat" if n % 31 == 0 else "sécurité"),
-                content="<p>rien de plus</p>",
-                published=BASE - timedelta(hours=n, minutes=f),
-            )
-            for n in range(400)
-        ]
-        ingest(lib, feed.id, ParsedFeed(title=f"Source {f}", entries=entries), status=200)
+        titles = [f"Dépêche {n} " + ("climat" if n % 31 == 0 else "sécurité") for n in range(400)]
+        _feed(lib, f"source{f}", titles, minutes=f)
     lib.set_hidden(range(3, 800, 97))
 
 

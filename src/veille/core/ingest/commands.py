@@ -122,8 +122,11 @@ async def run_command(
 
 
 async def _drain(stream: asyncio.StreamReader) -> None:
-    while await stream.read(65536):
-        pass
+    # A stream still read by its own reader (standard error, when the output ran over) is
+    # left to it: it reads to the end, and a second reader is refused.
+    with contextlib.suppress(RuntimeError):
+        while await stream.read(65536):
+            pass
 
 
 def _stop(process: asyncio.subprocess.Process) -> None:

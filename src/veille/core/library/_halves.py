@@ -49,7 +49,7 @@ _asking: _Held | None = None  # the helper's connection while it asks a half
 
 @dataclass(frozen=True, slots=True)
 class _Kept:
-    conn_id: int
+    conn: sqlite3.Connection  # the very connection: an id could be a later one's
     question: str
     version: tuple[int, int]
     hits: str  # a JSON array of ids, ascending
@@ -77,7 +77,7 @@ def hits(conn: sqlite3.Connection, question: str, most: int | None = None) -> st
         if any(hit_count(f"[{p}]") >= most for p in parts if p):
             return None
     found = "[" + ",".join(str(p) for p in parts if p) + "]"
-    _kept.value = _Kept(id(conn), question, _version(conn), found)
+    _kept.value = _Kept(conn, question, _version(conn), found)
     return found
 
 
@@ -86,7 +86,7 @@ def taken(conn: sqlite3.Connection, question: str) -> str | None:
     longer: they serve one count."""
     kept: _Kept | None = getattr(_kept, "value", None)
     _kept.value = None
-    if kept is None or kept.conn_id != id(conn) or kept.question != question:
+    if kept is None or kept.conn is not conn or kept.question != question:
         return None
     if conn.in_transaction or kept.version != _version(conn):
         return None

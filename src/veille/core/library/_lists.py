@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from veille.core.library._hits import few_hits, gathered_hits, hits_test
 from veille.core.library._orders import ordered_position, ordered_rows
 from veille.core.library._plans import (
     PROBE_CHECK,
@@ -17,9 +18,6 @@ from veille.core.library._plans import (
     WITHOUT,
     complement_of,
     complementing_exclusions,
-    few_hits,
-    gathered_hits,
-    hits_test,
     index_question,
     index_total,
     most_items,

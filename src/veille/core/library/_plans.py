@@ -7,7 +7,7 @@ meaning and change only the plan: a set of feeds is worked out first and written
 that SQLite knows how many there are (`resolving_feed_sets`); `+` in front of a set test
 (`walking`) keeps SQLite from driving the query by that set (gathering its items, then sorting
 them) and makes it walk the list in order instead, which a rare word's few hits do not need
-(`few_hits`); the first rows of a search for common words are found by asking the index about
+(`_hits.few_hits`); the first rows of a search for common words are found by asking the index about
 each row of the list (`Match.probe`); an excluded word with no words to find is either collected
 once into the set of its hits, asked of the index item by item (`probing_exclusions`), or turned
 round into the set of items without it (`complementing_exclusions`). Last, the library's
@@ -17,12 +17,12 @@ statistics, which SQLite plans with (`tune`).
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from dataclasses import replace
 
 from veille.core.library import _halves
 from veille.core.library._db import Database
+from veille.core.library._hits import few_hits, hits_test
 from veille.core.query.condition import (
     TRUE,
     FeedSet,
@@ -55,56 +55,6 @@ def _excluded(part: Part) -> Match | None:
     if isinstance(part, Not) and isinstance(part.child, Match):
         return part.child
     return None
-
-
-def few_hits(conn: sqlite3.Connection, match: str, rows: int) -> list[int] | None:
-    """The hits of `match`, when they are so few that gathering and sorting them all beats
-    walking the list for `rows` of them; None otherwise.
-
-    Gathering costs about a microsecond a hit; a walk, a fifth of that per row, and it covers
-    `rows` / density rows: the two meet near hits = √(rows × items / 4), about 1,600 hits for
-    100 rows of 100,000 items. The hits are read no further than that: a rare word's in well
-    under a millisecond, and a word in one item of twenty, which a walk finds too few of, in a
-    few (its 44,000 hits in 1,000,000 items took 35 ms to count whole). Few, they are written
-    into the query as ids (see `hits_test`), which the index then need not be asked again.
-    """
-    items = conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0  # ids count items
-    bound = math.isqrt(rows * items // 4) + 1
-    if items >= _halves.SPLIT_FROM:  # and kept, for a count of the same words next
-        found = _halves.hits(conn, match, most=bound)
-        if found is None:
-            return None
-        hits: list[int] = json.loads(found)
-    else:
-        asked = conn.execute(
-            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? LIMIT ?", (match, bound)
-        )
-        hits = [int(row[0]) for row in asked]
-    return hits if 4 * len(hits) * len(hits) < rows * items else None
-
-
-def hits_test(hits: list[int]) -> Sql:
-    """The items among `hits` (search rows are items' ids)."""
-    return Sql(f"i.id IN ({','.join(map(str, hits))})" if hits else "0")
-
-
-def gathered_hits(conn: sqlite3.Connection, question: str, rows: int) -> Part | None:
-    """The items of the index question `question` (the whole condition), gathered in halves
-    on a large library (`_halves.hits`, kept for the count asked next) and written into the
-    query: as ids when they are few (see `few_hits`), else as a set the list is walked
-    against. None on a smaller library, where a question takes a few milliseconds.
-
-    A phrase of two words most items hold, on 1,000,000 items: SQLite gathering the hits for
-    the window, then the count asking again, cost two full passes over the positions.
-    """
-    items = int(conn.execute("SELECT max(id) FROM items").fetchone()[0] or 0)
-    if items < _halves.SPLIT_FROM:
-        return None
-    found = _halves.hits(conn, question) or "[]"
-    many = _halves.hit_count(found)
-    if 4 * many * many < rows * items:
-        return hits_test(json.loads(found))
-    return Sql("+i.id IN (SELECT value FROM json_each(?))", (found,))
 
 
 def index_count(conn: sqlite3.Connection, match: str) -> int:
