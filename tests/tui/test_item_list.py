@@ -24,12 +24,14 @@ class CountingSource:
     def __init__(self, total: int) -> None:
         self.total = total
         self.windows: list[tuple[int, int]] = []
+        self.afters: dict[int, int | None] = {}  # offset: the id each page was read after
 
     def count(self, stop: threading.Event | None = None) -> int:
         return self.total
 
-    def rows(self, offset: int, limit: int) -> list[ItemRow]:
+    def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
         self.windows.append((offset, limit))
+        self.afters[offset] = after
         end = min(self.total, offset + limit)
         return [
             ItemRow(
@@ -170,6 +172,25 @@ async def test_the_next_page_is_read_before_the_cursor_reaches_it() -> None:
         assert len(items._pages) <= 8
 
 
+async def test_a_page_read_ahead_starts_from_the_last_row_of_the_one_before() -> None:
+    """A deep page of a search is read from its place (`after`), not by stepping past every
+    row above it: the widget names the last row it holds of the page before."""
+    source = CountingSource(10_000)
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        items.show(source)
+        await until(pilot, lambda: items.count == 10_000)
+        for page in range(1, 4):
+            items.move_to(page * PAGE - PAGE // 2)
+            await until(pilot, lambda p=page: p in items._pages, timeout=2)
+            held = items._pages[page - 1][-1].id
+            assert source.afters[page * PAGE] == held == source.total - (page * PAGE - 1)
+        items.move_to(9_000)  # a jump: nothing held just before, the offset says where
+        await until(pilot, lambda: 90 in items._pages, timeout=2)
+        assert source.afters[9_000] is None
+
+
 async def test_the_count_is_read_beside_the_rows_not_after_them() -> None:
     """The rows and the count of a new view are read at once, on two threads: the count of a
     search is on screen after the slower of the two, not after both one after the other."""
@@ -178,10 +199,10 @@ async def test_the_count_is_read_beside_the_rows_not_after_them() -> None:
     class Watching(CountingSource):
         counted_during_rows = False
 
-        def rows(self, offset: int, limit: int) -> list[ItemRow]:
+        def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
             if offset == 0:
                 self.counted_during_rows = asked.wait(2)
-            return super().rows(offset, limit)
+            return super().rows(offset, limit, after)
 
         def count(self, stop: threading.Event | None = None) -> int:
             asked.set()

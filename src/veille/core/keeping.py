@@ -58,11 +58,18 @@ class Keeping(Home):
         offset: int = 0,
         limit: int = 100,
         order: str = "newest",
+        after: int | None = None,
     ) -> list[ItemRow]:
-        """A window of the list; `order`: newest (the default), oldest, title or feed."""
+        """A window of the list; `order`: newest (the default), oldest, title or feed.
+
+        `after`: the id of the row held at `offset - 1` (the last row of the page before):
+        the window is read from its place, which costs the same at any depth of the list.
+        """
         if order not in ITEM_ORDERS:
             raise UsageError(f"unknown order {order!r}: choose one of {', '.join(ITEM_ORDERS)}")
-        return self.library.rows(query, view=view, offset=offset, limit=limit, order=order)
+        return self.library.rows(
+            query, view=view, offset=offset, limit=limit, order=order, after=after
+        )
 
     def position(
         self, item_id: int, query: str = "", *, view: View | None = None, order: str = "newest"

@@ -19,7 +19,10 @@ class RowSource(Protocol):
         """The number of rows; given up (`Stopped`) once `stop` is set."""
         ...
 
-    def rows(self, offset: int, limit: int) -> list[ItemRow]: ...
+    def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
+        """`limit` rows from `offset`; `after`, the id of the row held just before them,
+        lets a deep page be read from its place instead of stepping past every row."""
+        ...
 
     def position(self, item_id: int) -> int | None: ...
 
@@ -48,9 +51,9 @@ class LibrarySource:
     def count(self, stop: threading.Event | None = None) -> int:
         return self.veille.count(self._query, view=self.view, stop=stop)
 
-    def rows(self, offset: int, limit: int) -> list[ItemRow]:
+    def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
         return self.veille.rows(
-            self._query, view=self.view, offset=offset, limit=limit, order=self.order
+            self._query, view=self.view, offset=offset, limit=limit, order=self.order, after=after
         )
 
     def position(self, item_id: int) -> int | None:
@@ -69,7 +72,7 @@ class EmptySource:
     def count(self, stop: threading.Event | None = None) -> int:
         return 0
 
-    def rows(self, offset: int, limit: int) -> list[ItemRow]:
+    def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
         return []
 
     def position(self, item_id: int) -> int | None:
@@ -90,14 +93,16 @@ def first_unread(
     chunk = 200
     if direction > 0:
         offset = start + 1
+        last: int | None = None  # each chunk is read on from the one before
         while offset < count:
-            rows = source.rows(offset, chunk)
+            rows = source.rows(offset, chunk, last)
             for n, row in enumerate(rows):
                 if not row.read:
                     return offset + n, int(row.id)
             if not rows:
                 return None
             offset += chunk
+            last = rows[-1].id
         return None
     end = start
     while end > 0:

@@ -170,10 +170,14 @@ class Library:
         offset: int = 0,
         limit: int = 100,
         order: str = "newest",
+        after: int | None = None,
     ) -> list[ItemRow]:
         """A window of the item list, newest first (or in `order`, see `_orders`); a story
-        from several feeds shows once."""
-        return _lists.rows(self.conn, query, view=view, offset=offset, limit=limit, order=order)
+        from several feeds shows once. `after`: the id of the row at `offset - 1`, read from
+        there (see `_lists.rows`)."""
+        return _lists.rows(
+            self.conn, query, view=view, offset=offset, limit=limit, order=order, after=after
+        )
 
     def item_ids(self, query: str = "", *, view: View | None = None) -> list[int]:
         return _lists.item_ids(self.conn, query, view=view)

@@ -213,9 +213,9 @@ class ItemList(ScrollView, can_focus=True):
         self.post_message(self.Loaded(self, self.count))
 
     @work(thread=True, group="item-list-page")
-    def _fetch_page(self, generation: int, source: RowSource, page: int) -> None:
+    def _fetch_page(self, generation: int, source: RowSource, page: int, after: int | None) -> None:
         try:
-            rows = source.rows(page * PAGE, PAGE)
+            rows = source.rows(page * PAGE, PAGE, after)
         except Exception as error:
             self.post_message(TaskFailed(_("loading items"), source.explain(error)))
             rows = []
@@ -324,7 +324,11 @@ class ItemList(ScrollView, can_focus=True):
             return
         if page not in self._in_flight:
             self._in_flight.add(page)
-            self._fetch_page(self.generation, self.source, page)
+            # The page before, if held whole, tells where this one starts: a search's deep
+            # pages then cost what its first does.
+            before = self._pages.get(page - 1)
+            after = before[-1].id if before and len(before) == PAGE else None
+            self._fetch_page(self.generation, self.source, page, after)
 
     def move_to(self, index: int) -> None:
         self._move(index)

@@ -35,7 +35,8 @@ def read_window(
     first = max(0, index - height) // PAGE
     pages: dict[int, list[ItemRow]] = {}
     for page in range(first, (index + height) // PAGE + 1):
-        rows = source.rows(page * PAGE, PAGE)
+        before = pages.get(page - 1)
+        rows = source.rows(page * PAGE, PAGE, before[-1].id if before else None)
         if not rows and page == first > 0:
             break  # the list ends before the cursor's place: it lost rows
         pages[page] = rows
