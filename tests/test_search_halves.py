@@ -211,3 +211,24 @@ def test_the_few_items_without_a_common_word_are_gathered_once(
     window, total, asked = _questions(lib, query)
     assert (window, total) == (expected[:20], len(expected))
     assert len(asked) == 1, asked  # the window's; the count took its hits
+
+
+@pytest.mark.parametrize("query", ["securite is:unread", "(securite OR climat) -tag:à-lire"])
+def test_a_count_less_the_items_without_common_words_gathers_them_in_halves(
+    lib: Library, split: None, query: str
+) -> None:
+    """Counted as the list less its few items without the words, whose hits the index finds
+    by walking two lists of nearly every item: that walk is shared by the two halves."""
+    _wide_library(lib)
+    lib.tag(range(1, 800, 5), add=["à-lire"])
+    lib.set_read(range(2, 800, 3))
+    expected = plain_ids(lib, query)
+    seen: list[str] = []
+    lib.conn.set_trace_callback(seen.append)
+    try:
+        total = lib.count(query)
+    finally:
+        lib.conn.set_trace_callback(None)
+    assert total == len(expected)
+    asked = [s for s in seen if "rowid <=" in s and " NOT " in s]
+    assert asked, "the lower half of the items without the words, asked on this connection"

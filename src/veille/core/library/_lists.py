@@ -33,9 +33,6 @@ from veille.core.library._vocabulary import forms_in
 from veille.core.model import ItemRow
 from veille.core.query.condition import Part, Sql, conjunction, render, rewrite
 
-# The items whose search row matches the one parameter.
-HITS = "SELECT rowid FROM items_fts WHERE items_fts MATCH ?"
-
 
 def _row(row: Sequence[object], cluster_sizes: dict[int, int]) -> ItemRow:
     cluster = row[11]
@@ -85,11 +82,7 @@ def count(
             # Each hit would be checked against the rest; the few items of the list
             # without the words are fewer to set aside.
             without = f"{cond.scope} NOT {complement_of(match)}"
-            found = (
-                subtracted_count(conn, rest, [(HITS, (without,))])
-                if likely_few(conn, without)
-                else None
-            )
+            found = subtracted_count(conn, rest, [without]) if likely_few(conn, without) else None
             if found is not None:
                 return found
             sql = f"SELECT count(*) FROM {source(where)} WHERE {where} AND {WITHOUT}"

@@ -9,9 +9,11 @@ the words most items have (`_lists.count`).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 
+from veille.core.library import _halves
 from veille.core.library._plans import SAMPLE, at_most, source
 from veille.core.query.condition import Group, IdSet, Match, Not, Part, conjunction, render
 
@@ -45,17 +47,18 @@ def likely_few(conn: sqlite3.Connection, match: str) -> bool:
 
 
 def subtracted_count(
-    conn: sqlite3.Connection, part: Part, outs: Sequence[IdSelect] = ()
+    conn: sqlite3.Connection, part: Part, searches: Sequence[str] = ()
 ) -> int | None:
-    """How many items `part` selects, less those any of `outs` gives, when the sets left out
-    (`outs` and `part`'s own `NOT (IdSet)` tests) are small beside the rest; None otherwise.
+    """How many items `part` selects, less the hits of any of `searches` (FTS5 expressions),
+    when the sets left out (those hits and `part`'s own `NOT (IdSet)` tests) are small beside
+    the rest; None otherwise.
 
     Every set's select gives item ids, never NULL: `NOT (i.id IN (…))` is then true exactly
     for the items outside it, which the subtraction counts. A rest that must match a set of
     its own (`has:note -tag:cnil`) is left to SQLite: driven by that set, it tests few rows.
     """
     kept: list[Part] = []
-    sets = list(outs)
+    sets: list[IdSelect] = []
     for inner in conjuncts(part):
         if isinstance(inner, Not) and isinstance(inner.child, IdSet):
             sets.append((inner.child.select, inner.child.params))
@@ -63,15 +66,25 @@ def subtracted_count(
             return None
         else:
             kept.append(inner)
-    if not sets:
+    if not (sets or searches):
         return None
-    union = " UNION ".join(select for select, _ in sets)
-    found = conn.execute(
-        f"SELECT * FROM ({union}) LIMIT {MOST + 1}", tuple(p for _, ps in sets for p in ps)
-    )
-    members = [int(row[0]) for row in found]
-    if len(members) > MOST:
+    # A search's hits are gathered in halves on a large library: "the shown items without
+    # « climat » or « énergie »" walks two lists of nearly every item.
+    left_out: set[int] = set()
+    for search in searches:
+        hits = _halves.hits(conn, search, most=MOST + 1)
+        if hits is None:
+            return None
+        left_out.update(json.loads(hits))
+    if sets:
+        union = " UNION ".join(select for select, _ in sets)
+        found = conn.execute(
+            f"SELECT * FROM ({union}) LIMIT {MOST + 1}", tuple(p for _, ps in sets for p in ps)
+        )
+        left_out.update(int(row[0]) for row in found)
+    if len(left_out) > MOST:
         return None
+    members = sorted(left_out)
     where, params = render(conjunction(kept))
     if members and at_most(conn, where, params, RATIO * len(members) + 1) <= RATIO * len(members):
         return None
