@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from tests.tui.conftest import build_library
 from tests.tui.helpers import press_for, ready, screen_text, static_text, until
 from veille.core.library import open_library
-from veille.core.settings import Paths, Settings
-from veille.tui.app import VeilleApp
+from veille.core.settings import Paths, Settings, resolve_paths
+from veille.tui.app import VeilleApp, make_app
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.note import NoteEditor
@@ -362,3 +364,31 @@ async def test_q_then_slash_in_one_read_quits(app_factory: Factory) -> None:
             app.post_message(events.Key(key, character))
         await pilot.pause(0.3)
     assert app.return_code == 0
+
+
+async def test_arrows_pages_home_and_end_move_the_cursor_in_the_list(tmp_path: Path) -> None:
+    """With the list focused, its keys move the cursor (the row the verbs act on), never the
+    view alone: on a list longer than the screen, a scroll view's own bindings took Down, PgDn,
+    Home and End and left the cursor where it was."""
+    home = resolve_paths(tmp_path / "home")
+    build_library(home, per_feed=40)  # 120 items: the list scrolls
+    app = make_app(home, Settings(lang="en"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        items = app.main.item_list
+        assert app.focused is items and items.cursor == 0
+
+        async def after(key: str) -> tuple[int, str]:
+            await pilot.press(key)
+            await pilot.pause()
+            row = items.current_row
+            assert row is not None
+            return items.cursor, row.title
+
+        assert await after("down") == (1, "Article 2 from feed 0")
+        assert await after("up") == (0, "Article 1 from feed 0")
+        cursor, _ = await after("pagedown")
+        assert cursor > 20 and items.scroll_offset.y <= cursor
+        assert await after("end") == (119, "Article 120 from feed 2")
+        assert await after("home") == (0, "Article 1 from feed 0")
+        assert (await after("pageup"))[0] == 0

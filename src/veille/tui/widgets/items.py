@@ -35,7 +35,9 @@ MAX_PAGES = 8
 LINE_CACHE = 1_000
 
 
-class ItemList(ScrollView, can_focus=True):
+# Not a scroll view's keys: arrows, pages, Home and End move the cursor (the screen's bindings),
+# where a scroll view's own would move the view and leave the cursor behind.
+class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "item-list--cursor",
         "item-list--unread",
