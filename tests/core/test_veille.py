@@ -243,6 +243,26 @@ def test_a_count_is_given_up_once_its_stop_is_set(
     assert two_sources.count("") == 1 and two_sources.count("loi", stop=threading.Event()) == 1
 
 
+def test_the_rows_of_a_search_typed_over_are_stopped_too(
+    two_sources: Veille, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app reads the first rows of each search typed; those of one typed over are given
+    up like its count, and the next reads on that thread are whole."""
+    from veille.core import home as homes
+    from veille.core.errors import Stopped
+
+    monkeypatch.setattr(homes, "STOP_STEPS", 1)
+    expected = [r.id for r in two_sources.rows("loi")]
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Stopped):
+        two_sources.rows("loi", stop=stop)
+    with pytest.raises(Stopped):
+        two_sources.position(expected[0], "loi", stop=stop)
+    assert [r.id for r in two_sources.rows("loi", stop=threading.Event())] == expected
+    assert two_sources.position(expected[0], "loi") == 0
+
+
 def test_a_count_asked_in_halves_is_stopped_too(
     two_sources: Veille, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -29,7 +29,13 @@ class CountingSource:
     def count(self, stop: threading.Event | None = None) -> int:
         return self.total
 
-    def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
+    def rows(
+        self,
+        offset: int,
+        limit: int,
+        after: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> list[ItemRow]:
         self.windows.append((offset, limit))
         self.afters[offset] = after
         end = min(self.total, offset + limit)
@@ -51,7 +57,7 @@ class CountingSource:
     def explain(self, error: BaseException) -> str:
         return str(error)
 
-    def position(self, item_id: int) -> int | None:
+    def position(self, item_id: int, stop: threading.Event | None = None) -> int | None:
         index = self.total - item_id
         return index if 0 <= index < self.total else None
 
@@ -199,10 +205,16 @@ async def test_the_count_is_read_beside_the_rows_not_after_them() -> None:
     class Watching(CountingSource):
         counted_during_rows = False
 
-        def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
+        def rows(
+            self,
+            offset: int,
+            limit: int,
+            after: int | None = None,
+            stop: threading.Event | None = None,
+        ) -> list[ItemRow]:
             if offset == 0:
                 self.counted_during_rows = asked.wait(2)
-            return super().rows(offset, limit, after)
+            return super().rows(offset, limit, after, stop)
 
         def count(self, stop: threading.Event | None = None) -> int:
             asked.set()
@@ -215,6 +227,39 @@ async def test_the_count_is_read_beside_the_rows_not_after_them() -> None:
         items.show(source)
         await until(pilot, lambda: items.count == 5_000 and not items.fetching)
         assert source.counted_during_rows
+
+
+async def test_a_new_search_stops_the_rows_of_the_last_one() -> None:
+    """The first rows of a search typed over are given up (`stop`), as its count is: at a
+    million items they would hold a core the new search needs."""
+    from veille.core.errors import Stopped
+
+    class Slow(CountingSource):
+        stopped: bool | None = None
+
+        def rows(
+            self,
+            offset: int,
+            limit: int,
+            after: int | None = None,
+            stop: threading.Event | None = None,
+        ) -> list[ItemRow]:
+            self.stopped = stop is not None and stop.wait(5)
+            if self.stopped:
+                raise Stopped("given up")
+            return super().rows(offset, limit, after, stop)
+
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        items = app.query_one(ItemList)
+        slow = Slow(5_000)
+        items.show(slow)
+        await pilot.pause(0.1)
+        items.show(CountingSource(30))  # typed over before its rows came
+        await until(pilot, lambda: items.count == 30 and slow.stopped is not None, timeout=3)
+        assert slow.stopped is True
+        assert items.current_row is not None and items.current_row.title == "Row 0"
+        assert not items.problem  # a given-up read is no failure to show
 
 
 async def test_a_reload_keeps_the_count_shown_until_the_new_one() -> None:

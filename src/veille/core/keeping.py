@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -45,9 +46,7 @@ class Keeping(Home):
     ) -> int:
         """How many rows the list of `query`/`view` has; `stop`, set from another thread, gives
         the count up (`Stopped`): the app counts each search typed, and stops the last one's."""
-        if stop is None:
-            return self.library.count(query, view=view)
-        with self.stoppable(stop):
+        with self._maybe_stopped(stop):
             return self.library.count(query, view=view)
 
     def rows(
@@ -59,22 +58,36 @@ class Keeping(Home):
         limit: int = 100,
         order: str = "newest",
         after: int | None = None,
+        stop: threading.Event | None = None,
     ) -> list[ItemRow]:
         """A window of the list; `order`: newest (the default), oldest, title or feed.
 
         `after`: the id of the row held at `offset - 1` (the last row of the page before):
         the window is read from its place, which costs the same at any depth of the list.
+        `stop` gives the read up as for `count` (the app stops the rows of a search typed
+        over, which at a million items can take a good part of a second).
         """
         if order not in ITEM_ORDERS:
             raise UsageError(f"unknown order {order!r}: choose one of {', '.join(ITEM_ORDERS)}")
-        return self.library.rows(
-            query, view=view, offset=offset, limit=limit, order=order, after=after
-        )
+        with self._maybe_stopped(stop):
+            return self.library.rows(
+                query, view=view, offset=offset, limit=limit, order=order, after=after
+            )
 
     def position(
-        self, item_id: int, query: str = "", *, view: View | None = None, order: str = "newest"
+        self,
+        item_id: int,
+        query: str = "",
+        *,
+        view: View | None = None,
+        order: str = "newest",
+        stop: threading.Event | None = None,
     ) -> int | None:
-        return self.library.position(item_id, query, view=view, order=order)
+        with self._maybe_stopped(stop):
+            return self.library.position(item_id, query, view=view, order=order)
+
+    def _maybe_stopped(self, stop: threading.Event | None) -> AbstractContextManager[None]:
+        return nullcontext() if stop is None else self.stoppable(stop)
 
     def item_ids(self, query: str = "", *, view: View | None = None) -> list[int]:
         return self.library.item_ids(query, view=view)

@@ -19,12 +19,19 @@ class RowSource(Protocol):
         """The number of rows; given up (`Stopped`) once `stop` is set."""
         ...
 
-    def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
+    def rows(
+        self,
+        offset: int,
+        limit: int,
+        after: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> list[ItemRow]:
         """`limit` rows from `offset`; `after`, the id of the row held just before them,
-        lets a deep page be read from its place instead of stepping past every row."""
+        lets a deep page be read from its place instead of stepping past every row. Given up
+        (`Stopped`) once `stop` is set."""
         ...
 
-    def position(self, item_id: int) -> int | None: ...
+    def position(self, item_id: int, stop: threading.Event | None = None) -> int | None: ...
 
     def explain(self, error: BaseException) -> str:
         """A failure of the calls above, in plain words."""
@@ -51,13 +58,27 @@ class LibrarySource:
     def count(self, stop: threading.Event | None = None) -> int:
         return self.veille.count(self._query, view=self.view, stop=stop)
 
-    def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
+    def rows(
+        self,
+        offset: int,
+        limit: int,
+        after: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> list[ItemRow]:
         return self.veille.rows(
-            self._query, view=self.view, offset=offset, limit=limit, order=self.order, after=after
+            self._query,
+            view=self.view,
+            offset=offset,
+            limit=limit,
+            order=self.order,
+            after=after,
+            stop=stop,
         )
 
-    def position(self, item_id: int) -> int | None:
-        return self.veille.position(item_id, self._query, view=self.view, order=self.order)
+    def position(self, item_id: int, stop: threading.Event | None = None) -> int | None:
+        return self.veille.position(
+            item_id, self._query, view=self.view, order=self.order, stop=stop
+        )
 
     def explain(self, error: BaseException) -> str:
         """The library's own words when the failure is the library's (damaged, full…)."""
@@ -72,10 +93,16 @@ class EmptySource:
     def count(self, stop: threading.Event | None = None) -> int:
         return 0
 
-    def rows(self, offset: int, limit: int, after: int | None = None) -> list[ItemRow]:
+    def rows(
+        self,
+        offset: int,
+        limit: int,
+        after: int | None = None,
+        stop: threading.Event | None = None,
+    ) -> list[ItemRow]:
         return []
 
-    def position(self, item_id: int) -> int | None:
+    def position(self, item_id: int, stop: threading.Event | None = None) -> int | None:
         return None
 
     def explain(self, error: BaseException) -> str:

@@ -106,7 +106,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         self._early_count: int | None = None  # the count of this load, if before its rows
         self._early_failed = False  # this load's count failed before its rows came
         self._provisional: int | None = None  # the count shown while a reload counts again
-        self._stop_count = threading.Event()
+        self._stop_reads = threading.Event()  # set when the view's reads are of no use
         self._lines: dict[tuple[ItemRow, int, bool, bool], Strip] = {}
 
     # Loading --------------------------------------------------------------------------------
@@ -124,13 +124,16 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         self.fetching = True
         self._early_count = None
         self._early_failed = False
-        self._stop_count.set()  # the last view's count, if still running, is of no use now
-        self._stop_count = threading.Event()
+        # The last view's reads, if still running, are of no use now: at a million items the
+        # rows of a search typed over would hold a core the new search needs.
+        self._stop_reads.set()
+        self._stop_reads = threading.Event()
         # The rows and the count are read at once, on two threads: counting every hit of a
         # common word (or a million items) costs more than the first screen, which shows
         # first, with "100+" until the count replaces it.
-        self._load(self.generation, source, keep_id, cursor, max(self.size.height, 24))
-        self._count(self.generation, source, self._stop_count)
+        height = max(self.size.height, 24)
+        self._load(self.generation, source, keep_id, cursor, height, self._stop_reads)
+        self._count(self.generation, source, self._stop_reads)
 
     def reload(self, *, keep_line: bool = False) -> None:
         """Items changed: fetch again, keeping the cursor on the same item (or index); with
@@ -142,10 +145,18 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
 
     @work(thread=True, group="item-list-load", exclusive=True)
     def _load(
-        self, generation: int, source: RowSource, keep_id: int | None, cursor: int, height: int
+        self,
+        generation: int,
+        source: RowSource,
+        keep_id: int | None,
+        cursor: int,
+        height: int,
+        stop: threading.Event,
     ) -> None:
         try:
-            window = read_window(generation, source, keep_id, cursor, height)
+            window = read_window(generation, source, keep_id, cursor, height, stop)
+        except Stopped:
+            return  # another view or search came first: its own rows are on their way
         except Exception as error:  # one place shows failures; the list says why it is empty
             self._failed(generation, source, error)
             return
@@ -215,9 +226,18 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         self.post_message(self.Loaded(self, self.count))
 
     @work(thread=True, group="item-list-page")
-    def _fetch_page(self, generation: int, source: RowSource, page: int, after: int | None) -> None:
+    def _fetch_page(
+        self,
+        generation: int,
+        source: RowSource,
+        page: int,
+        after: int | None,
+        stop: threading.Event,
+    ) -> None:
         try:
-            rows = source.rows(page * PAGE, PAGE, after)
+            rows = source.rows(page * PAGE, PAGE, after, stop)
+        except Stopped:
+            return  # the list moved on to another view: this page has no place in it
         except Exception as error:
             self.post_message(TaskFailed(_("loading items"), source.explain(error)))
             rows = []
@@ -330,7 +350,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
             # pages then cost what its first does.
             before = self._pages.get(page - 1)
             after = before[-1].id if before and len(before) == PAGE else None
-            self._fetch_page(self.generation, self.source, page, after)
+            self._fetch_page(self.generation, self.source, page, after, self._stop_reads)
 
     def move_to(self, index: int) -> None:
         self._move(index)

@@ -3,6 +3,7 @@ of rows around it, read in a worker thread away from the widget."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from veille.core.model import ItemRow
@@ -24,19 +25,24 @@ class Window:
 
 
 def read_window(
-    generation: int, source: RowSource, keep_id: int | None, cursor: int, height: int
+    generation: int,
+    source: RowSource,
+    keep_id: int | None,
+    cursor: int,
+    height: int,
+    stop: threading.Event | None = None,
 ) -> Window:
     """The pages around the cursor (on `keep_id` if there, else at `cursor`) and the count
     they tell: exact once a page comes back short, else "at least one more" (the real count
-    follows from its own thread)."""
-    index = source.position(keep_id) if keep_id is not None else None
+    follows from its own thread). Given up (`Stopped`) once `stop` is set."""
+    index = source.position(keep_id, stop) if keep_id is not None else None
     if index is None:
         index = cursor
     first = max(0, index - height) // PAGE
     pages: dict[int, list[ItemRow]] = {}
     for page in range(first, (index + height) // PAGE + 1):
         before = pages.get(page - 1)
-        rows = source.rows(page * PAGE, PAGE, before[-1].id if before else None)
+        rows = source.rows(page * PAGE, PAGE, before[-1].id if before else None, stop)
         if not rows and page == first > 0:
             break  # the list ends before the cursor's place: it lost rows
         pages[page] = rows
@@ -46,8 +52,8 @@ def read_window(
     else:
         return Window(generation, (page + 1) * PAGE + 1, index, pages, exact=False)
     # Where the cursor goes needs the count.
-    count = source.count()
+    count = source.count(stop)
     index = max(0, min(index, count - 1))
     first, last = max(0, index - height) // PAGE, max(0, min(count - 1, index + height)) // PAGE
-    pages = {p: source.rows(p * PAGE, PAGE) for p in range(first, last + 1)}
+    pages = {p: source.rows(p * PAGE, PAGE, stop=stop) for p in range(first, last + 1)}
     return Window(generation, count, index, pages)
