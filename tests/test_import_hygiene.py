@@ -148,3 +148,56 @@ def test_a_refresh_whose_feeds_want_no_article_imports_no_page_extraction(
     )
     found = _imported_after(script, "veille.core.fulltext.service", "veille.core.fulltext.extract")
     assert found == []
+
+
+def test_a_stemmed_search_loads_two_stemmers_not_thirty_languages() -> None:
+    """The pure-Python Snowball package loads every language it has, a quarter of a second
+    before a command's first stemmed search; Snowball's C stemmers load in a millisecond."""
+    script = (
+        "from veille.core.query.stems import stem\n"
+        "assert (stem('amendes', 'fr'), stem('fines', 'en')) == ('amend', 'fine')\n"
+    )
+    assert _imported_after(script, "snowballstemmer") == []
+
+
+def test_the_c_stemmers_give_the_pure_python_stems() -> None:
+    """Where PyStemmer does not install, the pure-Python stemmers take its place: the same
+    stems, so that a search finds the same forms either way."""
+    from snowballstemmer.english_stemmer import EnglishStemmer
+    from snowballstemmer.french_stemmer import FrenchStemmer
+
+    from veille.core.query.stems import _stemmer
+    from veille.core.text import fold
+
+    words = [
+        "amendes",
+        "sanctionné",
+        "sanctions",
+        "sécurité",
+        "sécuritaires",
+        "surveillance",
+        "surveillées",
+        "reconnaissance",
+        "faciale",
+        "données",
+        "personnelles",
+        "transparence",
+        "algorithmiques",
+        "régulateurs",
+        "fines",
+        "fined",
+        "regulators",
+        "surveillance",
+        "facial",
+        "recognition",
+        "transparency",
+        "algorithmic",
+        "oversight",
+        "enforcement",
+        "enforced",
+        "datasets",
+        "privacy",
+    ]
+    for language, python in (("fr", FrenchStemmer()), ("en", EnglishStemmer())):
+        for word in map(fold, words):
+            assert _stemmer(language).stemWord(word) == python.stemWord(word), (language, word)

@@ -37,9 +37,18 @@ class _Stemmer(Protocol):
 
 @cache
 def _stemmer(language: str) -> _Stemmer:
-    import snowballstemmer  # type: ignore[import-untyped]  # only when a search is stemmed
+    """Snowball's own C stemmers (PyStemmer) when installed: loaded in a millisecond and
+    twenty times faster than the pure-Python ones, whose package loads thirty languages
+    (a quarter of a second before a command's first stemmed search). Both give the same stems."""
+    stemmer: _Stemmer
+    try:
+        import Stemmer  # type: ignore[import-not-found]  # only when a search is stemmed
+    except ImportError:
+        import snowballstemmer  # type: ignore[import-untyped]
 
-    stemmer: _Stemmer = snowballstemmer.stemmer(LANGUAGES[language])
+        stemmer = snowballstemmer.stemmer(LANGUAGES[language])
+    else:
+        stemmer = Stemmer.Stemmer(LANGUAGES[language])
     return stemmer
 
 
