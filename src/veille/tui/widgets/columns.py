@@ -8,6 +8,7 @@ title takes whatever is left, and a row without tags lends their room to its tit
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -131,6 +132,14 @@ def row_styles(style: Callable[[str], Style]) -> RowStyles:
         selected=style("item-list--selected"),
         tag=style("item-list--tag"),
     )
+
+
+def empty_lines(problem: str, width: int) -> list[Text]:
+    """What an empty list says, a line each: why its rows cannot be read, or that it has none."""
+    if not problem:
+        return [Text(_(" No items here."), style="italic")]
+    said = clean_line(_("The items cannot be read: {problem}").format(problem=problem))
+    return [Text(f" {line}", style="bold") for line in textwrap.wrap(said, max(width - 2, 10))]
 
 
 def line_strip(text: Text, width: int, base: Style, console: Console) -> Strip:

@@ -1,14 +1,13 @@
 """The item list: a `ScrollView` on the Line API, one line per item whatever the count. Rows come
-in pages of `PAGE` fetched in thread workers (`window.py`) and kept in a small cache, so memory
-and load time do not grow with the library; a row not yet fetched draws as a dim placeholder.
+in pages of `PAGE` fetched in thread workers (`window.py`) and kept in a small cache
+(`pages.py`), so memory and load time do not grow with the library; a row not yet fetched draws
+as a dim placeholder.
 It posts `Highlighted` when its cursor moves and `Selected` when a row is opened; it never talks
 to the other panes."""
 
 from __future__ import annotations
 
-import textwrap
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -23,13 +22,12 @@ from textual.strip import Strip
 from veille.core.errors import Stopped
 from veille.core.model import ItemRow
 from veille.core.translations import _
-from veille.tui.display import clean_line
 from veille.tui.messages import TaskFailed
 from veille.tui.source import EmptySource, RowSource
-from veille.tui.widgets.columns import line_strip, row_styles, row_text
-from veille.tui.widgets.window import PAGE, Window, read_window
+from veille.tui.widgets.columns import empty_lines, line_strip, row_styles, row_text
+from veille.tui.widgets.pages import Pages
+from veille.tui.widgets.window import PAGE, Window, read_after, read_window
 
-MAX_PAGES = 8
 # Lines drawn, by what they show: a repaint of the whole list (the focus coming back, a page
 # arriving, a scroll of a few rows) then draws only the rows it has not drawn yet.
 LINE_CACHE = 1_000
@@ -96,7 +94,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         self.cursor = 0
         self.generation = 0
         self.fetching = False
-        self._pages: OrderedDict[int, list[ItemRow]] = OrderedDict()
+        self._pages = Pages()
         self._in_flight: set[int] = set()
         self.shown_generation = 0  # the load whose rows are on screen (counted or not)
         # Item ids, not row indexes: a selection survives reloads that move rows around.
@@ -190,7 +188,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         self.fetching = not window.exact  # still counting
         self.shown_generation = window.generation
         self.problem = window.problem
-        self._pages = OrderedDict(sorted(window.pages.items()))
+        self._pages = Pages(sorted(window.pages.items()))
         self._in_flight.clear()
         told = window.exact or self._provisional is None
         self.count = window.count if told else max(window.count, self._provisional or 0)
@@ -247,11 +245,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         if message.generation != self.generation:
             return  # the set of pages on their way was emptied when this load was left
         self._in_flight.discard(message.page)
-        self._pages[message.page] = message.rows
-        while len(self._pages) > MAX_PAGES:
-            here = self.scroll_offset.y // PAGE
-            far = max(self._pages, key=lambda p: abs(p - here))
-            del self._pages[far]
+        self._pages.keep(message.page, message.rows, int(self.scroll_offset.y) // PAGE)
         top = int(self.scroll_offset.y)
         bottom = top + self.scrollable_content_region.height
         if message.page * PAGE < bottom and top < (message.page + 1) * PAGE:
@@ -262,11 +256,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
     # Rows -----------------------------------------------------------------------------------
 
     def row_at(self, index: int) -> ItemRow | None:
-        page = self._pages.get(index // PAGE)
-        if page is None:
-            return None
-        offset = index % PAGE
-        return page[offset] if offset < len(page) else None
+        return self._pages.row_at(index)
 
     @property
     def current_row(self) -> ItemRow | None:
@@ -274,18 +264,17 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def loaded_rows(self) -> list[ItemRow]:
         """The rows the cache holds now (for searching the next unread nearby)."""
-        return [row for page in self._pages.values() for row in page]
+        return self._pages.rows()
 
     def update_row(self, item_id: int, **changes: object) -> None:
         """Change a cached row in place (a star, a read mark) so the list reflects it at once."""
-        for number, page in self._pages.items():
-            for offset, row in enumerate(page):
-                if row.id == item_id:
-                    page[offset] = replace(row, **changes)  # type: ignore[arg-type]
-                    if item_id in self.selection:
-                        self.selection[item_id] = page[offset]
-                    self.refresh_line(number * PAGE + offset)
-                    return
+        index = self._pages.index_of(item_id)
+        if index is not None:
+            page = self._pages[index // PAGE]
+            page[index % PAGE] = replace(page[index % PAGE], **changes)  # type: ignore[arg-type]
+            if item_id in self.selection:
+                self.selection[item_id] = page[index % PAGE]
+            self.refresh_line(index)
 
     # Selection ------------------------------------------------------------------------------
 
@@ -304,11 +293,9 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         return [latest.get(item_id, row) for item_id, row in self.selection.items()]
 
     def _refresh_item(self, item_id: int) -> None:
-        for number, page in self._pages.items():
-            for offset, row in enumerate(page):
-                if row.id == item_id:
-                    self.refresh_line(number * PAGE + offset)
-                    return
+        index = self._pages.index_of(item_id)
+        if index is not None:
+            self.refresh_line(index)
 
     def update_all(self, **changes: object) -> None:
         for page in self._pages.values():
@@ -346,10 +333,7 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
             return
         if page not in self._in_flight:
             self._in_flight.add(page)
-            # The page before, if held whole, tells where this one starts: a search's deep
-            # pages then cost what its first does.
-            before = self._pages.get(page - 1)
-            after = before[-1].id if before and len(before) == PAGE else None
+            after = read_after(self._pages, page)
             self._fetch_page(self.generation, self.source, page, after, self._stop_reads)
 
     def move_to(self, index: int) -> None:
@@ -381,17 +365,8 @@ class ItemList(ScrollView, can_focus=True, inherit_bindings=False):
         index = int(self.scroll_offset.y) + y
         base = self.rich_style
         if index >= self.count:
-            if self.count == 0 and not self.fetching and self.problem:
-                said = clean_line(
-                    _("The items cannot be read: {problem}").format(problem=self.problem)
-                )
-                lines = textwrap.wrap(said, max(width - 2, 10))
-                if y < len(lines):
-                    return self._line(Text(f" {lines[y]}", style="bold"), width, base)
-                return Strip.blank(width, base)
-            if self.count == 0 and y == 0 and not self.fetching:
-                return self._line(Text(_(" No items here."), style="italic"), width, base)
-            return Strip.blank(width, base)
+            said = empty_lines(self.problem, width) if self.count == 0 and not self.fetching else []
+            return self._line(said[y], width, base) if y < len(said) else Strip.blank(width, base)
         row = self.row_at(index)
         if row is None:
             self._want(index // PAGE)

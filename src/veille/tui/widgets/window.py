@@ -4,6 +4,7 @@ of rows around it, read in a worker thread away from the widget."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from veille.core.model import ItemRow
@@ -24,6 +25,13 @@ class Window:
     problem: str = ""  # why the rows could not be read: shown in their place
 
 
+def read_after(pages: Mapping[int, list[ItemRow]], page: int) -> int | None:
+    """The id `page` is read after: the last row of the page before, if held whole (a search's
+    deep pages then cost what its first does; see `Veille.rows`)."""
+    before = pages.get(page - 1)
+    return before[-1].id if before and len(before) == PAGE else None
+
+
 def read_window(
     generation: int,
     source: RowSource,
@@ -41,8 +49,7 @@ def read_window(
     first = max(0, index - height) // PAGE
     pages: dict[int, list[ItemRow]] = {}
     for page in range(first, (index + height) // PAGE + 1):
-        before = pages.get(page - 1)
-        rows = source.rows(page * PAGE, PAGE, before[-1].id if before else None, stop)
+        rows = source.rows(page * PAGE, PAGE, read_after(pages, page), stop)
         if not rows and page == first > 0:
             break  # the list ends before the cursor's place: it lost rows
         pages[page] = rows
