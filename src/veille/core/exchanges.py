@@ -1,20 +1,19 @@
 """The verbs by which things come into the library and leave it: refresh, full texts, discovery
 and subscriptions, exports, state files, backups and restores.
 
-Network verbs run `asyncio.run` and so are called from a thread with no running event loop (a
+Network verbs run their own event loop (`loop.run`) and so are called from a thread with no running event loop (a
 worker thread, a script); `refresh_async` is for code already inside one.
 """
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from veille.core import backups, exporting, network, reviewing, sourcing
+from veille.core import backups, exporting, loop, network, reviewing, sourcing
 from veille.core.home import Home
 from veille.core.library import View
 from veille.core.model import Feed
@@ -63,7 +62,7 @@ class Exchanges(Home):
 
     def discover(self, url: str) -> Discovery:
         """The feeds found at `url` (a site or a feed; `https://` is assumed without scheme)."""
-        return asyncio.run(network.discover(self, url))
+        return loop.run(network.discover(self, url))
 
     def subscribe(self, url: str, *, title: str = "", folder: str = "") -> Feed:
         return self.library.add_feed(url, title=title, folder=folder)
@@ -75,7 +74,7 @@ class Exchanges(Home):
 
     def preview_page(self, url: str, recipe: PageRecipe) -> PagePreview:
         """The items `recipe` finds at `url`, and which of its selectors found nothing."""
-        return asyncio.run(sourcing.preview_page(self, url, recipe))
+        return loop.run(sourcing.preview_page(self, url, recipe))
 
     def subscribe_page(
         self, url: str, recipe: PageRecipe, *, title: str = "", folder: str = ""
@@ -118,7 +117,7 @@ class Exchanges(Home):
         `on_stored` hears the feeds' report once their items are stored, before the articles
         are fetched; `on_full_text` hears (done, total) of the articles."""
         started = time.monotonic()
-        done = asyncio.run(
+        done = loop.run(
             self.refresh_async(
                 feed_ids,
                 force=force,
@@ -149,7 +148,7 @@ class Exchanges(Home):
 
     def fetch_full_text(self, item_id: int) -> FullTextResult:
         """Fetch and extract an item's article now, into the cache; never raises for a bad page."""
-        return asyncio.run(network.fetch_full_text(self, item_id))
+        return loop.run(network.fetch_full_text(self, item_id))
 
     def prefetch(
         self,
@@ -163,7 +162,7 @@ class Exchanges(Home):
         of them with `every`), into the library, searched at once. An article already kept, or
         a teaser from a site asked as before, is not fetched again unless `refetch`, which
         fetches every matching item again."""
-        return asyncio.run(network.prefetch(self, query, every, refetch, on_progress))
+        return loop.run(network.prefetch(self, query, every, refetch, on_progress))
 
     def download(
         self,
@@ -182,18 +181,18 @@ class Exchanges(Home):
         chosen = folder or (
             Path(self.settings.downloads).expanduser() if self.settings.downloads else None
         )
-        return asyncio.run(download(self, url, chosen or default_folder(), on_progress))
+        return loop.run(download(self, url, chosen or default_folder(), on_progress))
 
     def picture(self, url: str) -> bytes:
         """The picture at `url` (an article's image), from the cache or fetched like a page and
         kept there; PictureUnavailable says why not."""
         from veille.core.pictures import picture
 
-        return asyncio.run(picture(self, url))
+        return loop.run(picture(self, url))
 
     def fetch_page(self, url: str) -> tuple[bytes, str, str]:
         """A page the user named: (body, content type, final URL)."""
-        return asyncio.run(network.fetch_page(self, url))
+        return loop.run(network.fetch_page(self, url))
 
     def extract(self, page: bytes, url: str, content_type: str = "") -> Article:
         """The article `page` holds, as the full-text fetcher would extract it."""

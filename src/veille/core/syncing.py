@@ -115,8 +115,7 @@ class Syncing(Home):
     def _prefetch_new(self, ids: list[int]) -> None:
         """The server fetched the feed; the article's full text is still veille's to fetch,
         as the feeds' policies ask (never raises: a page that fails is the item's state)."""
-        import asyncio
-
+        from veille.core import loop
         from veille.core.fulltext.service import FullTextService
         from veille.core.ingest.refresh import make_fetcher
 
@@ -133,7 +132,7 @@ class Syncing(Home):
             finally:
                 service.close()
 
-        asyncio.run(fetch())
+        loop.run(fetch())
 
     def sync_status(self) -> list[dict[str, Any]]:
         """Per account: when it last synced, its last error, what waits to be pushed, what

@@ -10,8 +10,9 @@ Threads: every verb may be called from any thread, several at once (the app call
 Textual thread workers). The library keeps one SQLite connection per thread (see
 `veille.core.library`), the cache is thread-safe, and what `Veille` opens lazily is
 opened under a lock. Network verbs (`refresh`, `fetch_full_text`, `prefetch`, `discover`,
-`fetch_page`) run `asyncio.run` and so must be called from a thread with no running event loop:
-a worker thread, or a script; `refresh_async` is for code already inside a loop.
+`fetch_page`) run an event loop of their own (`veille.core.loop`) and so must be called from a
+thread with no running event loop: a worker thread, or a script; `refresh_async` is for code
+already inside a loop.
 
 Policies decided by the front door, once: the story mark-read rule (`open_item`), the review
 date and the export file (`export_options`, `export`), which saved search a name means

@@ -9,7 +9,6 @@ except on the loopback interface, where nothing crosses a network.
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import json
 import os
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from veille.core import loop
 from veille.core.errors import UsageError, VeilleError
 from veille.core.outfile import write_output
 from veille.core.settings import RefreshSettings
@@ -53,7 +53,7 @@ class Account:
         from veille.core.ingest.commands import CommandFailed, run_command
 
         try:
-            out = asyncio.run(
+            out = loop.run(
                 run_command(
                     self.password_command, timeout=timeout, max_bytes=MAX_SECRET, private=True
                 )
