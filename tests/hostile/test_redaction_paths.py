@@ -35,9 +35,23 @@ FEED_ID = "8c1f0e5a7b9d4c3e2f1a"
 MOVED = "MOVED-SECRET-XYZ789"
 DEAD = "DEADBEEF0123456789ab"
 USER = "alice.private"
-SECRETS = (PATH_TOKEN, PATH_HEX, FRESHRSS, K, FEED, FEED_ID, MOVED, DEAD, USER)
+PASSWORD = "pw-Hunter2-LongEnough"
+REL_TOKEN = "R3L4T1V3t0k3nZZ9"
+SECRETS = (PATH_TOKEN, PATH_HEX, FRESHRSS, K, FEED, FEED_ID, MOVED, DEAD, USER, PASSWORD, REL_TOKEN)
 SLUG = "/2026/12/01/la-cnil-sanctionne-une-entreprise"
 READABLE_FEED = "/actualites/2026/rss-la-cnil-et-vous.xml"
+
+
+# A feed behind a password whose items give their addresses relative to it: a link, a guid that is
+# no address, an enclosure, links in the summary, and a link to a place in the feed itself.
+RELATIVE = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Privé relatif</title>'
+    "<item><title>Article relatif</title><guid>rel-1</guid><link>/article/rel1</link>"
+    '<description>&lt;a href="/autre"&gt;autre&lt;/a&gt; &lt;img src="img/p.png"&gt;'
+    '</description><enclosure url="/media/a.mp3" type="audio/mpeg" length="1"/></item>'
+    "<item><title>Ancre</title><guid>rel-2</guid><link>#haut</link></item>"
+    "</channel></rss>"
+)
 
 
 def rss(name: str) -> str:
@@ -66,6 +80,7 @@ def home(tmp_path: Path, local_server: LocalServer) -> Path:
     local_server.add("/moved", status=301, headers={"Location": f"/feed/{MOVED}/rss"})
     local_server.add(f"/feed/{MOVED}/rss", rss("d"))
     local_server.add(READABLE_FEED, rss("e"))
+    local_server.add("/rel", RELATIVE)
     urls = [
         f"{base}/feed/{PATH_TOKEN}/rss",
         f"{base}/u/{PATH_HEX}/private.xml",
@@ -76,6 +91,7 @@ def home(tmp_path: Path, local_server: LocalServer) -> Path:
         f"http://127.0.0.1:{dead_port()}/{DEAD}/feed.xml",
         f"http://{USER}@127.0.0.1:{local_server.port}/rss",
         f"{base}{READABLE_FEED}",
+        f"http://{USER}:{PASSWORD}@127.0.0.1:{local_server.port}/rel?token={REL_TOKEN}",
     ]
     with open_library(paths.library, backups=paths.backups) as lib:
         for url in urls:
@@ -140,11 +156,25 @@ def test_exports_hide_them_and_keep_article_links(
         assert f"https://www.example.fr{SLUG}-a" in text  # article addresses, exact
 
 
+def test_items_resolved_against_a_feed_with_a_password_carry_none_of_its_keys(
+    home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Relative addresses keep their page, not the user, password or token of the feed."""
+    listed = cli(home, capsys, "items", "--json", "feed:relatif")
+    assert "http://127.0.0.1:" in listed and "/article/rel1" in listed
+    assert "/media/a.mp3" in listed and "/autre" in listed
+    assert_clean(listed, "veille items --json")
+    target = tmp_path / "state.json"
+    cli(home, capsys, "export-state", "-o", str(target))
+    assert_clean(target.read_text(), "veille export-state")
+    assert_clean(cli(home, capsys, "export", "--format", "md", "feed:relatif"), "export md")
+
+
 def test_opml_export_hides_them_unless_asked(
     home: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     plain = cli(home, capsys, "export-opml")
-    assert plain.count("xmlUrl=") == 9
+    assert plain.count("xmlUrl=") == 10
     assert_clean(plain, "veille export-opml")
     target = tmp_path / "all.opml"
     cli(home, capsys, "export-opml", "--include-secrets", "-o", str(target))
@@ -232,3 +262,54 @@ def test_a_failing_password_command_never_shows_what_it_printed(
     out, err = capsys.readouterr()
     assert status == 1 and "password command" in err
     assert PATH_TOKEN not in out + err and "Traceback" not in err
+
+
+def test_items_stored_with_their_feeds_password_lose_it_when_the_library_opens(
+    tmp_path: Path,
+) -> None:
+    """A library written before relative addresses left the feed's keys out: opening it takes
+    the feed's `user:password@` out of its items' addresses and guids (the next refresh then finds
+    them under the guids it reads now), and leaves other feeds' items as they were."""
+    from veille.core.library._functions import add_functions
+    from veille.core.library._schema import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "library.sqlite"
+    old = sqlite3.connect(path)
+    add_functions(old)
+    for step, script in enumerate(MIGRATIONS[:-1]):
+        old.executescript(script + f"\nPRAGMA user_version = {step + 1};")
+    secret = f"http://{USER}:{PASSWORD}@site.example"
+    old.execute(
+        "INSERT INTO feeds (id, url, title, added) VALUES (1, ?, 'P', 0)", (f"{secret}/rss",)
+    )
+    old.execute(
+        "INSERT INTO feeds (id, url, title, added) VALUES (2, 'https://b.example/rss', 'B', 0)"
+    )
+    rows = [
+        (1, 1, f"{secret}/g1", f"{secret}/article/1", f'<a href="{secret}/x">x</a>'),
+        (2, 1, "http://site.example/g2", f"{secret}/article/2", ""),  # its clean guid is taken…
+        (3, 1, f"{secret}/g2", f"{secret}/article/3", ""),  # …so this one keeps its own
+        (4, 2, f"{secret}/g4", f"{secret}/elsewhere", ""),  # another feed's: not its key
+    ]
+    for item_id, feed_id, guid, url, summary in rows:
+        old.execute(
+            "INSERT INTO items (id, feed_id, guid, url, title, summary, first_seen, sort_ts)"
+            " VALUES (?, ?, ?, ?, 't', ?, 0, 0)",
+            (item_id, feed_id, guid, url, summary),
+        )
+    old.commit()
+    old.close()
+    with open_library(path, backups=tmp_path / "backups") as lib:
+        assert lib.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        found = {
+            r[0]: r[1:]
+            for r in lib.conn.execute("SELECT id, guid, url, summary FROM items ORDER BY id")
+        }
+    assert found[1] == (
+        "http://site.example/g1",
+        "http://site.example/article/1",
+        '<a href="http://site.example/x">x</a>',
+    )
+    assert found[2][0] == "http://site.example/g2"
+    assert found[3][:2] == (f"{secret}/g2", "http://site.example/article/3")
+    assert found[4][:2] == (f"{secret}/g4", f"{secret}/elsewhere")

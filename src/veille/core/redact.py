@@ -199,6 +199,22 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, path, query, fragment))
 
 
+def link_base(url: str) -> str:
+    """`url` as the base of the addresses a document fetched from it holds: without the user
+    and password it was fetched with, its query and its fragment.
+
+    Relative links resolve to the same pages, but none carries the feed's keys into its items'
+    addresses, and from there into exports and shared press reviews: `/article/1` against
+    `https://jo:pw@site/rss` would keep `jo:pw`, and `#top` against `…/rss?token=K` the token.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return _USERINFO.sub(lambda m: m["scheme"], url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
 def is_secret_url(url: str) -> bool:
     """Whether `url` carries something `redact_url` would hide."""
     clean = strip_controls(url).replace("\n", "").replace("\t", "")

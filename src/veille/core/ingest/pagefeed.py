@@ -21,6 +21,7 @@ from veille.core.errors import VeilleError
 from veille.core.ingest.dates import parse_date
 from veille.core.ingest.xml_fields import MAX_BODY, MAX_ENTRIES, MAX_TITLE, absolutize
 from veille.core.model import NotAFeedError, ParsedEntry, ParsedFeed
+from veille.core.redact import link_base
 from veille.core.text import clean_line, html_to_text, strip_controls
 
 PARTS = ("title", "link", "date", "summary")
@@ -90,6 +91,7 @@ def _compiled(name: str, selector: str) -> Any:
 
 def read_page(body: bytes, url: str, recipe: PageRecipe, content_type: str = "") -> PageReading:
     """The items `recipe` finds in the page `body` fetched from `url`."""
+    url = link_base(url)  # the page's own keys stay out of its items' addresses
     from lxml import etree
     from lxml import html as lxml_html
 

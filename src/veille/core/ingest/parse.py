@@ -49,6 +49,7 @@ from veille.core.ingest.xml_fields import (
     one_line,
 )
 from veille.core.model import Enclosure, NotAFeedError, ParsedEntry, ParsedFeed
+from veille.core.redact import link_base
 from veille.core.text import clean_line, html_to_text, strip_controls
 
 __all__ = ["NotAFeedError", "parse_date", "parse_feed"]
@@ -69,6 +70,7 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 def parse_feed(body: bytes, url: str, content_type: str = "") -> ParsedFeed:
     """Parse a feed document fetched from `url`; raises NotAFeedError in plain words."""
+    url = link_base(url)  # the feed's own keys stay out of its items' addresses
     head = body[:512].lstrip()
     for bom in _BOMS:
         head = head.removeprefix(bom)

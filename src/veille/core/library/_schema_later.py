@@ -238,4 +238,40 @@ LATER_STEPS: list[str] = [
         ON items(sort_ts DESC, id DESC, hidden, cluster_head, read, feed_id) WHERE starred = 1;
     DROP INDEX IF EXISTS items_starred;
     """,
+    # 18 → 19: a feed fetched with a user and password (`https://jo:pw@site/rss`) gave them to
+    # every address its items resolved against it; the parser no longer does (`link_base`), and
+    # the items stored before lose them here, guids included, so that the next refresh finds
+    # them again under the guids it now reads (a guid another item of the feed already has is
+    # left as it was). Only the feed's own `scheme://user:pw@` is taken out: replaying changes
+    # nothing.
+    """
+    CREATE TEMP TABLE feed_keys AS
+        SELECT id, substr(url, 1, start + at - 1) AS secret, substr(url, 1, start - 1) AS plain
+        FROM (
+            SELECT id, start, instr(rest, '@') AS at, instr(rest, '/') AS slash, url
+            FROM (
+                SELECT id, url, instr(url, '://') + 3 AS start,
+                       substr(url, instr(url, '://') + 3) AS rest
+                FROM feeds WHERE instr(url, '://') > 0
+            )
+        )
+        WHERE at > 1 AND (slash = 0 OR at < slash);
+    UPDATE items SET
+        url = replace(url, k.secret, k.plain),
+        canonical_url = replace(canonical_url, k.secret, k.plain),
+        summary = replace(summary, k.secret, k.plain),
+        content = replace(content, k.secret, k.plain),
+        full_text = replace(full_text, k.secret, k.plain),
+        enclosures = replace(enclosures, k.secret, k.plain)
+    FROM feed_keys AS k
+    WHERE items.feed_id = k.id;
+    UPDATE items SET guid = replace(guid, k.secret, k.plain)
+    FROM feed_keys AS k
+    WHERE items.feed_id = k.id AND instr(items.guid, k.secret) > 0
+        AND NOT EXISTS (
+            SELECT 1 FROM items AS other
+            WHERE other.feed_id = k.id AND other.guid = replace(items.guid, k.secret, k.plain)
+        );
+    DROP TABLE feed_keys;
+    """,
 ]
