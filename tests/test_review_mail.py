@@ -97,6 +97,16 @@ def test_review_send_delivers_html_with_a_text_alternative(
     assert PASSWORD not in raw
 
 
+def test_offline_review_send_reaches_no_mail_server_and_writes_nothing(
+    home: Path, mailhost: Mailhost, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_config(home, mailhost.port)
+    status, _out, err = run(capsys, "--home", str(home), "--offline", "review", "matin", "--send")
+    assert status != 0 and "--offline" in err and "needs the network" in err, err
+    assert mailhost.inbox.messages == []
+    assert not (home / "out").exists()  # refused before the review was written
+
+
 @pytest.mark.slow
 def test_review_without_send_writes_the_file_and_lists_profiles(
     home: Path, mailhost: Mailhost, capsys: pytest.CaptureFixture[str], tmp_path: Path

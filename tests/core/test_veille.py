@@ -201,6 +201,16 @@ def test_offline_refuses_the_network_in_plain_words(home: Path) -> None:
         assert found.url == "https://example.org" and found.candidates == []
 
 
+def test_offline_fetches_no_page_to_extract(home: Path, local_server: LocalServer) -> None:
+    local_server.add(
+        "/page.html", "<html><body><p>Texte</p></body></html>", content_type="text/html"
+    )
+    with open_veille(home, offline=True) as door:
+        with pytest.raises(VeilleError, match="--offline: fetching a page needs the network"):
+            door.fetch_page(local_server.url("/page.html"))
+    assert local_server.requests == []
+
+
 def test_every_user_facing_error_is_a_veille_error(v: Veille) -> None:
     from veille.core import errors
 

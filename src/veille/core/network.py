@@ -132,6 +132,8 @@ async def discover(v: Home, typed: str) -> Discovery:
 async def fetch_page(v: Home, url: str) -> tuple[bytes, str, str]:
     from veille.core.ingest.refresh import make_fetcher
 
+    _online(v, _("fetching a page"))
+
     async with make_fetcher(v.settings) as fetcher:
         # Typed by the user: its host is theirs for this request, but only on the web.
         result = await fetcher.fetch_page(url, trusted=(url,))

@@ -91,10 +91,8 @@ def make(
     chosen = profile(v, name)
     if fmt is not None:
         chosen = replace(chosen, format=fmt)
-    if send and not chosen.to:
-        raise UsageError(_no_recipients(name))
-    if send and not v.settings.smtp.host:
-        raise UsageError(_("no mail server: add an [smtp] table with a host to config.toml"))
+    if send:
+        _can_send(v, chosen)  # before the review is written, not after
     day = review_date(now)
     chosen_options = options(v, chosen, day)
     path = to if to is not None else target(v, chosen, chosen.format, day)
@@ -122,8 +120,7 @@ def mail(
     from veille.core.mail import build_message, send_message
     from veille.core.model import EXPORT_EXTENSIONS
 
-    if not chosen.to:
-        raise UsageError(_no_recipients(chosen.name))
+    _can_send(v, chosen)
     lib = v.library
     companions = exporting.story_companions(v, items)
     html = export_items(items, "html", chosen_options, companions=companions)
@@ -165,6 +162,17 @@ def send(
         chosen_options = options(v, chosen, review_date(now))
     items = v.library.items_by_id(list(ids)) if ids else v.library.items(chosen.query)
     return mail(v, chosen, chosen_options, items, now)
+
+
+def _can_send(v: Home, chosen: ReviewProfile) -> None:
+    """Refuse, in plain words, a review that cannot be mailed: no recipients, no mail server,
+    or `--offline` (mail is the network too)."""
+    if not chosen.to:
+        raise UsageError(_no_recipients(chosen.name))
+    if not v.settings.smtp.host:
+        raise UsageError(_("no mail server: add an [smtp] table with a host to config.toml"))
+    if v.offline:
+        raise UsageError(_("--offline: {what} needs the network").format(what=_("mailing")))
 
 
 def _no_recipients(name: str) -> str:
