@@ -181,3 +181,13 @@ def test_backup_restore_and_state_round_trip(
     assert json.loads(again.read_text())["items"] == json.loads(state.read_text())["items"]
     status, _, err = veille(capsys, "restore", str(state))
     assert status == 1 and "not a veille library" in err
+
+
+def test_without_a_terminal_the_app_is_refused_in_plain_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`veille > file` or `veille | less` would draw the app into a file and wait for keys."""
+    status = main(["--home", str(tmp_path / "home")])
+    out, err = capsys.readouterr()
+    assert status == 1 and out == ""
+    assert "needs a terminal" in err and "veille --help" in err

@@ -235,6 +235,15 @@ def _unexpected(error: BaseException, paths: Paths | None) -> int:
 def run_app(ctx: Context) -> int:
     from veille.tui.graphics.detect import Probe
 
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Piped or redirected, the app would draw into a file and wait for keys that never come.
+        raise CommandError(
+            _(
+                "the reading app needs a terminal; name a command to use veille from a script "
+                "(veille --help lists them)"
+            )
+        )
+
     # Asked now, heard once the library is open and the app imported: asking costs no time.
     probe = Probe()
     if ctx.settings.images in ("auto", "sixel"):
