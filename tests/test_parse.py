@@ -106,6 +106,27 @@ def test_rss_titles_lose_escaped_markup_and_entities() -> None:
     assert second.updated is None
 
 
+def test_atom_plain_titles_keep_their_brackets_and_html_titles_lose_their_markup() -> None:
+    """A `type="text"` title is text: its `<` and `&` are characters of the title, not markup
+    to strip (the words between `<script>` and `</script>` were lost)."""
+    doc = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        '<title type="text">Notes &lt;dev&gt; &amp; co</title>'
+        '<entry><id>u:1</id><title type="text">&lt;script&gt;alert("t")&lt;/script&gt; a &lt; b'
+        "</title></entry>"
+        '<entry><id>u:2</id><title type="html">&lt;b&gt;Gras&lt;/b&gt; &amp;amp; titre</title></entry>'
+        "<entry><id>u:3</id><title>History of the &lt;blink&gt; tag</title></entry>"
+        "</feed>"
+    ).encode()
+    feed = parse_feed(doc, "https://example.org/atom", "application/atom+xml")
+    assert feed.title == "Notes <dev> & co"
+    assert [e.title for e in feed.entries] == [
+        '<script>alert("t")</script> a < b',
+        "Gras & titre",
+        "History of the <blink> tag",
+    ]
+
+
 def test_atom_links_resolve_against_xml_base_and_nested_bases() -> None:
     feed = parse_feed(ATOM, "https://feeds.example.org/carnet")
     assert feed.site_url == "https://blog.example.org/"

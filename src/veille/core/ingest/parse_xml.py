@@ -26,6 +26,7 @@ from veille.core.ingest.xml_fields import (
     ITUNES,
     MAX_BODY,
     MAX_ENTRIES,
+    MAX_TITLE,
     MEDIA,
     RDF,
     RSS090,
@@ -283,7 +284,7 @@ def _atom(root: etree._Element, url: str, ns: str) -> ParsedFeed:
     for child in root.iterchildren():
         tag = child.tag
         if tag == f"{ns}title":
-            feed.title = one_line(_atom_text(child, plain=True))
+            feed.title = _atom_line(child)
         elif tag == f"{ns}link" and child.get("rel", "alternate") == "alternate":
             feed.site_url = feed.site_url or _absolute(child.get("href") or "", child, url)
         elif tag == f"{ns}author":
@@ -302,6 +303,14 @@ def _atom(root: etree._Element, url: str, ns: str) -> ParsedFeed:
 def _atom_person(element: etree._Element, ns: str) -> str:
     name = _text(element.find(f"{ns}name")) or _text(element.find(f"{ns}email"))
     return clean_line(name, 300)
+
+
+def _atom_line(element: etree._Element) -> str:
+    """An Atom text construct as a one-line field: read as HTML only when the feed says it is
+    (`type="html"`); a plain title's `<` and `&` are the title's own characters."""
+    if (element.get("type") or "text").lower() in ("html", "text/html"):
+        return one_line(_text(element))
+    return clean_line(_atom_text(element, plain=True), MAX_TITLE)
 
 
 def _atom_text(element: etree._Element, *, plain: bool = False) -> str:
@@ -335,7 +344,7 @@ def _atom_entry(element: etree._Element, url: str, ns: str) -> ParsedEntry:
         if tag == f"{ns}id":
             entry.guid = clean_line(_text(child), 2000) or None
         elif tag == f"{ns}title":
-            entry.title = one_line(_atom_text(child, plain=True))
+            entry.title = _atom_line(child)
         elif tag == f"{ns}link":
             rel = child.get("rel", "alternate")
             if rel == "alternate":
