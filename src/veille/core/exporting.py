@@ -111,8 +111,20 @@ def import_state(v: Home, file: Path) -> dict[str, int]:
         data = json.loads(file.read_text(encoding="utf-8"))
     except RecursionError:
         raise VeilleError(too_deep) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise VeilleError(_("cannot read {file}: {error}").format(file=file, error=error)) from None
+    except OSError as error:
+        raise VeilleError(
+            _("cannot read {file}: {strerror}").format(file=file, strerror=error.strerror)
+        ) from None
+    except UnicodeDecodeError:
+        raise VeilleError(
+            _("{file} is not a veille state file: it is not UTF-8 text").format(file=file)
+        ) from None
+    except json.JSONDecodeError as error:
+        raise VeilleError(
+            _(
+                "{file} is not a veille state file: it is not JSON (line {line}, column {column})"
+            ).format(file=file, line=error.lineno, column=error.colno)
+        ) from None
     try:
         return merge(v.library, data)
     except RecursionError:

@@ -30,6 +30,7 @@ __all__ = [
     "SubscriptionList",
     "read_subscription_list",
     "read_subscriptions",
+    "subscribable_url",
 ]
 
 MAX_SUBSCRIPTIONS = 100_000
@@ -99,7 +100,7 @@ class _Collector:
     def add(
         self, raw_url: str, title: str, folder: str, tags: tuple[str, ...] = (), where: str = ""
     ) -> bool:
-        url = _clean_url(raw_url)
+        url = subscribable_url(raw_url)
         if url is None:
             return False
         if url in self.seen:
@@ -123,7 +124,7 @@ class _Collector:
             self.found.skipped.append((where, clean_line(redact_url(what), 300), why))
 
 
-def _clean_url(raw: str) -> str | None:
+def subscribable_url(raw: str) -> str | None:
     """`raw` as a subscribable URL, or None when it is not http, https or file."""
     url = clean_line(raw, _MAX_URL + 1)
     if not url or len(url) > _MAX_URL:

@@ -20,6 +20,7 @@ from typing import Any
 from veille.core.ingest.addresses import web_link
 from veille.core.library._feeds import folder_id
 from veille.core.library._problems import LibraryError
+from veille.core.library._state_file import check_state
 from veille.core.library._store import next_item_id, reindex
 from veille.core.library.library import Library
 from veille.core.query import normalize_tag
@@ -116,48 +117,34 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
         raise LibraryError(
             _("unsupported veille state version {value!r}").format(value=data.get("version"))
         )
-    try:
-        feeds = [
-            (
-                clean_line(str(f["url"])),
-                clean_line(str(f.get("title", "")), 300),
-                str(f.get("folder", "")),
-                str(f.get("full_text", "")),
-            )
-            for f in data.get("feeds", [])
-        ]
-        items = list(data.get("items", []))
-        for item in items:
-            str(item["feed"]), str(item["guid"])
-    except (KeyError, TypeError) as error:
-        raise LibraryError(_("the state file is incomplete: {error}").format(error=error)) from None
+    state = check_state(data)
     counts = {"feeds": 0, "items": 0, "searches": 0, "rules": 0}
     with lib.db.write() as conn:
-        for url, title, folder, policy in feeds:
-            if conn.execute("SELECT 1 FROM feeds WHERE url = ?", (url,)).fetchone():
+        for f in state.feeds:
+            if conn.execute("SELECT 1 FROM feeds WHERE url = ?", (f.url,)).fetchone():
                 continue
             conn.execute(
                 "INSERT INTO feeds (url, title, folder_id, full_text, added) VALUES (?,?,?,?,?)",
                 (
-                    url,
-                    title,
-                    folder_id(conn, folder),
-                    _own_policy(policy, data["version"]),
+                    f.url,
+                    f.title,
+                    folder_id(conn, f.folder),
+                    _own_policy(f.full_text, data["version"]),
                     time.time(),
                 ),
             )
             counts["feeds"] += 1
     feed_ids = dict(lib.conn.execute("SELECT url, id FROM feeds").fetchall())
     with lib.db.write() as conn:
-        for item in items:
-            feed_id = feed_ids.get(item["feed"])
+        for item in state.items:
+            feed_id = feed_ids.get(item.feed)
             if feed_id is None:
                 continue
             row = conn.execute(
-                "SELECT id FROM items WHERE feed_id = ? AND guid = ?", (feed_id, item["guid"])
+                "SELECT id FROM items WHERE feed_id = ? AND guid = ?", (feed_id, item.guid)
             ).fetchone()
             if row is None:
-                now = float(item.get("first_seen") or time.time())
+                now = item.first_seen or time.time()
                 item_id = next_item_id(conn)
                 conn.execute(
                     """INSERT INTO items (id, feed_id, guid, url, title, author, published,
@@ -166,20 +153,20 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                     (
                         item_id,
                         feed_id,
-                        item["guid"],
-                        web_link(clean_line(str(item.get("url") or ""))),
-                        clean_line(str(item.get("title", ""))),
-                        clean_line(str(item.get("author", ""))),
-                        item.get("published"),
+                        item.guid,
+                        web_link(clean_line(item.url)),
+                        clean_line(item.title),
+                        clean_line(item.author),
+                        item.published,
                         now,
-                        float(item.get("sort_ts") or now),
-                        _body(item.get("summary")),
-                        _body(item.get("content")),
-                        _body(item.get("full_text")),
-                        int(bool(item.get("full_text"))),
+                        item.sort_ts or now,
+                        terminal_safe(item.summary),
+                        terminal_safe(item.content),
+                        terminal_safe(item.full_text),
+                        int(bool(item.full_text)),
                     ),
                 )
-                if item.get("full_text"):
+                if item.full_text:
                     conn.execute(
                         "INSERT OR REPLACE INTO full_texts (item_id, state) VALUES (?, 'fetched')",
                         (item_id,),
@@ -189,20 +176,20 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
             conn.execute(
                 "UPDATE items SET read = ?, starred = ?, hidden = ? WHERE id = ?",
                 (
-                    int(bool(item.get("read"))),
-                    int(bool(item.get("starred"))),
-                    int(bool(item.get("hidden"))),
+                    int(item.read),
+                    int(item.starred),
+                    int(item.hidden),
                     item_id,
                 ),
             )
-            note = clean_note(str(item.get("note") or ""))[:NOTE_LIMIT]
+            note = clean_note(item.note)[:NOTE_LIMIT]
             if note.strip():
                 conn.execute(
                     "INSERT INTO notes (item_id, body, updated) VALUES (?, ?, ?) ON CONFLICT"
                     "(item_id) DO UPDATE SET body = excluded.body",
                     (item_id, note, time.time()),
                 )
-            for name in {normalize_tag(str(raw)) for raw in item.get("tags", [])} - {""}:
+            for name in {normalize_tag(raw) for raw in item.tags} - {""}:
                 conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
                 conn.execute(
                     "INSERT OR IGNORE INTO item_tags (item_id, tag_id) "
@@ -211,18 +198,18 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
                 )
             reindex(conn, item_id)
             counts["items"] += 1
-    for search in data.get("saved_searches", []):
-        lib.save_search(str(search["name"]), str(search["query"]))
+    for search in state.searches:
+        lib.save_search(search.name, search.query)
         counts["searches"] += 1
-    for rule in data.get("rules", []):
+    for rule in state.rules:
         lib.save_rule(
-            str(rule["name"]),
-            str(rule["query"]),
-            add_tags=rule.get("add_tags", []),
-            star=bool(rule.get("star")),
-            mark_read=bool(rule.get("mark_read")),
-            hide=bool(rule.get("hide")),
-            enabled=bool(rule.get("enabled", True)),
+            rule.name,
+            rule.query,
+            add_tags=rule.add_tags,
+            star=rule.star,
+            mark_read=rule.mark_read,
+            hide=rule.hide,
+            enabled=rule.enabled,
         )
         counts["rules"] += 1
     return counts
@@ -232,7 +219,3 @@ def _own_policy(policy: str, version: int) -> str:
     if policy == "auto" and version == 1:
         return ""
     return policy if policy in ("auto", "always", "never") else ""
-
-
-def _body(value: Any) -> str:
-    return terminal_safe(str(value or ""))
