@@ -62,6 +62,21 @@ def test_full_config() -> None:
         ('full_text = "sometimes"', 'full_text (line 1): must be "auto", "always" or "never"'),
         ("lang = ", "not valid TOML"),
         ('[[watch]]\nname = "x"', "every [[watch]] needs a name and a query"),
+        (
+            "[refresh]\ntotal_timeout = nan",
+            "refresh.total_timeout (line 2): must be a finite number, got nan",
+        ),
+        ("\n[refresh]\ndeadline = inf", "refresh.deadline (line 3): must be a finite number"),
+        ("[refresh]\nslow_after = -inf", "refresh.slow_after (line 2): must be a finite number"),
+        (
+            "[refresh]\nconcurrency = 99999999999999999999999",
+            "refresh.concurrency (line 2): must be at most 1000, got 99999999999999999999999",
+        ),
+        ("[refresh]\nmax_redirects = 1000000", "refresh.max_redirects (line 2): must be at most"),
+        ("cache_size = 9999999999999999999999", "cache_size (line 1): must be at most"),
+        ('[pipe.x]\ncommand = ["cat"]\ntimeout = 1e9', "pipe.x.timeout (line 3): must be at most"),
+        ('[feeds."https://a.example/rss"]\nevery = "99999999d"', "every (line 2): must be at most"),
+        ("[smtp]\nport = 70000", "smtp.port (line 2): must be at most 65535"),
     ],
 )
 def test_config_errors_name_the_key_and_line(text: str, message: str) -> None:

@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from fnmatch import fnmatchcase
 from typing import Any, cast
 
 from veille.core.model import FULL_TEXT_POLICIES, FullTextPolicy
@@ -29,6 +31,42 @@ def _line_in_table(text: str, table: str, key: str) -> int | None:
     section = after[: end.start()] if end else after
     line = _line_of(section, key)
     return line + text.count("\n", 0, heading.end()) if line else None
+
+
+_GIB = 1024**3
+# The largest value each number may take: past these a setting is a slip of the keyboard (a
+# timeout of years, a million fetches at once) that would only show later as a strange failure.
+# Lower bounds stay with each setting's own check ("greater than 0", "0 or more").
+_MOST: dict[str, float] = {
+    "cache_size": 1024 * _GIB,
+    "reading_width": 1000,
+    "download_max_bytes": 1024 * _GIB,
+    "refresh.concurrency": 1000,
+    "refresh.per_host": 100,
+    "refresh.max_bytes": 4 * _GIB,
+    "refresh.connect_timeout": 3600,
+    "refresh.read_timeout": 3600,
+    "refresh.total_timeout": 86400,
+    "refresh.slow_after": 3600,
+    "refresh.deadline": 86400,
+    "refresh.max_redirects": 100,
+    "refresh.auto_refresh": 7 * 24 * 60,  # minutes: a week
+    "refresh.every": 365 * 86400,  # seconds, from "30m", "2h"…
+    "feeds.*.every": 365 * 86400,
+    "sync.every": 7 * 24 * 60,  # minutes: a week
+    "pipe.*.timeout": 86400,
+    "reviews.*.excerpt_length": 100_000,
+    "smtp.port": 65535,
+}
+# Any other number: past 2**53 a float no longer holds every whole number, and SQLite's integers
+# end at 2**63.
+_ANY_MOST = 2.0**53
+
+
+def _most(name: str) -> float:
+    if name in _MOST:
+        return _MOST[name]
+    return next((v for k, v in _MOST.items() if "*" in k and fnmatchcase(name, k)), _ANY_MOST)
 
 
 class _Reader:
@@ -60,7 +98,19 @@ class _Reader:
             raise self.error(
                 key, _("expected {kind}, got {value!r}").format(kind=_kind_name(kinds), value=value)
             )
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.check_size(key, value)
         return value
+
+    def check_size(self, key: str, value: float) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.error(key, _("must be a finite number, got {value!r}").format(value=value))
+        most = _most(f"{self.prefix}{key}")
+        if value > most:
+            shown = int(most) if most == int(most) else most
+            raise self.error(
+                key, _("must be at most {most}, got {value}").format(most=shown, value=value)
+            )
 
     def positive(self, key: str, default: Any) -> Any:
         value = self.take(key, type(default), default)
@@ -133,7 +183,9 @@ def _every(reader: _Reader, default: float) -> float:
         raise reader.error(
             "every", f'must be a duration such as "30m", "2h" or "1d", got {value!r}'
         )
-    return float(match.group(1)) * _UNITS[match.group(2)]
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    reader.check_size("every", seconds)
+    return seconds
 
 
 def _alert_url(reader: _Reader) -> str:
