@@ -104,3 +104,29 @@ def test_a_watch_with_a_bad_query_names_the_key_line_and_column(tmp_path: Path) 
         load_settings(paths)
     message = str(caught.value)
     assert "watch.query (line 5)" in message and "`tag:` needs a value" in message
+
+
+def test_a_bad_key_is_told_at_its_own_line_not_at_another_tables() -> None:
+    head = 'lang = "en"\n\n[reviews.matin]\ntags = ["a"]\nquery = "is:starred"\n\n'  # 6 lines
+    first = '[[watch]]\nname = "one"\nquery = "a"\n'  # lines 7-9
+    second = '[[watch]]\nname = "two"\nquery = "b"\n'
+    cases = [
+        (head + first + "tags = 1\n", "watch.tags (line 10): unknown setting"),
+        (head + first + "\n" + second + 'tags = ["x"]\n', "watch.tags (line 14): unknown setting"),
+        (
+            '[feeds."https://a.example/rss"]\nfull_text = "always"\n'
+            '[feeds."https://b.example/rss"]\nfull_text = "sometimes"\n',
+            "feeds.https://b.example/rss.full_text (line 4)",
+        ),
+    ]
+    for text, message in cases:
+        with pytest.raises(ConfigError) as info:
+            parse_settings(text)
+        assert message in str(info.value)
+
+
+def test_the_readme_watch_example_is_a_valid_config() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("[[watch]]\n", 1)[1].split("\n\n", 1)[0]
+    settings = parse_settings("[[watch]]\n" + example)
+    assert settings.watch[0].add_tags == ("biométrie",)

@@ -21,16 +21,30 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _line_in_table(text: str, table: str, key: str) -> int | None:
-    """The line of `key` inside `[table]` (a key name may be used by other tables too)."""
-    heading = re.search(rf"^[ \t]*\[[ \t]*{re.escape(table)}[ \t]*\]", text, re.MULTILINE)
-    if heading is None:
-        return None
-    after = text[heading.end() :]
-    end = re.search(r"^[ \t]*\[", after, re.MULTILINE)
-    section = after[: end.start()] if end else after
-    line = _line_of(section, key)
-    return line + text.count("\n", 0, heading.end()) if line else None
+_HEADING = re.compile(r"^[ \t]*(\[\[?)[ \t]*([^\]\n]*?)[ \t]*\]", re.MULTILINE)
+_NAME_PART = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'|([^.\s]+)")
+
+
+def _heading_name(raw: str) -> str:
+    """`feeds."https://a.example/rss"` as `feeds.https://a.example/rss`, as readers name it."""
+    return ".".join(next(p for p in m.groups() if p is not None) for m in _NAME_PART.finditer(raw))
+
+
+def _line_in_table(text: str, table: str, key: str, nth: int = 0) -> int | None:
+    """The line of `key` inside `[table]`, or inside the `nth` `[[table]]` of an array of tables
+    (a key name may be used by other tables too); "" is the top table, before any heading."""
+    headings = list(_HEADING.finditer(text))
+    if table:
+        own = [i for i, h in enumerate(headings) if _heading_name(h.group(2)) == table]
+        if len(own) <= nth:
+            return None
+        index = own[nth]
+        start = headings[index].end()
+    else:
+        index, start = -1, 0
+    end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
+    line = _line_of(text[start:end], key)
+    return line + text.count("\n", 0, start) if line else None
 
 
 _GIB = 1024**3
@@ -72,14 +86,17 @@ def _most(name: str) -> float:
 class _Reader:
     """Reads one TOML table, checking types and remembering where each key came from."""
 
-    def __init__(self, text: str, table: dict[str, Any], prefix: str = "") -> None:
+    def __init__(self, text: str, table: dict[str, Any], prefix: str = "", nth: int = 0) -> None:
         self.text = text
         self.table = dict(table)
         self.prefix = prefix
+        self.nth = nth  # which of an array's tables (`[[watch]]`) this one is
 
     def error(self, key: str, why: str) -> ConfigError:
         name = f"{self.prefix}{key}"
-        line = _line_of(self.text, key)
+        # A key written dotted or in an inline table has no line of its own under a heading.
+        line = _line_in_table(self.text, self.prefix.removesuffix("."), key, self.nth)
+        line = line or _line_of(self.text, key)
         where = _(" (line {line})").format(line=line) if line else ""
         return ConfigError(f"config.toml: {name}{where}: {why}")
 

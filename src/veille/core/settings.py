@@ -345,10 +345,10 @@ def parse_settings(text: str) -> Settings:
             settings.every[url] = every
         feed.finish()
 
-    for entry in top.take("watch", list, []):
+    for nth, entry in enumerate(top.take("watch", list, [])):
         if not isinstance(entry, dict):
             raise top.error("watch", _("each [[watch]] must be a table"))
-        watch = _Reader(text, entry, "watch.")
+        watch = _Reader(text, entry, "watch.", nth)
         name = watch.take("name", str, "")
         query = watch.take("query", str, "")
         if not name or not query:
