@@ -8,6 +8,7 @@ that is empty or cannot hold folders, arguments that are not UTF-8, a query word
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -183,6 +184,24 @@ def test_arguments_that_are_not_utf8() -> None:
     assert err.strip() == (
         "veille: argument 2 is not valid UTF-8 text; veille reads its arguments as UTF-8"
     )
+
+
+@pytest.mark.parametrize("locale", ["C.UTF-8", "C"])
+def test_a_note_on_standard_input_that_is_not_utf8(library: Path, locale: str) -> None:
+    assert run(b"note", b"1", b"kept").returncode == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "veille", "note", "1", "-"],
+        input=b"\xff\xfe",
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "LC_ALL": locale},
+    )
+    assert done.returncode == 1
+    assert done.stderr.decode().strip() == (
+        "veille: standard input is not valid UTF-8 text; veille reads it as UTF-8 "
+        "(nothing was saved)"
+    )
+    assert run(b"note", b"1").stdout.decode().strip() == "kept"
 
 
 def test_the_last_resort_is_one_line_and_a_log(

@@ -155,7 +155,7 @@ def cmd_note(ctx: Context, args: argparse.Namespace) -> int:
         if item.note:
             ctx.print(item.note)
         return 0
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = _standard_input() if args.text == "-" else args.text
     ctx.veille.set_note(item.id, text)
     ctx.print(
         (_("note saved on item {id}") if text.strip() else _("note deleted on item {id}")).format(
@@ -163,6 +163,24 @@ def cmd_note(ctx: Context, args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _standard_input() -> str:
+    """Standard input as UTF-8 text, refused as arguments are when it is not (nothing is saved):
+    Python's own decoding would hand lone surrogates on, which no part of veille can store."""
+    raw = (
+        sys.stdin.buffer.read()
+        if hasattr(sys.stdin, "buffer")
+        else sys.stdin.read().encode("utf-8", "surrogateescape")
+    )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CommandError(
+            _(
+                "standard input is not valid UTF-8 text; veille reads it as UTF-8 (nothing was saved)"
+            )
+        ) from None
 
 
 def cmd_tags(ctx: Context, args: argparse.Namespace) -> int:
