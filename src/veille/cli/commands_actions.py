@@ -8,6 +8,7 @@ import sys
 from veille.cli.arguments import item_id
 from veille.cli.context import CommandError, Context
 from veille.core import Rule
+from veille.core.errors import failure_words
 from veille.core.translations import N_, _, ngettext
 
 
@@ -101,14 +102,35 @@ def cmd_flag(ctx: Context, args: argparse.Namespace) -> int:
         changed = ctx.veille.set_marks(ids, starred=on)
     else:
         changed = ctx.veille.set_marks(ids, read=on)
-    ctx.print(
-        ngettext(
-            "{flag}: {changed} of {n_ids} item changed",
-            "{flag}: {changed} of {n_ids} items changed",
-            len(ids),
-        ).format(flag=args.flag, changed=changed, n_ids=len(ids))
-    )
+    ctx.print(_flag_changed(args.flag, len(ids)).format(changed=changed, n_ids=len(ids)))
     return 0
+
+
+def _plural_items() -> str:
+    return ngettext("{n:>6} item", "{n:>6} items", 2).format(n=0)
+
+
+def _flag_changed(flag: str, n: int) -> str:
+    # One message per verb: the French names the action, not the English command.
+    if flag == "star":
+        return ngettext(
+            "star: {changed} of {n_ids} item changed", "star: {changed} of {n_ids} items changed", n
+        )
+    if flag == "unstar":
+        return ngettext(
+            "unstar: {changed} of {n_ids} item changed",
+            "unstar: {changed} of {n_ids} items changed",
+            n,
+        )
+    if flag == "read":
+        return ngettext(
+            "read: {changed} of {n_ids} item changed", "read: {changed} of {n_ids} items changed", n
+        )
+    return ngettext(
+        "unread: {changed} of {n_ids} item changed",
+        "unread: {changed} of {n_ids} items changed",
+        n,
+    )
 
 
 def _tag_words(words: list[str]) -> tuple[list[int], list[str], list[str]]:
@@ -206,8 +228,10 @@ def cmd_tags(ctx: Context, args: argparse.Namespace) -> int:
         counts = v.tags()
         width = max((len(t.name) for t in counts), default=0)
         for t in counts:
-            shown = _("{items:>6} items  {unread:>6} unread").format(items=t.items, unread=t.unread)
-            ctx.print(f"{t.name:<{width}}  {shown}")
+            items = ngettext("{n:>6} item", "{n:>6} items", t.items).format(n=t.items)
+            unread = ngettext("{n:>6} unread", "{n:>6} unread", t.unread).format(n=t.unread)
+            # The singular is shorter: padded, the unread counts stay in one column.
+            ctx.print(f"{t.name:<{width}}  {items:<{len(_plural_items())}}  {unread}")
         if not counts:
             ctx.print(_("no tags yet: `veille tag ITEM +tag`"))
     return 0
@@ -227,16 +251,20 @@ def cmd_watch(ctx: Context, args: argparse.Namespace) -> int:
         return 0
     for rule in ctx.veille.watches():
         ctx.print(
-            _("{name}: {query}  → {value}  ({unread} unread)").format(
+            ngettext(
+                "{name}: {query}  → {value}  ({unread} unread)",
+                "{name}: {query}  → {value}  ({unread} unread)",
+                rule.unread,
+            ).format(
                 name=rule.name,
                 query=rule.query,
-                value=" ".join(_actions(rule)) or "(no action)",
+                value=" ".join(_actions(rule)) or _("(no action)"),
                 unread=rule.unread,
             )
         )
         alert = ctx.veille.last_alert(rule.name)
         if alert.get("error"):
-            ctx.print(_("  last alert failed: {error}").format(error=alert["error"]))
+            ctx.print(_("  last alert failed: {error}").format(error=failure_words(alert["error"])))
     return 0
 
 
@@ -256,8 +284,10 @@ def cmd_search(ctx: Context, args: argparse.Namespace) -> int:
     else:
         for s in v.saved_searches():
             ctx.print(
-                _("{name}: {query}  ({unread} unread)").format(
-                    name=s.name, query=s.query, unread=s.unread
-                )
+                ngettext(
+                    "{name}: {query}  ({unread} unread)",
+                    "{name}: {query}  ({unread} unread)",
+                    s.unread,
+                ).format(name=s.name, query=s.query, unread=s.unread)
             )
     return 0

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from veille.cli.arguments import count
 from veille.cli.context import CommandError, Context
+from veille.core.errors import failure_words
 from veille.core.model import FULL_TEXT_POLICIES, Feed, FeedPolicy
 from veille.core.redact import redact_url
 from veille.core.translations import _, ngettext
@@ -47,7 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     p.add_argument("file", type=Path)
-    p.add_argument("--json", action="store_true", help="print the import's report as JSON")
+    p.add_argument("--json", action="store_true", help=_("print the import's report as JSON"))
     p.add_argument(
         "--allow-commands",
         action="store_true",
@@ -146,7 +147,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     if done.commands:
         ctx.print(_("command feeds: {names}").format(names=", ".join(done.commands)))
     for line in skipped:
-        where = f"{line['where']}: " if line["where"] else ""
+        where = _("{where}: ").format(where=line["where"]) if line["where"] else ""
         ctx.print(
             _("  not imported: {where}{what} ({why})").format(
                 where=where, what=line["what"], why=line["why"]
@@ -225,10 +226,14 @@ def cmd_feeds(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _print_feed(ctx: Context, f: Feed) -> None:
-    state = "gone" if f.gone else ("error" if f.failing else "ok")
+    state = _("gone") if f.gone else (_("error") if f.failing else _("ok"))
     folder = f"{f.folder}/" if f.folder else ""
     ctx.print(
-        _("[{id}] {folder}{display_title}  ({unread}/{total} unread)  {state}").format(
+        ngettext(
+            "[{id}] {folder}{display_title}  ({unread}/{total} unread)  {state}",
+            "[{id}] {folder}{display_title}  ({unread}/{total} unread)  {state}",
+            f.unread,
+        ).format(
             id=f.id,
             folder=folder,
             display_title=f.display_title,
@@ -254,7 +259,7 @@ def _print_feed(ctx: Context, f: Feed) -> None:
         )
         ctx.print(
             _("     last error: {last_error} ({failures} in a row{retry})").format(
-                last_error=f.last_error, failures=f.failures, retry=retry
+                last_error=failure_words(f.last_error), failures=f.failures, retry=retry
             )
         )
 

@@ -74,7 +74,7 @@ def cmd_items(ctx: Context, args: argparse.Namespace) -> int:
         tags = f"  #{' #'.join(row.tags)}" if row.tags else ""
         ctx.print(f"{row.id:>7} {marks} {date}  {row.feed_title[:24]:<24}  {row.title}{tags}")
     if not rows:
-        ctx.print(_("no items") + (_(" match this query") if query else ""))
+        ctx.print(_("no items match this query") if query else _("no items"))
     return 0
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from veille.cli.context import Context
 from veille.core import DEFAULT_CONFIG
-from veille.core.translations import _
+from veille.core.translations import _, ngettext
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -109,5 +109,12 @@ def cmd_export_state(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_import_state(ctx: Context, args: argparse.Namespace) -> int:
     counts = ctx.veille.import_state(args.file)
-    ctx.print(", ".join(f"{n} {k}" for k, n in counts.items()) + _(" imported"))
+    kinds = {
+        "feeds": ngettext("{n} feed", "{n} feeds", counts.get("feeds", 0)),
+        "items": ngettext("{n} item", "{n} items", counts.get("items", 0)),
+        "searches": ngettext("{n} saved search", "{n} saved searches", counts.get("searches", 0)),
+        "rules": ngettext("{n} rule", "{n} rules", counts.get("rules", 0)),
+    }
+    told = ", ".join(words.format(n=counts.get(kind, 0)) for kind, words in kinds.items())
+    ctx.print(_("imported: {counts}").format(counts=told))
     return 0

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from veille.cli.commands_feeds import warn_cleartext
 from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
+from veille.core.errors import failure_words
 from veille.core.redact import redact_url
 from veille.core.translations import _
 
@@ -194,9 +195,17 @@ def print_feeds(ctx: Context, report: RefreshReport, titles: dict[int, str]) -> 
         )
     )
     for feed_id, error in sorted(report.errors.items()):
-        ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {error}")
+        ctx.print(
+            _("  [{id}] {title}: {error}").format(
+                id=feed_id, title=titles.get(feed_id, ""), error=failure_words(error)
+            )
+        )
     for feed_id, reason in sorted(report.postponed.items()):
-        ctx.print(f"  [{feed_id}] {titles.get(feed_id, '')}: {reason}")
+        ctx.print(
+            _("  [{id}] {title}: {error}").format(
+                id=feed_id, title=titles.get(feed_id, ""), error=failure_words(reason)
+            )
+        )
     for feed_id, url in sorted(report.moved.items()):
         if feed_id in report.adopted:
             ctx.print(
@@ -219,7 +228,9 @@ def print_alerts(ctx: Context, report: RefreshReport) -> None:
     for name, problem in sorted(report.alerts.items()):
         if problem:
             ctx.print(
-                _("  watch {name}: the alert failed: {problem}").format(name=name, problem=problem)
+                _("  watch {name}: the alert failed: {problem}").format(
+                    name=name, problem=failure_words(problem)
+                )
             )
         else:
             ctx.print(_("  watch {name}: alert sent").format(name=name))

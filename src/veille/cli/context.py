@@ -84,4 +84,4 @@ class Context:
         self.out.write(_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
     def warn(self, text: str) -> None:
-        self.err.write(f"veille: {terminal_safe(text)}\n")
+        self.err.write(_("veille: {text}").format(text=terminal_safe(text)) + "\n")

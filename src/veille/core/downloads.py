@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from veille.core.errors import VeilleError
+from veille.core.failure_words import failure_words
 from veille.core.translations import _
 
 if TYPE_CHECKING:
@@ -256,7 +257,7 @@ async def download(v: Home, url: str, folder: Path, on_progress: Progress | None
             finally:
                 body_reader.reset(token)
         if result.error or saving.tmp is None:
-            reason = result.error or _("the server sent nothing")
+            reason = failure_words(result.error) or _("the server sent nothing")
             raise DownloadFailed(
                 _("{url} was not downloaded: {reason}").format(url=redact_url(url), reason=reason)
             )

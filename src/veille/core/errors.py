@@ -44,6 +44,7 @@ __all__ = [
     "VeilleError",
     "describe_os_error",
     "explain",
+    "failure_words",
 ]
 
 
@@ -84,6 +85,14 @@ def describe_os_error(error: OSError, path: Path | str) -> str:
     from veille.core.outfile import describe
 
     return describe(error, path)
+
+
+def failure_words(stored: str) -> str:
+    """A fetch or parse failure (a feed's last error, say), kept in English, in the user's
+    language."""
+    from veille.core.failure_words import failure_words as told
+
+    return told(stored)
 
 
 _HOMES = {

@@ -16,6 +16,7 @@ from veille.core.errors import VeilleError
 from veille.core.outcomes import Imported
 from veille.core.redact import redact_url
 from veille.core.text import clean_line
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.ingest.opml import SubscriptionList
@@ -32,7 +33,7 @@ def import_list(
     taken = {s.name.casefold() for s in library.saved_searches()}
     for name, query in found.searches:
         if name.casefold() in taken:
-            report.skipped.append(("", name, "a saved search of that name exists already"))
+            report.skipped.append(("", name, _("a saved search of that name exists already")))
             continue
         try:
             library.save_search(name, query)

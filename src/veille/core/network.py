@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from veille.core.errors import UsageError, VeilleError
+from veille.core.failure_words import failure_words
 from veille.core.outcomes import Discovery, Refreshed
 from veille.core.translations import _
 
@@ -138,7 +139,7 @@ async def fetch_page(v: Home, url: str) -> tuple[bytes, str, str]:
         # Typed by the user: its host is theirs for this request, but only on the web.
         result = await fetcher.fetch_page(url, trusted=(url,))
     if result.error or result.body is None:
-        raise VeilleError(result.error or "the page was empty")
+        raise VeilleError(failure_words(result.error) if result.error else _("the page was empty"))
     return result.body, result.content_type, result.final_url or url
 
 

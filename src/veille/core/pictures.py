@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from veille.core.errors import VeilleError
+from veille.core.failure_words import failure_words
 from veille.core.translations import _
 
 if TYPE_CHECKING:
@@ -36,9 +37,9 @@ async def picture(v: Home, url: str) -> bytes:
         result = await fetcher.fetch_page(url, accept=", ".join(SHOWN))
     kind = result.content_type.split(";")[0].strip().lower()
     if result.error or result.body is None or kind not in SHOWN:
-        reason = result.error or _("not a picture a terminal can show ({kind})").format(
-            kind=kind or "?"
-        )
+        reason = failure_words(result.error) or _(
+            "not a picture a terminal can show ({kind})"
+        ).format(kind=kind or "?")
         raise PictureUnavailable(reason)
     if cache is not None:
         cache.put_image(url, result.body)

@@ -39,8 +39,8 @@ ATTACHED_TYPES = {
 def profile(v: Home, name: str) -> ReviewProfile:
     found = v.settings.reviews.get(name)
     if found is None:
-        known = (
-            ", ".join(sorted(v.settings.reviews)) or "none yet: add [reviews.NAME] to config.toml"
+        known = ", ".join(sorted(v.settings.reviews)) or _(
+            "none yet: add [reviews.NAME] to config.toml"
         )
         raise NotFound(
             _("no review profile named {name} (profiles: {known})").format(name=name, known=known)

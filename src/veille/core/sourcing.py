@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from veille.core.errors import UsageError, VeilleError
+from veille.core.failure_words import failure_words
 from veille.core.model import Feed
 from veille.core.outcomes import PagePreview
+from veille.core.translations import _
 
 if TYPE_CHECKING:
     from veille.core.home import Home
@@ -37,7 +39,8 @@ async def preview_page(v: Home, url: str, chosen: PageRecipe) -> PagePreview:
     async with make_fetcher(v.settings) as fetcher:
         result = await fetcher.fetch_page(url, trusted=(url,))  # typed by the user
     if result.error or result.body is None:
-        raise VeilleError(f"could not open the page: {result.error or 'it was empty'}")
+        reason = failure_words(result.error) if result.error else _("it was empty")
+        raise VeilleError(_("could not open the page: {reason}").format(reason=reason))
     reading = read_page(result.body, result.final_url or url, chosen, result.content_type)
     return PagePreview(
         url=result.final_url or url,

@@ -24,6 +24,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from veille.core.errors import failure_words
 from veille.core.translations import _, ngettext
 from veille.tui.display import literal, long_date
 from veille.tui.messages import LibraryChanged
@@ -42,7 +43,7 @@ def feed_line(feed: Feed) -> Text:
     text.append(ngettext("{n} unread", "{n} unread", feed.unread).format(n=feed.unread), "dim")
     if feed.failing:
         text.append("  ⚠ ", "bold red")
-        text.append_text(literal(feed.last_error, "red"))
+        text.append_text(literal(failure_words(feed.last_error), "red"))
     return text
 
 
@@ -62,7 +63,7 @@ def feed_details(feed: Feed, lang: str, errors: Sequence[tuple[datetime, str]] =
                     "Failing ({n} time in a row): {error}",
                     "Failing ({n} times in a row): {error}",
                     max(feed.failures, 1),
-                ).format(n=max(feed.failures, 1), error=feed.last_error),
+                ).format(n=max(feed.failures, 1), error=failure_words(feed.last_error)),
                 "red",
             )
         )
@@ -77,7 +78,7 @@ def feed_details(feed: Feed, lang: str, errors: Sequence[tuple[datetime, str]] =
         text.append("\n" + _("Failures over 30 days, newest first:"), "dim")
         for when, error in errors:
             text.append("\n  ")
-            text.append_text(literal(f"{long_date(when, lang)} — {error}", "dim"))
+            text.append_text(literal(f"{long_date(when, lang)} — {failure_words(error)}", "dim"))
     return text
 
 

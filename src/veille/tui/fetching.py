@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 
+from veille.core.errors import failure_words
 from veille.core.text import clean_line
 from veille.core.translations import _
 from veille.tui.display import literal
@@ -73,9 +74,9 @@ class Fetcher:
         # The reader says which state now holds, and what to do about a teaser or a failure.
         self._screen.open_item(result.item_id, mark_read=False)
         if result.state == "paywalled":
-            words = _("Teaser only: {why}").format(why=result.error)
+            words = _("Teaser only: {why}").format(why=failure_words(result.error))
         elif not result.ok:
-            words = _("Full text failed: {why}").format(why=result.error)
+            words = _("Full text failed: {why}").format(why=failure_words(result.error))
         else:
             return
         self._screen.notify(literal(words).plain, severity="warning", markup=False)

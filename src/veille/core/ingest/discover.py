@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from veille.core.errors import VeilleError
+from veille.core.errors import VeilleError, failure_words
 from veille.core.ingest.fetch import Fetcher, FetchResult
 from veille.core.redact import redact_url
 from veille.core.text import clean_line
@@ -301,7 +301,7 @@ async def discover(fetcher: Fetcher, url: str) -> list[Candidate]:
     if not result.ok or result.body is None:
         raise DiscoveryError(
             _("could not open {shown}: {value}").format(
-                shown=shown, value=result.error or "no content"
+                shown=shown, value=failure_words(result.error) if result.error else _("no content")
             )
         )
     kind = sniff_feed(result.body)

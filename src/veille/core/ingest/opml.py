@@ -223,13 +223,16 @@ def _parse(data: bytes) -> Any:
 def _syntax_message(data: bytes, error: Exception) -> str:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
-        return "this is a web page (HTML), not an OPML file; to follow a site, use `veille add`"
+        return _("this is a web page (HTML), not an OPML file; to follow a site, use `veille add`")
     line = getattr(error, "lineno", None)
-    where = f" at line {line}" if line else ""
     msg = str(error).lower()
     if "premature end" in msg or "not finished" in msg or "end of document" in msg:
-        return f"not a complete OPML file: it ends too early{where}"
-    return f"not an OPML file: the XML is malformed{where}"
+        if line:
+            return _("not a complete OPML file: it ends too early at line {line}").format(line=line)
+        return _("not a complete OPML file: it ends too early")
+    if line:
+        return _("not an OPML file: the XML is malformed at line {line}").format(line=line)
+    return _("not an OPML file: the XML is malformed")
 
 
 def _local(tag: object) -> str:
@@ -271,14 +274,17 @@ def _read_xml(data: bytes) -> SubscriptionList:
         url = attrs.get("xmlurl", "")
         if not url and kind in ("rss", "atom"):
             url = attrs.get("url", "")
-        where = f"line {el.sourceline}" if el.sourceline else "an outline"
+        where = (
+            _("line {number}").format(number=el.sourceline) if el.sourceline else _("an outline")
+        )
         children = [c for c in el if _local(c.tag) == "outline"]
         if url and kind not in _NOT_FEEDS:
             if not collector.add(url, name, folder, _categories(attrs), where):
-                collector.skip(where, url, "not a web or file address")
+                collector.skip(where, url, _("not a web or file address"))
         elif url or (not children and (attrs.get("text") or attrs.get("title"))):
             what = url or attrs.get("url") or attrs.get("text") or attrs.get("title") or ""
-            collector.skip(where, what, f"an outline of type {kind!r}" if kind else "no feed URL")
+            why = _("an outline of type {kind!r}").format(kind=kind) if kind else _("no feed URL")
+            collector.skip(where, what, why)
         if children:
             # A folder is named by its `text`, which OPML says is what readers show.
             label = clean_line(attrs.get("text") or name, 200).replace("/", "∕")
@@ -312,7 +318,7 @@ def _read_lines(data: bytes) -> SubscriptionList:
         if not line or line.startswith("#"):
             continue
         parts = split_line(line)
-        where = f"line {number}"
+        where = _("line {number}").format(number=number)
         lower = parts.first.lower()
         if lower.startswith("query:"):
             name, _sep, condition = parts.first[6:].partition(":")
@@ -320,12 +326,12 @@ def _read_lines(data: bytes) -> SubscriptionList:
             if name.strip() and query:
                 found.searches.append((clean_line(parts.title or name, 200), query))
             else:
-                collector.skip(where, parts.first, "a query veille's search language cannot say")
+                collector.skip(where, parts.first, _("a query veille's search language cannot say"))
             continue
         if lower.startswith(("exec:", "filter:")):
             command = command_line(parts)
             if command is None:
-                collector.skip(where, parts.first, "a command feed without its command or URL")
+                collector.skip(where, parts.first, _("a command feed without its command or URL"))
             else:
                 found.commands.append(command)
             continue
