@@ -110,14 +110,14 @@ def test_atom_plain_titles_keep_their_brackets_and_html_titles_lose_their_markup
     """A `type="text"` title is text: its `<` and `&` are characters of the title, not markup
     to strip (the words between `<script>` and `</script>` were lost)."""
     doc = (
-        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        '<title type="text">Notes &lt;dev&gt; &amp; co</title>'
-        '<entry><id>u:1</id><title type="text">&lt;script&gt;alert("t")&lt;/script&gt; a &lt; b'
-        "</title></entry>"
-        '<entry><id>u:2</id><title type="html">&lt;b&gt;Gras&lt;/b&gt; &amp;amp; titre</title></entry>'
-        "<entry><id>u:3</id><title>History of the &lt;blink&gt; tag</title></entry>"
-        "</feed>"
-    ).encode()
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        b'<title type="text">Notes &lt;dev&gt; &amp; co</title>'
+        b'<entry><id>u:1</id><title type="text">&lt;script&gt;alert("t")&lt;/script&gt; a &lt; b'
+        b"</title></entry>"
+        b'<entry><id>u:2</id><title type="html">&lt;b&gt;Gras&lt;/b&gt; &amp;amp; titre</title></entry>'
+        b"<entry><id>u:3</id><title>History of the &lt;blink&gt; tag</title></entry>"
+        b"</feed>"
+    )
     feed = parse_feed(doc, "https://example.org/atom", "application/atom+xml")
     assert feed.title == "Notes <dev> & co"
     assert [e.title for e in feed.entries] == [

@@ -205,9 +205,9 @@ def test_offline_fetches_no_page_to_extract(home: Path, local_server: LocalServe
     local_server.add(
         "/page.html", "<html><body><p>Texte</p></body></html>", content_type="text/html"
     )
-    with open_veille(home, offline=True) as door:
-        with pytest.raises(VeilleError, match="--offline: fetching a page needs the network"):
-            door.fetch_page(local_server.url("/page.html"))
+    refused = pytest.raises(VeilleError, match="--offline: fetching a page needs the network")
+    with open_veille(home, offline=True) as door, refused:
+        door.fetch_page(local_server.url("/page.html"))
     assert local_server.requests == []
 
 
