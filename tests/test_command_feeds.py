@@ -114,6 +114,22 @@ def test_a_command_that_hangs_is_stopped_at_the_timeout(
 
 
 @pytest.mark.slow
+def test_a_command_feed_is_stopped_at_the_refresh_deadline(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The refresh's deadline holds for command feeds too, not only their own longer timeout."""
+    config = resolve_paths(tmp_path / "home").config
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[refresh]\ntotal_timeout = 60\ndeadline = 1\n", encoding="utf-8")
+    command = script(tmp_path, "lent", "import time\ntime.sleep(60)\n")
+    assert veille(capsys, "add-command", command)[0] == 0
+    started = time.monotonic()
+    _status, out = veille(capsys, "refresh")
+    assert time.monotonic() - started < 10, out
+    assert "stopped at the refresh's 1 s deadline" in out, out
+
+
+@pytest.mark.slow
 def test_a_command_that_prints_50_mb_is_stopped_at_the_cap(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -265,14 +265,15 @@ async def refresh(
             try:
                 try:
                     if source is not None and source.is_command:
-                        # Outside the host slots: a slow command is not a slow host to retry.
-                        fetched = await run_source(
-                            source,
-                            fetcher,
-                            feed.url,
-                            "" if force else feed.etag,
-                            "" if force else feed.last_modified,
-                            fetcher.limits,
+                        fetched = await slots.in_time(
+                            run_source(
+                                source,
+                                fetcher,
+                                feed.url,
+                                "" if force else feed.etag,
+                                "" if force else feed.last_modified,
+                                fetcher.limits,
+                            )
                         )
                     else:
                         fetched = await slots.run(feed.url, fetch, failed=lambda r: r.error)

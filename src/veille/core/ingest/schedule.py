@@ -154,6 +154,16 @@ class HostSlots:
                 continue
             return result
 
+    async def in_time(self, work: Awaitable[T]) -> T | Postponed:
+        """`work` outside the host slots (a command feed: a slow command is not a slow host),
+        stopped at the deadline all the same."""
+        try:
+            async with asyncio.timeout_at(self._deadline_at):
+                return await work
+        except TimeoutError:
+            reason = f"timed out: stopped at the refresh's {self._deadline_s()} deadline"
+            return Postponed(reason, started=True)
+
     async def _hold(
         self, ticket: _Ticket, fetch: Callable[[], Awaitable[T]]
     ) -> T | Postponed | None:
