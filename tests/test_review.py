@@ -328,7 +328,7 @@ def test_a_profile_without_output_goes_to_the_reviews_folder(
 
     from veille.core import parse_settings
 
-    settings = parse_settings('[reviews.matin]\nformat = "md"\ntags = ["biométrie"]\n')
+    settings = parse_settings('lang = "fr"\n[reviews.matin]\nformat = "md"\ntags = ["biométrie"]\n')
     with open_veille(tmp_path / "home", settings=settings) as v:
         morning_selection(v, local_server)
         done = v.review("matin", now=datetime(2026, 12, 1, 6, tzinfo=UTC))

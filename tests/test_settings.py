@@ -29,8 +29,20 @@ def test_veille_home_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert resolve_paths().library == tmp_path / "env" / "data" / "library.sqlite"
 
 
-def test_default_config_parses_to_defaults() -> None:
+def test_default_config_parses_to_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")  # unset, `lang` follows the locale
     assert parse_settings(DEFAULT_CONFIG) == Settings()
+
+
+@pytest.mark.parametrize(("locale", "language"), [("fr_FR.UTF-8", "fr"), ("en_GB.UTF-8", "en")])
+def test_exports_speak_the_locales_language_unless_lang_is_set(
+    monkeypatch: pytest.MonkeyPatch, locale: str, language: str
+) -> None:
+    """A press review made under an English locale was French: `lang` unset follows the locale
+    for dates and exports as it does for the app, and `lang` set wins over it."""
+    monkeypatch.setenv("LANG", locale)
+    assert parse_settings("").lang == language
+    assert parse_settings('lang = "fr"').lang == "fr" and parse_settings('lang = "en"').lang == "en"
 
 
 def test_full_config() -> None:

@@ -11,7 +11,7 @@ DEFAULT_CONFIG = """\
 # veille configuration. Every key is optional; the values below are the defaults.
 
 # lang = "fr"               # "fr" or "en": the app, messages, dates and exports. Unset, the
-                            # app speaks the locale's language (LANG), exports French dates
+                            # locale's language (LANG) decides for all of them
 theme = ""                  # a Textual theme name, e.g. "nord"; empty keeps the last one used
 full_text = "auto"          # default full-text policy: "auto", "always" or "never"
 cache_size = 1073741824     # full-text cache limit in bytes (1 GiB)

@@ -22,7 +22,7 @@ from veille.core.model import FullTextPolicy
 from veille.core.query.syntax import QueryError
 from veille.core.query.syntax import parse as parse_query
 from veille.core.reviewsettings import ReviewProfile, SmtpSettings, read_mail
-from veille.core.translations import _
+from veille.core.translations import _, choose_language
 
 APP_NAME = "veille"
 PictureMode = Literal["auto", "kitty", "sixel", "iterm", "halfblock", "off"]
@@ -179,7 +179,8 @@ class PipeSettings:
 @dataclass(slots=True)
 class Settings:
     lang: str = "fr"
-    """Language of dates and exports: "fr" or "en"."""
+    """Language of dates and exports: "fr" or "en"; config.toml's `lang`, else the locale's, as
+    for the app and the command line (`load_settings`)."""
     ui_lang: str = ""
     """Language of the app and the command line: `lang` when config.toml sets it; empty follows
     the locale (LC_ALL, LC_MESSAGES, LANG), else English."""
@@ -259,6 +260,8 @@ def parse_settings(text: str) -> Settings:
         )
     if "lang" in data:
         settings.ui_lang = settings.lang
+    else:
+        settings.lang = choose_language("")  # a press review speaks the reader's language
     settings.theme = top.take("theme", str, settings.theme)
     settings.full_text = _policy(top, "full_text", settings.full_text)
     settings.cache_size = top.positive("cache_size", settings.cache_size)
