@@ -52,7 +52,7 @@ def test_an_exec_feed_is_what_its_command_prints(
     status, out = veille(capsys, "add-command", command, "--title", "Mon script")
     assert status == 0, out
     status, out = veille(capsys, "refresh")
-    assert status == 0 and "1 new items" in out, out
+    assert status == 0 and "1 new item," in out, out
     status, out = veille(capsys, "items", "--json")
     assert [i["title"] for i in json.loads(out)] == ["Sortie du script"]
 
@@ -68,7 +68,7 @@ def test_a_filter_feed_rewrites_the_feed_it_reads(
     )
     assert veille(capsys, "add-command", command, "--filter", local_server.url("/feed.xml"))[0] == 0
     status, out = veille(capsys, "refresh")
-    assert status == 0 and "1 new items" in out, out
+    assert status == 0 and "1 new item," in out, out
     status, out = veille(capsys, "items", "--json")
     assert [i["title"] for i in json.loads(out)] == ["SORTIE du script"]
     assert local_server.requests_to("/feed.xml")

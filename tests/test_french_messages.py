@@ -176,3 +176,19 @@ def test_warnings_name_the_program_with_a_french_colon(
     out_file = tmp_path / "revue.md"
     _, _, err = veille(capsys, "export", "article", "--output", str(out_file))
     assert err.startswith(f"veille{NBSP}: "), err
+
+
+def test_the_refresh_summary_counts_in_french_and_english(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, local_server: LocalServer
+) -> None:
+    """« 1 flux actualisés … 0 nouveaux éléments, 0 inchangés »: each count agrees with its
+    number, 0 and 1 singular in French."""
+    local_server.add("/obs.xml", FEED)
+    home = str(tmp_path / "home")
+    assert veille(capsys, "--home", home, "add", local_server.url("/obs.xml"))[0] == 0
+    _, out, _ = veille(capsys, "--home", home, "refresh")
+    assert out.startswith("1 feed refreshed in ") and ": 2 new items, 0 unchanged, 0 failed" in out
+    (tmp_path / "home" / "config.toml").write_text('lang = "fr"\n', encoding="utf-8")
+    _, out, _ = veille(capsys, "--home", home, "refresh", "--force")
+    assert out.startswith("1 flux actualisé en "), out
+    assert f"{NBSP}: 0 nouvel élément, 0 inchangé, 0 en échec" in out, out

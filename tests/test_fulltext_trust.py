@@ -370,7 +370,7 @@ def test_a_first_refresh_keeps_three_articles_and_offers_the_others(
 def test_feeds_are_told_first_then_the_articles(site: LocalServer, veille: Veille) -> None:
     veille("add", site.url("/feed.xml"))
     lines = veille("refresh").splitlines()
-    assert lines[0].startswith("1 feeds refreshed in ") and "2 new items" in lines[0]
+    assert lines[0].startswith("1 feed refreshed in ") and "2 new items" in lines[0]
     assert lines[1].startswith("full text: ")
 
 
@@ -426,6 +426,6 @@ def test_the_feeds_line_comes_while_the_articles_are_fetched(
         first = process.stdout.readline()
         line_read.set()
         rest = process.stdout.read()
-    assert first.startswith("1 feeds refreshed in ") and "2 new items" in first
+    assert first.startswith("1 feed refreshed in ") and "2 new items" in first
     assert waited == [True]  # the article was still being fetched when the line came
     assert rest.startswith("full text: ")

@@ -86,7 +86,7 @@ def test_a_page_feed_refreshes_like_a_feed_and_knows_its_items_by_link(
     )
     local_server.add("/actualites", news(*newer), content_type="text/html", etag='"v2"')
     status, out = veille(capsys, "refresh")
-    assert status == 0 and "1 new items" in out, out
+    assert status == 0 and "1 new item," in out, out
     stored = items_json(capsys)
     assert len(stored) == 4
     assert next(i for i in stored if i["id"] == avis["id"])["starred"] is True

@@ -42,7 +42,7 @@ def test_refresh_goes_through_a_socks_proxy_from_the_environment(
     monkeypatch.setenv("ALL_PROXY", socks_proxy.url)
     assert veille(capsys, "add", local_server.url("/feed.xml"))[0] == 0
     status, out = veille(capsys, "refresh")
-    assert status == 0 and "1 new items" in out, out
+    assert status == 0 and "1 new item," in out, out
     assert ("ipv4", "127.0.0.1", local_server.port) in socks_proxy.requests
     status, out = veille(capsys, "items", "--json")
     assert [i["title"] for i in json.loads(out)] == ["Par le proxy"]

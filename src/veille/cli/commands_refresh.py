@@ -11,7 +11,7 @@ from veille.cli.context import CommandError, Context
 from veille.cli.progress import ProgressBar
 from veille.core.errors import failure_words
 from veille.core.redact import redact_url
-from veille.core.translations import _
+from veille.core.translations import _, ngettext
 
 if TYPE_CHECKING:
     from veille.core import PrefetchReport, Refreshed, RefreshProgress, RefreshReport
@@ -168,15 +168,21 @@ def refresh_json(done: Refreshed, titles: dict[int, str]) -> dict[str, Any]:
 
 
 def print_feeds(ctx: Context, report: RefreshReport, titles: dict[int, str]) -> None:
+    failed = len(report.errors)
+    counts = [
+        ngettext(
+            "{n} feed refreshed in {elapsed:.1f} s", "{n} feeds refreshed in {elapsed:.1f} s",
+            report.feeds,
+        ).format(n=report.feeds, elapsed=report.elapsed),
+        ngettext("{n} new item", "{n} new items", report.new_items).format(n=report.new_items),
+        ngettext("{n} unchanged", "{n} unchanged", report.not_modified).format(
+            n=report.not_modified
+        ),
+        ngettext("{n} failed", "{n} failed", failed).format(n=failed),
+    ]  # fmt: skip
     ctx.print(
-        _(
-            "{feeds} feeds refreshed in {elapsed:.1f} s: {new_items} new items, {not_modified} unchanged, {n_errors} failed"
-        ).format(
-            feeds=report.feeds,
-            elapsed=report.elapsed,
-            new_items=report.new_items,
-            not_modified=report.not_modified,
-            n_errors=len(report.errors),
+        _("{feeds}: {new_items}, {not_modified}, {failed}").format(
+            feeds=counts[0], new_items=counts[1], not_modified=counts[2], failed=counts[3]
         )
         + (
             _(" ({n_timed_out} timed out)").format(n_timed_out=len(report.timed_out))
