@@ -142,6 +142,18 @@ async def test_nothing_found(srv: LocalServer, fetcher: Fetcher) -> None:
     assert "hush" not in message and "/feed" in message
 
 
+async def test_an_answer_that_is_no_page_is_not_guessed_around(
+    srv: LocalServer, fetcher: Fetcher
+) -> None:
+    """Bytes that are neither a feed nor a web page (a broken body, a picture) are refused as
+    they are: the site's usual feed addresses are not what the user asked for."""
+    srv.add("/garbled", b"\x1f\x8b\x08\x00broken" * 20, content_type="application/octet-stream")
+    srv.add("/atom.xml", ATOM)
+    with pytest.raises(DiscoveryError, match="is neither a feed nor a web page"):
+        await discover(fetcher, srv.url("/garbled"))
+    assert "/atom.xml" not in {r.path for r in srv.requests}
+
+
 async def test_unreachable_page(srv: LocalServer, fetcher: Fetcher) -> None:
     with pytest.raises(DiscoveryError, match=r"could not open .*: HTTP 404 Not Found$"):
         await discover(fetcher, srv.url("/missing"))

@@ -128,6 +128,19 @@ def feed_title(body: bytes, kind: str) -> str:
     return ""
 
 
+_HTML_OPENINGS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<!--")
+
+
+def _is_web_page(result: FetchResult) -> bool:
+    """Whether the answer is an HTML page: said so, or opening as one does (servers that call
+    every page text/plain exist)."""
+    if "html" in (result.content_type or "").lower():
+        return True
+    assert result.body is not None
+    head = result.body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(_HTML_OPENINGS) or (head.startswith(b"<?xml") and b"<html" in head)
+
+
 def _page(result: FetchResult) -> tuple[Any, str] | None:
     """The page's tree and the base its relative addresses resolve against."""
     from lxml import etree
@@ -308,6 +321,12 @@ async def discover(fetcher: Fetcher, url: str) -> list[Candidate]:
     if kind:
         where = result.permanent_redirect or url
         return [Candidate(where, feed_title(result.body, kind), kind)]
+    if not _is_web_page(result):
+        # Garbage, a picture, a document: the usual addresses of its site are not what was
+        # asked for, and subscribing to one of them would be a guess the user never made.
+        raise DiscoveryError(
+            _("{shown} is neither a feed nor a web page that could link to one").format(shown=shown)
+        )
     page = _page(result)
     linked = _page_links(*page) if page else []
     if linked:
