@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import build_library
 from tests.tui.helpers import press_for, ready, screen_text, static_text, until
@@ -84,6 +86,32 @@ async def test_note_editor_saves_a_multiline_note(app_factory: Factory, home: Pa
         assert "[b]ligne[/b]" in static_text(app, "#reader-header")
     with open_library(home.library) as lib:
         assert lib.item(1).note == "Première ligne\nseconde [b]ligne[/b]"
+
+
+@pytest.mark.slow
+async def test_a_paste_lands_once_and_without_control_characters(app_factory: Factory) -> None:
+    pasted = "collé\x1b]2;owned\x07 ici"
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        await press_for(pilot, "a", NoteEditor)
+        app.post_message(events.Paste(pasted))
+        await pilot.pause()
+        area = app.screen.query_one("#note-text", TextArea)
+        assert area.text == "collé]2;owned ici"
+        assert screen_text(app).count("collé") == 1
+        await pilot.press("escape")
+        await press_for(pilot, "t", TagEditor)
+        app.post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert app.screen.query_one("#tag-input", Input).value == "collé]2;owned ici"
+        await pilot.press("escape")
+        await pilot.press("slash")
+        box = app.main.query_one("#search", Input)
+        await until(pilot, lambda: box.has_focus)
+        app.post_message(events.Paste(pasted))
+        await pilot.pause()
+        assert box.value == "collé]2;owned ici"
 
 
 @pytest.mark.slow

@@ -33,5 +33,6 @@ class SafeTextArea(TextArea):
         super().load_text(terminal_safe(text))
 
     async def _on_paste(self, event: events.Paste) -> None:
+        # Textual calls every `_on_paste` along the class's MRO, this one first: cleaning the
+        # text here is enough, as TextArea's own handler then inserts it.
         event.text = terminal_safe(event.text)
-        await super()._on_paste(event)
