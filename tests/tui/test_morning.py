@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import OptionList, TextArea
 
 from tests.storing import ingest
@@ -17,6 +18,7 @@ from veille.core.model import Enclosure, ParsedFeed
 from veille.core.settings import Paths, PipeSettings, Settings
 from veille.tui.app import VeilleApp
 from veille.tui.links import LinkList
+from veille.tui.messages import LibraryChanged
 from veille.tui.piping import PipeOutput
 from veille.tui.screens.main import MainScreen
 from veille.tui.screens.note import NoteEditor
@@ -154,6 +156,63 @@ async def test_h_hides_read_items_per_view_and_remembers_it(app_factory: Factory
         app.main.feed_tree.select_key("feed:2")  # another view: every item shows
         await until(pilot, lambda: app.main.entry.key == "feed:2")
         await until(pilot, lambda: app.main.item_list.count == 6)
+
+
+def _listed(app: VeilleApp) -> list[str]:
+    """The item list's rows on screen (the column between the feeds pane and the reader)."""
+    columns = [line.split("│") for line in screen_text(app).splitlines()]
+    return [parts[1] for parts in columns if len(parts) > 2 and "Article" in parts[1]]
+
+
+async def _reloaded(pilot: Pilot[None], main: MainScreen) -> None:
+    """The list read again, as after the app's own look for changes sees a read mark."""
+    generation = main.item_list.generation
+    main.post_message(LibraryChanged(feeds=True))
+    await until(pilot, lambda: main.item_list.generation > generation)
+    await until(pilot, lambda: not main.item_list.fetching)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("hiding", ["unread view", "h"])
+async def test_an_item_read_in_an_unread_list_stays_until_the_view_is_left(
+    app_factory: Factory, home: Paths, hiding: str
+) -> None:
+    app = app_factory()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(pilot)
+        main = app.main
+        if hiding == "h":
+            await pilot.press("h")
+        else:
+            main.feed_tree.select_key("unread")
+        await until(pilot, lambda: main.item_list.count == 16)  # items 4 and 5 are read
+        await pilot.press("j", "enter")
+        await until(
+            pilot, lambda: bool(main.item_list.current_row and main.item_list.current_row.read)
+        )
+        await _reloaded(pilot, main)
+        row = main.item_list.current_row
+        assert row is not None and row.title == "Article 2 from feed 0"
+        assert main.item_list.count == 16
+        assert "Article 2 from feed 0" in _listed(app)[1]
+        await pilot.press("u")  # unread again: the article just read, not the one below it
+        await until(pilot, lambda: not main.workers)
+        with open_library(home.library) as lib:
+            assert not lib.item(2).read and not lib.item(3).read
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: bool(main.item_list.current_row and main.item_list.current_row.read)
+        )
+        main.feed_tree.select_key("starred")  # leaving the view lets the read items go
+        await until(pilot, lambda: main.entry.key == "starred")
+        if hiding == "h":
+            main.feed_tree.select_key("all")
+            await until(pilot, lambda: main.entry.key == "all" and main.item_list.count == 15)
+        else:
+            main.feed_tree.select_key("unread")
+            await until(pilot, lambda: main.entry.key == "unread" and main.item_list.count == 15)
+        await pilot.pause()
+        assert not any("Article 2 from" in line for line in _listed(app))
 
 
 async def test_sort_cycles_the_orders_of_a_view(app_factory: Factory) -> None:

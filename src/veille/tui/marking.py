@@ -126,6 +126,8 @@ class Marker:
         if mark == "starred":
             self.set_marks(ids, starred=value)
         else:
+            if value:
+                screen.keep_listed(ids)
             self.set_marks(ids, read=value)
         screen.notify(_(_MARKED[mark, bool(value)]).format(count=len(rows)))
 
@@ -155,6 +157,8 @@ class Marker:
         row = self.current()
         if row is None:
             return
+        if not row.read:
+            screen.keep_listed([row.id])
         screen.item_list.update_row(row.id, read=not row.read)
         self.set_marks([row.id], read=not row.read)
 

@@ -8,7 +8,8 @@ keeps SQL out of the widget. Every method blocks, so the list calls them from th
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from veille.core import ItemRow, Veille, View
@@ -41,22 +42,41 @@ class RowSource(Protocol):
 @dataclass(frozen=True, slots=True)
 class LibrarySource:
     """The rows of `view` matching `query`, newest first (or in `order`), read ones left out
-    when `hide_read`."""
+    when `hide_read`, but for those in `kept` (read while the list showed them)."""
 
     veille: Veille
     view: View | None = None
     query: str = ""
     order: str = "newest"
     hide_read: bool = False
+    kept: frozenset[int] = frozenset()
+
+    @property
+    def hides_read(self) -> bool:
+        """Whether rows leave this list once read (an unread view, or `h`)."""
+        return self.hide_read or (self.view is not None and self.view.unread_only)
+
+    def keeping(self, ids: Iterable[int]) -> LibrarySource:
+        """This list, still showing `ids` once they are read."""
+        if not self.hides_read or self.kept.issuperset(ids):
+            return self
+        return replace(self, kept=self.kept.union(ids))
+
+    @property
+    def _view(self) -> View | None:
+        if not self.kept:
+            return self.view
+        # `is:unread` cannot name the rows it keeps: the view's own unread filter can.
+        return replace(self.view or View(), unread_only=True, kept=self.kept)
 
     @property
     def _query(self) -> str:
-        if not self.hide_read:
+        if not self.hide_read or self.kept:
             return self.query
         return f"({self.query}) is:unread" if self.query else "is:unread"
 
     def count(self, stop: threading.Event | None = None) -> int:
-        return self.veille.count(self._query, view=self.view, stop=stop)
+        return self.veille.count(self._query, view=self._view, stop=stop)
 
     def rows(
         self,
@@ -67,7 +87,7 @@ class LibrarySource:
     ) -> list[ItemRow]:
         return self.veille.rows(
             self._query,
-            view=self.view,
+            view=self._view,
             offset=offset,
             limit=limit,
             order=self.order,
@@ -77,7 +97,7 @@ class LibrarySource:
 
     def position(self, item_id: int, stop: threading.Event | None = None) -> int | None:
         return self.veille.position(
-            item_id, self._query, view=self.view, order=self.order, stop=stop
+            item_id, self._query, view=self._view, order=self.order, stop=stop
         )
 
     def explain(self, error: BaseException) -> str:

@@ -38,6 +38,9 @@ class View:
     starred_only: bool = False
     saved_search_id: int | None = None
     rule_id: int | None = None
+    # Items an unread-only view lists though they are read: those read while the reader was
+    # on it, so that the row under the cursor stays the one just read until the view is left.
+    kept: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,7 @@ def build_where(
         if view.tag is not None:
             parts.append(tag_condition(view.tag))
         if view.unread_only:
-            parts.append(Sql("i.read = 0"))
+            parts.append(_unread_or_kept(view.kept))
         if view.starred_only:
             parts.append(Sql("i.starred = 1"))
     heads = collapse and (view is None or view.feed_id is None)
@@ -147,6 +150,13 @@ def build_where(
             index = " AND ".join(f"({m})" for m in (phrase(scope), *matches))
             words = " AND ".join(f"({m})" for m in matches) or None
     return Condition(part, *render(part), found, phrase(scope), index, words)
+
+
+def _unread_or_kept(kept: frozenset[int]) -> Sql:
+    if not kept:
+        return Sql("i.read = 0")
+    marks = ", ".join("?" * len(kept))
+    return Sql(f"(i.read = 0 OR i.id IN ({marks}))", tuple(sorted(kept)))
 
 
 def _without_lead(part: Part, lead: Match) -> Part:

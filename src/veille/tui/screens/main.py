@@ -14,7 +14,7 @@ the verbs on the current item are in `item_verbs.py`, those of the reading morni
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ClassVar, TypeVar
 
 from textual import on
@@ -207,7 +207,16 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
             self.follower.load_feeds()
 
     def open_item(self, item_id: int, *, mark_read: bool = True) -> None:
+        if mark_read:
+            self.keep_listed([item_id])
         self.jobs.open_item(item_id, mark_read, self._opened)
+
+    def keep_listed(self, ids: Iterable[int]) -> None:
+        """A list that leaves read rows out keeps these until the view is left, so that the
+        cursor, and `u`, stay on the article just read (as newsboat and FreshRSS do)."""
+        source = self.item_list.source
+        if isinstance(source, LibrarySource):
+            self.item_list.source = source.keeping(ids)
 
     def _opened(self, opened: tuple[Item, Body, list[Item]]) -> None:
         shown, body, read_now = opened
