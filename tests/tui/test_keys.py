@@ -9,9 +9,11 @@ import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
-from tests.tui.conftest import build_library
-from tests.tui.helpers import press_for, ready, screen_text, static_text, until
+from tests.storing import ingest
+from tests.tui.conftest import BASE, build_library, entry
+from tests.tui.helpers import notices, press_for, ready, screen_text, static_text, until
 from veille.core.library import open_library
+from veille.core.model import ParsedFeed
 from veille.core.settings import Paths, Settings, resolve_paths
 from veille.tui.app import VeilleApp, make_app
 from veille.tui.screens.help import HelpScreen
@@ -285,7 +287,6 @@ async def test_verbs_grey_out_where_they_do_not_apply(app_factory: Factory) -> N
         assert main.check_action("star", ()) is True
         assert main.check_action("undo", ()) is None  # nothing to undo yet
         assert main.check_action("refresh_all", ()) is True  # offline: it says so when pressed
-        assert main.check_action("link", (1,)) is None  # no item open
         await pilot.press("J")  # the failing feed holds no item
         await until(pilot, lambda: main.item_list.count == 0 and not main.item_list.fetching)
         for action in ("star", "tags", "note", "toggle_read", "browser", "copy_link"):
@@ -312,6 +313,28 @@ async def test_footnote_links_open_by_number(
         await pilot.press("g")
         await pilot.press("1", "enter")
         await until(pilot, lambda: len(opened) == 2)
+
+
+@pytest.mark.slow
+async def test_a_link_number_the_article_lacks_is_told(
+    app_factory: Factory, home: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(Workers, "open_url", staticmethod(opened.append))
+    with open_library(home.library) as lib:
+        plain = entry(99, "Nothing to follow", content="<p>No link at all.</p>", published=BASE)
+        ingest(lib, lib.feeds()[0].id, ParsedFeed(entries=[plain]))
+    app = app_factory()
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: "No link at all." in static_text(app, "#reader-body"))
+        await pilot.press("1")
+        await until(pilot, lambda: "The article has no link 1." in notices(app))
+        await pilot.press("g")
+        await until(pilot, lambda: "The article has no numbered links." in notices(app))
+        assert isinstance(app.screen, MainScreen)
+        assert opened == []
 
 
 @pytest.mark.slow

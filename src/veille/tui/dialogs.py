@@ -66,6 +66,9 @@ class Dialogs:
 
     def link_prompt(self) -> None:
         screen = self._screen
+        if not screen.reader_pane.links:
+            screen.notify(_("The article has no numbered links."), severity="warning")
+            return
 
         def done(number: int | None) -> None:
             if number is not None:

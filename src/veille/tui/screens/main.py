@@ -273,11 +273,6 @@ class MainScreen(ItemVerbs, MorningVerbs, Screen[None]):
         if action in ("browser", "copy_link"):
             row = self.item_list.current_row
             return True if row is not None and checked_link(row.url) else None
-        if action == "link":
-            number = parameters[0] if parameters else 0
-            return True if isinstance(number, int) and self.reader_pane.link(number) else None
-        if action == "link_prompt":
-            return True if self.reader_pane.links else None
         if action == "undo":
             return True if self.marker.undo_ids else None
         if action == "select":
