@@ -55,6 +55,28 @@ async def test_n_crosses_to_the_next_feed_with_unread_items_then_wraps(
         await until(pilot, lambda: "Article 7 from feed 1" in static_text(app, "#reader-header"))
 
 
+@pytest.mark.parametrize("view", ["tag:climat", "starred", "search"])
+async def test_n_goes_on_from_a_view_with_nothing_unread_to_the_first_feed_with_some(
+    app_factory: Factory, home: Paths, view: str
+) -> None:
+    with open_library(home.library) as lib:
+        lib.set_read([1, 2, 3])  # the starred item and the two tagged #climat
+        search = lib.save_search("Climat", "tag:climat")
+    key = f"search:{search.id}" if view == "search" else view
+    app = app_factory()
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(pilot)
+        main = app.main
+        await until(pilot, lambda: main.feed_tree.entry_for(key) is not None)
+        main.feed_tree.select_key(key)
+        await until(pilot, lambda: main.entry.key == key and not main.item_list.fetching)
+        await pilot.press("n")  # Feed 1 comes first in the pane (Institutions, then Presse)
+        await until(pilot, lambda: main.entry.key == "feed:2")
+        await until(pilot, lambda: "Article 7 from feed 1" in static_text(app, "#reader-header"))
+        assert "Next feed: Feed 1" in notices(app)
+        assert "No unread items left." not in notices(app)
+
+
 async def test_movement_keys_move_the_pane_that_has_the_focus(app_factory: Factory) -> None:
     app = app_factory()
     async with app.run_test(size=(160, 48)) as pilot:

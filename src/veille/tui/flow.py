@@ -4,7 +4,9 @@ Within a view, `n` finds the next unread row. When the view is a feed and nothin
 in it this way, the loop goes on to the next feed (in the feeds pane's order) that has unread
 items and opens its first one (`N`: the previous feed, its last one), as newsboat does. Past the
 last feed it wraps to the first, and past the end of any other view to its top, and says so: a
-reader should never wonder why the cursor jumped back.
+reader should never wonder why the cursor jumped back. A view that is not a feed (a tag, a
+saved search, the starred items) has no place among the feeds: once nothing unread is left in
+it at all, the loop goes on to the first feed with unread items (`N`: the last).
 """
 
 from __future__ import annotations
@@ -71,10 +73,22 @@ class ReadingFlow:
                     )
                 else:
                     notice = _("Next feed: {feed}") if direction > 0 else _("Previous feed: {feed}")
-                self._pending = (direction, notice.format(feed=target.title))
-                screen.feed_tree.select_key(target.key)
+                self._go_to(target, direction, notice)
                 return
-        self._wrap_in_view(direction)
+        self._wrap_in_view(direction, feeds_after=current.feed is None)
+
+    def _go_to(self, target: Entry, direction: int, notice: str) -> None:
+        """Show feed `target`, then open its first (or last) unread item and tell `notice`."""
+        self._pending = (direction, notice.format(feed=target.title))
+        self._screen.feed_tree.select_key(target.key)
+
+    def _first_feed(self, direction: int) -> Entry | None:
+        """The first feed with unread items in the pane's order (the last, going back)."""
+        order = self._screen.feed_tree.feed_order
+        with_unread = [e for e in order if e.feed is not None and e.feed.unread > 0]
+        if not with_unread:
+            return None
+        return with_unread[0] if direction > 0 else with_unread[-1]
 
     def _next_feed(self, current: Entry, direction: int) -> tuple[Entry | None, bool]:
         """The nearest feed with unread items in `direction`, and whether the search wrapped."""
@@ -90,8 +104,9 @@ class ReadingFlow:
                 return entry, not 0 <= index < len(order)
         return None, False
 
-    def _wrap_in_view(self, direction: int) -> None:
-        """Start again from the other end of the view; say so, or say that nothing is left."""
+    def _wrap_in_view(self, direction: int, *, feeds_after: bool = False) -> None:
+        """Start again from the other end of the view and say so; when nothing unread is left
+        in it, go on to the first feed with some if `feeds_after`, else say so."""
         screen = self._screen
         items = screen.item_list
         generation = items.generation
@@ -101,7 +116,12 @@ class ReadingFlow:
             if generation != screen.item_list.generation:
                 return
             if where is None:
-                screen.notify(_("No unread items left."))
+                target = self._first_feed(direction) if feeds_after else None
+                if target is None:
+                    screen.notify(_("No unread items left."))
+                else:
+                    notice = _("Next feed: {feed}") if direction > 0 else _("Previous feed: {feed}")
+                    self._go_to(target, direction, notice)
                 return
             screen.item_list.move_to(where[0])
             screen.open_item(where[1])
