@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
@@ -89,6 +90,19 @@ async def test_the_reader_and_panes_speak_french(app_factory: Factory) -> None:
         for english in ("Unread", "Starred", "Feed content", "items", "February"):
             assert english not in text
         assert "⏎ Lire" in text and "s Favori" in text  # the footer
+
+
+async def test_the_command_palette_says_in_french_that_nothing_matches(
+    app_factory: Factory,
+) -> None:
+    app = app_factory(FRENCH)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready_fr(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"zzqx")
+        await until(pilot, lambda: "Aucun résultat" in screen_text(app))
+        assert "No matches found" not in screen_text(app)
 
 
 def _cut_off(screen: Screen[Any]) -> list[str]:

@@ -15,7 +15,6 @@ from typing import Any
 from textual import events
 from textual.actions import ActionParseResult
 from textual.app import App, SystemCommand
-from textual.command import CommandPalette
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
@@ -23,6 +22,7 @@ from textual.theme import Theme
 
 from veille.core import Paths, Settings, Veille, open_veille
 from veille.core.translations import _, choose_language, use_language
+from veille.tui.commands.palette import Palette
 from veille.tui.commands.providers import PROVIDERS
 from veille.tui.display import clean_line
 from veille.tui.follow import read_start
@@ -107,7 +107,7 @@ class VeilleApp(App[None]):
     def action_command_palette(self) -> None:
         if self.use_command_palette and self.screen.id != "--command-palette":
             placeholder = _("Search for commands…")
-            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+            self.push_screen(Palette(placeholder=placeholder, id="--command-palette"))
 
     @property
     def main(self) -> MainScreen:
