@@ -19,7 +19,8 @@ from textual.widgets import Button, Input
 from textual.widgets._footer import FooterKey
 
 from tests.tui.helpers import press_for, screen_text, static_text, until
-from veille.core.settings import Settings
+from veille.core.library import open_library
+from veille.core.settings import Paths, Settings
 from veille.tui.app import VeilleApp
 from veille.tui.screens.help import HelpScreen
 from veille.tui.screens.note import NoteEditor
@@ -103,6 +104,22 @@ async def test_the_command_palette_says_in_french_that_nothing_matches(
         await pilot.press(*"zzqx")
         await until(pilot, lambda: "Aucun résultat" in screen_text(app))
         assert "No matches found" not in screen_text(app)
+
+
+async def test_the_command_palette_matches_without_accents(
+    app_factory: Factory, home: Paths
+) -> None:
+    with open_library(home.library) as lib:
+        lib.add_feed("https://guetteur.example.org/rss.xml", title="Le Guetteur numérique")
+    app = app_factory(FRENCH)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready_fr(pilot)
+        await pilot.press("ctrl+p")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"numerique")
+        await until(pilot, lambda: "flux\xa0: Le Guetteur numérique" in screen_text(app))
+        await pilot.press(*["backspace"] * len("numerique"), *"theme")
+        await until(pilot, lambda: "Thème\xa0: " in screen_text(app))
 
 
 def _cut_off(screen: Screen[Any]) -> list[str]:

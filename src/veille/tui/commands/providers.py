@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from veille.core.text import clean_line
+from veille.core.text import clean_line, fold
 from veille.core.translations import N_, _
 from veille.tui.screens.health import show_health
 from veille.tui.screens.page_feed import follow_page
@@ -40,7 +40,12 @@ class _Listing(Provider):
 
     async def startup(self) -> None:
         main = _main(self)
-        self._choices = list(self.choices(main)) if main is not None else []
+        choices = self.choices(main) if main is not None else ()
+        prefix = _(self.prefix)
+        self._choices = [
+            (f"{prefix}{label}", *folded(f"{prefix}{label}"), callback, help_text)
+            for label, callback, help_text in choices
+        ]
 
     def _display(self, label: str, offsets: Iterable[int] = ()) -> Content:
         content = Content(label)
@@ -49,18 +54,31 @@ class _Listing(Provider):
         return content
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for label, callback, help_text in self._choices:
-            text = f"{_(self.prefix)}{label}"
-            score = matcher.match(text)
+        # Matched folded, so that `numerique` finds « numérique » and `theme` « Thème ».
+        wanted = fold(query)
+        matcher = self.matcher(wanted)
+        for text, folded_text, origin, callback, help_text in self._choices:
+            score = matcher.match(folded_text)
             if score > 0:
-                _score, offsets = matcher.fuzzy_search.match(query, text)
-                yield Hit(score, self._display(text, offsets), callback, text=text, help=help_text)
+                _score, offsets = matcher.fuzzy_search.match(wanted, folded_text)
+                shown = self._display(text, sorted({origin[o] for o in offsets}))
+                yield Hit(score, shown, callback, text=text, help=help_text)
 
     async def discover(self) -> Hits:
-        for label, callback, help_text in self._choices[:40]:
-            text = f"{_(self.prefix)}{label}"
+        for text, _folded, _origin, callback, help_text in self._choices[:40]:
             yield DiscoveryHit(Content(text), callback, text=text, help=help_text)
+
+
+def folded(text: str) -> tuple[str, list[int]]:
+    """`text` folded as the search language folds it, and for each of its characters the
+    index of the character of `text` it comes from (folding may drop or double some)."""
+    parts: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        part = fold(char)
+        parts.append(part)
+        origin.extend([index] * len(part))
+    return "".join(parts), origin
 
 
 class FeedsProvider(_Listing):
