@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Select
 
 from tests.mailserver import PASSWORD, start
-from tests.tui.helpers import notices, press_for, ready, screen_text, until
-from veille.core.settings import Paths, parse_settings
+from tests.tui.helpers import notices, press_for, ready, screen_text, static_text, until
+from veille.core.settings import Paths, Settings, parse_settings
 from veille.tui.app import VeilleApp
 from veille.tui.screens.export import ExportDialog
 from veille.tui.screens.main import MainScreen
@@ -31,6 +31,24 @@ async def _open_dialog(pilot: Pilot[None], app: VeilleApp) -> ExportDialog:
     dialog = await press_for(pilot, "E", ExportDialog)
     await until(pilot, lambda: "Preview" in screen_text(app))
     return dialog
+
+
+@pytest.mark.parametrize(
+    ("lang", "ready_word", "said"),
+    [
+        ("en", " item", "Everything in “All”"),
+        ("fr", " élément", "Tout ce qui est dans «\xa0Tout\xa0»"),
+    ],
+)
+async def test_the_dialog_names_the_view_in_the_quotation_marks_of_its_language(
+    app_factory: Factory, lang: str, ready_word: str, said: str
+) -> None:
+    app = app_factory(Settings(lang=lang, ui_lang=lang))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: ready_word in static_text(app, "#status-text"))
+        await press_for(pilot, "E", ExportDialog)
+        await until(pilot, lambda: said in screen_text(app))
+        assert ("«" in screen_text(app)) == (lang == "fr")
 
 
 async def test_preview_follows_the_options_and_the_file_is_written(

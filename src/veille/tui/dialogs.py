@@ -86,14 +86,18 @@ class Dialogs:
                 description=_("The {n_selected} selected items").format(n_selected=len(selected)),
             )
         else:
-            where = f"« {screen.entry.title} »"
+            # The quotation marks are the language's own: “All” in English, « Tout » in French.
             if screen.search_text:
-                where += _(", search: {search_text}").format(search_text=screen.search_text)
+                description = _("Everything in “{view}”, search: {search_text}").format(
+                    view=screen.entry.title, search_text=screen.search_text
+                )
+            else:
+                description = _("Everything in “{view}”").format(view=screen.entry.title)
             selection = ExportSelection(
                 screen.veille,
                 view=screen.entry.view,
                 query=screen.search_text,
-                description=_("Everything in {where}").format(where=where),
+                description=description,
             )
         if not screen.item_list.count:
             screen.notify(_("Nothing to export here."), severity="warning")
