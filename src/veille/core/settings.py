@@ -5,8 +5,7 @@ data, cache, logs) under one folder: tests, benchmarks and `--demo` use that so 
 the user's own folders.
 
 `config.toml` is optional; every setting has a documented default (see `DEFAULT_CONFIG`, which
-`veille config` prints). A wrong key or value is reported with the key and its line,
-never as a traceback.
+`veille config` prints). A wrong key or value is reported with the key and its line.
 """
 
 from __future__ import annotations
@@ -179,8 +178,7 @@ class PipeSettings:
 @dataclass(slots=True)
 class Settings:
     lang: str = "fr"
-    """Language of dates and exports: "fr" or "en"; config.toml's `lang`, else the locale's, as
-    for the app and the command line (`load_settings`)."""
+    """Language of dates and exports, "fr" or "en": `lang`, else the locale's (`load_settings`)."""
     ui_lang: str = ""
     """Language of the app and the command line: `lang` when config.toml sets it; empty follows
     the locale (LC_ALL, LC_MESSAGES, LANG), else English."""

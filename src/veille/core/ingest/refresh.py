@@ -265,15 +265,9 @@ async def refresh(
             try:
                 try:
                     if source is not None and source.is_command:
+                        etag, modified = ("", "") if force else (feed.etag, feed.last_modified)
                         fetched = await slots.in_time(
-                            run_source(
-                                source,
-                                fetcher,
-                                feed.url,
-                                "" if force else feed.etag,
-                                "" if force else feed.last_modified,
-                                fetcher.limits,
-                            )
+                            run_source(source, fetcher, feed.url, etag, modified, fetcher.limits)
                         )
                     else:
                         fetched = await slots.run(feed.url, fetch, failed=lambda r: r.error)
