@@ -192,3 +192,29 @@ def test_the_refresh_summary_counts_in_french_and_english(
     _, out, _ = veille(capsys, "--home", home, "refresh", "--force")
     assert out.startswith("1 flux actualisé en "), out
     assert f"{NBSP}: 0 nouvel élément, 0 inchangé, 0 en échec" in out, out
+
+
+def test_every_failure_template_is_still_worded_so_by_its_producer() -> None:
+    """`failure_words` reads stored English against templates copied from the code that words
+    each failure: a template whose words no longer appear there would leave that failure in
+    English, with no other test to notice."""
+    import re
+
+    from veille.core import failure_words
+
+    source = Path(failure_words.__file__).parent
+    text = "\n".join(
+        path.read_text(encoding="utf-8")
+        for path in source.rglob("*.py")
+        if path.name != "failure_words.py"
+    )
+    text = re.sub(r"[\"']\s*\n\s*f?[\"']", "", text)  # literals continued on the next line
+    # Each run of words between values and brackets; short ones ("failed", "signal") may be
+    # put together from parts (`f"{name} failed ({how})"`).
+    lost = [
+        (template, piece)
+        for template in failure_words.TEMPLATES
+        for piece in re.split(r"\{[^}]*\}|[()]", template)
+        if len(piece.strip()) >= 12 and piece not in text
+    ]
+    assert lost == []
