@@ -201,6 +201,47 @@ def test_a_new_item_joins_the_story_already_told_and_the_oldest_heads_it(
     assert row.id == min(a, b, c) and row.cluster_size == 3
 
 
+def test_a_dispatch_stored_in_one_batch_is_one_story_in_the_list_and_in_search(
+    lib: Library,
+) -> None:
+    """Outlets of other sites carrying one dispatch, stored together as a refresh stores them,
+    are one story before the refresh's end: the search rows are written with it, so a search
+    shows the story once too (a later rewrite of those rows was the first refresh's costliest
+    step)."""
+    from veille.core.ingest.entries import prepare_entries
+    from veille.core.library import Fetched
+
+    outcomes = []
+    for n, site in enumerate(("agence.example", "quotidien.example", "radio.example")):
+        feed = lib.add_feed(f"https://{site}/rss")
+        parsed = ParsedFeed(
+            title=site,
+            entries=[
+                ParsedEntry(
+                    guid=f"{site}-1",
+                    link=f"https://{site}/articles/ia-{n}",
+                    title=f"Titre propre à {site} numéro {n}",
+                    content=f"<p>{WIRE}</p>",
+                    published=DAY + timedelta(hours=n),
+                )
+            ],
+        )
+        outcomes.append(Fetched(feed.id, ParsedFeed(title=site), prepare_entries(parsed), 200))
+    results = lib.record_refresh(outcomes)
+    ids = [i for result in results for i in result.new_ids]  # type: ignore[union-attr]
+    assert lib.cluster_members(ids[0]) == sorted(ids)
+    [row] = lib.rows()
+    assert row.id == min(ids) and row.cluster_size == 3
+    [found] = lib.rows("Parlement")
+    assert found.id == min(ids) and found.cluster_size == 3
+    # What a large library's searches read instead of the items: each search row's state.
+    stale = lib.conn.execute(
+        "SELECT s.rowid FROM items_fts s JOIN items_state v ON v.id = s.rowid"
+        " WHERE s.state != v.state"
+    ).fetchall()
+    assert stale == []
+
+
 def test_an_opening_shared_by_dozens_of_feeds_is_boilerplate_not_a_story(
     lib: Library, either_way: None
 ) -> None:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from veille.core.ingest.entries import PreparedEntry
 from veille.core.library._db import Database
-from veille.core.library._store import StoreResult, insert_search_rows, store_entries
+from veille.core.library._store import (
+    StoreResult,
+    insert_search_rows,
+    restate_search_rows,
+    store_entries,
+)
+from veille.core.library._stories import group_by_shared
 from veille.core.model import ParsedFeed
 from veille.core.text import clean_line
 
@@ -77,8 +83,10 @@ def record_refresh(
     is written in a savepoint: one that fails (an unexpected value) is rolled back alone and
     its exception is returned in its place, the others land. A failure of the file itself
     (full disk, busy beyond the timeout) fails the whole batch, as `LibraryError`, and
-    nothing of it is written. Returns, per outcome, the `StoreResult` of a stored feed, the
-    next retry time of a failed one (or None), None for a 304.
+    nothing of it is written. New items that carry another site's dispatch join its story
+    here (the rest of story grouping waits for the whole refresh: `Library.cluster`). Returns, per
+    outcome, the `StoreResult` of a stored feed, the next retry time of a failed one (or None),
+    None for a 304.
     """
     fetched = [o.feed_id for o in outcomes if isinstance(o, Fetched)]
     if len(set(fetched)) == len(fetched):
@@ -124,6 +132,10 @@ def _record(
                 rows = None
             conn.execute("RELEASE feed_outcome")
             waiting.extend(rows or ())
+        new_ids = [i for r in results if isinstance(r, StoreResult) for i in r.new_ids]
+        changed = _grouped(conn, new_ids)
+        if changed and waiting:
+            waiting = restate_search_rows(conn, waiting, changed)
         # The search index writes what it holds at every savepoint's end, as a segment that
         # its merges then fold into the larger ones, each page of it through the savepoint's
         # journal: the new items' rows are written after the feeds' savepoints instead, once
@@ -135,6 +147,25 @@ def _record(
         except Exception as problem:
             raise _SearchRowsRefused from problem
     return results
+
+
+def _grouped(conn: sqlite3.Connection, new_ids: list[int]) -> set[int]:
+    """Group the batch's new items that carry a dispatch (`group_by_shared`); returns the items
+    whose story was written. It only saves the refresh's end some work (that grouping sees
+    every signal again): one that fails on unexpected values is rolled back alone, and the
+    feeds' items land all the same."""
+    if not new_ids:
+        return set()
+    conn.execute("SAVEPOINT grouping")
+    try:
+        changed = group_by_shared(conn, new_ids)
+    except sqlite3.OperationalError:
+        raise
+    except Exception:
+        conn.execute("ROLLBACK TO grouping")
+        changed = set()
+    conn.execute("RELEASE grouping")
+    return changed
 
 
 def _apply(

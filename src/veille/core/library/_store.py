@@ -128,6 +128,24 @@ def insert_search_rows(conn: sqlite3.Connection, rows: list[tuple[object, ...]])
     _insert_rows(conn, "items_fts (rowid, title, text, author, feed, note, state)", rows)
 
 
+def restate_search_rows(
+    conn: sqlite3.Connection, rows: list[tuple[object, ...]], changed: set[int]
+) -> list[tuple[object, ...]]:
+    """`rows` (not yet written) with the `state` of the `changed` items read again from the
+    library: the state `store_entries` gave them no longer holds (a story took them in)."""
+    ids = [row[0] for row in rows if row[0] in changed]
+    states: dict[object, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        states.update(
+            conn.execute(
+                f"SELECT id, state FROM items_state WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    return [row if row[0] not in states else (*row[:6], states[row[0]]) for row in rows]
+
+
 # The largest id an item removed from the library ever had (see `next_item_id`).
 REMOVED_ID_KEY = "items_removed_up_to"
 

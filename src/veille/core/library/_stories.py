@@ -10,6 +10,11 @@ value a new item holds is read once, and each new title meets a bounded number o
 grouping costs time in proportion to the new items however often outlets repeat each other, and
 is cheap enough to run at every refresh. A cluster's id is its oldest member's id; that member is the
 `cluster_head` the item list shows, with « +N sources ».
+
+A refresh groups the agency dispatches among its new items as it stores each batch of feeds
+(`group_by_shared`), before their search rows are written, then everything once every feed is
+stored: the window of titles is read once for all of them, and whether a value many items hold
+is boilerplate is only known then.
 """
 
 from __future__ import annotations
@@ -68,15 +73,60 @@ def cluster_new_items(db: Database, new_ids: Sequence[int]) -> int:
         return 0
     wanted = set(new_ids)
     window = conn.execute(
-        "SELECT id, feed_id, sort_ts, title, canonical_url, lead_hash, cluster_id FROM items"
-        " WHERE sort_ts BETWEEN ? AND ?",
+        f"SELECT {_ROW} FROM items WHERE sort_ts BETWEEN ? AND ?",
         (low - WINDOW, high + WINDOW),
     ).fetchall()
-    new = [row for row in window if row[0] in wanted]
     groups = _Groups()
     cluster_of: dict[int, int | None] = {row[0]: row[6] for row in window}
-    for column, at in (("canonical_url", 4), ("lead_hash", 5)):
-        for holders in _same_value(conn, column, new, at):
+    _join_shared(conn, [row for row in window if row[0] in wanted], groups, cluster_of)
+    match_titles(((row[0], row[1], row[2], row[3]) for row in window), wanted, groups.union)
+    with db.write() as writing:
+        return len(_write_groups(writing, groups, cluster_of))
+
+
+def group_by_shared(conn: sqlite3.Connection, new_ids: Sequence[int]) -> set[int]:
+    """Group `new_ids` with the items of other sites that carry the same dispatch (the same
+    opening), inside the caller's write transaction; returns the items whose story was written.
+
+    The refresh's store calls this before it writes the new items' search rows: an item that
+    joins a story there is written once as one of its sources, where grouping it afterwards
+    rewrites its search row (a search row holds whether its item heads its story).
+    """
+    rows: list[tuple[int, str]] = []
+    for start in range(0, len(new_ids), 500):
+        chunk = list(new_ids[start : start + 500])
+        rows.extend(
+            conn.execute(
+                f"SELECT id, lead_hash FROM items WHERE id IN ({placeholders(chunk)})"
+                " AND lead_hash != ''",
+                chunk,
+            )
+        )
+    groups = _Groups()
+    cluster_of: dict[int, int | None] = {}
+    # Only openings that several sites carry: a value may turn out to be boilerplate once the
+    # refresh's later feeds are stored, and links are one site's own; those are grouped at the
+    # refresh's end (`cluster_new_items`).
+    _join_shared(conn, rows, groups, cluster_of, columns=(("lead_hash", 1),), dispatches=True)
+    return _write_groups(conn, groups, cluster_of)
+
+
+_ROW = "id, feed_id, sort_ts, title, canonical_url, lead_hash, cluster_id"
+
+
+def _join_shared(
+    conn: sqlite3.Connection,
+    new: Sequence[tuple[object, ...]],
+    groups: _Groups,
+    cluster_of: dict[int, int | None],
+    *,
+    columns: Sequence[tuple[str, int]] = (("canonical_url", 4), ("lead_hash", 5)),
+    dispatches: bool = False,
+) -> None:
+    """Join each new item to the items of other feeds that hold its link or its opening
+    (`columns`: each column and where the new rows hold its value)."""
+    for column, at in columns:
+        for holders in _same_value(conn, column, new, at, dispatches=dispatches):
             # Holders from one feed only are one outlet repeating itself, not several sources;
             # otherwise joining each to the first is enough, the groups being transitive.
             if len({feed for _, feed, _ in holders}) < 2:
@@ -85,8 +135,6 @@ def cluster_new_items(db: Database, new_ids: Sequence[int]) -> int:
             for item_id, _feed, cluster in holders:
                 cluster_of.setdefault(item_id, cluster)
                 groups.union(first, item_id)
-    match_titles(((row[0], row[1], row[2], row[3]) for row in window), wanted, groups.union)
-    return _write_groups(db, groups, cluster_of)
 
 
 Holder = tuple[int, int, int | None]  # (item id, its feed, its cluster)
@@ -95,8 +143,10 @@ Holder = tuple[int, int, int | None]  # (item id, its feed, its cluster)
 def _same_value(
     conn: sqlite3.Connection,
     column: str,
-    new: Sequence[tuple[int, int, float, str, str, str, int | None]],
+    new: Sequence[tuple[object, ...]],
     at: int,
+    *,
+    dispatches: bool = False,
 ) -> Iterable[list[Holder]]:
     """The items holding each `column` value a new item holds and another item too.
 
@@ -104,20 +154,25 @@ def _same_value(
     cookie notice, a link to the subscription page), not one story, unless those items come from
     many sites: an agency dispatch that hundreds of outlets carry. Each value's holders are read
     once, whatever the number of new items holding it, which keeps the work linear.
+
+    With `dispatches`, only values that several sites hold, and no site more than `SPREAD`
+    times over, are answered: what more holders stored later cannot turn into boilerplate.
     """
     values = {str(row[at]) for row in new if row[at]}
     counts = _shared_values(conn, column, list(values))
     few = [value for value, count in counts.items() if count <= MAX_SOURCES + 1]
     for start in range(0, len(few), 500):
         chunk = few[start : start + 500]
-        found: dict[str, list[Holder]] = defaultdict(list)
-        for other, other_feed, other_cluster, value in conn.execute(
-            f"SELECT id, feed_id, cluster_id, {column} FROM items "
+        found: dict[str, list[tuple[int, int, int | None, str]]] = defaultdict(list)
+        for other, other_feed, other_cluster, url, value in conn.execute(
+            f"SELECT id, feed_id, cluster_id, canonical_url, {column} FROM items "
             f"WHERE {column} IN ({placeholders(chunk)}) AND {column} != ''",
             chunk,
         ):
-            found[value].append((other, other_feed, other_cluster))
-        yield from found.values()
+            found[value].append((other, other_feed, other_cluster, url))
+        for holders in found.values():
+            if not dispatches or _spread(holders, least=2):
+                yield [(item_id, feed_id, cluster) for item_id, feed_id, cluster, _ in holders]
     for value, count in counts.items():
         if count <= MAX_SOURCES + 1:
             continue
@@ -126,9 +181,14 @@ def _same_value(
             f"WHERE {column} = ? AND {column} != '' ORDER BY id DESC LIMIT ?",
             (value, HOLDERS_READ),
         ).fetchall()
-        sites = {urlsplit(url).hostname or url for *_, url in rows}
-        if len(sites) * SPREAD >= len(rows):
+        if _spread(rows):
             yield [(item_id, feed_id, cluster) for item_id, feed_id, cluster, _ in rows]
+
+
+def _spread(holders: Sequence[tuple[int, int, int | None, str]], least: int = 1) -> bool:
+    """Whether `holders` come from `least` sites or more, each holding few of them: a dispatch."""
+    sites = {urlsplit(url).hostname or url for *_, url in holders}
+    return len(sites) >= least and len(sites) * SPREAD >= len(holders)
 
 
 # From this share of the library on, the values of new items are checked against one pass over
@@ -166,36 +226,37 @@ def _shared_values(conn: sqlite3.Connection, column: str, values: list[str]) -> 
     return shared
 
 
-def _write_groups(db: Database, groups: _Groups, cluster_of: dict[int, int | None]) -> int:
+def _write_groups(
+    conn: sqlite3.Connection, groups: _Groups, cluster_of: dict[int, int | None]
+) -> set[int]:
+    """Write each group as one story, inside the caller's transaction; returns its members."""
     members: dict[int, set[int]] = defaultdict(set)
     for item_id in list(groups.parent):
         members[groups.find(item_id)].add(item_id)
-    joined = 0
-    with db.write() as conn:
-        for group in members.values():
-            if len(group) < 2:
-                continue
-            # Existing clusters the group touches merge into one, named by the oldest member.
-            existing = {c for i in group if (c := cluster_of.get(i)) is not None}
-            everyone = set(group)
-            for cluster in existing:
-                everyone.update(
-                    r[0]
-                    for r in conn.execute("SELECT id FROM items WHERE cluster_id = ?", (cluster,))
-                )
-            head = min(everyone)
-            ids = sorted(everyone)
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                # Members already right are left alone: rewriting one, even with its own
-                # values, rewrites its row and its entries in every index on the two columns.
-                conn.execute(
-                    f"UPDATE items SET cluster_id = ?, cluster_head = (id = ?) "
-                    f"WHERE id IN ({placeholders(chunk)})"
-                    " AND (cluster_id IS NOT ? OR cluster_head != (id = ?))",
-                    (head, head, *chunk, head, head),
-                )
-            joined += len(everyone)
+    joined: set[int] = set()
+    for group in members.values():
+        if len(group) < 2:
+            continue
+        # Existing clusters the group touches merge into one, named by the oldest member.
+        existing = {c for i in group if (c := cluster_of.get(i)) is not None}
+        everyone = set(group)
+        for cluster in existing:
+            everyone.update(
+                r[0] for r in conn.execute("SELECT id FROM items WHERE cluster_id = ?", (cluster,))
+            )
+        head = min(everyone)
+        ids = sorted(everyone)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            # Members already right are left alone: rewriting one, even with its own
+            # values, rewrites its row and its entries in every index on the two columns.
+            conn.execute(
+                f"UPDATE items SET cluster_id = ?, cluster_head = (id = ?) "
+                f"WHERE id IN ({placeholders(chunk)})"
+                " AND (cluster_id IS NOT ? OR cluster_head != (id = ?))",
+                (head, head, *chunk, head, head),
+            )
+        joined |= everyone
     return joined
 
 
