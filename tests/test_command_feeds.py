@@ -192,7 +192,7 @@ def test_an_imported_file_runs_none_of_its_commands_unless_asked(
     )
     status, out = veille(capsys, "import", str(urls))
     assert status == 0, out
-    assert "imported 1 feeds" in out
+    assert "imported 1 feed (" in out
     assert "2 command feeds not imported: they would run commands on this computer" in out
     assert f"  exec:touch {marker}\n" in out
     assert f"  filter:touch {marker}:{local_server.url('/f.xml')}\n" in out

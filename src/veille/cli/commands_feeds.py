@@ -137,11 +137,11 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
              "skipped": skipped}
         )  # fmt: skip
         return 0
-    ctx.print(
-        _("imported {added} feeds ({known} already subscribed) from {file}").format(
-            added=done.added, known=done.known, file=args.file
-        )
+    added = ngettext("imported {n} feed", "imported {n} feeds", done.added).format(n=done.added)
+    known = ngettext("{n} already subscribed", "{n} already subscribed", done.known).format(
+        n=done.known
     )
+    ctx.print(_("{added} ({known}) from {file}").format(added=added, known=known, file=args.file))
     if done.searches:
         ctx.print(_("saved searches: {names}").format(names=", ".join(done.searches)))
     if done.commands:
