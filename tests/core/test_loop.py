@@ -19,7 +19,7 @@ class Noted:
 
 def test_the_result_comes_back_without_its_description_being_built() -> None:
     # asyncio.run builds the finished task's description, result included, twice on its way
-    # out: for a refresh's report of every item that cost more than grouping the stories.
+    # out: for a refresh, a report naming every new item.
     async def work() -> Noted:
         return Noted()
 

@@ -2,9 +2,9 @@
 
 At its end `asyncio.run` asks for the Ctrl-C handler it installed, whose description holds the
 finished task, whose description holds the task's result: the result's whole `repr` is built,
-twice, and thrown away. For a refresh that result is a report of every feed and item, and
-building its text cost more than grouping the stories. Here the coroutine the runner sees
-returns nothing; the result travels beside it.
+twice, and thrown away. For a refresh that result names every new item (tens of milliseconds
+at 10,000 of them). Here the coroutine the runner sees returns nothing; the result travels
+beside it.
 """
 
 from __future__ import annotations
