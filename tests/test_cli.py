@@ -191,25 +191,3 @@ def test_without_a_terminal_the_app_is_refused_in_plain_words(
     out, err = capsys.readouterr()
     assert status == 1 and out == ""
     assert "needs a terminal" in err and "veille --help" in err
-
-
-def test_fulltext_says_by_its_status_that_no_article_came(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], local_server: LocalServer
-) -> None:
-    """As `veille refresh` when every feed failed: a script learns that nothing came."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "config.toml").write_text('full_text = "never"\n', encoding="utf-8")
-    items = "".join(
-        f"<item><guid>g{n}</guid><title>Article {n}</title>"
-        f"<link>{local_server.url(f'/gone/{n}')}</link></item>"
-        for n in range(2)
-    )
-    local_server.add("/rss", f"<rss version='2.0'><channel><title>F</title>{items}</channel></rss>")
-    local_server.add("/gone/0", "", status=404)
-    local_server.add("/gone/1", "", status=404)
-    assert main(["--home", str(home), "add", local_server.url("/rss")]) == 0
-    assert main(["--home", str(home), "refresh"]) == 0
-    capsys.readouterr()
-    assert main(["--home", str(home), "fulltext", "--all"]) == 1
-    assert "0 full texts fetched" in capsys.readouterr().out
