@@ -36,10 +36,15 @@ async def test_a_page_is_previewed_then_followed(
         dialog.query_one("#page-item", Input).value = "article.actu"
         dialog.query_one("#page-date", Input).value = ".date"
         dialog.query_one("#page-preview-button", Button).press()
-        await until(pilot, lambda: "3 items found" in screen_text(app))
-        text = screen_text(app)
-        assert "Avis sur le traitement des données" in text
-        assert "--date found nothing" in text
+        # The count is drawn before the rows it counts: wait for both.
+        await until(
+            pilot,
+            lambda: (
+                "3 items found" in screen_text(app)
+                and "Avis sur le traitement des données" in screen_text(app)
+            ),
+        )
+        assert "--date found nothing" in screen_text(app)
         dialog.query_one("#page-follow", Button).press()
         await until(pilot, lambda: "Following" in notices(app))
     with open_library(home.library) as lib:

@@ -111,6 +111,13 @@ def test_the_reader_with_a_picture(
         await _read(app, pilot, feed_id)
         await until(pilot, lambda: _drawn(app))  # type: ignore[arg-type]
         await app.workers.wait_for_complete()
-        await pilot.pause(0.8)  # type: ignore[attr-defined]
+        # On a busy machine the picture's last rows land later: take the screen once it holds.
+        before = None
+        for _ in range(20):
+            await pilot.pause(0.4)  # type: ignore[attr-defined]
+            now = app.export_screenshot()
+            if now == before:
+                break
+            before = now
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=run)
