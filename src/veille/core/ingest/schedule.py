@@ -161,8 +161,7 @@ class HostSlots:
             async with asyncio.timeout_at(self._deadline_at):
                 return await work
         except TimeoutError:
-            reason = f"timed out: stopped at the refresh's {self._deadline_s()} deadline"
-            return Postponed(reason, started=True)
+            return self._stopped_at_deadline()
 
     async def _hold(
         self, ticket: _Ticket, fetch: Callable[[], Awaitable[T]]
@@ -176,8 +175,7 @@ class HostSlots:
             async with asyncio.timeout_at(self._deadline_at):
                 return await task
         except TimeoutError:
-            reason = f"timed out: stopped at the refresh's {self._deadline_s()} deadline"
-            return Postponed(reason, started=True)
+            return self._stopped_at_deadline()
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if ticket.stopped and not (current is not None and current.cancelling()):
@@ -186,6 +184,11 @@ class HostSlots:
         finally:
             if timer is not None:
                 timer.cancel()
+
+    def _stopped_at_deadline(self) -> Postponed:
+        return Postponed(
+            f"timed out: stopped at the refresh's {self._deadline_s()} deadline", started=True
+        )
 
     def _deadline_s(self) -> str:
         return f"{human_seconds(self.deadline or 0)} s"
