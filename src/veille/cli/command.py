@@ -14,9 +14,7 @@ import errno
 import os
 import sqlite3
 import sys
-import tempfile
 import time
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -218,6 +216,9 @@ def _silence_stdout() -> None:
 
 def _unexpected(error: BaseException, paths: Paths | None) -> int:
     """The last resort: one line for the user, the traceback in the log folder only."""
+    import tempfile
+    import traceback
+
     name = type(error).__name__
     folder = paths.log if paths is not None else Path(tempfile.gettempdir())
     log = folder / "errors.log"

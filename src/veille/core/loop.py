@@ -9,7 +9,6 @@ beside it.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -18,6 +17,8 @@ T = TypeVar("T")
 
 def run(work: Coroutine[Any, Any, T]) -> T:
     """`work`'s result, from a fresh event loop closed afterwards (see `asyncio.run`)."""
+    import asyncio  # imported here: commands that read the library never need an event loop
+
     kept: list[T] = []
 
     async def keep() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -78,7 +77,7 @@ def temp_beside(path: Path, *, private: bool) -> Path:
     """A new, empty file next to `path`, already with its final mode (the caller fills it)."""
     mode = PRIVATE if private else PUBLIC
     while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         except FileExistsError:

@@ -20,14 +20,18 @@ them again.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 SPLIT_FROM = 50_000  # the newest item's id from which a question is asked in halves
 
@@ -40,11 +44,19 @@ _SOME_HITS = (
 )
 _LOWER, _UPPER = "<=", ">"
 
-_helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-index-half")
 _helper_busy = threading.Lock()  # one question at a time; a second asker goes whole
 _helper_conn = threading.local()  # in the helper's thread: its connection (`_Held`)
 _helper_used = threading.Event()
 _asking: _Held | None = None  # the helper's connection while it asks a half
+
+
+@functools.cache
+def _helper() -> ThreadPoolExecutor:
+    """The helper's thread, made at the first split question (under `_helper_busy`): most
+    commands ask none, and the thread pool's module costs a tenth of their start-up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="veille-index-half")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +127,7 @@ def _ask(conn: sqlite3.Connection, sql: str, question: str, *more: object) -> li
             return [conn.execute(whole, (question, 0, *more)).fetchone()[0]]
         middle = top // 2
         _helper_used.set()
-        upper = _helper.submit(_half, path, sql.format(side=_UPPER), (question, middle, *more))
+        upper = _helper().submit(_half, path, sql.format(side=_UPPER), (question, middle, *more))
         try:
             lower = conn.execute(sql.format(side=_LOWER), (question, middle, *more)).fetchone()[0]
         except BaseException:  # given up (the app stops a count typed over) or failed
@@ -178,7 +190,7 @@ def let_go(path: Path) -> None:
     if not _helper_used.is_set():
         return
     with suppress(Exception):
-        _helper.submit(_close_held, str(path)).result(timeout=5)
+        _helper().submit(_close_held, str(path)).result(timeout=5)
 
 
 def _close_held(path: str) -> None:

@@ -20,7 +20,6 @@ from typing import Any
 from veille.core.ingest.addresses import web_link
 from veille.core.library._feeds import folder_id
 from veille.core.library._problems import LibraryError
-from veille.core.library._state_file import check_state
 from veille.core.library._store import next_item_id, reindex
 from veille.core.library.library import Library
 from veille.core.query import normalize_tag
@@ -117,6 +116,9 @@ def import_state(lib: Library, data: Any) -> dict[str, int]:
         raise LibraryError(
             _("unsupported veille state version {value!r}").format(value=data.get("version"))
         )
+    # Imported here: its validation (and the OPML rules it applies) serves this verb alone.
+    from veille.core.library._state_file import check_state
+
     state = check_state(data)
     counts = {"feeds": 0, "items": 0, "searches": 0, "rules": 0}
     with lib.db.write() as conn:
