@@ -396,3 +396,21 @@ def test_a_real_free_article_with_a_subscribers_comment_space_is_whole(corpora: 
     article = extract(page.read_bytes(), "https://www.lemonde.fr/actualite-medias/article.html")
     assert article.cut == ""
     assert detect_truncation(article.title, "", article.text) is None
+
+
+@given(
+    article=st.integers(min_value=0, max_value=60_000),
+    after=st.integers(min_value=0, max_value=1_400),
+)
+def test_a_cut_off_counts_by_what_follows_it_however_long_the_article(
+    article: int, after: int
+) -> None:
+    """Only the end of a long text is searched for its cut-off words: the words are found at
+    the end of any article, and never where a whole article's worth of text follows them."""
+    from veille.core.ingest.truncation import paywall_marker
+
+    words = (" to be read, la suite au prochain numéro, 15 % des élèves" * 2000)[:article]
+    offer = " abonnez-vous" * (after // 13)
+    cut = "Il vous reste 72 % de l'article à découvrir"
+    assert paywall_marker(f"{words} {cut}.{offer}") == cut
+    assert paywall_marker(f"{cut}. {words}{offer} {'x' * 20_000}") is None

@@ -22,6 +22,7 @@ the resolved addresses of every connection before connecting.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
@@ -41,11 +42,18 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Origin = tuple[str, int]  # (lower-case host name or address, port)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Most links of most feeds: a lower-case web scheme, a plain host name, a path without query
+# or fragment. Every item's link is checked (and made canonical) at ingest: these need no split.
+PLAIN_WEB_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[-A-Za-z0-9._~!$&'()*+,;=:@%/]*)?"
+)
 
 
 def web_link(url: str | None) -> str:
     """`url` stripped if it is an http or https address with a host, else ""."""
     url = (url or "").strip()
+    if PLAIN_WEB_URL.fullmatch(url):
+        return url
     try:
         parts = urlsplit(url)
         return url if parts.scheme.lower() in _DEFAULT_PORTS and parts.hostname else ""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
-from veille.core.ingest.addresses import web_link
+from veille.core.ingest.addresses import PLAIN_WEB_URL, web_link
 from veille.core.model import ParsedEntry, ParsedFeed
 from veille.core.text import clean_line, fold, html_to_text
 
@@ -79,7 +79,7 @@ def prepare_entries(
             entry.content,
             published,
             _ts(entry.updated),
-            json.dumps([clean_line(c, 200) for c in entry.categories], ensure_ascii=False),
+            _json_list([clean_line(c, 200) for c in entry.categories]),
             _enclosures(entry),
             entry.language or parsed.language,
             digest,
@@ -145,7 +145,7 @@ def _content_hash(entry: ParsedEntry) -> str:
         entry.author,
         entry.summary,
         entry.content,
-        json.dumps(entry.categories),
+        json.dumps(entry.categories) if entry.categories else "[]",
         entry.published.isoformat() if entry.published else "",
     )
     return hashlib.sha1("\x1f".join(parts).encode("utf-8", "replace")).hexdigest()
@@ -161,15 +161,19 @@ def _ts(value: datetime | None) -> float | None:
 
 
 def _enclosures(entry: ParsedEntry) -> str:
-    return json.dumps(
+    return _json_list(
         [
             {"url": e.url, "type": e.type, "length": e.length}
             | ({"duration": e.duration} if e.duration is not None else {})
             for e in entry.enclosures
             if web_link(e.url)
-        ],
-        ensure_ascii=False,
+        ]
     )
+
+
+def _json_list(values: list[object]) -> str:
+    # Most items have no category or enclosure: the encoder's set-up is most of its cost.
+    return json.dumps(values, ensure_ascii=False) if values else "[]"
 
 
 def lead_hash(text: str) -> str:
@@ -233,6 +237,12 @@ def canonical_url(url: str) -> str:
     """The link without tracking parameters, fragment or trailing slash, for matching stories."""
     if not url:
         return ""
+    plain = url.strip()
+    if PLAIN_WEB_URL.fullmatch(plain):  # no query nor fragment to drop: what urlunsplit gives
+        scheme_end = plain.index("://") + 3
+        host, slash, path = plain[scheme_end:].partition("/")
+        host = host.lower()
+        return f"https://{host[4:] if host.startswith('www.') else host}{(slash + path).rstrip('/') or '/'}"
     from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
     try:

@@ -133,6 +133,9 @@ _LABELS = [
 ]
 _AFTER_CUT = 1500  # characters of offer and footer a cut-off may still be followed by
 _AFTER_LABEL = 600  # a label followed by more than this heads a complete article
+# Longer than any marker's words with single spaces between them (the longest are about 150
+# characters): one that starts earlier cannot end near enough to the end to count.
+_LONGEST_MARKER = 400
 _QUOTES_OPEN = '«“"„‹'
 
 
@@ -150,11 +153,14 @@ def paywall_marker(text: str) -> str | None:
     """
     lowered = text.lower()
     for markers, room in ((_CUTS, max(_AFTER_CUT, len(lowered) // 5)), (_LABELS, _AFTER_LABEL)):
+        # Words that count end within `room` of the end, so they start after `since`: the rest
+        # of a long article is never searched (this runs on every new item).
+        since = max(0, len(lowered) - room - _LONGEST_MARKER)
         first: re.Match[str] | None = None
         for needle, marker in markers:
-            if needle not in lowered:
+            if lowered.find(needle, since) < 0:
                 continue
-            for found in marker.finditer(lowered):
+            for found in marker.finditer(lowered, since):
                 if first is not None and found.start() >= first.start():
                     break
                 if len(lowered) - found.end() <= room and not _quoted(
