@@ -8,6 +8,7 @@ many of them look alike.
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -180,3 +181,60 @@ def test_a_source_joining_a_story_leaves_its_other_members_unwritten(lib: Librar
     [row] = lib.rows()
     assert row.cluster_size == 21  # « +20 sources »
     assert row.id == min(first)
+
+
+def _field_headlines(count: int, seed: int) -> list[str]:
+    """Headlines of one field: a few actors, acts, subjects and places, combined."""
+    rng = random.Random(seed)
+    actors = ("la CNIL", "le préfet", "la région", "le gouvernement", "l'Arcom", "le Sénat")
+    acts = ("sanctionne", "annonce", "finance", "reporte", "encadre", "suspend")
+    subjects = (
+        "un fichier de reconnaissance faciale",
+        "le projet de loi sur la sécurité numérique",
+        "la réforme de l'assurance chômage",
+        "un programme de recherche sur le climat",
+        "l'ouverture des données de santé",
+        "le schéma régional des transports",
+    )
+    places = ("à Lyon", "à Nantes", "en Bretagne", "à Toulouse", "en Corse", "à Lille", "")
+    forms = ("{}", "{} : les réactions", "Ce qu'il faut savoir : {}", "Dépêche. {}")
+    return [
+        rng.choice(forms).format(
+            f"{rng.choice(actors)} {rng.choice(acts)} {rng.choice(subjects)} {rng.choice(places)}"
+        )
+        for _ in range(count)
+    ]
+
+
+def test_new_titles_match_alike_whatever_unrelated_titles_the_window_holds() -> None:
+    # A large library's window holds older titles on other subjects, built from a part of the
+    # same vocabulary. They match none of the new titles, so the new titles that match each
+    # other must be the same with or without them: the word order of the prefixes, and with it
+    # which titles count as a recurring heading, must not follow titles that cannot match.
+    new = [(n, n % 200, 0.0, t) for n, t in enumerate(_field_headlines(4000, 1))]
+    rng = random.Random(2)
+    vocabulary = [
+        "données",
+        "sécurité",
+        "climat",
+        "santé",
+        "numérique",
+        "faciale",
+        "budget",
+        "vote",
+        "loi",
+        "europe",
+    ]
+    older = [
+        (10_000 + n, 500 + n % 50, 0.0, " ".join(rng.choice(vocabulary) for _ in range(8)))
+        for n in range(3000)
+    ]
+
+    def joins(window: list[tuple[int, int, float, str]]) -> set[tuple[int, int]]:
+        found: set[tuple[int, int]] = set()
+        titles.match_titles(window, {n for n, *_ in new}, lambda a, b: found.add((a, b)))
+        return found
+
+    alone = joins(new)
+    assert alone, "the field's retitled dispatches match"
+    assert joins(older + new) == alone

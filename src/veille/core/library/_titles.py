@@ -8,11 +8,15 @@ entry however many feeds carry them), keyed by pairs of each title's prefix: its
 one order shared by every title of the run, as many as hold two of the words any title alike
 shares with it (the prefix filter of set-similarity joins: exact, no pair alike is missed; keyed
 by pairs rather than single words because titles of one field share their words). Each new title
-then reads a few short lists. Two caps keep the work bounded where titles repeat heavily, and
-both say something true of the titles: a pair of rare words that more than `PREFIX_LIST_CAP`
-distinct titles start with belongs to a recurring heading, and a title alike to more than `MAX_TITLE_SOURCES`
-items is a rubric (« Revue de presse du 3 mars », « Météo du jour »), not one story told by that
-many outlets; such titles group nothing by themselves, while links and shared openings still do.
+then reads a few short lists. An older title takes part only if enough of its words are the
+new titles' words for it to be alike to one, and the order of words follows the new titles
+alone: which new titles match each other never depends on the rest of the window.
+
+Two caps keep the work bounded where titles repeat heavily, and both say something true of the
+titles: a pair of rare words that more than `PREFIX_LIST_CAP` distinct new titles start with
+belongs to a recurring heading, and a title alike to more than `MAX_TITLE_SOURCES` items is a
+rubric (« Revue de presse du 3 mars », « Météo du jour »), not one story told by that many
+outlets; such titles group nothing by themselves, while links and shared openings still do.
 """
 
 from __future__ import annotations
@@ -133,7 +137,12 @@ def prefix_length(size: int) -> int:
     from the other title's side; the words they share, in the shared order, start with the same
     two, and those lie within the first `size - α + 2` words of each.
     """
-    return size - max(TITLE_MIN_SHARED, math.ceil(TITLE_JACCARD * size - 1e-9)) + 2
+    return size - _least_shared(size) + 2
+
+
+def _least_shared(size: int) -> int:
+    """The fewest words a title of `size` words shares with any title alike to it."""
+    return max(TITLE_MIN_SHARED, math.ceil(TITLE_JACCARD * size - 1e-9))
 
 
 def _keys(words: list[str]) -> list[tuple[str, str]]:
@@ -167,31 +176,42 @@ def match_titles(
             fresh.add(words)
     if not fresh:
         return
-    # One order of words for every title: the rarest first, so that prefixes are short lists.
-    frequency: dict[str, int] = defaultdict(int)
+    # Only titles that could be alike to a new one take part: an older title needs as many
+    # words of the new titles' vocabulary as it would share with one alike.
+    vocabulary: set[str] = set().union(*fresh)
+    older: dict[frozenset[str], frozenset[str]] = {}
     for words in members:
+        if words not in fresh:
+            known = words & vocabulary
+            if len(known) >= _least_shared(len(words)):
+                older[words] = known
+    # One order of words for every title: the rarest first among the new titles, so that
+    # prefixes are short lists; words outside their vocabulary come before all others and pair
+    # with nothing looked up. The order, and which pairs open too many new titles to be one
+    # story's, follow the new titles alone: which of them match each other never depends on
+    # what else the window holds (a large library's titles on other subjects).
+    frequency: dict[str, int] = defaultdict(int)
+    for words in fresh:
         for word in words:
             frequency[word] += 1
 
     # Each word's place in that order, computed once: sorting a title then compares integers
     # (a key looked up in C) instead of building a (frequency, word) tuple per word per title.
-    rank = {w: i for i, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
+    rank = {w: i for i, w in enumerate(sorted(vocabulary, key=lambda w: (frequency[w], w)))}
 
-    def order(words: frozenset[str]) -> list[str]:
-        return sorted(words, key=rank.__getitem__)
+    def keys(words: frozenset[str], known: frozenset[str]) -> list[tuple[str, str]]:
+        room = prefix_length(len(words)) - (len(words) - len(known))
+        return _keys(sorted(known, key=rank.__getitem__)[:room])
 
-    index: dict[tuple[str, str], list[frozenset[str]]] = defaultdict(list)
-    keys_of: dict[frozenset[str], list[tuple[str, str]]] = {}
-    for words in members:
-        keys = _keys(order(words)[: prefix_length(len(words))])
-        if words in fresh:
-            keys_of[words] = keys
-        for key in keys:
-            entries = index[key]
-            if len(entries) <= PREFIX_LIST_CAP:
-                entries.append(words)
+    keys_of = {words: keys(words, words) for words in fresh}
+    new_lists: Lists = defaultdict(list)
+    old_lists: Lists = defaultdict(list)
+    for words, its_keys in keys_of.items():
+        _file(new_lists, words, its_keys)
+    for words, known in older.items():
+        _file(old_lists, words, keys(words, known))
     for words in fresh:
-        alike = _alike(words, keys_of[words], index)
+        alike = _alike(words, keys_of[words], new_lists, old_lists)
         if alike is None:
             continue
         if sum(len(members[other]) for other in alike) > MAX_TITLE_SOURCES + 1:
@@ -205,17 +225,31 @@ def match_titles(
                     join(item_id, other)
 
 
+Lists = dict[tuple[str, str], list[frozenset[str]]]  # distinct titles by the pairs of a prefix
+
+
+def _file(lists: Lists, words: frozenset[str], keys: list[tuple[str, str]]) -> None:
+    """Put `words` on the list of each of its `keys`, each list held to `PREFIX_LIST_CAP` + 1."""
+    for key in keys:
+        entries = lists[key]
+        if len(entries) <= PREFIX_LIST_CAP:
+            entries.append(words)
+
+
 def _alike(
     words: frozenset[str],
     keys: list[tuple[str, str]],
-    index: dict[tuple[str, str], list[frozenset[str]]],
+    new_lists: Lists,
+    old_lists: Lists,
 ) -> set[frozenset[str]] | None:
-    """The distinct titles alike to `words` (itself included), or None for a heading's title."""
+    """The distinct titles alike to `words` (itself included), or None for a heading's title:
+    one of its pairs opens more than `PREFIX_LIST_CAP` new titles."""
     shortest = len(words) * TITLE_JACCARD - 1e-9
     longest = len(words) / TITLE_JACCARD + 1e-9
-    lists = [index[key] for key in keys]
-    if any(len(entries) > PREFIX_LIST_CAP for entries in lists):
+    new = [new_lists.get(key, []) for key in keys]
+    if any(len(entries) > PREFIX_LIST_CAP for entries in new):
         return None
+    lists = [*new, *(old_lists.get(key, []) for key in keys)]
     candidates = {other for entries in lists for other in entries}
     return {
         other
