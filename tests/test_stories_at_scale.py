@@ -158,6 +158,23 @@ def test_title_words_are_the_folded_words_of_three_letters_or_more() -> None:
     assert similar_titles(a, b) and not similar_titles(a, title_words("La CNIL à Lyon"))
 
 
+def test_a_titles_names_are_its_capitalised_words_past_each_opening() -> None:
+    from veille.core.library._titles import title_names
+
+    # « Lyon » opens the title: its capital is no sign of a name.
+    assert title_names("Lyon : la CNIL sanctionne l'Insee à Saint-Étienne") == {
+        "cnil",
+        "insee",
+        "saint",
+        "etienne",
+    }
+    assert title_names("Dépêche. Le préfet de Corse suspend l'arrêté") == {"corse"}
+    assert title_names("« Nous ne céderons pas », dit la ministre à Rennes") == {"rennes"}
+    # Title case capitalises every word that counts: only acronyms are names there.
+    assert title_names("Senate Passes The Health Budget After NATO Summit") == {"nato"}
+    assert title_names("Fire in a Leeds warehouse") == {"leeds"}
+
+
 def test_a_source_joining_a_story_leaves_its_other_members_unwritten(lib: Library) -> None:
     # Twenty outlets carry the dispatch on the first refresh; a later one brings a twenty-first.
     def outlet(n: int) -> tuple[str, list[ParsedEntry]]:

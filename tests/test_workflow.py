@@ -306,6 +306,39 @@ def test_near_identical_titles_in_two_feeds_within_days_merge(lib: Library) -> N
     assert sorted(lib.cluster_members(a)) == sorted([a, b])
 
 
+def test_titles_alike_but_naming_other_places_or_people_are_two_stories(lib: Library) -> None:
+    # Word for word the same but the city, the company or the person: two events. A title that
+    # names neither could be either, and must not make them one.
+    pairs = [
+        (
+            "Incendie géant dans l'entrepôt logistique de la zone nord à Lyon",
+            "Incendie géant dans l'entrepôt logistique de la zone nord à Lille",
+        ),
+        (
+            "La CNIL inflige une amende record à Google pour ses cookies publicitaires",
+            "La CNIL inflige une amende record à Amazon pour ses cookies publicitaires",
+        ),
+        (
+            "Fire guts a huge logistics warehouse in the north of Leeds overnight",
+            "Fire guts a huge logistics warehouse in the north of Sheffield overnight",
+        ),
+    ]
+    apart = []
+    for n, (first, second) in enumerate(pairs):
+        [a] = add(lib, f"Presse A{n}", [story(f"a{n}", first)])
+        [b] = add(lib, f"Presse B{n}", [story(f"b{n}", second, hours=2)])
+        apart += [a, b]
+    [c] = add(
+        lib,
+        "Presse C",
+        [story("c1", "Incendie géant dans l'entrepôt logistique de la zone nord", hours=3)],
+    )
+    lib.cluster([*apart, c])
+    for item in (*apart, c):
+        assert lib.cluster_members(item) in ([], [item])
+    assert len(lib.rows()) == 7
+
+
 def test_a_lookalike_title_days_away_from_the_new_item_is_another_story(lib: Library) -> None:
     """New items from a whole week arrive at once: each is compared with what surrounds its own
     date, not with everything between the oldest and the newest of them."""

@@ -125,6 +125,22 @@ def title_words(title: str) -> frozenset[str]:
     return frozenset(_WORD.findall(fold(title))) - STOPWORDS
 
 
+# What opens a title or one of its sentences: a capital after it is no sign of a name.
+_OPENING = re.compile(r"(?:^|[.!?:…«\"“—–])\W*$")
+
+
+def title_names(title: str) -> frozenset[str]:
+    """The folded names a title holds (« Lyon », « CNIL »): two titles alike in their words but
+    each with a name the other lacks tell two stories (« … à Lyon », « … à Lille »)."""
+    found = list(_WORD.finditer(title))
+    capitals = [m for m in found if m.group()[0].isupper()]
+    if not any(m.group()[0].islower() and len(m.group()) > 3 for m in found):
+        # Title case (« Senate Passes Health Budget »): its capitals say nothing but acronyms.
+        capitals = [m for m in capitals if m.group().isupper()]
+    names = {fold(m.group()) for m in capitals if not _OPENING.search(title, 0, m.start())}
+    return frozenset(names) - STOPWORDS
+
+
 def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:
     shared = len(a & b)
     return shared >= TITLE_MIN_SHARED and shared / (len(a) + len(b) - shared) >= TITLE_JACCARD
@@ -165,10 +181,12 @@ def match_titles(
     members: dict[frozenset[str], list[Member]] = defaultdict(list)
     fresh: set[frozenset[str]] = set()
     seen: dict[str, frozenset[str]] = {}  # outlets carrying one dispatch often keep its title
+    spelled: dict[frozenset[str], str] = {}  # a title as written, for its names
     for item_id, feed_id, ts, title in titled:
         words = seen.get(title)
         if words is None:
             words = seen[title] = title_words(title)
+            spelled.setdefault(words, title)
         if len(words) < TITLE_MIN_SHARED:
             continue
         members[words].append((item_id, feed_id, ts))
@@ -203,6 +221,14 @@ def match_titles(
         room = prefix_length(len(words)) - (len(words) - len(known))
         return _keys(sorted(known, key=rank.__getitem__)[:room])
 
+    names_of: dict[frozenset[str], frozenset[str]] = {}
+
+    def names(words: frozenset[str]) -> frozenset[str]:
+        found = names_of.get(words)
+        if found is None:
+            found = names_of[words] = title_names(spelled[words])
+        return found
+
     keys_of = {words: keys(words, words) for words in fresh}
     new_lists: Lists = defaultdict(list)
     old_lists: Lists = defaultdict(list)
@@ -216,13 +242,35 @@ def match_titles(
             continue
         if sum(len(members[other]) for other in alike) > MAX_TITLE_SOURCES + 1:
             continue  # a rubric: its lookalikes are too many to be one story
-        told = [m for other in alike for m in members[other]]
+        told = [m for other in _same_names(words, alike, names) for m in members[other]]
         for item_id, feed_id, ts in members[words]:
             if item_id not in new_ids:
                 continue
             for other, other_feed, other_ts in told:
                 if other_feed != feed_id and abs(other_ts - ts) <= WINDOW:
                     join(item_id, other)
+
+
+Names = Callable[[frozenset[str]], frozenset[str]]  # a distinct title's names (`title_names`)
+
+
+def _same_names(
+    words: frozenset[str], alike: set[frozenset[str]], names: Names
+) -> list[frozenset[str]]:
+    """The titles of `alike` that tell the story of `words`: none that names other places or
+    people, and when some do, only those naming its own; none at all when the title could be
+    either of two such stories (« Incendie à l'entrepôt » beside « … à Lyon », « … à Lille »)."""
+    named = [other for other in alike if not _other_names(words, other, names)]
+    if any(_other_names(x, y, names) for x, y in combinations(named, 2)):
+        return []
+    if len(named) < len(alike):
+        return [other for other in named if names(words) <= other]
+    return named
+
+
+def _other_names(a: frozenset[str], b: frozenset[str], names: Names) -> bool:
+    """Whether titles `a` and `b` (alike) each name someone or somewhere the other does not."""
+    return a is not b and bool(names(a) - b) and bool(names(b) - a)
 
 
 Lists = dict[tuple[str, str], list[frozenset[str]]]  # distinct titles by the pairs of a prefix
