@@ -10,7 +10,9 @@ shares with it (the prefix filter of set-similarity joins: exact, no pair alike 
 by pairs rather than single words because titles of one field share their words). Each new title
 then reads a few short lists. An older title takes part only if enough of its words are the
 new titles' words for it to be alike to one, and the order of words follows the new titles
-alone: which new titles match each other never depends on the rest of the window.
+alone: which new titles match each other never depends on the rest of the window. Titles alike
+in their words still tell two stories when each names a place or someone the other does not
+(« … à Lyon », « … à Lille »; `title_names`).
 
 Two caps keep the work bounded where titles repeat heavily, and both say something true of the
 titles: a pair of rare words that more than `PREFIX_LIST_CAP` distinct new titles start with
@@ -138,7 +140,9 @@ def title_names(title: str) -> frozenset[str]:
         # Title case (« Senate Passes Health Budget »): its capitals say nothing but acronyms.
         capitals = [m for m in capitals if m.group().isupper()]
     names = {fold(m.group()) for m in capitals if not _OPENING.search(title, 0, m.start())}
-    return frozenset(names) - STOPWORDS
+    # Among the title's own words, as `title_words` reads them (folding first can join what a
+    # decomposed accent splits), so that a name is always a word another title may share.
+    return frozenset(names) & title_words(title)
 
 
 def similar_titles(a: frozenset[str], b: frozenset[str]) -> bool:
