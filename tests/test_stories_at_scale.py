@@ -255,3 +255,28 @@ def test_new_titles_match_alike_whatever_unrelated_titles_the_window_holds() -> 
     alone = joins(new)
     assert alone, "the field's retitled dispatches match"
     assert joins(older + new) == alone
+
+
+def test_names_only_ever_keep_apart_titles_the_words_would_join(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The names rule refines the word rule: every pair it joins, the words alone join too, and
+    # the pairs it drops are titles that name other places, or a title that could be either.
+    window = [(n, n % 40, 0.0, t) for n, t in enumerate(_field_headlines(3000, 3))]
+    new_ids = {n for n, *_ in window}
+
+    def joins() -> set[tuple[int, int]]:
+        found: set[tuple[int, int]] = set()
+        titles.match_titles(window, new_ids, lambda a, b: found.add((a, b)))
+        return found
+
+    named = joins()
+    names = titles.title_names
+    monkeypatch.setattr(titles, "title_names", lambda title: frozenset())
+    by_words = joins()
+    assert named < by_words
+    spelled = {n: t for n, _, _, t in window}
+    for a, b in by_words - named:
+        assert names(spelled[a]) or names(spelled[b])  # a pair without names is never dropped
+    kept_apart = [(spelled[a], spelled[b]) for a, b in by_words - named]
+    assert any(" à Lyon" in x and " à Lille" in y for x, y in kept_apart)

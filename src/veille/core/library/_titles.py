@@ -262,11 +262,12 @@ def _same_names(
     words: frozenset[str], alike: set[frozenset[str]], names: Names
 ) -> list[frozenset[str]]:
     """The titles of `alike` that tell the story of `words`: none that names other places or
-    people, and when some do, only those naming its own; none at all when the title could be
-    either of two such stories (« Incendie à l'entrepôt » beside « … à Lyon », « … à Lille »)."""
+    people, and when some do, only those naming its own. A title that could be either of two
+    such stories (« Incendie à l'entrepôt » beside « … à Lyon », « … à Lille ») joins neither,
+    only the titles that name no one either."""
     named = [other for other in alike if not _other_names(words, other, names)]
     if any(_other_names(x, y, names) for x, y in combinations(named, 2)):
-        return []
+        return [other for other in named if not names(other)]
     if len(named) < len(alike):
         return [other for other in named if names(words) <= other]
     return named
