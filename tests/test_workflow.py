@@ -339,6 +339,42 @@ def test_titles_alike_but_naming_other_places_or_people_are_two_stories(lib: Lib
     assert len(lib.rows()) == 7
 
 
+def test_a_title_naming_fewer_of_the_same_people_tells_their_story(lib: Library) -> None:
+    # Stored and grouped an hour before: the visit, without its city.
+    [earlier] = add(
+        lib,
+        "Presse A",
+        [story("a1", "Le président reçoit le chancelier Scholz pour un sommet sur la défense")],
+    )
+    lib.cluster([earlier])
+    # Then the same visit with its city, and another chancellor's in that city.
+    [visit] = add(
+        lib,
+        "Presse B",
+        [
+            story(
+                "b1",
+                "Le président reçoit le chancelier Scholz à Berlin pour un sommet sur la défense",
+                hours=1,
+            )
+        ],
+    )
+    [other] = add(
+        lib,
+        "Presse C",
+        [
+            story(
+                "c1",
+                "Le président reçoit le chancelier Merz à Berlin pour un sommet sur la défense",
+                hours=1,
+            )
+        ],
+    )
+    lib.cluster([visit, other])
+    assert sorted(lib.cluster_members(visit)) == sorted([earlier, visit])
+    assert lib.cluster_members(other) in ([], [other])
+
+
 def test_a_lookalike_title_days_away_from_the_new_item_is_another_story(lib: Library) -> None:
     """New items from a whole week arrive at once: each is compared with what surrounds its own
     date, not with everything between the oldest and the newest of them."""

@@ -261,16 +261,22 @@ Names = Callable[[frozenset[str]], frozenset[str]]  # a distinct title's names (
 def _same_names(
     words: frozenset[str], alike: set[frozenset[str]], names: Names
 ) -> list[frozenset[str]]:
-    """The titles of `alike` that tell the story of `words`: none that names other places or
-    people, and when some do, only those naming its own. A title that could be either of two
-    such stories (« Incendie à l'entrepôt » beside « … à Lyon », « … à Lille ») joins neither,
-    only the titles that name no one either."""
-    named = [other for other in alike if not _other_names(words, other, names)]
-    if any(_other_names(x, y, names) for x, y in combinations(named, 2)):
-        return [other for other in named if not names(other)]
-    if len(named) < len(alike):
-        return [other for other in named if names(words) <= other]
-    return named
+    """The titles of `alike` that tell the story of `words`.
+
+    None that names other places or people than it does (a rival: « … à Lille » beside « … à
+    Lyon »), nor one that could tell a rival's story as well (« Incendie à l'entrepôt »). And a
+    title that could itself be either of two stories (« Incendie à l'entrepôt » beside both)
+    joins only the titles that could be either too.
+    """
+    rivals = [other for other in alike if _other_names(words, other, names)]
+    told = [
+        other
+        for other in alike
+        if other not in rivals and all(_other_names(other, rival, names) for rival in rivals)
+    ]
+    if any(_other_names(x, y, names) for x, y in combinations(told, 2)):
+        told = [other for other in told if not any(_other_names(other, x, names) for x in told)]
+    return told
 
 
 def _other_names(a: frozenset[str], b: frozenset[str], names: Names) -> bool:
