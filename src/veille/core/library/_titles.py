@@ -127,8 +127,18 @@ def title_words(title: str) -> frozenset[str]:
     return frozenset(_WORD.findall(fold(title))) - STOPWORDS
 
 
-# What opens a title or one of its sentences: a capital after it is no sign of a name.
-_OPENING = re.compile(r"(?:^|[.!?:…«\"“—–])\W*$")
+# What opens a sentence of a title: a capital after it is no sign of a name.
+_OPENERS = frozenset('.!?:…«"“—–')
+
+
+def _opens(title: str, at: int) -> bool:
+    """Whether the word at `at` opens `title` or one of its sentences: only spaces and signs
+    lie before it, back to the title's start or to one of `_OPENERS`."""
+    while at > 0 and not (title[at - 1].isalnum() or title[at - 1] == "_"):
+        at -= 1
+        if title[at] in _OPENERS:
+            return True
+    return at == 0
 
 
 def title_names(title: str) -> frozenset[str]:
@@ -139,7 +149,7 @@ def title_names(title: str) -> frozenset[str]:
     if not any(m.group()[0].islower() and len(m.group()) > 3 for m in found):
         # Title case (« Senate Passes Health Budget »): its capitals say nothing but acronyms.
         capitals = [m for m in capitals if m.group().isupper()]
-    names = {fold(m.group()) for m in capitals if not _OPENING.search(title, 0, m.start())}
+    names = {fold(m.group()) for m in capitals if not _opens(title, m.start())}
     # Among the title's own words, as `title_words` reads them (folding first can join what a
     # decomposed accent splits), so that a name is always a word another title may share.
     return frozenset(names) & title_words(title)
