@@ -12,7 +12,9 @@ served on its feed's host, and the refresh runs with the default policy (`auto`:
 truncated items of each new feed are fetched before the command ends). `--newsboat` then runs
 newsboat (8 reload threads) on the same feeds from the same servers, cold then warm. `--home DIR`
 refreshes into an existing library (a bench/biglib.py library) instead of an empty one, only the
-benchmark's feeds, which it leaves there. The refresh has no deadline (`deadline = 3600`), so that
+benchmark's feeds, which it leaves there. `--rounds N` alternates newsboat and veille N times, each
+round in fresh homes, and ends with the medians and the ratio round by round: on a shared machine
+two runs of one command differ by a third, and a ratio from one run alone by up to half of itself. The refresh has no deadline (`deadline = 3600`), so that
 the last feeds of a large run are measured rather than postponed.
 
 The plain corpus's feeds are about 110 KB of RSS 2.0 with full-article content. They are served
@@ -42,6 +44,7 @@ import json
 import multiprocessing
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -259,6 +262,94 @@ def run_newsboat(home: Path, urls: list[str]) -> tuple[float, float]:
     return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def one_round(args: argparse.Namespace, hosts: int) -> tuple[float | None, float | None]:
+    """One cold then warm refresh of each client asked for, in fresh homes (or `--home`): the
+    cold wall times of newsboat-8 and veille (None for the one not run)."""
+    nb_cold: float | None = None
+    with tempfile.TemporaryDirectory(prefix="veille-bench-") as tmp:
+        home = args.home or Path(tmp)
+        urls = [f"http://{host_of(n, hosts)}:{args.port}/feed/{n}.xml" for n in range(args.feeds)]
+        opml = ["<opml version='2.0'><body>"]
+        opml.extend(f"<outline text='f{n}' xmlUrl='{url}'/>" for n, url in enumerate(urls))
+        opml.append("</body></opml>")
+        config = home / "config.toml"
+        if not args.home or not config.exists():
+            # The whole refresh is measured: no deadline postpones the last feeds.
+            never = args.corpus != "plain" and not args.full_text
+            config.write_text(
+                ('full_text = "never"\n' if never else "") + "[refresh]\ndeadline = 3600\n"
+            )
+        subs = Path(tmp) / "subs.opml"
+        subs.write_text("".join(opml))
+        env = {**_with_bytecode(), "VEILLE_HOME": str(home)}
+        import veille  # compiled once here, as installing veille would have done
+
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(Path(veille.__file__).parent)],
+            check=True,
+            env=env,
+        )
+        subprocess.run(
+            [sys.executable, "-m", "veille", "import", str(subs)],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        label = f"{args.feeds} feeds × 50 items ({args.corpus}) on {hosts} hosts, "
+        label += f"latency {args.latency * 1000:.0f} ms"
+        if args.newsboat:
+            nb_home = Path(tmp) / "newsboat"
+            nb_home.mkdir()
+            nb_cold, nb_peak = run_newsboat(nb_home, urls)
+            nb_warm, nb_peak = run_newsboat(nb_home, urls)
+            print(f"newsboat-8, {label}")
+            print(f"  cold: {nb_cold:6.2f} s  warm: {nb_warm:6.2f} s  peak {nb_peak:.0f} MB")
+            if args.no_veille:
+                return
+        # Into an existing library, only the benchmark's feeds: its own may not be reachable.
+        only = urls if args.home else None
+        cold, cold_cpu, cold_peak, cold_report = run_refresh(home, only)
+        warm, warm_cpu, warm_peak, warm_report = run_refresh(home, only)
+        print(f"veille, {label}")
+        print(
+            f"  cold: {cold:6.2f} s  (cpu {cold_cpu:5.2f} s, {cold_cpu / args.feeds * 1000:.1f}"
+            f" ms per feed)  new items {cold_report['new_items']}, "
+            f"errors {len(cold_report['errors'])}, postponed {len(cold_report['postponed'])}"
+        )  # type: ignore[arg-type]
+        texts = cold_report["full_text"]
+        if texts["fetched"] or texts["failed"]:  # type: ignore[index]
+            print(
+                f"        feeds stored in {cold_report['elapsed'] - texts['elapsed']:.2f} s, "
+                f"then {texts['fetched']} articles in {texts['elapsed']:.2f} s "
+                f"({texts['failed']} failed)"
+            )  # type: ignore[index]
+        print(
+            f"  warm: {warm:6.2f} s  (cpu {warm_cpu:5.2f} s)  "
+            f"not modified {warm_report['not_modified']}, "
+            f"errors {len(warm_report['errors'])}"
+        )  # type: ignore[arg-type]
+        print(f"  peak memory: {max(cold_peak, warm_peak) / 1024:.0f} MB")
+        if cold_report["errors"]:
+            print("  first errors:", cold_report["errors"][:3])  # type: ignore[index]
+        return nb_cold, cold
+
+
+def summarize(cold_times: list[tuple[float | None, float | None]]) -> None:
+    """Medians of the rounds' cold refreshes, and veille's to newsboat-8's round by round: on a
+    shared machine one run's ratio moves by half of itself, the median of alternated ones less."""
+    for name, at in (("newsboat-8", 0), ("veille", 1)):
+        times = [time for pair in cold_times if (time := pair[at]) is not None]
+        if times:
+            listed = ", ".join(f"{t:.2f}" for t in times)
+            median = statistics.median(times)
+            print(f"{name} cold, median of {len(times)}: {median:.2f} s [{listed}]")
+    ratios = [v / n for n, v in cold_times if n and v]
+    if ratios:
+        listed = ", ".join(f"{r:.2f}" for r in ratios)
+        median = statistics.median(ratios)
+        print(f"veille / newsboat-8 cold, round by round: median {median:.2f}× [{listed}]")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
@@ -280,12 +371,21 @@ def main() -> None:
     )
     parser.add_argument("--no-veille", action="store_true", help="with --newsboat: it alone")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="alternate newsboat-8 and veille this many times, each in fresh homes, and report "
+        "medians (not with --home, which one round fills)",
+    )
+    parser.add_argument(
         "--home",
         type=Path,
         help="refresh into this existing home (e.g. a bench/biglib.py library) instead of an "
         "empty one; its feeds are left in it (use another --port for each run)",
     )
     args = parser.parse_args()
+    if args.home and args.rounds > 1:
+        parser.error("--rounds needs fresh homes: not with --home")
     hosts = max(1, min(args.hosts, args.feeds, 62_500))
 
     processes = []
@@ -309,73 +409,13 @@ def main() -> None:
         ready.wait(60)
         processes.append(proc)
     try:
-        with tempfile.TemporaryDirectory(prefix="veille-bench-") as tmp:
-            home = args.home or Path(tmp)
-            urls = [
-                f"http://{host_of(n, hosts)}:{args.port}/feed/{n}.xml" for n in range(args.feeds)
-            ]
-            opml = ["<opml version='2.0'><body>"]
-            opml.extend(f"<outline text='f{n}' xmlUrl='{url}'/>" for n, url in enumerate(urls))
-            opml.append("</body></opml>")
-            config = home / "config.toml"
-            if not args.home or not config.exists():
-                # The whole refresh is measured: no deadline postpones the last feeds.
-                never = args.corpus != "plain" and not args.full_text
-                config.write_text(
-                    ('full_text = "never"\n' if never else "") + "[refresh]\ndeadline = 3600\n"
-                )
-            subs = Path(tmp) / "subs.opml"
-            subs.write_text("".join(opml))
-            env = {**_with_bytecode(), "VEILLE_HOME": str(home)}
-            import veille  # compiled once here, as installing veille would have done
-
-            subprocess.run(
-                [sys.executable, "-m", "compileall", "-q", str(Path(veille.__file__).parent)],
-                check=True,
-                env=env,
-            )
-            subprocess.run(
-                [sys.executable, "-m", "veille", "import", str(subs)],
-                check=True,
-                env=env,
-                capture_output=True,
-            )
-            label = f"{args.feeds} feeds × 50 items ({args.corpus}) on {hosts} hosts, "
-            label += f"latency {args.latency * 1000:.0f} ms"
-            if args.newsboat:
-                nb_home = Path(tmp) / "newsboat"
-                nb_home.mkdir()
-                nb_cold, nb_peak = run_newsboat(nb_home, urls)
-                nb_warm, nb_peak = run_newsboat(nb_home, urls)
-                print(f"newsboat-8, {label}")
-                print(f"  cold: {nb_cold:6.2f} s  warm: {nb_warm:6.2f} s  peak {nb_peak:.0f} MB")
-                if args.no_veille:
-                    return
-            # Into an existing library, only the benchmark's feeds: its own may not be reachable.
-            only = urls if args.home else None
-            cold, cold_cpu, cold_peak, cold_report = run_refresh(home, only)
-            warm, warm_cpu, warm_peak, warm_report = run_refresh(home, only)
-            print(f"veille, {label}")
-            print(
-                f"  cold: {cold:6.2f} s  (cpu {cold_cpu:5.2f} s, {cold_cpu / args.feeds * 1000:.1f}"
-                f" ms per feed)  new items {cold_report['new_items']}, "
-                f"errors {len(cold_report['errors'])}, postponed {len(cold_report['postponed'])}"
-            )  # type: ignore[arg-type]
-            texts = cold_report["full_text"]
-            if texts["fetched"] or texts["failed"]:  # type: ignore[index]
-                print(
-                    f"        feeds stored in {cold_report['elapsed'] - texts['elapsed']:.2f} s, "
-                    f"then {texts['fetched']} articles in {texts['elapsed']:.2f} s "
-                    f"({texts['failed']} failed)"
-                )  # type: ignore[index]
-            print(
-                f"  warm: {warm:6.2f} s  (cpu {warm_cpu:5.2f} s)  "
-                f"not modified {warm_report['not_modified']}, "
-                f"errors {len(warm_report['errors'])}"
-            )  # type: ignore[arg-type]
-            print(f"  peak memory: {max(cold_peak, warm_peak) / 1024:.0f} MB")
-            if cold_report["errors"]:
-                print("  first errors:", cold_report["errors"][:3])  # type: ignore[index]
+        cold_times: list[tuple[float | None, float | None]] = []
+        for round_no in range(args.rounds):
+            if args.rounds > 1:
+                print(f"== round {round_no + 1} of {args.rounds}")
+            cold_times.append(one_round(args, hosts))
+        if args.rounds > 1:
+            summarize(cold_times)
     finally:
         for proc in processes:
             proc.terminate()
