@@ -43,7 +43,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -224,42 +223,54 @@ def _with_bytecode() -> dict[str, str]:
     return env
 
 
+def _measured(
+    command: list[str], env: dict[str, str] | None = None
+) -> tuple[float, float, int, int, str]:
+    """Run `command`: (wall seconds, CPU seconds, peak resident KiB, exit status, its output, or
+    the end of its error output when it failed).
+
+    The CPU and the peak are the command's own, its worker processes included (what `wait4`
+    reports of it), not the largest of every process this benchmark has started so far.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode("utf-8", "replace")
+        if process.returncode not in (0, 1):
+            text = err.read().decode("utf-8", "replace")[-2000:]
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, process.returncode, text
+
+
 def run_refresh(
     home: Path, feeds: list[str] | None = None
 ) -> tuple[float, float, int, dict[str, object]]:
     """One `veille refresh --json` (of `feeds` only, when named), timed from outside."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    before, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
-    started = time.perf_counter()
-    result = subprocess.run(
+    elapsed, cpu, peak, status, output = _measured(
         [sys.executable, "-m", "veille", "--home", str(home), "refresh", "--json"]
         + [arg for url in feeds or () for arg in ("--feed", url)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=_with_bytecode(),
+        _with_bytecode(),
     )
-    elapsed = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = usage.ru_utime + usage.ru_stime - cpu
-    if result.returncode not in (0, 1):
-        raise SystemExit(f"refresh failed: {result.stderr}")
-    return elapsed, cpu, max(usage.ru_maxrss, before), json.loads(result.stdout)
+    if status not in (0, 1):
+        raise SystemExit(f"refresh failed with status {status}: {output}")
+    return elapsed, cpu, peak, json.loads(output)
 
 
 def run_newsboat(home: Path, urls: list[str]) -> tuple[float, float]:
     """One `newsboat -x reload` with 8 reload threads over `urls`: (wall seconds, peak MB)."""
     (home / "urls").write_text("\n".join(urls) + "\n")
     (home / "newsboat.conf").write_text("reload-threads 8\nshow-read-feeds yes\n")
-    started = time.perf_counter()
     files = ["-u", str(home / "urls"), "-c", str(home / "cache.db")]
-    subprocess.run(
-        ["newsboat", *files, "-C", str(home / "newsboat.conf"), "-x", "reload"],
-        check=True,
-        capture_output=True,
+    elapsed, _, peak, status, output = _measured(
+        ["newsboat", *files, "-C", str(home / "newsboat.conf"), "-x", "reload"]
     )
-    elapsed = time.perf_counter() - started
-    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if status != 0:
+        raise SystemExit(f"newsboat failed with status {status}: {output}")
+    return elapsed, peak / 1024
 
 
 def one_round(args: argparse.Namespace, hosts: int) -> tuple[float | None, float | None]:
