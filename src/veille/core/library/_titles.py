@@ -291,7 +291,7 @@ def _same_names(
 
 def _other_names(a: frozenset[str], b: frozenset[str], names: Names) -> bool:
     """Whether titles `a` and `b` (alike) each name someone or somewhere the other does not."""
-    return a is not b and bool(names(a) - b) and bool(names(b) - a)
+    return a != b and bool(names(a) - b) and bool(names(b) - a)
 
 
 Lists = dict[tuple[str, str], list[frozenset[str]]]  # distinct titles by the pairs of a prefix
