@@ -239,10 +239,9 @@ def canonical_url(url: str) -> str:
         return ""
     plain = url.strip()
     if PLAIN_WEB_URL.fullmatch(plain):  # no query nor fragment to drop: what urlunsplit gives
-        scheme_end = plain.index("://") + 3
-        host, slash, path = plain[scheme_end:].partition("/")
-        host = host.lower()
-        return f"https://{host[4:] if host.startswith('www.') else host}{(slash + path).rstrip('/') or '/'}"
+        host, slash, path = plain.partition("://")[2].partition("/")
+        host = host.lower().removeprefix("www.")
+        return f"https://{host}{(slash + path).rstrip('/') or '/'}"
     from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
     try:
