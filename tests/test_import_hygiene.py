@@ -201,3 +201,36 @@ def test_the_c_stemmers_give_the_pure_python_stems() -> None:
     for language, python in (("fr", FrenchStemmer()), ("en", EnglishStemmer())):
         for word in map(fold, words):
             assert _stemmer(language).stemWord(word) == python.stemWord(word), (language, word)
+
+
+def test_a_refresh_parsing_in_worker_processes_never_loads_the_parser_itself(
+    tmp_path: Path, local_server: LocalServer
+) -> None:
+    """With many feeds to parse, the worker processes import the parser and lxml; the process
+    that fetches and writes, whose CPU a cold refresh waits on, imports neither."""
+    from tests.test_refresh import rss
+    from veille.core.ingest.workers import PROCESS_POOL_FROM
+
+    outlines = []
+    for n in range(PROCESS_POOL_FROM):
+        local_server.add(f"/f{n}.xml", rss(f"f{n}", [(f"a{n}", "Entier"), (f"b{n}", "Complet")]))
+        outlines.append(f'<outline text="f{n}" xmlUrl="{local_server.url(f"/f{n}.xml")}"/>')
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('full_text = "never"\n')
+    subs = tmp_path / "subs.opml"
+    subs.write_text(f'<opml version="2.0"><body>{"".join(outlines)}</body></opml>')
+    # Reading the OPML file takes lxml: the import is a command of its own, as for the user.
+    subprocess.run(
+        [sys.executable, "-m", "veille", "--home", str(home), "import", str(subs)],
+        capture_output=True,
+        check=True,
+    )
+    script = (
+        "import contextlib, io, json\n"
+        "from veille.cli.command import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    main(['--home', {str(home)!r}, 'refresh', '--json'])\n"
+        f"assert json.loads(out.getvalue())['new_items'] == {2 * PROCESS_POOL_FROM}, out.getvalue()\n"
+    )
+    assert _imported_after(script, "lxml", "veille.core.ingest.prepare") == []

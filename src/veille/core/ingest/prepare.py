@@ -7,7 +7,6 @@ module before its first feed, and a leaner one starts parsing sooner).
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -36,12 +35,6 @@ def truncation_check() -> Callable[[ParsedEntry, int | None, str], bool] | None:
         )
 
     return check
-
-
-def worker_started() -> None:
-    """A worker process leaves Ctrl-C to the refresh it serves, which stops it in its turn (a
-    forked one would otherwise run the parent's own handler)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def ready() -> None:

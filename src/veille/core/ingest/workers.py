@@ -2,10 +2,11 @@
 
 Parsing and preparing items is pure Python for the most part and holds the GIL: in threads it
 takes turns with the writer, in processes it uses the second core. The pool is made when the
-first document arrives, so a refresh of feeds that all answer 304 never pays for it, and its
-module, `veille.core.ingest.prepare` (with lxml and the parser), is imported then, off the event
-loop. Worker processes are forked when that is safe, which is why the start-up work before them
-runs in threads that end with it (`in_passing_thread`).
+first document arrives, so a refresh of feeds that all answer 304 never pays for it. Worker
+processes import the parser themselves (`in_worker`): lxml and `veille.core.ingest.prepare` are
+never loaded in the process that fetches and writes, whose CPU a cold refresh waits for most;
+threads import it off the event loop. Worker processes are forked when that is safe, which is
+why the start-up work before them runs in threads that end with it (`in_passing_thread`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import signal
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -41,8 +43,6 @@ def parse_pool(feeds: int) -> Executor:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
-        from veille.core.ingest.prepare import worker_started
-
         return ProcessPoolExecutor(
             max_workers=workers,
             mp_context=get_context(start_method()),
@@ -54,9 +54,10 @@ def parse_pool(feeds: int) -> Executor:
 def start_method() -> str:
     """How parser processes start: forked where that is safe, spawned elsewhere.
 
-    A spawned worker is a new interpreter that imports lxml and the parser again: ~140 ms of
-    CPU each, on the cores a cold refresh is waiting for, before its first feed. A forked one is
-    ready in ~10 ms with what this process has imported. But a fork copies every lock as it is,
+    A spawned worker is a new interpreter that imports everything again before its first feed:
+    ~140 ms of CPU each, on the cores a cold refresh is waiting for. A forked one starts in
+    ~10 ms with what this process has imported, and has only the parser to import (`warm_up`),
+    while the first requests are on their way. But a fork copies every lock as it is,
     and a lock held by another thread stays held forever in the child: so only on Linux (macOS
     system libraries do not survive a fork) and only while this thread is the process's only
     one. That is the command line's refresh when it starts its workers with its first requests
@@ -101,6 +102,28 @@ def worker_count() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+def worker_started() -> None:
+    """A worker process leaves Ctrl-C to the refresh it serves, which stops it in its turn (a
+    forked one would otherwise run the parent's own handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def in_worker(body: bytes, url: str, content_type: str) -> tuple[ParsedFeed, list[PreparedEntry]]:
+    """`parse_and_prepare`, as a worker process runs it: its module is imported there, at the
+    first call (or by `warm_up`), and never in the process that hands the work out."""
+    from veille.core.ingest.prepare import parse_and_prepare
+
+    return parse_and_prepare(body, url, content_type)
+
+
+def warm_up() -> None:
+    """What a worker process does as soon as it starts: what its first feed would do first
+    (see `veille.core.ingest.prepare.ready`)."""
+    from veille.core.ingest.prepare import ready
+
+    ready()
+
+
 class Parsers:
     """The parse executor, made when the first document arrives (a refresh of feeds that all
     answer 304 never pays for worker processes), sized by the feeds still to come then.
@@ -132,13 +155,19 @@ class Parsers:
     async def parse(
         self, remaining: int, body: bytes, url: str, content_type: str
     ) -> tuple[ParsedFeed, list[PreparedEntry]]:
-        """Parse and prepare one document in the executor (see `parse_and_prepare`)."""
-        prepare = await self._prepare()
+        """Parse and prepare one document in the executor (see `parse_and_prepare`).
+
+        Worker processes are handed `in_worker`, which imports the parser there: this process
+        then never imports it at all (lxml and the parser, ~0.1 s of its CPU).
+        """
+        executor = self.get(remaining)
+        work: Callable[[bytes, str, str], tuple[ParsedFeed, list[PreparedEntry]]]
+        if isinstance(executor, ThreadPoolExecutor):
+            work = (await self._prepare()).parse_and_prepare
+        else:
+            work = in_worker
         loop = asyncio.get_running_loop()
-        done: tuple[ParsedFeed, list[PreparedEntry]] = await loop.run_in_executor(
-            self.get(remaining), prepare.parse_and_prepare, body, url, content_type
-        )
-        return done
+        return await loop.run_in_executor(executor, work, body, url, content_type)
 
     async def start_early(
         self,
@@ -147,16 +176,19 @@ class Parsers:
         force: bool,
         before_fork: Awaitable[object] | None = None,
     ) -> None:
-        """`before_fork`, when given, is start-up work in a passing thread of its own: awaited
-        once the parser module is imported, before the processes are forked."""
+        """`before_fork`, when given, is start-up work in a passing thread of its own, awaited
+        before the processes are forked.
+
+        The workers import the parser themselves (`warm_up`), while this process sends the
+        first requests: importing it here first, to be inherited, made every request wait.
+        """
         new = sum(1 for feed in feeds if force or not (feed.etag or feed.last_modified))
         if new >= PROCESS_POOL_FROM:
-            prepare = await self._prepare()
             if before_fork is not None:
                 await before_fork
             executor = self.get(len(feeds))
             for _ in range(worker_count()):
-                executor.submit(prepare.ready)
+                executor.submit(warm_up)
 
     @property
     def processes(self) -> Executor | None:
