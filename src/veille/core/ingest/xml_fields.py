@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from veille.core.ingest.addresses import join_url
 from veille.core.text import clean_line, html_to_text, strip_controls
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -90,10 +91,7 @@ def _absolute(href: str, element: etree._Element, url: str) -> str:
     href = strip_controls(href).strip()
     if not href:
         return ""
-    try:
-        return urljoin(_base(element, url), href)
-    except ValueError:
-        return href
+    return join_url(_base(element, url), href)
 
 
 def _language(element: etree._Element) -> str:
