@@ -69,12 +69,15 @@ def rule_for(settings: Settings, url: str) -> SiteRule | None:
 
 
 def extract_page(
-    page: bytes, url: str, rule: SiteRule | None, content_type: str
-) -> tuple[CachedArticle, str, str]:
-    """The article to keep, its plain text, and the page's cut-off words if it has any: what a
-    worker process hands back (a module-level function, so that it can be sent there)."""
+    page: bytes, url: str, rule: SiteRule | None, content_type: str, title: str, feed_cut: bool
+) -> tuple[CachedArticle, str | None]:
+    """The article to keep, and why it is only a teaser (None for an article): what a worker
+    process hands back (a module-level function, so that it can be sent there). The verdict is
+    reached there too: it reads the whole text, which the fetching process need not do nor
+    receive."""
     article = extract(page, url, rule=rule, content_type=content_type)
-    return CachedArticle.of(url, article), article.text, article.cut
+    teaser = teaser_reason(title, article.text, feed_cut=feed_cut, cut=article.cut)
+    return CachedArticle.of(url, article), teaser
 
 
 class FullTextService:
@@ -141,13 +144,15 @@ class FullTextService:
             return await self._fail(item.id, result.error or "the page was empty", site)
         url = result.final_url or item.url
         try:
-            article, text, cut = await loop.run_in_executor(
+            article, teaser = await loop.run_in_executor(
                 self._extractors,
                 extract_page,
                 result.body,
                 url,
                 rule_for(self.settings, url),
                 result.content_type,
+                item.title,
+                item.truncated,
             )
         except ExtractionError as error:
             return await self._fail(item.id, str(error), site)
@@ -155,7 +160,6 @@ class FullTextService:
             return await self._fail(
                 item.id, f"could not extract the article ({type(error).__name__})", site
             )
-        teaser = teaser_reason(item.title, text, feed_cut=item.truncated, cut=cut)
         if teaser is not None:
             await self._in_thread(self.lib.record_paywalled, item.id, teaser, site=site)
             return FullTextResult(item.id, False, teaser, "paywalled")
