@@ -71,6 +71,18 @@ def test_a_refresh_worker_imports_only_what_parsing_needs() -> None:
     assert _imported_after(script, *HEAVY) == []
 
 
+def test_a_spawned_refresh_worker_unpickles_its_task_without_the_refresh() -> None:
+    """A spawned parser process imports its task's module to unpickle it, then the parser: no
+    event loop, no network client, no library (the refresh's own module has all three)."""
+    script = (
+        "from veille.core.ingest.worker_tasks import in_worker, worker_started\n"
+        "worker_started()\n"
+        'in_worker(b\'<rss version="2.0"><channel><title>t</title><item><title>i</title>'
+        "</item></channel></rss>', 'https://a.example/rss', 'application/rss+xml')"
+    )
+    assert _imported_after(script, *HEAVY) == []
+
+
 def test_the_launcher_import_is_light() -> None:
     """Refresh workers import the program's launcher (`from veille.cli import main`) first."""
     assert _imported_after("from veille.cli import main", *HEAVY) == []

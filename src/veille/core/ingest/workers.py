@@ -3,10 +3,11 @@
 Parsing and preparing items is pure Python for the most part and holds the GIL: in threads it
 takes turns with the writer, in processes it uses the second core. The pool is made when the
 first document arrives, so a refresh of feeds that all answer 304 never pays for it. Worker
-processes import the parser themselves (`in_worker`): lxml and `veille.core.ingest.prepare` are
-never loaded in the process that fetches and writes, whose CPU a cold refresh waits for most;
-threads import it off the event loop. Worker processes are forked when that is safe, which is
-why the start-up work before them runs in threads that end with it (`in_passing_thread`).
+processes import the parser themselves (`veille.core.ingest.worker_tasks`): lxml and
+`veille.core.ingest.prepare` never load in the process that fetches and writes, whose CPU a
+cold refresh waits for most; threads import it off the event loop. Worker processes are forked
+when that is safe, which is why the start-up work before them runs in threads that end with it
+(`in_passing_thread`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
-import signal
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Sequence
@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import TypeVar
 
 from veille.core.ingest.entries import PreparedEntry
+from veille.core.ingest.worker_tasks import in_worker, warm_up, worker_started
 from veille.core.model import Feed, ParsedFeed
 
 T = TypeVar("T")
@@ -100,28 +101,6 @@ def _settle(future: asyncio.Future[T], settle: Callable[[], None]) -> None:
 
 def worker_count() -> int:
     return max(1, min(2, os.cpu_count() or 1))
-
-
-def worker_started() -> None:
-    """A worker process leaves Ctrl-C to the refresh it serves, which stops it in its turn (a
-    forked one would otherwise run the parent's own handler)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def in_worker(body: bytes, url: str, content_type: str) -> tuple[ParsedFeed, list[PreparedEntry]]:
-    """`parse_and_prepare`, as a worker process runs it: its module is imported there, at the
-    first call (or by `warm_up`), and never in the process that hands the work out."""
-    from veille.core.ingest.prepare import parse_and_prepare
-
-    return parse_and_prepare(body, url, content_type)
-
-
-def warm_up() -> None:
-    """What a worker process does as soon as it starts: what its first feed would do first
-    (see `veille.core.ingest.prepare.ready`)."""
-    from veille.core.ingest.prepare import ready
-
-    ready()
 
 
 class Parsers:
