@@ -40,7 +40,9 @@ def limit_marks(text: str) -> str:
 
 def strip_controls(text: str) -> str:
     """Remove C0/C1 control characters, keeping tabs and newlines; `\\r\\n` becomes `\\n`."""
-    if not text or text.isprintable():  # most fields: nothing to remove, a scan in C
+    if not text:
+        return ""
+    if text.isprintable():  # most fields: nothing to remove, found by a scan in C
         return text
     return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 

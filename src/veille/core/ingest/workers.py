@@ -137,7 +137,7 @@ class Parsers:
         """Parse and prepare one document in the executor (see `parse_and_prepare`).
 
         Worker processes are handed `in_worker`, which imports the parser there: this process
-        then never imports it at all (lxml and the parser, ~0.1 s of its CPU).
+        never imports it at all (lxml and the parser, tens of milliseconds of its CPU).
         """
         executor = self.get(remaining)
         work: Callable[[bytes, str, str], tuple[ParsedFeed, list[PreparedEntry]]]
