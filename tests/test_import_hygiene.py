@@ -243,6 +243,7 @@ def test_a_refresh_parsing_in_worker_processes_never_loads_the_parser_itself(
         "from veille.cli.command import main\n"
         "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
         f"    main(['--home', {str(home)!r}, 'refresh', '--json'])\n"
-        f"assert json.loads(out.getvalue())['new_items'] == {2 * PROCESS_POOL_FROM}, out.getvalue()\n"
+        f"new = json.loads(out.getvalue())['new_items']\n"
+        f"assert new == {2 * PROCESS_POOL_FROM}, out.getvalue()\n"
     )
     assert _imported_after(script, "lxml", "veille.core.ingest.prepare") == []

@@ -32,6 +32,7 @@ __all__ = [
     "Origin",
     "host_port",
     "is_private",
+    "join_url",
     "origin_of",
     "parse_allow",
     "refusal",

@@ -142,20 +142,33 @@ def _plain_rfc822(match: re.Match[str]) -> datetime | None:
     full_year = int(year)
     if full_year < 100:  # `0024`: a two-digit year padded, as `parsedate_tz` reads it
         full_year += 1900 if full_year > 68 else 2000
-    offset = 0
-    if zone[0] in "+-":
-        offset = (int(zone[1:3]) * 60 + int(zone[3:5])) * (1 if zone[0] == "+" else -1)
+    return _utc(
+        full_year,
+        _MONTH_NUMBERS[month],
+        int(day),
+        int(hour),
+        int(minute),
+        int(second or 0),
+        _zone_seconds(zone),
+    )
+
+
+def _zone_seconds(zone: str) -> int:
+    """Seconds east of UTC of a numeric zone (`+0100`, `-0930`); 0 for a named one or none."""
+    if zone[:1] not in ("+", "-"):
+        return 0
+    minutes = int(zone[1:3]) * 60 + int(zone[3:5])
+    return minutes * 60 * (1 if zone[0] == "+" else -1)
+
+
+def _utc(
+    year: int, month: int, day: int, hour: int, minute: int, second: int, offset: int
+) -> datetime | None:
+    """The moment in UTC of a local date `offset` seconds east of it; None for no such date (a
+    leap second counts as the second before it)."""
     try:
-        moment = datetime(
-            full_year,
-            _MONTH_NUMBERS[month],
-            int(day),
-            int(hour),
-            int(minute),
-            min(int(second or 0), 59),
-            tzinfo=UTC,
-        )
-        return moment - timedelta(minutes=offset)
+        moment = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
+        return moment - timedelta(seconds=offset)
     except (OverflowError, ValueError):
         return None
 
@@ -175,14 +188,7 @@ def _slashed(raw: str) -> datetime | None:
         return None
     year, month, day, hour, minute, second = (int(g or 0) for g in match.groups()[:6])
     zone = (match.group(7) or "").upper().replace(":", "")
-    offset = 0
-    if zone[:1] in "+-" and zone:
-        offset = (int(zone[1:3]) * 60 + int(zone[3:5])) * (1 if zone[0] == "+" else -1)
-    try:
-        moment = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
-        return moment - timedelta(minutes=offset)
-    except (OverflowError, ValueError):
-        return None
+    return _utc(year, month, day, hour, minute, second, _zone_seconds(zone))
 
 
 def _aware(moment: datetime) -> datetime | None:
@@ -216,11 +222,7 @@ def _rfc822(raw: str) -> datetime | None:
     offset = parts[9]
     if year < 100:  # two-digit years, as RFC 822 allowed
         year += 2000 if year < 70 else 1900
-    try:
-        moment = datetime(year, month, day, hour, minute, min(second, 59), tzinfo=UTC)
-        return moment - timedelta(seconds=offset or 0)
-    except (OverflowError, ValueError):
-        return None
+    return _utc(year, month, day, hour, minute, second, offset or 0)
 
 
 def _translate(raw: str) -> str:
