@@ -292,6 +292,24 @@ def test_a_count_asked_in_halves_is_stopped_too(
     assert two_sources.count("loi", stop=threading.Event()) == expected == 1
 
 
+def test_closing_as_a_gentle_check_is_about_to_start_neither_fails_nor_checks(
+    two_sources: Veille, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app quits (closing the library from its own thread) at any instant of a gentle
+    check, the instant between the check's thread being made and being started included."""
+    import threading
+
+    start = threading.Thread.start
+
+    def closed_first(thread: threading.Thread) -> None:
+        if thread.name == "veille-check":
+            two_sources.close()  # as the app's unmount would, right then
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", closed_first)
+    assert two_sources.check(gently=True, idle=lambda: True) is None  # cut short, not checked
+
+
 def test_a_gentle_check_waits_while_the_user_is_busy_and_close_cuts_it_short(
     two_sources: Veille,
 ) -> None:

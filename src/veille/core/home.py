@@ -201,6 +201,8 @@ class Home:
                 watcher.join()
 
         def run() -> None:
+            if stopping.is_set():  # `close` came between this thread's making and its start
+                return
             conn = db.connection()
             self._checking = conn
             try:
@@ -216,8 +218,9 @@ class Home:
                 self._checking = None
 
         checker = threading.Thread(target=run, name="veille-check", daemon=True)
-        self._checker = checker
+        # Cleared before the thread is known to `close`, which may then set it at any moment.
         stopping.clear()
+        self._checker = checker
         checker.start()
         checker.join()
         self._checker = None
@@ -235,7 +238,8 @@ class Home:
         if checking is not None:
             with suppress(sqlite3.Error):
                 checking.interrupt()
-        checker.join(timeout=5)
+        with suppress(RuntimeError):  # not started yet: it will see `stopping` and end at once
+            checker.join(timeout=5)
 
     @contextmanager
     def stoppable(self, stop: threading.Event) -> Iterator[None]:
