@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import multiprocessing
 import os
 import pickle
 import statistics
@@ -94,24 +93,14 @@ def main() -> None:
         return
     # The benchmark's own helpers, imported here: the refresh measured (`--child`) loads only
     # what the command itself would.
-    from feedserver import SERVERS, host_of, serve
+    from feedserver import host_of, start_servers
     from refresh import _measured, _with_bytecode
 
     if args.feeds < 40:
         raise SystemExit("--feeds: at least 40, where the refresh parses in worker processes")
     hosts = min(args.feeds, 1000)
     urls = [f"http://{host_of(n, hosts)}:{args.port}/feed/{n}.xml" for n in range(args.feeds)]
-    servers = []
-    for share in range(SERVERS):
-        ready = multiprocessing.Event()
-        server = multiprocessing.Process(
-            target=serve,
-            args=(share, args.port, args.feeds, hosts, args.latency, args.corpus, False, ready),
-            daemon=True,
-        )
-        server.start()
-        ready.wait(60)
-        servers.append(server)
+    servers = start_servers(args.port, args.feeds, hosts, args.latency, args.corpus)
     walls: dict[str, list[float]] = {way: [] for way in WAYS}
     cpus: dict[str, list[float]] = {way: [] for way in WAYS}
     with tempfile.TemporaryDirectory(prefix="veille-bounds-") as tmp:

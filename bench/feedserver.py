@@ -90,6 +90,26 @@ def make_feed(n: int, items: int = 50) -> bytes:
     return "".join(parts).encode()
 
 
+def start_servers(
+    port: int, feeds: int, hosts: int, latency: float, corpus: str, pages: bool = False
+) -> list[multiprocessing.Process]:
+    """The `SERVERS` processes that serve `feeds` feeds over `hosts` hosts (`serve`), each
+    started and listening on its share of the hosts when this returns. Daemons: they end with
+    the benchmark, which may also `terminate` them."""
+    processes = []
+    for share in range(SERVERS):
+        ready = multiprocessing.Event()
+        process = multiprocessing.Process(
+            target=serve,
+            args=(share, port, feeds, hosts, latency, corpus, pages, ready),
+            daemon=True,
+        )
+        process.start()
+        ready.wait(60)
+        processes.append(process)
+    return processes
+
+
 def serve(
     share: int,
     port: int,

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import statistics
 import subprocess
@@ -48,7 +47,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from feedserver import SERVERS, host_of, serve
+from feedserver import host_of, start_servers
 
 
 def _with_bytecode() -> dict[str, str]:
@@ -239,26 +238,9 @@ def main() -> None:
         parser.error("--rounds needs fresh homes: not with --home")
     hosts = max(1, min(args.hosts, args.feeds, 62_500))
 
-    processes = []
-    for share in range(SERVERS):
-        ready = multiprocessing.Event()
-        proc = multiprocessing.Process(
-            target=serve,
-            args=(
-                share,
-                args.port,
-                args.feeds,
-                hosts,
-                args.latency,
-                args.corpus,
-                args.full_text,
-                ready,
-            ),
-            daemon=True,
-        )
-        proc.start()
-        ready.wait(60)
-        processes.append(proc)
+    processes = start_servers(
+        args.port, args.feeds, hosts, args.latency, args.corpus, args.full_text
+    )
     try:
         cold_times: list[tuple[float | None, float | None]] = []
         for round_no in range(args.rounds):

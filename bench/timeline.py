@@ -13,7 +13,6 @@ that role can shorten.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from feedserver import SERVERS, host_of, serve
+from feedserver import host_of, start_servers
 from refresh import _with_bytecode
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -74,17 +73,7 @@ def main() -> None:
     if not sys.platform.startswith("linux"):
         raise SystemExit("bench/timeline.py reads /proc: Linux only")
     hosts = min(args.feeds, 1000)
-    servers = []
-    for share in range(SERVERS):
-        ready = multiprocessing.Event()
-        server = multiprocessing.Process(
-            target=serve,
-            args=(share, args.port, args.feeds, hosts, args.latency, args.corpus, False, ready),
-            daemon=True,
-        )
-        server.start()
-        ready.wait(60)
-        servers.append(server)
+    servers = start_servers(args.port, args.feeds, hosts, args.latency, args.corpus)
     with tempfile.TemporaryDirectory(prefix="veille-timeline-") as tmp:
         home = Path(tmp) / "home"
         home.mkdir()
