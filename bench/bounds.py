@@ -24,9 +24,7 @@ import argparse
 import hashlib
 import os
 import pickle
-import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 WAYS = ("as is", "free parsing", "free parsing and grouping", "free storing")
@@ -91,8 +89,11 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    # The benchmark's own helpers, imported here: the refresh measured (`--child`) loads only
-    # what the command itself would.
+    # Imported here, not at the top: the refresh measured (`--child`) loads only what the
+    # command itself would.
+    import statistics
+    import tempfile
+
     from feedserver import host_of, start_servers
     from refresh import _measured, _with_bytecode
 
